@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Adds up every package's vitest JSON report (test-results.json) and prints
+// "N passed, N failed" as the last line. A test file that failed to load counts as
+// one failure; a package whose test script exists but left no report counts as one
+// failure too, so a crashed suite can never read as green.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+
+for (const base of ['packages', 'apps']) {
+  const dir = join(root, base);
+  if (!existsSync(dir)) continue;
+  for (const name of readdirSync(dir)) {
+    const pkgFile = join(dir, name, 'package.json');
+    if (!existsSync(pkgFile)) continue;
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+    if (!pkg.scripts?.test) continue;
+    const reportFile = join(dir, name, 'test-results.json');
+    if (!existsSync(reportFile)) {
+      console.error(`${pkg.name}: no test report (the suite did not run or crashed)`);
+      failed += 1;
+      continue;
+    }
+    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+    for (const file of report.testResults ?? []) {
+      if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) {
+        console.error(`${pkg.name}: ${file.name} failed to run: ${String(file.message).split('\n')[0]}`);
+        failed += 1;
+      }
+    }
+    console.error(`${pkg.name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  }
+}
+
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
