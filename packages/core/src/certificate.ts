@@ -1,0 +1,247 @@
+/**
+ * Certificates from the CA (RFC 5280): parsing a bundle into leaf and chain, and the checks
+ * spec §3 makes on every certificate before it is saved ("always checks that the
+ * certificate's public key is the CSR's and that it names every requested domain").
+ */
+import { createHash } from 'node:crypto';
+import { normalizeDomains } from './domains.js';
+import { CertificateError } from './errors.js';
+import { parsePrivateKeyPem, publicKeySpkiDer } from './keys.js';
+import { parseCsr } from './csr.js';
+import {
+  SubjectAlternativeNameExtension,
+  X509Certificate,
+  decodePemBlocks,
+  encodePem,
+  publicKeyFromSpki,
+  splitDerSequences,
+  verifySigned,
+} from './x509.js';
+
+/** What is known about one certificate (RFC 5280 §4.1). */
+export interface CertificateInfo {
+  /** The subject DN as text (RFC 4514 style), e.g. `"CN=example.com"`. */
+  subject: string;
+  /** The subject's CN, when it has one. */
+  commonName: string | undefined;
+  /** The SAN extension's dNSNames (RFC 5280 §4.2.1.6), lower-cased, in certificate order. */
+  sans: string[];
+  /** The issuer DN as text. */
+  issuer: string;
+  /** The serial number: hex, lower-case, no separators, without DER's sign-padding zero byte (as `openssl x509 -serial` shows it). */
+  serialNumber: string;
+  /** Start of the validity period (inclusive). */
+  notBefore: Date;
+  /** End of the validity period (inclusive, RFC 5280 §4.1.2.5). */
+  notAfter: Date;
+  /** SHA-256 of the DER: hex, upper-case, colon-separated, like `openssl x509 -fingerprint -sha256`. */
+  fingerprintSha256: string;
+  /** The certificate as normalised PEM (64-column base64, trailing newline). */
+  pem: string;
+}
+
+/** A certificate bundle split into its leaf and its chain. */
+export interface CertificateChain {
+  /** The end-entity certificate: the first of the bundle. */
+  leaf: CertificateInfo;
+  /** The certificates after the leaf, in bundle order (issuer of the leaf first). */
+  chain: CertificateInfo[];
+  /** The leaf's PEM (what servers call `cert.pem`). */
+  certPem: string;
+  /** The chain's PEMs concatenated (`chain.pem`); the empty string when there is no chain. */
+  chainPem: string;
+  /** Leaf then chain (`fullchain.pem`). */
+  fullchainPem: string;
+}
+
+/** Options of {@link verifyCertificate}: what the certificate must match. */
+export interface VerifyCertificateExpected {
+  /** The CSR that was sent; the leaf's public key must be its key. */
+  csrPem: string;
+  /** The requested domains (spec §4); each must be a dNSName SAN of the leaf. */
+  domains: readonly string[];
+  /**
+   * The time the validity window is checked at.
+   * @default new Date()
+   */
+  now?: Date;
+}
+
+interface ParsedCertificate {
+  x509: X509Certificate;
+  der: Buffer;
+  info: CertificateInfo;
+}
+
+const SAN_OID = '2.5.29.17';
+
+function certInvalid(detail: string, cause?: unknown): CertificateError {
+  return new CertificateError(
+    'CERT_INVALID',
+    `The certificate is not valid: ${detail}. Expected PEM blocks BEGIN CERTIFICATE (leaf first, then its chain), or base64 of DER.`,
+    cause === undefined ? {} : { cause },
+  );
+}
+
+function fingerprint(der: Uint8Array): string {
+  const hex = createHash('sha256').update(der).digest('hex').toUpperCase();
+  return (hex.match(/../g) ?? []).join(':');
+}
+
+function parseOne(der: Buffer, index: number): ParsedCertificate {
+  try {
+    const x509 = new X509Certificate(new Uint8Array(der));
+    const sanExtension = x509.getExtension(SAN_OID);
+    const sans =
+      sanExtension === null
+        ? []
+        : new SubjectAlternativeNameExtension(sanExtension.rawData).names.items
+            .filter((item) => item.type === 'dns')
+            .map((item) => item.value.toLowerCase());
+    const info: CertificateInfo = {
+      subject: x509.subject,
+      commonName: x509.subjectName.getField('CN')[0],
+      sans,
+      issuer: x509.issuer,
+      serialNumber: x509.serialNumber.toLowerCase(),
+      notBefore: x509.notBefore,
+      notAfter: x509.notAfter,
+      fingerprintSha256: fingerprint(der),
+      pem: encodePem('CERTIFICATE', der),
+    };
+    return { x509, der, info };
+  } catch (error) {
+    throw certInvalid(`certificate ${index + 1} of the bundle does not parse as X.509`, error);
+  }
+}
+
+/** Finds the certificates' DER in a bundle: PEM blocks `CERTIFICATE`, or else bare base64 of DER (spec §3). */
+function bundleDers(pemBundle: string): Buffer[] {
+  const blocks = decodePemBlocks(pemBundle).filter((block) => block.label === 'CERTIFICATE');
+  if (blocks.length > 0) return blocks.map((block) => block.der);
+  if (pemBundle.includes('-----BEGIN')) return [];
+  const base64 = pemBundle.replace(/\s+/g, '');
+  if (base64 === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return [];
+  try {
+    return splitDerSequences(Buffer.from(base64, 'base64'));
+  } catch (error) {
+    throw certInvalid('the base64 text does not decode to DER certificates', error);
+  }
+}
+
+function sameName(child: X509Certificate, parent: X509Certificate): boolean {
+  const issuer = Buffer.from(child.issuerName.toArrayBuffer());
+  const subject = Buffer.from(parent.subjectName.toArrayBuffer());
+  // Byte equality is the common case; the text form covers names re-encoded with another string type.
+  return issuer.equals(subject) || child.issuer.toLowerCase() === parent.subject.toLowerCase();
+}
+
+/** Checks that each certificate is issued by the next: issuer name equals subject name, signature verifies. */
+function checkLinks(certificates: readonly ParsedCertificate[]): void {
+  for (let i = 0; i + 1 < certificates.length; i++) {
+    const child = certificates[i];
+    const parent = certificates[i + 1];
+    if (child === undefined || parent === undefined) continue;
+    const which = `certificate ${i + 1} (${child.info.subject})`;
+    if (!sameName(child.x509, parent.x509)) {
+      throw new CertificateError(
+        'CERT_CHAIN_INVALID',
+        `The certificate chain does not link: ${which} names issuer "${child.info.issuer}" but certificate ${i + 2} is "${parent.info.subject}". The CA must send the leaf first, then each issuer in order.`,
+      );
+    }
+    const check = verifySigned(child.der, publicKeyFromSpki(parent.x509.publicKey.rawData));
+    if (!check.valid) {
+      throw new CertificateError(
+        'CERT_CHAIN_INVALID',
+        `The certificate chain does not link: ${which} is not signed by certificate ${i + 2} (${parent.info.subject}): ${check.reason ?? 'the signature does not verify'}.`,
+      );
+    }
+  }
+}
+
+/**
+ * Parses a certificate bundle: PEM blocks `CERTIFICATE` with the leaf first and then its
+ * chain in order (other PEM blocks and text between blocks are ignored), or bare base64 of
+ * DER certificates (spec §3). The chain must link (RFC 5280 §6.1: each certificate's issuer
+ * is the next one's subject, and its signature verifies with the next one's key).
+ *
+ * @throws {CertificateError} `CERT_INVALID` when the bundle holds no certificate or one does
+ *   not parse; `CERT_CHAIN_INVALID` when the chain does not link.
+ */
+export function parseCertificateChain(pemBundle: string): CertificateChain {
+  if (typeof pemBundle !== 'string') throw certInvalid('it is not text');
+  const certificates = bundleDers(pemBundle).map((der, index) => parseOne(der, index));
+  const [leaf, ...rest] = certificates;
+  if (leaf === undefined) throw certInvalid('no certificate was found in it');
+  checkLinks(certificates);
+  const chain = rest.map((certificate) => certificate.info);
+  const chainPem = chain.map((info) => info.pem).join('');
+  return { leaf: leaf.info, chain, certPem: leaf.info.pem, chainPem, fullchainPem: leaf.info.pem + chainPem };
+}
+
+/**
+ * Checks a certificate from the CA before it is saved (spec §3): the leaf's public key is the
+ * CSR's; its SANs include every requested domain (exact dNSName match, lower-case; RFC 5280
+ * §4.2.1.6, BR §7.1.2.7.12); it is valid at `now` (RFC 5280 §4.1.2.5); and the chain links.
+ *
+ * @throws {CertificateError} `CERT_KEY_MISMATCH`, `CERT_DOMAINS_MISSING` (naming the missing
+ *   domains), `CERT_NOT_YET_VALID`, `CERT_EXPIRED` or `CERT_CHAIN_INVALID`.
+ * @throws {CsrError} when `expected.csrPem` is not a valid CSR.
+ * @throws {DomainError} when `expected.domains` break a rule of spec §4.
+ */
+export function verifyCertificate(chain: CertificateChain, expected: VerifyCertificateExpected): void {
+  const csr = parseCsr(expected.csrPem);
+  const domains = normalizeDomains(expected.domains);
+  // Re-parse from PEM so that a chain object assembled by hand gets the same checks.
+  const certificates = [chain.leaf, ...chain.chain].map((info, index) => {
+    const der = decodePemBlocks(info.pem).find((block) => block.label === 'CERTIFICATE')?.der;
+    if (der === undefined) throw certInvalid(`certificate ${index + 1} has no PEM block BEGIN CERTIFICATE`);
+    return parseOne(der, index);
+  });
+  const leaf = certificates[0];
+  if (leaf === undefined) throw certInvalid('no certificate was found in it');
+  const leafKey = Buffer.from(leaf.x509.publicKey.rawData);
+  if (!leafKey.equals(publicKeySpkiDer(csr.publicKey))) {
+    throw new CertificateError(
+      'CERT_KEY_MISMATCH',
+      `The CA returned a certificate for another key than the CSR's (${leaf.info.subject}, serial ${leaf.info.serialNumber}); it was not saved. Apply again, and report this to the CA if it repeats.`,
+    );
+  }
+  const sans = new Set(leaf.info.sans);
+  const missing = domains.filter((domain) => !sans.has(domain));
+  if (missing.length > 0) {
+    throw new CertificateError(
+      'CERT_DOMAINS_MISSING',
+      `The CA returned a certificate that does not name ${missing.join(', ')} (its SANs: ${leaf.info.sans.join(', ') || 'none'}); it was not saved.`,
+    );
+  }
+  const now = expected.now ?? new Date();
+  if (now.getTime() < leaf.info.notBefore.getTime()) {
+    throw new CertificateError(
+      'CERT_NOT_YET_VALID',
+      `The certificate is not valid until ${leaf.info.notBefore.toISOString()} (now ${now.toISOString()}); it was not saved. Check this machine's clock.`,
+    );
+  }
+  if (now.getTime() > leaf.info.notAfter.getTime()) {
+    throw new CertificateError(
+      'CERT_EXPIRED',
+      `The certificate expired at ${leaf.info.notAfter.toISOString()} (now ${now.toISOString()}); it was not saved. Check this machine's clock, or apply again.`,
+    );
+  }
+  checkLinks(certificates);
+}
+
+/**
+ * Whether a certificate (the first in `certPem`) certifies a private key: their public keys'
+ * SPKI DER are equal.
+ *
+ * @throws {CertificateError} `CERT_INVALID` for an unparsable certificate.
+ * @throws {CsrError} `KEY_INVALID` for an unparsable private key.
+ */
+export function certificateMatchesPrivateKey(certPem: string, privateKeyPem: string): boolean {
+  const privateKey = parsePrivateKeyPem(privateKeyPem);
+  const der = bundleDers(certPem)[0];
+  if (der === undefined) throw certInvalid('no certificate was found in it');
+  const certificate = parseOne(der, 0);
+  return Buffer.from(certificate.x509.publicKey.rawData).equals(publicKeySpkiDer(privateKey));
+}

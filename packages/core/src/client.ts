@@ -1,0 +1,306 @@
+/**
+ * The public ACMAPI client: `apply`, `retrieve` and the whole `issue` flow over
+ * the transport (transport.ts) and the pure protocol (protocol.ts).
+ */
+import pRetry from 'p-retry';
+import type { Dispatcher } from 'undici';
+import { parseCertificateChain, verifyCertificate } from './certificate.js';
+import type { CertificateChain } from './certificate.js';
+import { certificateFieldToPem } from './certificate-field.js';
+import { resolveClientOptions } from './client-options.js';
+import type { AcmApiClientOptions, ResolvedClientOptions } from './client-options.js';
+import { parseCsr } from './csr.js';
+import { normalizeDomains } from './domains.js';
+import { AcmApiError, OptionsError, ProtocolError, TransportError } from './errors.js';
+import type { CaError } from './errors.js';
+import { bodyExcerpt, buildApplyRequest, buildRetrieveRequest, parseResponse } from './protocol.js';
+import type { AcmApiResponse } from './protocol.js';
+import { computePollDelay, computeRetryDelay, isRetryableError, ISSUE_POLL_DEFAULTS } from './retry.js';
+import { createDispatcher, describeEndpoint, headerValue, postJson, toTransportError } from './transport.js';
+import type { PostJsonOptions, PostJsonResult } from './transport.js';
+
+/** A certificate the CA issued, parsed and (when its CSR is known) verified: leaf, chain, PEM forms. */
+export type IssuedCertificate = CertificateChain;
+
+/**
+ * The outcome of `apply`, `retrieve` and `issue` (spec §3): the certificate, or
+ * `pending` with the handle to retrieve it by later. Errors are thrown instead.
+ */
+export type CertificateResult =
+  | {
+      readonly status: 'issued';
+      /** The application's handle (spec §3 `handle_id`). */
+      readonly handleId: string;
+      readonly certificate: IssuedCertificate;
+    }
+  | {
+      readonly status: 'pending';
+      /** Keep it (and the private key): `retrieve(handleId)` fetches the certificate later. */
+      readonly handleId: string;
+    };
+
+/** What to apply for (spec §2 "apply"). */
+export interface ApplyInput {
+  /** 1 to 5 domains; normalised by `normalizeDomains` (spec §4) before anything is sent. */
+  readonly domains: readonly string[];
+  /** The CSR, PEM, naming exactly these domains. */
+  readonly csr: string;
+}
+
+/** Per-call options of `apply`. */
+export interface AcmApiCallOptions {
+  /** Aborts the call (retries included): `TRANSPORT_ABORTED`. @default undefined */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Per-call options of `retrieve`. */
+export interface RetrieveOptions extends AcmApiCallOptions {
+  /**
+   * The application's CSR, PEM. When given, the certificate is verified against it:
+   * its key, and every domain the CSR names. Without it the certificate is only parsed.
+   * @default undefined
+   */
+  readonly csr?: string | undefined;
+}
+
+/** Options of `issue`. */
+export interface IssueOptions extends AcmApiCallOptions {
+  /** How long to keep polling a pending application, milliseconds; 0 returns at once. */
+  readonly waitMs: number;
+  /**
+   * The first delay between polls, milliseconds; it doubles up to 5 minutes, with jitter.
+   * @default 5000
+   */
+  readonly pollIntervalMs?: number | undefined;
+  /**
+   * Called once with the handle when the CA answers pending, before any polling, so
+   * that the caller can save the handle; awaited. A throw ends `issue` with that error.
+   * @default undefined
+   */
+  readonly onPending?: ((handleId: string) => void | Promise<void>) | undefined;
+}
+
+interface Expected {
+  readonly csrPem: string;
+  readonly domains: readonly string[];
+}
+
+function nonEmpty(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new OptionsError(`${name} must be a non-empty string, got ${typeof value === 'string' ? 'an empty one' : typeof value}.`);
+  }
+  return value.trim();
+}
+
+/**
+ * A client of one ACMAPI endpoint for one customer (spec §1–§3).
+ *
+ * The auth token is kept in a private field: it is sent in request bodies only,
+ * never in a message, an error, `util.inspect` or `JSON.stringify` of the client.
+ *
+ * @example
+ * const client = new AcmApiClient({ customerId, authToken, endpoint, ca });
+ * const result = await client.issue({ domains: ['example.com'], csr }, { waitMs: 600_000, onPending: save });
+ * await client.close();
+ */
+export class AcmApiClient {
+  /** The endpoint the client POSTs to. */
+  readonly endpoint: URL;
+  /** The customer id sent with every request. */
+  readonly customerId: string;
+  readonly #authToken: string;
+  readonly #options: ResolvedClientOptions;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+
+  /**
+   * @param options - see {@link AcmApiClientOptions}.
+   * @throws {OptionsError} `OPTIONS_INVALID` (see `resolveClientOptions`); nothing is sent.
+   */
+  constructor(options: AcmApiClientOptions) {
+    const resolved = resolveClientOptions(options);
+    this.#options = resolved;
+    this.#authToken = resolved.authToken;
+    this.endpoint = resolved.endpoint;
+    this.customerId = resolved.customerId;
+    this.#ownsDispatcher = resolved.dispatcher === undefined;
+    this.#dispatcher = resolved.dispatcher ?? createDispatcher(resolved);
+  }
+
+  /**
+   * Applies for a certificate (spec §2 "apply"). Domains are normalised first, so a
+   * bad domain fails before any network call. An issued certificate is always
+   * verified against `csr` and the domains before it is returned.
+   *
+   * @returns `issued` with the verified certificate, or `pending` with the handle.
+   * @throws {DomainError} for domains that break spec §4 (nothing sent).
+   * @throws {CaError} for the CA's statuses 101–111 (111 after the retries).
+   * @throws {TransportError} `TRANSPORT_*` when the CA cannot be reached or stops answering.
+   * @throws {ProtocolError} `PROTOCOL_*` when the answer is not ACMAPI (spec §3).
+   * @throws {CertificateError} `CERT_*` when the certificate fails a check: it is never returned as good.
+   */
+  async apply(input: ApplyInput, options: AcmApiCallOptions = {}): Promise<CertificateResult> {
+    const domains = normalizeDomains(input.domains);
+    const csr = nonEmpty('csr', input.csr);
+    const response = await this.#call(buildApplyRequest(this.#credentials(), domains, csr), options.signal);
+    return this.#outcome(response, { csrPem: csr, domains });
+  }
+
+  /**
+   * Retrieves the certificate of a pending application by its handle (spec §2 "retrieve").
+   * With `csr`, the certificate is verified against it (key and the CSR's domains).
+   *
+   * @returns `issued` (verified when `csr` was given), or still `pending`.
+   * @throws {OptionsError} for an empty handle; {@link CsrError} for an unusable `csr` (nothing sent).
+   * @throws {CaError} e.g. 108 (unknown handle) or 109 (refused), and every error of {@link apply}.
+   */
+  async retrieve(handleId: string, options: RetrieveOptions = {}): Promise<CertificateResult> {
+    const handle = nonEmpty('handleId', handleId);
+    const expected = options.csr === undefined ? undefined : { csrPem: options.csr, domains: parseCsr(options.csr).domains };
+    return this.#retrieve(handle, expected, options.signal);
+  }
+
+  /**
+   * The whole flow: apply; when pending, call `onPending(handleId)` (save the handle!),
+   * then poll `retrieve` with backoff (from `pollIntervalMs`, doubling, capped at 5
+   * minutes, jittered) until issued, a CA error, or `waitMs` has passed.
+   *
+   * @returns `issued` with the verified certificate, or `pending` with the handle when
+   *   `waitMs` passed first.
+   * @throws every error of {@link apply} and {@link retrieve}; {@link TransportError}
+   *   `TRANSPORT_ABORTED` when `signal` aborts while waiting.
+   */
+  async issue(input: ApplyInput, options: IssueOptions): Promise<CertificateResult> {
+    const { clock, random } = this.#options;
+    const waitMs = options.waitMs as unknown;
+    if (typeof waitMs !== 'number' || !Number.isInteger(waitMs) || waitMs < 0) {
+      throw new OptionsError('issue() needs waitMs, a whole number of milliseconds from 0.');
+    }
+    const pollIntervalMs = options.pollIntervalMs ?? ISSUE_POLL_DEFAULTS.pollIntervalMs;
+    if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1) {
+      throw new OptionsError('issue() option pollIntervalMs must be a whole number of milliseconds from 1.');
+    }
+    const domains = normalizeDomains(input.domains);
+    const csr = nonEmpty('csr', input.csr);
+    const first = await this.apply({ domains, csr }, options);
+    if (first.status === 'issued') return first;
+    const deadline = clock.now() + waitMs;
+    await options.onPending?.(first.handleId);
+
+    for (let poll = 1; ; poll++) {
+      const remaining = deadline - clock.now();
+      if (remaining <= 0) return first;
+      const delay = computePollDelay(poll, { ...ISSUE_POLL_DEFAULTS, pollIntervalMs }, random);
+      try {
+        await clock.sleep(Math.min(delay, remaining), options.signal);
+      } catch (error) {
+        throw new TransportError('TRANSPORT_ABORTED', `Waiting for the pending application ${first.handleId} was aborted by the caller; retrieve it later by its handle.`, { cause: error });
+      }
+      const next = await this.#retrieve(first.handleId, { csrPem: csr, domains }, options.signal);
+      if (next.status === 'issued') return next;
+    }
+  }
+
+  /** Closes the transport the client built (not a `dispatcher` passed in). */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** What `JSON.stringify` shows: never the auth token. */
+  toJSON(): { endpoint: string; customerId: string } {
+    return { endpoint: this.endpoint.href, customerId: this.customerId };
+  }
+
+  #credentials(): { customerId: string; authToken: string } {
+    return { customerId: this.customerId, authToken: this.#authToken };
+  }
+
+  async #retrieve(handleId: string, expected: Expected | undefined, signal: AbortSignal | undefined): Promise<CertificateResult> {
+    const response = await this.#call(buildRetrieveRequest(this.#credentials(), handleId), signal);
+    return this.#outcome(response, expected);
+  }
+
+  #outcome(response: AcmApiResponse, expected: Expected | undefined): CertificateResult {
+    if (response.status === 1) return { status: 'pending', handleId: response.handleId };
+    const certificate = parseCertificateChain(certificateFieldToPem(response.certificate));
+    if (expected !== undefined) {
+      verifyCertificate(certificate, { ...expected, now: new Date(this.#options.clock.now()) });
+    }
+    return { status: 'issued', handleId: response.handleId, certificate };
+  }
+
+  /** One protocol call: POST, parse, with retries bounded by `deadlineMs` and the caller's signal. */
+  async #call(body: object, signal: AbortSignal | undefined): Promise<AcmApiResponse> {
+    const o = this.#options;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => {
+      deadline.abort();
+    }, o.deadlineMs);
+    const started = performance.now();
+    const both = signal === undefined ? deadline.signal : AbortSignal.any([signal, deadline.signal]);
+    const post: PostJsonOptions = {
+      url: o.endpoint,
+      body: JSON.stringify(body),
+      dispatcher: this.#dispatcher,
+      connectTimeoutMs: o.connectTimeoutMs,
+      headersTimeoutMs: o.headersTimeoutMs,
+      bodyTimeoutMs: o.bodyTimeoutMs,
+      maxBodyBytes: o.maxBodyBytes,
+      signal,
+      deadlineSignal: deadline.signal,
+      deadlineMs: o.deadlineMs,
+    };
+    let retryAfter: string | undefined;
+    const attempt = async (): Promise<AcmApiResponse> => {
+      retryAfter = undefined;
+      const answer = await postJson(post);
+      retryAfter = headerValue(answer.headers, 'retry-after');
+      return this.#parse(answer);
+    };
+    try {
+      return await pRetry(attempt, {
+        retries: o.retries,
+        minTimeout: 0,
+        maxTimeout: 0,
+        signal: both,
+        // The delay is ours (Retry-After, cap, jitter): p-retry only counts.
+        shouldRetry: async ({ error, retriesConsumed }) => {
+          if (!isRetryableError(error)) return false;
+          const retry = retriesConsumed + 1;
+          const delayMs = computeRetryDelay(retry, retryAfter, o.clock.now(), o, o.random);
+          // Sleeping into the deadline would hide the real error behind a timeout.
+          if (performance.now() - started + delayMs >= o.deadlineMs) return false;
+          o.onRetry?.({ retry, delayMs, error: error as CaError | TransportError });
+          await o.clock.sleep(delayMs, both);
+          return true;
+        },
+      });
+    } catch (error) {
+      if (error instanceof AcmApiError) throw error;
+      // An abort while waiting between retries surfaces as the signal's reason;
+      // anything else (an onRetry that threw) is the caller's own error.
+      if (both.aborted) throw toTransportError(error, { options: post, answered: false });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #parse(answer: PostJsonResult): AcmApiResponse {
+    const secrets = { secrets: [this.#authToken] };
+    try {
+      return parseResponse(answer.bodyText, secrets);
+    } catch (error) {
+      const ok = answer.statusCode >= 200 && answer.statusCode < 300;
+      if (ok || !(error instanceof ProtocolError)) throw error;
+      const location = headerValue(answer.headers, 'location');
+      const redirect = location === undefined ? '' : ` (a redirect to "${bodyExcerpt(location, secrets)}": ACMAPI calls are not redirected; if you trust it, make it the endpoint)`;
+      const quoted = bodyExcerpt(answer.bodyText, secrets);
+      throw new ProtocolError(
+        'PROTOCOL_HTTP_STATUS',
+        `${describeEndpoint(this.endpoint)} answered HTTP ${answer.statusCode}${redirect} with a body that is not an ACMAPI response; it starts with "${quoted}". Check the endpoint URL and any proxy.`,
+        { excerpt: quoted, cause: error },
+      );
+    }
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * The HTTP layer: one POST of a JSON body, its answer read within limits, and
+ * every failure mapped to a {@link TransportError} code. Knows nothing of ACMAPI.
+ */
+import { rootCertificates } from 'node:tls';
+import { EnvHttpProxyAgent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { ProtocolError, TransportError } from './errors.js';
+import type { TransportErrorCode, TransportPhase } from './errors.js';
+
+/** How {@link createDispatcher} builds the default transport. */
+export interface CreateDispatcherOptions {
+  /** Extra PEM CA certificates trusted besides Node's default roots. */
+  readonly ca: readonly string[] | undefined;
+  /** Time to set up TCP (and TLS), milliseconds. */
+  readonly connectTimeoutMs: number;
+  /** Time to wait for the answer's headers, milliseconds. */
+  readonly headersTimeoutMs: number;
+  /** Longest pause while the answer's body arrives, milliseconds. */
+  readonly bodyTimeoutMs: number;
+}
+
+/**
+ * Builds the default transport: an undici `EnvHttpProxyAgent`, which honours
+ * `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` (read when it is built). With `ca`, the
+ * TLS trust is Node's default roots (`tls.rootCertificates`) plus `ca`, both for
+ * direct connections (`connect`) and through a proxy's tunnel (`requestTls`).
+ * `NODE_EXTRA_CA_CERTS` is not part of that list (Node 20 cannot enumerate it).
+ *
+ * @returns a dispatcher the caller owns and must `close()`.
+ */
+export function createDispatcher(options: CreateDispatcherOptions): Dispatcher {
+  const ca = options.ca === undefined ? undefined : [...rootCertificates, ...options.ca];
+  const tls = ca === undefined ? {} : { ca };
+  return new EnvHttpProxyAgent({
+    connect: { timeout: options.connectTimeoutMs, ...tls },
+    requestTls: { timeout: options.connectTimeoutMs, ...tls },
+    proxyTls: { timeout: options.connectTimeoutMs },
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
+  });
+}
+
+/** One POST of {@link postJson}. */
+export interface PostJsonOptions {
+  /** The endpoint. */
+  readonly url: URL;
+  /** The JSON text to send. */
+  readonly body: string;
+  /** The undici transport to send through. */
+  readonly dispatcher: Dispatcher;
+  /** Milliseconds; used for messages (the dispatcher enforces it). */
+  readonly connectTimeoutMs: number;
+  /** Milliseconds until the answer's headers must have arrived. */
+  readonly headersTimeoutMs: number;
+  /** Longest pause while the body arrives, milliseconds. */
+  readonly bodyTimeoutMs: number;
+  /** Largest body read, bytes; larger answers stop the download. */
+  readonly maxBodyBytes: number;
+  /** The caller's signal: its abort is `TRANSPORT_ABORTED`. */
+  readonly signal?: AbortSignal | undefined;
+  /** The overall deadline's signal: its abort is `TRANSPORT_TIMEOUT` phase `deadline`. */
+  readonly deadlineSignal?: AbortSignal | undefined;
+  /** Milliseconds; used for messages. */
+  readonly deadlineMs?: number | undefined;
+}
+
+/** The answer of {@link postJson}. */
+export interface PostJsonResult {
+  /** The HTTP status code. */
+  readonly statusCode: number;
+  /** The response headers, lower-case names. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body decoded as UTF-8 (a BOM removed). */
+  readonly bodyText: string;
+}
+
+/** The endpoint for messages: no credentials that a URL may carry, no query. */
+export function describeEndpoint(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/** The first value of a header. */
+export function headerValue(headers: PostJsonResult['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'HOSTNAME_MISMATCH',
+  'EPROTO',
+  'UND_ERR_PRX_TLS',
+]);
+
+/** The `code`s along an error's `cause` chain (undici wraps socket errors). */
+function codesOf(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    // AggregateError from happy-eyeballs: look at its first member.
+    current = cause ?? (Array.isArray(errors) ? (errors[0] as unknown) : undefined);
+  }
+  return codes;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface FailureContext {
+  readonly options: PostJsonOptions;
+  readonly answered: boolean;
+}
+
+/**
+ * Maps a failure of undici (or of an abort) to a {@link TransportError} whose
+ * message says what to do. The caller's abort wins over the deadline, which wins
+ * over what undici reports.
+ */
+export function toTransportError(error: unknown, context: FailureContext): TransportError {
+  const { options, answered } = context;
+  const where = describeEndpoint(options.url);
+  const make = (code: TransportErrorCode, message: string, phase?: TransportPhase): TransportError =>
+    new TransportError(code, message, { cause: error, answered, ...(phase === undefined ? {} : { phase }) });
+
+  if (options.signal?.aborted === true) {
+    return make('TRANSPORT_ABORTED', `The call to ${where} was aborted by the caller.`);
+  }
+  if (options.deadlineSignal?.aborted === true) {
+    return make(
+      'TRANSPORT_TIMEOUT',
+      `The call to ${where} did not finish within ${options.deadlineMs ?? '?'} ms (deadlineMs), retries included. Try again later, or raise deadlineMs.`,
+      'deadline',
+    );
+  }
+  const codes = codesOf(error);
+  const has = (code: string): boolean => codes.includes(code);
+  if (has('UND_ERR_CONNECT_TIMEOUT') || has('ETIMEDOUT')) {
+    return make(
+      'TRANSPORT_TIMEOUT',
+      `Could not connect to ${where} within ${options.connectTimeoutMs} ms (connectTimeoutMs). Check the endpoint URL, the network, any proxy (HTTPS_PROXY/NO_PROXY) and firewall, or raise connectTimeoutMs.`,
+      'connect',
+    );
+  }
+  if (has('UND_ERR_HEADERS_TIMEOUT')) {
+    return make(
+      'TRANSPORT_TIMEOUT',
+      `${where} took the request but sent no answer within ${options.headersTimeoutMs} ms (headersTimeoutMs). The CA may be slow (it checks every signfile before answering): try again later, or raise headersTimeoutMs.`,
+      'headers',
+    );
+  }
+  if (has('UND_ERR_BODY_TIMEOUT')) {
+    return make(
+      'TRANSPORT_TIMEOUT',
+      `${where} stopped sending its answer for ${options.bodyTimeoutMs} ms (bodyTimeoutMs). Try again later; if the CA answered "pending" before, retrieve by handle.`,
+      'body',
+    );
+  }
+  if (has('ECONNREFUSED')) {
+    return make(
+      'TRANSPORT_REFUSED',
+      `${where} refused the connection (ECONNREFUSED): nothing listens there. Check the endpoint URL and its port, or any proxy in HTTPS_PROXY.`,
+      'connect',
+    );
+  }
+  if (has('ENOTFOUND') || has('EAI_AGAIN') || has('EAI_FAIL') || has('EAI_NODATA')) {
+    return make(
+      'TRANSPORT_DNS',
+      `The host of ${where} could not be resolved (${codes.find((c) => c.startsWith('E')) ?? 'DNS'}). Check the endpoint URL and this machine's DNS; behind a proxy, set HTTPS_PROXY.`,
+      'connect',
+    );
+  }
+  const tlsCode = codes.find((c) => TLS_CODES.has(c) || c.startsWith('ERR_TLS_') || c.startsWith('ERR_SSL_'));
+  if (tlsCode !== undefined) {
+    return make(
+      'TRANSPORT_TLS',
+      `The TLS connection to ${where} failed (${tlsCode}: ${reasonOf(error)}). If the endpoint uses a private CA, pass the endpoint's CA certificate with --ca-file / ACMAPI_CA_FILE (option ca); check the endpoint's host name and the machine's clock.`,
+      'connect',
+    );
+  }
+  return make(
+    'TRANSPORT_FAILED',
+    `The call to ${where} failed${answered ? ' while its answer arrived' : ''} (${codes[0] ?? 'error'}: ${reasonOf(error)}). Check the network and the endpoint, then try again.`,
+    answered ? 'body' : undefined,
+  );
+}
+
+function tooLarge(options: PostJsonOptions, what: string): ProtocolError {
+  return new ProtocolError(
+    'PROTOCOL_BODY_TOO_LARGE',
+    `The answer of ${describeEndpoint(options.url)} is ${what}, more than the ${options.maxBodyBytes} bytes (maxBodyBytes) an ACMAPI answer needs; reading stopped. Check the endpoint URL.`,
+  );
+}
+
+/**
+ * POSTs `body` as `application/json; charset=utf-8` and reads the answer, whatever
+ * its HTTP status, stopping (and destroying the stream) once it passes
+ * `maxBodyBytes`: the body is never buffered beyond the cap.
+ *
+ * @throws {TransportError} any code of {@link toTransportError}; `answered` is true
+ *   when the status line and headers had arrived.
+ * @throws {ProtocolError} `PROTOCOL_BODY_TOO_LARGE` from `Content-Length` or while reading.
+ */
+export async function postJson(options: PostJsonOptions): Promise<PostJsonResult> {
+  const signals = [options.signal, options.deadlineSignal].filter((s): s is AbortSignal => s !== undefined);
+  const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
+  let answer: Dispatcher.ResponseData;
+  try {
+    answer = await request(options.url, {
+      dispatcher: options.dispatcher,
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+      body: options.body,
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  } catch (error) {
+    throw toTransportError(error, { options, answered: false });
+  }
+
+  const { statusCode, headers, body } = answer;
+  const declared = Number(headerValue(headers, 'content-length'));
+  if (Number.isFinite(declared) && declared > options.maxBodyBytes) {
+    body.destroy();
+    throw tooLarge(options, `declared as ${declared} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > options.maxBodyBytes) {
+        body.destroy();
+        throw tooLarge(options, `over ${options.maxBodyBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof ProtocolError) throw error;
+    throw toTransportError(error, { options, answered: true });
+  }
+  const bodyText = new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+  return { statusCode, headers, bodyText };
+}

@@ -1,0 +1,246 @@
+/**
+ * The one module that touches @peculiar/x509: it loads `reflect-metadata` first (the
+ * library's ASN.1 schemas need it), points the library at node's WebCrypto, and
+ * re-exports the few classes the rest of the package uses. Every other file imports
+ * X.509 things from here, never from @peculiar/x509 directly.
+ *
+ * Why @peculiar/x509 and not node-forge: the design names node-forge "where it serves
+ * (RSA, PKCS#12 later)", but node-forge cannot make or check ECDSA CSRs, and ECDSA P-256
+ * is our default key type. @peculiar/x509 (over node:crypto's WebCrypto) handles RSA and
+ * ECDSA alike, so CSRs and certificates of every key type go through one code path.
+ * node-forge is not added now; PKCS#12 export comes in a later issue.
+ *
+ * Keys are never generated here: node:crypto generates them (see keys.ts). Signature
+ * checks are done synchronously with node:crypto over the exact signed bytes, so that
+ * parsing functions can stay synchronous.
+ */
+import 'reflect-metadata';
+import { createPublicKey, verify, webcrypto, type KeyObject } from 'node:crypto';
+import { cryptoProvider } from '@peculiar/x509';
+import { KEY_TYPE_SPECS, type KeyType } from './key-types.js';
+
+// The library signs and verifies through WebCrypto; use node's (OpenSSL underneath).
+cryptoProvider.set(webcrypto);
+
+export {
+  AuthorityKeyIdentifierExtension,
+  BasicConstraintsExtension,
+  ExtendedKeyUsage,
+  ExtendedKeyUsageExtension,
+  KeyUsageFlags,
+  KeyUsagesExtension,
+  Name,
+  Pkcs10CertificateRequest,
+  Pkcs10CertificateRequestGenerator,
+  SubjectAlternativeNameExtension,
+  SubjectKeyIdentifierExtension,
+  X509Certificate,
+  X509CertificateGenerator,
+} from '@peculiar/x509';
+export type { Extension, JsonName } from '@peculiar/x509';
+
+/** One PEM block: its label (`CERTIFICATE`) and its DER bytes. */
+export interface PemBlock {
+  label: string;
+  der: Buffer;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+
+/**
+ * Finds every PEM block (RFC 7468) in a text, in order. Text between blocks is ignored.
+ * Headers inside a block (RFC 1421 `Proc-Type:` lines) make the block undecodable and it is skipped.
+ */
+export function decodePemBlocks(text: string): PemBlock[] {
+  const blocks: PemBlock[] = [];
+  for (const match of text.matchAll(PEM_BLOCK)) {
+    const label = match[1] ?? '';
+    const body = (match[2] ?? '').replace(/\s+/g, '');
+    if (body === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) continue;
+    blocks.push({ label, der: Buffer.from(body, 'base64') });
+  }
+  return blocks;
+}
+
+/** Encodes DER as a normalised PEM block: 64-column base64 lines and a trailing newline (RFC 7468 §2). */
+export function encodePem(label: string, der: Uint8Array): string {
+  const base64 = Buffer.from(der).toString('base64');
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+/** One DER element: where it starts, where its content starts, and where it ends (exclusive). */
+interface DerElement {
+  tag: number;
+  start: number;
+  contentStart: number;
+  end: number;
+}
+
+/** Reads the DER TLV at `offset` (X.690 §8.1); definite lengths only, as DER requires. */
+function readDer(buf: Uint8Array, offset: number): DerElement {
+  const tag = buf[offset];
+  const first = buf[offset + 1];
+  if (tag === undefined || first === undefined) throw new Error('DER truncated');
+  let length = first;
+  let contentStart = offset + 2;
+  if (first & 0x80) {
+    const count = first & 0x7f;
+    if (count === 0 || count > 4) throw new Error('DER length form not supported');
+    length = 0;
+    for (let i = 0; i < count; i++) {
+      const byte = buf[contentStart + i];
+      if (byte === undefined) throw new Error('DER truncated');
+      length = length * 256 + byte;
+    }
+    contentStart += count;
+  }
+  const end = contentStart + length;
+  if (end > buf.length) throw new Error('DER truncated');
+  return { tag, start: offset, contentStart, end };
+}
+
+/**
+ * Splits concatenated DER SEQUENCEs (e.g. certificates sent as bare base64 without PEM armour).
+ *
+ * @throws {Error} when the bytes are not whole DER SEQUENCEs.
+ */
+export function splitDerSequences(der: Uint8Array): Buffer[] {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset < der.length) {
+    const element = readDer(der, offset);
+    if (element.tag !== 0x30) throw new Error('not a DER SEQUENCE');
+    parts.push(Buffer.from(der.subarray(element.start, element.end)));
+    offset = element.end;
+  }
+  return parts;
+}
+
+/** Decodes the content of a DER OBJECT IDENTIFIER into dotted form (X.690 §8.19). */
+function decodeOid(content: Uint8Array): string {
+  const arcs: number[] = [];
+  let value = 0;
+  for (const byte of content) {
+    value = value * 128 + (byte & 0x7f);
+    if ((byte & 0x80) === 0) {
+      if (arcs.length === 0) {
+        const first = value < 80 ? Math.floor(value / 40) : 2;
+        arcs.push(first, value - first * 40);
+      } else {
+        arcs.push(value);
+      }
+      value = 0;
+    }
+  }
+  return arcs.join('.');
+}
+
+/** The three parts of a signed X.509 structure (RFC 5280 §4.1 Certificate, RFC 2986 §4.2 CertificationRequest). */
+export interface SignedParts {
+  /** The exact signed bytes: TBSCertificate or CertificationRequestInfo, as received. */
+  tbs: Buffer;
+  /** The signature algorithm's OID, dotted. */
+  algorithmOid: string;
+  /** The signature value (the BIT STRING's bytes). */
+  signature: Buffer;
+}
+
+/**
+ * Splits a signed structure `SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING }` into its parts.
+ *
+ * @throws {Error} when the DER does not have that shape.
+ */
+export function splitSigned(der: Uint8Array): SignedParts {
+  const outer = readDer(der, 0);
+  if (outer.tag !== 0x30 || outer.end !== der.length) throw new Error('not a single DER SEQUENCE');
+  const tbs = readDer(der, outer.contentStart);
+  const algorithm = readDer(der, tbs.end);
+  const bits = readDer(der, algorithm.end);
+  if (tbs.tag !== 0x30 || algorithm.tag !== 0x30 || bits.tag !== 0x03 || bits.end !== outer.end) {
+    throw new Error('not a signed structure');
+  }
+  const oid = readDer(der, algorithm.contentStart);
+  if (oid.tag !== 0x06) throw new Error('no signature algorithm OID');
+  return {
+    tbs: Buffer.from(der.subarray(tbs.start, tbs.end)),
+    algorithmOid: decodeOid(der.subarray(oid.contentStart, oid.end)),
+    // The first content byte of a BIT STRING counts unused bits; signatures have none.
+    signature: Buffer.from(der.subarray(bits.contentStart + 1, bits.end)),
+  };
+}
+
+/** Signature algorithms checked here: RSA PKCS#1 v1.5 and ECDSA with SHA-2 (RFC 4055, RFC 5758). */
+const SIGNATURE_ALGORITHMS: Readonly<Record<string, { name: string; hash: string; key: 'rsa' | 'ec' }>> = {
+  '1.2.840.113549.1.1.11': { name: 'sha256WithRSAEncryption', hash: 'sha256', key: 'rsa' },
+  '1.2.840.113549.1.1.12': { name: 'sha384WithRSAEncryption', hash: 'sha384', key: 'rsa' },
+  '1.2.840.113549.1.1.13': { name: 'sha512WithRSAEncryption', hash: 'sha512', key: 'rsa' },
+  '1.2.840.10045.4.3.2': { name: 'ecdsa-with-SHA256', hash: 'sha256', key: 'ec' },
+  '1.2.840.10045.4.3.3': { name: 'ecdsa-with-SHA384', hash: 'sha384', key: 'ec' },
+  '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', hash: 'sha512', key: 'ec' },
+};
+
+/** The outcome of {@link verifySigned}. */
+export interface SignatureCheck {
+  /** Whether the signature verifies with the key. */
+  valid: boolean;
+  /** Why not, in words, when it does not. */
+  reason: string | undefined;
+}
+
+/**
+ * Checks the signature of a signed DER structure (certificate or CSR) with a public key, synchronously.
+ * Supports RSA PKCS#1 v1.5 and ECDSA, each with SHA-256/384/512.
+ *
+ * @param der - the whole signed structure.
+ * @param publicKey - the signer's public key (for a CSR, its own; for a certificate, its issuer's).
+ */
+export function verifySigned(der: Uint8Array, publicKey: KeyObject): SignatureCheck {
+  let parts: SignedParts;
+  try {
+    parts = splitSigned(der);
+  } catch {
+    return { valid: false, reason: 'it is not a well-formed signed structure' };
+  }
+  const algorithm = SIGNATURE_ALGORITHMS[parts.algorithmOid];
+  if (algorithm === undefined) {
+    return { valid: false, reason: `its signature algorithm ${parts.algorithmOid} is not supported` };
+  }
+  if (publicKey.asymmetricKeyType !== algorithm.key) {
+    return { valid: false, reason: `its signature algorithm ${algorithm.name} does not fit the signer's key` };
+  }
+  try {
+    const valid = verify(algorithm.hash, parts.tbs, publicKey, parts.signature);
+    return { valid, reason: valid ? undefined : `its ${algorithm.name} signature does not verify` };
+  } catch {
+    return { valid: false, reason: `its ${algorithm.name} signature is malformed` };
+  }
+}
+
+/** Turns SubjectPublicKeyInfo DER (as @peculiar/x509's `publicKey.rawData` gives it) into a node KeyObject. */
+export function publicKeyFromSpki(spki: ArrayBuffer | Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.from(spki instanceof Uint8Array ? spki : new Uint8Array(spki)), format: 'der', type: 'spki' });
+}
+
+/** The WebCrypto signing algorithm for a key type: RSASSA-PKCS1-v1_5 with SHA-256, ECDSA with SHA-256 (P-256) or SHA-384 (P-384). */
+export function signingAlgorithmFor(keyType: KeyType): webcrypto.RsaHashedImportParams | webcrypto.EcdsaParams {
+  const spec = KEY_TYPE_SPECS[keyType];
+  return spec.algorithm === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', hash: spec.hash };
+}
+
+/**
+ * Imports a node private key into WebCrypto as a key pair for signing, since
+ * @peculiar/x509 signs through WebCrypto. The key never leaves the process.
+ */
+export async function toCryptoKeyPair(privateKey: KeyObject, keyType: KeyType): Promise<webcrypto.CryptoKeyPair> {
+  const spec = KEY_TYPE_SPECS[keyType];
+  const importParams: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams =
+    spec.algorithm === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: spec.curve };
+  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
+  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  const [signing, verifying] = await Promise.all([
+    webcrypto.subtle.importKey('pkcs8', pkcs8, importParams, false, ['sign']),
+    webcrypto.subtle.importKey('spki', spki, importParams, true, ['verify']),
+  ]);
+  return { privateKey: signing, publicKey: verifying };
+}
