@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { formatSandboxBanner } from './banner.js';
+
+const sandbox = {
+  url: 'https://127.0.0.1:4000/',
+  caUrls: {
+    rootPem: 'https://127.0.0.1:4000/ca/root.pem',
+    intermediatePem: 'https://127.0.0.1:4000/ca/intermediate.pem',
+    rootDer: 'https://127.0.0.1:4000/ca/root.der',
+    intermediateDer: 'https://127.0.0.1:4000/ca/intermediate.der',
+  },
+  adminUrl: 'https://127.0.0.1:4000/admin/',
+  adminToken: 'admin_0123',
+  customers: [{ customerId: 'demo', signfile: { name: 'signfile', content: 'demo-content' }, allowedIps: ['127.0.0.1'] }],
+};
+
+describe('formatSandboxBanner', () => {
+  it('shows the endpoint, CA URLs, admin endpoints and customers with their signfile', () => {
+    const banner = formatSandboxBanner(sandbox);
+    expect(banner).toContain('API endpoint:      https://127.0.0.1:4000/');
+    expect(banner).toContain('https://127.0.0.1:4000/ca/root.pem');
+    expect(banner).toContain('https://127.0.0.1:4000/ca/intermediate.der');
+    expect(banner).toContain('https://127.0.0.1:4000/admin/approve');
+    expect(banner).toContain('demo: signfile /.well-known/pki-validation/signfile containing "demo-content"');
+  });
+
+  it('hides the admin token unless asked, and has no field for customer tokens at all', () => {
+    expect(formatSandboxBanner(sandbox)).not.toContain('admin_0123');
+    expect(formatSandboxBanner(sandbox, { showAdminToken: true })).toContain('admin_0123');
+    // a summary with a token smuggled in is still printed without it
+    const withToken = { customerId: 'demo', signfile: { name: 'signfile', content: 'c' }, allowedIps: [], authToken: 'leak-me' };
+    const smuggled = { ...sandbox, customers: [withToken] };
+    expect(formatSandboxBanner(smuggled)).not.toContain('leak-me');
+  });
+});

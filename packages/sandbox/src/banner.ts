@@ -1,0 +1,33 @@
+/**
+ * The startup banner of `acmapi sandbox` (spec §6): where the API, the CA and the
+ * admin endpoints are, and the customers with their signfiles, never their tokens.
+ */
+import type { Sandbox } from './sandbox.js';
+
+/** Options of {@link formatSandboxBanner}. */
+export interface SandboxBannerOptions {
+  /** Print the admin token (it is the sandbox's own secret, not a customer's). @default false */
+  showAdminToken?: boolean;
+}
+
+/** Formats the banner as lines of text (no trailing newline). */
+export function formatSandboxBanner(
+  sandbox: Pick<Sandbox, 'url' | 'caUrls' | 'adminUrl' | 'adminToken' | 'customers'>,
+  options: SandboxBannerOptions = {},
+): string {
+  const lines = [
+    `acmapi sandbox: ACMAPI reference server with a test CA (trusted by nothing)`,
+    `  API endpoint:      ${sandbox.url}  (POST JSON)`,
+    `  CA root:           ${sandbox.caUrls.rootPem}  (DER: ${sandbox.caUrls.rootDer})`,
+    `  CA intermediate:   ${sandbox.caUrls.intermediatePem}  (DER: ${sandbox.caUrls.intermediateDer})`,
+    `  admin:             POST ${sandbox.adminUrl}approve | ${sandbox.adminUrl}refuse  {"handle_id": "..."}; GET ${sandbox.adminUrl}applications`,
+    `  admin token:       ${options.showAdminToken === true ? sandbox.adminToken : '(hidden) Authorization: Bearer <admin token>'}`,
+    `  customers:`,
+  ];
+  for (const customer of sandbox.customers) {
+    lines.push(
+      `    ${customer.customerId}: signfile /.well-known/pki-validation/${customer.signfile.name} containing ${JSON.stringify(customer.signfile.content)}; allowed IPs ${customer.allowedIps.join(', ')}`,
+    );
+  }
+  return lines.join('\n');
+}

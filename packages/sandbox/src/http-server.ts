@@ -1,0 +1,155 @@
+/**
+ * The sandbox's HTTP routes:
+ * - `POST /` — the API (spec §2, §3); other methods 405.
+ * - `GET /ca/root.pem`, `/ca/intermediate.pem`, `/ca/root.der`, `/ca/intermediate.der` — the test CA.
+ * - `POST /admin/approve`, `POST /admin/refuse`, `GET /admin/applications` — admin, Bearer token.
+ * - anything else 404.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { adminAuthorized, decide, listApplications, type AdminResult } from './admin-handler.js';
+import { type ApiContext, handleApiCall } from './api-handler.js';
+import type { SandboxApplication } from './applications.js';
+import { formatAnswer } from './protocol/api-answer.js';
+import type { SandboxRequestRecord } from './request-log.js';
+
+/** What the routes need besides the API context. */
+export interface RouteContext extends ApiContext {
+  /** Called with every API call's record. */
+  readonly log: (record: SandboxRequestRecord) => void;
+  readonly approve: (handleId: string) => Promise<SandboxApplication>;
+  readonly refuse: (handleId: string) => SandboxApplication;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+class BodyTooLarge extends Error {}
+
+function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(request.headers['content-length'] ?? '0');
+    if (declared > maxBytes) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        request.removeAllListeners('data');
+        request.pause();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: string | Uint8Array, type: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers });
+  response.end(body);
+}
+
+function sendJson(response: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  send(response, status, JSON.stringify(value), JSON_TYPE, headers);
+}
+
+function methodNotAllowed(response: ServerResponse, allow: string): void {
+  sendJson(response, 405, { error: `method not allowed; use ${allow}` }, { allow });
+}
+
+function tooLarge(response: ServerResponse, context: RouteContext, remoteAddress: string): void {
+  const body = formatAnswer({ result: 'error', status: 111 }, context.options.quirks);
+  context.log({ at: new Date(), remoteAddress, kind: 'invalid', httpStatus: 413, status: 111, detail: ['body too large'] });
+  send(response, 413, body, JSON_TYPE, { connection: 'close' });
+}
+
+async function serveApi(request: IncomingMessage, response: ServerResponse, context: RouteContext): Promise<void> {
+  const remoteAddress = request.socket.remoteAddress ?? '';
+  let body: string;
+  try {
+    body = await readBody(request, context.options.maxRequestBytes);
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      tooLarge(response, context, remoteAddress);
+      return;
+    }
+    throw error;
+  }
+  const result = await handleApiCall(body, remoteAddress, context);
+  if (context.options.faults.delayMs > 0) {
+    await new Promise((resolve) => setTimeout(resolve, context.options.faults.delayMs));
+  }
+  context.log(result.record);
+  send(response, result.httpStatus, formatAnswer(result.answer, context.options.quirks), JSON_TYPE);
+}
+
+function serveCa(path: string, response: ServerResponse, context: RouteContext): boolean {
+  const { root, intermediate } = context.ca;
+  const files: Record<string, [string | Uint8Array, string]> = {
+    '/ca/root.pem': [root.pem, 'application/x-pem-file'],
+    '/ca/intermediate.pem': [intermediate.pem, 'application/x-pem-file'],
+    '/ca/root.der': [root.der, 'application/pkix-cert'],
+    '/ca/intermediate.der': [intermediate.der, 'application/pkix-cert'],
+  };
+  const file = files[path];
+  if (file === undefined) return false;
+  send(response, 200, file[0], file[1]);
+  return true;
+}
+
+async function serveAdmin(path: string, request: IncomingMessage, response: ServerResponse, context: RouteContext): Promise<void> {
+  const method = path === '/admin/applications' ? 'GET' : 'POST';
+  if (request.method !== method) {
+    methodNotAllowed(response, method);
+    return;
+  }
+  if (!adminAuthorized(request.headers.authorization, context.options.adminToken)) {
+    sendJson(response, 401, { error: 'admin token required: Authorization: Bearer <admin token>' }, {
+      'www-authenticate': 'Bearer realm="acmapi-sandbox"',
+    });
+    return;
+  }
+  let result: AdminResult;
+  if (path === '/admin/applications') {
+    result = listApplications(context.store);
+  } else {
+    let body: string;
+    try {
+      body = await readBody(request, 4096);
+    } catch {
+      sendJson(response, 413, { error: 'body too large' }, { connection: 'close' });
+      return;
+    }
+    result = await decide(body, path === '/admin/approve' ? context.approve : context.refuse);
+  }
+  sendJson(response, result.httpStatus, result.body);
+}
+
+const ADMIN_PATHS = ['/admin/approve', '/admin/refuse', '/admin/applications'];
+
+/** Routes one request; never throws (an unexpected failure becomes HTTP 500). */
+export async function route(request: IncomingMessage, response: ServerResponse, context: RouteContext): Promise<void> {
+  const path = new URL(request.url ?? '/', 'http://sandbox.invalid').pathname;
+  try {
+    if (path === '/') {
+      if (request.method === 'POST') await serveApi(request, response, context);
+      else methodNotAllowed(response, 'POST');
+    } else if (path.startsWith('/ca/')) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') methodNotAllowed(response, 'GET, HEAD');
+      else if (!serveCa(path, response, context)) sendJson(response, 404, { error: 'not found' });
+    } else if (ADMIN_PATHS.includes(path)) {
+      await serveAdmin(path, request, response, context);
+    } else {
+      sendJson(response, 404, { error: 'not found' });
+    }
+  } catch {
+    if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+    else response.destroy();
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Options of the reference server (spec §6). One documented type, defaults in one
+ * place ({@link defaultSandboxOptions} and the `@default`s below), one validating
+ * resolver (`resolveSandboxOptions` in resolve-options.ts).
+ */
+
+/** A platform registered with the CA (spec §1): its id, token, signfile and addresses. */
+export interface SandboxCustomerOptions {
+  /** The customer id (`customer_id`, spec §2). Unknown ids get 101. */
+  customerId: string;
+  /** The auth token (`auth_token`). A secret: never logged, never printed. Wrong tokens get 102. */
+  authToken: string;
+  /** The signfile the CA looks for on every domain (spec §1, §5). */
+  signfile: {
+    /** File name under `/.well-known/pki-validation/`. @default "signfile" */
+    name?: string;
+    /** The token the served file must contain. */
+    content: string;
+  };
+  /**
+   * Caller addresses accepted for this customer: IPv4/IPv6 addresses or CIDR blocks;
+   * IPv4-mapped IPv6 callers count as IPv4. Others get 110.
+   * @default ["127.0.0.1", "::1"]
+   */
+  allowedIps?: string[];
+}
+
+/** Applications that wait for a person (spec §3 "pending"): by domain pattern or by share. */
+export interface SandboxPendingOptions {
+  /** Domain patterns (`name`, `*.name`, `*`) whose applications go pending. @default [] */
+  domains?: string[];
+  /** Share (0..1) of other applications that go pending. @default 0 */
+  share?: number;
+}
+
+/** How the signfile check (spec §5) reaches web servers on one machine. */
+export interface SandboxValidationOptions {
+  /** Whether to fetch signfiles at all; when false every domain passes. @default true */
+  enabled?: boolean;
+  /**
+   * Domain pattern → addresses to connect to, e.g. `{ "example.test": ["127.0.0.1", "::1"] }`.
+   * Every address of a domain must serve the signfile.
+   * @default {}
+   */
+  resolve?: Record<string, string[]>;
+  /** Addresses of domains that `resolve` does not name. @default ["127.0.0.1"] */
+  defaultAddresses?: string[];
+  /** Port connected to for `http://` URLs on port 80 (like Pebble's httpPort). @default 80 */
+  httpPort?: number;
+  /** Port connected to for URLs on port 443 (like Pebble's tlsPort). @default 443 */
+  httpsPort?: number;
+  /** Connect (TCP + TLS) timeout per request, milliseconds. @default 5000 */
+  connectTimeoutMs?: number;
+  /** Time from connection to response headers, milliseconds. @default 5000 */
+  headersTimeoutMs?: number;
+  /** Time to read a body, milliseconds. @default 5000 */
+  bodyTimeoutMs?: number;
+  /** Largest signfile body accepted, bytes; larger bodies fail. @default 65536 */
+  maxBodyBytes?: number;
+  /** Most redirects followed from one URL (BR §3.2.2.4.18 leaves the number to the CA). @default 10 */
+  maxRedirects?: number;
+}
+
+/** Pebble-style fault injection; everything off unless asked for. */
+export interface SandboxFaultOptions {
+  /** Delay before every API answer, milliseconds. @default 0 */
+  delayMs?: number;
+  /** Share (0..1) of API calls answered 111 after authentication. @default 0 */
+  unknownErrorShare?: number;
+  /** Share (0..1) of applications that go pending; same as `pending.share` (the larger wins). @default 0 */
+  pendingShare?: number;
+  /** Share (0..1) of certificates signed for a different, fresh key (to test clients' key checks). @default 0 */
+  wrongKeyShare?: number;
+}
+
+/** Form of the `certificate` field (spec §3: a client accepts all three). */
+export type SandboxCertificateFormat = 'pem' | 'bundle' | 'der-base64';
+
+/** Answer quirks of the source document (spec §3 "What the source gets wrong"), to test clients over the wire. */
+export interface SandboxQuirkOptions {
+  /** Keys with a trailing space and string values with a leading space, as the source's examples. @default false */
+  paddedKeys?: boolean;
+  /** `status` as a string (`"0"`) as the source's examples. @default false */
+  statusAsString?: boolean;
+  /** `pem`: leaf only; `bundle`: leaf + intermediate; `der-base64`: leaf DER in base64, no armour. @default "bundle" */
+  certificateFormat?: SandboxCertificateFormat;
+}
+
+/** Everything `startSandbox` accepts. Every field is optional. */
+export interface SandboxOptions {
+  /** Address to listen on. @default "127.0.0.1" */
+  host?: string;
+  /** Port to listen on; 0 picks a free one. @default 0 */
+  port?: number;
+  /** HTTPS with the sandbox's own certificate (chained to its CA); false for plain HTTP. @default true */
+  tls?: boolean;
+  /** Registered platforms. @default [DEMO_CUSTOMER] */
+  customers?: SandboxCustomerOptions[];
+  /** Bearer token of the admin endpoints; generated at start when absent. */
+  adminToken?: string;
+  /** Largest API request body, bytes; larger ones get HTTP 413. @default 65536 */
+  maxRequestBytes?: number;
+  /** Certificate lifetime in days (ignored when `validitySeconds` is set). @default 90 */
+  validityDays?: number;
+  /** Certificate lifetime in seconds, for short-lived test certificates. */
+  validitySeconds?: number;
+  /** How far notBefore is set back, seconds, for clocks a little behind. @default 60 */
+  backdateSeconds?: number;
+  /** Domain patterns the CA refuses to certify (error 109), e.g. `["*.refused.test", "blocked.example"]`. @default [] */
+  refuse?: string[];
+  /** Applications that go pending. */
+  pending?: SandboxPendingOptions;
+  /** The signfile check. */
+  validation?: SandboxValidationOptions;
+  /** Fault injection. */
+  faults?: SandboxFaultOptions;
+  /** Answer quirks. */
+  quirks?: SandboxQuirkOptions;
+  /**
+   * Dice of the shares: a seed (integer) for repeatable runs, or a function returning
+   * numbers in [0, 1). Handles, serials and keys never use it.
+   * @default Math.random
+   */
+  random?: number | (() => number);
+}
+
+/**
+ * The demo platform, used when no customer is configured. Its token is public on
+ * purpose: the sandbox is a test tool and its CA is trusted by nothing.
+ */
+export const DEMO_CUSTOMER: Readonly<SandboxCustomerOptions> = Object.freeze({
+  customerId: 'demo',
+  authToken: 'demo-token',
+  signfile: { name: 'signfile', content: 'acmapi-sandbox-demo-signfile' },
+  allowedIps: ['127.0.0.1', '::1'],
+});
+
+const DEFAULT_CERTIFICATE_FORMAT: SandboxCertificateFormat = 'bundle';
+
+/** The defaults of every option (except `adminToken`, generated at start, and `validitySeconds`). */
+export const defaultSandboxOptions = Object.freeze({
+  host: '127.0.0.1',
+  port: 0,
+  tls: true,
+  customers: [DEMO_CUSTOMER],
+  maxRequestBytes: 65_536,
+  validityDays: 90,
+  backdateSeconds: 60,
+  refuse: new Array<string>(),
+  pending: { domains: new Array<string>(), share: 0 },
+  validation: {
+    enabled: true,
+    resolve: Object.create(null) as Record<string, string[]>,
+    defaultAddresses: ['127.0.0.1'],
+    httpPort: 80,
+    httpsPort: 443,
+    connectTimeoutMs: 5000,
+    headersTimeoutMs: 5000,
+    bodyTimeoutMs: 5000,
+    maxBodyBytes: 65_536,
+    maxRedirects: 10,
+  },
+  faults: { delayMs: 0, unknownErrorShare: 0, pendingShare: 0, wrongKeyShare: 0 },
+  quirks: { paddedKeys: false, statusAsString: false, certificateFormat: DEFAULT_CERTIFICATE_FORMAT },
+});

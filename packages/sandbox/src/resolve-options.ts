@@ -1,0 +1,234 @@
+/**
+ * The one validating resolver of {@link SandboxOptions}: checks every field of an
+ * untrusted value (options from code or a parsed config file), names the offending
+ * field by its JSON path, and merges the defaults.
+ */
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { OptionsError } from '@acmapi/core';
+import { isValidDomainPattern } from './domain-pattern.js';
+import { ipEntryProblem } from './ip-allow-list.js';
+import {
+  defaultSandboxOptions,
+  type SandboxCertificateFormat,
+} from './options.js';
+import { type RandomSource, seededRandom } from './random.js';
+
+/** A customer after validation and defaults. */
+export interface ResolvedCustomer {
+  readonly customerId: string;
+  readonly authToken: string;
+  readonly signfile: { readonly name: string; readonly content: string };
+  readonly allowedIps: readonly string[];
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedSandboxOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  readonly customers: readonly ResolvedCustomer[];
+  readonly adminToken: string;
+  readonly maxRequestBytes: number;
+  /** Certificate lifetime, milliseconds. */
+  readonly validityMs: number;
+  readonly backdateMs: number;
+  readonly refuse: readonly string[];
+  readonly pending: { readonly domains: readonly string[]; readonly share: number };
+  readonly validation: {
+    readonly enabled: boolean;
+    readonly resolve: Readonly<Record<string, readonly string[]>>;
+    readonly defaultAddresses: readonly string[];
+    readonly httpPort: number;
+    readonly httpsPort: number;
+    readonly connectTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly bodyTimeoutMs: number;
+    readonly maxBodyBytes: number;
+    readonly maxRedirects: number;
+  };
+  readonly faults: { readonly delayMs: number; readonly unknownErrorShare: number; readonly wrongKeyShare: number };
+  readonly quirks: {
+    readonly paddedKeys: boolean;
+    readonly statusAsString: boolean;
+    readonly certificateFormat: SandboxCertificateFormat;
+  };
+  readonly random: RandomSource;
+}
+
+type Fields = Record<string, unknown>;
+
+function fail(path: string, message: string): never {
+  throw new OptionsError(`Invalid sandbox option ${path}: ${message}.`);
+}
+
+function objectAt(value: unknown, path: string, allowed: readonly string[]): Fields | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'expected an object');
+  const fields = value as Fields;
+  const unknown = Object.keys(fields).find((key) => !allowed.includes(key));
+  if (unknown !== undefined) fail(`${path}.${unknown}`, `unknown option (known: ${allowed.join(', ')})`);
+  return fields;
+}
+
+function boolAt(value: unknown, path: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(path, 'expected true or false');
+  return value;
+}
+
+function stringAt(value: unknown, path: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') fail(path, 'expected a non-empty string');
+  return value;
+}
+
+function intAt(value: unknown, path: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(path, `expected an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function shareAt(value: unknown, path: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+    fail(path, 'expected a number from 0 to 1');
+  }
+  return value;
+}
+
+function stringsAt(value: unknown, path: string, check?: (item: string) => string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) fail(path, 'expected an array of strings');
+  return value.map((item: unknown, index) => {
+    const itemPath = `${path}[${index}]`;
+    if (typeof item !== 'string' || item.trim() === '') fail(itemPath, 'expected a non-empty string');
+    const problem = check?.(item);
+    if (problem !== undefined) fail(itemPath, problem);
+    return item.trim();
+  });
+}
+
+const patternProblem = (item: string): string | undefined =>
+  isValidDomainPattern(item) ? undefined : `${JSON.stringify(item)} is not a domain pattern (name, *.name or *)`;
+const addressProblem = (item: string): string | undefined =>
+  isIP(item.trim()) === 0 ? `${JSON.stringify(item)} is not an IP address` : undefined;
+
+function resolveCustomers(value: unknown, path: string): ResolvedCustomer[] {
+  if (value === undefined) return resolveCustomers(defaultSandboxOptions.customers, path);
+  if (!Array.isArray(value) || value.length === 0) fail(path, 'expected a non-empty array of customers');
+  const seen = new Set<string>();
+  return value.map((item: unknown, index): ResolvedCustomer => {
+    const at = `${path}[${index}]`;
+    const fields = objectAt(item, at, ['customerId', 'authToken', 'signfile', 'allowedIps']);
+    if (fields === undefined) fail(at, 'expected an object');
+    const customerId = stringAt(fields['customerId'], `${at}.customerId`) ?? fail(`${at}.customerId`, 'is required');
+    if (seen.has(customerId)) fail(`${at}.customerId`, `duplicate customer id ${JSON.stringify(customerId)}`);
+    seen.add(customerId);
+    const authToken = stringAt(fields['authToken'], `${at}.authToken`) ?? fail(`${at}.authToken`, 'is required');
+    const signfile = objectAt(fields['signfile'], `${at}.signfile`, ['name', 'content']);
+    if (signfile === undefined) fail(`${at}.signfile`, 'is required');
+    const name = stringAt(signfile['name'], `${at}.signfile.name`) ?? 'signfile';
+    if (!/^[A-Za-z0-9._~-]+$/.test(name)) fail(`${at}.signfile.name`, 'expected a file name of letters, digits, ".", "_", "~" or "-"');
+    const content =
+      stringAt(signfile['content'], `${at}.signfile.content`) ?? fail(`${at}.signfile.content`, 'is required');
+    const allowedIps = stringsAt(fields['allowedIps'], `${at}.allowedIps`, ipEntryProblem) ?? ['127.0.0.1', '::1'];
+    return { customerId, authToken, signfile: { name, content: content.trim() }, allowedIps };
+  });
+}
+
+function resolveRandom(value: unknown, path: string): RandomSource {
+  if (value === undefined) return Math.random;
+  if (typeof value === 'function') return value as RandomSource;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return seededRandom(value);
+  return fail(path, 'expected an integer seed or a function');
+}
+
+function resolveResolveMap(value: unknown, path: string): Record<string, string[]> {
+  const fields = objectAt(value, path, Object.keys(value ?? {})) ?? {};
+  const map: Record<string, string[]> = {};
+  for (const [pattern, addresses] of Object.entries(fields)) {
+    const at = `${path}[${JSON.stringify(pattern)}]`;
+    const problem = patternProblem(pattern);
+    if (problem !== undefined) fail(at, problem);
+    map[pattern] = stringsAt(addresses, at, addressProblem) ?? [];
+  }
+  return map;
+}
+
+const TOP_LEVEL = [
+  'host', 'port', 'tls', 'customers', 'adminToken', 'maxRequestBytes', 'validityDays', 'validitySeconds',
+  'backdateSeconds', 'refuse', 'pending', 'validation', 'faults', 'quirks', 'random',
+];
+
+/**
+ * Validates options (from code or a config file) and merges the defaults of
+ * {@link defaultSandboxOptions}. Pure apart from generating an admin token when
+ * none is given.
+ *
+ * @param input - a {@link SandboxOptions} or an untrusted value of that shape.
+ * @param root - the name of the whole value in messages (`options`, or `$` for a file).
+ * @throws {OptionsError} `OPTIONS_INVALID`, naming the field by path, e.g.
+ *   `Invalid sandbox option options.customers[0].authToken: expected a non-empty string.`
+ */
+export function resolveSandboxOptions(input: unknown = {}, root = 'options'): ResolvedSandboxOptions {
+  const o = objectAt(input, root, TOP_LEVEL) ?? {};
+  const d = defaultSandboxOptions;
+  const host = stringAt(o['host'], `${root}.host`) ?? d.host;
+  const pending = objectAt(o['pending'], `${root}.pending`, ['domains', 'share']) ?? {};
+  const validation =
+    objectAt(o['validation'], `${root}.validation`, Object.keys(d.validation).concat(['resolve'])) ?? {};
+  const faults = objectAt(o['faults'], `${root}.faults`, Object.keys(d.faults)) ?? {};
+  const quirks = objectAt(o['quirks'], `${root}.quirks`, Object.keys(d.quirks)) ?? {};
+  const format = quirks['certificateFormat'] ?? d.quirks.certificateFormat;
+  if (format !== 'pem' && format !== 'bundle' && format !== 'der-base64') {
+    fail(`${root}.quirks.certificateFormat`, 'expected "pem", "bundle" or "der-base64"');
+  }
+  const validityDays = intAt(o['validityDays'], `${root}.validityDays`, d.validityDays, 1, 3650);
+  const validitySeconds =
+    o['validitySeconds'] === undefined ? undefined : intAt(o['validitySeconds'], `${root}.validitySeconds`, 0, 1, 315_360_000);
+  const v = d.validation;
+  const timeout = (key: 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'): number =>
+    intAt(validation[key], `${root}.validation.${key}`, v[key], 1, 600_000);
+  return {
+    host,
+    port: intAt(o['port'], `${root}.port`, d.port, 0, 65_535),
+    tls: boolAt(o['tls'], `${root}.tls`, d.tls),
+    customers: resolveCustomers(o['customers'], `${root}.customers`),
+    adminToken: stringAt(o['adminToken'], `${root}.adminToken`) ?? `admin_${randomBytes(16).toString('hex')}`,
+    maxRequestBytes: intAt(o['maxRequestBytes'], `${root}.maxRequestBytes`, d.maxRequestBytes, 1024, 16_777_216),
+    validityMs: (validitySeconds ?? validityDays * 86_400) * 1000,
+    backdateMs: intAt(o['backdateSeconds'], `${root}.backdateSeconds`, d.backdateSeconds, 0, 86_400) * 1000,
+    refuse: stringsAt(o['refuse'], `${root}.refuse`, patternProblem) ?? [],
+    pending: {
+      domains: stringsAt(pending['domains'], `${root}.pending.domains`, patternProblem) ?? [],
+      share: Math.max(shareAt(pending['share'], `${root}.pending.share`), shareAt(faults['pendingShare'], `${root}.faults.pendingShare`)),
+    },
+    validation: {
+      enabled: boolAt(validation['enabled'], `${root}.validation.enabled`, v.enabled),
+      resolve: resolveResolveMap(validation['resolve'], `${root}.validation.resolve`),
+      defaultAddresses:
+        stringsAt(validation['defaultAddresses'], `${root}.validation.defaultAddresses`, addressProblem) ?? v.defaultAddresses,
+      httpPort: intAt(validation['httpPort'], `${root}.validation.httpPort`, v.httpPort, 1, 65_535),
+      httpsPort: intAt(validation['httpsPort'], `${root}.validation.httpsPort`, v.httpsPort, 1, 65_535),
+      connectTimeoutMs: timeout('connectTimeoutMs'),
+      headersTimeoutMs: timeout('headersTimeoutMs'),
+      bodyTimeoutMs: timeout('bodyTimeoutMs'),
+      maxBodyBytes: intAt(validation['maxBodyBytes'], `${root}.validation.maxBodyBytes`, v.maxBodyBytes, 1, 16_777_216),
+      maxRedirects: intAt(validation['maxRedirects'], `${root}.validation.maxRedirects`, v.maxRedirects, 0, 20),
+    },
+    faults: {
+      delayMs: intAt(faults['delayMs'], `${root}.faults.delayMs`, 0, 0, 600_000),
+      unknownErrorShare: shareAt(faults['unknownErrorShare'], `${root}.faults.unknownErrorShare`),
+      wrongKeyShare: shareAt(faults['wrongKeyShare'], `${root}.faults.wrongKeyShare`),
+    },
+    quirks: {
+      paddedKeys: boolAt(quirks['paddedKeys'], `${root}.quirks.paddedKeys`, d.quirks.paddedKeys),
+      statusAsString: boolAt(quirks['statusAsString'], `${root}.quirks.statusAsString`, d.quirks.statusAsString),
+      certificateFormat: format,
+    },
+    random: resolveRandom(o['random'], `${root}.random`),
+  };
+}

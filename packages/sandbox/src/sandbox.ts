@@ -1,0 +1,171 @@
+/**
+ * The reference server of spec §6, in-process: `startSandbox` listens, `close` stops.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { isIP } from 'node:net';
+import { ApplicationStore, type SandboxApplication, viewOf } from './applications.js';
+import { route, type RouteContext } from './http-server.js';
+import type { SandboxOptions } from './options.js';
+import { createServerCredentials, createTestCa } from './pki/test-ca.js';
+import type { SandboxRequestRecord } from './request-log.js';
+import { resolveSandboxOptions } from './resolve-options.js';
+import { signApplication, type SignerSettings } from './signer.js';
+
+/** URLs of the sandbox's CA certificates. */
+export interface SandboxCaUrls {
+  /** `GET /ca/root.pem` */
+  readonly rootPem: string;
+  /** `GET /ca/intermediate.pem` */
+  readonly intermediatePem: string;
+  /** `GET /ca/root.der` */
+  readonly rootDer: string;
+  /** `GET /ca/intermediate.der` (the AIA caIssuers URL of every certificate). */
+  readonly intermediateDer: string;
+}
+
+/** A customer as shown in banners and tests: everything but the auth token. */
+export interface SandboxCustomerSummary {
+  readonly customerId: string;
+  readonly signfile: { readonly name: string; readonly content: string };
+  readonly allowedIps: readonly string[];
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** The API endpoint, e.g. `https://127.0.0.1:40123/`. */
+  readonly url: string;
+  /** Whether the API is served over HTTPS. */
+  readonly tls: boolean;
+  /** This run's CA certificates, PEM. */
+  readonly caCertificates: { readonly rootPem: string; readonly intermediatePem: string };
+  /** The root as PEM, for a client's `ca` option (the server's chain includes the intermediate). */
+  readonly caBundlePem: string;
+  /** Where the CA certificates are served. */
+  readonly caUrls: SandboxCaUrls;
+  /** Base URL of the admin endpoints, e.g. `https://127.0.0.1:40123/admin/`. */
+  readonly adminUrl: string;
+  /** The admin endpoints' Bearer token (given or generated). A secret of the sandbox. */
+  readonly adminToken: string;
+  /** The registered customers, without tokens. */
+  readonly customers: readonly SandboxCustomerSummary[];
+  /**
+   * Signs a pending application's certificate; the next retrieve gets status 0.
+   * @throws {SandboxError} `SANDBOX_UNKNOWN_HANDLE` or `SANDBOX_NOT_PENDING`.
+   */
+  approve(handleId: string): Promise<SandboxApplication>;
+  /**
+   * Refuses a pending application; the next retrieve gets 109.
+   * @throws {SandboxError} `SANDBOX_UNKNOWN_HANDLE` or `SANDBOX_NOT_PENDING`.
+   */
+  refuse(handleId: string): SandboxApplication;
+  /** Every application that passed all checks (issued, pending or refused), oldest first. */
+  applications(): readonly SandboxApplication[];
+  /** Every API call (`POST /`) received, oldest first, without secrets. */
+  readonly requests: readonly SandboxRequestRecord[];
+  /** Stops listening and drops open connections. */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+/**
+ * Starts a sandbox: a fresh test CA, then a server on `host:port`.
+ *
+ * @param options - see {@link SandboxOptions}; every field optional.
+ * @returns the running sandbox; call `close()` when done.
+ * @throws {OptionsError} `OPTIONS_INVALID` for invalid options (before any I/O).
+ * @throws the listen error (e.g. `EADDRINUSE`) when the port cannot be had.
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const resolved = resolveSandboxOptions(options);
+  const ca = await createTestCa();
+  const store = new ApplicationStore();
+  const requests: SandboxRequestRecord[] = [];
+  const signer: { -readonly [K in keyof SignerSettings]: SignerSettings[K] } = {
+    ca,
+    validityMs: resolved.validityMs,
+    backdateMs: resolved.backdateMs,
+    caIssuersUrl: '',
+    wrongKeyShare: resolved.faults.wrongKeyShare,
+    random: resolved.random,
+  };
+  const approve = async (handleId: string): Promise<SandboxApplication> => {
+    const record = store.pending(handleId);
+    await signApplication(record, signer);
+    return viewOf(record);
+  };
+  const refuse = (handleId: string): SandboxApplication => {
+    const record = store.pending(handleId);
+    record.state = 'refused';
+    return viewOf(record);
+  };
+  const context: RouteContext = {
+    options: resolved,
+    ca,
+    store,
+    signer,
+    log: (record) => requests.push(record),
+    approve,
+    refuse,
+  };
+  const listener = (request: http.IncomingMessage, response: http.ServerResponse): void => {
+    void route(request, response, context);
+  };
+  let server: http.Server;
+  if (resolved.tls) {
+    const extra = isIP(resolved.host) === 0 && resolved.host !== 'localhost' ? [resolved.host] : [];
+    const credentials = await createServerCredentials(ca, extra);
+    server = https.createServer({ cert: credentials.certificatePem, key: credentials.privateKeyPem }, listener);
+  } else {
+    server = http.createServer(listener);
+  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(resolved.port, resolved.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `${resolved.tls ? 'https' : 'http'}://${urlHost(resolved.host)}:${port}/`;
+  const caUrls: SandboxCaUrls = {
+    rootPem: new URL('ca/root.pem', url).href,
+    intermediatePem: new URL('ca/intermediate.pem', url).href,
+    rootDer: new URL('ca/root.der', url).href,
+    intermediateDer: new URL('ca/intermediate.der', url).href,
+  };
+  signer.caIssuersUrl = caUrls.intermediateDer;
+  return {
+    url,
+    tls: resolved.tls,
+    caCertificates: { rootPem: ca.root.pem, intermediatePem: ca.intermediate.pem },
+    caBundlePem: ca.root.pem,
+    caUrls,
+    adminUrl: new URL('admin/', url).href,
+    adminToken: resolved.adminToken,
+    customers: resolved.customers.map((c) => ({
+      customerId: c.customerId,
+      signfile: { ...c.signfile },
+      allowedIps: [...c.allowedIps],
+    })),
+    approve,
+    refuse,
+    applications: () => store.list(),
+    get requests() {
+      return [...requests];
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          if (error === undefined) resolve();
+          else reject(error);
+        });
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Turns an application into a certificate and the `certificate` field of the answer
+ * (spec §3: PEM, PEM bundle, or base64 DER).
+ */
+import type { ApplicationRecord } from './applications.js';
+import { issueCertificate } from './pki/issue-certificate.js';
+import type { TestCa } from './pki/test-ca.js';
+import { generateCaKeyPair } from './pki/x509.js';
+import { type RandomSource, roll } from './random.js';
+import type { SandboxCertificateFormat } from './options.js';
+
+/** What the signer needs. */
+export interface SignerSettings {
+  readonly ca: TestCa;
+  /** Certificate lifetime, milliseconds. */
+  readonly validityMs: number;
+  /** notBefore backdating, milliseconds. */
+  readonly backdateMs: number;
+  /** URL of the intermediate's DER, for AIA caIssuers. */
+  readonly caIssuersUrl: string;
+  /** Share of certificates deliberately signed for another key. */
+  readonly wrongKeyShare: number;
+  readonly random: RandomSource;
+}
+
+/** Signs the certificate of `record` and marks it issued. */
+export async function signApplication(record: ApplicationRecord, settings: SignerSettings): Promise<void> {
+  const now = Date.now();
+  const wrongKey = roll(settings.random, settings.wrongKeyShare);
+  const publicKey = wrongKey ? (await generateCaKeyPair()).publicKey : record.publicKey;
+  const issued = await issueCertificate(settings.ca, {
+    publicKey,
+    keyType: wrongKey ? 'ec-p256' : record.keyType,
+    domains: record.domains,
+    notBefore: new Date(now - settings.backdateMs),
+    notAfter: new Date(now + settings.validityMs),
+    caIssuersUrl: settings.caIssuersUrl,
+  });
+  record.certificate = { pem: issued.pem, der: issued.der };
+  record.serial = issued.serial;
+  record.issuedAt = new Date(now);
+  record.wrongKey = wrongKey;
+  record.state = 'issued';
+}
+
+/** The answer's `certificate` field for an issued record. */
+export function certificateField(record: ApplicationRecord, format: SandboxCertificateFormat, ca: TestCa): string {
+  const certificate = record.certificate;
+  if (certificate === undefined) throw new Error(`application ${record.handleId} has no certificate`);
+  if (format === 'pem') return certificate.pem;
+  if (format === 'der-base64') return Buffer.from(certificate.der).toString('base64');
+  return `${certificate.pem}${ca.intermediate.pem}`;
+}
