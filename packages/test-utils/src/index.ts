@@ -1,1 +1,5 @@
-export {};
+export * from './binaries.js';
+export * from './free-port.js';
+export * from './nginx.js';
+export * from './openssl.js';
+export * from './temp-dir.js';

@@ -1,0 +1,5 @@
+// The Action's entry point (action.yml `runs.main` runs the bundle of this file).
+import { run } from './run.js';
+import { actionServices } from './services.js';
+
+await run(actionServices());

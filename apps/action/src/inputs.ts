@@ -1,0 +1,213 @@
+/**
+ * The Action's inputs (`action.yml`), parsed and validated into one typed options
+ * object before any I/O. Pure: the input reader is passed in, so tests need no runner.
+ */
+import { isKeyType, normalizeDomains } from '@acmapi/core';
+import type { KeyType } from '@acmapi/core';
+
+/** Reads one input as the runner gives it (`INPUT_<NAME>`), `''` when absent. */
+export type GetInput = (name: string) => string;
+
+/** How a failed signfile preflight affects the application (spec §5). */
+export type PreflightMode = 'warn' | 'strict' | 'off';
+
+/** Where issued certificates and pending state go. */
+export type OutputMode = 'artifact' | 'commit' | 'none';
+
+/** What one certificate is: from `domains`, or one entry of `acmapi.json`. */
+export interface CertificateRequest {
+  /** Its store name: the folder under `path` (`PATH/<name>/`). */
+  readonly name: string;
+  /** Its domains (spec §4), normalised, 1 to 5. */
+  readonly domains: readonly string[];
+  /** Key type for a key the Action generates. */
+  readonly keyType: KeyType;
+}
+
+/** Every input, parsed. Durations in milliseconds. */
+export interface ActionInputs {
+  /** ACMAPI endpoint URL. @default "https://acmapi.wosign.com/" */
+  readonly endpoint: string;
+  readonly customerId: string;
+  /** A secret: masked as soon as it is read. */
+  readonly authToken: string;
+  /** A file of extra trusted CA certificates (PEM) for the endpoint, relative to the workspace. */
+  readonly caFile: string | undefined;
+  /** Domains given directly (`domains` input); empty when `config` is used. */
+  readonly domains: readonly string[];
+  /** Path of `acmapi.json` (`config` input), relative to the workspace. */
+  readonly configPath: string | undefined;
+  /** Names of the config's certificates to handle; empty means all. */
+  readonly certificates: readonly string[];
+  /** Name of the certificate given by `domains` (`name` input). @default the first domain */
+  readonly name: string | undefined;
+  /** @default "ec-p256" */
+  readonly keyType: KeyType;
+  /** PEM of the private key from a secret; masked as soon as it is read. */
+  readonly privateKey: string | undefined;
+  /** PEM of a CSR (CSR-only flow: the Action never sees a private key). */
+  readonly csr: string | undefined;
+  /** The signfile's content (its token), for the preflight. */
+  readonly signfile: string | undefined;
+  /** @default "signfile" */
+  readonly signfileName: string;
+  /** @default "warn" */
+  readonly preflight: PreflightMode;
+  /** How long to wait for a pending application, milliseconds. @default 0 */
+  readonly waitMs: number;
+  /** @default 30 */
+  readonly renewBeforeDays: number;
+  /** @default "none" */
+  readonly output: OutputMode;
+  /** Folder of the certificates, relative to the workspace. @default "certificates" */
+  readonly path: string;
+  /** @default "acmapi-certificates" */
+  readonly artifactName: string;
+  /** Artifact retention, days; undefined keeps the repository's default. */
+  readonly retentionDays: number | undefined;
+  /** Branch to commit to; undefined means the workflow's branch. */
+  readonly branch: string | undefined;
+  /** @default "chore(certificates): update {names}" */
+  readonly commitMessage: string;
+  /** Passphrase that encrypts a generated private key (PKCS#8); masked. */
+  readonly keyPassphrase: string | undefined;
+  /** Token for the commit (GitHub API). @default the workflow's GITHUB_TOKEN (from action.yml) */
+  readonly githubToken: string | undefined;
+  /** Certificates handled at once in a fleet. @default 4 */
+  readonly concurrency: number;
+}
+
+/** An input is missing or malformed; the message names the input and what to give. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** Defaults of the optional inputs (also written in action.yml). */
+export const INPUT_DEFAULTS = {
+  endpoint: 'https://acmapi.wosign.com/',
+  keyType: 'ec-p256' as KeyType,
+  signfileName: 'signfile',
+  preflight: 'warn' as PreflightMode,
+  renewBeforeDays: 30,
+  output: 'none' as OutputMode,
+  path: 'certificates',
+  artifactName: 'acmapi-certificates',
+  commitMessage: 'chore(certificates): update {names}',
+  concurrency: 4,
+} as const;
+
+/** Splits a list input on newlines and commas, dropping blanks. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * Parses a duration such as `0`, `90s`, `10m`, `2h`, `1h30m`; a bare number is seconds.
+ * @throws {InputError} for anything else.
+ */
+export function parseDuration(text: string, input: string): number {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const parts = [...trimmed.matchAll(/(\d+)(ms|s|m|h|d)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) {
+    throw new InputError(`Input ${input} ${JSON.stringify(text)} is not a duration; give e.g. "0", "90s", "10m" or "1h30m".`);
+  }
+  return parts.reduce((sum, p) => sum + Number(p[1]) * (DURATION_UNITS[p[2] ?? 's'] ?? 1000), 0);
+}
+
+function optional(getInput: GetInput, name: string): string | undefined {
+  const value = getInput(name).trim();
+  return value === '' ? undefined : value;
+}
+
+function required(getInput: GetInput, name: string, what: string): string {
+  const value = optional(getInput, name);
+  if (value === undefined) throw new InputError(`Input ${name} is required: ${what}.`);
+  return value;
+}
+
+function oneOf<T extends string>(getInput: GetInput, name: string, allowed: readonly T[], fallback: T): T {
+  const value = optional(getInput, name) ?? fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(`Input ${name} ${JSON.stringify(value)} is not one of ${allowed.join(', ')}.`);
+  }
+  return value as T;
+}
+
+function wholeNumber(getInput: GetInput, name: string, min: number, fallback: number | undefined): number | undefined {
+  const text = optional(getInput, name);
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min) {
+    throw new InputError(`Input ${name} ${JSON.stringify(text)} must be a whole number from ${min}.`);
+  }
+  return Number(text);
+}
+
+/** A PEM input from a secret: GitHub secrets often lose their newlines or gain `\n` escapes. */
+function pemInput(getInput: GetInput, name: string): string | undefined {
+  const raw = optional(getInput, name);
+  if (raw === undefined) return undefined;
+  const text = raw.includes('\\n') && !raw.includes('\n') ? raw.replaceAll('\\n', '\n') : raw;
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/**
+ * Reads and validates every input.
+ *
+ * @throws {InputError} naming the first input that is missing or malformed.
+ * @throws {DomainError} from `normalizeDomains` for domains that break spec §4.
+ */
+export function parseInputs(getInput: GetInput): ActionInputs {
+  const domainsText = optional(getInput, 'domains');
+  const configPath = optional(getInput, 'config');
+  if ((domainsText === undefined) === (configPath === undefined)) {
+    throw new InputError('Give exactly one of the inputs domains (newline- or comma-separated) and config (path of acmapi.json).');
+  }
+  const keyTypeText = optional(getInput, 'key-type') ?? INPUT_DEFAULTS.keyType;
+  if (!isKeyType(keyTypeText)) {
+    throw new InputError(`Input key-type ${JSON.stringify(keyTypeText)} is not one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.`);
+  }
+  const privateKey = pemInput(getInput, 'private-key');
+  const csr = pemInput(getInput, 'csr');
+  const output = oneOf(getInput, 'output', ['artifact', 'commit', 'none'], INPUT_DEFAULTS.output);
+  const githubToken = optional(getInput, 'github-token');
+  if (output === 'commit' && githubToken === undefined) {
+    throw new InputError('Input github-token is empty, and output commit needs it: keep its default (${{ github.token }}) and grant "permissions: contents: write".');
+  }
+  const path = optional(getInput, 'path') ?? INPUT_DEFAULTS.path;
+  if (path.startsWith('/') || path.split(/[\\/]/).includes('..')) {
+    throw new InputError(`Input path ${JSON.stringify(path)} must be a folder inside the repository (relative, without "..").`);
+  }
+  return {
+    endpoint: optional(getInput, 'endpoint') ?? INPUT_DEFAULTS.endpoint,
+    customerId: required(getInput, 'customer-id', 'the customer id the CA issued to your platform'),
+    authToken: required(getInput, 'auth-token', 'the auth token, from a repository secret (auth-token: ${{ secrets.ACMAPI_AUTH_TOKEN }})'),
+    caFile: optional(getInput, 'ca-file'),
+    domains: domainsText === undefined ? [] : normalizeDomains(splitList(domainsText)),
+    configPath,
+    certificates: splitList(getInput('certificates')),
+    name: optional(getInput, 'name'),
+    keyType: keyTypeText,
+    privateKey,
+    csr,
+    signfile: optional(getInput, 'signfile'),
+    signfileName: optional(getInput, 'signfile-name') ?? INPUT_DEFAULTS.signfileName,
+    preflight: oneOf(getInput, 'preflight', ['warn', 'strict', 'off'], INPUT_DEFAULTS.preflight),
+    waitMs: parseDuration(optional(getInput, 'wait') ?? '0', 'wait'),
+    renewBeforeDays: wholeNumber(getInput, 'renew-before-days', 0, INPUT_DEFAULTS.renewBeforeDays) ?? INPUT_DEFAULTS.renewBeforeDays,
+    output,
+    path,
+    artifactName: optional(getInput, 'artifact-name') ?? INPUT_DEFAULTS.artifactName,
+    retentionDays: wholeNumber(getInput, 'retention-days', 1, undefined),
+    branch: optional(getInput, 'branch'),
+    commitMessage: optional(getInput, 'commit-message') ?? INPUT_DEFAULTS.commitMessage,
+    keyPassphrase: optional(getInput, 'key-passphrase'),
+    githubToken,
+    concurrency: wholeNumber(getInput, 'concurrency', 1, INPUT_DEFAULTS.concurrency) ?? INPUT_DEFAULTS.concurrency,
+  };
+}

@@ -1,0 +1,44 @@
+/** The real services of {@link run}: the runner (`@actions/core`), the CA client, GitHub. Edge module. */
+import * as core from '@actions/core';
+import { AcmApiClient } from '@acmapi/core';
+import { httpPreflight } from './preflight.js';
+import type { ActionServices } from './run.js';
+
+/** Builds the services of a real run. */
+export function actionServices(): ActionServices {
+  return {
+    core: {
+      getInput: (name) => core.getInput(name),
+      setOutput: (name, value) => {
+        core.setOutput(name, value);
+      },
+      setSecret: (value) => {
+        core.setSecret(value);
+      },
+      setFailed: (message) => {
+        core.setFailed(message);
+      },
+      info: (message) => {
+        core.info(message);
+      },
+      warning: (message, title) => {
+        core.warning(message, title === undefined ? {} : { title });
+      },
+      error: (message, title) => {
+        core.error(message, title === undefined ? {} : { title });
+      },
+      writeSummary: async (markdown) => {
+        if (process.env['GITHUB_STEP_SUMMARY'] === undefined) return;
+        await core.summary.addRaw(markdown).write();
+      },
+    },
+    env: process.env,
+    createClient: (options) => new AcmApiClient(options),
+    preflight: httpPreflight,
+    // Loaded only when the output needs them: they are most of the bundle, and cold start matters.
+    uploadArtifact: async (input) => (await import('./artifact.js')).uploadWithActionsArtifact(input),
+    gitDataApi: async (options) => (await import('./commit/octokit-git.js')).octokitGitDataApi(options),
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * run() with typed fixtures for the runner's side of @actions/core, against a real
+ * in-process sandbox and signfile server.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AcmApiClient, serveSignfile } from '@acmapi/core';
+import type { ServeSignfileResult } from '@acmapi/core';
+import { startSandbox } from '@acmapi/sandbox';
+import type { Sandbox } from '@acmapi/sandbox';
+import { makeTempDir } from '@acmapi/test-utils';
+import type { TempDir } from '@acmapi/test-utils';
+import type { GitDataApi } from '../src/commit/git-data.js';
+import type { OutputName } from '../src/outputs.js';
+import type { PreflightInput, PreflightService } from '../src/preflight.js';
+import { run } from '../src/run.js';
+import type { ActionCore, ActionServices, UploadArtifactInput } from '../src/run.js';
+
+const TOKEN = 'unit-token-5c1d2e3f';
+const SIGNFILE = 'unit-signfile-token';
+
+/** The runner's side, recorded. */
+class FixtureCore implements ActionCore {
+  readonly inputs: Record<string, string>;
+  readonly outputs = new Map<OutputName, string>();
+  readonly secrets: string[] = [];
+  readonly failures: string[] = [];
+  readonly log: string[] = [];
+  readonly annotations: { level: 'warning' | 'error'; message: string; title: string | undefined }[] = [];
+  summary = '';
+  constructor(inputs: Record<string, string>) {
+    this.inputs = inputs;
+  }
+  getInput(name: string): string {
+    return this.inputs[name] ?? '';
+  }
+  setOutput(name: OutputName, value: string): void {
+    this.outputs.set(name, value);
+  }
+  setSecret(value: string): void {
+    this.secrets.push(value);
+  }
+  setFailed(message: string): void {
+    this.failures.push(message);
+  }
+  info(message: string): void {
+    this.log.push(message);
+  }
+  warning(message: string, title?: string): void {
+    this.annotations.push({ level: 'warning', message, title });
+  }
+  error(message: string, title?: string): void {
+    this.annotations.push({ level: 'error', message, title });
+  }
+  writeSummary(markdown: string): Promise<void> {
+    this.summary += markdown;
+    return Promise.resolve();
+  }
+}
+
+let sandbox: Sandbox;
+let signfile: ServeSignfileResult;
+let temp: TempDir;
+
+beforeAll(async () => {
+  signfile = await serveSignfile({ signfile: { name: 'signfile', content: SIGNFILE } });
+  sandbox = await startSandbox({
+    customers: [{ customerId: 'unit', authToken: TOKEN, signfile: { name: 'signfile', content: SIGNFILE } }],
+    validation: { resolve: { '*': ['127.0.0.1'] }, httpPort: signfile.port },
+  });
+});
+afterAll(async () => {
+  await sandbox.close();
+  await signfile.close();
+});
+beforeEach(async () => {
+  temp = await makeTempDir('acmapi-action-run-');
+  await mkdir(join(temp.path, 'repo'));
+});
+afterEach(async () => {
+  await temp.cleanup();
+});
+
+const noPreflight: PreflightService = () => Promise.resolve([]);
+
+function services(core: FixtureCore, extra: Partial<ActionServices> = {}): ActionServices {
+  return {
+    core,
+    env: { GITHUB_WORKSPACE: join(temp.path, 'repo'), RUNNER_TEMP: temp.path, GITHUB_REPOSITORY: 'octo/site', GITHUB_REF: 'refs/heads/main' },
+    createClient: (options) => new AcmApiClient({ ...options, ca: sandbox.caBundlePem }),
+    preflight: noPreflight,
+    uploadArtifact: () => Promise.reject(new Error('no artifact expected')),
+    gitDataApi: () => Promise.reject(new Error('no commit expected')),
+    now: () => new Date(),
+    sleep: () => Promise.resolve(),
+    ...extra,
+  };
+}
+
+function inputs(extra: Record<string, string>): Record<string, string> {
+  return { endpoint: sandbox.url, 'customer-id': 'unit', 'auth-token': TOKEN, preflight: 'off', ...extra };
+}
+
+describe('run', () => {
+  it('fails with a message naming the missing input, status failed, and masks the token before anything else', async () => {
+    const core = new FixtureCore({ 'auth-token': TOKEN, domains: 'a.example.test' });
+    const result = await run(services(core));
+    expect(result.status).toBe('failed');
+    expect(core.outputs.get('status')).toBe('failed');
+    expect(core.failures).toEqual([expect.stringContaining('Input customer-id is required')]);
+    expect(core.secrets[0]).toBe(TOKEN);
+  });
+
+  it('masks a private-key secret whole and line by line, and the passphrase', async () => {
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const core = new FixtureCore(inputs({ domains: 'mask.example.test', 'private-key': key, 'key-passphrase': 'pass-phrase-1' }));
+    const result = await run(services(core));
+    expect(result.status).toBe('issued');
+    expect(core.secrets).toContain(key);
+    expect(core.secrets).toContain('pass-phrase-1');
+    for (const line of key.split('\n').filter((l) => l !== '' && !l.startsWith('-----'))) expect(core.secrets).toContain(line);
+    expect(core.secrets.some((s) => s.startsWith('-----BEGIN') && !s.includes('\n') && !s.includes('\\n'))).toBe(false);
+  });
+
+  it('strict preflight: annotates each failing domain as an error and sends nothing to the CA', async () => {
+    const seen: PreflightInput[] = [];
+    const preflight: PreflightService = (input) => {
+      seen.push(input);
+      return Promise.resolve([{ domain: 'b.example.test', message: 'http://b.example.test/.well-known/pki-validation/signfile answered HTTP 404; publish the signfile there.' }]);
+    };
+    const core = new FixtureCore(inputs({ domains: 'a.example.test\nb.example.test', preflight: 'strict', signfile: SIGNFILE }));
+    const before = sandbox.requests.length;
+    const result = await run(services(core, { preflight }));
+    expect(result.status).toBe('failed');
+    expect(seen).toEqual([{ domains: ['a.example.test', 'b.example.test'], signfile: { name: 'signfile', content: SIGNFILE } }]);
+    expect(core.annotations).toEqual([{ level: 'error', title: 'Signfile preflight failed for b.example.test', message: expect.stringContaining('HTTP 404') as string }]);
+    expect(sandbox.requests.length).toBe(before);
+    expect(core.failures[0]).toContain('preflight: warn');
+  });
+
+  it('warn preflight: annotates as a warning and applies anyway', async () => {
+    const preflight: PreflightService = () => Promise.resolve([{ domain: 'c.example.test', message: 'unreachable' }]);
+    const core = new FixtureCore(inputs({ domains: 'c.example.test', preflight: 'warn', signfile: SIGNFILE }));
+    const result = await run(services(core, { preflight }));
+    expect(result.status).toBe('issued');
+    expect(core.annotations).toEqual([{ level: 'warning', title: 'Signfile preflight failed for c.example.test', message: 'unreachable' }]);
+  });
+
+  it('handles a fleet from acmapi.json with bounded concurrency: one row each, results JSON, no single-certificate outputs', async () => {
+    const config = { certificates: [1, 2, 3].map((n) => ({ name: `site-${n}`, domains: [`site${n}.example.test`] })) };
+    await writeFile(join(temp.path, 'repo', 'acmapi.json'), JSON.stringify(config));
+    let inFlight = 0;
+    let most = 0;
+    const core = new FixtureCore(inputs({ config: 'acmapi.json', concurrency: '2' }));
+    const result = await run(
+      services(core, {
+        createClient: (options) => {
+          const client = new AcmApiClient({ ...options, ca: sandbox.caBundlePem });
+          return {
+            issue: async (input, opts) => {
+              most = Math.max(most, ++inFlight);
+              try {
+                return await client.issue(input, opts);
+              } finally {
+                inFlight--;
+              }
+            },
+            retrieve: (handle, opts) => client.retrieve(handle, opts),
+            close: () => client.close(),
+          };
+        },
+      }),
+    );
+    expect(result.outcomes.map((o) => [o.name, o.status])).toEqual([['site-1', 'issued'], ['site-2', 'issued'], ['site-3', 'issued']]);
+    expect(most).toBe(2);
+    expect(core.summary.split('\n').filter((l) => l.startsWith('| site-'))).toHaveLength(3);
+    expect((JSON.parse(core.outputs.get('results') ?? '[]') as unknown[]).length).toBe(3);
+    expect(core.outputs.has('fingerprint')).toBe(false);
+    expect(core.outputs.get('status')).toBe('issued');
+  });
+
+  it('artifact: uploads the folder, and refuses to upload when a plaintext private key is in it', async () => {
+    const uploads: UploadArtifactInput[] = [];
+    const uploadArtifact = (input: UploadArtifactInput): Promise<{ id: number }> => {
+      uploads.push(input);
+      return Promise.resolve({ id: 7 });
+    };
+    const core = new FixtureCore(inputs({ domains: 'art.example.test', output: 'artifact', 'retention-days': '3' }));
+    await run(services(core, { uploadArtifact }));
+    const root = join(temp.path, 'repo', 'certificates');
+    expect(uploads).toEqual([{ name: 'acmapi-certificates', rootDirectory: root, retentionDays: 3, files: ['cert.pem', 'chain.pem', 'fullchain.pem'].map((f) => join(root, 'art.example.test', f)) }]);
+    expect(core.outputs.get('artifact-id')).toBe('7');
+
+    const leaked = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    await writeFile(join(root, 'art.example.test', 'privkey.pem'), leaked);
+    const again = new FixtureCore(inputs({ domains: 'art.example.test', output: 'artifact' }));
+    const second = await run(services(again, { uploadArtifact }));
+    expect(second.status).toBe('failed');
+    expect(uploads).toHaveLength(1);
+    expect(again.failures[0]).toContain('certificates/art.example.test/privkey.pem');
+    expect(again.failures[0]).not.toContain('PRIVATE KEY-----\n');
+  });
+
+  it('commit: reports what to do when GitHub refuses, and keeps the files', async () => {
+    const refusing: GitDataApi = {
+      getBranchHead: () => Promise.reject(Object.assign(new Error('Resource not accessible by integration'), { status: 403 })),
+      getCommitTree: () => Promise.reject(new Error('unreachable')),
+      createBlob: () => Promise.resolve('b'.repeat(40)),
+      createTree: () => Promise.reject(new Error('unreachable')),
+      createCommit: () => Promise.reject(new Error('unreachable')),
+      updateBranch: () => Promise.reject(new Error('unreachable')),
+    };
+    const core = new FixtureCore(inputs({ domains: 'commit.example.test', output: 'commit', 'github-token': 'ghs_x' }));
+    const result = await run(services(core, { gitDataApi: () => Promise.resolve(refusing) }));
+    expect(result.status).toBe('failed');
+    expect(core.failures[0]).toMatch(/HTTP 403.*contents: write/);
+    expect(await readFile(join(temp.path, 'repo/certificates/commit.example.test/cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+  });
+});

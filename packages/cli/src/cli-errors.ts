@@ -1,0 +1,48 @@
+/** Errors the command itself raises (the library's errors come from @acmapi/core). */
+
+/** The command line is wrong; the message says which flag and what to write instead. Exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  readonly code: string;
+  readonly hint: string | undefined;
+  constructor(message: string, options: { code?: string; hint?: string } = {}) {
+    super(message);
+    this.code = options.code ?? 'USAGE';
+    this.hint = options.hint;
+  }
+}
+
+/** A local file could not be read or written. Exit 7. */
+export class LocalIoError extends Error {
+  override name = 'LocalIoError';
+  readonly code = 'LOCAL_IO';
+  /** The errno code (`EACCES`, `ENOENT`, `ENOSPC`…), when known. */
+  readonly errno: string | undefined;
+  readonly hint: string;
+  constructor(action: string, path: string, cause: unknown) {
+    const errno = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
+    super(`Could not ${action} ${path}${errno === undefined ? '' : ` (${errno})`}.`, { cause });
+    this.errno = errno;
+    this.hint =
+      errno === 'ENOENT'
+        ? 'Check that the path exists.'
+        : errno === 'EACCES' || errno === 'EPERM'
+          ? 'Check the permissions of the file and its folder, or choose another folder with --out.'
+          : errno === 'ENOSPC'
+            ? 'Free some disk space and run the command again.'
+            : 'Check the path, its permissions and the free disk space.';
+  }
+}
+
+/**
+ * Runs a file operation and turns its failure into a {@link LocalIoError} naming the path.
+ *
+ * @throws {LocalIoError} when `fn` throws.
+ */
+export async function localIo<T>(action: string, path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw new LocalIoError(action, path, error);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * What every command shares: the credential flags, the `--json` flag, and the
+ * wrapper that turns a result or an error into output and an exit code.
+ */
+import type { Command } from 'commander';
+import { UsageError } from './cli-errors.js';
+import { resolveCredentials, TOKEN_FLAG_WARNING } from './credentials.js';
+import type { CredentialFlags, Credentials } from './credentials.js';
+import { describeError, formatError } from './describe-error.js';
+import { exitCodeFor } from './exit-codes.js';
+import type { Output } from './output.js';
+import type { ResultJson } from './present.js';
+
+/** Where a command's action reports its exit code. */
+export interface CommandContext {
+  env: NodeJS.ProcessEnv;
+  /** Makes the Output for the command, once its `--json` flag is known. */
+  makeOutput: (json: boolean) => Output;
+  /** Set by the action; `run()` returns it. */
+  exitCode: number;
+}
+
+/** Adds `--endpoint --customer-id --auth-token --ca-file`. */
+export function addCredentialOptions(command: Command): Command {
+  return command
+    .option('--endpoint <url>', 'ACMAPI endpoint URL (env ACMAPI_ENDPOINT; default https://acmapi.wosign.com/)')
+    .option('--customer-id <id>', 'customer id issued by the CA (env ACMAPI_CUSTOMER_ID)')
+    .option('--auth-token <token>', 'auth token issued by the CA (env ACMAPI_AUTH_TOKEN, preferred: a flag is visible to other users)')
+    .option('--ca-file <file>', 'extra CA certificates (PEM) to trust for the endpoint\'s TLS (env ACMAPI_CA_FILE)');
+}
+
+/** Adds `--timeout` and `--retries`. */
+export function addClientOptions(command: Command): Command {
+  return command
+    .option('--timeout <duration>', 'overall deadline of each call to the CA, retries included, e.g. 30s, 5m (default 10m)')
+    .option('--retries <n>', 'retries after CA error 111 or a network failure (default 3)');
+}
+
+/** Reads credentials and registers the token as a secret before anything can print it. */
+export async function credentialsFor(flags: CredentialFlags, ctx: CommandContext, output: Output): Promise<Credentials> {
+  // Registered first, from both sources, so even an error about the rest cannot leak it.
+  for (const token of [flags.authToken, ctx.env['ACMAPI_AUTH_TOKEN']]) {
+    if (token !== undefined) output.addSecret(token.trim());
+  }
+  const credentials = await resolveCredentials(flags, ctx.env);
+  if (credentials.tokenFromFlag) output.warn(TOKEN_FLAG_WARNING);
+  return credentials;
+}
+
+/**
+ * Parses `--retries`.
+ *
+ * @throws {UsageError} `USAGE_RETRIES` unless it is a whole number 0–10.
+ */
+export function parseRetries(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim()) || Number(text) > 10) {
+    throw new UsageError(`--retries ${JSON.stringify(text)} is not a whole number from 0 to 10.`, {
+      code: 'USAGE_RETRIES',
+      hint: 'Give --retries 0 to fail at once, or a small number like 3.',
+    });
+  }
+  return Number(text);
+}
+
+/**
+ * Runs an action: prints its result (human via `printHuman`, or the JSON object) and
+ * records the exit code; on error prints what happened and what to do.
+ */
+export async function runAction(
+  ctx: CommandContext,
+  output: Output,
+  action: () => Promise<ResultJson>,
+  printHuman: (result: ResultJson) => void,
+): Promise<void> {
+  try {
+    const result = await action();
+    printHuman(result);
+    output.result(result);
+    ctx.exitCode = result.exitCode;
+  } catch (error) {
+    const described = describeError(error);
+    const exitCode = exitCodeFor(error);
+    output.warn(formatError(described));
+    output.result({ status: 'error', exitCode, error: described });
+    ctx.exitCode = exitCode;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Where the CLI gets the CA's endpoint and the platform's credentials (spec §1):
+ * flags first, then environment variables.
+ */
+import { readFile } from 'node:fs/promises';
+import { UsageError, localIo } from './cli-errors.js';
+
+/** The ACMAPI endpoint used when neither `--endpoint` nor `ACMAPI_ENDPOINT` is set (spec §1). */
+export const DEFAULT_ENDPOINT = 'https://acmapi.wosign.com/';
+
+/** Credential flags as commander parsed them. */
+export interface CredentialFlags {
+  endpoint?: string;
+  customerId?: string;
+  authToken?: string;
+  caFile?: string;
+}
+
+/** Resolved credentials, ready for `new AcmApiClient(…)`. */
+export interface Credentials {
+  endpoint: string;
+  customerId: string;
+  /** A secret: never printed, never saved. */
+  authToken: string;
+  /** Extra CA certificates (PEM) to trust for the endpoint's TLS, from `--ca-file`/`ACMAPI_CA_FILE`. */
+  ca: string | undefined;
+  /** Whether the token came from the command line (visible to other users in `ps`). */
+  tokenFromFlag: boolean;
+}
+
+/** Warning printed when the token was passed as a flag. */
+export const TOKEN_FLAG_WARNING =
+  'Warning: --auth-token on the command line is visible to other users of this machine (ps, shell history). Prefer the ACMAPI_AUTH_TOKEN environment variable.';
+
+/**
+ * Merges flags and environment (`ACMAPI_ENDPOINT`, `ACMAPI_CUSTOMER_ID`,
+ * `ACMAPI_AUTH_TOKEN`, `ACMAPI_CA_FILE`), and reads the CA file.
+ *
+ * @throws {UsageError} `USAGE_CREDENTIALS` when the customer id or token is missing, or the endpoint is not an http(s) URL.
+ * @throws {LocalIoError} when the CA file cannot be read.
+ */
+export async function resolveCredentials(flags: CredentialFlags, env: NodeJS.ProcessEnv): Promise<Credentials> {
+  const endpoint = nonEmpty(flags.endpoint) ?? nonEmpty(env['ACMAPI_ENDPOINT']) ?? DEFAULT_ENDPOINT;
+  const customerId = nonEmpty(flags.customerId) ?? nonEmpty(env['ACMAPI_CUSTOMER_ID']);
+  const flagToken = nonEmpty(flags.authToken);
+  const authToken = flagToken ?? nonEmpty(env['ACMAPI_AUTH_TOKEN']);
+  if (customerId === undefined) {
+    throw new UsageError('No customer id given.', {
+      code: 'USAGE_CREDENTIALS',
+      hint: 'Set ACMAPI_CUSTOMER_ID (or pass --customer-id) to the customer id the CA issued to your platform.',
+    });
+  }
+  if (authToken === undefined) {
+    throw new UsageError('No auth token given.', {
+      code: 'USAGE_CREDENTIALS',
+      hint: 'Set ACMAPI_AUTH_TOKEN to the auth token the CA issued with your customer id.',
+    });
+  }
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new UsageError(`The endpoint ${JSON.stringify(endpoint)} is not a URL.`, {
+      code: 'USAGE_CREDENTIALS',
+      hint: 'Pass --endpoint (or ACMAPI_ENDPOINT) as a full URL, like https://acmapi.example.com/.',
+    });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`The endpoint ${JSON.stringify(endpoint)} is not an http(s) URL.`, {
+      code: 'USAGE_CREDENTIALS',
+      hint: 'Pass --endpoint (or ACMAPI_ENDPOINT) as an https:// URL.',
+    });
+  }
+  const caFile = nonEmpty(flags.caFile) ?? nonEmpty(env['ACMAPI_CA_FILE']);
+  const ca = caFile === undefined ? undefined : await localIo('read the CA file', caFile, () => readFile(caFile, 'utf8'));
+  return { endpoint, customerId, authToken, ca, tokenFromFlag: flagToken !== undefined };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

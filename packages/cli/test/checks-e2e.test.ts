@@ -1,0 +1,82 @@
+/**
+ * The client's checks over the wire: a certificate for the wrong key is never
+ * written, and every answer quirk of spec §3 still ends in a good certificate.
+ */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SandboxQuirkOptions } from '@acmapi/sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseJsonOutput, runCli } from './cli-harness.js';
+import { startWorld } from './fixtures.js';
+import type { World } from './fixtures.js';
+import { expectVerifiedFolder } from './pki-checks.js';
+
+let world: World;
+
+beforeAll(async () => {
+  world = await startWorld();
+});
+
+afterAll(async () => {
+  await world.stop();
+});
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe('certificate checks', () => {
+  it('never writes a certificate that does not certify the key (wrongKeyShare 1): exit 6', async () => {
+    const ca = await world.sandbox({ faults: { wrongKeyShare: 1 } });
+    const out = join(world.temp.path, 'wrong-key');
+    const dir = join(out, 'wrongkey.acmapi.test');
+    for (const json of [false, true]) {
+      const run = await runCli(['issue', '-d', 'wrongkey.acmapi.test', '--out', out, ...(json ? ['--json'] : [])], ca.env);
+      expect(run.code).toBe(6);
+      expect(await exists(join(dir, 'cert.pem'))).toBe(false);
+      expect(await exists(join(dir, 'fullchain.pem'))).toBe(false);
+      expect(await exists(join(dir, 'chain.pem'))).toBe(false);
+      expect(run.stderr).toContain('What to do:');
+      if (json) {
+        expect(parseJsonOutput(run)).toMatchObject({ status: 'error', exitCode: 6, error: { code: 'CERT_KEY_MISMATCH' } });
+      } else {
+        expect(run.stdout).toBe('');
+      }
+    }
+  });
+});
+
+describe('deadlines', () => {
+  it('--timeout ends a call the CA does not answer in time: exit 5, nothing but the key and CSR written', async () => {
+    const ca = await world.sandbox({ faults: { delayMs: 5_000 } });
+    const out = join(world.temp.path, 'slow');
+    const run = await runCli(['issue', '-d', 'slow.acmapi.test', '--out', out, '--timeout', '1s', '--retries', '0', '--json'], ca.env);
+    expect(run.code).toBe(5);
+    expect(parseJsonOutput(run)).toMatchObject({ status: 'error', exitCode: 5, error: { code: expect.stringMatching(/^TRANSPORT_/) as unknown } });
+    expect(await exists(join(out, 'slow.acmapi.test', 'privkey.pem'))).toBe(true);
+    expect(await exists(join(out, 'slow.acmapi.test', 'cert.pem'))).toBe(false);
+  });
+});
+
+const QUIRKS: { name: string; quirks: SandboxQuirkOptions; leafOnly: boolean }[] = [
+  { name: 'padded keys and values, bundle', quirks: { paddedKeys: true, certificateFormat: 'bundle' }, leafOnly: false },
+  { name: 'status as a string, PEM leaf only', quirks: { statusAsString: true, certificateFormat: 'pem' }, leafOnly: true },
+  { name: 'bare base64 DER, padded, status as string', quirks: { paddedKeys: true, statusAsString: true, certificateFormat: 'der-base64' }, leafOnly: true },
+];
+
+describe('answer quirks of spec §3', () => {
+  it.each(QUIRKS)('$name ends in a good certificate', async ({ name, quirks, leafOnly }) => {
+    const ca = await world.sandbox({ quirks });
+    const out = join(world.temp.path, `quirk-${name.replace(/\W+/g, '-')}`);
+    const run = await runCli(['issue', '-d', 'quirk.acmapi.test', '--out', out, '--json'], ca.env);
+    expect(run.code).toBe(0);
+    expect(parseJsonOutput(run)).toMatchObject({ status: 'issued', certificate: { sans: ['quirk.acmapi.test'] } });
+    const dir = join(out, 'quirk.acmapi.test');
+    // A leaf alone comes without its intermediate: take it from the sandbox for openssl.
+    await expectVerifiedFolder(dir, ca.rootPath, leafOnly ? ca.intermediatePath : undefined);
+    if (leafOnly) expect(run.stderr).toContain('without its chain');
+  });
+});

@@ -1,0 +1,223 @@
+/**
+ * End to end: the built `acmapi` against an in-process HTTPS sandbox whose signfile
+ * check is answered by a REAL nginx; results checked with openssl.
+ */
+import { access, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runOpenssl } from '@acmapi/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseJsonOutput, runCli } from './cli-harness.js';
+import { startWorld } from './fixtures.js';
+import type { World, WorldSandbox } from './fixtures.js';
+import { expectVerifiedFolder, publicKeyOfCertificate, publicKeyOfPrivateKey } from './pki-checks.js';
+
+let world: World;
+let ca: WorldSandbox;
+
+beforeAll(async () => {
+  world = await startWorld();
+  ca = await world.sandbox({ pending: { domains: ['pending.acmapi.test', 'approve-while-waiting.acmapi.test'] } });
+});
+
+afterAll(async () => {
+  await world.stop();
+});
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe('acmapi issue (sandbox over HTTPS, signfile served by nginx)', () => {
+  it('issues a certificate that openssl verifies, for the key it wrote with mode 0600', async () => {
+    const out = join(world.temp.path, 'issued');
+    const run = await runCli(['issue', '-d', 'www.acmapi.test', '-d', 'acmapi.test', '--out', out], ca.env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const dir = join(out, 'www.acmapi.test');
+    expect(run.stdout).toContain('Issued a certificate for www.acmapi.test, acmapi.test');
+    expect(run.stdout).toContain(join(dir, 'fullchain.pem'));
+    await expectVerifiedFolder(dir, ca.rootPath);
+    expect((await stat(join(dir, 'privkey.pem'))).mode & 0o777).toBe(0o600);
+    expect(await exists(join(dir, 'csr.pem'))).toBe(true);
+    expect(await exists(join(dir, 'pending.json'))).toBe(false);
+    // nginx, not a stub, answered the CA's signfile check for both domains.
+    const log = await world.nginx.readAccessLog();
+    expect(log).toMatch(/GET \/\.well-known\/pki-validation\/signfile HTTP\/1\.1" 200/);
+    const san = await runOpenssl(['x509', '-in', join(dir, 'cert.pem'), '-noout', '-ext', 'subjectAltName']);
+    expect(san.stdout).toContain('DNS:www.acmapi.test');
+    expect(san.stdout).toContain('DNS:acmapi.test');
+  });
+
+  it('prints one JSON object with the documented shape in --json mode', async () => {
+    const out = join(world.temp.path, 'issued-json');
+    const run = await runCli(['issue', '-d', 'json.acmapi.test', '--key-type', 'rsa-2048', '--out', out, '--json'], ca.env);
+    expect(run.code).toBe(0);
+    const result = parseJsonOutput(run);
+    const dir = join(out, 'json.acmapi.test');
+    expect(result).toMatchObject({
+      status: 'issued',
+      exitCode: 0,
+      domains: ['json.acmapi.test'],
+      dir,
+      files: {
+        privateKey: join(dir, 'privkey.pem'),
+        csr: join(dir, 'csr.pem'),
+        cert: join(dir, 'cert.pem'),
+        chain: join(dir, 'chain.pem'),
+        fullchain: join(dir, 'fullchain.pem'),
+      },
+      certificate: { subject: 'CN=json.acmapi.test', sans: ['json.acmapi.test'] },
+    });
+    expect(typeof result['handleId']).toBe('string');
+    const fingerprint = await runOpenssl(['x509', '-in', join(dir, 'cert.pem'), '-noout', '-fingerprint', '-sha256']);
+    expect(fingerprint.stdout.trim().split('=')[1]).toBe((result['certificate'] as Record<string, unknown>)['fingerprintSha256']);
+    const keyText = await runOpenssl(['pkey', '-in', join(dir, 'privkey.pem'), '-noout', '-text']);
+    expect(keyText.stdout).toContain('2048 bit');
+    await expectVerifiedFolder(dir, ca.rootPath);
+  });
+
+  it('uses a CSR and key of the user\'s own (made by openssl)', async () => {
+    const own = join(world.temp.path, 'own');
+    await mkdir(own);
+    await runOpenssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(own, 'key.pem')]);
+    await runOpenssl(['req', '-new', '-key', join(own, 'key.pem'), '-subj', '/CN=own.acmapi.test', '-addext', 'subjectAltName=DNS:own.acmapi.test', '-out', join(own, 'req.pem')]);
+    const out = join(world.temp.path, 'own-out');
+    const run = await runCli(['issue', '-d', 'own.acmapi.test', '--csr', join(own, 'req.pem'), '--key', join(own, 'key.pem'), '--out', out], ca.env);
+    expect(run.code).toBe(0);
+    const dir = join(out, 'own.acmapi.test');
+    await expectVerifiedFolder(dir, ca.rootPath);
+    expect(await publicKeyOfCertificate(join(dir, 'cert.pem'))).toBe(await publicKeyOfPrivateKey(join(own, 'key.pem')));
+  });
+
+  it('refuses a --key that does not belong to --csr, before any request (exit 2)', async () => {
+    const own = join(world.temp.path, 'mismatch');
+    await mkdir(own);
+    await runOpenssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(own, 'key.pem')]);
+    await runOpenssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', join(own, 'other.pem')]);
+    await runOpenssl(['req', '-new', '-key', join(own, 'key.pem'), '-subj', '/CN=own.acmapi.test', '-out', join(own, 'req.pem')]);
+    const before = ca.sandbox.requests.length;
+    const run = await runCli(['issue', '-d', 'own.acmapi.test', '--csr', join(own, 'req.pem'), '--key', join(own, 'other.pem'), '--out', own], ca.env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('does not belong to the CSR');
+    expect(run.stderr).toContain('What to do:');
+    expect(ca.sandbox.requests.length).toBe(before);
+  });
+
+  it('warns that --auth-token is visible to other users, and never prints it', async () => {
+    const out = join(world.temp.path, 'flag-token');
+    const run = await runCli(
+      ['issue', '-d', 'flag.acmapi.test', '--out', out, '--endpoint', ca.sandbox.url, '--customer-id', ca.customerId, '--auth-token', ca.token, '--ca-file', ca.rootPath],
+      {},
+    );
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('--auth-token on the command line is visible to other users');
+    expect(run.stderr).toContain('ACMAPI_AUTH_TOKEN');
+  });
+
+  it('fails with exit 5 and a TLS hint when the sandbox root is not trusted', async () => {
+    const env = { ...ca.env };
+    delete env['ACMAPI_CA_FILE'];
+    const run = await runCli(['issue', '-d', 'tls.acmapi.test', '--out', join(world.temp.path, 'tls'), '--retries', '0'], env);
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain('--ca-file');
+  });
+
+  it('fails with exit 7 when the output folder cannot be created', async () => {
+    const file = join(world.temp.path, 'a-file');
+    await writeFile(file, 'not a folder');
+    const run = await runCli(['issue', '-d', 'io.acmapi.test', '--out', file, '--json'], ca.env);
+    expect(run.code).toBe(7);
+    expect(parseJsonOutput(run)).toMatchObject({ status: 'error', exitCode: 7, error: { code: 'LOCAL_IO' } });
+    expect(run.stderr).toContain(file);
+  });
+});
+
+describe('renewal into a folder with an installed certificate', () => {
+  it('keeps the live key and certificate when the CA refuses, and replaces both when it issues', async () => {
+    const out = join(world.temp.path, 'renew');
+    const dir = join(out, 'renew.acmapi.test');
+    expect((await runCli(['issue', '-d', 'renew.acmapi.test', '--out', out], ca.env)).code).toBe(0);
+    const liveKey = await publicKeyOfPrivateKey(join(dir, 'privkey.pem'));
+    const refusing = await world.sandbox({ refuse: ['renew.acmapi.test'] });
+    const refused = await runCli(['issue', '-d', 'renew.acmapi.test', '--out', out], refusing.env);
+    expect(refused.code).toBe(4);
+    // The live pair still matches: a server reloading now keeps working.
+    expect(await publicKeyOfPrivateKey(join(dir, 'privkey.pem'))).toBe(liveKey);
+    await expectVerifiedFolder(dir, ca.rootPath);
+    expect(await exists(join(dir, 'privkey.next.pem'))).toBe(true);
+
+    expect((await runCli(['issue', '-d', 'renew.acmapi.test', '--out', out], ca.env)).code).toBe(0);
+    await expectVerifiedFolder(dir, ca.rootPath);
+    expect(await publicKeyOfPrivateKey(join(dir, 'privkey.pem'))).not.toBe(liveKey);
+    expect((await stat(join(dir, 'privkey.pem'))).mode & 0o777).toBe(0o600);
+    expect(await exists(join(dir, 'privkey.next.pem'))).toBe(false);
+    expect(await exists(join(dir, 'csr.next.pem'))).toBe(false);
+  });
+});
+
+describe('pending applications', () => {
+  it('exits 3 with the key and handle saved, then retrieve after approval installs that key\'s certificate', async () => {
+    const out = join(world.temp.path, 'pending');
+    const dir = join(out, 'pending.acmapi.test');
+    const first = await runCli(['issue', '-d', 'pending.acmapi.test', '--out', out, '--json'], ca.env);
+    expect(first.code).toBe(3);
+    const result = parseJsonOutput(first);
+    expect(result).toMatchObject({ status: 'pending', exitCode: 3, domains: ['pending.acmapi.test'], dir });
+    const handleId = result['handleId'] as string;
+    expect(handleId).not.toBe('');
+    expect(await exists(join(dir, 'cert.pem'))).toBe(false);
+    expect(await exists(join(dir, 'fullchain.pem'))).toBe(false);
+    const pendingText = await readFile(join(dir, 'pending.json'), 'utf8');
+    const pending = JSON.parse(pendingText) as Record<string, unknown>;
+    expect(pending).toMatchObject({ handleId, domains: ['pending.acmapi.test'], endpoint: ca.sandbox.url });
+    expect(typeof pending['createdAt']).toBe('string');
+    expect(pendingText).not.toContain(ca.token);
+    const keyBefore = await publicKeyOfPrivateKey(join(dir, 'privkey.pem'));
+
+    // Still pending: exit 3 again, nothing installed.
+    const early = await runCli(['retrieve', handleId, '--out', out], ca.env);
+    expect(early.code).toBe(3);
+    expect(early.stdout).toContain(`acmapi retrieve ${handleId}`);
+    expect(await exists(join(dir, 'cert.pem'))).toBe(false);
+
+    await ca.sandbox.approve(handleId);
+    const second = await runCli(['retrieve', handleId, '--dir', dir], ca.env);
+    expect(second.code).toBe(0);
+    await expectVerifiedFolder(dir, ca.rootPath);
+    expect(await publicKeyOfCertificate(join(dir, 'cert.pem'))).toBe(keyBefore);
+    expect(await exists(join(dir, 'pending.json'))).toBe(false);
+  });
+
+  it('with --wait, saves the handle before polling and installs the certificate approved meanwhile', async () => {
+    const out = join(world.temp.path, 'waiting');
+    const dir = join(out, 'approve-while-waiting.acmapi.test');
+    const running = runCli(['issue', '-d', 'approve-while-waiting.acmapi.test', '--out', out, '--wait', '40s'], ca.env);
+    let handleId: string | undefined;
+    for (let i = 0; i < 200 && handleId === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      handleId = ca.sandbox.applications().find((a) => a.domains.includes('approve-while-waiting.acmapi.test'))?.handleId;
+    }
+    expect(handleId).toBeDefined();
+    // The handle is on disk while the command is still waiting.
+    for (let i = 0; i < 100 && !(await exists(join(dir, 'pending.json'))); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(JSON.parse(await readFile(join(dir, 'pending.json'), 'utf8'))).toMatchObject({ handleId });
+    await ca.sandbox.approve(handleId ?? '');
+    const run = await running;
+    expect(run.code).toBe(0);
+    await expectVerifiedFolder(dir, ca.rootPath);
+    expect(await exists(join(dir, 'pending.json'))).toBe(false);
+  });
+
+  it('refuses to overwrite the key of an application still pending (exit 2)', async () => {
+    const out = join(world.temp.path, 'pending');
+    const run = await runCli(['issue', '-d', 'pending.acmapi.test', '--out', out], ca.env);
+    // The first test's folder was completed; apply again to get a pending one, then try once more.
+    expect(run.code).toBe(3);
+    const again = await runCli(['issue', '-d', 'pending.acmapi.test', '--out', out], ca.env);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('acmapi retrieve');
+  });
+});

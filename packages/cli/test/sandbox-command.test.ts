@@ -1,0 +1,64 @@
+/** `acmapi sandbox`: runs in the foreground, prints its banner without tokens, stops cleanly on SIGTERM/SIGINT. */
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { get } from 'node:https';
+import { join } from 'node:path';
+import { makeTempDir } from '@acmapi/test-utils';
+import type { TempDir } from '@acmapi/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_BIN, canaryToken, rawPost } from './cli-harness.js';
+
+let temp: TempDir;
+
+beforeAll(async () => {
+  temp = await makeTempDir('acmapi-cli-sandbox-');
+});
+
+afterAll(async () => {
+  await temp.cleanup();
+});
+
+describe('acmapi sandbox', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('serves the API from its config, hides tokens, and stops on %s with exit 0', async (signal) => {
+    const token = canaryToken();
+    const config = join(temp.path, `sandbox-${signal}.json`);
+    await writeFile(config, JSON.stringify({ customers: [{ customerId: 'cfg-customer', authToken: token, signfile: { name: 'signfile', content: 'cfg-signfile' } }] }));
+    const child = spawn(process.execPath, [CLI_BIN, 'sandbox', '--port', '0', '--config', config, '--http-port', '8089'], {
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); }));
+    for (let i = 0; i < 200 && !stdout.includes('Press Ctrl-C'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stdout).toContain('Press Ctrl-C');
+    expect(stdout).toContain('cfg-customer');
+    const endpoint = /API endpoint:\s+(\S+)/.exec(stdout)?.[1];
+    expect(endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/$/);
+    // It really serves: a request with the config's customer and a wrong req_type gets 103.
+    const rootUrl = /CA root:\s+(\S+)/.exec(stdout)?.[1] ?? '';
+    // Fetching the root itself needs no trust: it is checked by using it for the API call below.
+    const rootPem = await new Promise<string>((resolve, reject) => {
+      get(rootUrl, { rejectUnauthorized: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        res.on('end', () => { resolve(body); });
+      }).on('error', reject);
+    });
+    const answer = await rawPost(endpoint ?? '', rootPem, { customer_id: 'cfg-customer', auth_token: token, req_type: 'x' });
+    expect(answer.body['status']).toBe(103);
+    child.kill(signal);
+    expect(await exited).toBe(0);
+    expect(stdout + stderr).not.toContain(token);
+  });
+
+  it('rejects a bad port with exit 2', async () => {
+    const child = spawn(process.execPath, [CLI_BIN, 'sandbox', '--port', 'eighty'], { env: { PATH: process.env['PATH'] ?? '' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c); }));
+    expect(code).toBe(2);
+    expect(stderr).toContain('What to do:');
+  });
+});

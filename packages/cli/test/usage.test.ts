@@ -1,0 +1,50 @@
+/** The command line itself: help, version, usage errors (exit 2), durations, credentials. */
+import { describe, expect, it } from 'vitest';
+import { parseJsonOutput, runCli } from './cli-harness.js';
+
+const CREDS = { ACMAPI_ENDPOINT: 'https://127.0.0.1:9/', ACMAPI_CUSTOMER_ID: 'c', ACMAPI_AUTH_TOKEN: 'canary-token-usage' };
+
+describe('acmapi command line', () => {
+  it('--version prints the package version', async () => {
+    const run = await runCli(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('--help lists the commands, and each command has its own help', async () => {
+    const run = await runCli(['--help']);
+    expect(run.code).toBe(0);
+    for (const command of ['issue', 'retrieve', 'sandbox', 'demo']) expect(run.stdout).toContain(command);
+    const issue = await runCli(['issue', '--help']);
+    expect(issue.code).toBe(0);
+    for (const flag of ['--domain', '--key-type', '--csr', '--key', '--out', '--wait', '--timeout', '--json', '--endpoint', '--customer-id', '--auth-token', '--ca-file']) {
+      expect(issue.stdout).toContain(flag);
+    }
+  });
+
+  it.each([['30'], ['soon'], ['-5m'], ['5 parsecs']])('rejects --wait %s with exit 2', async (value) => {
+    const run = await runCli(['issue', '-d', 'a.acmapi.test', '--wait', value, '--json'], CREDS);
+    expect(run.code).toBe(2);
+    expect(parseJsonOutput(run)).toMatchObject({ status: 'error', exitCode: 2, error: { code: 'USAGE_DURATION' } });
+    expect(run.stderr).toContain('--wait 30s');
+  });
+
+  it('rejects an unknown key type and an unknown flag with exit 2', async () => {
+    expect((await runCli(['issue', '-d', 'a.acmapi.test', '--key-type', 'rsa-1024'], CREDS)).code).toBe(2);
+    const unknown = await runCli(['issue', '--frobnicate', '--json'], CREDS);
+    expect(unknown.code).toBe(2);
+    expect(parseJsonOutput(unknown)).toMatchObject({ status: 'error', error: { code: 'USAGE' } });
+  });
+
+  it('asks for credentials with the environment variable to set (exit 2)', async () => {
+    const run = await runCli(['issue', '-d', 'a.acmapi.test'], { ACMAPI_CUSTOMER_ID: 'c' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('ACMAPI_AUTH_TOKEN');
+  });
+
+  it('retrieve without a pending folder says where it looked and what to pass (exit 2)', async () => {
+    const run = await runCli(['retrieve', 'handle_x', '--out', '/nonexistent-acmapi-out'], CREDS);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--dir');
+  });
+});
