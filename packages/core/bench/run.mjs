@@ -25,3 +25,5 @@ for (const { keyType, raw, iterations } of cases) {
   if (!baseline || !subject) throw new Error(`bench ${keyType} produced no result`);
   reportRatio(`key + CSR vs raw key generation, ${keyType}`, subject, baseline);
 }
+await import('./preflight.mjs');
+await import('./list.mjs');

@@ -303,3 +303,109 @@ export function isTransportError(error: unknown): error is TransportError {
 export function isProtocolError(error: unknown): error is ProtocolError {
   return error instanceof ProtocolError;
 }
+
+/** Codes of a preflight that blocks an application (spec §5). */
+export type PreflightErrorCode = 'PREFLIGHT_FAILED';
+
+/**
+ * The signfile preflight failed in `strict` mode, so no application is sent
+ * (spec §5). `failedDomains` names the domains that would fail; the preflight
+ * result itself carries the reasons per address and scheme.
+ */
+export class PreflightError extends AcmApiError {
+  override name = 'PreflightError';
+  declare readonly code: PreflightErrorCode;
+  /** The domains whose signfile check failed. */
+  readonly failedDomains: readonly string[];
+
+  constructor(message: string, failedDomains: readonly string[], options: AcmApiErrorOptions = {}) {
+    super('PREFLIGHT_FAILED', message, options);
+    this.failedDomains = failedDomains;
+  }
+}
+
+/** Codes of failures to put the signfile in place (spec §1). */
+export type DeployErrorCode =
+  | 'DEPLOY_LOCKED'
+  | 'DEPLOY_WEB_CONFIG_EXISTS'
+  | 'DEPLOY_FAILED';
+
+/** The signfile could not be deployed into a webroot (lock held, foreign web.config, file system error). */
+export class DeployError extends AcmApiError {
+  override name = 'DeployError';
+  declare readonly code: DeployErrorCode;
+  /** The file or folder concerned. */
+  readonly path: string | undefined;
+
+  constructor(code: DeployErrorCode, message: string, options: AcmApiErrorOptions & { path?: string } = {}) {
+    super(code, message, options);
+    this.path = options.path;
+  }
+}
+
+/** Codes of problems with the certificate store (issue 4). */
+export type StoreErrorCode =
+  | 'STORE_LOCKED'
+  | 'STORE_CORRUPT'
+  | 'STORE_PENDING_EXISTS'
+  | 'STORE_NO_APPLICATION'
+  | 'STORE_NAME_INVALID'
+  | 'STORE_NOT_FOUND';
+
+/**
+ * The certificate store refused an operation or found something it cannot trust: another
+ * process holds the certificate's lock, a pending application already exists, its files
+ * are damaged. Nothing in the store was changed by the failed operation.
+ */
+export class StoreError extends AcmApiError {
+  override name = 'StoreError';
+  declare readonly code: StoreErrorCode;
+  /** The certificate's store name, when the error concerns one certificate. */
+  readonly certificate: string | undefined;
+
+  constructor(code: StoreErrorCode, message: string, options: AcmApiErrorOptions & { certificate?: string } = {}) {
+    super(code, message, options);
+    this.certificate = options.certificate;
+  }
+}
+
+/** Codes of problems with the project file `acmapi.json`. */
+export type ConfigErrorCode = 'CONFIG_INVALID' | 'CONFIG_NOT_FOUND' | 'CONFIG_UNREADABLE';
+
+/** One problem in the project file, with its JSON path (e.g. `certificates[2].domains[0]`). */
+export interface ConfigIssue {
+  /** JSON path of the offending value; the empty string for the whole file. */
+  path: string;
+  /** What is wrong and what to do. */
+  message: string;
+}
+
+/** The project file `acmapi.json` is missing, unreadable, not JSON, or breaks its schema. */
+export class ConfigError extends AcmApiError {
+  override name = 'ConfigError';
+  declare readonly code: ConfigErrorCode;
+  /** Every problem found (for `CONFIG_INVALID`), each with its JSON path; empty otherwise. */
+  readonly issues: readonly ConfigIssue[];
+  /** The file concerned, when known. */
+  readonly file: string | undefined;
+
+  constructor(
+    code: ConfigErrorCode,
+    message: string,
+    options: AcmApiErrorOptions & { issues?: readonly ConfigIssue[]; file?: string } = {},
+  ) {
+    super(code, message, options);
+    this.issues = options.issues ?? [];
+    this.file = options.file;
+  }
+}
+
+/** Whether `error` is a certificate store error. */
+export function isStoreError(error: unknown): error is StoreError {
+  return error instanceof StoreError;
+}
+
+/** Whether `error` is a project file error. */
+export function isConfigError(error: unknown): error is ConfigError {
+  return error instanceof ConfigError;
+}

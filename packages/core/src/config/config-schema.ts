@@ -1,0 +1,109 @@
+/**
+ * The one schema of the project file `acmapi.json`, shared by the CLI, the GitHub Action and
+ * the VS Code extension. It validates, supplies defaults and carries the descriptions that
+ * the committed JSON Schema (`schema/acmapi.schema.json`) gives editors.
+ *
+ * The auth token is deliberately absent: it is a secret and belongs in `ACMAPI_AUTH_TOKEN`
+ * or a secret store, never in a file that is committed.
+ */
+import { z } from 'zod';
+import { DomainError } from '../errors.js';
+import { DEFAULT_KEY_TYPE, KEY_TYPES, type KeyType } from '../key-types.js';
+import { MAX_DOMAINS, normalizeDomain } from '../domains.js';
+import { certificateNameProblem } from '../store/certificate-name.js';
+
+/** The endpoint used when the project file names none (spec §1). */
+export const DEFAULT_ENDPOINT = 'https://acmapi.wosign.com/';
+/** The signfile's name when none is given (spec §1). */
+export const DEFAULT_SIGNFILE_NAME = 'signfile';
+/** The store folder, relative to the project file, when none is given. */
+export const DEFAULT_STORE_DIR = 'certs';
+/** The `$id` of the committed JSON Schema. */
+export const CONFIG_SCHEMA_ID = 'https://acmapi.dev/schema/acmapi.schema.json';
+
+const keyType = z.enum(KEY_TYPES as readonly [KeyType, ...KeyType[]]);
+
+const domain = z.string().transform((input, context) => {
+  try {
+    return normalizeDomain(input);
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: error instanceof DomainError ? error.message : String(error) });
+    return z.NEVER;
+  }
+});
+
+const certificateName = z.string().superRefine((name, context) => {
+  const problem = certificateNameProblem(name);
+  if (problem !== undefined) context.addIssue({ code: 'custom', message: `Certificate name ${JSON.stringify(name)} ${problem}.` });
+});
+
+const certificate = z
+  .strictObject({
+    name: certificateName.describe(
+      'The certificate\'s stable store name (folder name): lower-case letters, digits, ".", "_", "-". Chosen once; never derived from the certificate\'s CN.',
+    ),
+    domains: z
+      .array(domain)
+      .min(1, 'A certificate needs at least one domain.')
+      .max(MAX_DOMAINS, `At most ${MAX_DOMAINS} domains fit in one certificate (spec §2, error 106).`)
+      .transform((domains) => [...new Set(domains)])
+      .describe('The domains (SANs) of the certificate, at most 5 (spec §2, §4). No wildcards, no IP addresses.'),
+    keyType: keyType.optional().describe('The key type of this certificate; defaults.keyType when absent.'),
+    csr: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Path of a CSR (PEM) to send instead of generating a key, relative to the project file.'),
+  })
+  .describe('One certificate of the fleet.');
+
+const defaults = z
+  .strictObject({
+    keyType: keyType.default(DEFAULT_KEY_TYPE).describe('Key type of new private keys.'),
+    storeDir: z
+      .string()
+      .min(1)
+      .default(DEFAULT_STORE_DIR)
+      .describe('The certificate store folder, relative to the project file.'),
+    renewBeforeDays: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Renew when fewer than this many days are left; by default when less than a third of the lifetime is left.'),
+  })
+  .describe('Defaults for every certificate.');
+
+const signfile = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'The signfile name must be a plain file name.')
+      .default(DEFAULT_SIGNFILE_NAME)
+      .describe('File name under /.well-known/pki-validation/ (spec §1).'),
+    path: z.string().min(1).optional().describe('Path of the signfile issued by the CA, relative to the project file.'),
+  })
+  .describe('The signfile the CA fetches to validate domains (spec §5).');
+
+/** The zod schema of `acmapi.json`. Parse with {@link validateConfig}, which reports every error with its JSON path. */
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),
+    endpoint: z.url({ protocol: /^https?$/ }).default(DEFAULT_ENDPOINT).describe('The ACMAPI endpoint URL (spec §1).'),
+    customerId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The customer id (UID) issued by the CA. Never put the auth token here: use ACMAPI_AUTH_TOKEN or a secret store.'),
+    signfile: signfile.prefault({}),
+    defaults: defaults.prefault({}),
+    certificates: z.array(certificate).default([]).describe('The certificates of the fleet.'),
+  })
+  .meta({ title: 'acmapi project file', description: 'acmapi.json: endpoint, customer id, signfile, defaults and the certificates of a fleet.' });
+
+/** A validated project file, with defaults applied and domains normalised (spec §4). */
+export type AcmApiConfig = z.output<typeof configSchema>;
+/** A project file as written (before defaults). */
+export type AcmApiConfigInput = z.input<typeof configSchema>;
+/** One certificate of {@link AcmApiConfig}. */
+export type CertificateConfig = AcmApiConfig['certificates'][number];

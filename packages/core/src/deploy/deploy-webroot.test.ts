@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { access, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '@acmapi/test-utils';
+import type { TempDir } from '@acmapi/test-utils';
+import { DeployError, OptionsError } from '../errors.js';
+import { deployWebroot } from './deploy-webroot.js';
+import { IIS_WEB_CONFIG } from './iis-web-config.js';
+
+let webroot: TempDir;
+beforeEach(async () => {
+  webroot = await makeTempDir('acmapi-webroot-');
+});
+afterEach(async () => {
+  await webroot.cleanup();
+});
+
+const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+
+describe('deployWebroot', () => {
+  it('writes exactly the signfile bytes, without BOM or added newline, and removes only what it wrote', async () => {
+    const deployed = await deployWebroot(webroot.path, { name: 'signfile', content: '\uFEFFtoken-1\nline 2' });
+    expect(deployed.path).toBe(join(webroot.path, '.well-known', 'pki-validation', 'signfile'));
+    expect(await readFile(deployed.path)).toEqual(Buffer.from('token-1\nline 2'));
+    expect(await exists(join(webroot.path, '.well-known', 'pki-validation', '.acmapi.lock'))).toBe(true);
+    await deployed.remove();
+    expect(await readdir(webroot.path)).toEqual([]);
+  });
+
+  it('keeps folders that existed and files of others', async () => {
+    const dir = join(webroot.path, '.well-known', 'pki-validation');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'other.txt'), 'keep');
+    const deployed = await deployWebroot(webroot.path, { name: 'signfile', content: 'abc' });
+    await deployed.remove();
+    expect(await readdir(dir)).toEqual(['other.txt']);
+  });
+
+  it('does not delete a signfile that changed since (someone else\'s now)', async () => {
+    const deployed = await deployWebroot(webroot.path, { name: 'signfile', content: 'abc' });
+    await writeFile(deployed.path, 'replaced by the admin');
+    await deployed.remove();
+    expect(await readFile(deployed.path, 'utf8')).toBe('replaced by the admin');
+  });
+
+  it('a second run on the same webroot waits for the lock, then fails with DEPLOY_LOCKED', async () => {
+    const first = await deployWebroot(webroot.path, { name: 'signfile', content: 'first' });
+    const second = deployWebroot(webroot.path, { name: 'signfile', content: 'second' }, { lockWaitMs: 300 });
+    await expect(second).rejects.toThrow(DeployError);
+    await expect(second).rejects.toMatchObject({ code: 'DEPLOY_LOCKED', message: expect.stringContaining(`process ${process.pid} on ${hostname()}`) as unknown });
+    expect(await readFile(first.path, 'utf8')).toBe('first');
+    await first.remove();
+    const third = await deployWebroot(webroot.path, { name: 'signfile', content: 'third' }, { lockWaitMs: 300 });
+    expect(await readFile(third.path, 'utf8')).toBe('third');
+    await third.remove();
+  });
+
+  it('takes over the stale lock of a dead process', async () => {
+    const dir = join(webroot.path, '.well-known', 'pki-validation');
+    await mkdir(dir, { recursive: true });
+    // A real process that has exited: its pid is dead.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    await writeFile(join(dir, '.acmapi.lock'), JSON.stringify({ pid: dead, hostname: hostname(), token: 'old' }));
+    const deployed = await deployWebroot(webroot.path, { name: 'signfile', content: 'x' }, { lockWaitMs: 200 });
+    expect(await readFile(deployed.path, 'utf8')).toBe('x');
+    await deployed.remove();
+    expect(await exists(join(dir, '.acmapi.lock'))).toBe(false);
+  });
+
+  it('with iis writes the web.config and removes it again', async () => {
+    const deployed = await deployWebroot(webroot.path, { name: 'signfile', content: 'x' }, { iis: true });
+    expect(deployed.webConfigPath).toBeDefined();
+    expect(await readFile(deployed.webConfigPath ?? '', 'utf8')).toBe(IIS_WEB_CONFIG);
+    await deployed.remove();
+    expect(await readdir(webroot.path)).toEqual([]);
+  });
+
+  it('refuses a foreign web.config with DEPLOY_WEB_CONFIG_EXISTS and leaves nothing behind', async () => {
+    const dir = join(webroot.path, '.well-known', 'pki-validation');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'web.config'), '<configuration/>');
+    await expect(deployWebroot(webroot.path, { name: 'signfile', content: 'x' }, { iis: true })).rejects.toMatchObject({ code: 'DEPLOY_WEB_CONFIG_EXISTS' });
+    expect((await readdir(dir)).sort()).toEqual(['web.config']);
+  });
+
+  it('rejects a name that would leave the folder, and a missing webroot', async () => {
+    await expect(deployWebroot(webroot.path, { name: '../x', content: 'x' })).rejects.toThrow(OptionsError);
+    await expect(deployWebroot(join(webroot.path, 'nope'), { name: 'signfile', content: 'x' })).rejects.toMatchObject({ code: 'DEPLOY_FAILED' });
+  });
+});

@@ -1,0 +1,290 @@
+/**
+ * The signfile preflight (spec §5, BR §3.2.2.4.18): before applying, fetch the
+ * signfile the way the CA will — every domain, every A and AAAA address, http
+ * and https, redirects followed by the CA's rules — and say exactly which
+ * domain, address, scheme or redirect fails and why.
+ */
+import { resolve4, resolve6 } from 'node:dns/promises';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { normalizeDomain } from '../domains.js';
+import { OptionsError, PreflightError } from '../errors.js';
+import { describeFailure } from './describe-failure.js';
+import type { FailureContext } from './describe-failure.js';
+import { fetchHop } from './fetch-hop.js';
+import { checkRedirect, effectivePort, isRedirectStatus } from './redirect-policy.js';
+import { resolveDomainAddresses } from './resolve-addresses.js';
+import type { ResolveAddressesResult, ResolvedAddress } from './resolve-addresses.js';
+import { overrideTable } from './resolve-override.js';
+import { checkSignfileBody } from './signfile-body.js';
+import { assertSignfileName, signfileUrlPath } from './signfile-name.js';
+import { MAX_REDIRECTS } from './types.js';
+import type {
+  AddressPreflight,
+  CdnHeaders,
+  DomainPreflight,
+  PreflightFailure,
+  PreflightHop,
+  PreflightMode,
+  PreflightResolver,
+  PreflightResult,
+  PreflightScheme,
+  ResolveOverride,
+  SchemeOutcome,
+} from './types.js';
+import { addressPasses, domainVerdict } from './verdict.js';
+
+/** Options of {@link preflight}. Timeouts are in milliseconds. */
+export interface PreflightOptions {
+  /** The domains to check; normalised as spec §4 says (duplicates removed). */
+  readonly domains: readonly string[];
+  /** The signfile: its file name (e.g. `signfile`) and exact content (the token). */
+  readonly signfile: { readonly name: string; readonly content: string | Uint8Array };
+  /**
+   * `warn` reports failures; `strict` makes {@link enforcePreflight} throw; `off` checks nothing.
+   * @default 'warn'
+   */
+  readonly mode?: PreflightMode;
+  /** Addresses to use instead of DNS, per domain (also for redirect targets), as curl's `--resolve`. */
+  readonly resolve?: readonly ResolveOverride[];
+  /**
+   * Port dialled for URLs on port 80 (as Pebble's httpPort). The URLs and the
+   * redirect rules keep port 80; only the connection goes elsewhere.
+   * @default 80
+   */
+  readonly httpPort?: number;
+  /** Port dialled for URLs on port 443 (as Pebble's tlsPort). @default 443 */
+  readonly httpsPort?: number;
+  /** Schemes checked. @default ['http', 'https'] */
+  readonly schemes?: readonly PreflightScheme[];
+  /** DNS lookups. @default node:dns/promises resolve4/resolve6 */
+  readonly resolver?: PreflightResolver;
+  /** Per request: TCP and TLS set-up. @default 5000 */
+  readonly connectTimeoutMs?: number;
+  /** Per request: time until the answer's headers. @default 10000 */
+  readonly headersTimeoutMs?: number;
+  /** Per request: longest pause while the body arrives. @default 10000 */
+  readonly bodyTimeoutMs?: number;
+  /** The whole preflight, every domain and DNS lookup included. @default 60000 */
+  readonly deadlineMs?: number;
+  /** Bytes of a body read at most. @default 65536 */
+  readonly maxBodyBytes?: number;
+  /** Requests in flight at most, over all domains, addresses and schemes. @default 20 */
+  readonly concurrency?: number;
+  /** The webroot the signfile was deployed to, so a 404 can name the local file. */
+  readonly webroot?: string;
+  /** Aborts the preflight; outcomes still running become `aborted`. */
+  readonly signal?: AbortSignal;
+}
+
+/** Defaults of {@link PreflightOptions}. */
+export const PREFLIGHT_DEFAULTS = {
+  mode: 'warn',
+  httpPort: 80,
+  httpsPort: 443,
+  schemes: ['http', 'https'],
+  connectTimeoutMs: 5_000,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  deadlineMs: 60_000,
+  maxBodyBytes: 65_536,
+  concurrency: 20,
+} as const satisfies Partial<PreflightOptions>;
+
+const CDN_HEADER_NAMES = ['server', 'via', 'age', 'x-cache', 'cf-cache-status'] as const;
+
+function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new OptionsError(`${name} must be an integer from 1 to ${max}, not ${String(value)}.`);
+  }
+  return value;
+}
+
+function cdnHeadersOf(headers: Readonly<Record<string, string | string[] | undefined>>): CdnHeaders {
+  const found: Partial<Record<(typeof CDN_HEADER_NAMES)[number], string>> = {};
+  for (const name of CDN_HEADER_NAMES) {
+    const value = headers[name];
+    if (value !== undefined) found[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return found;
+}
+
+function firstHeader(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Runs the preflight.
+ *
+ * @returns the result per domain, per address and per scheme; it never throws
+ *   for a failing site (failures are in the result).
+ * @throws {OptionsError} `OPTIONS_INVALID` for a bad signfile name, port, timeout or concurrency.
+ * @throws {DomainError} for a domain that breaks spec §4.
+ */
+export async function preflight(options: PreflightOptions): Promise<PreflightResult> {
+  const mode = options.mode ?? PREFLIGHT_DEFAULTS.mode;
+  if (mode === 'off') return { ok: true, mode, domains: [] };
+  assertSignfileName(options.signfile.name);
+  const httpPort = positiveInteger('httpPort', options.httpPort ?? PREFLIGHT_DEFAULTS.httpPort, 65_535);
+  const httpsPort = positiveInteger('httpsPort', options.httpsPort ?? PREFLIGHT_DEFAULTS.httpsPort, 65_535);
+  const limits = {
+    connectTimeoutMs: positiveInteger('connectTimeoutMs', options.connectTimeoutMs ?? PREFLIGHT_DEFAULTS.connectTimeoutMs),
+    headersTimeoutMs: positiveInteger('headersTimeoutMs', options.headersTimeoutMs ?? PREFLIGHT_DEFAULTS.headersTimeoutMs),
+    bodyTimeoutMs: positiveInteger('bodyTimeoutMs', options.bodyTimeoutMs ?? PREFLIGHT_DEFAULTS.bodyTimeoutMs),
+    maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? PREFLIGHT_DEFAULTS.maxBodyBytes),
+  };
+  const deadlineMs = positiveInteger('deadlineMs', options.deadlineMs ?? PREFLIGHT_DEFAULTS.deadlineMs);
+  const limit = pLimit(positiveInteger('concurrency', options.concurrency ?? PREFLIGHT_DEFAULTS.concurrency));
+  const schemes = options.schemes ?? PREFLIGHT_DEFAULTS.schemes;
+  const domains = [...new Set(options.domains.map(normalizeDomain))];
+  const token = typeof options.signfile.content === 'string' ? options.signfile.content : new TextDecoder('utf-8', { ignoreBOM: true }).decode(options.signfile.content);
+  const path = signfileUrlPath(options.signfile.name);
+  const localPath = options.webroot === undefined ? undefined : join(options.webroot, '.well-known', 'pki-validation', options.signfile.name);
+  const overrides = overrideTable(options.resolve ?? []);
+  const resolver = options.resolver ?? { resolve4, resolve6 };
+  const deadlineSignal = AbortSignal.timeout(deadlineMs);
+  // DNS has its own (long) retry timers; the deadline bounds it too.
+  const deadlineReached = new Promise<ResolveAddressesResult>((resolve) => {
+    deadlineSignal.addEventListener('abort', () => {
+      resolve({ ok: false, kind: 'dns-error', code: 'ETIMEOUT' });
+    }, { once: true });
+  });
+  const lookups = new Map<string, Promise<ResolveAddressesResult>>();
+  const lookup = (host: string): Promise<ResolveAddressesResult> => {
+    let pending = lookups.get(host);
+    if (pending === undefined) {
+      pending = Promise.race([resolveDomainAddresses(host, overrides, resolver), deadlineReached]);
+      lookups.set(host, pending);
+    }
+    return pending;
+  };
+  const mapPort = (port: number): number => (port === 80 ? httpPort : port === 443 ? httpsPort : port);
+  const limitOf = (phase: FailureContext['phase']): number | undefined =>
+    phase === 'connect' ? limits.connectTimeoutMs : phase === 'headers' ? limits.headersTimeoutMs : phase === 'body' ? limits.bodyTimeoutMs : phase === 'deadline' ? deadlineMs : undefined;
+
+  /** One scheme on one address: the first request and every redirect it leads to. */
+  async function checkScheme(domain: string, start: ResolvedAddress, scheme: PreflightScheme): Promise<SchemeOutcome> {
+    const firstUrl = new URL(`${scheme}://${domain}${path}`);
+    const hops: PreflightHop[] = [];
+    const visited = new Set([firstUrl.href]);
+    let url = firstUrl;
+    let address = start;
+    const finish = (failure?: PreflightFailure, content?: SchemeOutcome['content']): SchemeOutcome => ({
+      scheme,
+      url: firstUrl.href,
+      ok: failure === undefined,
+      hops,
+      ...(content === undefined ? {} : { content }),
+      ...(failure === undefined ? {} : { failure }),
+    });
+    for (;;) {
+      const port = mapPort(effectivePort(url));
+      const context = {
+        domain,
+        url: url.href,
+        address: address.address,
+        ...(port === effectivePort(url) ? {} : { port }),
+      };
+      const answer = await fetchHop({ url, address: address.address, port, ...limits, signal: options.signal, deadlineSignal });
+      if (!answer.ok) {
+        hops.push({ url: url.href, address: address.address, port, cdnHeaders: {}, ...(answer.tls === undefined ? {} : { tls: answer.tls }) });
+        const limitMs = limitOf(answer.phase);
+        return finish(
+          describeFailure({
+            ...context,
+            kind: answer.kind,
+            code: answer.code,
+            ...(answer.phase === undefined ? {} : { phase: answer.phase }),
+            ...(limitMs === undefined ? {} : { limitMs }),
+          }),
+        );
+      }
+      const location = firstHeader(answer.headers, 'location');
+      hops.push({
+        url: url.href,
+        address: address.address,
+        port,
+        status: answer.status,
+        ...(location === undefined ? {} : { location }),
+        cdnHeaders: cdnHeadersOf(answer.headers),
+        ...(answer.tls === undefined ? {} : { tls: answer.tls }),
+        ...(answer.truncated ? { bodyTruncated: true as const } : {}),
+      });
+      if (isRedirectStatus(answer.status)) {
+        const decision = checkRedirect(url, answer.status, location);
+        if (!decision.follow) return finish(describeFailure({ ...context, kind: 'redirect-not-allowed', redirect: decision.refusal }));
+        if (visited.has(decision.url.href)) return finish(describeFailure({ ...context, kind: 'redirect-loop', url: firstUrl.href }));
+        if (visited.size > MAX_REDIRECTS) {
+          return finish(describeFailure({ ...context, kind: 'too-many-redirects', url: firstUrl.href, redirects: MAX_REDIRECTS }));
+        }
+        visited.add(decision.url.href);
+        if (decision.url.hostname !== url.hostname) {
+          // Another host (apex → www): the CA resolves it anew, so do we, through the same overrides.
+          const next = decision.url.hostname.replace(/^\[|\]$/g, '');
+          const found = next === domain ? { ok: true as const, addresses: [start] } : await lookup(next);
+          if (!found.ok) {
+            return finish(describeFailure({ kind: found.kind, domain: next, url: decision.url.href, code: found.code }));
+          }
+          // Prefer the family under test, so an IPv6 check stays on IPv6 where it can.
+          address = found.addresses.find((candidate) => candidate.family === start.family) ?? found.addresses[0] ?? start;
+        }
+        url = decision.url;
+        continue;
+      }
+      const server = firstHeader(answer.headers, 'server');
+      if (answer.status !== 200) {
+        return finish(
+          describeFailure({
+            ...context,
+            kind: 'http-status',
+            status: answer.status,
+            ...(server === undefined ? {} : { server }),
+            ...(localPath === undefined ? {} : { localPath }),
+          }),
+        );
+      }
+      const content = checkSignfileBody(answer.body, token);
+      if (!content.pass) {
+        const cut = answer.truncated ? { truncatedAt: limits.maxBodyBytes } : {};
+        return finish(describeFailure({ ...context, kind: 'content-mismatch', content, ...cut }), content);
+      }
+      return finish(undefined, content);
+    }
+  }
+
+  async function checkDomain(domain: string): Promise<DomainPreflight> {
+    const resolved = await lookup(domain);
+    if (!resolved.ok) {
+      const verdict = domainVerdict(domain, [], describeFailure({ kind: resolved.kind, domain, code: resolved.code }));
+      return { domain, addressSource: 'dns', addresses: [], ...verdict };
+    }
+    const addresses: AddressPreflight[] = await Promise.all(
+      resolved.addresses.map(async (address) => {
+        const outcomes = await Promise.all(schemes.map((scheme) => limit(() => checkScheme(domain, address, scheme))));
+        return { address: address.address, family: address.family, ok: addressPasses(outcomes), schemes: outcomes };
+      }),
+    );
+    const verdict = domainVerdict(domain, addresses);
+    return { domain, ok: verdict.ok, addressSource: resolved.source, addresses, warnings: verdict.warnings, ...(verdict.failure === undefined ? {} : { failure: verdict.failure }) };
+  }
+
+  const results = await Promise.all(domains.map(checkDomain));
+  return { ok: results.every((domain) => domain.ok), mode, domains: results };
+}
+
+/**
+ * Applies the mode: in `strict` mode a failed preflight stops the application.
+ *
+ * @throws {PreflightError} `PREFLIGHT_FAILED` naming the failing domains and the
+ *   first reason of each, when `result.mode` is `strict` and `result.ok` is false.
+ */
+export function enforcePreflight(result: PreflightResult): void {
+  if (result.mode !== 'strict' || result.ok) return;
+  const failed = result.domains.filter((domain) => !domain.ok);
+  const reasons = failed.map((domain) => `- ${domain.failure?.message ?? domain.domain} ${domain.failure?.hint ?? ''}`.trimEnd());
+  throw new PreflightError(
+    `The signfile preflight failed for ${failed.map((domain) => domain.domain).join(', ')}, so nothing was sent to the CA (mode strict):\n${reasons.join('\n')}`,
+    failed.map((domain) => domain.domain),
+  );
+}

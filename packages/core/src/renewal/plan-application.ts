@@ -1,0 +1,77 @@
+/**
+ * What `acmapi issue` and `acmapi renew` should do for one certificate, decided purely from
+ * its store record: the "compute" between the command's "read" and "write". Keeping it here
+ * makes the rules the same in the CLI, the Action and the extension:
+ *
+ * - a valid certificate not yet due is left alone unless forced (certbot: "not yet due");
+ * - a pending application is retrieved by `renew`, and refuses a new `issue` unless forced;
+ * - an application prepared but without a known answer is sent again with the same key and CSR;
+ * - a change of domains or key type is a reason to apply anew.
+ */
+import { normalizeDomains } from '../domains.js';
+import type { KeyType } from '../key-types.js';
+import type { CertificateRecord } from '../store/certificate-record.js';
+
+/** Why a new application is made. */
+export type ApplyReason = 'new' | 'due' | 'expired' | 'forced' | 'domains-changed' | 'key-type-changed';
+
+/** What to do, see {@link planApplication}. */
+export type ApplicationPlan =
+  /** Nothing: the live certificate is valid and not yet due for renewal. */
+  | { action: 'skip'; reason: 'not-due'; renewAt: Date; daysLeft: number }
+  /** Ask the CA for the pending application's certificate by its handle. */
+  | { action: 'retrieve'; handleId: string }
+  /** Send the prepared application again with its saved key and CSR (the first answer was lost). */
+  | { action: 'resume' }
+  /** Refuse: an application is pending; `acmapi retrieve`, or `--force` to apply anew. */
+  | { action: 'refuse'; code: 'STORE_PENDING_EXISTS'; handleId: string }
+  /** Generate a new key and CSR and apply (with `force: true` to `prepareApplication` when one is in progress). */
+  | { action: 'apply'; reason: ApplyReason; replacesApplication: boolean };
+
+/** Options of {@link planApplication}. */
+export interface PlanApplicationOptions {
+  /** `issue` refuses over a pending application; `renew` retrieves it. */
+  command: 'issue' | 'renew';
+  /** @default false */
+  force?: boolean;
+  /** The domains wanted now (from acmapi.json or flags); a change from the live certificate's means apply. */
+  domains?: readonly string[];
+  /** The key type wanted now; a change from the live certificate's means apply. */
+  keyType?: KeyType;
+}
+
+function sameDomains(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(normalizeDomains(a));
+  const right = new Set(normalizeDomains(b));
+  return left.size === right.size && [...left].every((domain) => right.has(domain));
+}
+
+/**
+ * Decides what to do for one certificate. Pure. The record's renewal decision (made with
+ * the `now` and `days` given to `store.get`/`store.list`) says whether it is due.
+ *
+ * @param record - the certificate's record, or `undefined` when the store has none.
+ * @throws {DomainError} when `options.domains` break a rule of spec §4.
+ */
+export function planApplication(record: CertificateRecord | undefined, options: PlanApplicationOptions): ApplicationPlan {
+  const force = options.force ?? false;
+  const application = record?.application;
+  if (application !== undefined) {
+    if (force) return { action: 'apply', reason: 'forced', replacesApplication: true };
+    if (application.status === 'prepared') return { action: 'resume' };
+    const handleId = application.handleId ?? '';
+    return options.command === 'renew' ? { action: 'retrieve', handleId } : { action: 'refuse', code: 'STORE_PENDING_EXISTS', handleId };
+  }
+  const live = record?.live;
+  if (live === undefined) return { action: 'apply', reason: 'new', replacesApplication: false };
+  if (options.domains !== undefined && !sameDomains(options.domains, live.domains)) {
+    return { action: 'apply', reason: 'domains-changed', replacesApplication: false };
+  }
+  if (options.keyType !== undefined && options.keyType !== live.keyType) {
+    return { action: 'apply', reason: 'key-type-changed', replacesApplication: false };
+  }
+  if (live.renewal.reason === 'expired') return { action: 'apply', reason: 'expired', replacesApplication: false };
+  if (live.renewal.due) return { action: 'apply', reason: 'due', replacesApplication: false };
+  if (force) return { action: 'apply', reason: 'forced', replacesApplication: false };
+  return { action: 'skip', reason: 'not-due', renewAt: live.renewal.renewAt, daysLeft: live.renewal.daysLeft };
+}

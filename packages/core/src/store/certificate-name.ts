@@ -1,0 +1,43 @@
+/**
+ * Store names of certificates: chosen once, at first issue or in `acmapi.json`, and never
+ * derived from a certificate's CN (lego keys its storage on the CN and loses track when the
+ * CN changes). A name is a folder name on every platform, so it is kept to a safe subset.
+ */
+import { StoreError } from '../errors.js';
+
+/** Longest store name, in characters. */
+export const MAX_CERTIFICATE_NAME_LENGTH = 64;
+
+/** Lower-case letters, digits, `.`, `_`, `-`; starts with a letter or digit; no `..`. */
+export const CERTIFICATE_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9_-])?$/;
+
+// Device names Windows refuses as file names, with or without an extension.
+const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?$/;
+
+/**
+ * Why `name` cannot be a store name, or `undefined` when it can.
+ * Lower case only, so two names never collide on a case-insensitive file system.
+ */
+export function certificateNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'is empty';
+  if (name.length > MAX_CERTIFICATE_NAME_LENGTH) return `is longer than ${MAX_CERTIFICATE_NAME_LENGTH} characters`;
+  if (!CERTIFICATE_NAME_PATTERN.test(name) || name.includes('..')) {
+    return 'must use only lower-case letters, digits, ".", "_" and "-", start with a letter or digit, not end with "." and not contain ".."';
+  }
+  if (WINDOWS_RESERVED.test(name)) return 'is a device name reserved on Windows';
+  return undefined;
+}
+
+/**
+ * Checks a certificate's store name.
+ *
+ * @returns `name`, unchanged.
+ * @throws {StoreError} `STORE_NAME_INVALID` saying what is wrong.
+ */
+export function checkCertificateName(name: string): string {
+  const problem = certificateNameProblem(name);
+  if (problem !== undefined) {
+    throw new StoreError('STORE_NAME_INVALID', `Certificate name ${JSON.stringify(name)} ${problem}.`, { certificate: name });
+  }
+  return name;
+}

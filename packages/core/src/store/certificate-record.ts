@@ -1,0 +1,135 @@
+/**
+ * What `acmapi list` shows of one certificate, computed purely from its `state.json`.
+ */
+import { DEFAULT_KEY_TYPE, type KeyType } from '../key-types.js';
+import { needsRenewal, type RenewalDecision } from '../renewal/needs-renewal.js';
+import { findVersion, type StoreState } from './store-state.js';
+
+/**
+ * The state of a certificate, in order of precedence:
+ * - `pending`: an application has a handle and waits for the CA;
+ * - `failed`: the last operation failed (see `lastError`); cleared by the next install;
+ * - `expired`, `due`, `valid`: the live certificate's renewal state;
+ * - `new`: nothing issued yet (maybe an application is `prepared`).
+ */
+export type CertificateState = 'valid' | 'due' | 'expired' | 'pending' | 'failed' | 'new';
+
+/** The live certificate of a record. */
+export interface LiveCertificateInfo {
+  /** Version folder id. */
+  version: string;
+  domains: string[];
+  keyType: KeyType;
+  /** SHA-256 of the DER, upper-case hex with colons. */
+  fingerprintSha256: string;
+  serialNumber: string;
+  issuer: string;
+  notBefore: Date;
+  notAfter: Date;
+  installedAt: Date | undefined;
+  /** The renewal decision at the time the record was made. */
+  renewal: RenewalDecision;
+}
+
+/** An application in progress. */
+export interface ApplicationInfo {
+  /** Version folder id holding its private key and CSR. */
+  version: string;
+  /** `prepared`: key and CSR saved, no handle known (the CA may or may not have it); `pending`: has a handle. */
+  status: 'prepared' | 'pending';
+  domains: string[];
+  keyType: KeyType;
+  preparedAt: Date;
+  handleId: string | undefined;
+  /** When the CA answered pending. */
+  since: Date | undefined;
+  lastPolledAt: Date | undefined;
+  polls: number;
+  endpoint: string | undefined;
+}
+
+/** One certificate of the store, as `acmapi list` shows it. */
+export interface CertificateRecord {
+  /** The stable store name. */
+  name: string;
+  /** The live certificate's domains, else the application's. */
+  domains: string[];
+  keyType: KeyType;
+  state: CertificateState;
+  live: LiveCertificateInfo | undefined;
+  /** The application in progress, if any. */
+  application: ApplicationInfo | undefined;
+  lastError: { code: string; message: string; at: Date } | undefined;
+  /** The certificate's folder; servers use `<dir>/fullchain.pem` and `<dir>/privkey.pem`. */
+  dir: string;
+}
+
+/** Options of {@link toCertificateRecord}. */
+export interface CertificateRecordOptions {
+  /** @default new Date() */
+  now?: Date;
+  /** Renew when fewer than this many days are left (see {@link needsRenewal}). */
+  days?: number;
+}
+
+function date(value: string | undefined): Date | undefined {
+  return value === undefined ? undefined : new Date(value);
+}
+
+/** Builds the record of one certificate from its state. Pure. */
+export function toCertificateRecord(state: StoreState, dir: string, options: CertificateRecordOptions = {}): CertificateRecord {
+  const current = findVersion(state, state.current);
+  const attempt = findVersion(state, state.attempt);
+  let live: LiveCertificateInfo | undefined;
+  if (current?.certificate !== undefined) {
+    const validity = { notBefore: new Date(current.certificate.notBefore), notAfter: new Date(current.certificate.notAfter) };
+    live = {
+      version: current.id,
+      domains: current.domains,
+      keyType: current.keyType,
+      fingerprintSha256: current.certificate.fingerprintSha256,
+      serialNumber: current.certificate.serialNumber,
+      issuer: current.certificate.issuer,
+      ...validity,
+      installedAt: date(current.installedAt),
+      renewal: needsRenewal(validity, {
+        ...(options.now === undefined ? {} : { now: options.now }),
+        ...(options.days === undefined ? {} : { days: options.days }),
+        jitterSeed: current.certificate.fingerprintSha256,
+      }),
+    };
+  }
+  const application: ApplicationInfo | undefined =
+    attempt !== undefined && (attempt.status === 'prepared' || attempt.status === 'pending')
+      ? {
+          version: attempt.id,
+          status: attempt.status,
+          domains: attempt.domains,
+          keyType: attempt.keyType,
+          preparedAt: new Date(attempt.preparedAt),
+          handleId: attempt.handleId,
+          since: date(attempt.pendingSince),
+          lastPolledAt: date(attempt.lastPolledAt),
+          polls: attempt.polls,
+          endpoint: attempt.endpoint,
+        }
+      : undefined;
+  const lastError = state.lastError === undefined ? undefined : { ...state.lastError, at: new Date(state.lastError.at) };
+  let certificateState: CertificateState;
+  if (application?.status === 'pending') certificateState = 'pending';
+  else if (lastError !== undefined) certificateState = 'failed';
+  else if (live === undefined) certificateState = 'new';
+  else if (live.renewal.reason === 'expired') certificateState = 'expired';
+  else certificateState = live.renewal.due ? 'due' : 'valid';
+  const source = live ?? application;
+  return {
+    name: state.name,
+    domains: source?.domains ?? [],
+    keyType: source?.keyType ?? DEFAULT_KEY_TYPE,
+    state: certificateState,
+    live,
+    application,
+    lastError,
+    dir,
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * The certificate store: one folder per certificate under a stable name, every write atomic,
+ * a new key and its certificate made live together, pending applications kept with their
+ * keys, and one process at a time per certificate. See `README.md` beside this file for the
+ * layout and the crash-safety argument.
+ */
+import { mkdir, readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { StoreError } from '../errors.js';
+import { DEFAULT_KEY_TYPE } from '../key-types.js';
+import { checkCertificateName } from './certificate-name.js';
+import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
+import { acquireLock, DEFAULT_LOCK_WAIT_MS } from './lock.js';
+import { LockedCertificate, type StoreStepHook } from './locked-certificate.js';
+import { certificatePaths } from './store-layout.js';
+import { readStoreState } from './store-state.js';
+
+/** Options of {@link openStore}. */
+export interface OpenStoreOptions {
+  /**
+   * The clock: every timestamp the store writes and every renewal decision uses it.
+   * @default () => new Date()
+   */
+  now?: () => Date;
+  /**
+   * Called before and after each durable step (e.g. `write:privkey.pem` with the file's path,
+   * `prepared`, `pending`, `write:cert.pem`, `installed`, `live-switched`). For crash tests:
+   * a test kills the process here to prove every step is crash-safe. Not for production use.
+   * @default undefined
+   */
+  onStep?: StoreStepHook;
+}
+
+/** Options of {@link CertificateStore.withCertificateLock}. */
+export interface CertificateLockOptions {
+  /**
+   * How long to wait for another process holding this certificate, in milliseconds; 0 fails at once.
+   * @default 10_000
+   */
+  waitMs?: number;
+  /**
+   * How often to look again while waiting, in milliseconds.
+   * @default 100
+   */
+  retryMs?: number;
+}
+
+/** A certificate store folder. Made by {@link openStore}. */
+export class CertificateStore {
+  /** The store folder (absolute). */
+  readonly dir: string;
+  readonly #now: () => Date;
+  readonly #onStep: StoreStepHook | undefined;
+
+  constructor(dir: string, options: OpenStoreOptions = {}) {
+    this.dir = resolve(dir);
+    this.#now = options.now ?? (() => new Date());
+    this.#onStep = options.onStep;
+  }
+
+  /**
+   * The record of certificate `name`, or `undefined` when the store has none. Reads only
+   * `state.json` (no lock, no certificate parsing), so it is cheap for a fleet.
+   *
+   * @throws {StoreError} `STORE_NAME_INVALID`; `STORE_CORRUPT` when its `state.json` is damaged.
+   */
+  async get(name: string, options: CertificateRecordOptions = {}): Promise<CertificateRecord | undefined> {
+    const paths = certificatePaths(this.dir, checkCertificateName(name));
+    const state = await readStoreState(paths.state, name);
+    return state === undefined ? undefined : toCertificateRecord(state, paths.dir, { now: this.#now(), ...options });
+  }
+
+  /**
+   * Every certificate of the store, sorted by name. A certificate whose `state.json` is
+   * damaged is listed as `failed` with `lastError.code` `STORE_CORRUPT`, so one bad folder
+   * does not hide the fleet.
+   */
+  async list(options: CertificateRecordOptions = {}): Promise<CertificateRecord[]> {
+    let entries;
+    try {
+      entries = await readdir(this.dir, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    const names = entries
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .map((entry) => entry.name)
+      .sort();
+    const now = options.now ?? this.#now();
+    const records = await Promise.all(
+      names.map(async (name): Promise<CertificateRecord | undefined> => {
+        const paths = certificatePaths(this.dir, name);
+        try {
+          const state = await readStoreState(paths.state, name);
+          return state === undefined ? undefined : toCertificateRecord(state, paths.dir, { ...options, now });
+        } catch (error) {
+          if (!(error instanceof StoreError)) throw error;
+          return {
+            name,
+            domains: [],
+            keyType: DEFAULT_KEY_TYPE,
+            state: 'failed',
+            live: undefined,
+            application: undefined,
+            lastError: { code: error.code, message: error.message, at: now },
+            dir: paths.dir,
+          };
+        }
+      }),
+    );
+    return records.filter((record): record is CertificateRecord => record !== undefined);
+  }
+
+  /**
+   * Runs `fn` while holding certificate `name`'s lock; every change to a certificate goes
+   * through the {@link LockedCertificate} it receives. On taking the lock, the folder is first
+   * repaired from any crash (see {@link LockedCertificate.repair}). The lock is released when
+   * `fn` settles, also when it throws.
+   *
+   * @throws {StoreError} `STORE_NAME_INVALID`; `STORE_LOCKED` when another process still
+   *   holds the lock after `waitMs` (the message names its pid); whatever `fn` throws.
+   */
+  async withCertificateLock<T>(
+    name: string,
+    fn: (certificate: LockedCertificate) => Promise<T>,
+    options: CertificateLockOptions = {},
+  ): Promise<T> {
+    const paths = certificatePaths(this.dir, checkCertificateName(name));
+    await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    const lock = await acquireLock(paths.lock, {
+      waitMs: options.waitMs ?? DEFAULT_LOCK_WAIT_MS,
+      ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
+      certificate: name,
+      now: this.#now,
+    });
+    try {
+      const certificate = new LockedCertificate(name, paths, this.#now, this.#onStep);
+      await certificate.repair();
+      return await fn(certificate);
+    } finally {
+      await lock.release();
+    }
+  }
+}
+
+/**
+ * Opens (and creates, mode 0700) the certificate store at `dir`.
+ *
+ * @param dir - the store folder, e.g. `defaults.storeDir` of `acmapi.json` resolved against its folder.
+ */
+export async function openStore(dir: string, options: OpenStoreOptions = {}): Promise<CertificateStore> {
+  const store = new CertificateStore(dir, options);
+  await mkdir(store.dir, { recursive: true, mode: 0o700 });
+  return store;
+}

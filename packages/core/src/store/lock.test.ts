@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTempDir } from '@acmapi/test-utils';
+import { acquireLock, processExists } from './lock.js';
+
+/** The pid of a process that has exited (so no process has it, barring reuse). */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.on('exit', resolve));
+  if (child.pid === undefined) throw new Error('no pid');
+  return child.pid;
+}
+
+describe('acquireLock', () => {
+  it('writes its owner, refuses a second holder with STORE_LOCKED naming the pid, and releases', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, '.lock');
+      const lock = await acquireLock(path, { certificate: 'site' });
+      const owner = JSON.parse(await readFile(path, 'utf8')) as { pid: number; hostname: string };
+      expect(owner).toMatchObject({ pid: process.pid, hostname: hostname() });
+      const error = await acquireLock(path, { waitMs: 0, certificate: 'site' }).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'STORE_LOCKED', certificate: 'site' });
+      expect((error as Error).message).toContain(`process ${process.pid} on ${hostname()}`);
+      await lock.release();
+      const again = await acquireLock(path, { waitMs: 0 });
+      await again.release();
+    });
+  });
+
+  it('waits for a holder that releases within the wait', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, '.lock');
+      const first = await acquireLock(path);
+      setTimeout(() => void first.release(), 100);
+      const second = await acquireLock(path, { waitMs: 5000, retryMs: 10 });
+      expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ token: second.owner.token });
+      await second.release();
+    });
+  });
+
+  it('takes over a lock whose process on this host is gone', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, '.lock');
+      const pid = await deadPid();
+      expect(processExists(pid)).toBe(false);
+      await writeFile(path, JSON.stringify({ pid, hostname: hostname(), startedAt: '2030-01-01T00:00:00.000Z', token: 'old' }));
+      const lock = await acquireLock(path, { waitMs: 0 });
+      expect(lock.owner.pid).toBe(process.pid);
+      await lock.release();
+    });
+  });
+
+  it('never breaks a lock held by another host', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, '.lock');
+      await writeFile(path, JSON.stringify({ pid: await deadPid(), hostname: `not-${hostname()}`, startedAt: 'x', token: 't' }));
+      await expect(acquireLock(path, { waitMs: 50, retryMs: 10 })).rejects.toMatchObject({ code: 'STORE_LOCKED' });
+    });
+  });
+
+  it('release does not remove a lock that is no longer ours', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, '.lock');
+      const lock = await acquireLock(path);
+      await writeFile(path, JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: 'x', token: 'someone-else' }));
+      await lock.release();
+      expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ token: 'someone-else' });
+    });
+  });
+});

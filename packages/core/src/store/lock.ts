@@ -1,0 +1,189 @@
+/**
+ * One process at a time per certificate: an exclusive lock file created with `wx` (O_EXCL),
+ * holding the owner's pid, host name and start time.
+ *
+ * - A second process waits up to `waitMs`, then fails with `STORE_LOCKED` naming the owner.
+ * - A lock left by a crashed process is recognised: its host is this host and its pid no
+ *   longer exists. Breaking it happens under a short-lived second lock (`.lock.break`) and
+ *   only if the file still holds the same owner token, so two processes that both see a
+ *   stale lock cannot remove each other's fresh one.
+ * - A lock from another host is never broken automatically (its pid means nothing here).
+ */
+import { randomBytes } from 'node:crypto';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { StoreError } from '../errors.js';
+
+/** What a lock file holds. */
+export interface LockOwner {
+  pid: number;
+  hostname: string;
+  /** ISO 8601 time the lock was taken. */
+  startedAt: string;
+  /** Random, to tell this lock from a later one of the same pid. */
+  token: string;
+}
+
+/** Options of {@link acquireLock}. */
+export interface AcquireLockOptions {
+  /**
+   * How long to wait for another process to release the lock, in milliseconds; 0 fails at once.
+   * @default 10_000
+   */
+  waitMs?: number;
+  /**
+   * How often to look again while waiting, in milliseconds.
+   * @default 100
+   */
+  retryMs?: number;
+  /** The certificate's name, for messages. */
+  certificate?: string;
+  /** Clock for `startedAt`. @default () => new Date() */
+  now?: () => Date;
+}
+
+/** A held lock. */
+export interface HeldLock {
+  readonly owner: LockOwner;
+  /** Removes the lock file if it is still ours; safe to call twice. */
+  release(): Promise<void>;
+}
+
+/** Default wait for a lock held by another process. */
+export const DEFAULT_LOCK_WAIT_MS = 10_000;
+
+/** A break-lock older than this is itself left over from a crash. */
+const BREAK_LOCK_STALE_MS = 10_000;
+
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockOwner>;
+    if (typeof value.pid === 'number' && typeof value.hostname === 'string' && typeof value.token === 'string') {
+      return { pid: value.pid, hostname: value.hostname, startedAt: String(value.startedAt), token: value.token };
+    }
+  } catch {
+    // A lock file cut short by a crash between create and write: judged by its age below.
+  }
+  return undefined;
+}
+
+/** Whether a process with this pid exists on this host. EPERM means it exists but is someone else's. */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readOwner(path: string): Promise<{ owner: LockOwner | undefined; text: string } | undefined> {
+  try {
+    const text = await readFile(path, 'utf8');
+    return { owner: parseOwner(text), text };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function isStale(path: string, found: { owner: LockOwner | undefined }): Promise<boolean> {
+  if (found.owner === undefined) {
+    // Empty or unparsable: stale only once it is old enough that its writer must be gone.
+    try {
+      return Date.now() - (await stat(path)).mtimeMs > BREAK_LOCK_STALE_MS;
+    } catch {
+      return false;
+    }
+  }
+  return found.owner.hostname === hostname() && !processExists(found.owner.pid);
+}
+
+async function tryCreate(path: string, content: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+/** Removes `path` if it still holds `text`, under the break-lock. */
+async function breakStaleLock(path: string, text: string): Promise<void> {
+  const breakPath = `${path}.break`;
+  if (!(await tryCreate(breakPath, String(process.pid)))) {
+    try {
+      if (Date.now() - (await stat(breakPath)).mtimeMs > BREAK_LOCK_STALE_MS) await unlink(breakPath);
+    } catch {
+      // Someone else is breaking or has just broken it.
+    }
+    return;
+  }
+  try {
+    const again = await readOwner(path);
+    if (again?.text === text) await unlink(path);
+  } finally {
+    await unlink(breakPath).catch(() => undefined);
+  }
+}
+
+function describeOwner(owner: LockOwner | undefined): string {
+  return owner === undefined
+    ? 'another process'
+    : `process ${owner.pid} on ${owner.hostname} (since ${owner.startedAt})`;
+}
+
+/**
+ * Takes the lock file at `path`, waiting a bounded time for another owner to release it.
+ *
+ * @throws {StoreError} `STORE_LOCKED` when another live process still holds it after
+ *   `waitMs`; the message names its pid and host and what to do.
+ */
+export async function acquireLock(path: string, options: AcquireLockOptions = {}): Promise<HeldLock> {
+  const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
+  const retryMs = options.retryMs ?? 100;
+  const owner: LockOwner = {
+    pid: process.pid,
+    hostname: hostname(),
+    startedAt: (options.now ?? (() => new Date()))().toISOString(),
+    token: randomBytes(12).toString('hex'),
+  };
+  const content = `${JSON.stringify(owner)}\n`;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    if (await tryCreate(path, content)) break;
+    const found = await readOwner(path);
+    if (found !== undefined && (await isStale(path, found))) {
+      await breakStaleLock(path, found.text);
+      continue;
+    }
+    if (Date.now() >= deadline) {
+      const who = describeOwner(found?.owner);
+      throw new StoreError(
+        'STORE_LOCKED',
+        `Certificate ${options.certificate === undefined ? '' : `"${options.certificate}" `}is locked by ${who}; waited ${waitMs} ms. Let that run finish, or if no acmapi process is running there, remove ${path}.`,
+        options.certificate === undefined ? {} : { certificate: options.certificate },
+      );
+    }
+    await sleep(Math.min(retryMs, Math.max(1, deadline - Date.now())));
+  }
+  let released = false;
+  return {
+    owner,
+    release: async () => {
+      if (released) return;
+      released = true;
+      const found = await readOwner(path);
+      if (found?.owner?.token === owner.token) await unlink(path).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,386 @@
+/**
+ * The changes to one certificate, available only while its lock is held (see
+ * {@link CertificateStore.withCertificateLock}), so two processes can never interleave them.
+ *
+ * Order of an issue or renewal, and what a crash at each point leaves:
+ * 1. {@link LockedCertificate.prepareApplication}: the new private key and CSR are written to
+ *    a new version folder, then `state.json` records the application as `prepared`. Crash
+ *    before the commit: an unused folder, no application was sent. Crash after: the key is
+ *    kept; the application may or may not have reached the CA, and the next run sends the
+ *    SAME key and CSR again (`resume`), which is idempotent for the user.
+ * 2. {@link LockedCertificate.recordPending}: the handle is saved; the live files stay
+ *    untouched; `retrieve`/`renew` pick it up later.
+ * 3. {@link LockedCertificate.installCertificate}: the certificate is verified against the CSR,
+ *    the domains and the private key, written into the version folder, committed in
+ *    `state.json`, and `live` is switched in one rename. Crash after the files are written
+ *    but before the commit: the next lock holder finds the verified certificate beside its
+ *    key and finishes the install without asking the CA again.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate, type CertificateInfo } from '../certificate.js';
+import { checkKeyMatchesCsr } from '../csr.js';
+import { normalizeDomains } from '../domains.js';
+import { CertificateError, StoreError, isAcmApiError } from '../errors.js';
+import type { KeyType } from '../key-types.js';
+import { writeFileAtomic } from '../write-atomic.js';
+import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
+import { switchLive, sweepTemporaryFiles, liveVersion } from './live-link.js';
+import type { CertificatePaths } from './store-layout.js';
+import { findVersion, readStoreState, writeStoreState, type StoreState, type VersionEntry } from './store-state.js';
+
+/** What {@link LockedCertificate.prepareApplication} saves. */
+export interface PrepareApplicationInput {
+  /** The requested domains (spec §4); normalised before saving. */
+  domains: readonly string[];
+  keyType: KeyType;
+  /** The new private key, PEM. Written 0600; never logged. */
+  privateKeyPem: string;
+  /** The CSR made with it, PEM. */
+  csrPem: string;
+  /** The endpoint the application goes to, recorded so that retrieval asks the same CA. */
+  endpoint?: string;
+}
+
+/** Options of {@link LockedCertificate.prepareApplication}. */
+export interface PrepareApplicationOptions {
+  /**
+   * Replace an application in progress (its version becomes `abandoned`; its key is kept).
+   * @default false
+   */
+  force?: boolean;
+}
+
+/** The files of an application in progress, to send again or to retrieve with. */
+export interface StoredApplication {
+  version: string;
+  status: 'prepared' | 'pending';
+  domains: string[];
+  keyType: KeyType;
+  handleId: string | undefined;
+  endpoint: string | undefined;
+  privateKeyPem: string;
+  csrPem: string;
+}
+
+/** The live files' contents (for exports such as PKCS#12). */
+export interface LiveFiles {
+  version: string;
+  privateKeyPem: string;
+  certPem: string;
+  chainPem: string;
+  fullchainPem: string;
+}
+
+/** What {@link LockedCertificate.installCertificate} returns. */
+export interface InstallCertificateResult {
+  /** The version folder that is now live. */
+  version: string;
+  /** The installed leaf. */
+  leaf: CertificateInfo;
+  /** The version that was live before, now `archived`. */
+  previousVersion: string | undefined;
+}
+
+/** Options of {@link LockedCertificate.installCertificate}. */
+export interface InstallCertificateOptions {
+  /**
+   * Time at which validity is checked.
+   * @default the store's clock
+   */
+  now?: Date;
+}
+
+/** See {@link OpenStoreOptions.onStep}. */
+export type StoreStepHook = (step: string, detail: { path?: string }) => void | Promise<void>;
+
+function newVersionId(now: Date): string {
+  // Sortable by time, unique even when two versions are made in the same millisecond.
+  return `${now.toISOString().replace(/[-:.]/g, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
+}
+
+/** One certificate, locked by this process. Made by {@link CertificateStore.withCertificateLock}. */
+export class LockedCertificate {
+  /** The certificate's store name. */
+  readonly name: string;
+  /** Its folder. */
+  readonly dir: string;
+  readonly #paths: CertificatePaths;
+  readonly #now: () => Date;
+  readonly #onStep: StoreStepHook | undefined;
+
+  constructor(name: string, paths: CertificatePaths, now: () => Date, onStep?: StoreStepHook) {
+    this.name = name;
+    this.dir = paths.dir;
+    this.#paths = paths;
+    this.#now = now;
+    this.#onStep = onStep;
+  }
+
+  /** The raw state, or `undefined` before the first application. @throws {StoreError} `STORE_CORRUPT` */
+  async state(): Promise<StoreState | undefined> {
+    return readStoreState(this.#paths.state, this.name);
+  }
+
+  /** The record (as `acmapi list` shows it), or `undefined` before the first application. */
+  async record(options: CertificateRecordOptions = {}): Promise<CertificateRecord | undefined> {
+    const state = await this.state();
+    return state === undefined ? undefined : toCertificateRecord(state, this.dir, { now: this.#now(), ...options });
+  }
+
+  /** The application in progress with its private key and CSR, or `undefined`. */
+  async readApplication(): Promise<StoredApplication | undefined> {
+    const state = await this.state();
+    const entry = state === undefined ? undefined : findVersion(state, state.attempt);
+    if (entry === undefined || (entry.status !== 'prepared' && entry.status !== 'pending')) return undefined;
+    const dir = this.#paths.version(entry.id);
+    return {
+      version: entry.id,
+      status: entry.status,
+      domains: entry.domains,
+      keyType: entry.keyType,
+      handleId: entry.handleId,
+      endpoint: entry.endpoint,
+      privateKeyPem: await readFile(join(dir, 'privkey.pem'), 'utf8'),
+      csrPem: await readFile(join(dir, 'csr.pem'), 'utf8'),
+    };
+  }
+
+  /** The live version's files, or `undefined` before the first install. */
+  async readLive(): Promise<LiveFiles | undefined> {
+    const state = await this.state();
+    if (state?.current === undefined) return undefined;
+    const dir = this.#paths.version(state.current);
+    const read = (file: string) => readFile(join(dir, file), 'utf8');
+    return {
+      version: state.current,
+      privateKeyPem: await read('privkey.pem'),
+      certPem: await read('cert.pem'),
+      chainPem: await read('chain.pem'),
+      fullchainPem: await read('fullchain.pem'),
+    };
+  }
+
+  /**
+   * Saves a new private key and CSR in a new version folder BEFORE the application is sent,
+   * and records the application as `prepared`. The live files are not touched.
+   *
+   * @returns the new version's id.
+   * @throws {StoreError} `STORE_PENDING_EXISTS` when an application is already in progress
+   *   (prepared or pending) and `force` is not set.
+   * @throws {CsrError} `KEY_CSR_MISMATCH`/`KEY_INVALID`/`CSR_INVALID` when the key and CSR do not belong together.
+   */
+  async prepareApplication(input: PrepareApplicationInput, options: PrepareApplicationOptions = {}): Promise<string> {
+    const domains = normalizeDomains(input.domains);
+    checkKeyMatchesCsr(input.privateKeyPem, input.csrPem);
+    const now = this.#now();
+    const state = (await this.state()) ?? {
+      format: 1 as const,
+      name: this.name,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      versions: [],
+    };
+    const previous = findVersion(state, state.attempt);
+    if (previous !== undefined && !options.force) {
+      const what =
+        previous.handleId === undefined
+          ? 'an application was prepared and may have reached the CA; run `acmapi renew` to send it again'
+          : `application ${previous.handleId} is pending at the CA; run \`acmapi retrieve\` to fetch it`;
+      throw new StoreError('STORE_PENDING_EXISTS', `Certificate "${this.name}" already has ${what}, or use --force to apply anew.`, {
+        certificate: this.name,
+      });
+    }
+    const id = newVersionId(now);
+    const dir = this.#paths.version(id);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await this.#write(join(dir, 'privkey.pem'), input.privateKeyPem, 0o600);
+    await this.#write(join(dir, 'csr.pem'), input.csrPem, 0o644);
+    const versions = state.versions.map((entry) =>
+      entry.id === previous?.id ? { ...entry, status: 'abandoned' as const, retiredAt: now.toISOString(), reason: 'replaced by a forced new application' } : entry,
+    );
+    const entry: VersionEntry = {
+      id,
+      status: 'prepared',
+      domains,
+      keyType: input.keyType,
+      preparedAt: now.toISOString(),
+      polls: 0,
+      ...(input.endpoint === undefined ? {} : { endpoint: input.endpoint }),
+    };
+    await this.#commit({ ...state, attempt: id, versions: [...versions, entry] });
+    await this.#step('prepared');
+    return id;
+  }
+
+  /**
+   * Records that the CA answered pending (status 1) with `handleId`. The key stays in the
+   * application's version folder; the live files are not touched.
+   *
+   * @throws {StoreError} `STORE_NO_APPLICATION` when no application is in progress.
+   */
+  async recordPending(handleId: string): Promise<void> {
+    const { state, entry } = await this.#attempt();
+    const now = this.#now().toISOString();
+    await this.#commit(this.#replace(state, { ...entry, status: 'pending', handleId, pendingSince: entry.pendingSince ?? now }));
+    await this.#step('pending');
+  }
+
+  /** Records one more poll of a pending application (for `acmapi list`). @throws {StoreError} `STORE_NO_APPLICATION` */
+  async recordPoll(): Promise<void> {
+    const { state, entry } = await this.#attempt();
+    await this.#commit(this.#replace(state, { ...entry, polls: entry.polls + 1, lastPolledAt: this.#now().toISOString() }));
+  }
+
+  /**
+   * Makes a certificate from the CA live, together with the application's key.
+   * Checks first (nothing is written when one fails): the chain links, the leaf's key is the
+   * CSR's and the private key's, it names every domain, and it is valid now (spec §3).
+   * Then writes cert.pem, chain.pem, fullchain.pem beside the key, commits `state.json`
+   * (the old live version becomes `archived`) and switches `live` in one rename.
+   *
+   * @param bundle - the certificate as the CA sent it (PEM, PEM bundle, or base64 DER).
+   * @throws {StoreError} `STORE_NO_APPLICATION` when no application is in progress.
+   * @throws {CertificateError} `CERT_KEY_MISMATCH`, `CERT_DOMAINS_MISSING`, `CERT_EXPIRED`,
+   *   `CERT_NOT_YET_VALID`, `CERT_CHAIN_INVALID`, `CERT_INVALID`.
+   */
+  async installCertificate(bundle: string, options: InstallCertificateOptions = {}): Promise<InstallCertificateResult> {
+    const { state, entry } = await this.#attempt();
+    const application = await this.readApplication();
+    if (application === undefined) throw this.#noApplication();
+    const chain = parseCertificateChain(bundle);
+    verifyCertificate(chain, { csrPem: application.csrPem, domains: entry.domains, now: options.now ?? this.#now() });
+    if (!certificateMatchesPrivateKey(chain.certPem, application.privateKeyPem)) {
+      throw new CertificateError('CERT_KEY_MISMATCH', `The certificate for "${this.name}" does not match its private key; it was not saved.`);
+    }
+    const dir = this.#paths.version(entry.id);
+    await this.#write(join(dir, 'cert.pem'), chain.certPem, 0o644);
+    await this.#write(join(dir, 'chain.pem'), chain.chainPem, 0o644);
+    // fullchain.pem last: its presence marks the version's files as complete (see repair()).
+    await this.#write(join(dir, 'fullchain.pem'), chain.fullchainPem, 0o644);
+    const now = this.#now().toISOString();
+    const previousVersion = state.current;
+    const versions = state.versions.map((version): VersionEntry => {
+      if (version.id === entry.id) {
+        return {
+          ...entry,
+          status: 'live',
+          installedAt: now,
+          certificate: {
+            fingerprintSha256: chain.leaf.fingerprintSha256,
+            serialNumber: chain.leaf.serialNumber,
+            issuer: chain.leaf.issuer,
+            notBefore: chain.leaf.notBefore.toISOString(),
+            notAfter: chain.leaf.notAfter.toISOString(),
+          },
+        };
+      }
+      if (version.id === previousVersion) return { ...version, status: 'archived', retiredAt: now, reason: `replaced by ${entry.id}` };
+      return version;
+    });
+    const next: StoreState = { ...state, current: entry.id, versions };
+    delete next.attempt;
+    delete next.lastError;
+    await this.#commit(next);
+    await this.#step('installed');
+    await switchLive(this.#paths, entry.id);
+    await this.#step('live-switched');
+    return { version: entry.id, leaf: chain.leaf, previousVersion };
+  }
+
+  /**
+   * Records that the CA refused the application (status 109): its version becomes
+   * `refused` (the key is retired into the archive, never deleted) and `lastError` is set.
+   *
+   * @throws {StoreError} `STORE_NO_APPLICATION` when no application is in progress.
+   */
+  async recordRefused(error: unknown): Promise<void> {
+    const { state, entry } = await this.#attempt();
+    const now = this.#now().toISOString();
+    const { code, message } = describe(error);
+    const next = this.#replace(state, { ...entry, status: 'refused', retiredAt: now, reason: `${code}: ${message}` });
+    delete next.attempt;
+    await this.#commit({ ...next, lastError: { code, message, at: now } });
+  }
+
+  /** Records a failure as the certificate's `lastError` (shown by `acmapi list`); the application, if any, is kept. */
+  async recordError(error: unknown): Promise<void> {
+    const state = await this.state();
+    if (state === undefined) return;
+    const { code, message } = describe(error);
+    await this.#commit({ ...state, lastError: { code, message, at: this.#now().toISOString() } });
+  }
+
+  /**
+   * Brings the folder back in line with `state.json` after a crash: removes temporary files,
+   * finishes an install whose verified certificate was written but not committed, and points
+   * `live` at the committed version. Called on every lock acquisition; idempotent.
+   *
+   * @returns what was done, for logs.
+   */
+  async repair(): Promise<string[]> {
+    const done: string[] = [];
+    const swept = await sweepTemporaryFiles(this.#paths);
+    if (swept > 0) done.push(`removed ${swept} temporary file(s)`);
+    let state = await this.state();
+    if (state === undefined) return done;
+    const attempt = findVersion(state, state.attempt);
+    if (attempt !== undefined) {
+      const fullchain = await readFile(join(this.#paths.version(attempt.id), 'fullchain.pem'), 'utf8').catch(() => undefined);
+      if (fullchain !== undefined) {
+        try {
+          const result = await this.installCertificate(fullchain);
+          done.push(`finished installing version ${result.version}`);
+          state = await this.state();
+        } catch {
+          // Not installable (e.g. expired meanwhile): leave the application as it is.
+        }
+      }
+    }
+    if (state?.current !== undefined) {
+      const before = await liveVersion(this.#paths);
+      // Also restores any top-level link a crash left missing.
+      await switchLive(this.#paths, state.current);
+      if (before !== state.current) done.push(`switched live to version ${state.current}`);
+    }
+    return done;
+  }
+
+  async #write(path: string, data: string, mode: number): Promise<void> {
+    await this.#onStep?.(`write:${basename(path)}`, { path });
+    await writeFileAtomic(path, data, { mode });
+  }
+
+  async #step(step: string): Promise<void> {
+    await this.#onStep?.(step, {});
+  }
+
+  async #attempt(): Promise<{ state: StoreState; entry: VersionEntry }> {
+    const state = await this.state();
+    const entry = state === undefined ? undefined : findVersion(state, state.attempt);
+    if (state === undefined || entry === undefined) throw this.#noApplication();
+    return { state, entry };
+  }
+
+  #noApplication(): StoreError {
+    return new StoreError('STORE_NO_APPLICATION', `Certificate "${this.name}" has no application in progress.`, {
+      certificate: this.name,
+    });
+  }
+
+  #replace(state: StoreState, entry: VersionEntry): StoreState {
+    return { ...state, versions: state.versions.map((version) => (version.id === entry.id ? entry : version)) };
+  }
+
+  async #commit(state: StoreState): Promise<void> {
+    await this.#onStep?.('write:state.json', { path: this.#paths.state });
+    await writeStoreState(this.#paths.state, { ...state, updatedAt: this.#now().toISOString() });
+  }
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  if (isAcmApiError(error)) return { code: error.code, message: error.message };
+  if (error instanceof Error) return { code: 'UNEXPECTED', message: error.message };
+  return { code: 'UNEXPECTED', message: String(error) };
+}

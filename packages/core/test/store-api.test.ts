@@ -1,0 +1,153 @@
+/**
+ * The store's API in-process, with an injected clock and a test CA: what it checks before a
+ * certificate becomes live, file modes, the live links, and what `list` reports.
+ */
+import { lstat, readFile, readlink, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir, type TempDir } from '@acmapi/test-utils';
+import { generateKeyAndCsr } from '../src/csr.js';
+import { parsePrivateKeyPem } from '../src/keys.js';
+import { openStore, type CertificateStore } from '../src/store/certificate-store.js';
+import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from './helpers/test-ca.js';
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2030-01-01T00:00:00Z');
+const domains = ['api.example.com'];
+
+let ca: TestIssuer;
+let temp: TempDir;
+let now: number;
+let store: CertificateStore;
+
+beforeAll(async () => {
+  ca = await makeIntermediate(await makeRoot());
+});
+
+beforeEach(async () => {
+  temp = await makeTempDir('acmapi-store-api-');
+  now = T0;
+  store = await openStore(join(temp.path, 'store'), { now: () => new Date(now) });
+});
+
+afterEach(async () => {
+  await temp.cleanup();
+});
+
+async function issue(name: string, lifetimeDays = 90): Promise<string> {
+  const { privateKeyPem, csrPem, keyType } = await generateKeyAndCsr({ domains });
+  return store.withCertificateLock(name, async (certificate) => {
+    await certificate.prepareApplication({ domains, keyType, privateKeyPem, csrPem });
+    const cert = await issueLeaf(ca, {
+      publicKey: parsePrivateKeyPem(privateKeyPem),
+      domains,
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now - 60_000 + lifetimeDays * DAY),
+    });
+    return (await certificate.installCertificate(cert + ca.pem)).version;
+  });
+}
+
+describe('store API', () => {
+  it('installs with private files 0600 in 0700 folders, and servers see them through the live links', async () => {
+    const version = await issue('api');
+    const dir = join(store.dir, 'api');
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'versions', version))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'privkey.pem'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'state.json'))).mode & 0o777).toBe(0o600);
+    expect(await readlink(join(dir, 'live'))).toBe(`versions/${version}`);
+    for (const file of ['cert.pem', 'chain.pem', 'fullchain.pem', 'privkey.pem']) {
+      expect((await lstat(join(dir, file))).isSymbolicLink()).toBe(true);
+      expect(await readFile(join(dir, file), 'utf8')).toBe(await readFile(join(dir, 'versions', version, file), 'utf8'));
+    }
+    expect(await readFile(join(dir, 'chain.pem'), 'utf8')).toBe(ca.pem);
+  });
+
+  it('refuses a certificate for another key: nothing is written and the application stays', async () => {
+    const { privateKeyPem, csrPem, keyType } = await generateKeyAndCsr({ domains });
+    const other = await generateKeyAndCsr({ domains });
+    await store.withCertificateLock('api', async (certificate) => {
+      const version = await certificate.prepareApplication({ domains, keyType, privateKeyPem, csrPem });
+      await certificate.recordPending('H1');
+      const wrong = await issueLeaf(ca, { publicKey: parsePrivateKeyPem(other.privateKeyPem), domains, notBefore: new Date(now - 60_000) });
+      await expect(certificate.installCertificate(wrong + ca.pem)).rejects.toMatchObject({ code: 'CERT_KEY_MISMATCH' });
+      const missing = await issueLeaf(ca, { publicKey: parsePrivateKeyPem(privateKeyPem), domains: ['other.example.com'], notBefore: new Date(now - 60_000) });
+      await expect(certificate.installCertificate(missing + ca.pem)).rejects.toMatchObject({ code: 'CERT_DOMAINS_MISSING' });
+      await expect(stat(join(certificate.dir, 'versions', version, 'cert.pem'))).rejects.toMatchObject({ code: 'ENOENT' });
+      expect((await certificate.readApplication())?.handleId).toBe('H1');
+    });
+    expect((await store.get('api'))?.state).toBe('pending');
+  });
+
+  it('refuses to prepare a key and CSR that do not belong together, and a second application unless forced', async () => {
+    const a = await generateKeyAndCsr({ domains });
+    const b = await generateKeyAndCsr({ domains });
+    await store.withCertificateLock('api', async (certificate) => {
+      await expect(
+        certificate.prepareApplication({ domains, keyType: a.keyType, privateKeyPem: a.privateKeyPem, csrPem: b.csrPem }),
+      ).rejects.toMatchObject({ code: 'KEY_CSR_MISMATCH' });
+      await certificate.prepareApplication({ domains, keyType: a.keyType, privateKeyPem: a.privateKeyPem, csrPem: a.csrPem });
+      await expect(
+        certificate.prepareApplication({ domains, keyType: b.keyType, privateKeyPem: b.privateKeyPem, csrPem: b.csrPem }),
+      ).rejects.toMatchObject({ code: 'STORE_PENDING_EXISTS' });
+    });
+  });
+
+  it('list reports each state with the injected clock: new, pending, valid, due, expired, failed, corrupt', async () => {
+    await issue('a-valid');
+    await issue('b-due');
+    await issue('c-expired', 30);
+    const fresh = await generateKeyAndCsr({ domains });
+    await store.withCertificateLock('d-pending', async (certificate) => {
+      await certificate.prepareApplication({ domains, keyType: fresh.keyType, privateKeyPem: fresh.privateKeyPem, csrPem: fresh.csrPem });
+      await certificate.recordPending('H9');
+    });
+    await store.withCertificateLock('e-new', async (certificate) => {
+      await certificate.prepareApplication({ domains, keyType: fresh.keyType, privateKeyPem: fresh.privateKeyPem, csrPem: fresh.csrPem });
+    });
+    await issue('f-failed');
+    await store.withCertificateLock('f-failed', (certificate) => certificate.recordError(new Error('boom')));
+    await issue('g-corrupt');
+    await writeFile(join(store.dir, 'g-corrupt', 'state.json'), '{ not json');
+
+    now = T0 + 45 * DAY;
+    // Day 45 of 90: not yet due; day 61 is (less than a third left); --days 50 makes it due earlier.
+    const records = await store.list();
+    expect(records.map((record) => [record.name, record.state])).toEqual([
+      ['a-valid', 'valid'],
+      ['b-due', 'valid'],
+      ['c-expired', 'expired'],
+      ['d-pending', 'pending'],
+      ['e-new', 'new'],
+      ['f-failed', 'failed'],
+      ['g-corrupt', 'failed'],
+    ]);
+    expect(records[3]?.application).toMatchObject({ handleId: 'H9', status: 'pending' });
+    expect(records[4]?.application?.status).toBe('prepared');
+    expect(records[5]?.lastError).toMatchObject({ code: 'UNEXPECTED', message: 'boom' });
+    expect(records[6]?.lastError?.code).toBe('STORE_CORRUPT');
+    expect(records[0]?.live?.renewal.daysLeft).toBe(44);
+
+    const due = await store.list({ now: new Date(T0 + 61 * DAY) });
+    expect(due.find((record) => record.name === 'b-due')?.state).toBe('due');
+    expect((await store.list({ days: 50 })).find((record) => record.name === 'a-valid')?.state).toBe('due');
+    await expect(store.get('g-corrupt')).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+  });
+
+  it('a successful install clears the last error and archives the previous version', async () => {
+    const first = await issue('api');
+    await store.withCertificateLock('api', (certificate) => certificate.recordError(new Error('network down')));
+    expect((await store.get('api'))?.state).toBe('failed');
+    now = T0 + 61 * DAY;
+    const second = await issue('api');
+    const record = await store.get('api');
+    expect(record?.state).toBe('valid');
+    expect(record?.live?.version).toBe(second);
+    const state = await store.withCertificateLock('api', (certificate) => certificate.state());
+    expect(state?.versions.map((version) => [version.id, version.status])).toEqual([
+      [first, 'archived'],
+      [second, 'live'],
+    ]);
+  });
+});
