@@ -2,7 +2,7 @@
  * Turns any error into what the user reads: what happened, and what to do.
  * The same facts feed the human message and the `--json` `error` object.
  */
-import { AcmApiError, CaError, CertificateError, CsrError, DomainError, ProtocolError, TransportError } from '@acmapi/core';
+import { AcmApiError, CaError, CertificateError, CsrError, DeployError, DomainError, PreflightError, ProtocolError, TransportError } from '@acmapi/core';
 import { LocalIoError, UsageError } from './cli-errors.js';
 
 /** The `error` object of `--json` output. */
@@ -55,6 +55,14 @@ function hintFor(error: AcmApiError): string {
   }
   if (error instanceof CertificateError) {
     return 'The certificate was NOT written. Apply again; if it keeps happening, report it to the CA.';
+  }
+  if (error instanceof PreflightError) {
+    return 'Fix what the preflight names above, check again with acmapi check, or apply anyway with --preflight warn (the CA\'s view can differ from this machine\'s).';
+  }
+  if (error instanceof DeployError) {
+    return error.code === 'DEPLOY_LOCKED'
+      ? 'Another acmapi run is deploying into this webroot; wait for it, or remove a stale .acmapi.lock in .well-known/pki-validation/.'
+      : 'Check that --webroot is the site\'s document root and that this user may write into it.';
   }
   if (error instanceof DomainError) return 'Fix the domain list (-d): plain host names, at most five, no wildcards or IP addresses.';
   if (error instanceof CsrError) {

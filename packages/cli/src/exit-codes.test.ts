@@ -1,4 +1,4 @@
-import { CaError, CertificateError, CsrError, DomainError, ProtocolError, TransportError } from '@acmapi/core';
+import { CaError, CertificateError, CsrError, DeployError, DomainError, PreflightError, ProtocolError, TransportError } from '@acmapi/core';
 import { describe, expect, it } from 'vitest';
 import { LocalIoError, UsageError } from './cli-errors.js';
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
@@ -20,6 +20,8 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(new CertificateError('CERT_KEY_MISMATCH', 'x'))).toBe(6);
     expect(exitCodeFor(new LocalIoError('write', '/x', Object.assign(new Error('e'), { code: 'EACCES' })))).toBe(7);
     expect(exitCodeFor(new UsageError('x'))).toBe(2);
+    expect(exitCodeFor(new PreflightError('x', ['a.test']))).toBe(8);
+    expect(exitCodeFor(new DeployError('DEPLOY_LOCKED', 'x'))).toBe(7);
     expect(exitCodeFor(new Error('bug'))).toBe(1);
   });
 

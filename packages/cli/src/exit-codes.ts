@@ -2,7 +2,7 @@
  * The exit codes of the `acmapi` command, in one place (documented in README.md).
  * Scripts match on these; they never change meaning.
  */
-import { CaError, CertificateError, CsrError, DomainError, OptionsError, ProtocolError, TransportError } from '@acmapi/core';
+import { CaError, CertificateError, CsrError, DeployError, DomainError, OptionsError, PreflightError, ProtocolError, TransportError } from '@acmapi/core';
 import { LocalIoError, UsageError } from './cli-errors.js';
 
 /** Exit codes of `acmapi`. */
@@ -26,6 +26,12 @@ export const EXIT_CODES = {
   CHECK_FAILED: 6,
   /** A local file could not be read or written (permissions, disk full, missing folder). */
   LOCAL_IO: 7,
+  /**
+   * The signfile preflight failed (spec §5): `acmapi check` found a domain, address or
+   * scheme that does not serve the signfile, or `acmapi issue --preflight strict` stopped
+   * before applying. Nothing was sent to the CA.
+   */
+  PREFLIGHT_FAILED: 8,
 } as const;
 
 /** One of {@link EXIT_CODES}. */
@@ -43,6 +49,8 @@ export function exitCodeFor(error: unknown): ExitCode {
   }
   if (error instanceof TransportError) return EXIT_CODES.UNAVAILABLE;
   if (error instanceof ProtocolError || error instanceof CertificateError) return EXIT_CODES.CHECK_FAILED;
-  if (error instanceof LocalIoError) return EXIT_CODES.LOCAL_IO;
+  if (error instanceof PreflightError) return EXIT_CODES.PREFLIGHT_FAILED;
+  // Writing the signfile into the webroot failed: lock held, a foreign web.config, permissions.
+  if (error instanceof LocalIoError || error instanceof DeployError) return EXIT_CODES.LOCAL_IO;
   return EXIT_CODES.UNEXPECTED;
 }

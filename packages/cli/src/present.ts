@@ -2,7 +2,7 @@
  * The `--json` result shape and the human summary of a certificate. One shape for
  * every command (documented in README.md).
  */
-import type { CertificateChain } from '@acmapi/core';
+import type { CertificateChain, PreflightResult } from '@acmapi/core';
 import type { ErrorJson } from './describe-error.js';
 
 /** The certificate facts of `--json` output. Dates are ISO 8601 (UTC). */
@@ -32,6 +32,10 @@ export interface ResultJson {
   certificate?: CertificateJson;
   /** `demo` only: the openssl command that verifies the certificate. */
   verifyCommand?: string;
+  /** `issue` with a signfile and `--preflight warn|strict`: the preflight's result (see `acmapi check --json`). */
+  preflight?: PreflightResult;
+  /** `issue`: why no preflight ran (mode `warn` without `--signfile`). */
+  preflightNote?: string;
   /** The exit code the command ends with. */
   exitCode: number;
   error?: ErrorJson;

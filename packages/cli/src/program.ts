@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './command-kit.js';
+import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { issueCommand } from './commands/issue.js';
 import { retrieveCommand } from './commands/retrieve.js';
@@ -39,7 +40,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     exitCode: EXIT_CODES.OK,
   };
   const program = new Command('acmapi')
-    .description('Get TLS certificates from a CA\'s ACMAPI (spec: WoSign ACMAPI 2015). Exit codes: 0 ok, 2 usage, 3 pending, 4 rejected, 5 CA unavailable, 6 check failed, 7 local I/O, 1 unexpected.')
+    .description('Get TLS certificates from a CA\'s ACMAPI (spec: WoSign ACMAPI 2015). Exit codes: 0 ok, 2 usage, 3 pending, 4 rejected, 5 CA unavailable, 6 check failed, 7 local I/O, 8 preflight failed, 1 unexpected.')
     .version(cliVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
@@ -48,6 +49,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     })
     .exitOverride()
     .addCommand(issueCommand(ctx))
+    .addCommand(checkCommand(ctx))
     .addCommand(retrieveCommand(ctx))
     .addCommand(sandboxCommand(ctx))
     .addCommand(demoCommand(ctx));

@@ -3,10 +3,11 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
 import { join } from 'node:path';
+import { serveSignfile } from '@acmapi/core';
 import { makeTempDir } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BIN, canaryToken, rawPost } from './cli-harness.js';
+import { CLI_BIN, canaryToken, rawPost, runCli } from './cli-harness.js';
 
 let temp: TempDir;
 
@@ -60,5 +61,54 @@ describe('acmapi sandbox', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c); }));
     expect(code).toBe(2);
     expect(stderr).toContain('What to do:');
+  });
+
+  it('maps --resolve DOMAIN:ADDR into the signfile check: a domain mapped where nothing listens gets 107', async () => {
+    const token = canaryToken();
+    const signfile = { name: 'signfile', content: 'resolve-flag-signfile' };
+    const web = await serveSignfile({ host: '127.0.0.1', port: 0, signfile });
+    const config = join(temp.path, 'sandbox-resolve.json');
+    await writeFile(config, JSON.stringify({ customers: [{ customerId: 'res', authToken: token, signfile }] }));
+    const child = spawn(
+      process.execPath,
+      [CLI_BIN, 'sandbox', '--config', config, '--http-port', String(web.port), '--resolve', 'good.acmapi.test:127.0.0.1', '--resolve', '*.bad.acmapi.test:127.0.0.9'],
+      { env: { PATH: process.env['PATH'] ?? '' } },
+    );
+    try {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      for (let i = 0; i < 200 && !stdout.includes('Press Ctrl-C'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const endpoint = /API endpoint:\s+(\S+)/.exec(stdout)?.[1] ?? '';
+      const rootUrl = /CA root:\s+(\S+)/.exec(stdout)?.[1] ?? '';
+      const rootPem = await new Promise<string>((resolve, reject) => {
+        get(rootUrl, { rejectUnauthorized: false }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          res.on('end', () => { resolve(body); });
+        }).on('error', reject);
+      });
+      const rootPath = join(temp.path, 'resolve-root.pem');
+      await writeFile(rootPath, rootPem);
+      const env = { ACMAPI_ENDPOINT: endpoint, ACMAPI_CUSTOMER_ID: 'res', ACMAPI_AUTH_TOKEN: token, ACMAPI_CA_FILE: rootPath };
+      const good = await runCli(['issue', '-d', 'good.acmapi.test', '--out', join(temp.path, 'res-out')], env);
+      expect(good.code).toBe(0);
+      const bad = await runCli(['issue', '-d', 'www.bad.acmapi.test', '--out', join(temp.path, 'res-out'), '--json'], env);
+      expect(bad.code).toBe(4);
+      expect(JSON.parse(bad.stdout)).toMatchObject({ error: { status: 107, domain: 'www.bad.acmapi.test' } });
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await web.close();
+    }
+  });
+
+  it('rejects a bad --resolve with exit 2', async () => {
+    const child = spawn(process.execPath, [CLI_BIN, 'sandbox', '--resolve', 'a.acmapi.test:nowhere'], { env: { PATH: process.env['PATH'] ?? '' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c); }));
+    expect(code).toBe(2);
+    expect(stderr).toContain('is not an IPv4 or IPv6 address');
   });
 });

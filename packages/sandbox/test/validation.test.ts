@@ -244,3 +244,43 @@ describe('timeouts', () => {
     }
   });
 });
+
+describe('a redirect to the same host stays on the address under test', () => {
+  let dualHttp: WebServer;
+  let httpsV4: WebServer & { readonly sni: string[] };
+  let dualSandbox: Sandbox;
+
+  beforeAll(async () => {
+    // http on every address ('::' also takes 127.0.0.1) redirects to https, which listens on 127.0.0.1 only.
+    dualHttp = await startHttpServer(redirect(301, `https://v6-redirect.test${SIGNFILE}`), '::');
+    httpsV4 = await startHttpsServer(text(TOKEN));
+    dualSandbox = await startSandbox({
+      tls: false,
+      customers: [{ customerId: 'v', authToken: 'v-secret', signfile: { content: TOKEN } }],
+      validation: { httpPort: dualHttp.port, httpsPort: httpsV4.port, resolve: { 'v6-redirect.test': ['127.0.0.1', '::1'], 'v4-redirect.test': ['127.0.0.1'] } },
+    });
+  });
+
+  afterAll(async () => {
+    await closeAgent(dualSandbox);
+    await dualSandbox.close();
+    await dualHttp.close();
+    await httpsV4.close();
+  });
+
+  async function apply(domain: string): Promise<{ status: unknown; detail: string }> {
+    const { csrPem } = await makeCsr({ domains: [domain] });
+    const answer = await api(dualSandbox, { customer_id: 'v', auth_token: 'v-secret', req_type: 'cert_apply', domain_name: [domain], csr: csrPem });
+    return { status: answer.json['status'], detail: (dualSandbox.requests.at(-1)?.detail ?? []).join('\n') };
+  }
+
+  it('fails when https on ::1 is refused, though https on 127.0.0.1 serves (regression: the hop went to the first address)', async () => {
+    const result = await apply('v6-redirect.test');
+    expect(result.status).toBe(107);
+    expect(result.detail).toContain('via ::1');
+  });
+
+  it('passes the same redirect on an IPv4-only domain', async () => {
+    expect((await apply('v4-redirect.test')).status).toBe(0);
+  });
+});

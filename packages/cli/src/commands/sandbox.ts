@@ -2,8 +2,9 @@
 import { Command } from 'commander';
 import { formatSandboxBanner, loadSandboxConfig, startSandbox } from '@acmapi/sandbox';
 import type { SandboxOptions } from '@acmapi/sandbox';
-import { UsageError } from '../cli-errors.js';
+import { parsePort } from '../command-kit.js';
 import type { CommandContext } from '../command-kit.js';
+import { parseResolveFlags } from '../preflight-flags.js';
 import { describeError, formatError } from '../describe-error.js';
 import { EXIT_CODES, exitCodeFor } from '../exit-codes.js';
 
@@ -13,21 +14,8 @@ interface SandboxFlags {
   config?: string;
   httpPort?: string;
   httpsPort?: string;
+  resolve: string[];
   showAdminToken?: boolean;
-}
-
-/**
- * Parses a port flag.
- *
- * @throws {UsageError} `USAGE_PORT` unless it is a whole number 0–65535.
- */
-export function parsePort(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port > 65_535) {
-    throw new UsageError(`${flag} ${JSON.stringify(text)} is not a port.`, { code: 'USAGE_PORT', hint: `Give a whole number from 0 to 65535, e.g. ${flag} 8443.` });
-  }
-  return port;
 }
 
 /** Builds the `sandbox` command. */
@@ -39,6 +27,12 @@ export function sandboxCommand(ctx: CommandContext): Command {
     .option('--config <file>', 'JSON file of sandbox options (customers, validation, pending, refuse, faults, quirks)')
     .option('--http-port <n>', 'port the signfile check connects to for http:// URLs (instead of 80)')
     .option('--https-port <n>', 'port the signfile check connects to for https:// URLs (instead of 443)')
+    .option(
+      '--resolve <domain:addr[,addr…]>',
+      'addresses the signfile check connects to for DOMAIN (a name or *.name), as curl --resolve without the port; repeatable',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .option('--show-admin-token', 'print the admin token (for POST /admin/approve and /admin/refuse)')
     .action(async (flags: SandboxFlags) => {
       const output = ctx.makeOutput(false);
@@ -46,9 +40,11 @@ export function sandboxCommand(ctx: CommandContext): Command {
         const port = parsePort(flags.port, '--port');
         const httpPort = parsePort(flags.httpPort, '--http-port');
         const httpsPort = parsePort(flags.httpsPort, '--https-port');
+        const resolve = sandboxResolveMap(flags.resolve);
         const fromFile: SandboxOptions = flags.config === undefined ? {} : await loadSandboxConfig(flags.config);
         const validation = {
           ...fromFile.validation,
+          ...(resolve === undefined ? {} : { resolve: { ...fromFile.validation?.resolve, ...resolve } }),
           ...(httpPort === undefined ? {} : { httpPort }),
           ...(httpsPort === undefined ? {} : { httpsPort }),
         };
@@ -72,4 +68,25 @@ export function sandboxCommand(ctx: CommandContext): Command {
         ctx.exitCode = exitCodeFor(error);
       }
     });
+}
+
+/**
+ * Turns `--resolve` flags into the sandbox's `validation.resolve` map (domain
+ * pattern → addresses); `*.name` patterns are allowed here, as in the config file.
+ * A pattern given twice gets the addresses of both.
+ *
+ * @throws {UsageError} `USAGE_RESOLVE` for an entry core's parser refuses.
+ */
+export function sandboxResolveMap(values: readonly string[]): Record<string, string[]> | undefined {
+  if (values.length === 0) return undefined;
+  const map: Record<string, string[]> = {};
+  for (const value of values) {
+    // Core's parser takes domains only; a leading "*." is checked on the rest and put back.
+    const wildcard = value.startsWith('*.');
+    const parsed = parseResolveFlags([wildcard ? value.slice(2) : value])[0];
+    if (parsed === undefined) continue;
+    const key = wildcard ? `*.${parsed.domain}` : parsed.domain;
+    map[key] = [...new Set([...(map[key] ?? []), ...parsed.addresses])];
+  }
+  return map;
 }

@@ -3,6 +3,7 @@
  * domains resolve through a configured map and ports 80/443 map to configured
  * ports, while the redirect rules still apply to the URLs themselves.
  */
+import { isIP } from 'node:net';
 import { findMatchingPattern } from '../domain-pattern.js';
 import { type FetchLimits, FetchFailure, fetchOnce } from './fetch-once.js';
 import { bodyContainsToken, decideHop, effectivePort } from './redirect-policy.js';
@@ -78,10 +79,24 @@ async function checkUrl(
         ? undefined
         : `body of ${url.href} does not contain the signfile token`;
     }
+    const previousHost = url.hostname;
     url = decision.url;
     visited.add(url.href);
-    target = resolveAddresses(url.hostname, network)[0] ?? address;
+    if (url.hostname !== previousHost) target = nextAddress(url.hostname, target, network);
   }
+}
+
+/**
+ * The address a redirect to another host connects to: one of that host's
+ * addresses, of the same family as the current one where it has one (an IPv6
+ * check stays on IPv6). A redirect to the same host stays on the address under
+ * test: every address must pass on its own (spec §5), so http→https on one
+ * address must not be answered by another.
+ */
+function nextAddress(host: string, current: string, network: ValidationNetwork): string {
+  const candidates = resolveAddresses(host, network);
+  const family = isIP(current);
+  return candidates.find((candidate) => isIP(candidate) === family) ?? candidates[0] ?? current;
 }
 
 /**

@@ -1,0 +1,59 @@
+/** `acmapi check`: the signfile preflight alone (spec §5), without applying. */
+import { Command } from 'commander';
+import { preflight } from '@acmapi/core';
+import type { PreflightResult } from '@acmapi/core';
+import { UsageError } from '../cli-errors.js';
+import type { CommandContext } from '../command-kit.js';
+import { describeError, formatError } from '../describe-error.js';
+import { EXIT_CODES, exitCodeFor } from '../exit-codes.js';
+import { addSignfileOptions, parseSignfileFlags } from '../preflight-flags.js';
+import type { SignfileFlags } from '../preflight-flags.js';
+import { preflightReportLines } from '../preflight-report.js';
+
+interface CheckFlags extends SignfileFlags {
+  domain: string[];
+  json?: boolean;
+}
+
+/** The `--json` object of `check`: the {@link PreflightResult} plus the exit code. */
+export type CheckResultJson = PreflightResult & { exitCode: number };
+
+/** Builds the `check` command. */
+export function checkCommand(ctx: CommandContext): Command {
+  const command = new Command('check')
+    .description('check that every address of each domain serves the signfile the way the CA fetches it (http and https, redirects by the CA\'s rules), without applying; exit 0 only when every domain passes, 8 when one fails')
+    .option('-d, --domain <domain>', 'a domain to check; repeat for several', (value: string, previous: string[]) => [...previous, value], [])
+    .option('--json', 'print the preflight result as one JSON object on stdout');
+  addSignfileOptions(command);
+  return command.action(async (flags: CheckFlags) => {
+    const output = ctx.makeOutput(flags.json === true);
+    try {
+      if (flags.domain.length === 0) {
+        throw new UsageError('No domain given.', { code: 'USAGE_DOMAINS', hint: 'Name each domain with -d, e.g. acmapi check -d example.com --signfile ./signfile.' });
+      }
+      const settings = await parseSignfileFlags(flags, ctx.env);
+      if (settings.signfile === undefined) {
+        throw new UsageError('No signfile given.', { code: 'USAGE_SIGNFILE', hint: 'Pass the signfile the CA issued with --signfile FILE (or ACMAPI_SIGNFILE=FILE).' });
+      }
+      const result = await preflight({
+        domains: flags.domain,
+        signfile: { name: settings.signfile.name, content: settings.signfile.token },
+        mode: 'strict',
+        resolve: settings.resolve,
+        ...(settings.httpPort === undefined ? {} : { httpPort: settings.httpPort }),
+        ...(settings.httpsPort === undefined ? {} : { httpsPort: settings.httpsPort }),
+      });
+      const exitCode = result.ok ? EXIT_CODES.OK : EXIT_CODES.PREFLIGHT_FAILED;
+      output.say(preflightReportLines(result).join('\n'));
+      const json: CheckResultJson = { ...result, exitCode };
+      output.result(json);
+      ctx.exitCode = exitCode;
+    } catch (error) {
+      const described = describeError(error);
+      const exitCode = exitCodeFor(error);
+      output.warn(formatError(described));
+      output.result({ status: 'error', exitCode, error: described });
+      ctx.exitCode = exitCode;
+    }
+  });
+}

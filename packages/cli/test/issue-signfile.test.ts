@@ -1,0 +1,176 @@
+/**
+ * `acmapi issue` with the signfile options, end to end: `--preflight strict|warn`
+ * against a REAL nginx, `--webroot` deploying into the folder a second nginx
+ * serves, and `--standalone --port N` answering the sandbox's check itself.
+ */
+import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { freePort, startNginx } from '@acmapi/test-utils';
+import type { NginxServer } from '@acmapi/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseJsonOutput, runCli } from './cli-harness.js';
+import { NO_SIGNFILE_DOMAIN, SIGNFILE, startWorld } from './fixtures.js';
+import type { World, WorldSandbox } from './fixtures.js';
+import { expectVerifiedFolder } from './pki-checks.js';
+
+let world: World;
+let ca: WorldSandbox;
+let signfilePath: string;
+let closedPort: number;
+/** An nginx over an empty webroot: only `--webroot` puts the signfile there. */
+let site: NginxServer;
+let siteRoot: string;
+
+beforeAll(async () => {
+  world = await startWorld();
+  ca = await world.sandbox();
+  signfilePath = join(world.temp.path, 'signfile.txt');
+  await writeFile(signfilePath, SIGNFILE.content);
+  closedPort = await freePort();
+  siteRoot = join(world.temp.path, 'site');
+  await mkdir(siteRoot);
+  site = await startNginx({ webroot: siteRoot });
+});
+
+afterAll(async () => {
+  await site.stop();
+  await world.stop();
+});
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      resolve(false);
+    });
+  });
+}
+
+/** Flags that keep the preflight on loopback, connecting to `httpPort` for http://. */
+function local(domain: string, httpPort: number): string[] {
+  return ['-d', domain, '--resolve', `${domain}:127.0.0.1`, '--http-port', String(httpPort), '--https-port', String(closedPort), '--signfile', signfilePath];
+}
+
+describe('acmapi issue --preflight', () => {
+  it('strict: a failing preflight exits 8 before anything is written or sent to the CA', async () => {
+    const out = join(world.temp.path, 'strict');
+    const before = ca.sandbox.requests.length;
+    const run = await runCli(['issue', ...local(NO_SIGNFILE_DOMAIN, world.nginx.port), '--preflight', 'strict', '--out', out], ca.env);
+    expect(run.code).toBe(8);
+    expect(ca.sandbox.requests.length).toBe(before);
+    expect(await exists(out)).toBe(false);
+    expect(run.stderr).toContain('The signfile preflight failed:');
+    expect(run.stderr).toMatch(/127\.0\.0\.1\s+http\s+FAIL\s+404/);
+    expect(run.stderr).toContain(`Error: The signfile preflight failed for ${NO_SIGNFILE_DOMAIN}, so nothing was sent to the CA (mode strict)`);
+    expect(run.stderr).toContain('What to do:');
+    expect(run.stdout).toBe('');
+
+    const json = await runCli(['issue', ...local(NO_SIGNFILE_DOMAIN, world.nginx.port), '--preflight', 'strict', '--out', out, '--json'], ca.env);
+    expect(json.code).toBe(8);
+    expect(parseJsonOutput(json)).toMatchObject({ status: 'error', exitCode: 8, error: { code: 'PREFLIGHT_FAILED' } });
+    expect(ca.sandbox.requests.length).toBe(before);
+  });
+
+  it('strict: passes through to an issued certificate, with the preflight in the --json result', async () => {
+    const out = join(world.temp.path, 'strict-ok');
+    const run = await runCli(['issue', ...local('strict.acmapi.test', world.nginx.port), '--preflight', 'strict', '--out', out, '--json'], ca.env);
+    expect(run.code).toBe(0);
+    expect(parseJsonOutput(run)).toMatchObject({ status: 'issued', preflight: { ok: true, mode: 'strict', domains: [{ domain: 'strict.acmapi.test', ok: true }] } });
+    await expectVerifiedFolder(join(out, 'strict.acmapi.test'), ca.rootPath);
+  });
+
+  it('strict without a signfile is a usage error (exit 2), and no request is sent', async () => {
+    const before = ca.sandbox.requests.length;
+    const run = await runCli(['issue', '-d', 'x.acmapi.test', '--preflight', 'strict', '--out', join(world.temp.path, 'nosf')], ca.env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--preflight strict needs the signfile');
+    expect(ca.sandbox.requests.length).toBe(before);
+  });
+
+  it('warn (the default): prints the failure, applies anyway, and the CA answers 107', async () => {
+    const before = ca.sandbox.requests.length;
+    const run = await runCli(['issue', ...local(NO_SIGNFILE_DOMAIN, world.nginx.port), '--out', join(world.temp.path, 'warn')], ca.env);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('The signfile preflight failed:');
+    expect(run.stderr).toContain('Applying anyway (--preflight warn)');
+    expect(ca.sandbox.requests.length).toBe(before + 1);
+    expect(ca.sandbox.requests.at(-1)?.status).toBe(107);
+  });
+
+  it('warn without a signfile: skips the preflight and says so with the result', async () => {
+    const run = await runCli(['issue', '-d', 'nosf.acmapi.test', '--out', join(world.temp.path, 'warn-nosf')], ca.env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no --signfile given, so the signfile preflight was skipped');
+  });
+
+  it('off: no preflight even with a failing site (the CA then answers 107)', async () => {
+    const run = await runCli(['issue', ...local(NO_SIGNFILE_DOMAIN, world.nginx.port), '--preflight', 'off', '--out', join(world.temp.path, 'off')], ca.env);
+    expect(run.code).toBe(4);
+    expect(run.stderr).not.toContain('preflight');
+  });
+});
+
+describe('acmapi issue --webroot', () => {
+  it('deploys the signfile where nginx serves it, issues, then removes it (and the folders it made)', async () => {
+    const siteCa = await world.sandbox({ validation: { httpPort: site.port } });
+    const out = join(world.temp.path, 'webroot-out');
+    const run = await runCli(['issue', ...local('site.acmapi.test', site.port), '--webroot', siteRoot, '--preflight', 'strict', '--out', out], siteCa.env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`Signfile written to ${join(siteRoot, '.well-known', 'pki-validation', 'signfile')}`);
+    await expectVerifiedFolder(join(out, 'site.acmapi.test'), siteCa.rootPath);
+    // Both the preflight and the CA fetched it from nginx, and got it.
+    const log = await site.readAccessLog();
+    expect(log.match(/GET \/\.well-known\/pki-validation\/signfile HTTP\/1\.1" 200/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(await readdir(siteRoot)).toEqual([]);
+  });
+
+  it('removes the signfile and the --iis web.config also when the CA refuses', async () => {
+    const refusing = await world.sandbox({ validation: { httpPort: site.port }, refuse: ['refused.acmapi.test'] });
+    const run = await runCli(['issue', ...local('refused.acmapi.test', site.port), '--webroot', siteRoot, '--iis', '--out', join(world.temp.path, 'refused')], refusing.env);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain(join(siteRoot, '.well-known', 'pki-validation', 'web.config'));
+    expect(refusing.sandbox.requests.at(-1)?.status).toBe(109);
+    expect(await readdir(siteRoot)).toEqual([]);
+  });
+
+  it('--webroot without a signfile, and --iis without --webroot, are usage errors', async () => {
+    const noSignfile = await runCli(['issue', '-d', 'x.acmapi.test', '--webroot', siteRoot, '--out', join(world.temp.path, 'u1')], ca.env);
+    expect(noSignfile.code).toBe(2);
+    expect(noSignfile.stderr).toContain('--webroot needs the signfile');
+    const iisAlone = await runCli(['issue', ...local('x.acmapi.test', site.port), '--iis', '--out', join(world.temp.path, 'u2')], ca.env);
+    expect(iisAlone.code).toBe(2);
+    expect(iisAlone.stderr).toContain('--iis needs --webroot');
+  });
+});
+
+describe('acmapi issue --standalone', () => {
+  it('serves the signfile on --port for the sandbox\'s check, and stops afterwards', async () => {
+    const port = await freePort();
+    const standaloneCa = await world.sandbox({ validation: { httpPort: port } });
+    const out = join(world.temp.path, 'standalone');
+    const run = await runCli(['issue', ...local('standalone.acmapi.test', port), '--standalone', '--port', String(port), '--preflight', 'strict', '--out', out], standaloneCa.env);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`Serving the signfile on port ${port} (--standalone)`);
+    expect(standaloneCa.sandbox.requests.at(-1)?.status).toBe(0);
+    await expectVerifiedFolder(join(out, 'standalone.acmapi.test'), standaloneCa.rootPath);
+    expect(await canConnect(port)).toBe(false);
+  });
+
+  it('--port without --standalone is a usage error', async () => {
+    const run = await runCli(['issue', '-d', 'x.acmapi.test', '--port', '8080', '--out', join(world.temp.path, 'u3')], ca.env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--port was given without --standalone');
+  });
+});
