@@ -58,6 +58,8 @@ const ROOTS: Readonly<Record<string, Record<string, string>>> = {
   good: served(),
   contained: served(`# platform signfile\n${TOKEN}\n# end\n`),
   bom: served(`\uFEFF${TOKEN}`),
+  // The token first, then more than both sides' 64 KiB body cap.
+  big: served(`${TOKEN}\n${'x'.repeat(70_000)}`),
   crlf: served(`${MULTI_LINE_TOKEN.replaceAll('\n', '\r\n')}\r\n`),
   lf: served(`${MULTI_LINE_TOKEN}\n`),
   html: { 'index.html': '<!doctype html><html><body><h1>Welcome</h1></body></html>' },
@@ -130,6 +132,7 @@ const CASES: readonly AgreementCase[] = [
     nginx: plain('lostslash.agree.test', 'rewrite ^/(.*)$ https://lostslash.agree.test$1 permanent;'),
     failure: 'redirect-not-allowed',
   },
+  { name: 'the token first in a 70 KB answer (over the body cap)', domain: 'big.agree.test', pass: false, resolve: { 'big.agree.test': V4 }, nginx: plain('big.agree.test', `root {{root:big}};`), failure: 'body-too-large' },
   { name: 'byte-order mark before the token', domain: 'bom.agree.test', pass: true, resolve: { 'bom.agree.test': V4 }, nginx: plain('bom.agree.test', `root {{root:bom}};`), content: 'bom' },
   {
     name: 'multi-line token served with CRLF line ends',

@@ -100,19 +100,21 @@ describe('preflight timeouts and failures', () => {
     expect(result.domains[0]?.failure?.hint).toContain('--iis');
   });
 
-  it('reads no more than maxBodyBytes of a large body', async () => {
+  it('fails a body over maxBodyBytes even when its start holds the token, reading no more than the cap', async () => {
     const server = createHttpServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/plain' });
-      // 4 MiB of filler, then the token: beyond the cap, so never read.
-      response.end(Buffer.concat([Buffer.alloc(4 * 1024 * 1024, 0x61), Buffer.from(signfile.content)]));
+      // The token first, then 4 MiB of filler: the reference CA refuses such an answer, so must the preflight.
+      const body = Buffer.concat([Buffer.from(signfile.content), Buffer.alloc(4 * 1024 * 1024, 0x61)]);
+      response.end(body);
     });
     const port = await listen(server);
     cleanups.push(() => new Promise((resolve) => server.close(() => { resolve(); })));
     const result = await preflight({ ...base(port), schemes: ['http'], maxBodyBytes: 1024 });
     const outcome = result.domains[0]?.addresses[0]?.schemes[0];
     expect(outcome?.hops[0]?.bodyTruncated).toBe(true);
-    expect(outcome?.failure).toMatchObject({ kind: 'content-mismatch', content: { kind: 'missing' } });
-    expect(outcome?.failure?.message).toContain('only the first 1024 bytes were read');
+    expect(outcome?.failure).toMatchObject({ kind: 'body-too-large' });
+    expect(outcome?.failure?.message).toContain('more than 1024 bytes');
+    expect(result.domains[0]?.ok).toBe(false);
   });
 
   it('the deadline also bounds a DNS resolver that never answers', async () => {

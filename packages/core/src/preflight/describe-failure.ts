@@ -28,7 +28,7 @@ export interface FailureContext {
   readonly server?: string;
   /** The local file the signfile was written to (`deployWebroot`), for a 404. */
   readonly localPath?: string;
-  /** For `content-mismatch`: the body cap, when the body was longer and cut there. */
+  /** For `body-too-large`: the body cap the answer went past. */
   readonly truncatedAt?: number;
   /** The number of redirects followed, for `too-many-redirects`. */
   readonly redirects?: number;
@@ -157,12 +157,14 @@ export function describeFailure(context: FailureContext): PreflightFailure {
       break;
     case 'content-mismatch': {
       const kind = context.content?.kind ?? 'missing';
-      message = `${where}: ${url} served ${kind === 'html' ? 'an HTML page' : kind === 'other-token' ? 'another token' : kind === 'empty' ? 'an empty file' : `content that does not contain the signfile (${kind})`}: "${context.content?.excerpt ?? ''}"${
-        context.truncatedAt === undefined ? '' : ` (only the first ${context.truncatedAt} bytes were read: maxBodyBytes)`
-      }.`;
+      message = `${where}: ${url} served ${kind === 'html' ? 'an HTML page' : kind === 'other-token' ? 'another token' : kind === 'empty' ? 'an empty file' : `content that does not contain the signfile (${kind})`}: "${context.content?.excerpt ?? ''}".`;
       hint = CONTENT_HINTS[kind];
       break;
     }
+    case 'body-too-large':
+      message = `${where}: ${url} answered with more than ${context.truncatedAt ?? 'the allowed'} bytes; the CA reads only a small response and would refuse this one.`;
+      hint = 'Serve the signfile on its own at this URL (not inside a larger page), so the answer is just its content.';
+      break;
     case 'aborted':
       message = `The preflight of ${context.domain} was aborted.`;
       hint = 'Run it again.';

@@ -244,10 +244,14 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRes
           }),
         );
       }
+      if (answer.truncated) {
+        // Agree with the CA side (the sandbox refuses a body over its cap): containment in
+        // the first bytes does not make a page of arbitrary size a valid answer.
+        return finish(describeFailure({ ...context, kind: 'body-too-large', truncatedAt: limits.maxBodyBytes }));
+      }
       const content = checkSignfileBody(answer.body, token);
       if (!content.pass) {
-        const cut = answer.truncated ? { truncatedAt: limits.maxBodyBytes } : {};
-        return finish(describeFailure({ ...context, kind: 'content-mismatch', content, ...cut }), content);
+        return finish(describeFailure({ ...context, kind: 'content-mismatch', content }), content);
       }
       return finish(undefined, content);
     }

@@ -44,6 +44,11 @@ export type PreflightFailureKind =
   | 'too-many-redirects'
   /** A 200 answer whose body does not contain the signfile; see `content`. */
   | 'content-mismatch'
+  /**
+   * A 200 answer longer than `maxBodyBytes`: a CA reads only a small response (the
+   * reference server refuses a larger one), so a signfile must be served alone.
+   */
+  | 'body-too-large'
   /** The caller aborted the preflight. */
   | 'aborted';
 
