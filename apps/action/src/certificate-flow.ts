@@ -5,13 +5,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CaError, checkCsr, checkKeyMatchesCsr, createCsr, generateKeyAndCsr, isAcmApiError, loadPrivateKey } from '@acmapi/core';
+import { CaError, checkCsr, checkKeyMatchesCsr, createCsr, enforcePreflight, generateKeyAndCsr, isAcmApiError, loadPrivateKey, PreflightError } from '@acmapi/core';
 import type { AcmApiClient, CertificateResult, IssuedCertificate } from '@acmapi/core';
+import { existingCertificateDecision } from './existing-certificate.js';
 import type { ActionInputs, CertificateRequest } from './inputs.js';
 import type { CertificateOutcome } from './outcome.js';
 import type { OutputFolder } from './output-folder.js';
-import type { PreflightService } from './preflight.js';
-import { renewalDue } from './renewal.js';
+import { preflightAnnotation, preflightProblems } from './preflight-report.js';
+import type { PreflightProblem, PreflightService } from './preflight-report.js';
 import { decryptPrivateKey, encryptPrivateKey, formatState, parseState, STATE_FILE, STATE_VERSION } from './state.js';
 import type { PendingState } from './state.js';
 
@@ -64,10 +65,11 @@ function sameDomains(a: readonly string[], b: readonly string[]): boolean {
 }
 
 async function keyMaterial(request: CertificateRequest, inputs: ActionInputs, services: FlowServices): Promise<KeyMaterial> {
-  if (inputs.csr !== undefined) {
-    checkCsr(inputs.csr, { domains: request.domains });
-    if (inputs.privateKey !== undefined) checkKeyMatchesCsr(inputs.privateKey, inputs.csr);
-    return inputs.privateKey === undefined ? { csr: inputs.csr } : { csr: inputs.csr, privateKeyPem: inputs.privateKey };
+  const givenCsr = request.csr ?? inputs.csr;
+  if (givenCsr !== undefined) {
+    checkCsr(givenCsr, { domains: request.domains });
+    if (inputs.privateKey !== undefined) checkKeyMatchesCsr(inputs.privateKey, givenCsr);
+    return inputs.privateKey === undefined ? { csr: givenCsr } : { csr: givenCsr, privateKeyPem: inputs.privateKey };
   }
   if (inputs.privateKey !== undefined) {
     const csr = await createCsr({ domains: request.domains, privateKey: loadPrivateKey(inputs.privateKey).key });
@@ -171,19 +173,29 @@ async function resume(request: CertificateRequest, state: PendingState, inputs: 
   }
 }
 
-async function preflightPasses(request: CertificateRequest, inputs: ActionInputs, services: FlowServices): Promise<boolean> {
-  if (inputs.preflight === 'off') return true;
+/**
+ * Runs core's preflight and annotates each failing domain (error in strict mode, warning
+ * in warn mode) with its address, scheme, reason and hint.
+ * Pushes the problems onto `found` before throwing, so the failed outcome and the summary
+ * still name them (and in warn mode, when the application goes ahead).
+ * @throws {PreflightError} `PREFLIGHT_FAILED` in strict mode when a domain fails (nothing is sent to the CA).
+ */
+async function runPreflight(request: CertificateRequest, inputs: ActionInputs, services: FlowServices, found: PreflightProblem[]): Promise<void> {
+  if (inputs.preflight === 'off') return;
   if (inputs.signfile === undefined) {
-    services.log.info(`${request.name}: preflight skipped: give the signfile input (its content) to check it before applying.`);
-    return true;
+    services.log.info(`${request.name}: preflight skipped: give the signfile input (its content) or signfile.path in acmapi.json to check it before applying.`);
+    return;
   }
-  const problems = await services.preflight({ domains: request.domains, signfile: { name: inputs.signfileName, content: inputs.signfile } });
-  for (const problem of problems) {
-    const title = `Signfile preflight failed for ${problem.domain}`;
-    if (inputs.preflight === 'strict') services.log.error(problem.message, title);
-    else services.log.warning(problem.message, title);
+  const result = await services.preflight({ domains: request.domains, signfile: { name: inputs.signfileName, content: inputs.signfile }, mode: inputs.preflight });
+  for (const domain of result.domains) for (const warning of domain.warnings) services.log.info(`${request.name}: preflight: ${warning}`);
+  for (const problem of preflightProblems(result)) {
+    found.push(problem);
+    const { title, message } = preflightAnnotation(problem);
+    if (inputs.preflight === 'strict') services.log.error(message, title);
+    else services.log.warning(message, title);
   }
-  return problems.length === 0 || inputs.preflight === 'warn';
+  if (result.ok) services.log.info(`${request.name}: preflight passed: every address of ${request.domains.join(', ')} serves the signfile.`);
+  enforcePreflight(result);
 }
 
 /** Describes a failure in one sentence that says what to do (never a secret: core's messages hold none). */
@@ -197,10 +209,13 @@ export function describeFailure(error: unknown): { message: string; code: string
 }
 
 /**
- * Handles one certificate. Never throws: a failure becomes a `failed` outcome (and an
- * annotation for CA error 107).
+ * Handles one certificate. Never throws: a failure becomes a `failed` outcome (with an
+ * annotation: per failing domain for the preflight, per domain for CA error 107).
  */
 export async function processCertificate(request: CertificateRequest, inputs: ActionInputs, services: FlowServices): Promise<CertificateOutcome> {
+  const preflightFailures: PreflightProblem[] = [];
+  // The preflight's problems go in the outcome (and the summary) whatever happens after it.
+  const withPreflight = (outcome: CertificateOutcome): CertificateOutcome => (preflightFailures.length === 0 ? outcome : { ...outcome, preflightFailures });
   try {
     const statePath = `${request.name}/${STATE_FILE}`;
     const stateText = await services.folder.read(statePath);
@@ -212,7 +227,7 @@ export async function processCertificate(request: CertificateRequest, inputs: Ac
     }
     const existing = await services.folder.read(`${request.name}/${CERTIFICATE_FILES.cert}`);
     if (existing !== undefined) {
-      const decision = renewalDue(existing, request.domains, inputs.renewBeforeDays, services.now());
+      const decision = existingCertificateDecision(existing, request.domains, inputs.renewBeforeDays, services.now());
       if (!decision.due) {
         services.log.info(`${request.name}: skipped, ${decision.reason}.`);
         return {
@@ -229,9 +244,7 @@ export async function processCertificate(request: CertificateRequest, inputs: Ac
       }
       services.log.info(`${request.name}: renewing, ${decision.reason}.`);
     }
-    if (!(await preflightPasses(request, inputs, services))) {
-      return { name: request.name, domains: request.domains, status: 'failed', detail: 'the signfile preflight failed (preflight: strict); nothing was sent to the CA. Fix the annotated domains, or use preflight: warn.', errorCode: 'PREFLIGHT_FAILED' };
-    }
+    await runPreflight(request, inputs, services, preflightFailures);
     const key = await keyMaterial(request, inputs, services);
     const savePending = async (handleId: string): Promise<void> => {
       const state: PendingState = {
@@ -245,15 +258,20 @@ export async function processCertificate(request: CertificateRequest, inputs: Ac
       await services.folder.write(statePath, formatState(state));
     };
     const result = await services.client.issue({ domains: request.domains, csr: key.csr }, { waitMs: inputs.waitMs, onPending: savePending });
-    if (result.status === 'pending') return pendingOutcome(request, result.handleId, services);
-    return await storeIssued(request, result, key, services);
+    if (result.status === 'pending') return withPreflight(pendingOutcome(request, result.handleId, services));
+    return withPreflight(await storeIssued(request, result, key, services));
   } catch (error) {
     const { message, code } = describeFailure(error);
+    if (error instanceof PreflightError) {
+      // Each failing domain has its annotation already.
+      const detail = `${message}\nFix the annotated domains, or use preflight: warn if the CA sees the site differently from this runner.`;
+      return withPreflight({ name: request.name, domains: request.domains, status: 'failed', detail, errorCode: code });
+    }
     if (error instanceof CaError && error.status === 107) {
       services.log.error(message, `Domain verification failed (107)${error.domain === undefined ? '' : `: ${error.domain}`}`);
     } else {
       services.log.error(`${request.name}: ${message}`, `Certificate ${request.name} failed`);
     }
-    return { name: request.name, domains: request.domains, status: 'failed', detail: message, errorCode: code };
+    return withPreflight({ name: request.name, domains: request.domains, status: 'failed', detail: message, errorCode: code });
   }
 }

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InputError, parseDuration, parseInputs, splitList } from './inputs.js';
+import { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME } from '@acmapi/core';
+import { INPUT_DEFAULTS, InputError, parseDuration, parseInputs, splitList } from './inputs.js';
 
 const base = { 'customer-id': 'c', 'auth-token': 't', domains: 'Example.COM.\n www.example.com , ' };
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
@@ -8,7 +10,24 @@ describe('parseInputs', () => {
   it('normalises domains and applies the defaults', () => {
     const inputs = parseInputs(reader(base));
     expect(inputs.domains).toEqual(['example.com', 'www.example.com']);
-    expect(inputs).toMatchObject({ endpoint: 'https://acmapi.wosign.com/', keyType: 'ec-p256', preflight: 'warn', output: 'none', path: 'certificates', waitMs: 0, renewBeforeDays: 30, concurrency: 4 });
+    expect(inputs).toMatchObject({ endpoint: 'https://acmapi.wosign.com/', keyType: 'ec-p256', signfileName: 'signfile', preflight: 'warn', output: 'none', path: 'certificates', waitMs: 0, concurrency: 4 });
+    // No renew-before-days: core's rule (a third of the lifetime) decides.
+    expect(inputs.renewBeforeDays).toBeUndefined();
+  });
+
+  it('has the same endpoint and signfile name defaults as core', () => {
+    expect(INPUT_DEFAULTS.endpoint).toBe(DEFAULT_ENDPOINT);
+    expect(INPUT_DEFAULTS.signfileName).toBe(DEFAULT_SIGNFILE_NAME);
+  });
+
+  it('takes an empty input from the config, and an input given wins over it', () => {
+    const fallbacks = { endpoint: 'https://ca.example/', customerId: 'from-config', keyType: 'rsa-3072', renewBeforeDays: 20, signfileName: 'sf.txt', signfile: 'token-from-file' } as const;
+    const config = { 'auth-token': 't', config: 'acmapi.json' };
+    expect(parseInputs(reader(config), fallbacks)).toMatchObject({ ...fallbacks, configPath: 'acmapi.json' });
+    const given = { ...config, endpoint: 'https://other.example/', 'customer-id': 'c', 'key-type': 'ec-p384', path: 'out', 'renew-before-days': '0', 'signfile-name': 'signfile', signfile: 'token' };
+    expect(parseInputs(reader(given), fallbacks)).toMatchObject({ endpoint: 'https://other.example/', customerId: 'c', keyType: 'ec-p384', path: 'out', renewBeforeDays: 0, signfileName: 'signfile', signfile: 'token' });
+    expect(() => parseInputs(reader(config))).toThrow(/Input customer-id is required \(or customerId in acmapi.json\)/);
+    expect(parseInputs(reader({ ...config, 'customer-id': 'c' }), fallbacks).path).toBe('certificates');
   });
 
   it('needs exactly one of domains and config', () => {
@@ -39,5 +58,26 @@ describe('parseDuration and splitList', () => {
   });
   it('splits on newlines and commas', () => {
     expect(splitList('a, b\n\nc,')).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('action.yml', () => {
+  const yml = readFileSync(new URL('../action.yml', import.meta.url), 'utf8');
+  const block = (input: string): string => new RegExp(`\\n  ${input}:\\n((?:    .*\\n)+)`).exec(yml)?.[1] ?? '';
+
+  it('declares no default for an input acmapi.json can supply, so that the config is not shadowed', () => {
+    for (const input of ['endpoint', 'customer-id', 'key-type', 'signfile', 'signfile-name', 'renew-before-days', 'path']) {
+      expect(block(input), input).toContain('description:');
+      expect(block(input), input).not.toMatch(/default:|required: true/);
+    }
+  });
+
+  it('declares the same defaults as the code for the others', () => {
+    const declared = (input: string): string | undefined => /default: '?([^'\n]*)'?/.exec(block(input))?.[1];
+    expect(declared('preflight')).toBe(INPUT_DEFAULTS.preflight);
+    expect(declared('output')).toBe(INPUT_DEFAULTS.output);
+    expect(declared('artifact-name')).toBe(INPUT_DEFAULTS.artifactName);
+    expect(declared('commit-message')).toBe(INPUT_DEFAULTS.commitMessage);
+    expect(declared('concurrency')).toBe(String(INPUT_DEFAULTS.concurrency));
   });
 });

@@ -2,14 +2,14 @@
  * The Action's inputs (`action.yml`), parsed and validated into one typed options
  * object before any I/O. Pure: the input reader is passed in, so tests need no runner.
  */
-import { isKeyType, normalizeDomains } from '@acmapi/core';
-import type { KeyType } from '@acmapi/core';
+import { DEFAULT_KEY_TYPE, isKeyType, normalizeDomains } from '@acmapi/core';
+import type { KeyType, PreflightMode as CorePreflightMode } from '@acmapi/core';
 
 /** Reads one input as the runner gives it (`INPUT_<NAME>`), `''` when absent. */
 export type GetInput = (name: string) => string;
 
-/** How a failed signfile preflight affects the application (spec §5). */
-export type PreflightMode = 'warn' | 'strict' | 'off';
+/** How a failed signfile preflight affects the application (spec §5): core's {@link CorePreflightMode}. */
+export type PreflightMode = CorePreflightMode;
 
 /** Where issued certificates and pending state go. */
 export type OutputMode = 'artifact' | 'commit' | 'none';
@@ -22,6 +22,22 @@ export interface CertificateRequest {
   readonly domains: readonly string[];
   /** Key type for a key the Action generates. */
   readonly keyType: KeyType;
+  /** PEM of this certificate's CSR (`csr` of its acmapi.json entry), used instead of the `csr` input. */
+  readonly csr?: string;
+}
+
+/**
+ * Values of `acmapi.json` that stand in for inputs left empty (an input given always
+ * wins). Paths are relative to the workspace.
+ */
+export interface InputFallbacks {
+  readonly endpoint?: string;
+  readonly customerId?: string;
+  readonly keyType?: KeyType;
+  readonly renewBeforeDays?: number;
+  readonly signfileName?: string;
+  /** The signfile's token (content of `signfile.path`). */
+  readonly signfile?: string;
 }
 
 /** Every input, parsed. Durations in milliseconds. */
@@ -55,8 +71,12 @@ export interface ActionInputs {
   readonly preflight: PreflightMode;
   /** How long to wait for a pending application, milliseconds. @default 0 */
   readonly waitMs: number;
-  /** @default 30 */
-  readonly renewBeforeDays: number;
+  /**
+   * Renew when fewer than this many days are left; undefined applies core's rule (renew
+   * when less than a third of the lifetime is left, see `needsRenewal`).
+   * @default undefined
+   */
+  readonly renewBeforeDays: number | undefined;
   /** @default "none" */
   readonly output: OutputMode;
   /** Folder of the certificates, relative to the workspace. @default "certificates" */
@@ -82,13 +102,18 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
-/** Defaults of the optional inputs (also written in action.yml). */
+/**
+ * Defaults of the optional inputs. Those `acmapi.json` can also give (endpoint, key type,
+ * signfile name, path) are not written in action.yml, so that an input left empty can
+ * fall back to the config first.
+ */
 export const INPUT_DEFAULTS = {
+  // Core's DEFAULT_ENDPOINT and DEFAULT_SIGNFILE_NAME (a test checks they agree): importing them
+  // would put core's config schema, and zod with it, in the bundle's start-up chunk.
   endpoint: 'https://acmapi.wosign.com/',
-  keyType: 'ec-p256' as KeyType,
+  keyType: DEFAULT_KEY_TYPE,
   signfileName: 'signfile',
   preflight: 'warn' as PreflightMode,
-  renewBeforeDays: 30,
   output: 'none' as OutputMode,
   path: 'certificates',
   artifactName: 'acmapi-certificates',
@@ -157,18 +182,19 @@ function pemInput(getInput: GetInput, name: string): string | undefined {
 }
 
 /**
- * Reads and validates every input.
+ * Reads and validates every input; an empty input takes its value from `fallbacks`
+ * (the config's), then from {@link INPUT_DEFAULTS}.
  *
  * @throws {InputError} naming the first input that is missing or malformed.
  * @throws {DomainError} from `normalizeDomains` for domains that break spec §4.
  */
-export function parseInputs(getInput: GetInput): ActionInputs {
+export function parseInputs(getInput: GetInput, fallbacks: InputFallbacks = {}): ActionInputs {
   const domainsText = optional(getInput, 'domains');
   const configPath = optional(getInput, 'config');
   if ((domainsText === undefined) === (configPath === undefined)) {
     throw new InputError('Give exactly one of the inputs domains (newline- or comma-separated) and config (path of acmapi.json).');
   }
-  const keyTypeText = optional(getInput, 'key-type') ?? INPUT_DEFAULTS.keyType;
+  const keyTypeText = optional(getInput, 'key-type') ?? fallbacks.keyType ?? INPUT_DEFAULTS.keyType;
   if (!isKeyType(keyTypeText)) {
     throw new InputError(`Input key-type ${JSON.stringify(keyTypeText)} is not one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.`);
   }
@@ -179,13 +205,18 @@ export function parseInputs(getInput: GetInput): ActionInputs {
   if (output === 'commit' && githubToken === undefined) {
     throw new InputError('Input github-token is empty, and output commit needs it: keep its default (${{ github.token }}) and grant "permissions: contents: write".');
   }
-  const path = optional(getInput, 'path') ?? INPUT_DEFAULTS.path;
+  const pathInput = optional(getInput, 'path');
+  // Never the config's store folder: the Action publishes its own layout (encrypted key,
+  // acmapi-state.json) for git or an artifact, which must not mix with the CLI's store.
+  const path = pathInput ?? INPUT_DEFAULTS.path;
   if (path.startsWith('/') || path.split(/[\\/]/).includes('..')) {
     throw new InputError(`Input path ${JSON.stringify(path)} must be a folder inside the repository (relative, without "..").`);
   }
+  const customerId = optional(getInput, 'customer-id') ?? fallbacks.customerId;
+  if (customerId === undefined) throw new InputError('Input customer-id is required (or customerId in acmapi.json): the customer id the CA issued to your platform.');
   return {
-    endpoint: optional(getInput, 'endpoint') ?? INPUT_DEFAULTS.endpoint,
-    customerId: required(getInput, 'customer-id', 'the customer id the CA issued to your platform'),
+    endpoint: optional(getInput, 'endpoint') ?? fallbacks.endpoint ?? INPUT_DEFAULTS.endpoint,
+    customerId,
     authToken: required(getInput, 'auth-token', 'the auth token, from a repository secret (auth-token: ${{ secrets.ACMAPI_AUTH_TOKEN }})'),
     caFile: optional(getInput, 'ca-file'),
     domains: domainsText === undefined ? [] : normalizeDomains(splitList(domainsText)),
@@ -195,11 +226,11 @@ export function parseInputs(getInput: GetInput): ActionInputs {
     keyType: keyTypeText,
     privateKey,
     csr,
-    signfile: optional(getInput, 'signfile'),
-    signfileName: optional(getInput, 'signfile-name') ?? INPUT_DEFAULTS.signfileName,
+    signfile: optional(getInput, 'signfile') ?? fallbacks.signfile,
+    signfileName: optional(getInput, 'signfile-name') ?? fallbacks.signfileName ?? INPUT_DEFAULTS.signfileName,
     preflight: oneOf(getInput, 'preflight', ['warn', 'strict', 'off'], INPUT_DEFAULTS.preflight),
     waitMs: parseDuration(optional(getInput, 'wait') ?? '0', 'wait'),
-    renewBeforeDays: wholeNumber(getInput, 'renew-before-days', 0, INPUT_DEFAULTS.renewBeforeDays) ?? INPUT_DEFAULTS.renewBeforeDays,
+    renewBeforeDays: wholeNumber(getInput, 'renew-before-days', 0, fallbacks.renewBeforeDays),
     output,
     path,
     artifactName: optional(getInput, 'artifact-name') ?? INPUT_DEFAULTS.artifactName,

@@ -1,4 +1,5 @@
 /** What happened to one certificate in a run: the shape the summary and the outputs are made from. */
+import type { PreflightProblem } from './preflight-report.js';
 
 /** The status of one certificate (and of the run, aggregated). */
 export type CertificateStatus = 'issued' | 'pending' | 'skipped' | 'failed';
@@ -22,6 +23,8 @@ export interface CertificateOutcome {
   readonly privateKeyPath?: string;
   /** The error's stable code, when failed. */
   readonly errorCode?: string;
+  /** The domains that failed the signfile preflight (strict: why it failed; warn: applied anyway). */
+  readonly preflightFailures?: readonly PreflightProblem[];
 }
 
 /** The run's status: failed if any failed, else pending if any pending, else issued if any issued, else skipped. */

@@ -12,7 +12,6 @@ import { describeFailure, processCertificate } from './certificate-flow.js';
 import type { CertificateClient, FlowServices } from './certificate-flow.js';
 import { CommitError, commitFiles } from './commit/commit-files.js';
 import type { GitDataApi } from './commit/git-data.js';
-import { readFleetConfig } from './fleet-config.js';
 import { InputError, parseInputs } from './inputs.js';
 import type { ActionInputs, CertificateRequest } from './inputs.js';
 import { mapLimit } from './map-limit.js';
@@ -22,7 +21,8 @@ import { aggregateStatus } from './outcome.js';
 import { assertNoPlaintextKey, OutputFolder } from './output-folder.js';
 import { buildOutputs } from './outputs.js';
 import type { OutputName } from './outputs.js';
-import type { PreflightService } from './preflight.js';
+import type { PreflightService } from './preflight-report.js';
+import type { ProjectConfig } from './project-config.js';
 import { buildSummary } from './summary.js';
 
 /** The runner's side of `@actions/core` that the Action uses. */
@@ -59,6 +59,7 @@ export interface ActionServices {
   /** The environment (GITHUB_WORKSPACE, GITHUB_REPOSITORY, GITHUB_REF, RUNNER_TEMP, …). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly createClient: (options: AcmApiClientOptions) => CertificateClient & { close(): Promise<void> };
+  /** Core's `preflight()`. */
   readonly preflight: PreflightService;
   readonly uploadArtifact: UploadArtifactService;
   readonly gitDataApi: (options: { repository: string; token: string }) => Promise<GitDataApi>;
@@ -91,9 +92,19 @@ function currentBranch(inputs: ActionInputs, env: ActionServices['env']): string
   throw new InputError(`output commit needs a branch: GITHUB_REF is ${JSON.stringify(ref)}, not a branch; give the branch input.`);
 }
 
-async function certificateRequests(inputs: ActionInputs, workspace: string): Promise<CertificateRequest[]> {
-  if (inputs.configPath !== undefined) {
-    return readFleetConfig(join(workspace, inputs.configPath), inputs.certificates, inputs.keyType);
+/** Reads acmapi.json when the config input names it; loaded on demand, since it brings the config schema (zod). */
+async function projectConfig(getInput: (name: string) => string, workspace: string): Promise<ProjectConfig | undefined> {
+  const configPath = getInput('config').trim();
+  // With domains as well, parseInputs says to give only one of them.
+  if (configPath === '' || getInput('domains').trim() !== '') return undefined;
+  const { loadProjectConfig } = await import('./project-config.js');
+  return loadProjectConfig(isAbsolute(configPath) ? configPath : join(workspace, configPath), workspace);
+}
+
+async function certificateRequests(inputs: ActionInputs, config: ProjectConfig | undefined): Promise<CertificateRequest[]> {
+  if (config !== undefined) {
+    const { selectCertificates } = await import('./project-config.js');
+    return selectCertificates(config, inputs.certificates, inputs.keyType);
   }
   const name = inputs.name ?? inputs.domains[0] ?? '';
   return [{ name, domains: inputs.domains, keyType: inputs.keyType }];
@@ -161,9 +172,11 @@ export async function run(services: ActionServices): Promise<RunResult> {
   for (const name of SECRET_INPUTS) maskSecret((v) => { core.setSecret(v); }, core.getInput(name));
   let outcomes: CertificateOutcome[] = [];
   try {
-    const inputs = parseInputs((name) => core.getInput(name));
     const workspace = services.env['GITHUB_WORKSPACE'] ?? process.cwd();
-    const requests = await certificateRequests(inputs, workspace);
+    const getInput = (name: string): string => core.getInput(name);
+    const config = await projectConfig(getInput, workspace);
+    const inputs = parseInputs(getInput, config?.fallbacks);
+    const requests = await certificateRequests(inputs, config);
     const ca = await caPem(inputs, workspace);
     const folder = new OutputFolder(workspace, inputs.path);
     const client = services.createClient({

@@ -1,7 +1,6 @@
 /** The real services of {@link run}: the runner (`@actions/core`), the CA client, GitHub. Edge module. */
 import * as core from '@actions/core';
-import { AcmApiClient } from '@acmapi/core';
-import { httpPreflight } from './preflight.js';
+import { AcmApiClient, preflight } from '@acmapi/core';
 import type { ActionServices } from './run.js';
 
 /** Builds the services of a real run. */
@@ -34,7 +33,7 @@ export function actionServices(): ActionServices {
     },
     env: process.env,
     createClient: (options) => new AcmApiClient(options),
-    preflight: httpPreflight,
+    preflight,
     // Loaded only when the output needs them: they are most of the bundle, and cold start matters.
     uploadArtifact: async (input) => (await import('./artifact.js')).uploadWithActionsArtifact(input),
     gitDataApi: async (options) => (await import('./commit/octokit-git.js')).octokitGitDataApi(options),

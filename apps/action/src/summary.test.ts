@@ -32,6 +32,26 @@ describe('summary and outputs', () => {
     ]);
   });
 
+  it('tables the domains that failed the preflight: domain, address, scheme, reason and what to do', () => {
+    const warned: CertificateOutcome = {
+      ...issued,
+      preflightFailures: [
+        { domain: 'www.example.com', address: '2001:db8::1', scheme: 'https', kind: 'http-status', message: 'www.example.com at [2001:db8::1]: https://www.example.com/… answered 404.', hint: 'Put the signfile there.' },
+        { domain: 'example.com', kind: 'dns-no-such-name', message: 'example.com does not exist in DNS (ENOTFOUND).', hint: 'Create the A/AAAA records | then retry.' },
+      ],
+    };
+    const lines = buildSummary([warned]).split('\n');
+    expect(lines.slice(lines.indexOf('### Signfile preflight failures'))).toEqual([
+      '### Signfile preflight failures',
+      '',
+      '| certificate | domain | address | scheme | reason | what to do |',
+      '| --- | --- | --- | --- | --- | --- |',
+      '| www | www.example.com | 2001:db8::1 | https | http-status: www.example.com at [2001:db8::1]: https://www.example.com/… answered 404. | Put the signfile there. |',
+      '| www | example.com |  |  | dns-no-such-name: example.com does not exist in DNS (ENOTFOUND). | Create the A/AAAA records \\| then retry. |',
+      '',
+    ]);
+  });
+
   it('sets single-certificate outputs for one certificate only, and the worst status', () => {
     expect(buildOutputs([issued])).toMatchObject({ status: 'issued', 'handle-id': 'h-1', 'not-after': '2026-03-01T12:00:00.000Z', fingerprint: 'AA:BB', serial: '0a' });
     const fleet = buildOutputs([issued, failed]);

@@ -13,7 +13,10 @@ export function cell(text: string): string {
   return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replaceAll(/\r?\n/g, ' ');
 }
 
-/** Builds the summary Markdown: a heading, the table, and the failures' details. */
+/**
+ * Builds the summary Markdown: a heading, the table, the failures' details, and a table
+ * of the domains that failed the signfile preflight (domain, address, scheme, reason).
+ */
 export function buildSummary(outcomes: readonly CertificateOutcome[]): string {
   const lines = [
     '## acmapi certificates',
@@ -30,6 +33,14 @@ export function buildSummary(outcomes: readonly CertificateOutcome[]): string {
   if (failed.length > 0) {
     lines.push('');
     for (const o of failed) lines.push(`- **${cell(o.name)}** (${o.status}): ${cell(o.detail)}`);
+  }
+  const preflight = outcomes.flatMap((o) => (o.preflightFailures ?? []).map((problem) => ({ name: o.name, problem })));
+  if (preflight.length > 0) {
+    lines.push('', '### Signfile preflight failures', '', '| certificate | domain | address | scheme | reason | what to do |', '| --- | --- | --- | --- | --- | --- |');
+    for (const { name, problem } of preflight) {
+      const row = [name, problem.domain, problem.address ?? '', problem.scheme ?? '', `${problem.kind}: ${problem.message}`, problem.hint];
+      lines.push(`| ${row.map((c) => cell(c)).join(' | ')} |`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,7 @@
  * certificates independently.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -149,6 +150,32 @@ describe('output none', () => {
     expect(result.outputs['status']).toBe('failed');
     expect(result.stdout).toMatch(/::error title=Domain verification failed \(107\)%3A unreachable\.example\.test::The CA answered 107/);
     expect(result.summary).toContain('❌ failed');
+    expectNoCanaryIn(result);
+  });
+});
+
+describe('config (acmapi.json, loaded on demand)', () => {
+  it('handles the fleet with the endpoint and customer id of acmapi.json, in its own folder (not the CLI store)', async () => {
+    const repo = join(temp.path, 'repo');
+    const config = { endpoint: sandbox.url, customerId: 'acme', defaults: { storeDir: 'tls' }, certificates: [{ name: 'one', domains: ['one.example.test'] }, { name: 'two', domains: ['two.example.test'] }] };
+    await writeFile(join(repo, 'acmapi.json'), JSON.stringify(config));
+    const result = await runDist(temp.path, { 'auth-token': CANARY_TOKEN, 'ca-file': 'sandbox-ca.pem', config: 'acmapi.json', preflight: 'off' });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['status']).toBe('issued');
+    const results = JSON.parse(result.outputs['results'] ?? '[]') as { name: string; status: string; certificatePath: string }[];
+    expect(results.map((r) => [r.name, r.status, r.certificatePath])).toEqual([['one', 'issued', 'certificates/one/cert.pem'], ['two', 'issued', 'certificates/two/cert.pem']]);
+    expect(existsSync(join(repo, 'tls'))).toBe(false);
+    expect(await filesUnder(join(repo, 'certificates'))).toEqual(['one/cert.pem', 'one/chain.pem', 'one/fullchain.pem', 'two/cert.pem', 'two/chain.pem', 'two/fullchain.pem']);
+    expect(result.summary).toContain('| two | two.example.test | ✅ issued |');
+    expectNoCanaryIn(result);
+  });
+
+  it('fails naming each invalid field of acmapi.json by its JSON path', async () => {
+    await writeFile(join(temp.path, 'repo', 'acmapi.json'), JSON.stringify({ certificates: [{ name: 'www', domains: ['*.example.test'] }] }));
+    const result = await runDist(temp.path, baseInputs({ config: 'acmapi.json' }));
+    expect(result.code).toBe(1);
+    expect(result.outputs['status']).toBe('failed');
+    expect(result.stdout).toMatch(/::error::The project file .*acmapi\.json is not valid:%0Acertificates\[0\]\.domains\[0\]: /);
     expectNoCanaryIn(result);
   });
 });

@@ -2,19 +2,19 @@
  * run() with typed fixtures for the runner's side of @actions/core, against a real
  * in-process sandbox and signfile server.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AcmApiClient, serveSignfile } from '@acmapi/core';
-import type { ServeSignfileResult } from '@acmapi/core';
+import { AcmApiClient, preflight, serveSignfile } from '@acmapi/core';
+import type { PreflightOptions, ResolveOverride, ServeSignfileResult } from '@acmapi/core';
 import { startSandbox } from '@acmapi/sandbox';
 import type { Sandbox } from '@acmapi/sandbox';
 import { makeTempDir } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
 import type { GitDataApi } from '../src/commit/git-data.js';
 import type { OutputName } from '../src/outputs.js';
-import type { PreflightInput, PreflightService } from '../src/preflight.js';
+import type { PreflightService } from '../src/preflight-report.js';
 import { run } from '../src/run.js';
 import type { ActionCore, ActionServices, UploadArtifactInput } from '../src/run.js';
 
@@ -83,7 +83,19 @@ afterEach(async () => {
   await temp.cleanup();
 });
 
-const noPreflight: PreflightService = () => Promise.resolve([]);
+const noPreflight: PreflightService = () => Promise.reject(new Error('no preflight expected'));
+
+/**
+ * Core's real preflight against the signfile server: each domain resolves to the given
+ * address (127.0.0.2 has nothing listening: connection refused); http only, no TLS here.
+ */
+function preflightVia(addresses: Record<string, string>, seen: PreflightOptions[] = []): PreflightService {
+  const resolve: ResolveOverride[] = Object.entries(addresses).map(([domain, address]) => ({ domain, addresses: [address] }));
+  return (options) => {
+    seen.push(options);
+    return preflight({ ...options, resolve, httpPort: signfile.port, schemes: ['http'] });
+  };
+}
 
 function services(core: FixtureCore, extra: Partial<ActionServices> = {}): ActionServices {
   return {
@@ -124,28 +136,47 @@ describe('run', () => {
     expect(core.secrets.some((s) => s.startsWith('-----BEGIN') && !s.includes('\n') && !s.includes('\\n'))).toBe(false);
   });
 
-  it('strict preflight: annotates each failing domain as an error and sends nothing to the CA', async () => {
-    const seen: PreflightInput[] = [];
-    const preflight: PreflightService = (input) => {
-      seen.push(input);
-      return Promise.resolve([{ domain: 'b.example.test', message: 'http://b.example.test/.well-known/pki-validation/signfile answered HTTP 404; publish the signfile there.' }]);
-    };
+  it('strict preflight: annotates each failing domain with its address, scheme and reason, and sends nothing to the CA', async () => {
+    const seen: PreflightOptions[] = [];
     const core = new FixtureCore(inputs({ domains: 'a.example.test\nb.example.test', preflight: 'strict', signfile: SIGNFILE }));
     const before = sandbox.requests.length;
-    const result = await run(services(core, { preflight }));
+    const result = await run(services(core, { preflight: preflightVia({ 'a.example.test': '127.0.0.1', 'b.example.test': '127.0.0.2' }, seen) }));
     expect(result.status).toBe('failed');
-    expect(seen).toEqual([{ domains: ['a.example.test', 'b.example.test'], signfile: { name: 'signfile', content: SIGNFILE } }]);
-    expect(core.annotations).toEqual([{ level: 'error', title: 'Signfile preflight failed for b.example.test', message: expect.stringContaining('HTTP 404') as string }]);
+    expect(seen.map((o) => ({ domains: o.domains, signfile: o.signfile, mode: o.mode }))).toEqual([{ domains: ['a.example.test', 'b.example.test'], signfile: { name: 'signfile', content: SIGNFILE }, mode: 'strict' }]);
+    expect(core.annotations).toEqual([{ level: 'error', title: 'Signfile preflight failed for b.example.test at 127.0.0.2 over http', message: expect.stringMatching(/^b\.example\.test at 127\.0\.0\.2.*ECONNREFUSED.*Start the web server/) as string }]);
     expect(sandbox.requests.length).toBe(before);
+    expect(result.outcomes[0]?.errorCode).toBe('PREFLIGHT_FAILED');
+    expect(core.failures[0]).toMatch(/b\.example\.test.*nothing was sent to the CA/);
     expect(core.failures[0]).toContain('preflight: warn');
+    expect(core.failures[0]).not.toContain('a.example.test,');
+    expect(core.summary).toContain('### Signfile preflight failures');
+    expect(core.summary).toMatch(/\| a\.example\.test \| b\.example\.test \| 127\.0\.0\.2 \| http \| connection-refused: .*ECONNREFUSED.* \| Start the web server/);
   });
 
-  it('warn preflight: annotates as a warning and applies anyway', async () => {
-    const preflight: PreflightService = () => Promise.resolve([{ domain: 'c.example.test', message: 'unreachable' }]);
-    const core = new FixtureCore(inputs({ domains: 'c.example.test', preflight: 'warn', signfile: SIGNFILE }));
-    const result = await run(services(core, { preflight }));
+  it('strict preflight that passes applies and annotates nothing', async () => {
+    const core = new FixtureCore(inputs({ domains: 'ok.example.test', preflight: 'strict', signfile: SIGNFILE }));
+    const result = await run(services(core, { preflight: preflightVia({ 'ok.example.test': '127.0.0.1' }) }));
     expect(result.status).toBe('issued');
-    expect(core.annotations).toEqual([{ level: 'warning', title: 'Signfile preflight failed for c.example.test', message: 'unreachable' }]);
+    expect(core.annotations).toEqual([]);
+    expect(core.log).toContain('ok.example.test: preflight passed: every address of ok.example.test serves the signfile.');
+    expect(core.summary).not.toContain('Signfile preflight failures');
+  });
+
+  it('warn preflight: annotates as a warning, applies anyway, and keeps the failure in the summary', async () => {
+    const core = new FixtureCore(inputs({ domains: 'c.example.test', preflight: 'warn', signfile: SIGNFILE }));
+    const result = await run(services(core, { preflight: preflightVia({ 'c.example.test': '127.0.0.2' }) }));
+    expect(result.status).toBe('issued');
+    expect(core.annotations).toEqual([{ level: 'warning', title: 'Signfile preflight failed for c.example.test at 127.0.0.2 over http', message: expect.stringContaining('ECONNREFUSED') as string }]);
+    expect(result.outcomes[0]?.preflightFailures).toEqual([expect.objectContaining({ domain: 'c.example.test', address: '127.0.0.2', scheme: 'http', kind: 'connection-refused' })]);
+    expect(core.summary).toMatch(/\| c\.example\.test \| c\.example\.test \| 127\.0\.0\.2 \| http \| connection-refused/);
+    expect(core.failures).toEqual([]);
+  });
+
+  it('off preflight: does not run it, even with a signfile', async () => {
+    const core = new FixtureCore(inputs({ domains: 'off.example.test', preflight: 'off', signfile: SIGNFILE }));
+    const result = await run(services(core));
+    expect(result.status).toBe('issued');
+    expect(core.annotations).toEqual([]);
   });
 
   it('handles a fleet from acmapi.json with bounded concurrency: one row each, results JSON, no single-certificate outputs', async () => {
@@ -179,6 +210,67 @@ describe('run', () => {
     expect((JSON.parse(core.outputs.get('results') ?? '[]') as unknown[]).length).toBe(3);
     expect(core.outputs.has('fingerprint')).toBe(false);
     expect(core.outputs.get('status')).toBe('issued');
+  });
+
+  it('config: takes endpoint, customer id, signfile, key type, and renew-before-days from acmapi.json; inputs win', async () => {
+    const repo = join(temp.path, 'repo');
+    await mkdir(join(repo, 'tls'));
+    await writeFile(join(repo, 'tls', 'signfile.txt'), `\uFEFF${SIGNFILE}\n`);
+    const config = {
+      endpoint: sandbox.url,
+      customerId: 'unit',
+      signfile: { name: 'signfile', path: 'signfile.txt' },
+      defaults: { keyType: 'rsa-2048', storeDir: 'store', renewBeforeDays: 400 },
+      certificates: [{ name: 'web', domains: ['Web.Example.TEST'] }, { name: 'api', domains: ['api.example.test'], keyType: 'ec-p384' }],
+    };
+    await writeFile(join(repo, 'tls', 'acmapi.json'), JSON.stringify(config));
+    const seen: PreflightOptions[] = [];
+    const core = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', preflight: 'strict' });
+    const result = await run(services(core, { preflight: preflightVia({ 'web.example.test': '127.0.0.1', 'api.example.test': '127.0.0.1' }, seen) }));
+    expect(result.outcomes.map((o) => [o.name, o.status, o.domains])).toEqual([['web', 'issued', ['web.example.test']], ['api', 'issued', ['api.example.test']]]);
+    expect(seen.map((o) => o.signfile)).toEqual([{ name: 'signfile', content: SIGNFILE }, { name: 'signfile', content: SIGNFILE }]);
+    expect(result.outcomes.map((o) => o.certificatePath)).toEqual(['certificates/web/cert.pem', 'certificates/api/cert.pem']);
+    const keyTypes = await Promise.all(result.outcomes.map(async (o) => {
+      const key = createPrivateKey(await readFile(o.privateKeyPath ?? '', 'utf8'));
+      return `${key.asymmetricKeyType ?? ''} ${key.asymmetricKeyDetails?.namedCurve ?? String(key.asymmetricKeyDetails?.modulusLength)}`;
+    }));
+    expect(keyTypes).toEqual(['rsa 2048', 'ec secp384r1']);
+
+    // The inputs renew-before-days and key-type win over the config's (path: below); without them its renewBeforeDays 400 makes a certificate due.
+    const again = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'web', 'renew-before-days': '1', 'key-type': 'ec-p256' });
+    const second = await run(services(again, { preflight: preflightVia({ 'web.example.test': '127.0.0.1' }) }));
+    expect(second.outcomes.map((o) => [o.name, o.status])).toEqual([['web', 'skipped']]);
+    const dueByConfig = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'api', preflight: 'off' });
+    const apiAgain = await run(services(dueByConfig));
+    expect(apiAgain.outcomes.map((o) => [o.name, o.status])).toEqual([['api', 'issued']]);
+    expect(apiAgain.outcomes[0]?.fingerprint).not.toBe(result.outcomes[1]?.fingerprint);
+    expect(dueByConfig.log.some((line) => line.startsWith('api: renewing, ') && line.includes('renew-before-days 400'))).toBe(true);
+    const third = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'web', 'key-type': 'ec-p256', path: 'other', preflight: 'off' });
+    const renewed = await run(services(third));
+    expect(renewed.outcomes.map((o) => [o.name, o.status, o.certificatePath])).toEqual([['web', 'issued', 'other/web/cert.pem']]);
+    expect(createPrivateKey(await readFile(renewed.outcomes[0]?.privateKeyPath ?? '', 'utf8')).asymmetricKeyType).toBe('ec');
+  });
+
+  it('config: reports every error of acmapi.json with its JSON path, and never prints the token', async () => {
+    const config = { customerId: 'unit', auth_token: TOKEN, certificates: [{ name: 'Bad Name', domains: ['*.example.test'] }, { name: 'ok', domains: [] }] };
+    await writeFile(join(temp.path, 'repo', 'acmapi.json'), JSON.stringify(config));
+    const core = new FixtureCore({ 'auth-token': TOKEN, config: 'acmapi.json' });
+    const result = await run(services(core));
+    expect(result.status).toBe('failed');
+    expect(core.outputs.get('status')).toBe('failed');
+    const message = core.failures[0] ?? '';
+    expect(message).toContain('auth_token: The auth token must not be in the project file');
+    expect(message).toMatch(/certificates\[0\]\.name: /);
+    expect(message).toMatch(/certificates\[0\]\.domains\[0\]: /);
+    expect(message).toMatch(/certificates\[1\]\.domains: /);
+    expect(message).not.toContain(TOKEN);
+  });
+
+  it('config: a certificate name the config does not list fails naming it', async () => {
+    await writeFile(join(temp.path, 'repo', 'acmapi.json'), JSON.stringify({ certificates: [{ name: 'www', domains: ['www.example.test'] }] }));
+    const core = new FixtureCore(inputs({ config: 'acmapi.json', certificates: 'www, mail' }));
+    await run(services(core));
+    expect(core.failures).toEqual(['Input certificates names "mail", which acmapi.json does not list.']);
   });
 
   it('artifact: uploads the folder, and refuses to upload when a plaintext private key is in it', async () => {

@@ -1,0 +1,99 @@
+/**
+ * The `config` input: core's `readConfig` (one schema for acmapi.json, errors with their
+ * JSON paths) turned into the certificates to handle and the values that stand in for
+ * empty inputs. `run` imports this module only when `config` is given: it brings zod.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { readConfig } from '@acmapi/core';
+import type { AcmApiConfig, KeyType } from '@acmapi/core';
+import { InputError } from './inputs.js';
+import type { CertificateRequest, InputFallbacks } from './inputs.js';
+
+/** One certificate of the config, its CSR file read. */
+export interface ConfigCertificate {
+  readonly name: string;
+  readonly domains: readonly string[];
+  readonly keyType?: KeyType;
+  /** PEM of the entry's `csr` file. */
+  readonly csr?: string;
+}
+
+/** What {@link loadProjectConfig} read. */
+export interface ProjectConfig {
+  /** The file, relative to the workspace (for messages). */
+  readonly file: string;
+  readonly certificates: readonly ConfigCertificate[];
+  /** The config's values for empty inputs. */
+  readonly fallbacks: InputFallbacks;
+}
+
+function workspacePath(workspace: string, absolute: string): string {
+  const path = relative(workspace, absolute);
+  return isAbsolute(path) ? path : path.split(sep).join('/');
+}
+
+async function readText(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`${what} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix the path in acmapi.json.`, { cause: error });
+  }
+}
+
+/** The config's values for empty inputs (pure). */
+export function configFallbacks(config: AcmApiConfig): InputFallbacks {
+  return {
+    endpoint: config.endpoint,
+    ...(config.customerId === undefined ? {} : { customerId: config.customerId }),
+    keyType: config.defaults.keyType,
+    ...(config.defaults.renewBeforeDays === undefined ? {} : { renewBeforeDays: config.defaults.renewBeforeDays }),
+    signfileName: config.signfile.name,
+  };
+}
+
+/**
+ * Reads and validates `acmapi.json`, and the signfile and CSR files it names.
+ *
+ * @param file - the config's absolute path.
+ * @throws {ConfigError} `CONFIG_NOT_FOUND`, `CONFIG_UNREADABLE`, or `CONFIG_INVALID` listing every problem with its JSON path.
+ * @throws {InputError} when a file it names cannot be read, or the signfile is empty.
+ */
+export async function loadProjectConfig(file: string, workspace: string): Promise<ProjectConfig> {
+  const { config, dir } = await readConfig(file);
+  const fallbacks: { -readonly [K in keyof InputFallbacks]: InputFallbacks[K] } = configFallbacks(config);
+  if (config.signfile.path !== undefined) {
+    // As the CLI reads it: the file's text without a byte-order mark or surrounding white space is the token.
+    const token = (await readText(resolve(dir, config.signfile.path), 'The signfile (signfile.path)')).replace(/^\uFEFF/, '').trim();
+    if (token === '') throw new InputError(`The signfile ${config.signfile.path} named by acmapi.json is empty.`);
+    fallbacks.signfile = token;
+  }
+  const certificates: ConfigCertificate[] = [];
+  for (const [index, entry] of config.certificates.entries()) {
+    const csr = entry.csr === undefined ? undefined : await readText(resolve(dir, entry.csr), `The CSR of certificates[${index}]`);
+    certificates.push({
+      name: entry.name,
+      domains: entry.domains,
+      ...(entry.keyType === undefined ? {} : { keyType: entry.keyType }),
+      ...(csr === undefined ? {} : { csr }),
+    });
+  }
+  return { file: workspacePath(workspace, file), certificates, fallbacks };
+}
+
+/**
+ * Picks the certificates named by the `certificates` input (all when `names` is empty),
+ * an entry's key type winning over `keyType` (the key-type input or the config default). Pure.
+ * @throws {InputError} when the config lists no certificate, or not a name asked for.
+ */
+export function selectCertificates(config: ProjectConfig, names: readonly string[], keyType: KeyType): CertificateRequest[] {
+  if (config.certificates.length === 0) {
+    throw new InputError(`${config.file} lists no certificates; add { "name": "www", "domains": ["example.com"] } to its "certificates".`);
+  }
+  const chosen = names.length === 0 ? config.certificates : names.map((name) => {
+    const found = config.certificates.find((c) => c.name === name);
+    if (found === undefined) throw new InputError(`Input certificates names ${JSON.stringify(name)}, which ${config.file} does not list.`);
+    return found;
+  });
+  return chosen.map((c) => ({ name: c.name, domains: c.domains, keyType: c.keyType ?? keyType, ...(c.csr === undefined ? {} : { csr: c.csr }) }));
+}
