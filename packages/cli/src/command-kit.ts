@@ -5,9 +5,9 @@
 import type { Command } from 'commander';
 import { UsageError } from './cli-errors.js';
 import { resolveCredentials, TOKEN_FLAG_WARNING } from './credentials.js';
-import type { CredentialFlags, Credentials } from './credentials.js';
+import type { CredentialDefaults, CredentialFlags, Credentials } from './credentials.js';
 import { describeError, formatError } from './describe-error.js';
-import { exitCodeFor } from './exit-codes.js';
+import { exitCodeFor } from './exit-code-for.js';
 import type { Output } from './output.js';
 import type { ResultJson } from './present.js';
 
@@ -29,6 +29,15 @@ export function addCredentialOptions(command: Command): Command {
     .option('--ca-file <file>', 'extra CA certificates (PEM) to trust for the endpoint\'s TLS (env ACMAPI_CA_FILE)');
 }
 
+/**
+ * Credentials resolved once, on first use: a run that contacts no CA (every certificate
+ * not yet due) needs none.
+ */
+export function lazyCredentials(flags: CredentialFlags, ctx: CommandContext, output: Output, defaults: CredentialDefaults = {}): () => Promise<Credentials> {
+  let pending: Promise<Credentials> | undefined;
+  return () => (pending ??= credentialsFor(flags, ctx, output, defaults));
+}
+
 /** Adds `--timeout` and `--retries`. */
 export function addClientOptions(command: Command): Command {
   return command
@@ -37,12 +46,12 @@ export function addClientOptions(command: Command): Command {
 }
 
 /** Reads credentials and registers the token as a secret before anything can print it. */
-export async function credentialsFor(flags: CredentialFlags, ctx: CommandContext, output: Output): Promise<Credentials> {
+export async function credentialsFor(flags: CredentialFlags, ctx: CommandContext, output: Output, defaults: CredentialDefaults = {}): Promise<Credentials> {
   // Registered first, from both sources, so even an error about the rest cannot leak it.
   for (const token of [flags.authToken, ctx.env['ACMAPI_AUTH_TOKEN']]) {
     if (token !== undefined) output.addSecret(token.trim());
   }
-  const credentials = await resolveCredentials(flags, ctx.env);
+  const credentials = await resolveCredentials(flags, ctx.env, defaults);
   if (credentials.tokenFromFlag) output.warn(TOKEN_FLAG_WARNING);
   return credentials;
 }
@@ -67,11 +76,11 @@ export function parseRetries(text: string | undefined): number | undefined {
  * Runs an action: prints its result (human via `printHuman`, or the JSON object) and
  * records the exit code; on error prints what happened and what to do.
  */
-export async function runAction(
+export async function runAction<T extends { exitCode: number } = ResultJson>(
   ctx: CommandContext,
   output: Output,
-  action: () => Promise<ResultJson>,
-  printHuman: (result: ResultJson) => void,
+  action: () => Promise<T>,
+  printHuman: (result: T) => void,
 ): Promise<void> {
   try {
     const result = await action();

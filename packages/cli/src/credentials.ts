@@ -32,16 +32,23 @@ export interface Credentials {
 export const TOKEN_FLAG_WARNING =
   'Warning: --auth-token on the command line is visible to other users of this machine (ps, shell history). Prefer the ACMAPI_AUTH_TOKEN environment variable.';
 
+/** What acmapi.json may supply: never the token (it is a secret and stays out of files). */
+export interface CredentialDefaults {
+  endpoint?: string | undefined;
+  customerId?: string | undefined;
+}
+
 /**
- * Merges flags and environment (`ACMAPI_ENDPOINT`, `ACMAPI_CUSTOMER_ID`,
- * `ACMAPI_AUTH_TOKEN`, `ACMAPI_CA_FILE`), and reads the CA file.
+ * Merges flags, environment (`ACMAPI_ENDPOINT`, `ACMAPI_CUSTOMER_ID`,
+ * `ACMAPI_AUTH_TOKEN`, `ACMAPI_CA_FILE`) and acmapi.json's `endpoint`/`customerId`, in
+ * that order, and reads the CA file.
  *
  * @throws {UsageError} `USAGE_CREDENTIALS` when the customer id or token is missing, or the endpoint is not an http(s) URL.
  * @throws {LocalIoError} when the CA file cannot be read.
  */
-export async function resolveCredentials(flags: CredentialFlags, env: NodeJS.ProcessEnv): Promise<Credentials> {
-  const endpoint = nonEmpty(flags.endpoint) ?? nonEmpty(env['ACMAPI_ENDPOINT']) ?? DEFAULT_ENDPOINT;
-  const customerId = nonEmpty(flags.customerId) ?? nonEmpty(env['ACMAPI_CUSTOMER_ID']);
+export async function resolveCredentials(flags: CredentialFlags, env: NodeJS.ProcessEnv, defaults: CredentialDefaults = {}): Promise<Credentials> {
+  const endpoint = nonEmpty(flags.endpoint) ?? nonEmpty(env['ACMAPI_ENDPOINT']) ?? nonEmpty(defaults.endpoint) ?? DEFAULT_ENDPOINT;
+  const customerId = nonEmpty(flags.customerId) ?? nonEmpty(env['ACMAPI_CUSTOMER_ID']) ?? nonEmpty(defaults.customerId);
   const flagToken = nonEmpty(flags.authToken);
   const authToken = flagToken ?? nonEmpty(env['ACMAPI_AUTH_TOKEN']);
   if (customerId === undefined) {

@@ -5,11 +5,10 @@
  * `acmapi issue`; the sandbox root is written beside it so openssl can verify it.
  */
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
-import { serveSignfile } from '@acmapi/core';
+import { join, resolve } from 'node:path';
+import { serveSignfile, writeFileAtomic } from '@acmapi/core';
 import { startSandbox } from '@acmapi/sandbox';
 import { localIo } from './cli-errors.js';
-import { writeInFolder } from './cert-folder.js';
 import { issueToFolder } from './issue-flow.js';
 import type { Output } from './output.js';
 import type { ResultJson } from './present.js';
@@ -22,7 +21,7 @@ export const SANDBOX_ROOT_FILE = 'sandbox-root.pem';
 
 /** Options of {@link runDemo}. */
 export interface RunDemoOptions {
-  /** Output folder; files go to `outDir/demo.acmapi.test/`. */
+  /** The store folder; files go to `outDir/demo.acmapi.test/`. */
   outDir: string;
   output: Output;
 }
@@ -65,12 +64,16 @@ export async function runDemo(options: RunDemoOptions): Promise<ResultJson> {
         domains: DEMO_DOMAINS,
         outDir,
         waitMs: 0,
+        // Each demo run shows a fresh issuance, also into a folder holding an earlier demo's certificate.
+        force: true,
         credentials: { endpoint: sandbox.url, customerId, authToken, ca: sandbox.caBundlePem, tokenFromFlag: false },
         output,
       });
       if (result.status !== 'issued' || result.dir === undefined || result.files === undefined) return result;
       const dir = result.dir;
-      result.files.sandboxRoot = await localIo('write', dir, () => writeInFolder(dir, SANDBOX_ROOT_FILE, sandbox.caCertificates.rootPem));
+      const rootPath = join(dir, SANDBOX_ROOT_FILE);
+      await localIo('write', rootPath, () => writeFileAtomic(rootPath, sandbox.caCertificates.rootPem));
+      result.files.sandboxRoot = rootPath;
       const { cert, chain, sandboxRoot } = result.files;
       if (cert !== undefined && chain !== undefined) {
         result.verifyCommand = `openssl verify -CAfile ${shellQuote(sandboxRoot)} -untrusted ${shellQuote(chain)} ${shellQuote(cert)}`;

@@ -2,7 +2,7 @@
  * Turns any error into what the user reads: what happened, and what to do.
  * The same facts feed the human message and the `--json` `error` object.
  */
-import { AcmApiError, CaError, CertificateError, CsrError, DeployError, DomainError, PreflightError, ProtocolError, TransportError } from '@acmapi/core';
+import { AcmApiError, CaError, CertificateError, ConfigError, CsrError, DeployError, DomainError, PreflightError, ProtocolError, StoreError, TransportError } from '@acmapi/core';
 import { LocalIoError, UsageError } from './cli-errors.js';
 
 /** The `error` object of `--json` output. */
@@ -35,6 +35,14 @@ export function describeError(error: unknown): ErrorJson {
   }
   if (error instanceof LocalIoError) return { code: error.code, message: error.message, hint: error.hint };
   if (error instanceof AcmApiError) return { code: error.code, message: error.message, hint: hintFor(error) };
+  if (isErrnoException(error)) {
+    // A file operation of the store failed (permissions, disk full, not a folder).
+    return {
+      code: 'LOCAL_IO',
+      message: `Could not ${error.syscall ?? 'access'} ${error.path ?? 'a file'} (${error.code ?? 'error'}).`,
+      hint: 'Check the path, its permissions and the free disk space, or choose another folder with --out.',
+    };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return {
     code: 'UNEXPECTED',
@@ -43,8 +51,28 @@ export function describeError(error: unknown): ErrorJson {
   };
 }
 
+/** Whether `error` is a failed system call (`fs`), with its errno code. */
+export function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string' && typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+function storeHint(error: StoreError): string {
+  switch (error.code) {
+    case 'STORE_LOCKED':
+      return 'Another acmapi run is working on this certificate: let it finish and run again, or wait longer with --lock-wait 2m.';
+    case 'STORE_PENDING_EXISTS':
+      return 'Fetch the pending certificate with acmapi retrieve HANDLE (or acmapi renew), see acmapi list; or apply anew with --force (the pending key is kept in the store).';
+    case 'STORE_CORRUPT':
+      return 'Restore the named file from a backup; the private keys in versions/ are untouched.';
+    default:
+      return 'Check the certificate name (acmapi list shows them) and --out.';
+  }
+}
+
 /** Remediation for the library's non-CA errors, by class. */
 function hintFor(error: AcmApiError): string {
+  if (error instanceof StoreError) return storeHint(error);
+  if (error instanceof ConfigError) return 'Fix acmapi.json as the message says (each problem names its JSON path).';
   if (error instanceof TransportError) {
     return error.code === 'TRANSPORT_TLS'
       ? 'Check the endpoint URL; for a private CA (like the sandbox), pass its root certificate with --ca-file or ACMAPI_CA_FILE.'

@@ -1,7 +1,8 @@
-import { CaError, CertificateError, CsrError, DeployError, DomainError, PreflightError, ProtocolError, TransportError } from '@acmapi/core';
+import { CaError, CertificateError, ConfigError, CsrError, DeployError, DomainError, PreflightError, ProtocolError, StoreError, TransportError } from '@acmapi/core';
 import { describe, expect, it } from 'vitest';
 import { LocalIoError, UsageError } from './cli-errors.js';
-import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
+import { exitCodeFor } from './exit-code-for.js';
+import { EXIT_CODES } from './exit-codes.js';
 
 describe('exitCodeFor', () => {
   it('maps CA statuses 101–110 to 4 and 111 to 5', () => {
@@ -23,6 +24,14 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(new PreflightError('x', ['a.test']))).toBe(8);
     expect(exitCodeFor(new DeployError('DEPLOY_LOCKED', 'x'))).toBe(7);
     expect(exitCodeFor(new Error('bug'))).toBe(1);
+  });
+
+  it('maps store and project-file errors: locked 9, damaged store 7, the rest usage 2', () => {
+    expect(exitCodeFor(new StoreError('STORE_LOCKED', 'x'))).toBe(EXIT_CODES.LOCKED);
+    expect(exitCodeFor(new StoreError('STORE_CORRUPT', 'x'))).toBe(EXIT_CODES.LOCAL_IO);
+    expect(exitCodeFor(new StoreError('STORE_PENDING_EXISTS', 'x'))).toBe(EXIT_CODES.USAGE);
+    expect(exitCodeFor(new StoreError('STORE_NAME_INVALID', 'x'))).toBe(EXIT_CODES.USAGE);
+    expect(exitCodeFor(new ConfigError('CONFIG_INVALID', 'x'))).toBe(EXIT_CODES.USAGE);
   });
 
   it('has distinct codes', () => {

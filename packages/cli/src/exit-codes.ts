@@ -1,9 +1,8 @@
 /**
  * The exit codes of the `acmapi` command, in one place (documented in README.md).
- * Scripts match on these; they never change meaning.
+ * Scripts match on these; they never change meaning. This module imports nothing, so a
+ * command that only reads the store (`acmapi list`) starts without loading the client.
  */
-import { CaError, CertificateError, CsrError, DeployError, DomainError, OptionsError, PreflightError, ProtocolError, TransportError } from '@acmapi/core';
-import { LocalIoError, UsageError } from './cli-errors.js';
 
 /** Exit codes of `acmapi`. */
 export const EXIT_CODES = {
@@ -11,7 +10,11 @@ export const EXIT_CODES = {
   OK: 0,
   /** Something unexpected (a bug): please report it. */
   UNEXPECTED: 1,
-  /** The command line is wrong: unknown flag, missing credentials, bad duration, bad key file… */
+  /**
+   * The command line is wrong: unknown flag, missing credentials, bad duration, bad key file,
+   * invalid acmapi.json, unknown certificate name, or an application still pending for this
+   * certificate (`issue` without `--force`).
+   */
   USAGE: 2,
   /** The application is pending at the CA; the private key, CSR and handle are saved: run `acmapi retrieve` later. */
   PENDING: 3,
@@ -24,7 +27,7 @@ export const EXIT_CODES = {
   UNAVAILABLE: 5,
   /** The CA's answer broke the protocol, or the certificate failed a check (key, domains, chain): nothing was installed. */
   CHECK_FAILED: 6,
-  /** A local file could not be read or written (permissions, disk full, missing folder). */
+  /** A local file could not be read or written (permissions, disk full, missing folder), or a store file is damaged. */
   LOCAL_IO: 7,
   /**
    * The signfile preflight failed (spec §5): `acmapi check` found a domain, address or
@@ -32,25 +35,12 @@ export const EXIT_CODES = {
    * before applying. Nothing was sent to the CA.
    */
   PREFLIGHT_FAILED: 8,
+  /**
+   * Another acmapi process holds the certificate's lock (issue 4) and did not release it
+   * within `--lock-wait`: nothing was done; run again later.
+   */
+  LOCKED: 9,
 } as const;
 
 /** One of {@link EXIT_CODES}. */
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
-
-/** Maps an error thrown by a command to its exit code. */
-export function exitCodeFor(error: unknown): ExitCode {
-  if (error instanceof UsageError || error instanceof OptionsError) return EXIT_CODES.USAGE;
-  if (error instanceof CaError) return error.status === 111 ? EXIT_CODES.UNAVAILABLE : EXIT_CODES.REJECTED;
-  if (error instanceof DomainError) return EXIT_CODES.REJECTED;
-  if (error instanceof CsrError) {
-    // A CSR the CA would refuse (104) is a rejected request; a key that is unreadable
-    // or does not match the CSR is a wrong argument.
-    return error.code.startsWith('KEY_') ? EXIT_CODES.USAGE : EXIT_CODES.REJECTED;
-  }
-  if (error instanceof TransportError) return EXIT_CODES.UNAVAILABLE;
-  if (error instanceof ProtocolError || error instanceof CertificateError) return EXIT_CODES.CHECK_FAILED;
-  if (error instanceof PreflightError) return EXIT_CODES.PREFLIGHT_FAILED;
-  // Writing the signfile into the webroot failed: lock held, a foreign web.config, permissions.
-  if (error instanceof LocalIoError || error instanceof DeployError) return EXIT_CODES.LOCAL_IO;
-  return EXIT_CODES.UNEXPECTED;
-}

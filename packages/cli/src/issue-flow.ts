@@ -1,143 +1,141 @@
 /**
- * The whole `issue` flow, shared by `acmapi issue` and `acmapi demo`: check the
- * request locally, save the private key and CSR, apply, save the handle when
- * pending, and write the certificate only once it has passed every check.
+ * The whole `issue` flow, shared by `acmapi issue` and `acmapi demo`: check the request
+ * locally, open the store, choose the certificate's store name, and run it through the
+ * store (see `certificate-run.ts`).
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import {
-  checkCsr,
-  checkKeyMatchesCsr,
-  DEFAULT_KEY_TYPE,
-  generateKeyAndCsr,
-  loadPrivateKey,
-  normalizeDomains,
-} from '@acmapi/core';
-import type { KeyType } from '@acmapi/core';
+import { resolve } from 'node:path';
+import { checkCsr, checkKeyMatchesCsr, listCertificates, loadPrivateKey, normalizeDomains, openStore, planApplication } from '@acmapi/core';
+import type { KeyType, StoreStepHook } from '@acmapi/core';
 import { localIo, UsageError } from './cli-errors.js';
-import { certFolder, ensureFolder, fileExists, FILES, keyFileNames, readPending, savePending, writeInFolder } from './cert-folder.js';
-import { createClient } from './client-factory.js';
+import { runCertificate } from './certificate-run.js';
+import type { KeyAndCsr } from './certificate-run.js';
 import type { ClientFlags } from './client-factory.js';
 import type { Credentials } from './credentials.js';
 import type { Output } from './output.js';
 import type { ResultJson } from './present.js';
-import { installCertificate, missingChainWarning, pendingResult } from './install.js';
+import { DEFAULT_LOCK_WAIT_MS } from './store-flags.js';
+import { storeNameFor } from './store-name.js';
 
 /** Options of {@link issueToFolder}. */
 export interface IssueToFolderOptions extends ClientFlags {
-  /** Domains as the user typed them; normalised here (spec §4). */
+  /** Domains as the user typed them (or as acmapi.json lists them); normalised here (spec §4). */
   domains: readonly string[];
-  /** Key type of a generated key. @default 'ec-p256' */
+  /**
+   * The store name: an acmapi.json certificate's `name`, or `--name`.
+   * @default the stored certificate with the same domains, else the first domain (see `store-name.ts`)
+   */
+  name?: string | undefined;
+  /** Key type asked for; `undefined` keeps the live certificate's (new keys: `ec-p256`). */
   keyType?: KeyType | undefined;
-  /** `--csr`: a CSR of the user's; checked against the domains. */
+  /** `--csr`: a CSR of the user's; checked against the domains. Needs `keyPath`. */
   csrPath?: string | undefined;
   /** `--key`: the private key of `csrPath`; must match it. */
   keyPath?: string | undefined;
-  /** The output folder; files go to `outDir/<first domain>/`. */
+  /** The store folder; the certificate lives in `outDir/<name>/`. */
   outDir: string;
   /** How long to poll a pending application, in milliseconds; 0 = not at all. */
   waitMs: number;
-  credentials: Credentials;
+  /** Apply even when the certificate is valid and not due, or over a pending application. @default false */
+  force?: boolean | undefined;
+  /** Due when fewer than this many days are left. @default a third of the lifetime */
+  days?: number | undefined;
+  /** How long to wait for another process holding the certificate, milliseconds. @default 10_000 */
+  lockWaitMs?: number | undefined;
+  /** The credentials, or a function giving them when the CA is first contacted. */
+  credentials: Credentials | (() => Promise<Credentials>);
   output: Output;
-  signal?: AbortSignal | undefined;
+  /** `--pfx`: keep a PKCS#12 file with this passphrase beside the live files. */
+  pfxPassphrase?: string | undefined;
+  /**
+   * Wraps the whole locked run when the certificate's record, read before taking the lock,
+   * says an application will be sent (new or resent): the signfile deployment and preflight
+   * of `issue`. So a strict preflight fails before anything is written, and a certificate not
+   * yet due needs no signfile at all.
+   */
+  aroundApplication?: (<T>(run: () => Promise<T>) => Promise<T>) | undefined;
+  /** The store's clock. @default the system's */
+  now?: (() => Date) | undefined;
+  /** Step hook (test-only crash injection). */
+  onStep?: StoreStepHook | undefined;
 }
 
 /**
- * Issues a certificate into `outDir/<first domain>/`.
+ * Reads and checks `--csr`/`--key` before anything is written or sent.
  *
- * @returns the `--json` result: `issued` (exit 0) or `pending` (exit 3, key and handle saved).
- * @throws {DomainError}/{CsrError} before any call when the request cannot succeed;
- *   {@link UsageError} `USAGE_PENDING_EXISTS` when the folder holds an unfinished application;
- *   {CaError}, {TransportError}, {ProtocolError}, {CertificateError} from the CA call;
- *   {LocalIoError} when a file cannot be read or written.
+ * @throws {UsageError} `USAGE_KEY_REQUIRED` for `--csr` without `--key`: the store keeps
+ *   every certificate with its private key, so it cannot hold one it has no key for.
+ * @throws {CsrError}/{DomainError} when the CSR or key cannot succeed; {LocalIoError}.
  */
-export async function issueToFolder(options: IssueToFolderOptions): Promise<ResultJson> {
-  const { output } = options;
-  const domains = normalizeDomains(options.domains);
-  const dir = certFolder(options.outDir, domains);
-
-  // Everything that can be checked locally is checked before anything is written or sent.
-  let privateKeyPem: string | undefined;
-  let csrPem: string;
-  if (options.csrPath !== undefined) {
-    const csrPath = options.csrPath;
-    csrPem = await localIo('read the CSR', csrPath, () => readFile(csrPath, 'utf8'));
-    checkCsr(csrPem, { domains });
-    if (options.keyPath !== undefined) {
-      const keyPath = options.keyPath;
-      privateKeyPem = await localIo('read the private key', keyPath, () => readFile(keyPath, 'utf8'));
-      loadPrivateKey(privateKeyPem);
-      checkKeyMatchesCsr(privateKeyPem, csrPem);
+export async function ownKeys(domains: readonly string[], csrPath: string | undefined, keyPath: string | undefined): Promise<(() => Promise<KeyAndCsr>) | undefined> {
+  if (csrPath === undefined) {
+    if (keyPath !== undefined) {
+      throw new UsageError('--key was given without --csr.', {
+        code: 'USAGE_KEY_WITHOUT_CSR',
+        hint: 'Pass --key only together with the --csr it belongs to; without --csr, acmapi generates both.',
+      });
     }
-  } else {
-    const progress = output.progress(`Generating a ${options.keyType ?? DEFAULT_KEY_TYPE} private key and CSR`);
-    const generated = await generateKeyAndCsr({ domains, keyType: options.keyType ?? DEFAULT_KEY_TYPE });
-    progress.stop();
-    privateKeyPem = generated.privateKeyPem;
-    csrPem = generated.csrPem;
+    return undefined;
   }
-
-  await ensureFolder(dir);
-  const unfinished = await readPending(dir);
-  if (unfinished !== undefined) {
-    // Writing a new key now would orphan the key of the application still waiting at the CA.
-    throw new UsageError(`${dir} holds an application still pending at the CA (handle ${unfinished.handleId}).`, {
-      code: 'USAGE_PENDING_EXISTS',
-      hint: `Fetch it with: acmapi retrieve ${unfinished.handleId} --dir ${dir}  (or delete ${FILES.pending} there to give it up).`,
+  const csrPem = await localIo('read the CSR', csrPath, () => readFile(csrPath, 'utf8'));
+  checkCsr(csrPem, { domains });
+  if (keyPath === undefined) {
+    throw new UsageError('--csr needs --key: the certificate store keeps every certificate together with its private key.', {
+      code: 'USAGE_KEY_REQUIRED',
+      hint: 'Pass the private key of the CSR with --key FILE (it is stored with mode 0600), or omit --csr to let acmapi generate both.',
     });
   }
+  const privateKeyPem = await localIo('read the private key', keyPath, () => readFile(keyPath, 'utf8'));
+  const { keyType } = loadPrivateKey(privateKeyPem);
+  checkKeyMatchesCsr(privateKeyPem, csrPem);
+  return () => Promise.resolve({ privateKeyPem, csrPem, keyType });
+}
 
-  // The private key and CSR are saved BEFORE the application: if the CA signs and the
-  // process dies right after, the certificate must still have its key on disk. On a
-  // renewal they are staged beside the live pair, which a failed application must not break.
-  const staged = await fileExists(join(dir, FILES.cert));
-  const names = keyFileNames(staged);
-  const files: NonNullable<ResultJson['files']> = {};
-  if (privateKeyPem !== undefined) files.privateKey = await writeInFolder(dir, names.privateKey, privateKeyPem, true);
-  files.csr = await writeInFolder(dir, names.csr, csrPem);
-
-  const client = createClient(options.credentials, options, output);
-  const createdAt = new Date().toISOString();
-  let pendingSaved: Promise<string> | undefined;
-  const savePendingOnce = (handleId: string): Promise<string> =>
-    (pendingSaved ??= savePending(dir, {
-      version: 1,
-      handleId,
-      domains,
-      endpoint: options.credentials.endpoint,
-      createdAt,
-      checkedAt: new Date().toISOString(),
-      ...(staged ? { staged } : {}),
-    }));
-  const progress = output.progress(`Applying for a certificate for ${domains.join(', ')}`);
-  try {
-    const answer = await client.issue(
-      { domains, csr: csrPem },
-      {
-        waitMs: options.waitMs,
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-        onPending: async (handleId: string) => {
-          // The handle is on disk before the client starts waiting.
-          await savePendingOnce(handleId);
-          if (options.waitMs > 0) output.warn(`The application is pending at the CA (handle ${handleId}); waiting up to ${Math.round(options.waitMs / 1000)} s.`);
-        },
-      },
+/**
+ * Issues (or keeps, when not yet due) the certificate for `domains` in the store at `outDir`.
+ *
+ * @returns the `--json` result: `issued` (exit 0), `not-due` (exit 0) or `pending` (exit 3).
+ * @throws {DomainError}/{CsrError}/{UsageError} before any call when the request cannot succeed;
+ *   {StoreError} `STORE_PENDING_EXISTS` when an application is pending (without `force`),
+ *   `STORE_LOCKED`; the CA and certificate errors of the client; {LocalIoError}.
+ */
+export async function issueToFolder(options: IssueToFolderOptions): Promise<ResultJson> {
+  const domains = normalizeDomains(options.domains);
+  const makeKeys = await ownKeys(domains, options.csrPath, options.keyPath);
+  const storeDir = resolve(options.outDir);
+  // Read without writing anything (a missing store folder lists as empty).
+  const records = await localIo('read the store', storeDir, () =>
+    listCertificates(storeDir, { ...(options.now === undefined ? {} : { now: options.now() }), ...(options.days === undefined ? {} : { days: options.days }) }),
+  );
+  const name = storeNameFor(records, domains, options.name);
+  const keyType = makeKeys === undefined ? options.keyType : undefined;
+  // A first look without the lock, only to decide whether the signfile is needed; the locked run decides again.
+  const peek = planApplication(
+    records.find((candidate) => candidate.name === name),
+    { command: 'issue', force: options.force ?? false, domains, ...(keyType === undefined ? {} : { keyType }) },
+  );
+  const given = options.credentials;
+  const credentials = typeof given === 'function' ? given : () => Promise.resolve(given);
+  const run = async (): Promise<ResultJson> => {
+    const store = await localIo('create the store folder', storeDir, () =>
+      openStore(storeDir, { ...(options.now === undefined ? {} : { now: options.now }), ...(options.onStep === undefined ? {} : { onStep: options.onStep }) }),
     );
-    if (answer.status === 'pending') {
-      files.pending = await savePendingOnce(answer.handleId);
-      progress.stop();
-      return pendingResult(domains, answer.handleId, dir, files);
-    }
-    if (pendingSaved !== undefined) await pendingSaved;
-    progress.stop();
-    const installed = await installCertificate({ domains, handleId: answer.handleId, dir, files, chain: answer.certificate, csrPem, privateKeyPem, staged });
-    const note = missingChainWarning(answer.certificate, dir);
-    if (note !== undefined) output.warn(note);
-    return installed;
-  } catch (error) {
-    progress.fail('The application failed');
-    throw error;
-  } finally {
-    await client.close();
-  }
+    return runCertificate({
+      store,
+      command: 'issue',
+      target: { name, domains, keyType, makeKeys },
+      force: options.force ?? false,
+      days: options.days,
+      waitMs: options.waitMs,
+      lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+      credentials,
+      output: options.output,
+      pfxPassphrase: options.pfxPassphrase,
+      onStep: options.onStep,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+    });
+  };
+  const sends = peek.action === 'apply' || peek.action === 'resume';
+  return sends && options.aroundApplication !== undefined ? options.aroundApplication(run) : run();
 }

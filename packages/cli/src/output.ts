@@ -4,7 +4,6 @@
  * steps that wait (only on a TTY, never in `--json` mode), and registered secrets
  * replaced before anything is written.
  */
-import ora from 'ora';
 import type { Ora } from 'ora';
 
 /** Where and how to print. */
@@ -77,11 +76,27 @@ export class Output {
     const enabled = !this.json && this.stderr.isTTY && this.stderr.columns > 0 && this.env['CI'] === undefined;
     if (!enabled) return { succeed: () => undefined, fail: () => undefined, stop: () => undefined };
     const noColor = this.env['NO_COLOR'] !== undefined && this.env['NO_COLOR'] !== '';
-    const spinner: Ora = ora({ text: this.redact(text), stream: this.stderr, ...(noColor ? { color: false } : {}) }).start();
+    // ora is loaded only here, on a terminal: commands that never wait (`list`) start faster.
+    let spinner: Ora | undefined;
+    let ended = false;
+    void import('ora').then(({ default: ora }) => {
+      if (!ended) spinner = ora({ text: this.redact(text), stream: this.stderr, ...(noColor ? { color: false } : {}) }).start();
+    });
+    const end = (finish: (s: Ora) => void, line: string | undefined): void => {
+      ended = true;
+      if (spinner !== undefined) finish(spinner);
+      else if (line !== undefined) this.stderr.write(`${this.redact(line)}\n`);
+    };
     return {
-      succeed: (done) => spinner.succeed(this.redact(done)),
-      fail: (failed) => spinner.fail(this.redact(failed)),
-      stop: () => spinner.stop(),
+      succeed: (done) => {
+        end((s) => s.succeed(this.redact(done)), `✔ ${done}`);
+      },
+      fail: (failed) => {
+        end((s) => s.fail(this.redact(failed)), `✖ ${failed}`);
+      },
+      stop: () => {
+        end((s) => s.stop(), undefined);
+      },
     };
   }
 }

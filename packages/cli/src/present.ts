@@ -2,7 +2,7 @@
  * The `--json` result shape and the human summary of a certificate. One shape for
  * every command (documented in README.md).
  */
-import type { CertificateChain, PreflightResult } from '@acmapi/core';
+import type { CertificateInfo, PreflightResult } from '@acmapi/core';
 import type { ErrorJson } from './describe-error.js';
 
 /** The certificate facts of `--json` output. Dates are ISO 8601 (UTC). */
@@ -18,17 +18,36 @@ export interface CertificateJson {
   fingerprintSha256: string;
 }
 
-/** The one JSON object `--json` prints on stdout. */
+/** The roles of the files a result names. */
+export type FileRole = 'privateKey' | 'csr' | 'cert' | 'chain' | 'fullchain' | 'pfx' | 'state' | 'sandboxRoot';
+
+/**
+ * The one JSON object `--json` prints on stdout for one certificate (`issue`, `retrieve`,
+ * `demo`, and each entry of `renew`).
+ * - `issued`: the certificate is live in `dir` (exit 0);
+ * - `not-due`: a valid certificate not yet due for renewal was left alone (exit 0);
+ * - `pending`: the CA holds the application; key, CSR and handle are in the store (exit 3);
+ * - `error`: see `error` and `exitCode`.
+ */
 export interface ResultJson {
-  status: 'issued' | 'pending' | 'error';
+  status: 'issued' | 'not-due' | 'pending' | 'error';
+  /** The certificate's store name (its folder under the store). */
+  name?: string;
   /** The domains, normalised (spec §4). */
   domains?: string[];
   /** The CA's handle (issued or pending). */
   handleId?: string;
-  /** The certificate folder. */
+  /** The certificate folder, `STORE/<name>`. */
   dir?: string;
-  /** Absolute paths of the files written, by role. */
-  files?: Partial<Record<'privateKey' | 'csr' | 'cert' | 'chain' | 'fullchain' | 'pending' | 'sandboxRoot', string>>;
+  /**
+   * Absolute paths by role. For `issued`/`not-due` the top-level live files of `dir`; for
+   * `pending` the application's private key and CSR in its version folder, and `state.json`.
+   */
+  files?: Partial<Record<FileRole, string>>;
+  /** `not-due`: whole days until the certificate expires. */
+  daysLeft?: number;
+  /** `not-due`: when it becomes due for renewal (ISO 8601). */
+  renewAt?: string;
   certificate?: CertificateJson;
   /** `demo` only: the openssl command that verifies the certificate. */
   verifyCommand?: string;
@@ -41,9 +60,8 @@ export interface ResultJson {
   error?: ErrorJson;
 }
 
-/** The JSON facts of a certificate. */
-export function certificateJson(chain: CertificateChain): CertificateJson {
-  const { leaf } = chain;
+/** The JSON facts of a certificate (its leaf). */
+export function certificateJson(leaf: CertificateInfo): CertificateJson {
   return {
     subject: leaf.subject,
     sans: leaf.sans,

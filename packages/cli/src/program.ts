@@ -5,11 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './command-kit.js';
-import { checkCommand } from './commands/check.js';
-import { demoCommand } from './commands/demo.js';
-import { issueCommand } from './commands/issue.js';
-import { retrieveCommand } from './commands/retrieve.js';
-import { sandboxCommand } from './commands/sandbox.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { Output } from './output.js';
 
@@ -27,6 +22,34 @@ export function cliVersion(): string {
 }
 
 /**
+ * The commands. `list` alone is loaded without the others: they import the whole client
+ * (X.509, HTTP, the sandbox), which would cost `acmapi list` over a fleet most of its time.
+ */
+async function loadCommands(ctx: CommandContext, argv: readonly string[]): Promise<Command[]> {
+  if (argv[2] === 'list') return [(await import('./commands/list.js')).listCommand(ctx)];
+  const [check, demo, issue, list, matrix, renew, retrieve, sandbox] = await Promise.all([
+    import('./commands/check.js'),
+    import('./commands/demo.js'),
+    import('./commands/issue.js'),
+    import('./commands/list.js'),
+    import('./commands/matrix.js'),
+    import('./commands/renew.js'),
+    import('./commands/retrieve.js'),
+    import('./commands/sandbox.js'),
+  ]);
+  return [
+    issue.issueCommand(ctx),
+    renew.renewCommand(ctx),
+    retrieve.retrieveCommand(ctx),
+    list.listCommand(ctx),
+    check.checkCommand(ctx),
+    matrix.matrixCommand(ctx),
+    sandbox.sandboxCommand(ctx),
+    demo.demoCommand(ctx),
+  ];
+}
+
+/**
  * Runs the command line `argv` (as in `process.argv`: node, script, args…).
  *
  * @returns the exit code (see `exit-codes.ts`).
@@ -40,19 +63,15 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     exitCode: EXIT_CODES.OK,
   };
   const program = new Command('acmapi')
-    .description('Get TLS certificates from a CA\'s ACMAPI (spec: WoSign ACMAPI 2015). Exit codes: 0 ok, 2 usage, 3 pending, 4 rejected, 5 CA unavailable, 6 check failed, 7 local I/O, 8 preflight failed, 1 unexpected.')
+    .description('Get TLS certificates from a CA\'s ACMAPI (spec: WoSign ACMAPI 2015) and keep them in a crash-safe store. Exit codes: 0 ok, 2 usage, 3 pending, 4 rejected, 5 CA unavailable, 6 check failed, 7 local I/O, 8 preflight failed, 9 locked, 1 unexpected.')
     .version(cliVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => stdout.write(text),
       writeErr: (text) => stderr.write(text),
     })
-    .exitOverride()
-    .addCommand(issueCommand(ctx))
-    .addCommand(checkCommand(ctx))
-    .addCommand(retrieveCommand(ctx))
-    .addCommand(sandboxCommand(ctx))
-    .addCommand(demoCommand(ctx));
+    .exitOverride();
+  for (const command of await loadCommands(ctx, argv)) program.addCommand(command);
   // Subcommands inherit neither exitOverride nor output settings; set them on each.
   for (const command of program.commands) {
     command.exitOverride().configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) }).showHelpAfterError('(run with --help for usage)');

@@ -1,84 +1,83 @@
 /**
- * The `retrieve` flow: find the folder where `issue` saved the private key, CSR and
- * handle, ask the CA, and install the certificate after checking it against them.
+ * The `retrieve` flow: find the certificate whose pending application has the handle (by
+ * scanning the store, or `--name`), and ask the CA for it with the key and CSR saved when it
+ * was sent; the certificate is installed only after checks against them.
  */
-import { join } from 'node:path';
-import { UsageError } from './cli-errors.js';
-import { findPendingFolder, keyFileNames, readIfExists, savePending } from './cert-folder.js';
-import { createClient } from './client-factory.js';
+import { basename, dirname, resolve } from 'node:path';
+import { listCertificates, openStore } from '@acmapi/core';
+import type { StoreStepHook } from '@acmapi/core';
+import { localIo, UsageError } from './cli-errors.js';
+import { retrieveApplication } from './certificate-run.js';
 import type { ClientFlags } from './client-factory.js';
 import type { Credentials } from './credentials.js';
-import { installCertificate, missingChainWarning, pendingResult } from './install.js';
+import { DEFAULT_LOCK_WAIT_MS } from './store-flags.js';
 import type { Output } from './output.js';
 import type { ResultJson } from './present.js';
 
 /** Options of {@link retrieveToFolder}. */
 export interface RetrieveToFolderOptions extends ClientFlags {
   handleId: string;
-  /** Where `issue` wrote: its `--out`. */
+  /** The store folder (`--out`, or acmapi.json's). */
   outDir: string;
-  /** The certificate folder itself, when known (`--dir`). */
+  /** The certificate's store name, when known (`--name`). */
+  name?: string | undefined;
+  /** The certificate folder itself (`--dir`): `STORE/<name>`. */
   dir?: string | undefined;
-  credentials: Credentials;
+  credentials: Credentials | (() => Promise<Credentials>);
   output: Output;
-  signal?: AbortSignal | undefined;
+  /** `--pfx`: keep a PKCS#12 file with this passphrase beside the live files. */
+  pfxPassphrase?: string | undefined;
+  /** @default 10_000 */
+  lockWaitMs?: number | undefined;
+  /** The store's clock. @default the system's */
+  now?: (() => Date) | undefined;
+  /** Step hook (test-only crash injection). */
+  onStep?: StoreStepHook | undefined;
+}
+
+function notFound(handleId: string, where: string): UsageError {
+  return new UsageError(`No pending application with handle ${JSON.stringify(handleId)} in ${where}.`, {
+    code: 'USAGE_PENDING_NOT_FOUND',
+    hint: 'acmapi retrieve looks in the certificate store where acmapi issue saved the key, CSR and handle: pass --out with the same folder as for issue (or run where its acmapi.json is), --name with the certificate\'s name, or --dir with its folder.',
+  });
 }
 
 /**
- * Retrieves a pending application's certificate into its folder.
+ * Retrieves a pending application's certificate into its store folder.
  *
- * @returns `issued` (exit 0; `pending.json` removed) or `pending` again (exit 3).
- * @throws {UsageError} `USAGE_PENDING_NOT_FOUND` / `USAGE_PENDING_FILE` when the folder is not found or broken;
- *   the CA and certificate errors of the client; {LocalIoError}.
+ * @returns `issued` (exit 0) or `pending` again (exit 3).
+ * @throws {UsageError} `USAGE_PENDING_NOT_FOUND` when no certificate of the store waits for that handle;
+ *   {StoreError} `STORE_LOCKED`; the CA and certificate errors of the client; {LocalIoError}.
  */
 export async function retrieveToFolder(options: RetrieveToFolderOptions): Promise<ResultJson> {
-  const { output } = options;
-  const { dir, record } = await findPendingFolder(options.handleId, { outDir: options.outDir, dir: options.dir });
-  const staged = record.staged === true;
-  const names = keyFileNames(staged);
-  const csrPem = await readIfExists(join(dir, names.csr));
-  if (csrPem === undefined) {
-    throw new UsageError(`${join(dir, names.csr)} is missing: the certificate cannot be checked without the CSR that was sent.`, {
-      code: 'USAGE_PENDING_FILE',
-      hint: `Restore ${names.csr} (and ${names.privateKey}) in that folder from a backup.`,
-    });
+  const storeDir = options.dir === undefined ? resolve(options.outDir) : dirname(resolve(options.dir));
+  let name = options.dir === undefined ? options.name : basename(resolve(options.dir));
+  const where = options.dir ?? (name === undefined ? storeDir : resolve(storeDir, name));
+  if (name === undefined) {
+    const records = await localIo('read the store', storeDir, () => listCertificates(storeDir));
+    name = records.find((record) => record.application?.handleId === options.handleId)?.name;
+    if (name === undefined) throw notFound(options.handleId, `the store ${storeDir}`);
   }
-  const privateKeyPem = await readIfExists(join(dir, names.privateKey));
-  if (record.endpoint !== options.credentials.endpoint) {
-    output.warn(`Note: this application was sent to ${record.endpoint}, but the endpoint now is ${options.credentials.endpoint}.`);
-  }
-  const files: NonNullable<ResultJson['files']> = { csr: join(dir, names.csr) };
-  if (privateKeyPem !== undefined) files.privateKey = join(dir, names.privateKey);
-
-  const client = createClient(options.credentials, options, output);
-  const progress = output.progress(`Asking the CA for handle ${record.handleId}`);
-  try {
-    const answer = await client.retrieve(record.handleId, {
-      csr: csrPem,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    progress.stop();
-    if (answer.status === 'pending') {
-      files.pending = await savePending(dir, { ...record, checkedAt: new Date().toISOString() });
-      return pendingResult(record.domains, record.handleId, dir, files);
-    }
-    const installed = await installCertificate({
-      domains: record.domains,
-      handleId: record.handleId,
-      dir,
-      files,
-      chain: answer.certificate,
-      csrPem,
-      privateKeyPem,
-      staged,
-    });
-    const note = missingChainWarning(answer.certificate, dir);
-    if (note !== undefined) output.warn(note);
-    return installed;
-  } catch (error) {
-    progress.fail('Retrieving failed');
-    throw error;
-  } finally {
-    await client.close();
-  }
+  const store = await localIo('open the store', storeDir, () =>
+    openStore(storeDir, { ...(options.now === undefined ? {} : { now: options.now }), ...(options.onStep === undefined ? {} : { onStep: options.onStep }) }),
+  );
+  const given = options.credentials;
+  const credentials = typeof given === 'function' ? given : () => Promise.resolve(given);
+  if ((await store.get(name)) === undefined) throw notFound(options.handleId, where);
+  return store.withCertificateLock(
+    name,
+    async (certificate) => {
+      const application = await certificate.readApplication();
+      // Looked at again under the lock: another run may have fetched it meanwhile.
+      if (application?.handleId !== options.handleId) throw notFound(options.handleId, where);
+      return retrieveApplication(certificate, { ...application, handleId: application.handleId }, {
+        credentials,
+        output: options.output,
+        pfxPassphrase: options.pfxPassphrase,
+        timeoutMs: options.timeoutMs,
+        retries: options.retries,
+      });
+    },
+    { waitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS },
+  );
 }

@@ -8,7 +8,8 @@
  * request (asserted: the sandbox saw none), and the sandbox's own answer is checked
  * with a raw request.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { openStore } from '@acmapi/core';
 import { join } from 'node:path';
 import { runOpenssl } from '@acmapi/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,13 +170,19 @@ describe('CA errors through acmapi issue/retrieve', () => {
     expect(await world.nginx.readAccessLog()).toMatch(/GET \/\.well-known\/pki-validation\/signfile HTTP\/1\.1" 404/);
   });
 
-  it('108 retrieve of a handle the CA does not know: exit 4', async () => {
-    const dir = join(outDir('108'), 'stale.acmapi.test');
+  it('108 retrieve of a handle the CA does not know: exit 4, the pending application kept', async () => {
+    // A store whose pending application has a handle this CA never gave out (made with openssl's key and CSR).
+    const dir = join(world.temp.path, 'stale-keys');
     await mkdir(dir, { recursive: true });
-    await runOpenssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'privkey.pem'), '-subj', '/CN=stale.acmapi.test', '-out', join(dir, 'csr.pem')]);
+    await runOpenssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'privkey.pem'), '-subj', '/CN=stale.acmapi.test', '-addext', 'subjectAltName=DNS:stale.acmapi.test', '-out', join(dir, 'csr.pem')]);
     const handleId = 'handle_00000000000000000000000000000000';
-    const now = new Date().toISOString();
-    await writeFile(join(dir, 'pending.json'), JSON.stringify({ version: 1, handleId, domains: ['stale.acmapi.test'], endpoint: ca.sandbox.url, createdAt: now, checkedAt: now }));
+    const store = await openStore(outDir('108'));
+    await store.withCertificateLock('stale.acmapi.test', async (certificate) => {
+      const privateKeyPem = await readFile(join(dir, 'privkey.pem'), 'utf8');
+      const csrPem = await readFile(join(dir, 'csr.pem'), 'utf8');
+      await certificate.prepareApplication({ domains: ['stale.acmapi.test'], keyType: 'ec-p256', privateKeyPem, csrPem, endpoint: ca.sandbox.url });
+      await certificate.recordPending(handleId);
+    });
     await expectFailure(['retrieve', handleId, '--out', outDir('108')], ca.env, {
       exit: 4,
       code: 'CA_HANDLE_REJECTED',
@@ -183,6 +190,9 @@ describe('CA errors through acmapi issue/retrieve', () => {
       says: 'The CA answered 108',
       todo: 'Check the handle',
     });
+    // A 108 can come from a wrong customer id: the application and its key stay for a retry.
+    const record = await store.get('stale.acmapi.test');
+    expect(record).toMatchObject({ state: 'pending', application: { handleId }, lastError: { code: 'CA_HANDLE_REJECTED' } });
   });
 
   it('109 a domain on the refusal list: exit 4', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonOutput, runCli } from './cli-harness.js';
 import { startWorld } from './fixtures.js';
 import type { World } from './fixtures.js';
+import { attemptOf } from './store-checks.js';
 import { expectVerifiedFolder } from './pki-checks.js';
 
 let world: World;
@@ -50,13 +51,16 @@ describe('certificate checks', () => {
 });
 
 describe('deadlines', () => {
-  it('--timeout ends a call the CA does not answer in time: exit 5, nothing but the key and CSR written', async () => {
+  it('--timeout ends a call the CA does not answer in time: exit 5, nothing but the key and CSR written (prepared, to resend)', async () => {
     const ca = await world.sandbox({ faults: { delayMs: 5_000 } });
     const out = join(world.temp.path, 'slow');
     const run = await runCli(['issue', '-d', 'slow.acmapi.test', '--out', out, '--timeout', '1s', '--retries', '0', '--json'], ca.env);
     expect(run.code).toBe(5);
     expect(parseJsonOutput(run)).toMatchObject({ status: 'error', exitCode: 5, error: { code: expect.stringMatching(/^TRANSPORT_/) as unknown } });
-    expect(await exists(join(out, 'slow.acmapi.test', 'privkey.pem'))).toBe(true);
+    // The key was saved before the application went out; the next run resends the same key and CSR.
+    const application = await attemptOf(join(out, 'slow.acmapi.test'));
+    expect(application).toMatchObject({ status: 'prepared' });
+    expect(await exists(join(out, 'slow.acmapi.test', 'versions', application?.id ?? '?', 'privkey.pem'))).toBe(true);
     expect(await exists(join(out, 'slow.acmapi.test', 'cert.pem'))).toBe(false);
   });
 });

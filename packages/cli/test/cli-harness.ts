@@ -3,7 +3,8 @@
  * an in-process sandbox can answer it, and checks on every run that no auth token
  * reached stdout or stderr.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:https';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +56,34 @@ export function runCli(args: readonly string[], env: Record<string, string> = {}
       },
     );
   });
+}
+
+/** What a run that may be killed printed, and how it ended: an exit code, or the signal that ended it. */
+export interface CliEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Starts `acmapi ARGS…` like {@link runCli} and returns the child (to kill it from outside)
+ * and its end, which also resolves when a signal ended it. No token may be printed.
+ */
+export function startCli(args: readonly string[], env: Record<string, string> = {}, cwd?: string): { child: ChildProcess; ended: Promise<CliEnd> } {
+  const child = spawn(process.execPath, [CLI_BIN, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const ended = new Promise<CliEnd>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      expect(stdout + stderr).not.toContain(CANARY_PREFIX);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return { child, ended };
 }
 
 /** Parses the one JSON object of a `--json` run (fails the test if stdout holds anything else). */

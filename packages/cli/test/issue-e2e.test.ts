@@ -10,6 +10,7 @@ import { parseJsonOutput, runCli } from './cli-harness.js';
 import { startWorld } from './fixtures.js';
 import type { World, WorldSandbox } from './fixtures.js';
 import { expectVerifiedFolder, publicKeyOfCertificate, publicKeyOfPrivateKey } from './pki-checks.js';
+import { attemptOf, expectStoreConsistent, readState } from './store-checks.js';
 
 let world: World;
 let ca: WorldSandbox;
@@ -42,7 +43,11 @@ describe('acmapi issue (sandbox over HTTPS, signfile served by nginx)', () => {
     await expectVerifiedFolder(dir, ca.rootPath);
     expect((await stat(join(dir, 'privkey.pem'))).mode & 0o777).toBe(0o600);
     expect(await exists(join(dir, 'csr.pem'))).toBe(true);
-    expect(await exists(join(dir, 'pending.json'))).toBe(false);
+    // The store's record: one live version, no application left in progress.
+    const state = await expectStoreConsistent(dir);
+    expect(state).toMatchObject({ name: 'www.acmapi.test' });
+    expect(state.attempt).toBeUndefined();
+    expect(state.versions.map((v) => v.status)).toEqual(['live']);
     // nginx, not a stub, answered the CA's signfile check for both domains.
     const log = await world.nginx.readAccessLog();
     expect(log).toMatch(/GET \/\.well-known\/pki-validation\/signfile HTTP\/1\.1" 200/);
@@ -60,6 +65,7 @@ describe('acmapi issue (sandbox over HTTPS, signfile served by nginx)', () => {
     expect(result).toMatchObject({
       status: 'issued',
       exitCode: 0,
+      name: 'json.acmapi.test',
       domains: ['json.acmapi.test'],
       dir,
       files: {
@@ -135,26 +141,49 @@ describe('acmapi issue (sandbox over HTTPS, signfile served by nginx)', () => {
   });
 });
 
-describe('renewal into a folder with an installed certificate', () => {
-  it('keeps the live key and certificate when the CA refuses, and replaces both when it issues', async () => {
+describe('a second issue for a certificate that is live', () => {
+  it('does nothing while it is not yet due (exit 0, says so), and finds it with the domains in another order', async () => {
+    const out = join(world.temp.path, 'not-due');
+    const dir = join(out, 'a.notdue.acmapi.test');
+    expect((await runCli(['issue', '-d', 'a.notdue.acmapi.test', '-d', 'b.notdue.acmapi.test', '--out', out], ca.env)).code).toBe(0);
+    const applies = ca.sandbox.requests.filter((r) => r.kind === 'apply').length;
+    const again = await runCli(['issue', '-d', 'b.notdue.acmapi.test', '-d', 'a.notdue.acmapi.test', '--out', out, '--json'], ca.env);
+    expect(again.code).toBe(0);
+    expect(parseJsonOutput(again)).toMatchObject({ status: 'not-due', name: 'a.notdue.acmapi.test', dir, exitCode: 0 });
+    const human = await runCli(['issue', '-d', 'a.notdue.acmapi.test', '-d', 'b.notdue.acmapi.test', '--out', out], ca.env);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('not yet due for renewal');
+    expect(human.stdout).toContain('--force');
+    // Nothing reached the CA, and no second folder was made for the other order.
+    expect(ca.sandbox.requests.filter((r) => r.kind === 'apply').length).toBe(applies);
+    expect(await exists(join(out, 'b.notdue.acmapi.test'))).toBe(false);
+  });
+
+  it('with --force: keeps the live key and certificate when the CA refuses (key retired, not deleted), and replaces both when it issues', async () => {
     const out = join(world.temp.path, 'renew');
     const dir = join(out, 'renew.acmapi.test');
     expect((await runCli(['issue', '-d', 'renew.acmapi.test', '--out', out], ca.env)).code).toBe(0);
     const liveKey = await publicKeyOfPrivateKey(join(dir, 'privkey.pem'));
     const refusing = await world.sandbox({ refuse: ['renew.acmapi.test'] });
-    const refused = await runCli(['issue', '-d', 'renew.acmapi.test', '--out', out], refusing.env);
+    const refused = await runCli(['issue', '-d', 'renew.acmapi.test', '--out', out, '--force'], refusing.env);
     expect(refused.code).toBe(4);
     // The live pair still matches: a server reloading now keeps working.
     expect(await publicKeyOfPrivateKey(join(dir, 'privkey.pem'))).toBe(liveKey);
     await expectVerifiedFolder(dir, ca.rootPath);
-    expect(await exists(join(dir, 'privkey.next.pem'))).toBe(true);
+    // The refused application is recorded, and its key kept in its version folder.
+    const afterRefusal = await expectStoreConsistent(dir);
+    expect(afterRefusal.lastError).toMatchObject({ code: 'CA_REFUSED' });
+    const retired = afterRefusal.versions.find((v) => v.status === 'refused');
+    expect(retired?.reason).toContain('CA_REFUSED');
+    expect(await exists(join(dir, 'versions', retired?.id ?? '?', 'privkey.pem'))).toBe(true);
 
-    expect((await runCli(['issue', '-d', 'renew.acmapi.test', '--out', out], ca.env)).code).toBe(0);
+    expect((await runCli(['issue', '-d', 'renew.acmapi.test', '--out', out, '--force'], ca.env)).code).toBe(0);
     await expectVerifiedFolder(dir, ca.rootPath);
     expect(await publicKeyOfPrivateKey(join(dir, 'privkey.pem'))).not.toBe(liveKey);
     expect((await stat(join(dir, 'privkey.pem'))).mode & 0o777).toBe(0o600);
-    expect(await exists(join(dir, 'privkey.next.pem'))).toBe(false);
-    expect(await exists(join(dir, 'csr.next.pem'))).toBe(false);
+    const renewed = await expectStoreConsistent(dir);
+    expect(renewed.lastError).toBeUndefined();
+    expect(renewed.versions.map((v) => v.status)).toEqual(['archived', 'refused', 'live']);
   });
 });
 
@@ -170,12 +199,16 @@ describe('pending applications', () => {
     expect(handleId).not.toBe('');
     expect(await exists(join(dir, 'cert.pem'))).toBe(false);
     expect(await exists(join(dir, 'fullchain.pem'))).toBe(false);
-    const pendingText = await readFile(join(dir, 'pending.json'), 'utf8');
-    const pending = JSON.parse(pendingText) as Record<string, unknown>;
-    expect(pending).toMatchObject({ handleId, domains: ['pending.acmapi.test'], endpoint: ca.sandbox.url });
-    expect(typeof pending['createdAt']).toBe('string');
-    expect(pendingText).not.toContain(ca.token);
-    const keyBefore = await publicKeyOfPrivateKey(join(dir, 'privkey.pem'));
+    // The pending slot: handle, domains and endpoint in state.json, the key and CSR in the application's version folder.
+    const stateText = await readFile(join(dir, 'state.json'), 'utf8');
+    const pending = await attemptOf(dir);
+    expect(pending).toMatchObject({ status: 'pending', handleId, domains: ['pending.acmapi.test'], endpoint: ca.sandbox.url });
+    expect(typeof pending?.pendingSince).toBe('string');
+    expect(stateText).not.toContain(ca.token);
+    const files = result['files'] as Record<string, string>;
+    expect(files['privateKey']).toBe(join(dir, 'versions', pending?.id ?? '?', 'privkey.pem'));
+    expect((await stat(files['privateKey'] ?? '')).mode & 0o777).toBe(0o600);
+    const keyBefore = await publicKeyOfPrivateKey(files['privateKey'] ?? '');
 
     // Still pending: exit 3 again, nothing installed.
     const early = await runCli(['retrieve', handleId, '--out', out], ca.env);
@@ -188,7 +221,10 @@ describe('pending applications', () => {
     expect(second.code).toBe(0);
     await expectVerifiedFolder(dir, ca.rootPath);
     expect(await publicKeyOfCertificate(join(dir, 'cert.pem'))).toBe(keyBefore);
-    expect(await exists(join(dir, 'pending.json'))).toBe(false);
+    const state = await expectStoreConsistent(dir);
+    expect(state.attempt).toBeUndefined();
+    // Polled twice: the early retrieve and the one that installed it.
+    expect(state.versions.at(-1)).toMatchObject({ status: 'live', handleId, polls: 2 });
   });
 
   it('with --wait, saves the handle before polling and installs the certificate approved meanwhile', async () => {
@@ -202,22 +238,37 @@ describe('pending applications', () => {
     }
     expect(handleId).toBeDefined();
     // The handle is on disk while the command is still waiting.
-    for (let i = 0; i < 100 && !(await exists(join(dir, 'pending.json'))); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(JSON.parse(await readFile(join(dir, 'pending.json'), 'utf8'))).toMatchObject({ handleId });
+    const saved = async () => (await exists(join(dir, 'state.json'))) && (await attemptOf(dir))?.handleId !== undefined;
+    for (let i = 0; i < 100 && !(await saved()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await attemptOf(dir)).toMatchObject({ status: 'pending', handleId });
     await ca.sandbox.approve(handleId ?? '');
     const run = await running;
     expect(run.code).toBe(0);
     await expectVerifiedFolder(dir, ca.rootPath);
-    expect(await exists(join(dir, 'pending.json'))).toBe(false);
+    expect((await readState(dir)).attempt).toBeUndefined();
   });
 
-  it('refuses to overwrite the key of an application still pending (exit 2)', async () => {
+  it('refuses a new application over one still pending (exit 2, key kept), unless --force (old key kept as abandoned)', async () => {
     const out = join(world.temp.path, 'pending');
-    const run = await runCli(['issue', '-d', 'pending.acmapi.test', '--out', out], ca.env);
-    // The first test's folder was completed; apply again to get a pending one, then try once more.
+    const dir = join(out, 'pending.acmapi.test');
+    // The first test's certificate is live and not due: --force applies anew, which goes pending.
+    const run = await runCli(['issue', '-d', 'pending.acmapi.test', '--out', out, '--force', '--json'], ca.env);
     expect(run.code).toBe(3);
-    const again = await runCli(['issue', '-d', 'pending.acmapi.test', '--out', out], ca.env);
+    const handleId = parseJsonOutput(run)['handleId'] as string;
+    const applies = ca.sandbox.requests.filter((r) => r.kind === 'apply').length;
+    const again = await runCli(['issue', '-d', 'pending.acmapi.test', '--out', out, '--json'], ca.env);
     expect(again.code).toBe(2);
+    expect(parseJsonOutput(again)).toMatchObject({ status: 'error', exitCode: 2, error: { code: 'STORE_PENDING_EXISTS' } });
+    expect(again.stderr).toContain(handleId);
     expect(again.stderr).toContain('acmapi retrieve');
+    expect(ca.sandbox.requests.filter((r) => r.kind === 'apply').length).toBe(applies);
+    expect(await attemptOf(dir)).toMatchObject({ status: 'pending', handleId });
+
+    const forced = await runCli(['issue', '-d', 'pending.acmapi.test', '--out', out, '--force', '--json'], ca.env);
+    expect(forced.code).toBe(3);
+    const state = await expectStoreConsistent(dir);
+    const abandoned = state.versions.find((v) => v.handleId === handleId);
+    expect(abandoned?.status).toBe('abandoned');
+    expect(await exists(join(dir, 'versions', abandoned?.id ?? '?', 'privkey.pem'))).toBe(true);
   });
 });

@@ -14,7 +14,7 @@ describe('acmapi command line', () => {
   it('--help lists the commands, and each command has its own help', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['issue', 'retrieve', 'sandbox', 'demo']) expect(run.stdout).toContain(command);
+    for (const command of ['issue', 'renew', 'retrieve', 'list', 'check', 'matrix', 'sandbox', 'demo']) expect(run.stdout).toContain(command);
     const issue = await runCli(['issue', '--help']);
     expect(issue.code).toBe(0);
     for (const flag of ['--domain', '--key-type', '--csr', '--key', '--out', '--wait', '--timeout', '--json', '--endpoint', '--customer-id', '--auth-token', '--ca-file']) {

@@ -35,6 +35,7 @@ export * from './store/lock.js';
 export * from './store/certificate-record.js';
 export * from './store/locked-certificate.js';
 export * from './store/certificate-store.js';
+export { listCertificates } from './store/list-certificates.js';
 export * from './renewal/needs-renewal.js';
 export * from './renewal/plan-application.js';
 export * from './pkcs12.js';

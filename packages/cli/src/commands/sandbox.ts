@@ -6,7 +6,8 @@ import { parsePort } from '../command-kit.js';
 import type { CommandContext } from '../command-kit.js';
 import { parseResolveFlags } from '../preflight-flags.js';
 import { describeError, formatError } from '../describe-error.js';
-import { EXIT_CODES, exitCodeFor } from '../exit-codes.js';
+import { exitCodeFor } from '../exit-code-for.js';
+import { EXIT_CODES } from '../exit-codes.js';
 
 interface SandboxFlags {
   port?: string;

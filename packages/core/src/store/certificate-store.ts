@@ -4,12 +4,11 @@
  * keys, and one process at a time per certificate. See `README.md` beside this file for the
  * layout and the crash-safety argument.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { StoreError } from '../errors.js';
-import { DEFAULT_KEY_TYPE } from '../key-types.js';
 import { checkCertificateName } from './certificate-name.js';
 import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
+import { listCertificates } from './list-certificates.js';
 import { acquireLock, DEFAULT_LOCK_WAIT_MS } from './lock.js';
 import { LockedCertificate, type StoreStepHook } from './locked-certificate.js';
 import { certificatePaths } from './store-layout.js';
@@ -76,40 +75,7 @@ export class CertificateStore {
    * does not hide the fleet.
    */
   async list(options: CertificateRecordOptions = {}): Promise<CertificateRecord[]> {
-    let entries;
-    try {
-      entries = await readdir(this.dir, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    const names = entries
-      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-      .map((entry) => entry.name)
-      .sort();
-    const now = options.now ?? this.#now();
-    const records = await Promise.all(
-      names.map(async (name): Promise<CertificateRecord | undefined> => {
-        const paths = certificatePaths(this.dir, name);
-        try {
-          const state = await readStoreState(paths.state, name);
-          return state === undefined ? undefined : toCertificateRecord(state, paths.dir, { ...options, now });
-        } catch (error) {
-          if (!(error instanceof StoreError)) throw error;
-          return {
-            name,
-            domains: [],
-            keyType: DEFAULT_KEY_TYPE,
-            state: 'failed',
-            live: undefined,
-            application: undefined,
-            lastError: { code: error.code, message: error.message, at: now },
-            dir: paths.dir,
-          };
-        }
-      }),
-    );
-    return records.filter((record): record is CertificateRecord => record !== undefined);
+    return listCertificates(this.dir, { ...options, now: options.now ?? this.#now() });
   }
 
   /**

@@ -2,7 +2,7 @@
  * Switching the live version as ONE atomic step: `live` is a symbolic link to
  * `versions/<id>`, replaced by creating a new link under a temporary name and renaming it
  * over `live` (rename(2) is atomic). The top-level `cert.pem`, `privkey.pem`, … are links
- * into `live/`, so all four files change together: no reader ever sees a new certificate
+ * into `live/`, so all of them change together: no reader ever sees a new certificate
  * with an old key. This is certbot's `live/` → `archive/` scheme, minus its per-file links.
  *
  * Platforms without symbolic links for unprivileged users (Windows without developer
@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, readdir, readlink, rename, symlink, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LIVE_FILES, type CertificatePaths } from './store-layout.js';
+import { LINKED_FILES, type CertificatePaths } from './store-layout.js';
 
 /** Atomically makes `path` a symbolic link to `target` (relative), replacing what is there. */
 async function replaceWithLink(path: string, target: string, dir: string): Promise<void> {
@@ -47,7 +47,7 @@ export async function liveVersion(paths: CertificatePaths): Promise<string | und
 export async function switchLive(paths: CertificatePaths, id: string): Promise<void> {
   const target = `versions/${id}`;
   if ((await linkTarget(paths.live)) !== target) await replaceWithLink(paths.live, target, paths.dir);
-  for (const file of LIVE_FILES) {
+  for (const file of LINKED_FILES) {
     const path = join(paths.dir, file);
     if ((await linkTarget(path)) !== `live/${file}`) await replaceWithLink(path, `live/${file}`, paths.dir);
   }

@@ -6,7 +6,7 @@
  * STORE/<name>/versions/<id>/          one per private key: privkey.pem (0600), csr.pem,
  *                                      and once issued cert.pem, chain.pem, fullchain.pem
  * STORE/<name>/live -> versions/<id>   the live version, switched by one atomic rename
- * STORE/<name>/{cert,chain,fullchain,privkey}.pem -> live/<file>   what servers point at
+ * STORE/<name>/{cert,chain,fullchain,privkey,csr}.pem -> live/<file>   what servers point at
  * STORE/<name>/.lock                   held while a process works on this certificate
  * ```
  * Folders are 0700.
@@ -17,6 +17,11 @@ import { join } from 'node:path';
 export const LIVE_FILES = ['cert.pem', 'chain.pem', 'fullchain.pem', 'privkey.pem'] as const;
 /** One of {@link LIVE_FILES}. */
 export type LiveFile = (typeof LIVE_FILES)[number];
+/**
+ * The files linked at the certificate folder's top level through `live/`: the live files
+ * plus the CSR they were issued for, so a user finds every file of the version in one place.
+ */
+export const LINKED_FILES = [...LIVE_FILES, 'csr.pem'] as const;
 
 /** Paths inside one certificate's folder. */
 export interface CertificatePaths {

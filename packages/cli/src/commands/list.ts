@@ -1,0 +1,56 @@
+/**
+ * `acmapi list`: every certificate of the store with its domains, days left and state.
+ *
+ * Deliberately light: it imports only the store's listing (`@acmapi/core/store-list`, which
+ * reads each `state.json` and parses no certificate), not the client, so that listing a fleet
+ * of 1,000 certificates costs about what reading their certificates would (`pnpm bench`).
+ */
+import { Command } from 'commander';
+import { listCertificates } from '@acmapi/core/store-list';
+import type { CommandContext } from '../command-kit.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { configOnlyEntries, listEntry, listLines } from '../list-view.js';
+import type { ListJson } from '../list-view.js';
+import { loadProject } from '../project.js';
+import type { ProjectFlags } from '../project.js';
+import { parseDays } from '../store-flags.js';
+import { clockFrom } from '../test-hooks.js';
+
+interface ListFlags extends ProjectFlags {
+  days?: string;
+  json?: boolean;
+}
+
+/** Builds the `list` command. */
+export function listCommand(ctx: CommandContext): Command {
+  return new Command('list')
+    .summary('show every certificate of the store: state, days left, handle, last error')
+    .description('show every certificate of the store: name, state (valid, due, expired, pending with its handle, failed with its last error, new), days left, domains')
+    .option('--config <file>', 'the project file (env ACMAPI_CONFIG; default ./acmapi.json when it exists); its certificates not yet issued are listed as new')
+    .option('--out <dir>', 'the certificate store folder (default: defaults.storeDir of acmapi.json, else ./certs)')
+    .option('--days <n>', 'count a certificate as due when fewer than N days are left (default: a third of the lifetime)')
+    .option('--json', 'print {"certificates": [...]} on stdout')
+    .action(async (flags: ListFlags) => {
+      const output = ctx.makeOutput(flags.json === true);
+      try {
+        const now = clockFrom(ctx.env)();
+        const project = await loadProject(flags, ctx.env);
+        const days = parseDays(flags.days) ?? project.config?.defaults.renewBeforeDays;
+        const records = await listCertificates(project.storeDir, { now, ...(days === undefined ? {} : { days }) });
+        const entries = records.map(listEntry);
+        if (project.config !== undefined) entries.push(...configOnlyEntries(project.config.certificates, new Set(records.map((r) => r.name))));
+        entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const result: ListJson = { certificates: entries };
+        if (flags.json === true) output.result(result);
+        else output.say(listLines(entries).join('\n'));
+        ctx.exitCode = EXIT_CODES.OK;
+      } catch (error) {
+        // The error machinery imports the whole client: loaded only when something failed.
+        const [{ describeError, formatError }, { exitCodeFor }] = await Promise.all([import('../describe-error.js'), import('../exit-code-for.js')]);
+        const described = describeError(error);
+        ctx.exitCode = exitCodeFor(error);
+        output.warn(formatError(described));
+        output.result({ status: 'error', exitCode: ctx.exitCode, error: described });
+      }
+    });
+}

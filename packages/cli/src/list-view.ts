@@ -1,0 +1,69 @@
+/**
+ * What `acmapi list` prints, computed purely from the store's records: the `--json` object
+ * (a stable shape, documented in README.md) and the human table.
+ */
+import type { CertificateRecord, CertificateState } from '@acmapi/core/store-list';
+
+/** One certificate of `acmapi list --json`. */
+export interface ListEntryJson {
+  /** The stable store name. */
+  name: string;
+  /** The live certificate's domains, else the application's, else acmapi.json's. */
+  domains: string[];
+  /** `valid`, `due`, `expired`, `pending`, `failed` or `new` (see the store's `CertificateState`). */
+  state: CertificateState;
+  /** Whole days until the live certificate expires (negative once expired); `null` when none is live. */
+  daysLeft: number | null;
+  /** The live certificate's notAfter (ISO 8601); `null` when none is live. */
+  notAfter: string | null;
+  /** SHA-256 of the live certificate's DER, upper-case hex with colons; `null` when none is live. */
+  fingerprintSha256: string | null;
+  /** The handle of the application waiting at the CA, when pending. */
+  handleId?: string;
+  /** The last failure, until the next certificate is installed. */
+  lastError?: { code: string; message: string; at: string };
+}
+
+/** The one JSON object of `acmapi list --json`. */
+export interface ListJson {
+  certificates: ListEntryJson[];
+}
+
+/** The JSON entry of one record. */
+export function listEntry(record: CertificateRecord): ListEntryJson {
+  const live = record.live;
+  const handleId = record.application?.handleId;
+  return {
+    name: record.name,
+    domains: record.domains,
+    state: record.state,
+    daysLeft: live === undefined ? null : live.renewal.daysLeft,
+    notAfter: live === undefined ? null : live.notAfter.toISOString(),
+    fingerprintSha256: live === undefined ? null : live.fingerprintSha256,
+    ...(handleId === undefined ? {} : { handleId }),
+    ...(record.lastError === undefined ? {} : { lastError: { code: record.lastError.code, message: record.lastError.message, at: record.lastError.at.toISOString() } }),
+  };
+}
+
+/** Certificates of acmapi.json that the store has no folder for yet: listed as `new`. */
+export function configOnlyEntries(certificates: readonly { name: string; domains: string[] }[], known: ReadonlySet<string>): ListEntryJson[] {
+  return certificates
+    .filter((certificate) => !known.has(certificate.name))
+    .map((certificate) => ({ name: certificate.name, domains: certificate.domains, state: 'new' as const, daysLeft: null, notAfter: null, fingerprintSha256: null }));
+}
+
+/** The human table: one line per certificate, then a note per pending or failed one. */
+export function listLines(entries: readonly ListEntryJson[]): string[] {
+  if (entries.length === 0) return ['No certificates in the store yet. Get one with: acmapi issue -d DOMAIN'];
+  const rows = [
+    ['NAME', 'STATE', 'DAYS LEFT', 'NOT AFTER', 'DOMAINS'],
+    ...entries.map((e) => [e.name, e.state, e.daysLeft === null ? '-' : String(e.daysLeft), e.notAfter === null ? '-' : e.notAfter.slice(0, 16).replace('T', ' '), e.domains.join(', ')]),
+  ];
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '));
+  for (const e of entries) {
+    if (e.handleId !== undefined) lines.push(`${e.name}: pending at the CA with handle ${e.handleId}; acmapi retrieve ${e.handleId} (or acmapi renew) fetches it.`);
+    if (e.lastError !== undefined) lines.push(`${e.name}: last error ${e.lastError.code} at ${e.lastError.at}: ${e.lastError.message}`);
+  }
+  return lines;
+}
