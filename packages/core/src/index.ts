@@ -31,7 +31,7 @@ export * from './config/config-json-schema.js';
 export * from './store/certificate-name.js';
 export * from './store/store-layout.js';
 export * from './store/store-state.js';
-export * from './store/lock.js';
+export * from './lock-file.js';
 export * from './store/certificate-record.js';
 export * from './store/locked-certificate.js';
 export * from './store/certificate-store.js';

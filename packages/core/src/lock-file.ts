@@ -1,8 +1,10 @@
 /**
- * One process at a time per certificate: an exclusive lock file created with `wx` (O_EXCL),
- * holding the owner's pid, host name and start time.
+ * One process at a time on a resource (a certificate in the store, a webroot's signfile):
+ * an exclusive lock file created with `wx` (O_EXCL), holding the owner's pid, host name
+ * and start time.
  *
- * - A second process waits up to `waitMs`, then fails with `STORE_LOCKED` naming the owner.
+ * - A second process waits up to `waitMs`, then fails (by default with `STORE_LOCKED`)
+ *   naming the owner.
  * - A lock left by a crashed process is recognised: its host is this host and its pid no
  *   longer exists. Breaking it happens under a short-lived second lock (`.lock.break`) and
  *   only if the file still holds the same owner token, so two processes that both see a
@@ -13,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StoreError } from '../errors.js';
+import { StoreError } from './errors.js';
 
 /** What a lock file holds. */
 export interface LockOwner {
@@ -41,6 +43,11 @@ export interface AcquireLockOptions {
   certificate?: string;
   /** Clock for `startedAt`. @default () => new Date() */
   now?: () => Date;
+  /**
+   * The error thrown when the wait runs out, given who holds the lock (e.g. "process 42
+   * on host-a (since …)"). @default a {@link StoreError} `STORE_LOCKED` naming the certificate
+   */
+  lockedError?: (holder: string, waitMs: number) => Error;
 }
 
 /** A held lock. */
@@ -168,6 +175,7 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
     }
     if (Date.now() >= deadline) {
       const who = describeOwner(found?.owner);
+      if (options.lockedError !== undefined) throw options.lockedError(who, waitMs);
       throw new StoreError(
         'STORE_LOCKED',
         `Certificate ${options.certificate === undefined ? '' : `"${options.certificate}" `}is locked by ${who}; waited ${waitMs} ms. Let that run finish, or if no acmapi process is running there, remove ${path}.`,

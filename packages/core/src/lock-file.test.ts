@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTempDir } from '@acmapi/test-utils';
-import { acquireLock, processExists } from './lock.js';
+import { acquireLock, processExists } from './lock-file.js';
 
 /** The pid of a process that has exited (so no process has it, barring reuse). */
 async function deadPid(): Promise<number> {
