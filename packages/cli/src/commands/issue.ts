@@ -1,7 +1,7 @@
 /** `acmapi issue`: apply for a certificate into the certificate store (or keep it when not yet due). */
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { KEY_TYPES } from '@acmapi/core';
+import { KEY_TYPES, normalizeDomains } from '@acmapi/core';
 import type { KeyType, PreflightMode, PreflightResult } from '@acmapi/core';
 import { UsageError } from '../cli-errors.js';
 import { addClientOptions, addCredentialOptions, credentialsFor, parsePort, parseRetries, runAction } from '../command-kit.js';
@@ -109,6 +109,9 @@ export function issueCommand(ctx: CommandContext): Command {
         outLabel = flags.out ?? project.storeDir;
         const entry = certificateName === undefined ? undefined : configCertificate(project, certificateName);
         const domains = entry?.domains ?? flags.domain;
+        // The domain rules (spec §4) need nothing but the input: a bad domain is reported
+        // before anything asks for credentials or touches the store.
+        normalizeDomains(domains);
         const days = parseDays(flags.days) ?? project.config?.defaults.renewBeforeDays;
         const keyType = flags.keyType ?? (entry === undefined ? undefined : (entry.keyType ?? project.config?.defaults.keyType));
         const csrPath = flags.csr ?? configPath(project, entry?.csr);
