@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { backoffMinutes, PendingPoller, type PendingItem, type PollOutcome, type PollerTimers } from './poller.js';
+
+/** Timers that record what is scheduled and fire only when the test says so. */
+class ManualTimers implements PollerTimers {
+  readonly scheduled = new Map<number, { callback: () => void; ms: number }>();
+  #next = 1;
+
+  setTimeout(callback: () => void, ms: number): number {
+    const id = this.#next++;
+    this.scheduled.set(id, { callback, ms });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.scheduled.delete(handle as number);
+  }
+
+  delays(): number[] {
+    return [...this.scheduled.values()].map((entry) => entry.ms);
+  }
+
+  /** Fires every timer due now and lets the polls they start settle. */
+  async fireAll(): Promise<void> {
+    const due = [...this.scheduled.entries()];
+    for (const [id, entry] of due) {
+      this.scheduled.delete(id);
+      entry.callback();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+const MINUTE = 60_000;
+
+function harness(initial: PendingItem[], answer: (item: PendingItem, call: number) => PollOutcome | Error) {
+  const timers = new ManualTimers();
+  let items = initial;
+  const calls: string[] = [];
+  const counts: number[] = [];
+  const outcomes: string[] = [];
+  const errors: string[] = [];
+  const poller = new PendingPoller({
+    list: () => Promise.resolve(items),
+    retrieve: (item) => {
+      calls.push(item.handleId);
+      const result = answer(item, calls.length);
+      return result instanceof Error ? Promise.reject(result) : Promise.resolve(result);
+    },
+    onCount: (count) => counts.push(count),
+    onOutcome: (item, outcome) => outcomes.push(`${item.certificateName}:${outcome.status}`),
+    onError: (item) => errors.push(item.handleId),
+    backoff: { firstMinutes: 2, maxMinutes: 60 },
+    timers,
+  });
+  return {
+    poller,
+    timers,
+    calls,
+    counts,
+    outcomes,
+    errors,
+    setItems: (next: PendingItem[]) => {
+      items = next;
+    },
+  };
+}
+
+describe('backoffMinutes', () => {
+  it('doubles from the first wait and stops at the longest, in minutes', () => {
+    const schedule = Array.from({ length: 8 }, (_, attempt) => backoffMinutes(attempt, { firstMinutes: 2, maxMinutes: 60 }));
+    expect(schedule).toEqual([2, 4, 8, 16, 32, 60, 60, 60]);
+  });
+
+  it('never polls more often than once a minute, whatever the settings', () => {
+    expect(backoffMinutes(0, { firstMinutes: 0, maxMinutes: 0 })).toBe(1);
+    expect(backoffMinutes(5, { firstMinutes: 0.01, maxMinutes: 0.5 })).toBe(1);
+  });
+});
+
+describe('PendingPoller', () => {
+  it('schedules the first poll of each pending handle after firstMinutes and reports the count', async () => {
+    const h = harness([{ certificateName: 'a', handleId: 'h1' }, { certificateName: 'b', handleId: 'h2' }], () => ({ status: 'pending' }));
+    await h.poller.sync();
+    expect(h.timers.delays()).toEqual([2 * MINUTE, 2 * MINUTE]);
+    expect(h.counts).toEqual([2]);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('backs off while the application stays pending: 2, 4, 8 minutes', async () => {
+    const h = harness([{ certificateName: 'a', handleId: 'h1' }], () => ({ status: 'pending' }));
+    await h.poller.sync();
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      seen.push(...h.timers.delays());
+      await h.timers.fireAll();
+    }
+    expect(seen).toEqual([2 * MINUTE, 4 * MINUTE, 8 * MINUTE]);
+    expect(h.calls).toEqual(['h1', 'h1', 'h1']);
+    expect(h.timers.delays()).toEqual([16 * MINUTE]);
+  });
+
+  it('backs off after a failed poll too, and tells about the failure', async () => {
+    const h = harness([{ certificateName: 'a', handleId: 'h1' }], () => new Error('ECONNREFUSED'));
+    await h.poller.sync();
+    await h.timers.fireAll();
+    expect(h.errors).toEqual(['h1']);
+    expect(h.timers.delays()).toEqual([4 * MINUTE]);
+  });
+
+  it('stops polling a handle once it is issued or refused, and reports the new count', async () => {
+    const h = harness([{ certificateName: 'a', handleId: 'h1' }, { certificateName: 'b', handleId: 'h2' }], (item) =>
+      item.handleId === 'h1' ? { status: 'issued', notAfter: new Date('2030-04-01T00:00:00Z') } : { status: 'refused', message: '109' },
+    );
+    await h.poller.sync();
+    await h.timers.fireAll();
+    expect(h.outcomes.sort()).toEqual(['a:issued', 'b:refused']);
+    expect(h.timers.delays()).toEqual([]);
+    expect(h.poller.pending).toEqual([]);
+    expect(h.counts.at(-1)).toBe(0);
+  });
+
+  it('"Retrieve now" polls at once, only the certificate asked for, and keeps the backoff going', async () => {
+    const h = harness([{ certificateName: 'a', handleId: 'h1' }, { certificateName: 'b', handleId: 'h2' }], () => ({ status: 'pending' }));
+    await h.poller.sync();
+    await h.poller.pollNow('b');
+    expect(h.calls).toEqual(['h2']);
+    expect(h.timers.delays().sort((x, y) => x - y)).toEqual([2 * MINUTE, 4 * MINUTE]);
+  });
+
+  it('picks up new pending applications and drops those gone from the store on sync', async () => {
+    const h = harness([{ certificateName: 'a', handleId: 'h1' }], () => ({ status: 'pending' }));
+    await h.poller.sync();
+    h.setItems([{ certificateName: 'b', handleId: 'h2' }]);
+    await h.poller.sync();
+    expect(h.poller.pending).toEqual([{ certificateName: 'b', handleId: 'h2' }]);
+    expect(h.timers.scheduled.size).toBe(1);
+  });
+
+  it('clears every timer on dispose and ignores answers that arrive afterwards', async () => {
+    let release: (outcome: PollOutcome) => void = () => undefined;
+    const timers = new ManualTimers();
+    const outcomes: string[] = [];
+    const poller = new PendingPoller({
+      list: () => Promise.resolve([{ certificateName: 'a', handleId: 'h1' }]),
+      retrieve: () =>
+        new Promise<PollOutcome>((resolve) => {
+          release = resolve;
+        }),
+      onOutcome: (_item, outcome) => outcomes.push(outcome.status),
+      timers,
+    });
+    await poller.sync();
+    const polling = poller.pollNow();
+    await new Promise((resolve) => setImmediate(resolve));
+    poller.dispose();
+    release({ status: 'issued', notAfter: new Date() });
+    await polling;
+    expect(timers.scheduled.size).toBe(0);
+    expect(outcomes).toEqual([]);
+  });
+});

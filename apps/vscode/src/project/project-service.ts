@@ -1,0 +1,366 @@
+/**
+ * The project behind the view: `acmapi.json`, its certificate store, its signfile, and the
+ * ACMAPI endpoint it names. Reads, applies and retrieves through core with the same rules as
+ * the CLI (read → `planApplication` → write, under the certificate's lock). Free of `vscode`:
+ * settings, the auth token and the log are passed in.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import {
+  AcmApiClient,
+  generateKeyAndCsr,
+  isCaError,
+  parseResolveOverride,
+  planApplication,
+  preflight,
+  readConfig,
+  openStore,
+  type AcmApiConfig,
+  type CertificateRecord,
+  type CertificateResult,
+  type CertificateStore,
+  type KeyType,
+  type LockedCertificate,
+  type PreflightMode,
+  type PreflightResult,
+} from '@acmapi/core';
+import type { Localize } from '../l10n/localize.js';
+import type { PendingItem, PollOutcome } from '../pending/poller.js';
+import { ExtensionError } from './extension-error.js';
+import type { Logger } from './logger.js';
+
+/** Settings of the extension that shape how the project is reached (VS Code settings `acmapi.*`). */
+export interface ProjectSettings {
+  /** Absolute path of a PEM file of extra CA certificates for the endpoint (`acmapi.caFile`). */
+  readonly caFile: string | undefined;
+  /** @default 'warn' */
+  readonly preflightMode: PreflightMode;
+  /** `DOMAIN:ADDRESS[,ADDRESS]` overrides of DNS for the preflight (`acmapi.preflight.resolve`). */
+  readonly resolve: readonly string[];
+  /** Port dialled for http URLs (`acmapi.preflight.httpPort`). @default 80 */
+  readonly httpPort: number;
+  /** Port dialled for https URLs (`acmapi.preflight.httpsPort`). @default 443 */
+  readonly httpsPort: number;
+}
+
+/** What {@link ProjectService} needs from its host. */
+export interface ProjectServiceOptions {
+  readonly configFile: string;
+  readonly settings: ProjectSettings;
+  /** The auth token from the secret storage, or `undefined` when none was set. */
+  readonly authToken: () => Promise<string | undefined>;
+  readonly log: Logger;
+  readonly t: Localize;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** A key and CSR made elsewhere (the CSR wizard) to apply with. */
+export interface KeyAndCsr {
+  readonly privateKeyPem: string;
+  readonly csrPem: string;
+  readonly keyType: KeyType;
+}
+
+/** What to apply for. */
+export interface ApplyRequest {
+  /** The certificate's store name. */
+  readonly name: string;
+  readonly domains: readonly string[];
+  readonly keyType?: KeyType | undefined;
+  /** `issue` refuses over a pending application; `renew` retrieves it (see core's `planApplication`). */
+  readonly command: 'issue' | 'renew';
+  /** Apply anew even when not due or while an application is pending. @default false */
+  readonly force?: boolean;
+  /** Use this key and CSR instead of generating them. */
+  readonly keyAndCsr?: KeyAndCsr | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** What an application led to. */
+export type ApplyOutcome =
+  | { readonly status: 'issued'; readonly handleId: string; readonly notAfter: Date }
+  | { readonly status: 'pending'; readonly handleId: string }
+  | { readonly status: 'refused'; readonly message: string }
+  /** Not due yet: nothing was sent. */
+  | { readonly status: 'skipped'; readonly daysLeft: number; readonly renewAt: Date }
+  /** An application is pending already: nothing was sent. */
+  | { readonly status: 'already-pending'; readonly handleId: string };
+
+/** The project file, validated, and the folders it implies. */
+export interface LoadedProject {
+  readonly config: AcmApiConfig;
+  readonly configFile: string;
+  /** Relative paths of `acmapi.json` are relative to this folder. */
+  readonly dir: string;
+  /** `defaults.storeDir` resolved. */
+  readonly storeDir: string;
+}
+
+/** Reads and validates `acmapi.json`. @throws {ConfigError} `CONFIG_*` from core's `readConfig`. */
+export async function loadProject(configFile: string): Promise<LoadedProject> {
+  const { config, file, dir } = await readConfig(configFile);
+  return { config, configFile: file, dir, storeDir: resolve(dir, config.defaults.storeDir) };
+}
+
+/** See the module comment. */
+export class ProjectService {
+  readonly project: LoadedProject;
+  readonly #options: ProjectServiceOptions;
+  #store: CertificateStore | undefined;
+
+  private constructor(project: LoadedProject, options: ProjectServiceOptions) {
+    this.project = project;
+    this.#options = options;
+  }
+
+  /** Loads the project file. @throws {ConfigError} `CONFIG_*` */
+  static async open(options: ProjectServiceOptions): Promise<ProjectService> {
+    return new ProjectService(await loadProject(options.configFile), options);
+  }
+
+  /** The certificate store (created on first use, mode 0700). */
+  async store(): Promise<CertificateStore> {
+    this.#store ??= await openStore(this.project.storeDir, this.#options.now === undefined ? {} : { now: this.#options.now });
+    return this.#store;
+  }
+
+  /** Every certificate the store holds. Reads `state.json` files only. */
+  async records(): Promise<CertificateRecord[]> {
+    const days = this.project.config.defaults.renewBeforeDays;
+    return (await this.store()).list(days === undefined ? {} : { days });
+  }
+
+  /** The pending applications, for the poller. */
+  async pendingItems(): Promise<PendingItem[]> {
+    return (await this.records()).flatMap((record) =>
+      record.application?.status === 'pending' && record.application.handleId !== undefined
+        ? [{ certificateName: record.name, handleId: record.application.handleId }]
+        : [],
+    );
+  }
+
+  /**
+   * The signfile's content, or why there is none: `signfile.path` of `acmapi.json` names the
+   * file the CA issued.
+   */
+  async signfile(): Promise<{ name: string; content: string } | { reason: string }> {
+    const { t } = this.#options;
+    const path = this.project.config.signfile.path;
+    if (path === undefined) return { reason: t('acmapi.json names no signfile.path, so the signfile cannot be checked.') };
+    const file = resolve(this.project.dir, path);
+    try {
+      return { name: this.project.config.signfile.name, content: await readFile(file, 'utf8') };
+    } catch (error) {
+      return { reason: t('The signfile {0} cannot be read: {1}', file, (error as Error).message) };
+    }
+  }
+
+  /**
+   * Runs the signfile preflight (spec §5) for `domains` with the settings' mode, DNS
+   * overrides and ports.
+   *
+   * @returns the result, or the reason it could not run.
+   * @throws {OptionsError} for a malformed `acmapi.preflight.resolve` entry.
+   */
+  async preflight(domains: readonly string[], signal?: AbortSignal): Promise<PreflightResult | { reason: string }> {
+    const signfile = await this.signfile();
+    if ('reason' in signfile) return signfile;
+    const { settings } = this.#options;
+    return preflight({
+      domains,
+      signfile,
+      mode: settings.preflightMode === 'off' ? 'warn' : settings.preflightMode,
+      resolve: settings.resolve.map(parseResolveOverride),
+      httpPort: settings.httpPort,
+      httpsPort: settings.httpsPort,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  }
+
+  /**
+   * Applies for a certificate, following core's `planApplication`: generate (or take) a key and
+   * CSR, save them in the store BEFORE sending, apply, then install or record pending.
+   *
+   * @throws {ExtensionError} `AUTH_TOKEN_MISSING`, `CUSTOMER_ID_MISSING`, `CA_FILE_UNREADABLE`.
+   * @throws every error of core's `AcmApiClient.apply` (CA 109 is returned as `refused`) and
+   *   `StoreError` `STORE_LOCKED`.
+   */
+  async apply(request: ApplyRequest): Promise<ApplyOutcome> {
+    const { log } = this.#options;
+    const store = await this.store();
+    const client = await this.#client();
+    try {
+      return await store.withCertificateLock(request.name, async (certificate) => {
+        const plan = planApplication(await certificate.record(), {
+          command: request.command,
+          force: request.force ?? false,
+          domains: request.domains,
+          ...(request.keyType === undefined ? {} : { keyType: request.keyType }),
+        });
+        log.info(`${request.name}: plan ${plan.action}${'reason' in plan ? ` (${plan.reason})` : ''}`);
+        switch (plan.action) {
+          case 'skip':
+            return { status: 'skipped', daysLeft: plan.daysLeft, renewAt: plan.renewAt };
+          case 'refuse':
+            return { status: 'already-pending', handleId: plan.handleId };
+          case 'retrieve': {
+            const outcome = await this.#retrieveLocked(certificate, client, plan.handleId, request.signal);
+            if (outcome.status === 'issued') return { status: 'issued', handleId: plan.handleId, notAfter: outcome.notAfter };
+            return outcome.status === 'pending' ? { status: 'pending', handleId: plan.handleId } : outcome;
+          }
+          case 'resume': {
+            const application = await certificate.readApplication();
+            if (application === undefined) throw new Error(`The prepared application of ${request.name} vanished.`);
+            return await this.#send(certificate, client, application.domains, application.csrPem, request.signal);
+          }
+          case 'apply': {
+            const made = request.keyAndCsr ?? (await this.#keyAndCsr(request));
+            const endpoint = this.project.config.endpoint;
+            await certificate.prepareApplication(
+              { domains: request.domains, keyType: made.keyType, privateKeyPem: made.privateKeyPem, csrPem: made.csrPem, endpoint },
+              { force: plan.replacesApplication },
+            );
+            return await this.#send(certificate, client, request.domains, made.csrPem, request.signal);
+          }
+        }
+      });
+    } finally {
+      await client.close();
+    }
+  }
+
+  /**
+   * Asks the CA once for a pending application and records the answer (the poller's
+   * `retrieve`).
+   *
+   * @throws like {@link apply}, except that CA 109 is returned as `refused`.
+   */
+  async retrieve(item: PendingItem, signal?: AbortSignal): Promise<PollOutcome> {
+    const store = await this.store();
+    const client = await this.#client();
+    try {
+      return await store.withCertificateLock(item.certificateName, (certificate) => this.#retrieveLocked(certificate, client, item.handleId, signal), {
+        waitMs: 2_000,
+      });
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** The live certificate's PEM files, or `undefined` before the first issue. */
+  async liveCertificate(name: string): Promise<{ certPem: string; chainPem: string; dir: string } | undefined> {
+    const record = await (await this.store()).get(name);
+    if (record?.live === undefined) return undefined;
+    const dir = join(record.dir, 'versions', record.live.version);
+    const [certPem, chainPem] = await Promise.all([readFile(join(dir, 'cert.pem'), 'utf8'), readFile(join(dir, 'chain.pem'), 'utf8')]);
+    return { certPem, chainPem, dir: record.dir };
+  }
+
+  async #keyAndCsr(request: ApplyRequest): Promise<KeyAndCsr> {
+    const configured = this.project.config.certificates.find((certificate) => certificate.name === request.name);
+    if (configured?.csr !== undefined) {
+      // A CSR named in acmapi.json: its private key must sit beside it, as the CSR wizard writes them.
+      const csrFile = resolve(this.project.dir, configured.csr);
+      const keyFile = join(dirname(csrFile), 'privkey.pem');
+      let privateKeyPem: string;
+      try {
+        privateKeyPem = await readFile(keyFile, 'utf8');
+      } catch (error) {
+        throw new ExtensionError(
+          'KEY_FILE_MISSING',
+          this.#options.t('The private key of {0} is missing: expected {1} beside the CSR.', configured.csr, keyFile),
+          this.#options.t('Keep privkey.pem beside the CSR (as Create CSR writes them), or remove "csr" from acmapi.json to let acmapi generate a key.'),
+          { cause: error },
+        );
+      }
+      const csrPem = await readFile(csrFile, 'utf8');
+      return { privateKeyPem, csrPem, keyType: request.keyType ?? this.project.config.defaults.keyType };
+    }
+    const keyType = request.keyType ?? this.project.config.defaults.keyType;
+    this.#options.log.info(`${request.name}: generating a ${keyType} private key and a CSR`);
+    return generateKeyAndCsr({ domains: request.domains, keyType });
+  }
+
+  async #send(certificate: LockedCertificate, client: AcmApiClient, domains: readonly string[], csr: string, signal: AbortSignal | undefined): Promise<ApplyOutcome> {
+    const { log } = this.#options;
+    log.info(`${certificate.name}: applying for ${domains.join(', ')} at ${client.endpoint.href}`);
+    let result: CertificateResult;
+    try {
+      result = await client.apply({ domains, csr }, { signal });
+    } catch (error) {
+      if (isCaError(error) && error.status === 109) {
+        await certificate.recordRefused(error);
+        log.warn(`${certificate.name}: refused by the CA (${error.code})`);
+        return { status: 'refused', message: error.message };
+      }
+      await certificate.recordError(error);
+      throw error;
+    }
+    if (result.status === 'pending') {
+      await certificate.recordPending(result.handleId);
+      log.info(`${certificate.name}: pending at the CA, handle ${result.handleId}`);
+      return { status: 'pending', handleId: result.handleId };
+    }
+    const installed = await certificate.installCertificate(result.certificate.fullchainPem);
+    log.info(`${certificate.name}: issued, valid until ${installed.leaf.notAfter.toISOString()} (version ${installed.version})`);
+    return { status: 'issued', handleId: result.handleId, notAfter: installed.leaf.notAfter };
+  }
+
+  async #retrieveLocked(certificate: LockedCertificate, client: AcmApiClient, handleId: string, signal: AbortSignal | undefined): Promise<PollOutcome> {
+    const { log } = this.#options;
+    const application = await certificate.readApplication();
+    if (application?.handleId !== handleId) {
+      // Installed or retired meanwhile (e.g. by `acmapi retrieve` in a terminal).
+      const record = await certificate.record();
+      if (record?.live !== undefined) return { status: 'issued', notAfter: record.live.notAfter };
+      return { status: 'refused', message: this.#options.t('The application {0} is no longer pending in the store.', handleId) };
+    }
+    await certificate.recordPoll();
+    log.info(`${certificate.name}: asking the CA for pending application ${handleId}`);
+    let result: CertificateResult;
+    try {
+      result = await client.retrieve(handleId, { csr: application.csrPem, signal });
+    } catch (error) {
+      if (isCaError(error) && error.status === 109) {
+        await certificate.recordRefused(error);
+        log.warn(`${certificate.name}: application ${handleId} refused by the CA`);
+        return { status: 'refused', message: error.message };
+      }
+      throw error;
+    }
+    if (result.status === 'pending') return { status: 'pending' };
+    const installed = await certificate.installCertificate(result.certificate.fullchainPem);
+    log.info(`${certificate.name}: pending application ${handleId} issued, valid until ${installed.leaf.notAfter.toISOString()}`);
+    return { status: 'issued', notAfter: installed.leaf.notAfter };
+  }
+
+  async #client(): Promise<AcmApiClient> {
+    const { t, settings, log } = this.#options;
+    const customerId = this.project.config.customerId;
+    if (customerId === undefined) {
+      throw new ExtensionError('CUSTOMER_ID_MISSING', t('acmapi.json has no customerId.'), t('Add the customer id the CA issued to your platform as "customerId" in acmapi.json.'));
+    }
+    const authToken = await this.#options.authToken();
+    if (authToken === undefined || authToken.trim() === '') {
+      throw new ExtensionError('AUTH_TOKEN_MISSING', t('No auth token is set for this project.'), t('Run "acmapi: Set Auth Token"; it is kept in VS Code\'s secret storage.'));
+    }
+    let ca: string | undefined;
+    if (settings.caFile !== undefined) {
+      try {
+        ca = await readFile(settings.caFile, 'utf8');
+      } catch (error) {
+        throw new ExtensionError('CA_FILE_UNREADABLE', t('The CA file {0} cannot be read.', settings.caFile), t('Fix the setting acmapi.caFile.'), { cause: error });
+      }
+    }
+    return new AcmApiClient({
+      customerId,
+      authToken,
+      endpoint: this.project.config.endpoint,
+      ...(ca === undefined ? {} : { ca }),
+      onRetry: (event) => {
+        log.warn(`CA busy or unreachable (${event.error.code}); retry ${event.retry} in ${Math.round(event.delayMs / 1000)} s`);
+      },
+    });
+  }
+}

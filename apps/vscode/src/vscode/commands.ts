@@ -1,0 +1,311 @@
+/**
+ * The commands of the palette and the view's menus. Each one orchestrates: ask the user,
+ * call the controller / project service with progress and cancellation, report.
+ */
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import * as vscode from 'vscode';
+import { generateKeyAndCsr, normalizeDomains, parseCertificateChain } from '@acmapi/core';
+import { formatCertificateDetails } from '../model/certificate-details.js';
+import type { TreeNode } from '../model/tree-node.js';
+import type { ApplyOutcome, KeyAndCsr } from '../project/project-service.js';
+import { CSR_WIZARD_FILES } from '../wizard/csr-wizard.js';
+import { describe, type Controller } from './controller.js';
+import { runCsrWizard } from './csr-wizard-ui.js';
+
+/** The read-only documents of "Show Certificate Details". */
+export const DETAILS_SCHEME = 'acmapi-certificate';
+
+type Target = TreeNode | string | undefined;
+
+function nameOf(target: Target): string | undefined {
+  return typeof target === 'string' ? target : target?.certificateName;
+}
+
+const CONFIG_TEMPLATE = {
+  $schema: 'https://acmapi.dev/schema/acmapi.schema.json',
+  endpoint: 'https://acmapi.wosign.com/',
+  customerId: 'YOUR-CUSTOMER-ID',
+  signfile: { name: 'signfile', path: 'signfile' },
+  defaults: { keyType: 'ec-p256', storeDir: 'certs' },
+  certificates: [{ name: 'example.com', domains: ['example.com', 'www.example.com'] }],
+};
+
+/** Registers every command; the returned disposables unregister them. */
+export function registerCommands(controller: Controller): vscode.Disposable[] {
+  const { t, log } = controller.parts;
+
+  async function pickCertificate(target: Target, placeHolder: string): Promise<{ name: string; domains: string[] } | undefined> {
+    const service = controller.service;
+    if (service === undefined) {
+      void vscode.window.showWarningMessage(t('No acmapi.json in this workspace: create one first.'));
+      return undefined;
+    }
+    const records = await service.records();
+    const choices = new Map<string, string[]>();
+    for (const certificate of service.project.config.certificates) choices.set(certificate.name, certificate.domains);
+    for (const record of records) if (!choices.has(record.name)) choices.set(record.name, record.domains);
+    const name = nameOf(target) ?? (await vscode.window.showQuickPick([...choices.keys()].map((label) => ({ label, description: choices.get(label)?.join(', ') ?? '' })), { placeHolder }))?.label;
+    if (name === undefined) return undefined;
+    return { name, domains: choices.get(name) ?? [] };
+  }
+
+  function reportError(what: string, error: unknown): void {
+    log.error(`${what}: ${describe(error)}`);
+    void vscode.window.showErrorMessage(`${what}: ${describe(error)}`);
+  }
+
+  /** Preflight, then apply; the whole under one cancellable progress notification. */
+  async function applyFlow(name: string, domains: string[], command: 'issue' | 'renew', extra: { force?: boolean; keyAndCsr?: KeyAndCsr } = {}): Promise<void> {
+    const service = controller.service;
+    if (service === undefined) return;
+    const configured = service.project.config.certificates.find((certificate) => certificate.name === name);
+    const title = command === 'issue' ? t('Applying for {0}', name) : t('Renewing {0}', name);
+    let outcome: ApplyOutcome | undefined;
+    try {
+      outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => {
+          abort.abort(new Error('cancelled'));
+        });
+        if (readMode(controller) !== 'off') {
+          progress.report({ message: t('checking the signfile…') });
+          const result = await controller.checkSignfile(domains, abort.signal);
+          if (result !== undefined && !result.ok) {
+            const failing = result.domains.filter((domain) => !domain.ok).map((domain) => domain.domain).join(', ');
+            if (result.mode === 'strict') throw new Error(t('The signfile check failed for {0}; nothing was sent (acmapi.preflight.mode is strict).', failing));
+            const go = t('Apply anyway');
+            const choice = await vscode.window.showWarningMessage(
+              t('The signfile check failed for {0}. The CA will probably answer 107.', failing),
+              { modal: true, detail: t('Hover over the domains in the acmapi view for the reasons.') },
+              go,
+            );
+            if (choice !== go) return undefined;
+          }
+        }
+        if (token.isCancellationRequested) return undefined;
+        progress.report({ message: t('sending the application…') });
+        return service.apply({
+          name,
+          domains,
+          keyType: extra.keyAndCsr?.keyType ?? configured?.keyType,
+          command,
+          force: extra.force ?? false,
+          keyAndCsr: extra.keyAndCsr,
+          signal: abort.signal,
+        });
+      });
+    } catch (error) {
+      reportError(title, error);
+      await controller.redraw();
+      return;
+    } finally {
+      await controller.syncPending();
+    }
+    await controller.redraw();
+    if (outcome === undefined) return;
+    switch (outcome.status) {
+      case 'issued': {
+        const details = t('Show Details');
+        const choice = await vscode.window.showInformationMessage(t('Certificate {0} was issued; valid until {1}.', name, outcome.notAfter.toISOString().slice(0, 10)), details);
+        if (choice === details) await vscode.commands.executeCommand('acmapi.showDetails', name);
+        break;
+      }
+      case 'pending': {
+        void vscode.window.showInformationMessage(
+          t('Certificate {0} is pending at the CA (handle {1}). It is retrieved in the background; you will be told when it arrives.', name, outcome.handleId),
+        );
+        break;
+      }
+      case 'refused':
+        void vscode.window.showWarningMessage(t('The CA refused certificate {0}: {1}', name, outcome.message));
+        break;
+      case 'already-pending': {
+        const now = t('Retrieve now');
+        const choice = await vscode.window.showInformationMessage(t('Certificate {0} already has application {1} pending at the CA.', name, outcome.handleId), now);
+        if (choice === now) await vscode.commands.executeCommand('acmapi.retrievePending', name);
+        break;
+      }
+      case 'skipped': {
+        const anyway = t('Renew anyway');
+        const choice = await vscode.window.showInformationMessage(
+          t('Certificate {0} is not yet due for renewal ({1} days left; due from {2}).', name, outcome.daysLeft, outcome.renewAt.toISOString().slice(0, 10)),
+          anyway,
+        );
+        if (choice === anyway) await applyFlow(name, domains, command, { ...extra, force: true });
+        break;
+      }
+    }
+  }
+
+  async function createCsr(target: Target): Promise<void> {
+    const folder = controller.folder;
+    if (folder === undefined) {
+      void vscode.window.showWarningMessage(t('Open a folder first: the CSR wizard writes into the workspace.'));
+      return;
+    }
+    const initial = typeof target === 'object' && target.kind === 'certificate' ? target.children.flatMap((child) => (child.domain === undefined ? [] : [child.domain])) : [];
+    const answers = await runCsrWizard(t, folder.fsPath, initial);
+    if (answers === undefined) return;
+    const keyFile = join(answers.outputFolder, CSR_WIZARD_FILES.privateKey);
+    const csrFile = join(answers.outputFolder, CSR_WIZARD_FILES.csr);
+    if (await exists(keyFile)) {
+      const overwrite = t('Overwrite');
+      const choice = await vscode.window.showWarningMessage(t('{0} exists. Overwrite the private key?', keyFile), { modal: true }, overwrite);
+      if (choice !== overwrite) return;
+    }
+    let made: KeyAndCsr;
+    try {
+      made = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Generating a {0} private key and a CSR…', answers.keyType) }, () =>
+        generateKeyAndCsr({ domains: answers.domains, keyType: answers.keyType, ...(answers.subject === undefined ? {} : { subject: answers.subject }) }),
+      );
+      await mkdir(answers.outputFolder, { recursive: true, mode: 0o700 });
+      await writeFile(keyFile, made.privateKeyPem, { mode: 0o600 });
+      // The mode of writeFile applies only to a new file: make sure an old one is private too.
+      await chmod(keyFile, 0o600);
+      await writeFile(csrFile, made.csrPem, { mode: 0o644 });
+    } catch (error) {
+      reportError(t('Create CSR'), error);
+      return;
+    }
+    const shown = relative(folder.fsPath, answers.outputFolder) || '.';
+    log.info(`wrote ${CSR_WIZARD_FILES.privateKey} (0600) and ${CSR_WIZARD_FILES.csr} for ${answers.domains.join(', ')} to ${answers.outputFolder}`);
+    const applyNow = t('Apply now');
+    const open = t('Open CSR');
+    const choice = await vscode.window.showInformationMessage(t('Wrote the private key and the CSR for {0} to {1}.', answers.domains.join(', '), shown), applyNow, open);
+    if (choice === open) await vscode.window.showTextDocument(vscode.Uri.file(csrFile));
+    if (choice === applyNow) {
+      if (controller.service === undefined) {
+        void vscode.window.showWarningMessage(t('No acmapi.json in this workspace: create one first.'));
+        return;
+      }
+      const wanted = new Set(normalizeDomains(answers.domains));
+      const same = controller.configuredCertificates().find((certificate) => certificate.domains.length === wanted.size && certificate.domains.every((domain) => wanted.has(domain)));
+      await applyFlow(same?.name ?? answers.domains[0] ?? 'certificate', answers.domains, 'issue', { keyAndCsr: made });
+    }
+  }
+
+  const details: vscode.TextDocumentContentProvider = {
+    async provideTextDocumentContent(uri) {
+      const service = controller.service;
+      const name = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.txt$/, ''));
+      const record = await service?.store().then((store) => store.get(name));
+      const live = await service?.liveCertificate(name);
+      if (record === undefined || live === undefined) return t('Certificate {0} has not been issued yet.', name);
+      return formatCertificateDetails(parseCertificateChain(live.certPem + live.chainPem), record, new Date(), t);
+    },
+  };
+
+  const register = (id: string, run: (target: Target) => Promise<unknown>): vscode.Disposable =>
+    vscode.commands.registerCommand(id, async (target: Target) => {
+      try {
+        await run(target);
+      } catch (error) {
+        reportError(id, error);
+      }
+    });
+
+  return [
+    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, details),
+    register('acmapi.refresh', async () => {
+      await controller.refresh();
+    }),
+    register('acmapi.setAuthToken', async () => {
+      const config = controller.service?.project.config;
+      if (config?.customerId === undefined) {
+        void vscode.window.showWarningMessage(t('Set "customerId" in acmapi.json first: the auth token belongs to a customer id.'));
+        return;
+      }
+      const token = await vscode.window.showInputBox({
+        title: t('acmapi auth token'),
+        prompt: t('The auth token the CA issued with customer id {0}. Kept in VS Code\'s secret storage only; empty removes it.', config.customerId),
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (token === undefined) return;
+      if (token.trim() === '') {
+        await controller.tokens.delete(config.endpoint, config.customerId);
+        void vscode.window.showInformationMessage(t('The auth token was removed.'));
+        return;
+      }
+      await controller.tokens.set(config.endpoint, config.customerId, token.trim());
+      log.info(`auth token stored in the secret storage for customer ${config.customerId}`);
+      void vscode.window.showInformationMessage(t('The auth token is saved in the secret storage.'));
+    }),
+    register('acmapi.createConfig', async () => {
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+      if (folder === undefined) {
+        void vscode.window.showWarningMessage(t('Open a folder first: acmapi.json belongs in the root of a project.'));
+        return;
+      }
+      const file = vscode.Uri.joinPath(folder, 'acmapi.json');
+      if (!(await exists(file.fsPath))) await vscode.workspace.fs.writeFile(file, Buffer.from(`${JSON.stringify(CONFIG_TEMPLATE, null, 2)}\n`, 'utf8'));
+      await vscode.window.showTextDocument(file);
+      await controller.refresh();
+    }),
+    register('acmapi.createCsr', createCsr),
+    register('acmapi.apply', async (target) => {
+      const chosen = await pickCertificate(target, t('Certificate to apply for'));
+      if (chosen !== undefined) await applyFlow(chosen.name, chosen.domains, 'issue');
+    }),
+    register('acmapi.renew', async (target) => {
+      const chosen = await pickCertificate(target, t('Certificate to renew'));
+      if (chosen !== undefined) await applyFlow(chosen.name, chosen.domains, 'renew');
+    }),
+    register('acmapi.checkSignfile', async (target) => {
+      const domains = typeof target === 'object' ? (target.domain !== undefined ? [target.domain] : target.children.flatMap((child) => (child.domain === undefined ? [] : [child.domain]))) : undefined;
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Checking the signfile…'), cancellable: true }, async (_progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => {
+          abort.abort(new Error('cancelled'));
+        });
+        const result = await controller.checkSignfile(domains, abort.signal);
+        if (result === undefined) return;
+        const failing = result.domains.filter((domain) => !domain.ok).map((domain) => domain.domain);
+        if (failing.length === 0) void vscode.window.showInformationMessage(t('The signfile is served for every domain checked ({0}).', result.domains.length));
+        else void vscode.window.showWarningMessage(t('The signfile check failed for {0}.', failing.join(', ')));
+      });
+    }),
+    register('acmapi.retrievePending', async (target) => {
+      const name = nameOf(target);
+      await controller.syncPending();
+      if (controller.poller.pending.length === 0) {
+        void vscode.window.showInformationMessage(t('No certificate is pending at the CA.'));
+        return;
+      }
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Asking the CA for pending certificates…') }, () => controller.poller.pollNow(name));
+      await controller.redraw();
+    }),
+    register('acmapi.showDetails', async (target) => {
+      const chosen = await pickCertificate(target, t('Certificate to show'));
+      if (chosen === undefined) return;
+      const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeURIComponent(chosen.name)}.txt` });
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+    }),
+    register('acmapi.revealFiles', async (target) => {
+      const chosen = await pickCertificate(target, t('Certificate to reveal'));
+      const service = controller.service;
+      if (chosen === undefined || service === undefined) return;
+      const dir = vscode.Uri.file(join(service.project.storeDir, chosen.name));
+      if (!(await exists(dir.fsPath))) {
+        void vscode.window.showInformationMessage(t('Certificate {0} has no files yet.', chosen.name));
+        return;
+      }
+      const inWorkspace = vscode.workspace.getWorkspaceFolder(dir) !== undefined;
+      await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', dir);
+    }),
+  ];
+}
+
+function readMode(controller: Controller): string {
+  return vscode.workspace.getConfiguration('acmapi', controller.folder).get<string>('preflight.mode', 'warn');
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

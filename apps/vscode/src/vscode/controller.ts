@@ -1,0 +1,256 @@
+/**
+ * Ties the plain modules to VS Code: finds `acmapi.json`, keeps the view's model (config +
+ * store records + signfile statuses), runs the pending poller, and reports to the user.
+ * Commands (`commands.ts`) call its methods.
+ */
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { isAcmApiError, type PreflightResult } from '@acmapi/core';
+import type { Localize } from '../l10n/localize.js';
+import { signfileStatuses, type SignfileStatus } from '../model/signfile-status.js';
+import { buildTreeModel, countPending, type ConfiguredCertificate } from '../model/tree-model.js';
+import type { TreeNode } from '../model/tree-node.js';
+import { PendingPoller, type PendingItem, type PollOutcome } from '../pending/poller.js';
+import { ExtensionError } from '../project/extension-error.js';
+import { ProjectService } from '../project/project-service.js';
+import { AuthTokenStore } from './auth-token.js';
+import type { CertificateTreeProvider } from './certificate-tree.js';
+import type { PendingStatusItem } from './pending-status.js';
+import { readPollBackoff, readProjectSettings } from './settings.js';
+
+/** The parts the controller works with, made by `activate`. */
+export interface ControllerParts {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly tree: CertificateTreeProvider;
+  readonly status: PendingStatusItem;
+  readonly t: Localize;
+}
+
+/** See the module comment. */
+export class Controller implements vscode.Disposable {
+  readonly parts: ControllerParts;
+  readonly tokens: AuthTokenStore;
+  readonly #signfile = new Map<string, SignfileStatus>();
+  readonly #poller: PendingPoller;
+  readonly #disposables: vscode.Disposable[] = [];
+  #service: ProjectService | undefined;
+  #folder: vscode.Uri | undefined;
+  #refreshing: Promise<void> | undefined;
+  #storeWatcher: vscode.FileSystemWatcher | undefined;
+
+  constructor(parts: ControllerParts) {
+    this.parts = parts;
+    this.tokens = new AuthTokenStore(parts.context.secrets);
+    this.#poller = new PendingPoller({
+      list: async () => (this.#service === undefined ? [] : this.#service.pendingItems()),
+      retrieve: (item, signal) => this.#retrieve(item, signal),
+      onCount: (count) => {
+        parts.status.update(count);
+      },
+      onOutcome: (item, outcome) => {
+        this.#announce(item, outcome);
+      },
+      onError: (item, error) => {
+        parts.log.warn(`${item.certificateName}: polling ${item.handleId} failed: ${describe(error)}; trying again later`);
+      },
+      backoff: readPollBackoff(undefined),
+    });
+    const configWatcher = vscode.workspace.createFileSystemWatcher('**/acmapi.json');
+    const onConfig = (): void => {
+      void this.refresh();
+    };
+    this.#disposables.push(
+      configWatcher,
+      configWatcher.onDidCreate(onConfig),
+      configWatcher.onDidChange(onConfig),
+      configWatcher.onDidDelete(onConfig),
+      vscode.workspace.onDidChangeWorkspaceFolders(onConfig),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('acmapi')) {
+          this.#poller.setBackoff(readPollBackoff(this.#folder));
+          void this.refresh();
+        }
+      }),
+    );
+  }
+
+  /** The loaded project, or `undefined` when the workspace has no valid `acmapi.json`. */
+  get service(): ProjectService | undefined {
+    return this.#service;
+  }
+
+  /** The workspace folder holding `acmapi.json` (else the first folder). */
+  get folder(): vscode.Uri | undefined {
+    return this.#folder ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+  }
+
+  get poller(): PendingPoller {
+    return this.#poller;
+  }
+
+  /** The certificates of the project file, for pickers. */
+  configuredCertificates(): ConfiguredCertificate[] {
+    return this.#service?.project.config.certificates ?? [];
+  }
+
+  /** Reloads `acmapi.json` and the store and rebuilds the view. Concurrent calls share one run. */
+  refresh(): Promise<void> {
+    this.#refreshing ??= this.#refresh().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  /** Rebuilds the view from the store without reloading `acmapi.json`. */
+  async redraw(): Promise<void> {
+    const service = this.#service;
+    if (service === undefined) return;
+    const records = await service.records();
+    this.parts.tree.setNodes(
+      buildTreeModel({ certificates: service.project.config.certificates, records, signfile: this.#signfile, now: new Date(), t: this.parts.t }),
+    );
+    this.parts.status.update(countPending(records));
+  }
+
+  /**
+   * Runs the signfile preflight for `domains` (all of the project when absent) and shows the
+   * result per domain.
+   */
+  async checkSignfile(domains?: readonly string[], signal?: AbortSignal): Promise<PreflightResult | undefined> {
+    const service = this.#service;
+    if (service === undefined) return undefined;
+    const wanted = [...new Set(domains ?? service.project.config.certificates.flatMap((certificate) => certificate.domains))];
+    if (wanted.length === 0) return undefined;
+    for (const domain of wanted) this.#signfile.set(domain, { state: 'checking' });
+    await this.redraw();
+    let result: PreflightResult | { reason: string };
+    try {
+      result = await service.preflight(wanted, signal);
+    } catch (error) {
+      result = { reason: describe(error) };
+    }
+    if ('reason' in result) {
+      for (const domain of wanted) this.#signfile.set(domain, { state: 'unavailable', reason: result.reason });
+      this.parts.log.warn(`signfile check not run: ${result.reason}`);
+      await this.redraw();
+      return undefined;
+    }
+    for (const [domain, status] of signfileStatuses(result)) this.#signfile.set(domain, status);
+    for (const domain of result.domains) {
+      this.parts.log.info(`signfile ${domain.domain}: ${domain.ok ? 'ok' : `failing (${domain.failure?.kind ?? 'unknown'}): ${domain.failure?.message ?? ''}`}`);
+    }
+    await this.redraw();
+    return result;
+  }
+
+  /** Reads the store's pending applications into the poller (after an apply or a refresh). */
+  async syncPending(): Promise<void> {
+    await this.#poller.sync();
+  }
+
+  dispose(): void {
+    this.#poller.dispose();
+    this.#storeWatcher?.dispose();
+    for (const disposable of this.#disposables) disposable.dispose();
+  }
+
+  async #refresh(): Promise<void> {
+    const { log, t, tree } = this.parts;
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    let found: vscode.Uri | undefined;
+    for (const folder of folders) {
+      const candidate = vscode.Uri.joinPath(folder.uri, 'acmapi.json');
+      try {
+        await vscode.workspace.fs.stat(candidate);
+        found = folder.uri;
+        break;
+      } catch {
+        // No project file in this folder.
+      }
+    }
+    this.#folder = found;
+    await vscode.commands.executeCommand('setContext', 'acmapi.hasConfig', found !== undefined);
+    if (found === undefined) {
+      this.#service = undefined;
+      tree.setNodes([]);
+      await this.#poller.sync();
+      return;
+    }
+    try {
+      const folder = found;
+      this.#service = await ProjectService.open({
+        configFile: join(folder.fsPath, 'acmapi.json'),
+        settings: readProjectSettings(folder),
+        authToken: async () => {
+          const config = this.#service?.project.config;
+          return config?.customerId === undefined ? undefined : this.tokens.get(config.endpoint, config.customerId);
+        },
+        log,
+        t,
+      });
+    } catch (error) {
+      this.#service = undefined;
+      log.error(`acmapi.json: ${describe(error)}`);
+      const message: TreeNode = {
+        id: 'config-error',
+        kind: 'message',
+        label: t('acmapi.json has problems'),
+        description: isAcmApiError(error) ? error.code : '',
+        tooltip: describe(error),
+        icon: { id: 'error', color: 'errorForeground' },
+        contextValue: 'acmapi.message',
+        children: [],
+      };
+      tree.setNodes([message]);
+      return;
+    }
+    this.#watchStore(this.#service.project.storeDir);
+    this.#poller.setBackoff(readPollBackoff(found));
+    await this.redraw();
+    await this.#poller.sync();
+  }
+
+  #watchStore(storeDir: string): void {
+    this.#storeWatcher?.dispose();
+    // `acmapi` in a terminal changes the store too: follow its commit points.
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(storeDir), '*/state.json'));
+    const onStore = (): void => {
+      void this.redraw().then(() => this.#poller.sync());
+    };
+    watcher.onDidCreate(onStore);
+    watcher.onDidChange(onStore);
+    this.#storeWatcher = watcher;
+  }
+
+  async #retrieve(item: PendingItem, signal: AbortSignal): Promise<PollOutcome> {
+    const service = this.#service;
+    if (service === undefined) return { status: 'pending' };
+    const outcome = await service.retrieve(item, signal);
+    await this.redraw();
+    return outcome;
+  }
+
+  #announce(item: PendingItem, outcome: PollOutcome): void {
+    const { t, log } = this.parts;
+    if (outcome.status === 'pending') {
+      log.info(`${item.certificateName}: ${item.handleId} still pending`);
+      return;
+    }
+    if (outcome.status === 'issued') {
+      const details = t('Show Details');
+      void vscode.window
+        .showInformationMessage(t('Certificate {0} was issued; valid until {1}.', item.certificateName, outcome.notAfter.toISOString().slice(0, 10)), details)
+        .then((choice) => (choice === details ? vscode.commands.executeCommand('acmapi.showDetails', item.certificateName) : undefined));
+      return;
+    }
+    void vscode.window.showWarningMessage(t('The CA refused certificate {0}: {1}', item.certificateName, outcome.message));
+  }
+}
+
+/** A one-line description of an error for the log and messages: its message and code, never a secret. */
+export function describe(error: unknown): string {
+  if (error instanceof ExtensionError) return `${error.message} ${error.hint}`;
+  if (isAcmApiError(error)) return `${error.message} [${error.code}]`;
+  return error instanceof Error ? error.message : String(error);
+}
