@@ -21,11 +21,15 @@ function run(command, args, options = {}) {
   return result.status ?? 1;
 }
 
-function must(command, args, what) {
-  const status = run(command, args);
-  if (status !== 0) {
-    console.error(`acmapi: ${what} failed (exit ${status}).`);
-    process.exit(status);
+function must(command, args, what, { quiet = false } = {}) {
+  // Quiet: the demo's own output is what the user came for; install and build logs are
+  // shown only when they fail.
+  const result = spawnSync(command, args, { cwd: root, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    if (quiet) process.stderr.write(`${result.stdout}${result.stderr}`);
+    console.error(`acmapi: ${what} failed (exit ${result.status}).`);
+    process.exit(result.status ?? 1);
   }
 }
 
@@ -72,11 +76,13 @@ function removeOldResults() {
 }
 
 const [pnpm, pnpmArgs] = pnpmCommand();
-must(pnpm, [...pnpmArgs, 'install', '--frozen-lockfile', '--reporter=append-only'], 'pnpm install');
+const quiet = task === 'demo';
+if (quiet) console.error('acmapi: installing and building the workspace (pnpm, turbo)…');
+must(pnpm, [...pnpmArgs, 'install', '--frozen-lockfile', '--reporter=append-only'], 'pnpm install', { quiet });
 
 switch (task) {
   case 'demo': {
-    must(pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'build', '--filter=@acmapi/cli...', '--output-logs=errors-only'], 'build');
+    must(pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'build', '--filter=@acmapi/cli...', '--output-logs=errors-only'], 'build', { quiet });
     process.exit(run(process.execPath, [join(root, 'packages/cli/dist/bin.js'), 'demo', ...rest]));
     break;
   }

@@ -142,7 +142,7 @@ export function toTransportError(error: unknown, context: FailureContext): Trans
   if (options.deadlineSignal?.aborted === true) {
     return make(
       'TRANSPORT_TIMEOUT',
-      `The call to ${where} did not finish within ${options.deadlineMs ?? '?'} ms (deadlineMs), retries included. Try again later, or raise deadlineMs.`,
+      `The call to ${where} did not finish within its deadline of ${options.deadlineMs ?? '?'} ms, retries included. Try again later, or allow more time (the client option deadlineMs).`,
       'deadline',
     );
   }

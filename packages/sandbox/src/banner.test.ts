@@ -32,4 +32,18 @@ describe('formatSandboxBanner', () => {
     const smuggled = { ...sandbox, customers: [withToken] };
     expect(formatSandboxBanner(smuggled)).not.toContain('leak-me');
   });
+
+  it("prints the built-in demo customer's public token, and no configured customer's", async () => {
+    const { startSandbox } = await import('./sandbox.js');
+    const demo = await startSandbox({ tls: false });
+    const configured = await startSandbox({ tls: false, customers: [{ customerId: 'demo', authToken: 'private-token', signfile: { name: 'signfile', content: 'x' } }] });
+    try {
+      expect(formatSandboxBanner(demo)).toContain('auth token "demo-token"');
+      expect(formatSandboxBanner(configured)).not.toContain('private-token');
+      expect(formatSandboxBanner(configured)).not.toContain('auth token');
+    } finally {
+      await demo.close();
+      await configured.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * The startup banner of `acmapi sandbox` (spec §6): where the API, the CA and the
- * admin endpoints are, and the customers with their signfiles, never their tokens.
+ * admin endpoints are, and the customers with their signfiles, never their tokens (but
+ * for the built-in demo customer's, which is public).
  */
 import type { Sandbox } from './sandbox.js';
 
@@ -26,7 +27,8 @@ export function formatSandboxBanner(
   ];
   for (const customer of sandbox.customers) {
     lines.push(
-      `    ${customer.customerId}: signfile /.well-known/pki-validation/${customer.signfile.name} containing ${JSON.stringify(customer.signfile.content)}; allowed IPs ${customer.allowedIps.join(', ')}`,
+      `    ${customer.customerId}: signfile /.well-known/pki-validation/${customer.signfile.name} containing ${JSON.stringify(customer.signfile.content)}; allowed IPs ${customer.allowedIps.join(', ')}` +
+        (customer.publicAuthToken === undefined ? '' : `; auth token ${JSON.stringify(customer.publicAuthToken)} (the built-in demo customer's, public)`),
     );
   }
   return lines.join('\n');

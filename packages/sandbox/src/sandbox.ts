@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import { ApplicationStore, type SandboxApplication, viewOf } from './applications.js';
 import { route, type RouteContext } from './http-server.js';
+import { DEMO_CUSTOMER } from './options.js';
 import type { SandboxOptions } from './options.js';
 import { createServerCredentials, createTestCa } from './pki/test-ca.js';
 import type { SandboxRequestRecord } from './request-log.js';
@@ -30,6 +31,11 @@ export interface SandboxCustomerSummary {
   readonly customerId: string;
   readonly signfile: { readonly name: string; readonly content: string };
   readonly allowedIps: readonly string[];
+  /**
+   * The auth token, only for the built-in {@link DEMO_CUSTOMER} (public on purpose, so
+   * the banner alone is enough to try the sandbox); absent for configured customers.
+   */
+  readonly publicAuthToken?: string;
 }
 
 /** A running sandbox. */
@@ -152,6 +158,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       customerId: c.customerId,
       signfile: { ...c.signfile },
       allowedIps: [...c.allowedIps],
+      ...(c.customerId === DEMO_CUSTOMER.customerId && c.authToken === DEMO_CUSTOMER.authToken ? { publicAuthToken: DEMO_CUSTOMER.authToken } : {}),
     })),
     approve,
     refuse,

@@ -19,8 +19,12 @@ describe('checkSignfileBody: passing bodies', () => {
     expect(checkSignfileBody(bytes(`${single}\r\n`), single)).toMatchObject({ pass: true, kind: 'crlf', excerpt: `${single}\\r\\n` });
   });
 
-  it('the newline an editor adds passes as trailing-whitespace', () => {
-    expect(checkSignfileBody(bytes(`${single}\n`), single)).toMatchObject({ pass: true, kind: 'trailing-whitespace' });
+  it('one final LF, as a text file ends, is still exact', () => {
+    expect(checkSignfileBody(bytes(`${single}\n`), single)).toMatchObject({ pass: true, kind: 'exact' });
+  });
+
+  it('other white space around the token passes as trailing-whitespace', () => {
+    expect(checkSignfileBody(bytes(`${single}\n\n`), single)).toMatchObject({ pass: true, kind: 'trailing-whitespace' });
     expect(checkSignfileBody(bytes(`${single}  \t`), single)).toMatchObject({ pass: true, kind: 'trailing-whitespace' });
   });
 

@@ -5,7 +5,9 @@
  *
  * Classification, in this order:
  * 1. `empty`: no bytes, or only white space (and a byte-order mark). Fails.
- * 2. `exact`: the bytes are exactly the token's UTF-8 bytes. Passes.
+ * 2. `exact`: the bytes are exactly the token's UTF-8 bytes, or those followed by one LF
+ *    (a text file's usual last newline: the local signfile has it too, so warning about
+ *    it would only confuse). Passes.
  * 3. The body (decoded as UTF-8, a byte-order mark kept as U+FEFF) contains the
  *    token: passes, and the kind names what differs, first match wins:
  *    `bom` (starts with a byte-order mark), `crlf` (CRLF line ends the token does
@@ -120,7 +122,8 @@ export function checkSignfileBody(body: Uint8Array, token: string): SignfileBody
   const hasCrlf = text.includes('\r\n') && !token.includes('\r\n');
 
   if (withoutBom.trim() === '') return result(false, 'empty');
-  if (bytesEqual(body, new TextEncoder().encode(token))) return result(true, 'exact');
+  const exact = new TextEncoder().encode(token);
+  if (bytesEqual(body, exact) || (body.at(-1) === 0x0a && bytesEqual(body.subarray(0, -1), exact))) return result(true, 'exact');
   if (token !== '' && text.includes(token)) {
     if (hasBom) return result(true, 'bom');
     if (hasCrlf) return result(true, 'crlf');
