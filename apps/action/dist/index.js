@@ -46862,7 +46862,7 @@ function toTransportError(error2, context) {
     return make("TRANSPORT_ABORTED", `The call to ${where} was aborted by the caller.`);
   }
   if (options.deadlineSignal?.aborted === true) {
-    return make("TRANSPORT_TIMEOUT", `The call to ${where} did not finish within ${options.deadlineMs ?? "?"} ms (deadlineMs), retries included. Try again later, or raise deadlineMs.`, "deadline");
+    return make("TRANSPORT_TIMEOUT", `The call to ${where} did not finish within its deadline of ${options.deadlineMs ?? "?"} ms, retries included. Try again later, or allow more time (the client option deadlineMs).`, "deadline");
   }
   const codes = codesOf(error2);
   const has = (code) => codes.includes(code);
@@ -47224,7 +47224,8 @@ function checkSignfileBody(body, token) {
   const hasCrlf = text.includes("\r\n") && !token.includes("\r\n");
   if (withoutBom.trim() === "")
     return result(false, "empty");
-  if (bytesEqual(body, new TextEncoder().encode(token)))
+  const exact = new TextEncoder().encode(token);
+  if (bytesEqual(body, exact) || body.at(-1) === 10 && bytesEqual(body.subarray(0, -1), exact))
     return result(true, "exact");
   if (token !== "" && text.includes(token)) {
     if (hasBom)
