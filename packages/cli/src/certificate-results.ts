@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import type { CertificateInfo, CertificateRecord } from '@acmapi/core';
 import { EXIT_CODES } from './exit-codes.js';
+import { INTERRUPT_EXIT_CODES } from './interrupt-watch.js';
+import type { InterruptSignal } from './interrupt-watch.js';
 import { certificateJson } from './present.js';
 import type { ResultJson } from './present.js';
 
@@ -67,6 +69,27 @@ export function notDueResult(record: CertificateRecord, pfxPath: string | undefi
     dir: record.dir,
     files: { ...liveFilePaths(record.dir), ...(pfxPath === undefined ? {} : { pfx: pfxPath }) },
     ...(live === undefined ? {} : { daysLeft: live.renewal.daysLeft, renewAt: live.renewal.renewAt.toISOString() }),
+    exitCode: EXIT_CODES.OK,
+  };
+}
+
+/** A pending application whose wait a signal ended: still pending, its handle saved; exit 130 (SIGINT) or 143 (SIGTERM). */
+export function interruptedResult(pending: ResultJson, signal: InterruptSignal): ResultJson {
+  return { ...pending, interrupted: signal, exitCode: INTERRUPT_EXIT_CODES[signal] };
+}
+
+/** A certificate already installed from this handle by an earlier run (`retrieve` again): nothing asked, exit 0. */
+export function alreadyInstalledResult(record: CertificateRecord, handleId: string): ResultJson {
+  const live = record.live;
+  return {
+    status: 'issued',
+    alreadyInstalled: true,
+    name: record.name,
+    domains: record.domains,
+    handleId,
+    dir: record.dir,
+    files: liveFilePaths(record.dir),
+    ...(live === undefined ? {} : { daysLeft: live.renewal.daysLeft }),
     exitCode: EXIT_CODES.OK,
   };
 }

@@ -14,6 +14,7 @@ import {
   StoreError,
 } from '@acmapi/core';
 import type {
+  AcmApiClient,
   CertificateRecord,
   CertificateStore,
   CertificateResult,
@@ -22,7 +23,8 @@ import type {
   StoreStepHook,
   StoredApplication,
 } from '@acmapi/core';
-import { issuedResult, notDueResult, pendingResult } from './certificate-results.js';
+import { interruptedResult, issuedResult, notDueResult, pendingResult } from './certificate-results.js';
+import { InterruptWatch } from './interrupt-watch.js';
 import { createClient } from './client-factory.js';
 import type { ClientFlags } from './client-factory.js';
 import type { Credentials } from './credentials.js';
@@ -123,7 +125,7 @@ export async function runCertificate(options: RunCertificateOptions): Promise<Re
           const application = await certificate.readApplication();
           if (application === undefined) throw new Error('planApplication resumes an application that is not there');
           options.output.warn(`Certificate "${target.name}": an application was prepared by an earlier run that ended before the CA's answer was saved; sending the same key and CSR again.`);
-          return send(certificate, application, options);
+          return resend(certificate, application, options);
         }
         case 'apply':
           return applyAnew(certificate, record, plan.replacesApplication, options);
@@ -139,8 +141,27 @@ async function applyAnew(
   replacesApplication: boolean,
   options: RunCertificateOptions,
 ): Promise<ResultJson> {
-  const { target, output } = options;
+  const { output } = options;
   const credentials = await options.credentials();
+  // Made (and its options checked) BEFORE the key is saved: a client option core refuses
+  // must not leave a prepared application behind.
+  const client = createClient(credentials, options, output);
+  try {
+    return await prepareAndSend(certificate, record, replacesApplication, credentials, client, options);
+  } finally {
+    await client.close();
+  }
+}
+
+async function prepareAndSend(
+  certificate: LockedCertificate,
+  record: CertificateRecord | undefined,
+  replacesApplication: boolean,
+  credentials: Credentials,
+  client: AcmApiClient,
+  options: RunCertificateOptions,
+): Promise<ResultJson> {
+  const { target, output } = options;
   const keyType = target.keyType ?? record?.live?.keyType ?? DEFAULT_KEY_TYPE;
   let keys: KeyAndCsr;
   if (target.makeKeys === undefined) {
@@ -166,17 +187,26 @@ async function applyAnew(
     privateKeyPem: keys.privateKeyPem,
     csrPem: keys.csrPem,
   };
-  return send(certificate, application, options);
+  return send(certificate, application, client, options);
 }
 
-/** Sends a prepared application and records what the CA answered. */
-async function send(certificate: LockedCertificate, application: StoredApplication, options: RunCertificateOptions): Promise<ResultJson> {
-  const { output } = options;
+/** Resends an application prepared by an earlier run (its answer was lost). */
+async function resend(certificate: LockedCertificate, application: StoredApplication, options: RunCertificateOptions): Promise<ResultJson> {
   const credentials = await options.credentials();
   if (application.endpoint !== undefined && application.endpoint !== credentials.endpoint) {
-    output.warn(`Note: this application was prepared for ${application.endpoint}, but the endpoint now is ${credentials.endpoint}.`);
+    options.output.warn(`Note: this application was prepared for ${application.endpoint}, but the endpoint now is ${credentials.endpoint}.`);
   }
-  const client = createClient(credentials, options, output);
+  const client = createClient(credentials, options, options.output);
+  try {
+    return await send(certificate, application, client, options);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Sends a prepared application and records what the CA answered. The caller closes `client`. */
+async function send(certificate: LockedCertificate, application: StoredApplication, client: AcmApiClient, options: RunCertificateOptions): Promise<ResultJson> {
+  const { output } = options;
   let pendingHandle: string | undefined;
   let answered = false;
   const applied = async (): Promise<void> => {
@@ -184,6 +214,9 @@ async function send(certificate: LockedCertificate, application: StoredApplicati
     answered = true;
     await options.onStep?.('applied', {});
   };
+  // Ctrl-C or SIGTERM while waiting for a pending application ends the wait, not the process:
+  // the handle is saved already, so the run unwinds (lock released) and says how to go on.
+  const interrupt = new InterruptWatch();
   const progress = output.progress(`Applying for a certificate for ${application.domains.join(', ')}`);
   try {
     const call = (): Promise<CertificateResult> =>
@@ -191,12 +224,16 @@ async function send(certificate: LockedCertificate, application: StoredApplicati
         { domains: application.domains, csr: application.csrPem },
         {
           waitMs: options.waitMs,
+          signal: interrupt.signal,
           onPending: async (handleId: string) => {
             await applied();
             // The handle is on disk before any polling starts.
             await certificate.recordPending(handleId);
             pendingHandle = handleId;
-            if (options.waitMs > 0) output.warn(`The application is pending at the CA (handle ${handleId}); waiting up to ${Math.round(options.waitMs / 1000)} s.`);
+            if (options.waitMs > 0) {
+              interrupt.start();
+              output.warn(`The application is pending at the CA (handle ${handleId}); waiting up to ${Math.round(options.waitMs / 1000)} s.`);
+            }
           },
         },
       );
@@ -206,6 +243,10 @@ async function send(certificate: LockedCertificate, application: StoredApplicati
     if (answer.status === 'pending') return pendingResult(certificate.name, application.domains, answer.handleId, certificate.dir, application.version);
     return await install(certificate, application.domains, answer, options);
   } catch (error) {
+    if (interrupt.received !== undefined && pendingHandle !== undefined) {
+      progress.stop();
+      return interruptedResult(pendingResult(certificate.name, application.domains, pendingHandle, certificate.dir, application.version), interrupt.received);
+    }
     progress.fail('The application failed');
     // 101–110 to the application itself: the CA holds nothing for this key, retire it.
     // During polling only 109 ends the application (a 108 may be a wrong customer id).
@@ -213,7 +254,7 @@ async function send(certificate: LockedCertificate, application: StoredApplicati
     await recordFailure(certificate, error, ended);
     throw error;
   } finally {
-    await client.close();
+    interrupt.stop();
   }
 }
 

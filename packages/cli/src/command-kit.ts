@@ -4,12 +4,12 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from './cli-errors.js';
-import { resolveCredentials, TOKEN_FLAG_WARNING } from './credentials.js';
+import { cleartextWarning, resolveCredentials, TOKEN_FLAG_WARNING } from './credentials.js';
 import type { CredentialDefaults, CredentialFlags, Credentials } from './credentials.js';
 import { describeError, formatError } from './describe-error.js';
 import { exitCodeFor } from './exit-code-for.js';
 import type { Output } from './output.js';
-import type { ResultJson } from './present.js';
+import type { ResultJson, TargetFacts } from './present.js';
 
 /** Where a command's action reports its exit code. */
 export interface CommandContext {
@@ -41,11 +41,11 @@ export function lazyCredentials(flags: CredentialFlags, ctx: CommandContext, out
 /** Adds `--timeout` and `--retries`. */
 export function addClientOptions(command: Command): Command {
   return command
-    .option('--timeout <duration>', 'overall deadline of each call to the CA, retries included, e.g. 30s, 5m (default 10m)')
+    .option('--timeout <duration>', 'overall deadline of each call to the CA, retries included, e.g. 30s, 5m, at most 2147483647ms (about 24.8 days; default 10m)')
     .option('--retries <n>', 'retries after CA error 111 or a network failure (default 3)');
 }
 
-/** Reads credentials and registers the token as a secret before anything can print it. */
+/** Reads credentials and registers the token as a secret before anything can print it; warns of a token on the command line or over plain http. */
 export async function credentialsFor(flags: CredentialFlags, ctx: CommandContext, output: Output, defaults: CredentialDefaults = {}): Promise<Credentials> {
   // Registered first, from both sources, so even an error about the rest cannot leak it.
   for (const token of [flags.authToken, ctx.env['ACMAPI_AUTH_TOKEN']]) {
@@ -53,6 +53,8 @@ export async function credentialsFor(flags: CredentialFlags, ctx: CommandContext
   }
   const credentials = await resolveCredentials(flags, ctx.env, defaults);
   if (credentials.tokenFromFlag) output.warn(TOKEN_FLAG_WARNING);
+  const cleartext = cleartextWarning(credentials.endpoint);
+  if (cleartext !== undefined) output.warn(cleartext);
   return credentials;
 }
 
@@ -74,13 +76,15 @@ export function parseRetries(text: string | undefined): number | undefined {
 
 /**
  * Runs an action: prints its result (human via `printHuman`, or the JSON object) and
- * records the exit code; on error prints what happened and what to do.
+ * records the exit code; on error prints what happened and what to do, and the `--json`
+ * error result carries what `errorFacts` knows of the certificate (name, domains, dir).
  */
 export async function runAction<T extends { exitCode: number } = ResultJson>(
   ctx: CommandContext,
   output: Output,
   action: () => Promise<T>,
   printHuman: (result: T) => void,
+  errorFacts: () => TargetFacts = () => ({}),
 ): Promise<void> {
   try {
     const result = await action();
@@ -91,7 +95,8 @@ export async function runAction<T extends { exitCode: number } = ResultJson>(
     const described = describeError(error);
     const exitCode = exitCodeFor(error);
     output.warn(formatError(described));
-    output.result({ status: 'error', exitCode, error: described });
+    // The certificate's name, domains and folder, as far as they were known when it failed.
+    output.result({ status: 'error', ...errorFacts(), exitCode, error: described });
     ctx.exitCode = exitCode;
   }
 }

@@ -3,6 +3,7 @@
  * flags first, then environment variables.
  */
 import { readFile } from 'node:fs/promises';
+import { isIPv4 } from 'node:net';
 import { UsageError, localIo } from './cli-errors.js';
 
 /** The ACMAPI endpoint used when neither `--endpoint` nor `ACMAPI_ENDPOINT` is set (spec §1). */
@@ -85,4 +86,32 @@ export async function resolveCredentials(flags: CredentialFlags, env: NodeJS.Pro
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/**
+ * Whether `hostname` (as `URL.hostname` gives it, IPv6 in brackets) names this machine:
+ * `localhost`, 127.0.0.0/8 or `::1`. Traffic to it never crosses a network.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIPv4(host)) return host.startsWith('127.');
+  return host === '[::1]' || host === '::1';
+}
+
+/**
+ * The warning for an endpoint that sends the auth token in cleartext: an `http:` URL whose
+ * host is not a loopback address (the sandbox on 127.0.0.1 with `--tls off` is fine).
+ *
+ * @returns the warning, or `undefined` when there is nothing to warn about.
+ */
+export function cleartextWarning(endpoint: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' || isLoopbackHost(url.hostname)) return undefined;
+  return `Warning: the endpoint ${url.origin} is plain http: the auth token and the CSR travel over the network unencrypted, readable by anyone on the path. Use an https:// endpoint.`;
 }

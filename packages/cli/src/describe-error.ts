@@ -74,9 +74,10 @@ function hintFor(error: AcmApiError): string {
   if (error instanceof StoreError) return storeHint(error);
   if (error instanceof ConfigError) return 'Fix acmapi.json as the message says (each problem names its JSON path).';
   if (error instanceof TransportError) {
-    return error.code === 'TRANSPORT_TLS'
-      ? 'Check the endpoint URL; for a private CA (like the sandbox), pass its root certificate with --ca-file or ACMAPI_CA_FILE.'
-      : 'Check the endpoint URL and the network, then try again later; raise --timeout if the CA is slow.';
+    if (error.code === 'TRANSPORT_TLS') return 'Check the endpoint URL; for a private CA (like the sandbox), pass its root certificate with --ca-file or ACMAPI_CA_FILE.';
+    // Core names its own option (deadlineMs); on the command line that is --timeout.
+    if (error.code === 'TRANSPORT_TIMEOUT') return 'The CA did not answer within --timeout (default 10m): raise --timeout (e.g. --timeout 20m) if the CA is slow, or try again later; check the endpoint URL and the network.';
+    return 'Check the endpoint URL and the network, then try again later; raise --timeout if the CA is slow.';
   }
   if (error instanceof ProtocolError) {
     return 'The endpoint did not answer like an ACMAPI server. Check --endpoint / ACMAPI_ENDPOINT; if it is right, report the answer to the CA.';

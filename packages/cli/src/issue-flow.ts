@@ -4,7 +4,7 @@
  * store (see `certificate-run.ts`).
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { checkCsr, checkKeyMatchesCsr, listCertificates, loadPrivateKey, normalizeDomains, openStore, planApplication } from '@acmapi/core';
 import type { KeyType, StoreStepHook } from '@acmapi/core';
 import { localIo, UsageError } from './cli-errors.js';
@@ -13,7 +13,7 @@ import type { KeyAndCsr } from './certificate-run.js';
 import type { ClientFlags } from './client-factory.js';
 import type { Credentials } from './credentials.js';
 import type { Output } from './output.js';
-import type { ResultJson } from './present.js';
+import type { ResultJson, TargetFacts } from './present.js';
 import { DEFAULT_LOCK_WAIT_MS } from './store-flags.js';
 import { storeNameFor } from './store-name.js';
 
@@ -58,6 +58,8 @@ export interface IssueToFolderOptions extends ClientFlags {
   now?: (() => Date) | undefined;
   /** Step hook (test-only crash injection). */
   onStep?: StoreStepHook | undefined;
+  /** Told the certificate's name, domains and folder as soon as they are known (for the `--json` result of an error). */
+  onTarget?: ((target: TargetFacts) => void) | undefined;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function ownKeys(domains: readonly string[], csrPath: string | unde
  */
 export async function issueToFolder(options: IssueToFolderOptions): Promise<ResultJson> {
   const domains = normalizeDomains(options.domains);
+  options.onTarget?.({ domains });
   const makeKeys = await ownKeys(domains, options.csrPath, options.keyPath);
   const storeDir = resolve(options.outDir);
   // Read without writing anything (a missing store folder lists as empty).
@@ -108,6 +111,7 @@ export async function issueToFolder(options: IssueToFolderOptions): Promise<Resu
     listCertificates(storeDir, { ...(options.now === undefined ? {} : { now: options.now() }), ...(options.days === undefined ? {} : { days: options.days }) }),
   );
   const name = storeNameFor(records, domains, options.name);
+  options.onTarget?.({ name, domains, dir: join(storeDir, name) });
   const keyType = makeKeys === undefined ? options.keyType : undefined;
   // A first look without the lock, only to decide whether the signfile is needed; the locked run decides again.
   const peek = planApplication(

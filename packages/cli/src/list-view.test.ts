@@ -1,6 +1,6 @@
 import type { CertificateRecord } from '@acmapi/core';
 import { describe, expect, it } from 'vitest';
-import { configOnlyEntries, listEntry, listLines } from './list-view.js';
+import { configOnlyEntries, lastVersionDomains, listEntry, listLines } from './list-view.js';
 
 const notAfter = new Date('2030-03-01T00:00:00Z');
 const live: CertificateRecord = {
@@ -62,5 +62,22 @@ describe('list --json entries', () => {
     expect(lines.join('\n')).toContain('acmapi retrieve handle_1');
     expect(lines.join('\n')).toContain('TRANSPORT_TIMEOUT');
     expect(listLines([])[0]).toContain('No certificates');
+  });
+
+  it('shows the domains of a refused first application (the record has none), from the newest version of state.json', () => {
+    const refused: CertificateRecord = { ...live, name: 'refused', domains: [], state: 'failed', live: undefined, lastError: { code: 'CA_REFUSED', message: 'no', at: new Date(0) } };
+    const state = { versions: [{ id: 'v1', domains: ['old.example'] }, { id: 'v2', status: 'refused', domains: ['refused.example', 'www.refused.example'] }] };
+    const entry = listEntry(refused, lastVersionDomains(state));
+    expect(entry.domains).toEqual(['refused.example', 'www.refused.example']);
+    expect(listLines([entry])[1]).toMatch(/^refused\s+failed\s+-\s+-\s+refused\.example, www\.refused\.example$/);
+    // A record with domains keeps its own; a damaged or empty state gives none.
+    expect(listEntry(live, ['other.example']).domains).toEqual(['shop.example']);
+    expect(lastVersionDomains({ versions: 'nope' })).toEqual([]);
+    expect(lastVersionDomains(null)).toEqual([]);
+  });
+
+  it('names the store of a pending certificate in its retrieve hint when it is not the default', () => {
+    expect(listLines([listEntry(pending)], ' --out /srv/store').join('\n')).toContain('acmapi retrieve handle_1 --out /srv/store (or acmapi renew --out /srv/store)');
+    expect(listLines([listEntry(pending)]).join('\n')).toContain('acmapi retrieve handle_1 (or acmapi renew)');
   });
 });

@@ -8,7 +8,7 @@ import type { CertificateRecord, CertificateState } from '@acmapi/core/store-lis
 export interface ListEntryJson {
   /** The stable store name. */
   name: string;
-  /** The live certificate's domains, else the application's, else acmapi.json's. */
+  /** The live certificate's domains, else the application's, else the last (refused or abandoned) application's, else acmapi.json's. */
   domains: string[];
   /** `valid`, `due`, `expired`, `pending`, `failed` or `new` (see the store's `CertificateState`). */
   state: CertificateState;
@@ -29,13 +29,35 @@ export interface ListJson {
   certificates: ListEntryJson[];
 }
 
-/** The JSON entry of one record. */
-export function listEntry(record: CertificateRecord): ListEntryJson {
+/**
+ * The domains of the newest version in a `state.json` (already parsed, so `unknown`): for a
+ * certificate whose only application was refused, the record has none live or in progress,
+ * but the user still wants to see what was applied for. Tolerant: `[]` when absent.
+ */
+export function lastVersionDomains(state: unknown): string[] {
+  if (typeof state !== 'object' || state === null || !('versions' in state) || !Array.isArray(state.versions)) return [];
+  const versions = state.versions as unknown[];
+  for (let index = versions.length - 1; index >= 0; index--) {
+    const version = versions[index];
+    if (typeof version === 'object' && version !== null && 'domains' in version && Array.isArray(version.domains)) {
+      const domains = (version.domains as unknown[]).filter((domain): domain is string => typeof domain === 'string');
+      if (domains.length > 0) return domains;
+    }
+  }
+  return [];
+}
+
+/**
+ * The JSON entry of one record.
+ *
+ * @param fallbackDomains - the domains to show when the record has none (see {@link lastVersionDomains}).
+ */
+export function listEntry(record: CertificateRecord, fallbackDomains: readonly string[] = []): ListEntryJson {
   const live = record.live;
   const handleId = record.application?.handleId;
   return {
     name: record.name,
-    domains: record.domains,
+    domains: record.domains.length > 0 ? record.domains : [...fallbackDomains],
     state: record.state,
     daysLeft: live === undefined ? null : live.renewal.daysLeft,
     notAfter: live === undefined ? null : live.notAfter.toISOString(),
@@ -52,8 +74,12 @@ export function configOnlyEntries(certificates: readonly { name: string; domains
     .map((certificate) => ({ name: certificate.name, domains: certificate.domains, state: 'new' as const, daysLeft: null, notAfter: null, fingerprintSha256: null }));
 }
 
-/** The human table: one line per certificate, then a note per pending or failed one. */
-export function listLines(entries: readonly ListEntryJson[]): string[] {
+/**
+ * The human table: one line per certificate, then a note per pending or failed one.
+ *
+ * @param storeFlags - what `retrieve`/`renew` need to find the same store, e.g. ` --out /etc/acmapi`; `''` for the default store.
+ */
+export function listLines(entries: readonly ListEntryJson[], storeFlags = ''): string[] {
   if (entries.length === 0) return ['No certificates in the store yet. Get one with: acmapi issue -d DOMAIN'];
   const rows = [
     ['NAME', 'STATE', 'DAYS LEFT', 'NOT AFTER', 'DOMAINS'],
@@ -62,7 +88,7 @@ export function listLines(entries: readonly ListEntryJson[]): string[] {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '));
   for (const e of entries) {
-    if (e.handleId !== undefined) lines.push(`${e.name}: pending at the CA with handle ${e.handleId}; acmapi retrieve ${e.handleId} (or acmapi renew) fetches it.`);
+    if (e.handleId !== undefined) lines.push(`${e.name}: pending at the CA with handle ${e.handleId}; acmapi retrieve ${e.handleId}${storeFlags} (or acmapi renew${storeFlags}) fetches it.`);
     if (e.lastError !== undefined) lines.push(`${e.name}: last error ${e.lastError.code} at ${e.lastError.at}: ${e.lastError.message}`);
   }
   return lines;

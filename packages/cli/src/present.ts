@@ -44,7 +44,7 @@ export interface ResultJson {
    * `pending` the application's private key and CSR in its version folder, and `state.json`.
    */
   files?: Partial<Record<FileRole, string>>;
-  /** `not-due`: whole days until the certificate expires. */
+  /** `not-due` (and `issued` with `alreadyInstalled`): whole days until the certificate expires. */
   daysLeft?: number;
   /** `not-due`: when it becomes due for renewal (ISO 8601). */
   renewAt?: string;
@@ -55,6 +55,16 @@ export interface ResultJson {
   preflight?: PreflightResult;
   /** `issue`: why no preflight ran (mode `warn` without `--signfile`). */
   preflightNote?: string;
+  /**
+   * `pending` only: the wait of `--wait` was ended by this signal (Ctrl-C is `SIGINT`); the
+   * application is still pending with its handle saved. Exit 130 (SIGINT) or 143 (SIGTERM).
+   */
+  interrupted?: 'SIGINT' | 'SIGTERM';
+  /**
+   * `issued` from `retrieve` only: the certificate of this handle was installed by an earlier
+   * run and is live; nothing was asked of the CA. `certificate` is then absent.
+   */
+  alreadyInstalled?: boolean;
   /** The exit code the command ends with. */
   exitCode: number;
   error?: ErrorJson;
@@ -89,3 +99,6 @@ export function certificateLines(c: CertificateJson): string[] {
 export function fileLines(files: ResultJson['files']): string[] {
   return Object.values(files ?? {}).map((path) => `  ${path}`);
 }
+
+/** What is known of the certificate a command works on, for the `--json` result of an error (each field only when known). */
+export type TargetFacts = Partial<Pick<ResultJson, 'name' | 'domains' | 'dir'>>;

@@ -5,6 +5,7 @@
  */
 import { listCertificates, openStore, planApplication } from '@acmapi/core';
 import type { CertificateStore, KeyType, StoreStepHook } from '@acmapi/core';
+import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { localIo, UsageError } from './cli-errors.js';
 import { runCertificate } from './certificate-run.js';
@@ -42,7 +43,7 @@ export interface RenewResultJson {
   dryRun: boolean;
   /** Per certificate, sorted by name: the result of `issue` (`issued`, `not-due`, `pending`, `error` with `error`), or with `--dry-run` the plan. */
   certificates: (ResultJson | RenewPlanJson)[];
-  /** 0 ok; 3 when one is still pending; else the exit code of the first failed certificate (by name). */
+  /** 0 ok; 3 when one is still pending; else the exit code of the first failed certificate (by name); 130/143 when a wait was interrupted. */
   exitCode: number;
   error?: ErrorJson;
 }
@@ -70,6 +71,11 @@ export interface RenewOptions extends ClientFlags {
 
 /** The certificates to work on. @throws {UsageError} `USAGE_CERTIFICATE_UNKNOWN` for a name neither acmapi.json nor the store has. */
 async function targets(options: RenewOptions): Promise<CertificateTarget[]> {
+  // By name, as `list` shows them and as the README promises for the results.
+  return (await unsortedTargets(options)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+async function unsortedTargets(options: RenewOptions): Promise<CertificateTarget[]> {
   const { project } = options;
   if (project.config !== undefined) {
     const wanted = options.names.length === 0 ? project.config.certificates.map((c) => c.name) : options.names;
@@ -149,17 +155,19 @@ export async function renewCertificates(options: RenewOptions): Promise<RenewRes
             retries: options.retries,
           });
         } catch (error) {
-          return { status: 'error', name: target.name, domains: target.domains, exitCode: exitCodeFor(error), error: describeError(error) };
+          return { status: 'error', name: target.name, domains: target.domains, dir: join(store.dir, target.name), exitCode: exitCodeFor(error), error: describeError(error) };
         }
       }),
     ),
   );
   const failed = results.find((result) => result.status === 'error');
   const pending = results.some((result) => result.status === 'pending');
+  // A wait ended by Ctrl-C/SIGTERM ends the run with that signal's code (130/143).
+  const interrupted = results.find((result) => result.interrupted !== undefined);
   return {
     status: failed !== undefined ? 'error' : pending ? 'pending' : 'ok',
     dryRun: false,
     certificates: results,
-    exitCode: failed?.exitCode ?? (pending ? EXIT_CODES.PENDING : EXIT_CODES.OK),
+    exitCode: interrupted?.exitCode ?? failed?.exitCode ?? (pending ? EXIT_CODES.PENDING : EXIT_CODES.OK),
   };
 }

@@ -4,15 +4,16 @@
  * was sent; the certificate is installed only after checks against them.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { listCertificates, openStore } from '@acmapi/core';
-import type { StoreStepHook } from '@acmapi/core';
+import { certificatePaths, findVersion, listCertificates, openStore, readStoreState } from '@acmapi/core';
+import type { CertificateRecord, StoreStepHook } from '@acmapi/core';
+import { alreadyInstalledResult } from './certificate-results.js';
 import { localIo, UsageError } from './cli-errors.js';
 import { retrieveApplication } from './certificate-run.js';
 import type { ClientFlags } from './client-factory.js';
 import type { Credentials } from './credentials.js';
 import { DEFAULT_LOCK_WAIT_MS } from './store-flags.js';
 import type { Output } from './output.js';
-import type { ResultJson } from './present.js';
+import type { ResultJson, TargetFacts } from './present.js';
 
 /** Options of {@link retrieveToFolder}. */
 export interface RetrieveToFolderOptions extends ClientFlags {
@@ -33,6 +34,8 @@ export interface RetrieveToFolderOptions extends ClientFlags {
   now?: (() => Date) | undefined;
   /** Step hook (test-only crash injection). */
   onStep?: StoreStepHook | undefined;
+  /** Told the certificate's name, folder and domains as soon as they are known (for the `--json` result of an error). */
+  onTarget?: ((target: TargetFacts) => void) | undefined;
 }
 
 function notFound(handleId: string, where: string): UsageError {
@@ -42,10 +45,18 @@ function notFound(handleId: string, where: string): UsageError {
   });
 }
 
+/** Whether the live certificate of `record` came from the application with `handleId` (a retrieve that already succeeded). */
+async function liveFromHandle(storeDir: string, record: CertificateRecord | undefined, handleId: string): Promise<boolean> {
+  if (record?.live === undefined) return false;
+  const state = await readStoreState(certificatePaths(storeDir, record.name).state, record.name);
+  return state !== undefined && findVersion(state, state.current)?.handleId === handleId;
+}
+
 /**
  * Retrieves a pending application's certificate into its store folder.
  *
- * @returns `issued` (exit 0) or `pending` again (exit 3).
+ * @returns `issued` (exit 0) or `pending` again (exit 3); `issued` with `alreadyInstalled: true`
+ *   (exit 0, nothing asked of the CA) when the live certificate is already the one of `handleId`.
  * @throws {UsageError} `USAGE_PENDING_NOT_FOUND` when no certificate of the store waits for that handle;
  *   {StoreError} `STORE_LOCKED`; the CA and certificate errors of the client; {LocalIoError}.
  */
@@ -56,20 +67,36 @@ export async function retrieveToFolder(options: RetrieveToFolderOptions): Promis
   if (name === undefined) {
     const records = await localIo('read the store', storeDir, () => listCertificates(storeDir));
     name = records.find((record) => record.application?.handleId === options.handleId)?.name;
+    if (name === undefined) {
+      // Run again after it succeeded: the handle's certificate is live, nothing to ask.
+      for (const record of records) {
+        if (await localIo('read the store', storeDir, () => liveFromHandle(storeDir, record, options.handleId))) {
+          name = record.name;
+          break;
+        }
+      }
+    }
     if (name === undefined) throw notFound(options.handleId, `the store ${storeDir}`);
   }
+  options.onTarget?.({ name, dir: certificatePaths(storeDir, name).dir });
   const store = await localIo('open the store', storeDir, () =>
     openStore(storeDir, { ...(options.now === undefined ? {} : { now: options.now }), ...(options.onStep === undefined ? {} : { onStep: options.onStep }) }),
   );
   const given = options.credentials;
   const credentials = typeof given === 'function' ? given : () => Promise.resolve(given);
-  if ((await store.get(name)) === undefined) throw notFound(options.handleId, where);
+  const known = await store.get(name);
+  if (known === undefined) throw notFound(options.handleId, where);
+  options.onTarget?.({ name, dir: known.dir, domains: known.domains });
   return store.withCertificateLock(
     name,
     async (certificate) => {
       const application = await certificate.readApplication();
       // Looked at again under the lock: another run may have fetched it meanwhile.
-      if (application?.handleId !== options.handleId) throw notFound(options.handleId, where);
+      if (application?.handleId !== options.handleId) {
+        const record = await certificate.record();
+        if (record !== undefined && (await liveFromHandle(storeDir, record, options.handleId))) return alreadyInstalledResult(record, options.handleId);
+        throw notFound(options.handleId, where);
+      }
       return retrieveApplication(certificate, { ...application, handleId: application.handleId }, {
         credentials,
         output: options.output,

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from './cli-errors.js';
-import { parseDuration } from './duration.js';
+import { MAX_WAIT_MS, parseDuration } from './duration.js';
 import type { PfxFlags } from './pfx-export.js';
 import { DEFAULT_OUT_DIR } from './project.js';
 import type { ProjectFlags } from './project.js';
@@ -22,7 +22,7 @@ export function addProjectOptions(command: Command): Command {
   return command
     .option('--config <file>', 'the project file (env ACMAPI_CONFIG; default ./acmapi.json when it exists)')
     .option('--out <dir>', `the certificate store folder; each certificate is in DIR/<name>/ (default: defaults.storeDir of acmapi.json, else ${DEFAULT_OUT_DIR})`)
-    .option('--lock-wait <duration>', 'how long to wait for another acmapi process working on the same certificate before giving up with exit 9, e.g. 30s; 0 fails at once (default 10s)');
+    .option('--lock-wait <duration>', 'how long to wait for another acmapi process working on the same certificate before giving up with exit 9, e.g. 30s, at most 30d; 0 fails at once (default 10s)');
 }
 
 /** Adds `--pfx --pfx-passphrase-file`. */
@@ -42,10 +42,10 @@ export function addRenewalOptions(command: Command): Command {
 /**
  * Parses `--lock-wait`.
  *
- * @throws {UsageError} `USAGE_DURATION` for a bad duration.
+ * @throws {UsageError} `USAGE_DURATION` for a bad duration or more than 30 days.
  */
 export function parseLockWait(text: string | undefined): number {
-  return text === undefined ? DEFAULT_LOCK_WAIT_MS : parseDuration(text, '--lock-wait');
+  return text === undefined ? DEFAULT_LOCK_WAIT_MS : parseDuration(text, '--lock-wait', { maxMs: MAX_WAIT_MS, maxText: '30d' });
 }
 
 /**

@@ -56,7 +56,12 @@ describe('deadlines', () => {
     const out = join(world.temp.path, 'slow');
     const run = await runCli(['issue', '-d', 'slow.acmapi.test', '--out', out, '--timeout', '1s', '--retries', '0', '--json'], ca.env);
     expect(run.code).toBe(5);
-    expect(parseJsonOutput(run)).toMatchObject({ status: 'error', exitCode: 5, error: { code: expect.stringMatching(/^TRANSPORT_/) as unknown } });
+    expect(parseJsonOutput(run)).toMatchObject({ status: 'error', exitCode: 5, error: { code: 'TRANSPORT_TIMEOUT' } });
+    // The hint speaks of the flag the user has, not of core's option.
+    const hint = (parseJsonOutput(run)['error'] as { hint: string }).hint;
+    expect(hint).toContain('raise --timeout');
+    expect(hint).not.toContain('deadlineMs');
+    expect(run.stderr).toContain('What to do: The CA did not answer within --timeout');
     // The key was saved before the application went out; the next run resends the same key and CSR.
     const application = await attemptOf(join(out, 'slow.acmapi.test'));
     expect(application).toMatchObject({ status: 'prepared' });

@@ -136,8 +136,49 @@ describe('acmapi issue (sandbox over HTTPS, signfile served by nginx)', () => {
     await writeFile(file, 'not a folder');
     const run = await runCli(['issue', '-d', 'io.acmapi.test', '--out', file, '--json'], ca.env);
     expect(run.code).toBe(7);
-    expect(parseJsonOutput(run)).toMatchObject({ status: 'error', exitCode: 7, error: { code: 'LOCAL_IO' } });
+    // The store could not be read, so no name is known yet; the domains are.
+    expect(parseJsonOutput(run)).toMatchObject({ status: 'error', exitCode: 7, domains: ['io.acmapi.test'], error: { code: 'LOCAL_IO' } });
+    expect(parseJsonOutput(run)['name']).toBeUndefined();
     expect(run.stderr).toContain(file);
+  });
+
+  it('a LOCAL_IO error once the certificate is known carries its name, domains and dir in --json', async () => {
+    const out = join(world.temp.path, 'io-named');
+    await mkdir(out);
+    // A file where the certificate's folder should be.
+    await writeFile(join(out, 'named-io.acmapi.test'), 'not a folder');
+    const run = await runCli(['issue', '-d', 'named-io.acmapi.test', '--out', out, '--json'], ca.env);
+    expect(run.code, run.stderr).toBe(7);
+    expect(parseJsonOutput(run)).toMatchObject({
+      status: 'error',
+      exitCode: 7,
+      name: 'named-io.acmapi.test',
+      domains: ['named-io.acmapi.test'],
+      dir: join(out, 'named-io.acmapi.test'),
+      error: { code: 'LOCAL_IO' },
+    });
+  });
+});
+
+describe('an http:// endpoint', () => {
+  const CLEARTEXT = 'travel over the network unencrypted';
+
+  it('warns once that the token goes in cleartext when the host is not loopback', async () => {
+    const file = join(world.temp.path, 'cleartext-file');
+    await writeFile(file, 'not a folder');
+    // Fails on the store (exit 7) before any request: nothing reaches the network.
+    const run = await runCli(['issue', '-d', 'cleartext.acmapi.test', '--out', file], { ...ca.env, ACMAPI_ENDPOINT: 'http://acmapi.example.com/api' });
+    expect(run.code).toBe(7);
+    expect(run.stderr.split(CLEARTEXT)).toHaveLength(2);
+    expect(run.stderr).toContain('http://acmapi.example.com');
+  });
+
+  it('does not warn for the sandbox on loopback without TLS, and issues', async () => {
+    const plain = await world.sandbox({ tls: false });
+    expect(plain.env['ACMAPI_ENDPOINT']).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    const run = await runCli(['issue', '-d', 'plain.acmapi.test', '--out', join(world.temp.path, 'plain'), '--json'], plain.env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain(CLEARTEXT);
   });
 });
 

@@ -98,6 +98,13 @@ describe('acmapi.json', () => {
     ]);
   });
 
+  it('renew --json lists the certificates by name (as the README says), not in acmapi.json order', async () => {
+    const dry = await runCli(['renew', '--dry-run', '--json'], {}, project);
+    expect(dry.code, dry.stderr).toBe(0);
+    // acmapi.json lists shop before blog.
+    expect((parseJsonOutput(dry)['certificates'] as { name: string }[]).map((c) => c.name)).toEqual(['blog', 'shop']);
+  });
+
   it('matrix prints one line of {"include":[{name, domains}]} for strategy.matrix, optionally a subset', async () => {
     const all = await runCli(['matrix'], {}, project);
     expect(all.code).toBe(0);
@@ -185,7 +192,8 @@ describe('a pending application polled by restarted processes', () => {
     const [pending] = await list(out);
     expect(pending).toMatchObject({ name: domain, state: 'pending', handleId, daysLeft: null, notAfter: null });
     expect((await attemptOf(dir))?.polls).toBe(3);
-    expect((await runCli(['list', '--out', out], {})).stdout).toContain(`acmapi retrieve ${handleId}`);
+    // The hint names the store, as issue's does: retrieve would not find it in ./certs.
+    expect((await runCli(['list', '--out', out], {})).stdout).toContain(`acmapi retrieve ${handleId} --out ${out} (or acmapi renew --out ${out})`);
     expect(applies(ca, domain)).toBe(1);
 
     await ca.sandbox.approve(handleId);
@@ -196,6 +204,17 @@ describe('a pending application polled by restarted processes', () => {
     expect(await publicKeyOfCertificate(join(dir, 'cert.pem'))).toBe(firstKey);
     expect((await list(out))[0]).toMatchObject({ state: 'valid' });
     expect(applies(ca, domain)).toBe(1);
+
+    // Regression: retrieve run again after it succeeded said "No pending application" (exit 2).
+    const retrieves = ca.sandbox.requests.filter((r) => r.kind === 'retrieve' && r.handleId === handleId).length;
+    const again = await runCli(['retrieve', handleId, '--out', out, '--json'], ca.env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(parseJsonOutput(again)).toMatchObject({ status: 'issued', alreadyInstalled: true, exitCode: 0, name: domain, domains: [domain], handleId, dir, files: { cert: join(dir, 'cert.pem') } });
+    const human = await runCli(['retrieve', handleId, '--out', out], ca.env);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain(`handle ${handleId} is already installed: "${domain}"`);
+    expect(human.stdout).toContain(join(dir, 'fullchain.pem'));
+    expect(ca.sandbox.requests.filter((r) => r.kind === 'retrieve' && r.handleId === handleId).length).toBe(retrieves);
   });
 
   it('a refused pending application is recorded, its key retired, and list shows the error', async () => {
@@ -207,11 +226,43 @@ describe('a pending application polled by restarted processes', () => {
     const run = await runCli(['retrieve', handleId, '--out', out, '--json'], ca.env);
     expect(run.code).toBe(4);
     const [entry] = await list(out);
-    expect(entry).toMatchObject({ name: domain, state: 'failed', lastError: { code: 'CA_REFUSED' } });
+    // Regression: the domains were empty once the only application was refused.
+    expect(entry).toMatchObject({ name: domain, domains: [domain], state: 'failed', lastError: { code: 'CA_REFUSED' } });
+    expect((await runCli(['list', '--out', out], {})).stdout).toMatch(new RegExp(`${domain.replace(/\./g, '\\.')}\\s+failed\\s+-\\s+-\\s+${domain.replace(/\./g, '\\.')}`));
     expect(entry?.handleId).toBeUndefined();
     const state = await expectStoreConsistent(join(out, domain));
     expect(state.versions.map((v) => v.status)).toEqual(['refused']);
     expect(await exists(join(out, domain, 'versions', state.versions[0]?.id ?? '?', 'privkey.pem'))).toBe(true);
+  });
+});
+
+describe('a signal while issue --wait waits for a pending application', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s: says which handle is saved where and how to pick it up, exits %d, the handle kept and the lock released', async (signal, exitCode) => {
+    const out = join(world.temp.path, `signal-${signal}`);
+    const domain = `${signal.toLowerCase()}.pending.acmapi.test`;
+    const dir = join(out, domain);
+    const { child, ended } = startCli(['issue', '-d', domain, '--out', out, '--wait', '10m', '--preflight', 'off', ...(signal === 'SIGTERM' ? ['--json'] : [])], ca.env);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    for (let i = 0; i < 400 && !stderr.includes('waiting up to'); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(stderr).toContain('waiting up to');
+    child.kill(signal);
+    const end = await ended;
+    expect(end.signal).toBeNull();
+    expect(end.code).toBe(exitCode);
+    const application = await attemptOf(dir);
+    const handleId = application?.handleId ?? '?';
+    expect(application).toMatchObject({ status: 'pending' });
+    expect(end.stderr).toContain(`Interrupted while waiting; the application is pending with handle ${handleId}, saved in ${dir}: run \`acmapi retrieve ${handleId} --out ${out}\``);
+    if (signal === 'SIGTERM') expect(JSON.parse(end.stdout)).toMatchObject({ status: 'pending', interrupted: 'SIGTERM', exitCode: 143, handleId, dir });
+    expect(await exists(join(dir, '.lock'))).toBe(false);
+    await expectStoreConsistent(dir);
+    // And it can be picked up as the message says.
+    await ca.sandbox.approve(handleId);
+    expect((await runCli(['retrieve', handleId, '--out', out], ca.env)).code).toBe(0);
   });
 });
 

@@ -1,4 +1,7 @@
 /** The command line itself: help, version, usage errors (exit 2), durations, credentials. */
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeTempDir } from '@acmapi/test-utils';
 import { describe, expect, it } from 'vitest';
 import { parseJsonOutput, runCli } from './cli-harness.js';
 
@@ -46,5 +49,30 @@ describe('acmapi command line', () => {
     const run = await runCli(['retrieve', 'handle_x', '--out', '/nonexistent-acmapi-out'], CREDS);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--dir');
+  });
+
+  // Regression: --timeout 1y passed parsing, core refused deadlineMs only after the key and CSR were saved.
+  it.each([
+    [['issue', '-d', 'a.acmapi.test', '--preflight', 'off', '--timeout', '30d'], '--timeout', '2147483647ms'],
+    [['issue', '-d', 'a.acmapi.test', '--preflight', 'off', '--timeout', '1y'], '--timeout', '2147483647ms'],
+    [['issue', '-d', 'a.acmapi.test', '--preflight', 'off', '--wait', '31d'], '--wait', '30d'],
+    [['issue', '-d', 'a.acmapi.test', '--preflight', 'off', '--lock-wait', '60d'], '--lock-wait', '30d'],
+    [['renew', '--timeout', '25d'], '--timeout', '2147483647ms'],
+    [['renew', '--wait', '1000h'], '--wait', '30d'],
+    [['retrieve', 'handle_x', '--timeout', '25d'], '--timeout', '2147483647ms'],
+  ])('%j is a usage error naming the flag and its maximum, before anything is written', async (args, flag, max) => {
+    const temp = await makeTempDir('acmapi-usage-');
+    try {
+      const out = join(temp.path, 'store');
+      const run = await runCli([...args, '--out', out, '--json'], CREDS);
+      expect(run.code).toBe(2);
+      const error = parseJsonOutput(run)['error'] as { code: string; message: string; hint: string };
+      expect(error.code).toBe('USAGE_DURATION');
+      expect(`${error.message} ${error.hint}`).toContain(flag);
+      expect(`${error.message} ${error.hint}`).toContain(max);
+      expect(await access(out).then(() => true, () => false)).toBe(false);
+    } finally {
+      await temp.cleanup();
+    }
   });
 });

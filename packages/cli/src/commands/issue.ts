@@ -1,5 +1,5 @@
 /** `acmapi issue`: apply for a certificate into the certificate store (or keep it when not yet due). */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { KEY_TYPES, normalizeDomains } from '@acmapi/core';
 import type { KeyType, PreflightMode, PreflightResult } from '@acmapi/core';
@@ -8,14 +8,14 @@ import { addClientOptions, addCredentialOptions, credentialsFor, parsePort, pars
 import type { CommandContext } from '../command-kit.js';
 import { configCertificate, configPath, credentialDefaults, withConfigSignfile } from '../config-targets.js';
 import type { CredentialFlags } from '../credentials.js';
-import { parseDuration } from '../duration.js';
+import { parseTimeout, parseWait } from '../duration.js';
 import { issueToFolder } from '../issue-flow.js';
 import type { Output } from '../output.js';
 import { pfxPassphrase } from '../pfx-export.js';
 import { addSignfileOptions, parseSignfileFlags } from '../preflight-flags.js';
 import type { SignfileFlags } from '../preflight-flags.js';
 import { certificateLines, fileLines } from '../present.js';
-import type { ResultJson } from '../present.js';
+import type { ResultJson, TargetFacts } from '../present.js';
 import { loadProject } from '../project.js';
 import { DEFAULT_STANDALONE_PORT, PREFLIGHT_MODES, withSignfile } from '../signfile-setup.js';
 import { addPfxOptions, addProjectOptions, addRenewalOptions, parseDays, parseLockWait } from '../store-flags.js';
@@ -54,7 +54,7 @@ export function issueCommand(ctx: CommandContext): Command {
     .addOption(new Option('--key-type <type>', 'type of a new private key (default: acmapi.json, else the live certificate\'s, else ec-p256)').choices(KEY_TYPES))
     .option('--csr <file>', 'use this CSR (PEM) instead of generating a key and CSR (needs --key)')
     .option('--key <file>', 'the private key (PEM) of --csr; kept in the store as privkey.pem')
-    .option('--wait <duration>', 'how long to poll when the CA answers pending, e.g. 5m (default 0: save the handle and exit 3)')
+    .option('--wait <duration>', 'how long to poll when the CA answers pending, e.g. 5m, at most 30d (default 0: save the handle and exit 3); Ctrl-C ends the wait, the handle stays saved')
     .option('--json', 'print one JSON object on stdout; messages go to stderr')
     .addOption(
       new Option('--preflight <mode>', 'check the signfile on every address first: warn (report, apply anyway), strict (do not apply when a domain fails, exit 8), off')
@@ -76,6 +76,10 @@ export function issueCommand(ctx: CommandContext): Command {
     let preflightResult: PreflightResult | undefined;
     let preflightNote: string | undefined;
     let outLabel = flags.out ?? '';
+    let facts: TargetFacts = {};
+    const learn = (known: TargetFacts): void => {
+      facts = { ...facts, ...known };
+    };
     await runAction(
       ctx,
       output,
@@ -95,9 +99,8 @@ export function issueCommand(ctx: CommandContext): Command {
             hint: 'Pass --key only together with the --csr it belongs to; without --csr, acmapi generates both.',
           });
         }
-        const waitMs = flags.wait === undefined ? 0 : parseDuration(flags.wait, '--wait');
-        const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
-        if (timeoutMs === 0) throw new UsageError('--timeout 0 would fail every call.', { code: 'USAGE_DURATION', hint: 'Give a positive duration like --timeout 2m.' });
+        const waitMs = parseWait(flags.wait);
+        const timeoutMs = parseTimeout(flags.timeout);
         const retries = parseRetries(flags.retries);
         const lockWaitMs = parseLockWait(flags.lockWait);
         if (flags.port !== undefined && flags.standalone !== true) {
@@ -111,7 +114,7 @@ export function issueCommand(ctx: CommandContext): Command {
         const domains = entry?.domains ?? flags.domain;
         // The domain rules (spec §4) need nothing but the input: a bad domain is reported
         // before anything asks for credentials or touches the store.
-        normalizeDomains(domains);
+        learn({ domains: normalizeDomains(domains) });
         const days = parseDays(flags.days) ?? project.config?.defaults.renewBeforeDays;
         const keyType = flags.keyType ?? (entry === undefined ? undefined : (entry.keyType ?? project.config?.defaults.keyType));
         const csrPath = flags.csr ?? configPath(project, entry?.csr);
@@ -146,6 +149,7 @@ export function issueCommand(ctx: CommandContext): Command {
           pfxPassphrase: passphrase,
           now,
           onStep: crashHookFrom(ctx.env),
+          onTarget: learn,
           // The signfile is put in place and checked only when an application will be sent.
           aroundApplication: async (run) => {
             const done = await withSignfile(signfileOptions, run);
@@ -165,6 +169,7 @@ export function issueCommand(ctx: CommandContext): Command {
       (result) => {
         printIssueResult(output, result, outLabel);
       },
+      () => facts,
     );
   });
 }
@@ -173,6 +178,14 @@ export function issueCommand(ctx: CommandContext): Command {
 export function printIssueResult(output: Output, result: ResultJson, outDir: string): void {
   if (result.preflightNote !== undefined) output.say(result.preflightNote);
   const outFlag = outDir === '' ? '' : ` --out ${outDir}`;
+  if (result.status === 'pending' && result.interrupted !== undefined) {
+    const dir = result.dir ?? '?';
+    const store = outDir === '' ? dirname(dir) : outDir;
+    output.warn(
+      `Interrupted while waiting; the application is pending with handle ${result.handleId ?? '?'}, saved in ${dir}: run \`acmapi retrieve ${result.handleId ?? '?'} --out ${store}\` (or \`acmapi renew --out ${store}\`) later.`,
+    );
+    return;
+  }
   if (result.status === 'pending') {
     output.say(`The CA holds the application for ${(result.domains ?? []).join(', ')} for review (handle ${result.handleId ?? '?'}).`);
     output.say(`The private key, CSR and handle are saved in the store, ${result.dir ?? '?'}; the live files there are untouched.`);
@@ -186,6 +199,13 @@ export function printIssueResult(output: Output, result: ResultJson, outDir: str
     return;
   }
   if (result.status !== 'issued') return;
+  if (result.alreadyInstalled === true) {
+    const left = result.daysLeft === undefined ? '' : ` (${result.daysLeft} days left)`;
+    output.say(`The certificate of handle ${result.handleId ?? '?'} is already installed: "${result.name ?? '?'}" for ${(result.domains ?? []).join(', ')}${left}; nothing was asked of the CA.`);
+    output.say('Files:');
+    output.say(fileLines(result.files).join('\n'));
+    return;
+  }
   output.say(`Issued a certificate for ${(result.domains ?? []).join(', ')} (handle ${result.handleId ?? '?'}).`);
   if (result.certificate !== undefined) {
     output.say(certificateLines(result.certificate).join('\n'));

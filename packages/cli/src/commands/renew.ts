@@ -8,7 +8,7 @@ import type { CommandContext } from '../command-kit.js';
 import { credentialDefaults, withConfigSignfile } from '../config-targets.js';
 import type { CredentialFlags } from '../credentials.js';
 import { formatError } from '../describe-error.js';
-import { parseDuration } from '../duration.js';
+import { parseTimeout, parseWait } from '../duration.js';
 import { pfxPassphrase } from '../pfx-export.js';
 import { addSignfileOptions, parseSignfileFlags } from '../preflight-flags.js';
 import type { SignfileFlags } from '../preflight-flags.js';
@@ -49,7 +49,7 @@ export function renewCommand(ctx: CommandContext): Command {
     .option('--dry-run', 'only say what would be done for each certificate; contacts no CA and changes nothing')
     .option('--concurrency <n>', `how many certificates at once (default ${DEFAULT_RENEW_CONCURRENCY})`)
     .addOption(new Option('--key-type <type>', 'type of new private keys (default: acmapi.json, else each certificate\'s own)').choices(KEY_TYPES))
-    .option('--wait <duration>', 'how long to poll an application the CA answers pending, e.g. 5m (default 0)')
+    .option('--wait <duration>', 'how long to poll an application the CA answers pending, e.g. 5m, at most 30d (default 0)')
     .addOption(new Option('--preflight <mode>', 'signfile preflight before each new application: warn, strict (skip that certificate, exit 8), off').choices(PREFLIGHT_MODES).default('warn'))
     .option('--json', 'print one JSON object on stdout; messages go to stderr');
   addRenewalOptions(command);
@@ -69,9 +69,8 @@ export function renewCommand(ctx: CommandContext): Command {
           throw new UsageError('Give certificate names or --all, not both.', { code: 'USAGE_NAME', hint: 'acmapi renew --all renews every certificate that is due.' });
         }
         const concurrency = parseConcurrency(flags.concurrency);
-        const waitMs = flags.wait === undefined ? 0 : parseDuration(flags.wait, '--wait');
-        const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
-        if (timeoutMs === 0) throw new UsageError('--timeout 0 would fail every call.', { code: 'USAGE_DURATION', hint: 'Give a positive duration like --timeout 2m.' });
+        const waitMs = parseWait(flags.wait);
+        const timeoutMs = parseTimeout(flags.timeout);
         const retries = parseRetries(flags.retries);
         const lockWaitMs = parseLockWait(flags.lockWait);
         const now = clockFrom(ctx.env);

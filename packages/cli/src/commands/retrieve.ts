@@ -5,8 +5,9 @@ import { addClientOptions, addCredentialOptions, credentialsFor, parseRetries, r
 import type { CommandContext } from '../command-kit.js';
 import { credentialDefaults } from '../config-targets.js';
 import type { CredentialFlags } from '../credentials.js';
-import { parseDuration } from '../duration.js';
+import { parseTimeout } from '../duration.js';
 import { pfxPassphrase } from '../pfx-export.js';
+import type { TargetFacts } from '../present.js';
 import { loadProject } from '../project.js';
 import { retrieveToFolder } from '../retrieve-flow.js';
 import { addPfxOptions, addProjectOptions, parseLockWait } from '../store-flags.js';
@@ -38,11 +39,12 @@ export function retrieveCommand(ctx: CommandContext): Command {
   return command.action(async (handle: string, flags: RetrieveFlags) => {
     const output = ctx.makeOutput(flags.json === true);
     let outLabel = flags.out ?? '';
+    let facts: TargetFacts = {};
     await runAction(
       ctx,
       output,
       async () => {
-        const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout');
+        const timeoutMs = parseTimeout(flags.timeout);
         const retries = parseRetries(flags.retries);
         const lockWaitMs = parseLockWait(flags.lockWait);
         const name = flags.name === undefined ? undefined : checkNameFlag(flags.name);
@@ -64,11 +66,15 @@ export function retrieveCommand(ctx: CommandContext): Command {
           lockWaitMs,
           now: clockFrom(ctx.env),
           onStep: crashHookFrom(ctx.env),
+          onTarget: (known) => {
+            facts = { ...facts, ...known };
+          },
         });
       },
       (result) => {
         printIssueResult(output, result, outLabel);
       },
+      () => facts,
     );
   });
 }
