@@ -1,43 +1,22 @@
 /**
- * One certificate's run through the store, shared by `issue`, `renew`, `retrieve` and
- * `demo`: take the certificate's lock, read its record, plan (core's `planApplication`),
- * and act: skip ("not yet due"), refuse (an application is pending), retrieve the pending
- * application, resend a prepared one, or apply with a new key saved BEFORE it is sent.
- * Every change goes through the store (see `@acmapi/core`'s store README for why a crash at
- * any step loses nothing and never mixes a key with another key's certificate).
+ * One certificate's run, shared by `issue`, `renew`, `retrieve` and `demo`: core's
+ * `runCertificate` does the work (lock, record, plan, key saved before sending, handle saved
+ * before polling, install or record the failure); this file adds what the terminal needs —
+ * progress lines, warnings, Ctrl-C during `--wait`, `--pfx` — and turns its result into the
+ * `--json` result.
  */
-import {
-  CaError,
-  DEFAULT_KEY_TYPE,
-  generateKeyAndCsr,
-  planApplication,
-  StoreError,
-} from '@acmapi/core';
-import type {
-  AcmApiClient,
-  CertificateRecord,
-  CertificateStore,
-  CertificateResult,
-  KeyType,
-  LockedCertificate,
-  StoreStepHook,
-  StoredApplication,
-} from '@acmapi/core';
-import { interruptedResult, issuedResult, notDueResult, pendingResult } from './certificate-results.js';
+import { runCertificate as runInStore, StoreError } from '@acmapi/core';
+import type { CertificateStore, KeyAndCsr, KeyType, RunCertificateHooks, RunCertificateResult, StoreStepHook } from '@acmapi/core';
+import { alreadyInstalledResult, interruptedResult, issuedResult, notDueResult, pendingResult } from './certificate-results.js';
 import { InterruptWatch } from './interrupt-watch.js';
 import { createClient } from './client-factory.js';
 import type { ClientFlags } from './client-factory.js';
 import type { Credentials } from './credentials.js';
-import type { Output } from './output.js';
+import type { Output, Progress } from './output.js';
 import { ensurePfx } from './pfx-export.js';
 import type { ResultJson } from './present.js';
 
-/** A private key and its CSR, to apply with. */
-export interface KeyAndCsr {
-  privateKeyPem: string;
-  csrPem: string;
-  keyType: KeyType;
-}
+export type { KeyAndCsr } from '@acmapi/core';
 
 /** Which certificate, and what it should be. */
 export interface CertificateTarget {
@@ -54,9 +33,22 @@ export interface CertificateTarget {
   makeKeys?: (() => Promise<KeyAndCsr>) | undefined;
 }
 
-/** Options of {@link runCertificate}. */
-export interface RunCertificateOptions extends ClientFlags {
+/** What every run needs, whatever the command. */
+export interface RunContext extends ClientFlags {
   store: CertificateStore;
+  /** How long to wait for another process holding the certificate, milliseconds. */
+  lockWaitMs: number;
+  /** The credentials; called only when the CA is contacted (a not-due run needs none). */
+  credentials: () => Promise<Credentials>;
+  output: Output;
+  /** `--pfx`: the passphrase of the `.pfx` to keep beside the live files. */
+  pfxPassphrase: string | undefined;
+  /** The command's own steps (`key-generated`, `applied`), for the test-only crash hook. */
+  onStep?: StoreStepHook | undefined;
+}
+
+/** Options of {@link runCertificate}. */
+export interface RunCertificateOptions extends RunContext {
   /** `issue` refuses over a pending application; `renew` retrieves it. */
   command: 'issue' | 'renew';
   target: CertificateTarget;
@@ -66,255 +58,146 @@ export interface RunCertificateOptions extends ClientFlags {
   days: number | undefined;
   /** How long to poll a pending application, milliseconds; 0 = save the handle and return. */
   waitMs: number;
-  /** How long to wait for another process holding the certificate, milliseconds. */
-  lockWaitMs: number;
-  /** The credentials; called only when the CA is contacted (a not-due run needs none). */
-  credentials: () => Promise<Credentials>;
-  output: Output;
-  /** `--pfx`: the passphrase of the `.pfx` to keep beside the live files. */
-  pfxPassphrase: string | undefined;
   /** Wraps the sending of an application, new or resent (the signfile deployment and preflight of `renew`). */
   aroundApply?: (<T>(apply: () => Promise<T>, domains: string[]) => Promise<T>) | undefined;
-  /** The command's own steps (`key-generated`, `applied`), for the test-only crash hook. */
-  onStep?: StoreStepHook | undefined;
 }
 
 /**
- * Runs one certificate. See the module comment.
+ * Runs one certificate (`issue`/`renew`). See the module comment.
  *
- * @returns `issued` (exit 0), `not-due` (exit 0) or `pending` (exit 3).
+ * @returns `issued` (exit 0), `not-due` (exit 0) or `pending` (exit 3; 130/143 when a signal ended `--wait`).
  * @throws {StoreError} `STORE_LOCKED` (another process kept the lock past `lockWaitMs`),
  *   `STORE_PENDING_EXISTS` (`issue` over a pending application without `force`), `STORE_CORRUPT`.
- * @throws {CaError}, {TransportError}, {ProtocolError}, {CertificateError} from the CA call;
- *   the failure is recorded first (`acmapi list` shows it): a CA error (101–110) to a new
- *   application retires its key as `refused`; 109 to a pending one too; anything else keeps
- *   the application for the next run.
- * @throws {DomainError}/{CsrError} when the request cannot succeed (nothing sent).
+ * @throws {CaError}, {TransportError}, {ProtocolError}, {CertificateError} from the CA call,
+ *   recorded first (see core's `runCertificate`); {DomainError}/{CsrError} (nothing sent).
  */
 export async function runCertificate(options: RunCertificateOptions): Promise<ResultJson> {
   const { target } = options;
-  return options.store.withCertificateLock(
-    target.name,
-    async (certificate) => {
-      const record = await certificate.record(options.days === undefined ? {} : { days: options.days });
-      const plan = planApplication(record, {
-        command: options.command,
-        force: options.force,
-        domains: target.domains,
-        ...(target.keyType === undefined ? {} : { keyType: target.keyType }),
-      });
-      switch (plan.action) {
-        case 'skip': {
-          if (record === undefined) throw new Error('planApplication skipped a certificate without a record');
-          const pfxPath = options.pfxPassphrase === undefined ? undefined : await ensurePfx(certificate, options.pfxPassphrase);
-          return notDueResult(record, pfxPath);
-        }
-        case 'refuse':
-          throw new StoreError(
-            'STORE_PENDING_EXISTS',
-            `Certificate "${target.name}" has application ${plan.handleId} pending at the CA; a new application now would leave its key behind.`,
-            { certificate: target.name },
-          );
-        case 'retrieve': {
-          const application = await certificate.readApplication();
-          const handleId = application?.handleId;
-          if (application === undefined || handleId === undefined) throw new Error('planApplication retrieves an application without a handle');
-          return retrieveApplication(certificate, { ...application, handleId }, options);
-        }
-        case 'resume': {
-          const application = await certificate.readApplication();
-          if (application === undefined) throw new Error('planApplication resumes an application that is not there');
-          options.output.warn(`Certificate "${target.name}": an application was prepared by an earlier run that ended before the CA's answer was saved; sending the same key and CSR again.`);
-          return resend(certificate, application, options);
-        }
-        case 'apply':
-          return applyAnew(certificate, record, plan.replacesApplication, options);
-      }
-    },
-    { waitMs: options.lockWaitMs },
-  );
-}
-
-async function applyAnew(
-  certificate: LockedCertificate,
-  record: CertificateRecord | undefined,
-  replacesApplication: boolean,
-  options: RunCertificateOptions,
-): Promise<ResultJson> {
-  const { output } = options;
-  const credentials = await options.credentials();
-  // Made (and its options checked) BEFORE the key is saved: a client option core refuses
-  // must not leave a prepared application behind.
-  const client = createClient(credentials, options, output);
-  try {
-    return await prepareAndSend(certificate, record, replacesApplication, credentials, client, options);
-  } finally {
-    await client.close();
-  }
-}
-
-async function prepareAndSend(
-  certificate: LockedCertificate,
-  record: CertificateRecord | undefined,
-  replacesApplication: boolean,
-  credentials: Credentials,
-  client: AcmApiClient,
-  options: RunCertificateOptions,
-): Promise<ResultJson> {
-  const { target, output } = options;
-  const keyType = target.keyType ?? record?.live?.keyType ?? DEFAULT_KEY_TYPE;
-  let keys: KeyAndCsr;
-  if (target.makeKeys === undefined) {
-    const progress = output.progress(`Generating a ${keyType} private key and CSR`);
-    keys = await generateKeyAndCsr({ domains: target.domains, keyType });
-    progress.stop();
-  } else {
-    keys = await target.makeKeys();
-  }
-  await options.onStep?.('key-generated', {});
-  // Saved BEFORE the application is sent: if the CA signs and this process dies, the key is on disk.
-  const version = await certificate.prepareApplication(
-    { domains: target.domains, keyType: keys.keyType, privateKeyPem: keys.privateKeyPem, csrPem: keys.csrPem, endpoint: credentials.endpoint },
-    { force: replacesApplication },
-  );
-  const application: StoredApplication = {
-    version,
-    status: 'prepared',
-    domains: target.domains,
-    keyType: keys.keyType,
-    handleId: undefined,
-    endpoint: credentials.endpoint,
-    privateKeyPem: keys.privateKeyPem,
-    csrPem: keys.csrPem,
-  };
-  return send(certificate, application, client, options);
-}
-
-/** Resends an application prepared by an earlier run (its answer was lost). */
-async function resend(certificate: LockedCertificate, application: StoredApplication, options: RunCertificateOptions): Promise<ResultJson> {
-  const credentials = await options.credentials();
-  if (application.endpoint !== undefined && application.endpoint !== credentials.endpoint) {
-    options.output.warn(`Note: this application was prepared for ${application.endpoint}, but the endpoint now is ${credentials.endpoint}.`);
-  }
-  const client = createClient(credentials, options, options.output);
-  try {
-    return await send(certificate, application, client, options);
-  } finally {
-    await client.close();
-  }
-}
-
-/** Sends a prepared application and records what the CA answered. The caller closes `client`. */
-async function send(certificate: LockedCertificate, application: StoredApplication, client: AcmApiClient, options: RunCertificateOptions): Promise<ResultJson> {
-  const { output } = options;
-  let pendingHandle: string | undefined;
-  let answered = false;
-  const applied = async (): Promise<void> => {
-    if (answered) return;
-    answered = true;
-    await options.onStep?.('applied', {});
-  };
   // Ctrl-C or SIGTERM while waiting for a pending application ends the wait, not the process:
   // the handle is saved already, so the run unwinds (lock released) and says how to go on.
   const interrupt = new InterruptWatch();
-  const progress = output.progress(`Applying for a certificate for ${application.domains.join(', ')}`);
+  const terminal = new TerminalHooks(target.name, options);
   try {
-    const call = (): Promise<CertificateResult> =>
-      client.issue(
-        { domains: application.domains, csr: application.csrPem },
-        {
-          waitMs: options.waitMs,
-          signal: interrupt.signal,
-          onPending: async (handleId: string) => {
-            await applied();
-            // The handle is on disk before any polling starts.
-            await certificate.recordPending(handleId);
-            pendingHandle = handleId;
-            if (options.waitMs > 0) {
-              interrupt.start();
-              output.warn(`The application is pending at the CA (handle ${handleId}); waiting up to ${Math.round(options.waitMs / 1000)} s.`);
-            }
-          },
+    const result = await runInStore({
+      store: options.store,
+      name: target.name,
+      command: options.command,
+      domains: target.domains,
+      keyType: target.keyType,
+      keyAndCsr: target.makeKeys,
+      force: options.force,
+      days: options.days,
+      client: async () => createClient(await options.credentials(), options, options.output),
+      waitMs: options.waitMs,
+      lockWaitMs: options.lockWaitMs,
+      signal: interrupt.signal,
+      aroundApply: options.aroundApply,
+      hooks: {
+        ...terminal.hooks,
+        onPending: (handleId, waiting) => {
+          if (!waiting) return;
+          interrupt.start();
+          options.output.warn(`The application is pending at the CA (handle ${handleId}); waiting up to ${Math.round(options.waitMs / 1000)} s.`);
         },
-      );
-    const answer = options.aroundApply !== undefined ? await options.aroundApply(call, application.domains) : await call();
-    await applied();
-    progress.stop();
-    if (answer.status === 'pending') return pendingResult(certificate.name, application.domains, answer.handleId, certificate.dir, application.version);
-    return await install(certificate, application.domains, answer, options);
+      },
+    });
+    terminal.succeeded(result, options.output);
+    if (result.status === 'pending' && result.interrupted && interrupt.received !== undefined) return interruptedResult(toResultJson(result, terminal.pfxPath), interrupt.received);
+    return toResultJson(result, terminal.pfxPath);
   } catch (error) {
-    if (interrupt.received !== undefined && pendingHandle !== undefined) {
-      progress.stop();
-      return interruptedResult(pendingResult(certificate.name, application.domains, pendingHandle, certificate.dir, application.version), interrupt.received);
-    }
-    progress.fail('The application failed');
-    // 101–110 to the application itself: the CA holds nothing for this key, retire it.
-    // During polling only 109 ends the application (a 108 may be a wrong customer id).
-    const ended = error instanceof CaError && (pendingHandle === undefined ? error.status !== 111 : error.status === 109);
-    await recordFailure(certificate, error, ended);
+    terminal.failed();
     throw error;
   } finally {
     interrupt.stop();
   }
 }
 
-/**
- * Asks the CA for a pending application's certificate by its handle and installs it.
- * Call only while holding the certificate's lock.
- *
- * @returns `issued`, or `pending` again (exit 3).
- * @throws like {@link runCertificate}; a 109 retires the application's key as `refused`.
- */
-export async function retrieveApplication(
-  certificate: LockedCertificate,
-  application: StoredApplication & { handleId: string },
-  options: Pick<RunCertificateOptions, 'credentials' | 'output' | 'pfxPassphrase' | 'timeoutMs' | 'retries'>,
-): Promise<ResultJson> {
-  const { output } = options;
-  const credentials = await options.credentials();
-  if (application.endpoint !== undefined && application.endpoint !== credentials.endpoint) {
-    output.warn(`Note: this application was sent to ${application.endpoint}, but the endpoint now is ${credentials.endpoint}.`);
-  }
-  const client = createClient(credentials, options, output);
-  const progress = output.progress(`Asking the CA for handle ${application.handleId}`);
-  try {
-    await certificate.recordPoll();
-    const answer = await client.retrieve(application.handleId, { csr: application.csrPem });
-    progress.stop();
-    if (answer.status === 'pending') return pendingResult(certificate.name, application.domains, application.handleId, certificate.dir, application.version);
-    return await install(certificate, application.domains, answer, options);
-  } catch (error) {
-    progress.fail('Retrieving failed');
-    await recordFailure(certificate, error, error instanceof CaError && error.status === 109);
-    throw error;
-  } finally {
-    await client.close();
+/** The `--json` result of core's result. @throws {StoreError} `STORE_PENDING_EXISTS` for `already-pending`. */
+export function toResultJson(result: RunCertificateResult, pfxPath: string | undefined): ResultJson {
+  switch (result.status) {
+    case 'issued':
+      return issuedResult({ name: result.name, domains: result.domains, handleId: result.handleId, dir: result.dir, leaf: result.leaf, pfxPath });
+    case 'pending':
+      return pendingResult(result.name, result.domains, result.handleId, result.dir, result.version);
+    case 'not-due':
+      return notDueResult(result.record, pfxPath);
+    case 'already-installed':
+      return alreadyInstalledResult(result.record, result.handleId);
+    case 'already-pending':
+      throw new StoreError(
+        'STORE_PENDING_EXISTS',
+        `Certificate "${result.name}" has application ${result.handleId} pending at the CA; a new application now would leave its key behind.`,
+        { certificate: result.name },
+      );
+    case 'not-found':
+      throw new Error(`No application with handle ${result.handleId} (the caller handles not-found).`);
   }
 }
 
-async function install(
-  certificate: LockedCertificate,
-  domains: string[],
-  answer: Extract<CertificateResult, { status: 'issued' }>,
-  options: Pick<RunCertificateOptions, 'output' | 'pfxPassphrase'>,
-): Promise<ResultJson> {
-  // The store checks again, against the saved CSR and private key, before writing anything.
-  const installed = await certificate.installCertificate(answer.certificate.fullchainPem);
-  if (answer.certificate.chainPem === '') {
-    options.output.warn(
-      `Note: the CA returned the certificate without its chain, so ${certificate.dir}/chain.pem is empty and fullchain.pem holds the leaf only. Add the CA's intermediate certificate before serving it.`,
-    );
-  }
-  const pfxPath = options.pfxPassphrase === undefined ? undefined : await ensurePfx(certificate, options.pfxPassphrase);
-  return issuedResult({ name: certificate.name, domains, handleId: answer.handleId, dir: certificate.dir, leaf: installed.leaf, pfxPath });
-}
+/** Progress lines and warnings on the terminal for core's hooks, and the `--pfx` export. */
+export class TerminalHooks {
+  /** The `.pfx` written while the lock was held, if any. */
+  pfxPath: string | undefined;
+  readonly hooks: RunCertificateHooks;
+  #progress: Progress | undefined;
+  #failText = '';
 
-/** Records a failure for `acmapi list`; never hides the original error. */
-async function recordFailure(certificate: LockedCertificate, error: unknown, ended: boolean): Promise<void> {
-  try {
-    if (ended) await certificate.recordRefused(error);
-    else await certificate.recordError(error);
-  } catch {
-    // The original error matters more than a failure to note it.
+  constructor(name: string, context: Pick<RunContext, 'output' | 'pfxPassphrase' | 'onStep'>) {
+    const { output } = context;
+    const start = (text: string, failText: string): void => {
+      this.#progress = output.progress(text);
+      this.#failText = failText;
+    };
+    this.hooks = {
+      onStep: context.onStep,
+      onGeneratingKey: (keyType) => {
+        start(`Generating a ${keyType} private key and CSR`, 'Generating the key failed');
+      },
+      onResend: () => {
+        output.warn(`Certificate "${name}": an application was prepared by an earlier run that ended before the CA's answer was saved; sending the same key and CSR again.`);
+      },
+      onEndpointChanged: ({ recorded, current, action }) => {
+        output.warn(action === 'resend'
+          ? `Note: this application was prepared for ${recorded}, but the endpoint now is ${current}.`
+          : `Note: this application was sent to ${recorded}, but the endpoint now is ${current}.`);
+      },
+      onApplying: (domains) => {
+        this.#stop();
+        start(`Applying for a certificate for ${domains.join(', ')}`, 'The application failed');
+      },
+      onRetrieving: (handleId) => {
+        start(`Asking the CA for handle ${handleId}`, 'Retrieving failed');
+      },
+      onAnswered: () => {
+        this.#stop();
+      },
+      onLive: async (certificate) => {
+        if (context.pfxPassphrase !== undefined) this.pfxPath = await ensurePfx(certificate, context.pfxPassphrase);
+      },
+    };
+  }
+
+  /**
+   * The run ended with a result: a progress line still open (an interrupted wait) just stops,
+   * and a certificate without its chain is pointed out.
+   */
+  succeeded(result: RunCertificateResult, output: Output): void {
+    this.#stop();
+    if (result.status === 'issued' && result.chainMissing) {
+      output.warn(
+        `Note: the CA returned the certificate without its chain, so ${result.dir}/chain.pem is empty and fullchain.pem holds the leaf only. Add the CA's intermediate certificate before serving it.`,
+      );
+    }
+  }
+
+  /** The run threw: a progress line still open says so. */
+  failed(): void {
+    this.#progress?.fail(this.#failText);
+    this.#progress = undefined;
+  }
+
+  #stop(): void {
+    this.#progress?.stop();
+    this.#progress = undefined;
   }
 }

@@ -14,7 +14,7 @@ export { runDemo } from './demo-flow.js';
 export type { RunDemoOptions } from './demo-flow.js';
 export { renewCertificates } from './renew-flow.js';
 export type { RenewOptions, RenewResultJson, RenewPlanJson } from './renew-flow.js';
-export { runCertificate, retrieveApplication } from './certificate-run.js';
+export { runCertificate } from './certificate-run.js';
 export type { CertificateTarget, KeyAndCsr, RunCertificateOptions } from './certificate-run.js';
 export type { ListJson, ListEntryJson } from './list-view.js';
 export type { ResultJson, CertificateJson, FileRole } from './present.js';

@@ -1,6 +1,6 @@
 import type { CertificateRecord } from '@acmapi/core';
 import { describe, expect, it } from 'vitest';
-import { configOnlyEntries, lastVersionDomains, listEntry, listLines } from './list-view.js';
+import { configOnlyEntries, listEntry, listLines } from './list-view.js';
 
 const notAfter = new Date('2030-03-01T00:00:00Z');
 const live: CertificateRecord = {
@@ -18,9 +18,11 @@ const live: CertificateRecord = {
     notBefore: new Date('2030-01-01T00:00:00Z'),
     notAfter,
     installedAt: undefined,
+    handleId: undefined,
     renewal: { due: false, reason: 'not-due', renewAt: new Date('2030-02-01T00:00:00Z'), remainingMs: 1, daysLeft: 42, jitterMs: 0 },
   },
   application: undefined,
+  lastRetired: undefined,
   lastError: undefined,
   dir: '/store/shop',
 };
@@ -64,16 +66,23 @@ describe('list --json entries', () => {
     expect(listLines([])[0]).toContain('No certificates');
   });
 
-  it('shows the domains of a refused first application (the record has none), from the newest version of state.json', () => {
-    const refused: CertificateRecord = { ...live, name: 'refused', domains: [], state: 'failed', live: undefined, lastError: { code: 'CA_REFUSED', message: 'no', at: new Date(0) } };
-    const state = { versions: [{ id: 'v1', domains: ['old.example'] }, { id: 'v2', status: 'refused', domains: ['refused.example', 'www.refused.example'] }] };
-    const entry = listEntry(refused, lastVersionDomains(state));
+  it('shows the domains of a refused first application (the record has none), from its last retired application', () => {
+    const lastRetired: CertificateRecord['lastRetired'] = {
+      version: 'v2',
+      status: 'refused',
+      domains: ['refused.example', 'www.refused.example'],
+      keyType: 'ec-p256',
+      handleId: undefined,
+      retiredAt: new Date(0),
+      reason: 'CA_REFUSED: no',
+    };
+    const refused: CertificateRecord = { ...live, name: 'refused', domains: [], state: 'failed', live: undefined, lastRetired, lastError: { code: 'CA_REFUSED', message: 'no', at: new Date(0) } };
+    const entry = listEntry(refused);
     expect(entry.domains).toEqual(['refused.example', 'www.refused.example']);
     expect(listLines([entry])[1]).toMatch(/^refused\s+failed\s+-\s+-\s+refused\.example, www\.refused\.example$/);
-    // A record with domains keeps its own; a damaged or empty state gives none.
-    expect(listEntry(live, ['other.example']).domains).toEqual(['shop.example']);
-    expect(lastVersionDomains({ versions: 'nope' })).toEqual([]);
-    expect(lastVersionDomains(null)).toEqual([]);
+    // A record with domains keeps its own; one without any retired application shows none.
+    expect(listEntry({ ...live, lastRetired }).domains).toEqual(['shop.example']);
+    expect(listEntry({ ...refused, lastRetired: undefined }).domains).toEqual([]);
   });
 
   it('names the store of a pending certificate in its retrieve hint when it is not the default', () => {

@@ -30,34 +30,15 @@ export interface ListJson {
 }
 
 /**
- * The domains of the newest version in a `state.json` (already parsed, so `unknown`): for a
- * certificate whose only application was refused, the record has none live or in progress,
- * but the user still wants to see what was applied for. Tolerant: `[]` when absent.
+ * The JSON entry of one record. A certificate whose only application was refused has no
+ * domains live or in progress; it shows those of its last retired application.
  */
-export function lastVersionDomains(state: unknown): string[] {
-  if (typeof state !== 'object' || state === null || !('versions' in state) || !Array.isArray(state.versions)) return [];
-  const versions = state.versions as unknown[];
-  for (let index = versions.length - 1; index >= 0; index--) {
-    const version = versions[index];
-    if (typeof version === 'object' && version !== null && 'domains' in version && Array.isArray(version.domains)) {
-      const domains = (version.domains as unknown[]).filter((domain): domain is string => typeof domain === 'string');
-      if (domains.length > 0) return domains;
-    }
-  }
-  return [];
-}
-
-/**
- * The JSON entry of one record.
- *
- * @param fallbackDomains - the domains to show when the record has none (see {@link lastVersionDomains}).
- */
-export function listEntry(record: CertificateRecord, fallbackDomains: readonly string[] = []): ListEntryJson {
+export function listEntry(record: CertificateRecord): ListEntryJson {
   const live = record.live;
   const handleId = record.application?.handleId;
   return {
     name: record.name,
-    domains: record.domains.length > 0 ? record.domains : [...fallbackDomains],
+    domains: record.domains.length > 0 ? record.domains : [...(record.lastRetired?.domains ?? [])],
     state: record.state,
     daysLeft: live === undefined ? null : live.renewal.daysLeft,
     notAfter: live === undefined ? null : live.notAfter.toISOString(),

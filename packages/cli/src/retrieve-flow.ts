@@ -4,11 +4,11 @@
  * was sent; the certificate is installed only after checks against them.
  */
 import { basename, dirname, resolve } from 'node:path';
-import { certificatePaths, findVersion, listCertificates, openStore, readStoreState } from '@acmapi/core';
-import type { CertificateRecord, StoreStepHook } from '@acmapi/core';
-import { alreadyInstalledResult } from './certificate-results.js';
+import { certificatePaths, listCertificates, openStore, runCertificate } from '@acmapi/core';
+import type { StoreStepHook } from '@acmapi/core';
 import { localIo, UsageError } from './cli-errors.js';
-import { retrieveApplication } from './certificate-run.js';
+import { createClient } from './client-factory.js';
+import { TerminalHooks, toResultJson } from './certificate-run.js';
 import type { ClientFlags } from './client-factory.js';
 import type { Credentials } from './credentials.js';
 import { DEFAULT_LOCK_WAIT_MS } from './store-flags.js';
@@ -45,13 +45,6 @@ function notFound(handleId: string, where: string): UsageError {
   });
 }
 
-/** Whether the live certificate of `record` came from the application with `handleId` (a retrieve that already succeeded). */
-async function liveFromHandle(storeDir: string, record: CertificateRecord | undefined, handleId: string): Promise<boolean> {
-  if (record?.live === undefined) return false;
-  const state = await readStoreState(certificatePaths(storeDir, record.name).state, record.name);
-  return state !== undefined && findVersion(state, state.current)?.handleId === handleId;
-}
-
 /**
  * Retrieves a pending application's certificate into its store folder.
  *
@@ -67,15 +60,8 @@ export async function retrieveToFolder(options: RetrieveToFolderOptions): Promis
   if (name === undefined) {
     const records = await localIo('read the store', storeDir, () => listCertificates(storeDir));
     name = records.find((record) => record.application?.handleId === options.handleId)?.name;
-    if (name === undefined) {
-      // Run again after it succeeded: the handle's certificate is live, nothing to ask.
-      for (const record of records) {
-        if (await localIo('read the store', storeDir, () => liveFromHandle(storeDir, record, options.handleId))) {
-          name = record.name;
-          break;
-        }
-      }
-    }
+    // Run again after it succeeded: the handle's certificate is live, nothing to ask.
+    name ??= records.find((record) => record.live?.handleId === options.handleId)?.name;
     if (name === undefined) throw notFound(options.handleId, `the store ${storeDir}`);
   }
   options.onTarget?.({ name, dir: certificatePaths(storeDir, name).dir });
@@ -87,24 +73,22 @@ export async function retrieveToFolder(options: RetrieveToFolderOptions): Promis
   const known = await store.get(name);
   if (known === undefined) throw notFound(options.handleId, where);
   options.onTarget?.({ name, dir: known.dir, domains: known.domains });
-  return store.withCertificateLock(
-    name,
-    async (certificate) => {
-      const application = await certificate.readApplication();
-      // Looked at again under the lock: another run may have fetched it meanwhile.
-      if (application?.handleId !== options.handleId) {
-        const record = await certificate.record();
-        if (record !== undefined && (await liveFromHandle(storeDir, record, options.handleId))) return alreadyInstalledResult(record, options.handleId);
-        throw notFound(options.handleId, where);
-      }
-      return retrieveApplication(certificate, { ...application, handleId: application.handleId }, {
-        credentials,
-        output: options.output,
-        pfxPassphrase: options.pfxPassphrase,
-        timeoutMs: options.timeoutMs,
-        retries: options.retries,
-      });
-    },
-    { waitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS },
-  );
+  const terminal = new TerminalHooks(name, { output: options.output, pfxPassphrase: options.pfxPassphrase });
+  try {
+    const result = await runCertificate({
+      store,
+      name,
+      command: 'retrieve',
+      handleId: options.handleId,
+      client: async () => createClient(await credentials(), options, options.output),
+      lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+      hooks: terminal.hooks,
+    });
+    terminal.succeeded(result, options.output);
+    if (result.status === 'not-found') throw notFound(options.handleId, where);
+    return toResultJson(result, terminal.pfxPath);
+  } catch (error) {
+    terminal.failed();
+    throw error;
+  }
 }

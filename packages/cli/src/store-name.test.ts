@@ -15,6 +15,7 @@ function record(name: string, domains: string[], applicationDomains?: string[]):
       applicationDomains === undefined
         ? undefined
         : { version: 'v', status: 'pending', domains: applicationDomains, keyType: 'ec-p256', preparedAt: new Date(0), handleId: 'h', since: undefined, lastPolledAt: undefined, polls: 0, endpoint: undefined },
+    lastRetired: undefined,
     lastError: undefined,
     dir: `/store/${name}`,
   };

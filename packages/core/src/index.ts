@@ -35,6 +35,7 @@ export * from './lock-file.js';
 export * from './store/certificate-record.js';
 export * from './store/locked-certificate.js';
 export * from './store/certificate-store.js';
+export * from './store/run-certificate.js';
 export { listCertificates } from './store/list-certificates.js';
 export * from './renewal/needs-renewal.js';
 export * from './renewal/plan-application.js';

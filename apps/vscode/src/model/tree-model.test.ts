@@ -23,9 +23,11 @@ function liveRecord(name: string, domains: string[], notBefore: Date, notAfter: 
       notBefore,
       notAfter,
       installedAt: notBefore,
+      handleId: undefined,
       renewal: needsRenewal({ notBefore, notAfter }, { now: NOW }),
     },
     application: undefined,
+    lastRetired: undefined,
     lastError: undefined,
     dir: `/store/${name}`,
   };
@@ -50,6 +52,7 @@ function pendingRecord(name: string, domains: string[], handleId: string): Certi
       polls: 3,
       endpoint: undefined,
     },
+    lastRetired: undefined,
     lastError: undefined,
     dir: `/store/${name}`,
   };

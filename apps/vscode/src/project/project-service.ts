@@ -1,7 +1,8 @@
 /**
  * The project behind the view: `acmapi.json`, its certificate store, its signfile, and the
- * ACMAPI endpoint it names. Reads, applies and retrieves through core with the same rules as
- * the CLI (read → `planApplication` → write, under the certificate's lock). Free of `vscode`:
+ * ACMAPI endpoint it names. Applies and retrieves through core's `runCertificate`, the same
+ * run as the CLI's (lock → record → `planApplication` → key saved before sending → install or
+ * record the failure); this file only maps its results and logs. Free of `vscode`:
  * settings, the auth token and the log are passed in.
  */
 import { readFile } from 'node:fs/promises';
@@ -11,18 +12,17 @@ import {
   generateKeyAndCsr,
   isCaError,
   parseResolveOverride,
-  planApplication,
   preflight,
   readConfig,
   openStore,
+  runCertificate,
   type AcmApiConfig,
   type CertificateRecord,
-  type CertificateResult,
   type CertificateStore,
   type KeyType,
-  type LockedCertificate,
   type PreflightMode,
   type PreflightResult,
+  type RunCertificateHooks,
 } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
 import type { PendingItem, PollOutcome } from '../pending/poller.js';
@@ -179,72 +179,96 @@ export class ProjectService {
   }
 
   /**
-   * Applies for a certificate, following core's `planApplication`: generate (or take) a key and
-   * CSR, save them in the store BEFORE sending, apply, then install or record pending.
+   * Applies for a certificate through core's `runCertificate` (see `planApplication`):
+   * generate (or take) a key and CSR, save them in the store BEFORE sending, apply, then
+   * install or record pending. The client is made only when the CA is contacted.
    *
-   * @throws {ExtensionError} `AUTH_TOKEN_MISSING`, `CUSTOMER_ID_MISSING`, `CA_FILE_UNREADABLE`.
-   * @throws every error of core's `AcmApiClient.apply` (CA 109 is returned as `refused`) and
-   *   `StoreError` `STORE_LOCKED`.
+   * @throws {ExtensionError} `AUTH_TOKEN_MISSING`, `CUSTOMER_ID_MISSING`, `CA_FILE_UNREADABLE`, `KEY_FILE_MISSING`.
+   * @throws every error of core's `runCertificate` (recorded in the store first; CA 109 is
+   *   returned as `refused`), e.g. `StoreError` `STORE_LOCKED`.
    */
   async apply(request: ApplyRequest): Promise<ApplyOutcome> {
     const { log } = this.#options;
-    const store = await this.store();
-    const client = await this.#client();
-    try {
-      return await store.withCertificateLock(request.name, async (certificate) => {
-        const plan = planApplication(await certificate.record(), {
+    const result = await this.#refusedAsOutcome(() =>
+      this.store().then((store) =>
+        runCertificate({
+          store,
+          name: request.name,
           command: request.command,
-          force: request.force ?? false,
           domains: request.domains,
-          ...(request.keyType === undefined ? {} : { keyType: request.keyType }),
-        });
-        log.info(`${request.name}: plan ${plan.action}${'reason' in plan ? ` (${plan.reason})` : ''}`);
-        switch (plan.action) {
-          case 'skip':
-            return { status: 'skipped', daysLeft: plan.daysLeft, renewAt: plan.renewAt };
-          case 'refuse':
-            return { status: 'already-pending', handleId: plan.handleId };
-          case 'retrieve': {
-            const outcome = await this.#retrieveLocked(certificate, client, plan.handleId, request.signal);
-            if (outcome.status === 'issued') return { status: 'issued', handleId: plan.handleId, notAfter: outcome.notAfter };
-            return outcome.status === 'pending' ? { status: 'pending', handleId: plan.handleId } : outcome;
-          }
-          case 'resume': {
-            const application = await certificate.readApplication();
-            if (application === undefined) throw new Error(`The prepared application of ${request.name} vanished.`);
-            return await this.#send(certificate, client, application.domains, application.csrPem, request.signal);
-          }
-          case 'apply': {
-            const made = request.keyAndCsr ?? (await this.#keyAndCsr(request));
-            const endpoint = this.project.config.endpoint;
-            await certificate.prepareApplication(
-              { domains: request.domains, keyType: made.keyType, privateKeyPem: made.privateKeyPem, csrPem: made.csrPem, endpoint },
-              { force: plan.replacesApplication },
-            );
-            return await this.#send(certificate, client, request.domains, made.csrPem, request.signal);
-          }
-        }
-      });
-    } finally {
-      await client.close();
+          keyType: request.keyType,
+          keyAndCsr: () => (request.keyAndCsr === undefined ? this.#keyAndCsr(request) : Promise.resolve({ ...request.keyAndCsr })),
+          force: request.force ?? false,
+          client: () => this.#client(),
+          signal: request.signal,
+          hooks: {
+            ...this.#hooks(),
+            onPlan: (plan) => {
+              log.info(`${request.name}: plan ${plan.action}${'reason' in plan ? ` (${plan.reason})` : ''}`);
+            },
+          },
+        }),
+      ),
+    );
+    switch (result.status) {
+      case 'refused':
+      case 'pending':
+        return result.status === 'pending' ? { status: 'pending', handleId: result.handleId } : result;
+      case 'issued':
+        log.info(`${request.name}: issued, valid until ${result.leaf.notAfter.toISOString()} (version ${result.version})`);
+        return { status: 'issued', handleId: result.handleId, notAfter: result.leaf.notAfter };
+      case 'not-due': {
+        const renewal = result.record.live?.renewal;
+        if (renewal === undefined) throw new Error(`${request.name}: not due without a live certificate`);
+        return { status: 'skipped', daysLeft: renewal.daysLeft, renewAt: renewal.renewAt };
+      }
+      case 'already-pending':
+        return { status: 'already-pending', handleId: result.handleId };
+      case 'already-installed':
+      case 'not-found':
+        throw new Error(`${request.name}: unexpected result ${result.status} of an application`);
     }
   }
 
   /**
    * Asks the CA once for a pending application and records the answer (the poller's
-   * `retrieve`).
+   * `retrieve`), through core's `runCertificate` with `command: 'retrieve'`.
    *
    * @throws like {@link apply}, except that CA 109 is returned as `refused`.
    */
   async retrieve(item: PendingItem, signal?: AbortSignal): Promise<PollOutcome> {
-    const store = await this.store();
-    const client = await this.#client();
-    try {
-      return await store.withCertificateLock(item.certificateName, (certificate) => this.#retrieveLocked(certificate, client, item.handleId, signal), {
-        waitMs: 2_000,
-      });
-    } finally {
-      await client.close();
+    const { t } = this.#options;
+    const result = await this.#refusedAsOutcome(() =>
+      this.store().then((store) =>
+        runCertificate({
+          store,
+          name: item.certificateName,
+          command: 'retrieve',
+          handleId: item.handleId,
+          client: () => this.#client(),
+          signal,
+          lockWaitMs: 2_000,
+          hooks: this.#hooks(),
+        }),
+      ),
+    );
+    switch (result.status) {
+      case 'refused':
+        return result;
+      case 'pending':
+        return { status: 'pending' };
+      case 'issued':
+        this.#options.log.info(`${item.certificateName}: pending application ${item.handleId} issued, valid until ${result.leaf.notAfter.toISOString()}`);
+        return { status: 'issued', notAfter: result.leaf.notAfter };
+      case 'already-installed':
+      case 'not-found':
+      case 'not-due':
+      case 'already-pending': {
+        // Installed or retired meanwhile (e.g. by `acmapi retrieve` in a terminal).
+        const record = 'record' in result ? result.record : undefined;
+        if (record?.live !== undefined) return { status: 'issued', notAfter: record.live.notAfter };
+        return { status: 'refused', message: t('The application {0} is no longer pending in the store.', item.handleId) };
+      }
     }
   }
 
@@ -282,57 +306,39 @@ export class ProjectService {
     return generateKeyAndCsr({ domains: request.domains, keyType });
   }
 
-  async #send(certificate: LockedCertificate, client: AcmApiClient, domains: readonly string[], csr: string, signal: AbortSignal | undefined): Promise<ApplyOutcome> {
-    const { log } = this.#options;
-    log.info(`${certificate.name}: applying for ${domains.join(', ')} at ${client.endpoint.href}`);
-    let result: CertificateResult;
+  /** Runs `run`; a CA refusal (109, already recorded by core) becomes the `refused` outcome. */
+  async #refusedAsOutcome<T>(run: () => Promise<T>): Promise<T | { status: 'refused'; message: string }> {
     try {
-      result = await client.apply({ domains, csr }, { signal });
+      return await run();
     } catch (error) {
       if (isCaError(error) && error.status === 109) {
-        await certificate.recordRefused(error);
-        log.warn(`${certificate.name}: refused by the CA (${error.code})`);
+        this.#options.log.warn(`refused by the CA (${error.code})`);
         return { status: 'refused', message: error.message };
       }
-      await certificate.recordError(error);
       throw error;
     }
-    if (result.status === 'pending') {
-      await certificate.recordPending(result.handleId);
-      log.info(`${certificate.name}: pending at the CA, handle ${result.handleId}`);
-      return { status: 'pending', handleId: result.handleId };
-    }
-    const installed = await certificate.installCertificate(result.certificate.fullchainPem);
-    log.info(`${certificate.name}: issued, valid until ${installed.leaf.notAfter.toISOString()} (version ${installed.version})`);
-    return { status: 'issued', handleId: result.handleId, notAfter: installed.leaf.notAfter };
   }
 
-  async #retrieveLocked(certificate: LockedCertificate, client: AcmApiClient, handleId: string, signal: AbortSignal | undefined): Promise<PollOutcome> {
+  /** Core's progress, in the log. */
+  #hooks(): RunCertificateHooks {
     const { log } = this.#options;
-    const application = await certificate.readApplication();
-    if (application?.handleId !== handleId) {
-      // Installed or retired meanwhile (e.g. by `acmapi retrieve` in a terminal).
-      const record = await certificate.record();
-      if (record?.live !== undefined) return { status: 'issued', notAfter: record.live.notAfter };
-      return { status: 'refused', message: this.#options.t('The application {0} is no longer pending in the store.', handleId) };
-    }
-    await certificate.recordPoll();
-    log.info(`${certificate.name}: asking the CA for pending application ${handleId}`);
-    let result: CertificateResult;
-    try {
-      result = await client.retrieve(handleId, { csr: application.csrPem, signal });
-    } catch (error) {
-      if (isCaError(error) && error.status === 109) {
-        await certificate.recordRefused(error);
-        log.warn(`${certificate.name}: application ${handleId} refused by the CA`);
-        return { status: 'refused', message: error.message };
-      }
-      throw error;
-    }
-    if (result.status === 'pending') return { status: 'pending' };
-    const installed = await certificate.installCertificate(result.certificate.fullchainPem);
-    log.info(`${certificate.name}: pending application ${handleId} issued, valid until ${installed.leaf.notAfter.toISOString()}`);
-    return { status: 'issued', notAfter: installed.leaf.notAfter };
+    return {
+      onResend: (application) => {
+        log.info(`sending the prepared application for ${application.domains.join(', ')} again with its saved key and CSR`);
+      },
+      onApplying: (domains) => {
+        log.info(`applying for ${domains.join(', ')}`);
+      },
+      onRetrieving: (handleId) => {
+        log.info(`asking the CA for pending application ${handleId}`);
+      },
+      onPending: (handleId) => {
+        log.info(`pending at the CA, handle ${handleId}`);
+      },
+      onEndpointChanged: ({ recorded, current }) => {
+        log.warn(`the application was made with ${recorded}; the endpoint now is ${current}`);
+      },
+    };
   }
 
   async #client(): Promise<AcmApiClient> {

@@ -5,13 +5,11 @@
  * reads each `state.json` and parses no certificate), not the client, so that listing a fleet
  * of 1,000 certificates costs about what reading their certificates would (`pnpm bench`).
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { listCertificates } from '@acmapi/core/store-list';
 import type { CommandContext } from '../command-kit.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { configOnlyEntries, lastVersionDomains, listEntry, listLines } from '../list-view.js';
+import { configOnlyEntries, listEntry, listLines } from '../list-view.js';
 import type { ListJson } from '../list-view.js';
 import { loadProject } from '../project.js';
 import type { ProjectFlags } from '../project.js';
@@ -39,7 +37,7 @@ export function listCommand(ctx: CommandContext): Command {
         const project = await loadProject(flags, ctx.env);
         const days = parseDays(flags.days) ?? project.config?.defaults.renewBeforeDays;
         const records = await listCertificates(project.storeDir, { now, ...(days === undefined ? {} : { days }) });
-        const entries = await Promise.all(records.map(async (record) => listEntry(record, record.domains.length > 0 ? [] : await refusedDomains(record.dir))));
+        const entries = records.map((record) => listEntry(record));
         if (project.config !== undefined) entries.push(...configOnlyEntries(project.config.certificates, new Set(records.map((r) => r.name))));
         entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         const result: ListJson = { certificates: entries };
@@ -55,19 +53,6 @@ export function listCommand(ctx: CommandContext): Command {
         output.result({ status: 'error', exitCode: ctx.exitCode, error: described });
       }
     });
-}
-
-/**
- * The domains of the newest application of a certificate that has none live or in progress
- * (its first application was refused): read from its `state.json`, `[]` when unreadable
- * (a damaged file is already listed as failed with STORE_CORRUPT).
- */
-async function refusedDomains(dir: string): Promise<string[]> {
-  try {
-    return lastVersionDomains(JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')));
-  } catch {
-    return [];
-  }
 }
 
 /** The flags `retrieve`/`renew` need to find this store again (none for the default one). */

@@ -23,9 +23,11 @@ function record(overrides: { days?: number; application?: CertificateRecord['app
       notBefore,
       notAfter,
       installedAt: notBefore,
+      handleId: undefined,
       renewal,
     },
     application: overrides.application,
+    lastRetired: undefined,
     lastError: undefined,
     dir: '/store/site',
   };

@@ -27,6 +27,11 @@ export interface LiveCertificateInfo {
   notBefore: Date;
   notAfter: Date;
   installedAt: Date | undefined;
+  /**
+   * The handle of the application this certificate came from (spec §3), `undefined` when the
+   * CA issued it at once without one; lets `retrieve` tell a handle already installed.
+   */
+  handleId: string | undefined;
   /** The renewal decision at the time the record was made. */
   renewal: RenewalDecision;
 }
@@ -48,6 +53,25 @@ export interface ApplicationInfo {
   endpoint: string | undefined;
 }
 
+/**
+ * The newest application that ended without a certificate: `refused` by the CA (status 109
+ * or another 101–110 answer to the application) or `abandoned` for a forced new one. Its
+ * private key stays in its version folder.
+ */
+export interface RetiredApplicationInfo {
+  /** Version folder id holding its private key and CSR. */
+  version: string;
+  status: 'refused' | 'abandoned';
+  /** The domains it applied for. */
+  domains: string[];
+  keyType: KeyType;
+  /** The handle, when the CA had given one. */
+  handleId: string | undefined;
+  retiredAt: Date | undefined;
+  /** Why it ended, e.g. `CA_REFUSED: …`. */
+  reason: string | undefined;
+}
+
 /** One certificate of the store, as `acmapi list` shows it. */
 export interface CertificateRecord {
   /** The stable store name. */
@@ -59,6 +83,11 @@ export interface CertificateRecord {
   live: LiveCertificateInfo | undefined;
   /** The application in progress, if any. */
   application: ApplicationInfo | undefined;
+  /**
+   * The newest refused or abandoned application, if any: e.g. the domains of a certificate
+   * whose first application was refused (then `domains` is empty).
+   */
+  lastRetired: RetiredApplicationInfo | undefined;
   lastError: { code: string; message: string; at: Date } | undefined;
   /** The certificate's folder; servers use `<dir>/fullchain.pem` and `<dir>/privkey.pem`. */
   dir: string;
@@ -92,6 +121,7 @@ export function toCertificateRecord(state: StoreState, dir: string, options: Cer
       issuer: current.certificate.issuer,
       ...validity,
       installedAt: date(current.installedAt),
+      handleId: current.handleId,
       renewal: needsRenewal(validity, {
         ...(options.now === undefined ? {} : { now: options.now }),
         ...(options.days === undefined ? {} : { days: options.days }),
@@ -114,6 +144,19 @@ export function toCertificateRecord(state: StoreState, dir: string, options: Cer
           endpoint: attempt.endpoint,
         }
       : undefined;
+  const retired = state.versions.findLast((entry) => entry.status === 'refused' || entry.status === 'abandoned');
+  const lastRetired: RetiredApplicationInfo | undefined =
+    retired === undefined || (retired.status !== 'refused' && retired.status !== 'abandoned')
+      ? undefined
+      : {
+          version: retired.id,
+          status: retired.status,
+          domains: retired.domains,
+          keyType: retired.keyType,
+          handleId: retired.handleId,
+          retiredAt: date(retired.retiredAt),
+          reason: retired.reason,
+        };
   const lastError = state.lastError === undefined ? undefined : { ...state.lastError, at: new Date(state.lastError.at) };
   let certificateState: CertificateState;
   if (application?.status === 'pending') certificateState = 'pending';
@@ -129,6 +172,7 @@ export function toCertificateRecord(state: StoreState, dir: string, options: Cer
     state: certificateState,
     live,
     application,
+    lastRetired,
     lastError,
     dir,
   };

@@ -13,7 +13,7 @@ import { certificatePaths } from './store-layout.js';
 import { readStoreState } from './store-state.js';
 
 export { toCertificateRecord } from './certificate-record.js';
-export type { CertificateRecord, CertificateRecordOptions, CertificateState } from './certificate-record.js';
+export type { CertificateRecord, CertificateRecordOptions, CertificateState, RetiredApplicationInfo } from './certificate-record.js';
 
 /**
  * Every certificate of the store at `storeDir`, sorted by name; `[]` when the folder does
@@ -51,6 +51,7 @@ export async function listCertificates(storeDir: string, options: CertificateRec
           state: 'failed',
           live: undefined,
           application: undefined,
+          lastRetired: undefined,
           lastError: { code: error.code, message: error.message, at: now },
           dir: paths.dir,
         };

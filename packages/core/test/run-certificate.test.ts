@@ -1,0 +1,190 @@
+/**
+ * runCertificate against a real local ACMAPI test server (port 0) that signs with the test
+ * CA, and a real store in a temp folder: each plan's action, the key saved before sending,
+ * the handle saved before polling, retrieve by handle, failures recorded, an aborted wait.
+ */
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeTempDir, type TempDir } from '@acmapi/test-utils';
+import { AcmApiClient } from '../src/client.js';
+import { parseCsr } from '../src/csr.js';
+import { CaError } from '../src/errors.js';
+import { openStore, type CertificateStore } from '../src/store/certificate-store.js';
+import { runCertificate, type RunCertificateOptions } from '../src/store/run-certificate.js';
+import { json, startAcmApiTestServer, type AcmApiTestServer, type Reply } from './helpers/acmapi-test-server.js';
+import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from './helpers/test-ca.js';
+
+const domains = ['run.example.com', 'www.run.example.com'];
+let ca: TestIssuer;
+let temp: TempDir;
+let store: CertificateStore;
+let server: AcmApiTestServer | undefined;
+let clientsMade = 0;
+/** The CSR of each handle the server gave out. */
+const csrByHandle = new Map<string, string>();
+
+beforeAll(async () => {
+  ca = await makeIntermediate(await makeRoot());
+});
+
+beforeEach(async () => {
+  temp = await makeTempDir('acmapi-run-certificate-');
+  store = await openStore(join(temp.path, 'store'));
+  clientsMade = 0;
+  csrByHandle.clear();
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  await temp.cleanup();
+});
+
+interface Body {
+  csr?: string;
+  handle_id?: string;
+}
+
+/** Signs the CSR of the request (apply) or of its handle (retrieve). */
+const sign: Reply = (res, request) => {
+  const body = JSON.parse(request.bodyText) as Body;
+  const handle = body.handle_id ?? `H${csrByHandle.size + 1}`;
+  const csr = body.csr ?? csrByHandle.get(handle) ?? '';
+  csrByHandle.set(handle, csr);
+  const parsed = parseCsr(csr);
+  void issueLeaf(ca, { domains: parsed.domains, publicKey: parsed.publicKey }).then((leaf) => {
+    json({ result: 'success', status: 0, handle_id: handle, certificate: leaf + ca.pem })(res, request);
+  });
+};
+
+/** Answers pending, remembering the CSR under a new handle. */
+const pending: Reply = (res, request) => {
+  const body = JSON.parse(request.bodyText) as Body;
+  const handle = body.handle_id ?? `H${csrByHandle.size + 1}`;
+  if (body.csr !== undefined) csrByHandle.set(handle, body.csr);
+  json({ result: 'pending', status: 1, handle_id: handle })(res, request);
+};
+
+async function serve(replies: Reply[]): Promise<AcmApiTestServer> {
+  server = await startAcmApiTestServer({ replies });
+  return server;
+}
+
+function run(options: Partial<RunCertificateOptions> = {}): ReturnType<typeof runCertificate> {
+  const url = server?.url ?? 'http://127.0.0.1:1/acmapi';
+  return runCertificate({
+    store,
+    name: 'site',
+    command: 'issue',
+    domains,
+    client: () => {
+      clientsMade++;
+      return new AcmApiClient({ customerId: 'c1', authToken: 'secret-token', endpoint: url, retries: 0, minRetryDelayMs: 1, maxRetryDelayMs: 1 });
+    },
+    ...options,
+  });
+}
+
+describe('runCertificate', () => {
+  it('applies with a new key saved before sending, installs it, and then leaves a certificate not due alone without a client', async () => {
+    const s = await serve([sign]);
+    const first = await run();
+    if (first.status !== 'issued') throw new Error(`expected issued, got ${first.status}`);
+    expect(first.leaf.sans).toEqual(domains);
+    expect(first.chainMissing).toBe(false);
+    const record = await store.get('site');
+    expect(record?.state).toBe('valid');
+    expect(record?.live?.version).toBe(first.version);
+    expect(record?.application).toBeUndefined();
+    // The CSR the CA received is the one stored beside the live key.
+    const body = JSON.parse(s.requests[0]?.bodyText ?? '{}') as Body;
+    await store.withCertificateLock('site', async (certificate) => {
+      expect((await certificate.readLive())?.privateKeyPem).toContain('PRIVATE KEY');
+    });
+    expect(body.csr).toBe(csrByHandle.get('H1'));
+    const again = await run({ command: 'renew' });
+    expect(again.status).toBe('not-due');
+    expect(clientsMade).toBe(1);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('saves the handle of a pending application, refuses issue over it, and retrieve installs it and then knows it is installed', async () => {
+    const s = await serve([pending]);
+    const seen: string[] = [];
+    const first = await run({ hooks: { onPending: (handleId, waiting) => void seen.push(`${handleId}:${String(waiting)}`) } });
+    if (first.status !== 'pending') throw new Error(`expected pending, got ${first.status}`);
+    expect(first).toMatchObject({ handleId: 'H1', interrupted: false, domains });
+    expect(seen).toEqual(['H1:false']);
+    expect((await store.get('site'))?.application).toMatchObject({ status: 'pending', handleId: 'H1' });
+
+    expect(await run()).toEqual({ status: 'already-pending', name: 'site', handleId: 'H1' });
+    expect(s.requests).toHaveLength(1);
+
+    expect(await run({ command: 'retrieve', handleId: 'H9' })).toMatchObject({ status: 'not-found', handleId: 'H9' });
+    const stillPending = await run({ command: 'retrieve', handleId: 'H1' });
+    expect(stillPending).toMatchObject({ status: 'pending', handleId: 'H1' });
+    expect((await store.get('site'))?.application?.polls).toBe(1);
+
+    s.requests.length = 0;
+    await s.close();
+    await serve([sign]);
+    const retrieved = await run({ command: 'renew' });
+    expect(retrieved).toMatchObject({ status: 'issued', handleId: 'H1', domains });
+    const record = await store.get('site');
+    expect(record?.live?.handleId).toBe('H1');
+    expect(server?.requests.map((request) => (JSON.parse(request.bodyText) as Body).handle_id)).toEqual(['H1']);
+
+    const again = await run({ command: 'retrieve', handleId: 'H1' });
+    expect(again).toMatchObject({ status: 'already-installed', handleId: 'H1' });
+    expect(server?.requests).toHaveLength(1);
+  });
+
+  it('records a CA refusal of a new application: the key is retired as refused and its domains stay in the record', async () => {
+    await serve([json({ result: 'error', status: '107', other_msg: 'run.example.com' })]);
+    const error = await run().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CaError);
+    expect((error as CaError).status).toBe(107);
+    const record = await store.get('site');
+    expect(record?.domains).toEqual([]);
+    expect(record?.application).toBeUndefined();
+    expect(record?.state).toBe('failed');
+    expect(record?.lastError?.code).toBe((error as CaError).code);
+    expect(record?.lastRetired).toMatchObject({ status: 'refused', domains });
+  });
+
+  it('keeps a prepared application when the CA cannot be reached, and resends the same CSR next time', async () => {
+    const unreachable = await run().catch((caught: unknown) => caught);
+    expect(unreachable).toMatchObject({ code: expect.stringMatching(/^TRANSPORT_/) as unknown });
+    const record = await store.get('site');
+    expect(record?.application?.status).toBe('prepared');
+    const s = await serve([sign]);
+    const resent: string[] = [];
+    const result = await run({ hooks: { onResend: (application) => resent.push(application.version) } });
+    expect(result.status).toBe('issued');
+    expect(resent).toEqual([record?.application?.version]);
+    expect((await store.get('site'))?.live?.version).toBe(record?.application?.version);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('returns pending with interrupted when the signal ends the wait, the handle already saved', async () => {
+    await serve([pending]);
+    const controller = new AbortController();
+    const result = await run({
+      waitMs: 60_000,
+      signal: controller.signal,
+      hooks: {
+        onPending: (_handleId, waiting) => {
+          if (waiting) controller.abort(new Error('stop'));
+        },
+      },
+    });
+    expect(result).toMatchObject({ status: 'pending', handleId: 'H1', interrupted: true });
+    expect((await store.get('site'))?.application).toMatchObject({ status: 'pending', handleId: 'H1' });
+    expect((await store.get('site'))?.lastError).toBeUndefined();
+  });
+
+  it('needs domains to issue and a handle to retrieve', async () => {
+    await expect(run({ domains: undefined })).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+    await expect(run({ command: 'retrieve' })).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
+  });
+});
