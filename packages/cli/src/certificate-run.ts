@@ -183,10 +183,16 @@ export class TerminalHooks {
    */
   succeeded(result: RunCertificateResult, output: Output): void {
     this.#stop();
-    if (result.status === 'issued' && result.chainMissing) {
+    if (result.status !== 'issued' || !result.chainMissing) return;
+    // Core completes a leaf-only chain from its AIA URL; only when that failed is the chain still empty.
+    if (result.chainWarnings.length === 0) {
       output.warn(
         `Note: the CA returned the certificate without its chain, so ${result.dir}/chain.pem is empty and fullchain.pem holds the leaf only. Add the CA's intermediate certificate before serving it.`,
       );
+      return;
+    }
+    for (const warning of result.chainWarnings) {
+      output.warn(`Note: ${warning} ${result.dir}/fullchain.pem holds the leaf only; add the CA's intermediate certificate before serving it.`);
     }
   }
 

@@ -2,7 +2,7 @@
  * The client's checks over the wire: a certificate for the wrong key is never
  * written, and every answer quirk of spec §3 still ends in a good certificate.
  */
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SandboxQuirkOptions } from '@acmapi/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,22 +70,25 @@ describe('deadlines', () => {
   });
 });
 
-const QUIRKS: { name: string; quirks: SandboxQuirkOptions; leafOnly: boolean }[] = [
-  { name: 'padded keys and values, bundle', quirks: { paddedKeys: true, certificateFormat: 'bundle' }, leafOnly: false },
-  { name: 'status as a string, PEM leaf only', quirks: { statusAsString: true, certificateFormat: 'pem' }, leafOnly: true },
-  { name: 'bare base64 DER, padded, status as string', quirks: { paddedKeys: true, statusAsString: true, certificateFormat: 'der-base64' }, leafOnly: true },
+const QUIRKS: { name: string; quirks: SandboxQuirkOptions }[] = [
+  { name: 'padded keys and values, bundle', quirks: { paddedKeys: true, certificateFormat: 'bundle' } },
+  { name: 'status as a string, PEM leaf only', quirks: { statusAsString: true, certificateFormat: 'pem' } },
+  { name: 'bare base64 DER, padded, status as string', quirks: { paddedKeys: true, statusAsString: true, certificateFormat: 'der-base64' } },
 ];
 
 describe('answer quirks of spec §3', () => {
-  it.each(QUIRKS)('$name ends in a good certificate', async ({ name, quirks, leafOnly }) => {
+  it.each(QUIRKS)('$name ends in a good certificate with its chain', async ({ name, quirks }) => {
     const ca = await world.sandbox({ quirks });
     const out = join(world.temp.path, `quirk-${name.replace(/\W+/g, '-')}`);
     const run = await runCli(['issue', '-d', 'quirk.acmapi.test', '--out', out, '--json'], ca.env);
     expect(run.code).toBe(0);
     expect(parseJsonOutput(run)).toMatchObject({ status: 'issued', certificate: { sans: ['quirk.acmapi.test'] } });
     const dir = join(out, 'quirk.acmapi.test');
-    // A leaf alone comes without its intermediate: take it from the sandbox for openssl.
-    await expectVerifiedFolder(dir, ca.rootPath, leafOnly ? ca.intermediatePath : undefined);
-    if (leafOnly) expect(run.stderr).toContain('without its chain');
+    // A leaf sent alone gets its intermediate from the leaf's AIA caIssuers URL: chain.pem is
+    // the intermediate (never the root) and openssl verifies with the folder's own files.
+    expect(await readFile(join(dir, 'chain.pem'), 'utf8')).toBe(await readFile(ca.intermediatePath, 'utf8'));
+    await expectVerifiedFolder(dir, ca.rootPath);
+    expect(run.stderr).not.toContain('chain.pem is empty');
+    expect(run.stderr).not.toContain('without its chain');
   });
 });

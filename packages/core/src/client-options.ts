@@ -124,6 +124,14 @@ export interface AcmApiClientOptions {
    */
   onRetry?: (event: RetryEvent) => void;
   /**
+   * When the CA sends the leaf alone (spec §3 allows it), fetch its issuer from the leaf's
+   * AIA caIssuers URL (RFC 5280 §4.2.2.1) through this client's transport, so that the chain
+   * is not empty. Failing to is not an error: the leaf-only certificate is returned with
+   * `warnings` saying why.
+   * @default true
+   */
+  completeChain?: boolean;
+  /**
    * Time and waiting for retries and for `issue()`'s polling.
    * @default systemClock
    */
@@ -146,6 +154,7 @@ export const ACMAPI_CLIENT_DEFAULTS = {
   retries: 3,
   minRetryDelayMs: 1_000,
   maxRetryDelayMs: 30_000,
+  completeChain: true,
 } as const;
 
 /** {@link AcmApiClientOptions} validated, with defaults applied. */
@@ -164,6 +173,7 @@ export interface ResolvedClientOptions {
   readonly minRetryDelayMs: number;
   readonly maxRetryDelayMs: number;
   readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  readonly completeChain: boolean;
   readonly clock: AcmApiClock;
   readonly random: () => number;
 }
@@ -183,6 +193,7 @@ const KNOWN = new Set<string>([
   'minRetryDelayMs',
   'maxRetryDelayMs',
   'onRetry',
+  'completeChain',
   'clock',
   'random',
 ]);
@@ -233,6 +244,12 @@ function caOf(value: unknown): readonly string[] | undefined {
     }
     return pem;
   });
+}
+
+function flag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new OptionsError(`Option ${name} must be true or false, got ${typeof value}.`);
+  return value;
 }
 
 function fn<T extends (...args: never[]) => unknown>(name: string, value: T | undefined): T | undefined {
@@ -287,6 +304,7 @@ export function resolveClientOptions(options: AcmApiClientOptions): ResolvedClie
     minRetryDelayMs,
     maxRetryDelayMs,
     onRetry: fn('onRetry', options.onRetry),
+    completeChain: flag('completeChain', options.completeChain, d.completeChain),
     clock: options.clock ?? systemClock,
     random: fn('random', options.random) ?? Math.random,
   };

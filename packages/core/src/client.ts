@@ -7,6 +7,7 @@ import type { Dispatcher } from 'undici';
 import { parseCertificateChain, verifyCertificate } from './certificate.js';
 import type { CertificateChain } from './certificate.js';
 import { certificateFieldToPem } from './certificate-field.js';
+import { completeChain } from './chain-completion.js';
 import { resolveClientOptions } from './client-options.js';
 import type { AcmApiClientOptions, ResolvedClientOptions } from './client-options.js';
 import { parseCsr } from './csr.js';
@@ -19,8 +20,19 @@ import { computePollDelay, computeRetryDelay, isRetryableError, ISSUE_POLL_DEFAU
 import { createDispatcher, describeEndpoint, headerValue, postJson, toTransportError } from './transport.js';
 import type { PostJsonOptions, PostJsonResult } from './transport.js';
 
-/** A certificate the CA issued, parsed and (when its CSR is known) verified: leaf, chain, PEM forms. */
-export type IssuedCertificate = CertificateChain;
+/**
+ * A certificate the CA issued, parsed and (when its CSR is known) verified: leaf, chain, PEM
+ * forms. When the CA sent the leaf alone, the chain was completed from the leaf's AIA
+ * caIssuers URL (option `completeChain`).
+ */
+export interface IssuedCertificate extends CertificateChain {
+  /**
+   * Why `chainPem` is still empty (the CA sent the leaf alone and its issuer could not be
+   * fetched from its URL, with the reason), or why a fetched certificate was dropped.
+   * Empty when nothing went wrong. For front ends to show; never an error.
+   */
+  readonly warnings: readonly string[];
+}
 
 /**
  * The outcome of `apply`, `retrieve` and `issue` (spec §3): the certificate, or
@@ -143,7 +155,7 @@ export class AcmApiClient {
     const domains = normalizeDomains(input.domains);
     const csr = nonEmpty('csr', input.csr);
     const response = await this.#call(buildApplyRequest(this.#credentials(), domains, csr), options.signal);
-    return this.#outcome(response, { csrPem: csr, domains });
+    return this.#outcome(response, { csrPem: csr, domains }, options.signal);
   }
 
   /**
@@ -217,16 +229,21 @@ export class AcmApiClient {
 
   async #retrieve(handleId: string, expected: Expected | undefined, signal: AbortSignal | undefined): Promise<CertificateResult> {
     const response = await this.#call(buildRetrieveRequest(this.#credentials(), handleId), signal);
-    return this.#outcome(response, expected);
+    return this.#outcome(response, expected, signal);
   }
 
-  #outcome(response: AcmApiResponse, expected: Expected | undefined): CertificateResult {
+  async #outcome(response: AcmApiResponse, expected: Expected | undefined, signal: AbortSignal | undefined): Promise<CertificateResult> {
     if (response.status === 1) return { status: 'pending', handleId: response.handleId };
-    const certificate = parseCertificateChain(certificateFieldToPem(response.certificate));
+    const parsed = parseCertificateChain(certificateFieldToPem(response.certificate));
     if (expected !== undefined) {
-      verifyCertificate(certificate, { ...expected, now: new Date(this.#options.clock.now()) });
+      verifyCertificate(parsed, { ...expected, now: new Date(this.#options.clock.now()) });
     }
-    return { status: 'issued', handleId: response.handleId, certificate };
+    // Only a leaf that passed its checks is worth completing; a bundle with a chain is kept as sent.
+    if (!this.#options.completeChain || parsed.chain.length > 0) {
+      return { status: 'issued', handleId: response.handleId, certificate: { ...parsed, warnings: [] } };
+    }
+    const completed = await completeChain(parsed, { dispatcher: this.#dispatcher, signal });
+    return { status: 'issued', handleId: response.handleId, certificate: { ...completed.chain, warnings: completed.warnings } };
   }
 
   /** One protocol call: POST, parse, with retries bounded by `deadlineMs` and the caller's signal. */

@@ -8,6 +8,7 @@ export * from './csr.js';
 export * from './certificate.js';
 export * from './protocol.js';
 export * from './certificate-field.js';
+export * from './chain-completion.js';
 export * from './retry.js';
 export * from './client-options.js';
 export * from './client.js';

@@ -23,9 +23,11 @@ import { KEY_TYPE_SPECS, type KeyType } from './key-types.js';
 cryptoProvider.set(webcrypto);
 
 export {
+  AuthorityInfoAccessExtension,
   AuthorityKeyIdentifierExtension,
   BasicConstraintsExtension,
   ExtendedKeyUsage,
+  GeneralName,
   ExtendedKeyUsageExtension,
   KeyUsageFlags,
   KeyUsagesExtension,

@@ -111,6 +111,8 @@ export type RunCertificateResult =
       version: string;
       leaf: CertificateInfo;
       chainMissing: boolean;
+      /** Why the chain could not be completed (see `IssuedCertificate.warnings`); empty when it was, or when it came with the certificate. */
+      chainWarnings: readonly string[];
     }
   /** Not due yet: nothing was sent. */
   | { status: 'not-due'; record: CertificateRecord }
@@ -347,6 +349,7 @@ async function install(
     version: installed.version,
     leaf: installed.leaf,
     chainMissing: answer.certificate.chainPem === '',
+    chainWarnings: answer.certificate.warnings,
   };
 }
 

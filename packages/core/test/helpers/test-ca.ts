@@ -44,6 +44,8 @@ export interface IssueLeafOptions {
   notAfter?: Date;
   /** Hex. @default random */
   serialNumber?: string;
+  /** More extensions, e.g. AIA. @default none */
+  extensions?: readonly Extension[];
 }
 
 function spki(key: KeyObject): Uint8Array {
@@ -86,6 +88,7 @@ export async function makeIntermediate(
   name = 'CN=acmapi Test Intermediate',
   keyType: KeyType = 'ec-p256',
   key?: KeyObject,
+  extraExtensions: readonly Extension[] = [],
 ): Promise<TestIssuer> {
   const ownKey = key ?? (await generatePrivateKey(keyType));
   const keys = await toCryptoKeyPair(parent.key, parent.keyType);
@@ -101,6 +104,7 @@ export async function makeIntermediate(
     extensions: [
       new BasicConstraintsExtension(true, 0, true),
       new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
+      ...extraExtensions,
     ],
   });
   return issuer(certificate, ownKey, name);
@@ -116,6 +120,7 @@ export async function issueLeaf(parent: TestIssuer, options: IssueLeafOptions): 
   if (options.domains.length > 0) {
     extensions.push(new SubjectAlternativeNameExtension(options.domains.map((value) => ({ type: 'dns' as const, value }))));
   }
+  extensions.push(...(options.extensions ?? []));
   const commonName = options.commonName ?? options.domains[0];
   const certificate = await X509CertificateGenerator.create({
     subject: commonName === undefined ? 'O=acmapi test' : `CN=${commonName}`,
