@@ -23,7 +23,7 @@ export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof StoreError) {
     if (error.code === 'STORE_LOCKED') return EXIT_CODES.LOCKED;
     if (error.code === 'STORE_CORRUPT') return EXIT_CODES.LOCAL_IO;
-    // STORE_PENDING_EXISTS, STORE_NAME_INVALID, STORE_NOT_FOUND, STORE_NO_APPLICATION: what was asked does not fit the store.
+    // STORE_PENDING_EXISTS, STORE_NAME_INVALID, STORE_NO_APPLICATION: what was asked does not fit the store.
     return EXIT_CODES.USAGE;
   }
   if (error instanceof CaError) return error.status === 111 ? EXIT_CODES.UNAVAILABLE : EXIT_CODES.REJECTED;

@@ -349,8 +349,7 @@ export type StoreErrorCode =
   | 'STORE_CORRUPT'
   | 'STORE_PENDING_EXISTS'
   | 'STORE_NO_APPLICATION'
-  | 'STORE_NAME_INVALID'
-  | 'STORE_NOT_FOUND';
+  | 'STORE_NAME_INVALID';
 
 /**
  * The certificate store refused an operation or found something it cannot trust: another
