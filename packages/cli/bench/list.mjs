@@ -4,25 +4,15 @@
 // a monitoring job pays. The list stays close because it reads each certificate's state.json
 // (its metadata) and loads only the store's listing, not the client.
 import { execFile } from 'node:child_process';
-import { createPublicKey } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import pLimit from 'p-limit';
 import { Bench } from 'tinybench';
-import { generateKeyAndCsr, openStore, parsePrivateKeyPem } from '@acmapi/core';
-// Certificate generation for the fixture only (the monorepo's core build): the bench measures listing, not signing.
-import {
-  BasicConstraintsExtension,
-  SubjectAlternativeNameExtension,
-  X509CertificateGenerator,
-  encodePem,
-  signingAlgorithmFor,
-  toCryptoKeyPair,
-} from '../../core/dist/x509.js';
 import { reportRatio } from '../../../scripts/bench-report.mjs';
+// The same 1,000-certificate store as core's list bench (the monorepo's core build).
+import { buildBenchStore } from '../../core/bench/store-fixture.mjs';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -40,35 +30,7 @@ if (parsed.length !== ${COUNT}) throw new Error('baseline read too few');
 export async function benchList() {
   const dir = await mkdtemp(join(tmpdir(), 'acmapi-cli-bench-list-'));
   try {
-    const store = await openStore(join(dir, 'store'));
-    const { privateKeyPem, csrPem, keyType } = await generateKeyAndCsr({ domains: ['bench.example.com'] });
-    const key = parsePrivateKeyPem(privateKeyPem);
-    const keys = await toCryptoKeyPair(key, keyType);
-    const spki = new Uint8Array(createPublicKey(key).export({ type: 'spki', format: 'der' }));
-    const names = Array.from({ length: COUNT }, (_, i) => `site-${String(i).padStart(4, '0')}`);
-    const limit = pLimit(25);
-    await Promise.all(
-      names.map((name, i) =>
-        limit(async () => {
-          const certificate = await X509CertificateGenerator.create({
-            subject: 'CN=bench.example.com',
-            issuer: 'CN=bench.example.com',
-            publicKey: spki,
-            signingKey: keys.privateKey,
-            serialNumber: (i + 1).toString(16).padStart(4, '0'),
-            notBefore: new Date(Date.now() - 86_400_000),
-            notAfter: new Date(Date.now() + (30 + (i % 60)) * 86_400_000),
-            signingAlgorithm: signingAlgorithmFor(keyType),
-            extensions: [new BasicConstraintsExtension(false), new SubjectAlternativeNameExtension([{ type: 'dns', value: 'bench.example.com' }])],
-          });
-          const pem = encodePem('CERTIFICATE', new Uint8Array(certificate.rawData));
-          await store.withCertificateLock(name, async (locked) => {
-            await locked.prepareApplication({ domains: ['bench.example.com'], keyType, privateKeyPem, csrPem });
-            await locked.installCertificate(pem);
-          });
-        }),
-      ),
-    );
+    const { store, names } = await buildBenchStore(dir, COUNT);
     const script = join(dir, 'baseline.mjs');
     await writeFile(script, BASELINE);
     const namesJson = JSON.stringify(names);
