@@ -21,7 +21,7 @@ import {
   normalizeDomain,
   normalizeDomains,
   parseInputs
-} from "./chunks/chunk-RVGNRUHX.js";
+} from "./chunks/chunk-WKMXXBIZ.js";
 import {
   init_tslib_es6,
   tslib_es6_exports
@@ -45847,10 +45847,10 @@ function parsePrivateKeyPem(pem) {
 }
 
 // ../../packages/core/dist/x509.js
-var import_reflect_metadata = __toESM(require_Reflect());
-var import_x509 = __toESM(require_x509_cjs());
+var import_reflect_metadata = __toESM(require_Reflect(), 1);
+var import_x509 = __toESM(require_x509_cjs(), 1);
 import { createPublicKey as createPublicKey2, verify, webcrypto } from "node:crypto";
-var import_x5092 = __toESM(require_x509_cjs());
+var import_x5092 = __toESM(require_x509_cjs(), 1);
 import_x509.cryptoProvider.set(webcrypto);
 var PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 function decodePemBlocks(text) {
@@ -46415,7 +46415,7 @@ function certificateFieldToPem(field) {
 }
 
 // ../../packages/core/dist/chain-completion.js
-var import_undici = __toESM(require_undici());
+var import_undici = __toESM(require_undici(), 1);
 var AIA_OID = "1.3.6.1.5.5.7.1.1";
 var CHAIN_COMPLETION_DEFAULTS = {
   timeoutMs: 1e4,
@@ -46963,7 +46963,7 @@ async function pRetry(input, options = {}) {
 }
 
 // ../../packages/core/dist/transport.js
-var import_undici2 = __toESM(require_undici());
+var import_undici2 = __toESM(require_undici(), 1);
 import { rootCertificates } from "node:tls";
 function createDispatcher(options) {
   const ca = options.ca === void 0 ? void 0 : [...rootCertificates, ...options.ca];
@@ -47664,7 +47664,7 @@ function domainVerdict(domain, addresses, dnsFailure) {
 }
 
 // ../../packages/core/dist/preflight/fetch-hop.js
-var import_undici3 = __toESM(require_undici());
+var import_undici3 = __toESM(require_undici(), 1);
 import { isIP as isIP2 } from "node:net";
 import { TLSSocket } from "node:tls";
 function codesOf2(error2) {
@@ -48618,12 +48618,12 @@ function currentBranch(inputs, env) {
 async function projectConfig(getInput2, workspace) {
   const configPath = getInput2("config").trim();
   if (configPath === "" || getInput2("domains").trim() !== "") return void 0;
-  const { loadProjectConfig } = await import("./chunks/project-config-ZZ36CSFE.js");
+  const { loadProjectConfig } = await import("./chunks/project-config-B4UO2ERY.js");
   return loadProjectConfig(isAbsolute(configPath) ? configPath : join5(workspace, configPath), workspace);
 }
 async function certificateRequests(inputs, config) {
   if (config !== void 0) {
-    const { selectCertificates } = await import("./chunks/project-config-ZZ36CSFE.js");
+    const { selectCertificates } = await import("./chunks/project-config-B4UO2ERY.js");
     return selectCertificates(config, inputs.certificates, inputs.keyType);
   }
   const name = inputs.name ?? inputs.domains[0] ?? "";

@@ -8,7 +8,7 @@ import {
   KEY_TYPES,
   MAX_DOMAINS,
   normalizeDomain
-} from "./chunk-RVGNRUHX.js";
+} from "./chunk-WKMXXBIZ.js";
 import {
   __export
 } from "./chunk-TH4UIC23.js";

@@ -756,7 +756,7 @@ var ConfigError = class extends AcmApiError {
 };
 
 // ../../packages/core/dist/domains.js
-var import_tr46 = __toESM(require_tr46());
+var import_tr46 = __toESM(require_tr46(), 1);
 import { isIP } from "node:net";
 var MAX_DOMAINS = 5;
 var LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
