@@ -21,7 +21,7 @@ import {
   normalizeDomain,
   normalizeDomains,
   parseInputs
-} from "./chunks/chunk-WKMXXBIZ.js";
+} from "./chunks/chunk-UFK7S77P.js";
 import {
   init_tslib_es6,
   tslib_es6_exports
@@ -45700,7 +45700,7 @@ import { isAbsolute, join as join5, relative, sep } from "node:path";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join as join3 } from "node:path";
 
-// ../../packages/core/dist/write-atomic.js
+// ../../packages/core/dist/store/write-atomic.js
 import { randomBytes } from "node:crypto";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -45741,10 +45741,10 @@ async function syncDirectory(dir) {
   }
 }
 
-// ../../packages/core/dist/signfile-server.js
+// ../../packages/core/dist/deploy/signfile-server.js
 var SIGNFILE_PATH_PREFIX = "/.well-known/pki-validation/";
 
-// ../../packages/core/dist/keys.js
+// ../../packages/core/dist/pki/keys.js
 import { createPrivateKey, createPublicKey, generateKeyPair } from "node:crypto";
 import { promisify } from "node:util";
 var generateKeyPairAsync = promisify(generateKeyPair);
@@ -45846,7 +45846,7 @@ function parsePrivateKeyPem(pem) {
   }
 }
 
-// ../../packages/core/dist/x509.js
+// ../../packages/core/dist/pki/x509.js
 var import_reflect_metadata = __toESM(require_Reflect(), 1);
 var import_x509 = __toESM(require_x509_cjs(), 1);
 import { createPublicKey as createPublicKey2, verify, webcrypto } from "node:crypto";
@@ -45994,7 +45994,7 @@ async function toCryptoKeyPair(privateKey, keyType) {
   return { privateKey: signing, publicKey: verifying };
 }
 
-// ../../packages/core/dist/csr.js
+// ../../packages/core/dist/pki/csr.js
 var SUBJECT_FIELDS = [
   ["country", "C"],
   ["state", "ST"],
@@ -46126,7 +46126,7 @@ function checkKeyMatchesCsr(privateKeyPem, csrPem) {
   }
 }
 
-// ../../packages/core/dist/certificate.js
+// ../../packages/core/dist/pki/certificate.js
 import { createHash } from "node:crypto";
 var SAN_OID2 = "2.5.29.17";
 function certInvalid(detail, cause) {
@@ -46236,7 +46236,7 @@ function verifyCertificate(chain, expected) {
   checkLinks(certificates);
 }
 
-// ../../packages/core/dist/protocol.js
+// ../../packages/core/dist/client/protocol.js
 var REQ_TYPE = "cert_apply";
 function buildApplyRequest(credentials, domains, csr) {
   return {
@@ -46351,7 +46351,7 @@ function parseResponse(bodyText, options = {}) {
   return { result: "success", status: 0, handleId, certificate };
 }
 
-// ../../packages/core/dist/certificate-field.js
+// ../../packages/core/dist/client/certificate-field.js
 var PEM_BLOCK2 = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 var BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 function bad(what, cause) {
@@ -46414,7 +46414,7 @@ function certificateFieldToPem(field) {
   return ders.map((der) => encodePem("CERTIFICATE", der)).join("");
 }
 
-// ../../packages/core/dist/chain-completion.js
+// ../../packages/core/dist/pki/chain-completion.js
 var import_undici = __toESM(require_undici(), 1);
 var AIA_OID = "1.3.6.1.5.5.7.1.1";
 var CHAIN_COMPLETION_DEFAULTS = {
@@ -46563,7 +46563,7 @@ async function completeChain(chain, options) {
   return { chain: parseCertificateChain(bundle), warnings };
 }
 
-// ../../packages/core/dist/retry.js
+// ../../packages/core/dist/client/retry.js
 function parseRetryAfter(header, now) {
   if (header === void 0)
     return void 0;
@@ -46604,7 +46604,7 @@ function computePollDelay(poll, options, random = Math.random) {
   return Math.max(1, Math.round(Math.min(options.maxPollIntervalMs, base * jitter)));
 }
 
-// ../../packages/core/dist/client-options.js
+// ../../packages/core/dist/client/client-options.js
 var systemClock = {
   now: () => Date.now(),
   sleep: (ms, signal) => new Promise((resolve, reject) => {
@@ -46962,7 +46962,7 @@ async function pRetry(input, options = {}) {
   throw new Error("Retry attempts exhausted without throwing an error.");
 }
 
-// ../../packages/core/dist/transport.js
+// ../../packages/core/dist/client/transport.js
 var import_undici2 = __toESM(require_undici(), 1);
 import { rootCertificates } from "node:tls";
 function createDispatcher(options) {
@@ -47092,7 +47092,7 @@ async function postJson(options) {
   return { statusCode, headers, bodyText };
 }
 
-// ../../packages/core/dist/client.js
+// ../../packages/core/dist/client/client.js
 function nonEmpty(name, value) {
   if (typeof value !== "string" || value.trim() === "") {
     throw new OptionsError(`${name} must be a non-empty string, got ${typeof value === "string" ? "an empty one" : typeof value}.`);
@@ -48096,7 +48096,7 @@ function enforcePreflight(result) {
 ${reasons.join("\n")}`, failed.map((domain) => domain.domain));
 }
 
-// ../../packages/core/dist/renewal/needs-renewal.js
+// ../../packages/core/dist/lifecycle/needs-renewal.js
 import { createHash as createHash2 } from "node:crypto";
 var DAY_MS = 864e5;
 var DEFAULT_MAX_JITTER_MS = 6 * 36e5;
@@ -48618,12 +48618,12 @@ function currentBranch(inputs, env) {
 async function projectConfig(getInput2, workspace) {
   const configPath = getInput2("config").trim();
   if (configPath === "" || getInput2("domains").trim() !== "") return void 0;
-  const { loadProjectConfig } = await import("./chunks/project-config-B4UO2ERY.js");
+  const { loadProjectConfig } = await import("./chunks/project-config-Y3QCNG24.js");
   return loadProjectConfig(isAbsolute(configPath) ? configPath : join5(workspace, configPath), workspace);
 }
 async function certificateRequests(inputs, config) {
   if (config !== void 0) {
-    const { selectCertificates } = await import("./chunks/project-config-B4UO2ERY.js");
+    const { selectCertificates } = await import("./chunks/project-config-Y3QCNG24.js");
     return selectCertificates(config, inputs.certificates, inputs.keyType);
   }
   const name = inputs.name ?? inputs.domains[0] ?? "";

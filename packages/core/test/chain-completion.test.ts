@@ -5,10 +5,10 @@
 import { createPublicKey } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AcmApiClient } from '../src/client.js';
-import { generateKeyAndCsr } from '../src/csr.js';
-import { verifyCertificate } from '../src/certificate.js';
-import { AuthorityInfoAccessExtension, GeneralName } from '../src/x509.js';
+import { AcmApiClient } from '../src/client/client.js';
+import { generateKeyAndCsr } from '../src/pki/csr.js';
+import { verifyCertificate } from '../src/pki/certificate.js';
+import { AuthorityInfoAccessExtension, GeneralName } from '../src/pki/x509.js';
 import { json, startAcmApiTestServer } from './helpers/acmapi-test-server.js';
 import type { AcmApiTestServer, RecordedRequest } from './helpers/acmapi-test-server.js';
 import { issueLeaf, makeIntermediate, makeRoot } from './helpers/test-ca.js';

@@ -1,10 +1,10 @@
 import { inspect } from 'node:util';
 import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { AcmApiClient } from '../src/client.js';
-import { ACMAPI_CLIENT_DEFAULTS, resolveClientOptions, systemClock } from '../src/client-options.js';
-import type { AcmApiClientOptions } from '../src/client-options.js';
-import { OptionsError } from '../src/errors.js';
+import { AcmApiClient } from '../src/client/client.js';
+import { ACMAPI_CLIENT_DEFAULTS, resolveClientOptions, systemClock } from '../src/client/client-options.js';
+import type { AcmApiClientOptions } from '../src/client/client-options.js';
+import { OptionsError } from '../src/errors/errors.js';
 
 const TOKEN = 'tok_options_SECRET_7';
 const base: AcmApiClientOptions = { customerId: 'c1', authToken: TOKEN };

@@ -3,7 +3,7 @@
  * a real forward proxy on 127.0.0.1, or around it.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AcmApiClient } from '../src/client.js';
+import { AcmApiClient } from '../src/client/client.js';
 import { json, startAcmApiTestServer } from './helpers/acmapi-test-server.js';
 import type { AcmApiTestServer } from './helpers/acmapi-test-server.js';
 import { startTestProxy } from './helpers/connect-proxy.js';

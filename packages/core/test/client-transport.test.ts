@@ -4,10 +4,10 @@
  */
 import type { ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AcmApiClient } from '../src/client.js';
-import type { AcmApiClientOptions, RetryEvent } from '../src/client-options.js';
-import { AcmApiError, TransportError } from '../src/errors.js';
-import { toTransportError } from '../src/transport.js';
+import { AcmApiClient } from '../src/client/client.js';
+import type { AcmApiClientOptions, RetryEvent } from '../src/client/client-options.js';
+import { AcmApiError, TransportError } from '../src/errors/errors.js';
+import { toTransportError } from '../src/client/transport.js';
 import { closedPort, json, startAcmApiTestServer } from './helpers/acmapi-test-server.js';
 import type { AcmApiTestServer, AcmApiTestServerOptions, Reply } from './helpers/acmapi-test-server.js';
 import { makeServerCertificate } from './helpers/tls-server-cert.js';

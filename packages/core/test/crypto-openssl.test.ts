@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from './helpers/test-ca.js';
-import { parseCertificateChain, verifyCertificate } from '../src/certificate.js';
-import { checkCsr, generateKeyAndCsr, keyMatchesCsr, parseCsr } from '../src/csr.js';
-import { CsrError } from '../src/errors.js';
-import { KEY_TYPES, type KeyType } from '../src/key-types.js';
-import { loadPrivateKey } from '../src/keys.js';
-import { decodePemBlocks, encodePem } from '../src/x509.js';
+import { parseCertificateChain, verifyCertificate } from '../src/pki/certificate.js';
+import { checkCsr, generateKeyAndCsr, keyMatchesCsr, parseCsr } from '../src/pki/csr.js';
+import { CsrError } from '../src/errors/errors.js';
+import { KEY_TYPES, type KeyType } from '../src/pki/key-types.js';
+import { loadPrivateKey } from '../src/pki/keys.js';
+import { decodePemBlocks, encodePem } from '../src/pki/x509.js';
 
 let dir: TempDir;
 

@@ -6,11 +6,11 @@
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '@acmapi/test-utils';
-import { AcmApiClient } from '../src/client.js';
-import { parseCsr } from '../src/csr.js';
-import { CaError } from '../src/errors.js';
+import { AcmApiClient } from '../src/client/client.js';
+import { parseCsr } from '../src/pki/csr.js';
+import { CaError } from '../src/errors/errors.js';
 import { openStore, type CertificateStore } from '../src/store/certificate-store.js';
-import { runCertificate, type RunCertificateOptions } from '../src/store/run-certificate.js';
+import { runCertificate, type RunCertificateOptions } from '../src/lifecycle/run-certificate.js';
 import { json, startAcmApiTestServer, type AcmApiTestServer, type Reply } from './helpers/acmapi-test-server.js';
 import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from './helpers/test-ca.js';
 

@@ -6,8 +6,8 @@ import { lstat, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '@acmapi/test-utils';
-import { generateKeyAndCsr } from '../src/csr.js';
-import { parsePrivateKeyPem } from '../src/keys.js';
+import { generateKeyAndCsr } from '../src/pki/csr.js';
+import { parsePrivateKeyPem } from '../src/pki/keys.js';
 import { openStore, type CertificateStore } from '../src/store/certificate-store.js';
 import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from './helpers/test-ca.js';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '@acmapi/test-utils';
 import { cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { certificateMatchesPrivateKey } from '../src/certificate.js';
+import { certificateMatchesPrivateKey } from '../src/pki/certificate.js';
 import { expectStoreInvariants, makeCaDir, readState, runDriver, temporaryFiles, type DriverInput } from './helpers/store-harness.js';
 
 const DAY = 86_400_000;

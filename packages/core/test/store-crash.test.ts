@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '@acmapi/test-utils';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { certificateMatchesPrivateKey } from '../src/certificate.js';
-import { keyMatchesCsr } from '../src/csr.js';
+import { certificateMatchesPrivateKey } from '../src/pki/certificate.js';
+import { keyMatchesCsr } from '../src/pki/csr.js';
 import {
   applications,
   expectStoreInvariants,

@@ -1,6 +1,6 @@
 /** `acmapi matrix`: the fleet of acmapi.json as JSON for a GitHub Actions `strategy.matrix`. */
 import { Command } from 'commander';
-import { buildMatrix } from '@acmapi/core';
+import { buildMatrix } from '../fleet-matrix.js';
 import { UsageError } from '../cli-errors.js';
 import type { CommandContext } from '../command-kit.js';
 import { describeError, formatError } from '../describe-error.js';

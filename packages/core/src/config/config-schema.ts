@@ -7,9 +7,9 @@
  * or a secret store, never in a file that is committed.
  */
 import { z } from 'zod';
-import { DomainError } from '../errors.js';
-import { DEFAULT_KEY_TYPE, KEY_TYPES, type KeyType } from '../key-types.js';
-import { MAX_DOMAINS, normalizeDomain } from '../domains.js';
+import { DomainError } from '../errors/errors.js';
+import { DEFAULT_KEY_TYPE, KEY_TYPES, type KeyType } from '../pki/key-types.js';
+import { MAX_DOMAINS, normalizeDomain } from '../domains/domains.js';
 import { certificateNameProblem } from '../store/certificate-name.js';
 
 /** The endpoint used when the project file names none (spec §1). */

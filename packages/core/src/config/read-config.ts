@@ -3,7 +3,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../errors/errors.js';
 import type { AcmApiConfig } from './config-schema.js';
 import { validateConfig } from './validate-config.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '../errors/errors.js';
 import { formatConfigPath, validateConfig } from './validate-config.js';
 
 function issuesOf(json: unknown): { path: string; message: string }[] {

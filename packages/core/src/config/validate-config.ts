@@ -3,7 +3,7 @@
  * each with its JSON path (`certificates[2].domains[0]: …`).
  */
 import type { z } from 'zod';
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { configSchema, type AcmApiConfig } from './config-schema.js';
 
 const TOKEN_KEY = /^auth[_-]?token$/i;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
-import { DeployError, OptionsError } from '../errors.js';
+import { DeployError, OptionsError } from '../errors/errors.js';
 import { deployWebroot } from './deploy-webroot.js';
 import { IIS_WEB_CONFIG } from './iis-web-config.js';
 

@@ -4,9 +4,9 @@
  */
 import { mkdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AcmApiError, DeployError } from '../errors.js';
+import { AcmApiError, DeployError } from '../errors/errors.js';
 import { assertSignfileName } from '../preflight/signfile-name.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { writeFileAtomic } from '../store/write-atomic.js';
 import { writeIisWebConfig } from './iis-web-config.js';
 import type { IisWebConfigResult } from './iis-web-config.js';
 import { acquireWebrootLock, WEBROOT_LOCK_NAME } from './webroot-lock.js';

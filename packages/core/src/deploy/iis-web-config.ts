@@ -11,8 +11,8 @@
  */
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DeployError } from '../errors.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { DeployError } from '../errors/errors.js';
+import { writeFileAtomic } from '../store/write-atomic.js';
 
 /** The web.config that {@link writeIisWebConfig} writes. */
 export const IIS_WEB_CONFIG = `<?xml version="1.0" encoding="UTF-8"?>

@@ -4,8 +4,8 @@
  * once would overwrite and then delete each other's signfile. The locking itself is
  * the store's mechanism ({@link acquireLock}); only the error differs.
  */
-import { DeployError, isAcmApiError } from '../errors.js';
-import { acquireLock } from '../lock-file.js';
+import { DeployError, isAcmApiError } from '../errors/errors.js';
+import { acquireLock } from '../store/lock-file.js';
 
 /** The lock file's name, in the `pki-validation` folder. */
 export const WEBROOT_LOCK_NAME = '.acmapi.lock';

@@ -7,8 +7,8 @@
 import { resolve4, resolve6 } from 'node:dns/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { normalizeDomain } from '../domains.js';
-import { OptionsError, PreflightError } from '../errors.js';
+import { normalizeDomain } from '../domains/domains.js';
+import { OptionsError, PreflightError } from '../errors/errors.js';
 import { describeFailure } from './describe-failure.js';
 import type { FailureContext } from './describe-failure.js';
 import { fetchHop } from './fetch-hop.js';

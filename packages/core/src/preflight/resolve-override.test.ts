@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OptionsError } from '../errors.js';
+import { OptionsError } from '../errors/errors.js';
 import { overrideTable, parseResolveOverride } from './resolve-override.js';
 
 describe('parseResolveOverride', () => {

@@ -4,8 +4,8 @@
  * split-horizon DNS. The CLI, the core API and the sandbox share this syntax. Pure.
  */
 import { isIP } from 'node:net';
-import { normalizeDomain } from '../domains.js';
-import { OptionsError } from '../errors.js';
+import { normalizeDomain } from '../domains/domains.js';
+import { OptionsError } from '../errors/errors.js';
 import type { ResolveOverride } from './types.js';
 
 /**

@@ -3,8 +3,8 @@
  * (spec §1: the source names it `signfile`; the project makes the name
  * configurable). Pure.
  */
-import { OptionsError } from '../errors.js';
-import { SIGNFILE_PATH_PREFIX } from '../signfile-server.js';
+import { OptionsError } from '../errors/errors.js';
+import { SIGNFILE_PATH_PREFIX } from '../deploy/signfile-server.js';
 
 /**
  * Checks that `name` is one plain path segment, so it can neither escape the

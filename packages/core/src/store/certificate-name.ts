@@ -3,7 +3,7 @@
  * derived from a certificate's CN (lego keys its storage on the CN and loses track when the
  * CN changes). A name is a folder name on every platform, so it is kept to a safe subset.
  */
-import { StoreError } from '../errors.js';
+import { StoreError } from '../errors/errors.js';
 
 /** Longest store name, in characters. */
 export const MAX_CERTIFICATE_NAME_LENGTH = 64;

@@ -1,8 +1,8 @@
 /**
  * What `acmapi list` shows of one certificate, computed purely from its `state.json`.
  */
-import { DEFAULT_KEY_TYPE, type KeyType } from '../key-types.js';
-import { needsRenewal, type RenewalDecision } from '../renewal/needs-renewal.js';
+import { DEFAULT_KEY_TYPE, type KeyType } from '../pki/key-types.js';
+import { needsRenewal, type RenewalDecision } from '../lifecycle/needs-renewal.js';
 import { findVersion, type StoreState } from './store-state.js';
 
 /**

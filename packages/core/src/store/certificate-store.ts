@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { checkCertificateName } from './certificate-name.js';
 import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
 import { listCertificates } from './list-certificates.js';
-import { acquireLock, DEFAULT_LOCK_WAIT_MS } from '../lock-file.js';
+import { acquireLock, DEFAULT_LOCK_WAIT_MS } from './lock-file.js';
 import { LockedCertificate, type StoreStepHook } from './locked-certificate.js';
 import { certificatePaths } from './store-layout.js';
 import { readStoreState } from './store-state.js';

@@ -6,8 +6,8 @@
  */
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { StoreError } from '../errors.js';
-import { DEFAULT_KEY_TYPE } from '../key-types.js';
+import { StoreError } from '../errors/errors.js';
+import { DEFAULT_KEY_TYPE } from '../pki/key-types.js';
 import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
 import { certificatePaths } from './store-layout.js';
 import { readStoreState } from './store-state.js';

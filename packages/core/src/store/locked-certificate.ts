@@ -19,12 +19,12 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate, type CertificateInfo } from '../certificate.js';
-import { checkKeyMatchesCsr } from '../csr.js';
-import { normalizeDomains } from '../domains.js';
-import { CertificateError, StoreError, isAcmApiError } from '../errors.js';
-import type { KeyType } from '../key-types.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate, type CertificateInfo } from '../pki/certificate.js';
+import { checkKeyMatchesCsr } from '../pki/csr.js';
+import { normalizeDomains } from '../domains/domains.js';
+import { CertificateError, StoreError, isAcmApiError } from '../errors/errors.js';
+import type { KeyType } from '../pki/key-types.js';
+import { writeFileAtomic } from './write-atomic.js';
 import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
 import { switchLive, sweepTemporaryFiles, liveVersion } from './live-link.js';
 import type { CertificatePaths } from './store-layout.js';

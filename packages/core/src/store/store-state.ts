@@ -7,9 +7,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { StoreError } from '../errors.js';
-import { KEY_TYPES, type KeyType } from '../key-types.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { StoreError } from '../errors/errors.js';
+import { KEY_TYPES, type KeyType } from '../pki/key-types.js';
+import { writeFileAtomic } from './write-atomic.js';
 
 const isoDate = z.iso.datetime();
 

@@ -3,7 +3,7 @@
  * own key and CSR code, and leaves signed by the shared test CA (root → intermediate).
  */
 import { createPublicKey } from 'node:crypto';
-import { generateKeyAndCsr } from '../../src/csr.js';
+import { generateKeyAndCsr } from '../../src/pki/csr.js';
 import { issueLeaf, makeIntermediate, makeRoot } from './test-ca.js';
 import type { IssueLeafOptions, TestIssuer } from './test-ca.js';
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPrivateKey } from 'node:crypto';
 import { expect } from 'vitest';
-import { certificateMatchesPrivateKey } from '../../src/certificate.js';
-import { keyMatchesCsr } from '../../src/csr.js';
+import { certificateMatchesPrivateKey } from '../../src/pki/certificate.js';
+import { keyMatchesCsr } from '../../src/pki/csr.js';
 import { parseStoreState, type StoreState } from '../../src/store/store-state.js';
 import { makeIntermediate, makeRoot } from './test-ca.js';
 

@@ -3,8 +3,8 @@
  * Only for tests; what it signs is checked independently by openssl in crypto-openssl.test.ts.
  */
 import { createPublicKey, type KeyObject, type webcrypto } from 'node:crypto';
-import { generatePrivateKey, keyTypeOf } from '../../src/keys.js';
-import type { KeyType } from '../../src/key-types.js';
+import { generatePrivateKey, keyTypeOf } from '../../src/pki/keys.js';
+import type { KeyType } from '../../src/pki/key-types.js';
 import {
   BasicConstraintsExtension,
   KeyUsageFlags,
@@ -17,7 +17,7 @@ import {
   signingAlgorithmFor,
   toCryptoKeyPair,
   type Extension,
-} from '../../src/x509.js';
+} from '../../src/pki/x509.js';
 
 const DAY = 86_400_000;
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateFieldToPem } from './certificate-field.js';
-import { ProtocolError } from './errors.js';
+import { ProtocolError } from '../errors/errors.js';
 
 // Certificates made by openssl, an independent peer, in a temp dir.
 let dir: string;

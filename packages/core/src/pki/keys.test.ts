@@ -1,6 +1,6 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CsrError } from './errors.js';
+import { CsrError } from '../errors/errors.js';
 import { KEY_TYPES, type KeyType } from './key-types.js';
 import {
   describeKey,

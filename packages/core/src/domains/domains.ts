@@ -3,7 +3,7 @@
  */
 import { isIP } from 'node:net';
 import { toASCII } from 'tr46';
-import { DomainError } from './errors.js';
+import { DomainError } from '../errors/errors.js';
 
 /** At most this many distinct domains in one application (spec §2, error 106). */
 export const MAX_DOMAINS = 5;

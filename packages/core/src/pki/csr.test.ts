@@ -1,8 +1,8 @@
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildCsr } from '../test/helpers/test-ca.js';
+import { buildCsr } from '../../test/helpers/test-ca.js';
 import { checkCsr, checkKeyMatchesCsr, createCsr, generateKeyAndCsr, keyMatchesCsr, parseCsr } from './csr.js';
-import { CsrError, DomainError, OptionsError } from './errors.js';
+import { CsrError, DomainError, OptionsError } from '../errors/errors.js';
 import { KEY_TYPES, type KeyType } from './key-types.js';
 import { exportPrivateKeyPem, generatePrivateKey } from './keys.js';
 import { Pkcs10CertificateRequest, decodePemBlocks, encodePem, splitSigned } from './x509.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CaError, ProtocolError, TransportError } from './errors.js';
+import { CaError, ProtocolError, TransportError } from '../errors/errors.js';
 import { computePollDelay, computeRetryDelay, isRetryableError, ISSUE_POLL_DEFAULTS, parseRetryAfter } from './retry.js';
 
 const now = Date.UTC(2026, 0, 15, 12, 0, 0);

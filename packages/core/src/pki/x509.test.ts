@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { issueLeaf, makeRoot } from '../test/helpers/test-ca.js';
+import { issueLeaf, makeRoot } from '../../test/helpers/test-ca.js';
 import { decodePemBlocks, encodePem, publicKeyFromSpki, splitDerSequences, splitSigned, verifySigned } from './x509.js';
 
 describe('PEM', () => {

@@ -8,7 +8,7 @@ import {
   KEY_TYPES,
   MAX_DOMAINS,
   normalizeDomain
-} from "./chunk-WKMXXBIZ.js";
+} from "./chunk-UFK7S77P.js";
 import {
   __export
 } from "./chunk-TH4UIC23.js";

@@ -5,8 +5,8 @@
 import { rootCertificates } from 'node:tls';
 import { EnvHttpProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
-import { ProtocolError, TransportError } from './errors.js';
-import type { TransportErrorCode, TransportPhase } from './errors.js';
+import { ProtocolError, TransportError } from '../errors/errors.js';
+import type { TransportErrorCode, TransportPhase } from '../errors/errors.js';
 
 /** How {@link createDispatcher} builds the default transport. */
 export interface CreateDispatcherOptions {

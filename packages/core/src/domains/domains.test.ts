@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DomainError } from './errors.js';
+import { DomainError } from '../errors/errors.js';
 import { MAX_DOMAINS, diffDomains, normalizeDomain, normalizeDomains } from './domains.js';
 
 /** Host names valid under spec §4 (UTS #46 forbids "--" in label positions 3–4 outside A-labels). */

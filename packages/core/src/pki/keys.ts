@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { CsrError } from './errors.js';
+import { CsrError } from '../errors/errors.js';
 import { ALLOWED_KEY_POLICY, ALLOWED_KEYS_TEXT, KEY_TYPE_SPECS, isKeyType, type KeyType } from './key-types.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);

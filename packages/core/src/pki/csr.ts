@@ -3,8 +3,8 @@
  * before it is sent, so that the user learns what is wrong before the CA says 104 (spec §3).
  */
 import type { KeyObject } from 'node:crypto';
-import { diffDomains, normalizeDomains } from './domains.js';
-import { CsrError, OptionsError } from './errors.js';
+import { diffDomains, normalizeDomains } from '../domains/domains.js';
+import { CsrError, OptionsError } from '../errors/errors.js';
 import { DEFAULT_KEY_TYPE, type KeyType } from './key-types.js';
 import {
   exportPrivateKeyPem,

@@ -12,7 +12,7 @@
  */
 import { createHash, createPrivateKey } from 'node:crypto';
 import forge from 'node-forge';
-import { CertificateError, CsrError } from './errors.js';
+import { CertificateError, CsrError } from '../errors/errors.js';
 import { decodePemBlocks } from './x509.js';
 
 /** Input of {@link toPkcs12}. */

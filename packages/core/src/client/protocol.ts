@@ -2,7 +2,7 @@
  * The ACMAPI wire format (spec §2 requests, §3 responses) as pure functions:
  * no I/O here, so every quirk of the source document is unit-tested on data.
  */
-import { CaError, isCaErrorStatus, ProtocolError } from './errors.js';
+import { CaError, isCaErrorStatus, ProtocolError } from '../errors/errors.js';
 
 /** The only request type of the protocol (spec §2 `req_type`). */
 export const REQ_TYPE = 'cert_apply';

@@ -4,8 +4,8 @@
  * certificate's public key is the CSR's and that it names every requested domain").
  */
 import { createHash } from 'node:crypto';
-import { normalizeDomains } from './domains.js';
-import { CertificateError } from './errors.js';
+import { normalizeDomains } from '../domains/domains.js';
+import { CertificateError } from '../errors/errors.js';
 import { parsePrivateKeyPem, publicKeySpkiDer } from './keys.js';
 import { parseCsr } from './csr.js';
 import {

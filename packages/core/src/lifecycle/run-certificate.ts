@@ -8,15 +8,15 @@
  * README for why a crash at any step loses nothing and never mixes a key with another key's
  * certificate). Printing is the caller's: it is told what happens through hooks.
  */
-import type { CertificateInfo } from '../certificate.js';
-import type { AcmApiClient, CertificateResult } from '../client.js';
-import { generateKeyAndCsr } from '../csr.js';
-import { CaError, OptionsError } from '../errors.js';
-import { DEFAULT_KEY_TYPE, type KeyType } from '../key-types.js';
-import { planApplication, type ApplicationPlan } from '../renewal/plan-application.js';
-import type { CertificateRecord } from './certificate-record.js';
-import type { CertificateStore } from './certificate-store.js';
-import type { LockedCertificate, StoreStepHook, StoredApplication } from './locked-certificate.js';
+import type { CertificateInfo } from '../pki/certificate.js';
+import type { AcmApiClient, CertificateResult } from '../client/client.js';
+import { generateKeyAndCsr } from '../pki/csr.js';
+import { CaError, OptionsError } from '../errors/errors.js';
+import { DEFAULT_KEY_TYPE, type KeyType } from '../pki/key-types.js';
+import { planApplication, type ApplicationPlan } from './plan-application.js';
+import type { CertificateRecord } from '../store/certificate-record.js';
+import type { CertificateStore } from '../store/certificate-store.js';
+import type { LockedCertificate, StoreStepHook, StoredApplication } from '../store/locked-certificate.js';
 
 /** A private key and the CSR made with it (PEM), to apply with. */
 export interface KeyAndCsr {

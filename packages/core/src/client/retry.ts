@@ -2,7 +2,7 @@
  * When to retry a call to the CA, and how long to wait first: pure functions,
  * unit-tested on data. The client runs them through p-retry.
  */
-import { CaError, TransportError } from './errors.js';
+import { CaError, TransportError } from '../errors/errors.js';
 
 /** The delays of {@link computeRetryDelay}, in milliseconds. */
 export interface RetryDelayOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CaError, ProtocolError } from './errors.js';
+import { CaError, ProtocolError } from '../errors/errors.js';
 import { bodyExcerpt, buildApplyRequest, buildRetrieveRequest, parseResponse } from './protocol.js';
 
 const credentials = { customerId: 'customer_01', authToken: 'tok-SECRET-123' };

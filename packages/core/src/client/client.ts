@@ -4,16 +4,16 @@
  */
 import pRetry from 'p-retry';
 import type { Dispatcher } from 'undici';
-import { parseCertificateChain, verifyCertificate } from './certificate.js';
-import type { CertificateChain } from './certificate.js';
+import { parseCertificateChain, verifyCertificate } from '../pki/certificate.js';
+import type { CertificateChain } from '../pki/certificate.js';
 import { certificateFieldToPem } from './certificate-field.js';
-import { completeChain } from './chain-completion.js';
+import { completeChain } from '../pki/chain-completion.js';
 import { resolveClientOptions } from './client-options.js';
 import type { AcmApiClientOptions, ResolvedClientOptions } from './client-options.js';
-import { parseCsr } from './csr.js';
-import { normalizeDomains } from './domains.js';
-import { AcmApiError, OptionsError, ProtocolError, TransportError } from './errors.js';
-import type { CaError } from './errors.js';
+import { parseCsr } from '../pki/csr.js';
+import { normalizeDomains } from '../domains/domains.js';
+import { AcmApiError, OptionsError, ProtocolError, TransportError } from '../errors/errors.js';
+import type { CaError } from '../errors/errors.js';
 import { bodyExcerpt, buildApplyRequest, buildRetrieveRequest, parseResponse } from './protocol.js';
 import type { AcmApiResponse } from './protocol.js';
 import { computePollDelay, computeRetryDelay, isRetryableError, ISSUE_POLL_DEFAULTS } from './retry.js';

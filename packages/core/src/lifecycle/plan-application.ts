@@ -8,8 +8,8 @@
  * - an application prepared but without a known answer is sent again with the same key and CSR;
  * - a change of domains or key type is a reason to apply anew.
  */
-import { normalizeDomains } from '../domains.js';
-import type { KeyType } from '../key-types.js';
+import { normalizeDomains } from '../domains/domains.js';
+import type { KeyType } from '../pki/key-types.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
 
 /** Why a new application is made. */

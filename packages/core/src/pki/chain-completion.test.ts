@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from '../test/helpers/test-ca.js';
+import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from '../../test/helpers/test-ca.js';
 import { caIssuersUrls, checkIssuer, isSelfSigned, issuerUrlToFollow, parseIssuerBody } from './chain-completion.js';
 import { generatePrivateKey } from './keys.js';
 import { AuthorityInfoAccessExtension, GeneralName, decodePemBlocks } from './x509.js';

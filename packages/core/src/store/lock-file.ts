@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StoreError } from './errors.js';
+import { StoreError } from '../errors/errors.js';
 
 /** What a lock file holds. */
 export interface LockOwner {

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runOpenssl, withTempDir } from '@acmapi/test-utils';
-import { issueLeaf, makeIntermediate, makeRoot } from '../test/helpers/test-ca.js';
+import { issueLeaf, makeIntermediate, makeRoot } from '../../test/helpers/test-ca.js';
 import { certificateMatchesPrivateKey } from './certificate.js';
 import { exportPrivateKeyPem, generatePrivateKey } from './keys.js';
 import type { KeyType } from './key-types.js';

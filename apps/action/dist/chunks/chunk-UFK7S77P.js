@@ -576,7 +576,7 @@ var require_tr46 = __commonJS({
   }
 });
 
-// ../../packages/core/dist/errors.js
+// ../../packages/core/dist/errors/errors.js
 var AcmApiError = class extends Error {
   name = "AcmApiError";
   /** Stable machine-readable code, e.g. `CA_DOMAIN_VERIFY_FAILED`, `TRANSPORT_TIMEOUT`. */
@@ -755,7 +755,7 @@ var ConfigError = class extends AcmApiError {
   }
 };
 
-// ../../packages/core/dist/domains.js
+// ../../packages/core/dist/domains/domains.js
 var import_tr46 = __toESM(require_tr46(), 1);
 import { isIP } from "node:net";
 var MAX_DOMAINS = 5;
@@ -823,7 +823,7 @@ function diffDomains(expected, actual) {
   return { missing: [...a].filter((d) => !b.has(d)), extra: [...b].filter((d) => !a.has(d)) };
 }
 
-// ../../packages/core/dist/key-types.js
+// ../../packages/core/dist/pki/key-types.js
 var KEY_TYPES = ["rsa-2048", "rsa-3072", "rsa-4096", "ec-p256", "ec-p384"];
 var DEFAULT_KEY_TYPE = "ec-p256";
 function isKeyType(value) {

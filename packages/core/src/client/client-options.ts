@@ -3,8 +3,8 @@
  * constant, one function that validates and merges them before any I/O.
  */
 import type { Dispatcher } from 'undici';
-import { OptionsError } from './errors.js';
-import type { TransportError, CaError } from './errors.js';
+import { OptionsError } from '../errors/errors.js';
+import type { TransportError, CaError } from '../errors/errors.js';
 
 /** Time and waiting, injectable so that tests need no real clock. */
 export interface AcmApiClock {

@@ -1,6 +1,6 @@
 import { X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from '../test/helpers/test-ca.js';
+import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from '../../test/helpers/test-ca.js';
 import {
   certificateMatchesPrivateKey,
   parseCertificateChain,
@@ -9,7 +9,7 @@ import {
   type VerifyCertificateExpected,
 } from './certificate.js';
 import { generateKeyAndCsr } from './csr.js';
-import { CertificateError } from './errors.js';
+import { CertificateError } from '../errors/errors.js';
 import { generatePrivateKey, loadPrivateKey } from './keys.js';
 import { decodePemBlocks } from './x509.js';
 

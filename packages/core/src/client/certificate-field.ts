@@ -3,8 +3,8 @@
  * bundle (leaf then chain), or as bare base64 of DER without armour. This turns
  * any of them into one canonical PEM bundle, checking each part is X.509.
  */
-import { ProtocolError } from './errors.js';
-import { encodePem, splitDerSequences, X509Certificate } from './x509.js';
+import { ProtocolError } from '../errors/errors.js';
+import { encodePem, splitDerSequences, X509Certificate } from '../pki/x509.js';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
