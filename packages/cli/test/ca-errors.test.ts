@@ -177,7 +177,7 @@ describe('CA errors through acmapi issue/retrieve', () => {
     await runOpenssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'privkey.pem'), '-subj', '/CN=stale.acmapi.test', '-addext', 'subjectAltName=DNS:stale.acmapi.test', '-out', join(dir, 'csr.pem')]);
     const handleId = 'handle_00000000000000000000000000000000';
     const store = await openStore(outDir('108'));
-    await store.withCertificateLock('stale.acmapi.test', async (certificate) => {
+    await store.withCertificate('stale.acmapi.test', async (certificate) => {
       const privateKeyPem = await readFile(join(dir, 'privkey.pem'), 'utf8');
       const csrPem = await readFile(join(dir, 'csr.pem'), 'utf8');
       await certificate.prepareApplication({ domains: ['stale.acmapi.test'], keyType: 'ec-p256', privateKeyPem, csrPem, endpoint: ca.sandbox.url });

@@ -12,7 +12,7 @@ import {
   encodePem,
   signingAlgorithmFor,
   toCryptoKeyPair,
-} from '../dist/x509.js';
+} from '../dist/pki/x509.js';
 
 /**
  * Fills `DIR/store` with `count` issued certificates named site-0000, site-0001, …
@@ -41,7 +41,7 @@ export async function buildBenchStore(dir, count) {
       extensions: [new BasicConstraintsExtension(false), new SubjectAlternativeNameExtension([{ type: 'dns', value: 'bench.example.com' }])],
     });
     const pem = encodePem('CERTIFICATE', new Uint8Array(certificate.rawData));
-    await store.withCertificateLock(name, async (locked) => {
+    await store.withCertificate(name, async (locked) => {
       await locked.prepareApplication({ domains: ['bench.example.com'], keyType, privateKeyPem, csrPem });
       await locked.installCertificate(pem);
     });

@@ -41,3 +41,8 @@ export { listCertificates } from './store/list-certificates.js';
 export * from './lifecycle/needs-renewal.js';
 export * from './lifecycle/plan-application.js';
 export * from './pki/pkcs12.js';
+export * from './lifecycle/repository.js';
+export * from './lifecycle/events.js';
+export * from './lifecycle/key-source.js';
+export * from './lifecycle/signfile-phase.js';
+export * from './lifecycle/steps.js';

@@ -73,7 +73,7 @@ async function serve(replies: Reply[]): Promise<AcmApiTestServer> {
 function run(options: Partial<RunCertificateOptions> = {}): ReturnType<typeof runCertificate> {
   const url = server?.url ?? 'http://127.0.0.1:1/acmapi';
   return runCertificate({
-    store,
+    repository: store,
     name: 'site',
     command: 'issue',
     domains,
@@ -98,7 +98,7 @@ describe('runCertificate', () => {
     expect(record?.application).toBeUndefined();
     // The CSR the CA received is the one stored beside the live key.
     const body = JSON.parse(s.requests[0]?.bodyText ?? '{}') as Body;
-    await store.withCertificateLock('site', async (certificate) => {
+    await store.withCertificate('site', async (certificate) => {
       expect((await certificate.readLive())?.privateKeyPem).toContain('PRIVATE KEY');
     });
     expect(body.csr).toBe(csrByHandle.get('H1'));
@@ -111,10 +111,10 @@ describe('runCertificate', () => {
   it('saves the handle of a pending application, refuses issue over it, and retrieve installs it and then knows it is installed', async () => {
     const s = await serve([pending]);
     const seen: string[] = [];
-    const first = await run({ hooks: { onPending: (handleId, waiting) => void seen.push(`${handleId}:${String(waiting)}`) } });
+    const first = await run({ onEvent: (event) => void (event.type === 'pending' && seen.push(`${event.handleId}:${String(event.waitMs)}`)) });
     if (first.status !== 'pending') throw new Error(`expected pending, got ${first.status}`);
     expect(first).toMatchObject({ handleId: 'H1', interrupted: false, domains });
-    expect(seen).toEqual(['H1:false']);
+    expect(seen).toEqual(['H1:0']);
     expect((await store.get('site'))?.application).toMatchObject({ status: 'pending', handleId: 'H1' });
 
     expect(await run()).toEqual({ status: 'already-pending', name: 'site', handleId: 'H1' });
@@ -159,9 +159,9 @@ describe('runCertificate', () => {
     expect(record?.application?.status).toBe('prepared');
     const s = await serve([sign]);
     const resent: string[] = [];
-    const result = await run({ hooks: { onResend: (application) => resent.push(application.version) } });
+    const result = await run({ onEvent: (event) => void (event.type === 'application-resending' && resent.push(event.domains.join(','))) });
     expect(result.status).toBe('issued');
-    expect(resent).toEqual([record?.application?.version]);
+    expect(resent).toEqual([domains.join(',')]);
     expect((await store.get('site'))?.live?.version).toBe(record?.application?.version);
     expect(s.requests).toHaveLength(1);
   });
@@ -172,10 +172,8 @@ describe('runCertificate', () => {
     const result = await run({
       waitMs: 60_000,
       signal: controller.signal,
-      hooks: {
-        onPending: (_handleId, waiting) => {
-          if (waiting) controller.abort(new Error('stop'));
-        },
+      onEvent: (event) => {
+        if (event.type === 'pending' && event.waitMs > 0) controller.abort(new Error('stop'));
       },
     });
     expect(result).toMatchObject({ status: 'pending', handleId: 'H1', interrupted: true });

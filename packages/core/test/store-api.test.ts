@@ -36,7 +36,7 @@ afterEach(async () => {
 
 async function issue(name: string, lifetimeDays = 90): Promise<string> {
   const { privateKeyPem, csrPem, keyType } = await generateKeyAndCsr({ domains });
-  return store.withCertificateLock(name, async (certificate) => {
+  return store.withCertificate(name, async (certificate) => {
     await certificate.prepareApplication({ domains, keyType, privateKeyPem, csrPem });
     const cert = await issueLeaf(ca, {
       publicKey: parsePrivateKeyPem(privateKeyPem),
@@ -67,7 +67,7 @@ describe('store API', () => {
   it('refuses a certificate for another key: nothing is written and the application stays', async () => {
     const { privateKeyPem, csrPem, keyType } = await generateKeyAndCsr({ domains });
     const other = await generateKeyAndCsr({ domains });
-    await store.withCertificateLock('api', async (certificate) => {
+    await store.withCertificate('api', async (certificate) => {
       const version = await certificate.prepareApplication({ domains, keyType, privateKeyPem, csrPem });
       await certificate.recordPending('H1');
       const wrong = await issueLeaf(ca, { publicKey: parsePrivateKeyPem(other.privateKeyPem), domains, notBefore: new Date(now - 60_000) });
@@ -83,7 +83,7 @@ describe('store API', () => {
   it('refuses to prepare a key and CSR that do not belong together, and a second application unless forced', async () => {
     const a = await generateKeyAndCsr({ domains });
     const b = await generateKeyAndCsr({ domains });
-    await store.withCertificateLock('api', async (certificate) => {
+    await store.withCertificate('api', async (certificate) => {
       await expect(
         certificate.prepareApplication({ domains, keyType: a.keyType, privateKeyPem: a.privateKeyPem, csrPem: b.csrPem }),
       ).rejects.toMatchObject({ code: 'KEY_CSR_MISMATCH' });
@@ -99,15 +99,15 @@ describe('store API', () => {
     await issue('b-due');
     await issue('c-expired', 30);
     const fresh = await generateKeyAndCsr({ domains });
-    await store.withCertificateLock('d-pending', async (certificate) => {
+    await store.withCertificate('d-pending', async (certificate) => {
       await certificate.prepareApplication({ domains, keyType: fresh.keyType, privateKeyPem: fresh.privateKeyPem, csrPem: fresh.csrPem });
       await certificate.recordPending('H9');
     });
-    await store.withCertificateLock('e-new', async (certificate) => {
+    await store.withCertificate('e-new', async (certificate) => {
       await certificate.prepareApplication({ domains, keyType: fresh.keyType, privateKeyPem: fresh.privateKeyPem, csrPem: fresh.csrPem });
     });
     await issue('f-failed');
-    await store.withCertificateLock('f-failed', (certificate) => certificate.recordError(new Error('boom')));
+    await store.withCertificate('f-failed', (certificate) => certificate.recordError(new Error('boom')));
     await issue('g-corrupt');
     await writeFile(join(store.dir, 'g-corrupt', 'state.json'), '{ not json');
 
@@ -137,14 +137,14 @@ describe('store API', () => {
 
   it('a successful install clears the last error and archives the previous version', async () => {
     const first = await issue('api');
-    await store.withCertificateLock('api', (certificate) => certificate.recordError(new Error('network down')));
+    await store.withCertificate('api', (certificate) => certificate.recordError(new Error('network down')));
     expect((await store.get('api'))?.state).toBe('failed');
     now = T0 + 61 * DAY;
     const second = await issue('api');
     const record = await store.get('api');
     expect(record?.state).toBe('valid');
     expect(record?.live?.version).toBe(second);
-    const state = await store.withCertificateLock('api', (certificate) => certificate.state());
+    const state = await store.withCertificate('api', (certificate) => certificate.state());
     expect(state?.versions.map((version) => [version.id, version.status])).toEqual([
       [first, 'archived'],
       [second, 'live'],

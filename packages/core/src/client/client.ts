@@ -115,6 +115,25 @@ function nonEmpty(name: string, value: unknown): string {
  * const result = await client.issue({ domains: ['example.com'], csr }, { waitMs: 600_000, onPending: save });
  * await client.close();
  */
+/** Options of {@link AcmApiClient.waitFor}. */
+export interface WaitForOptions extends AcmApiCallOptions {
+  /** How long to keep polling, milliseconds; 0 returns `pending` at once. */
+  readonly waitMs: number;
+  /** The application's CSR, PEM: an issued certificate is verified against it (key and domains). */
+  readonly csr?: string | undefined;
+  /** The first delay between polls, milliseconds; it doubles up to 5 minutes, with jitter. @default 5000 */
+  readonly pollIntervalMs?: number | undefined;
+  /** Called after each poll that answered pending: its number (from 1) and about how long until the next, milliseconds. */
+  readonly onPoll?: ((poll: number, nextPollMs: number) => void | Promise<void>) | undefined;
+}
+
+function checkWaitMs(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new OptionsError('waitMs must be a whole number of milliseconds from 0.', { field: 'waitMs' });
+  }
+  return value;
+}
+
 export class AcmApiClient {
   /** The endpoint the client POSTs to. */
   readonly endpoint: URL;
@@ -183,33 +202,49 @@ export class AcmApiClient {
    *   `TRANSPORT_ABORTED` when `signal` aborts while waiting.
    */
   async issue(input: ApplyInput, options: IssueOptions): Promise<CertificateResult> {
-    const { clock, random } = this.#options;
-    const waitMs = options.waitMs as unknown;
-    if (typeof waitMs !== 'number' || !Number.isInteger(waitMs) || waitMs < 0) {
-      throw new OptionsError('issue() needs waitMs, a whole number of milliseconds from 0.');
-    }
-    const pollIntervalMs = options.pollIntervalMs ?? ISSUE_POLL_DEFAULTS.pollIntervalMs;
-    if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1) {
-      throw new OptionsError('issue() option pollIntervalMs must be a whole number of milliseconds from 1.');
-    }
+    const waitMs = checkWaitMs(options.waitMs);
     const domains = normalizeDomains(input.domains);
     const csr = nonEmpty('csr', input.csr);
     const first = await this.apply({ domains, csr }, options);
     if (first.status === 'issued') return first;
-    const deadline = clock.now() + waitMs;
     await options.onPending?.(first.handleId);
+    return this.waitFor(first.handleId, { ...options, waitMs, csr });
+  }
 
+  /**
+   * Polls a pending application (spec §3 status 1) until the CA issues it, answers an error,
+   * or `waitMs` has passed: `retrieve` after `pollIntervalMs`, then at doubling delays capped
+   * at 5 minutes, jittered (the one schedule of every front end). The first request is sent
+   * after the first delay: call {@link retrieve} first to ask at once.
+   *
+   * @returns `issued` (verified against `csr` when given), or `pending` when `waitMs` passed first.
+   * @throws {OptionsError} for a bad `waitMs`/`pollIntervalMs` or an empty handle (nothing sent).
+   * @throws every error of {@link retrieve}; {@link TransportError} `TRANSPORT_ABORTED` when
+   *   `signal` aborts while waiting.
+   */
+  async waitFor(handleId: string, options: WaitForOptions): Promise<CertificateResult> {
+    const { clock, random } = this.#options;
+    const handle = nonEmpty('handleId', handleId);
+    const waitMs = checkWaitMs(options.waitMs);
+    const pollIntervalMs = options.pollIntervalMs ?? ISSUE_POLL_DEFAULTS.pollIntervalMs;
+    if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1) {
+      throw new OptionsError('pollIntervalMs must be a whole number of milliseconds from 1.', { field: 'pollIntervalMs' });
+    }
+    const expected = options.csr === undefined ? undefined : { csrPem: options.csr, domains: parseCsr(options.csr).domains };
+    const deadline = clock.now() + waitMs;
+    let last: CertificateResult = { status: 'pending', handleId: handle };
     for (let poll = 1; ; poll++) {
       const remaining = deadline - clock.now();
-      if (remaining <= 0) return first;
-      const delay = computePollDelay(poll, { ...ISSUE_POLL_DEFAULTS, pollIntervalMs }, random);
+      if (remaining <= 0) return last;
+      const delay = Math.min(computePollDelay(poll, { ...ISSUE_POLL_DEFAULTS, pollIntervalMs }, random), remaining);
       try {
-        await clock.sleep(Math.min(delay, remaining), options.signal);
+        await clock.sleep(delay, options.signal);
       } catch (error) {
-        throw new TransportError('TRANSPORT_ABORTED', `Waiting for the pending application ${first.handleId} was aborted by the caller; retrieve it later by its handle.`, { cause: error });
+        throw new TransportError('TRANSPORT_ABORTED', `Waiting for the pending application ${handle} was aborted by the caller.`, { cause: error });
       }
-      const next = await this.#retrieve(first.handleId, { csrPem: csr, domains }, options.signal);
-      if (next.status === 'issued') return next;
+      last = await this.#retrieve(handle, expected, options.signal);
+      if (last.status === 'issued') return last;
+      await options.onPoll?.(poll, Math.min(computePollDelay(poll + 1, { ...ISSUE_POLL_DEFAULTS, pollIntervalMs }, () => 0.5), Math.max(0, deadline - clock.now())));
     }
   }
 

@@ -248,7 +248,8 @@ export type CsrErrorCode =
   | 'CSR_DOMAINS_MISMATCH'
   | 'KEY_INVALID'
   | 'KEY_CSR_MISMATCH'
-  | 'KEY_TYPE_UNKNOWN';
+  | 'KEY_TYPE_UNKNOWN'
+  | 'KEY_REQUIRED';
 
 /** A private key or CSR is unusable (unparsable, badly signed, disallowed key, wrong domains). */
 export class CsrError extends AcmApiError {
@@ -278,9 +279,12 @@ export type OptionsErrorCode = 'OPTIONS_INVALID';
 export class OptionsError extends AcmApiError {
   override name = 'OptionsError';
   declare readonly code: OptionsErrorCode;
+  /** The option concerned (e.g. `signfile`, `waitMs`), when one is: front ends name their own flag, input or setting for it. */
+  readonly field: string | undefined;
 
-  constructor(message: string, options: AcmApiErrorOptions = {}) {
+  constructor(message: string, options: AcmApiErrorOptions & { field?: string } = {}) {
     super('OPTIONS_INVALID', message, options);
+    this.field = options.field;
   }
 }
 
@@ -349,7 +353,8 @@ export type StoreErrorCode =
   | 'STORE_CORRUPT'
   | 'STORE_PENDING_EXISTS'
   | 'STORE_NO_APPLICATION'
-  | 'STORE_NAME_INVALID';
+  | 'STORE_NAME_INVALID'
+  | 'STORE_IO';
 
 /**
  * The certificate store refused an operation or found something it cannot trust: another

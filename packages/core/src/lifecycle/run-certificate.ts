@@ -1,68 +1,44 @@
 /**
- * One certificate's run through the store, the same in every front end (the CLI's `issue`,
- * `renew`, `retrieve`, the VS Code extension, …): take the certificate's lock, read its
- * record, plan ({@link planApplication}), and act — skip (not yet due), refuse (an
- * application is pending), retrieve the pending application, resend a prepared one, or apply
- * with a new key saved BEFORE it is sent; record the handle BEFORE polling; install, or
- * record the failure. Every change goes through {@link LockedCertificate} (see the store's
- * README for why a crash at any step loses nothing and never mixes a key with another key's
- * certificate). Printing is the caller's: it is told what happens through hooks.
+ * The certificate lifecycle — the one orchestration of issue, renewal and retrieval that the
+ * CLI, the GitHub Action and the VS Code extension all call:
+ *
+ * ```
+ * lock ─ plan ─ signfile phase ─ key + CSR ─ prepare (saved) ─ apply ─ pending? (handle saved) ─ poll ─ install (verified) ─ PKCS#12
+ *         │      (place, preflight,                                                                  │
+ *         │       clean up)                                                                          └─ or record the failure
+ *         └─ not due / already pending / retrieve a pending handle / resend a prepared application
+ * ```
+ *
+ * Rules that live here and nowhere else:
+ * - what to do is decided under the certificate's lock from its record ({@link planApplication});
+ * - the signfile phase runs before any new key is written, so a strict preflight that fails
+ *   writes nothing;
+ * - the key and CSR are saved before the application is sent, the handle before any poll;
+ * - a pending handle is polled with one schedule (5 s doubling to 5 min, jittered, the client's);
+ * - a CA error 101–110 to a new application retires its key (`refused`); while pending only
+ *   109 does (a 108 may be a wrong customer id, so the handle is kept); anything else keeps the
+ *   application for the next run;
+ * - the certificate is checked against the saved CSR and key before it goes live.
+ *
+ * Persistence is a {@link CertificateRepository}; progress is a stream of {@link LifecycleEvent}s.
  */
-import type { CertificateInfo } from '../pki/certificate.js';
 import type { AcmApiClient, CertificateResult } from '../client/client.js';
-import { generateKeyAndCsr } from '../pki/csr.js';
 import { CaError, OptionsError } from '../errors/errors.js';
-import { DEFAULT_KEY_TYPE, type KeyType } from '../pki/key-types.js';
-import { planApplication, type ApplicationPlan } from './plan-application.js';
+import type { KeyType } from '../pki/key-types.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
-import type { CertificateStore } from '../store/certificate-store.js';
-import type { LockedCertificate, StoreStepHook, StoredApplication } from '../store/locked-certificate.js';
+import type { LifecycleEvent, LifecycleListener } from './events.js';
+import { checkKeySource, resolveKeySource, type KeySource } from './key-source.js';
+import { planApplication } from './plan-application.js';
+import type { CertificateRepository, CertificateSession, StoredApplication } from './repository.js';
+import { checkSignfilePhase, withSignfile, type SignfilePhaseOptions } from './signfile-phase.js';
+import { publishStep } from './steps.js';
+import type { CertificateInfo } from '../pki/certificate.js';
 
-/** A private key and the CSR made with it (PEM), to apply with. */
-export interface KeyAndCsr {
-  privateKeyPem: string;
-  csrPem: string;
-  keyType: KeyType;
-}
-
-/** What {@link runCertificate} tells its caller while it works (all optional; for progress and logs). */
-export interface RunCertificateHooks {
-  /** The plan decided under the lock (not called for `retrieve`). */
-  onPlan?: ((plan: ApplicationPlan, record: CertificateRecord | undefined) => void) | undefined;
-  /** A new private key and CSR of `keyType` are being generated. */
-  onGeneratingKey?: ((keyType: KeyType) => void) | undefined;
-  /**
-   * The run's own durable-step marks, beside the store's: `key-generated` (key and CSR in
-   * memory, nothing saved) and `applied` (the CA's answer is in memory, nothing recorded
-   * yet). For crash tests, like `OpenStoreOptions.onStep`.
-   */
-  onStep?: StoreStepHook | undefined;
-  /** A prepared application whose answer was lost is sent again with its saved key and CSR. */
-  onResend?: ((application: StoredApplication) => void) | undefined;
-  /** The application was saved for (or sent to) `recorded`, but the client now talks to `current`. */
-  onEndpointChanged?: ((change: { recorded: string; current: string; action: 'resend' | 'retrieve' }) => void) | undefined;
-  /** The application is being sent (and, with `waitMs`, polled). */
-  onApplying?: ((domains: readonly string[]) => void) | undefined;
-  /** A pending application is being asked for by its handle. */
-  onRetrieving?: ((handleId: string) => void) | undefined;
-  /** The CA answered (issued or still pending); installing follows. */
-  onAnswered?: (() => void) | undefined;
-  /**
-   * The CA answered pending and the handle is saved (`recordPending`); `waiting` is true when
-   * polling follows (`waitMs` > 0): the moment to start listening for an interruption.
-   */
-  onPending?: ((handleId: string, waiting: boolean) => void | Promise<void>) | undefined;
-  /**
-   * Called while the lock is still held once a certificate is live and current (`issued` or
-   * `not-due`), e.g. to export a PKCS#12 file beside the live files.
-   */
-  onLive?: ((certificate: LockedCertificate) => Promise<void>) | undefined;
-}
-
-/** Options of {@link runCertificate}. */
+/** Options of {@link runCertificate}. Durations are in milliseconds. */
 export interface RunCertificateOptions {
-  store: CertificateStore;
-  /** The certificate's store name. */
+  /** Where the certificate is kept: the filesystem store, or another {@link CertificateRepository}. */
+  repository: CertificateRepository;
+  /** The certificate's name in the repository. */
   name: string;
   /**
    * `issue` refuses over a pending application (result `already-pending`); `renew` retrieves
@@ -71,53 +47,60 @@ export interface RunCertificateOptions {
   command: 'issue' | 'renew' | 'retrieve';
   /** The domains wanted (spec §4); required for `issue`/`renew`. A change from the live certificate's means a new application. */
   domains?: readonly string[] | undefined;
-  /** For `retrieve`: the handle of the pending application. */
+  /** For `retrieve`: the handle of the pending application (spec §3). */
   handleId?: string | undefined;
-  /** The key type wanted. @default the live certificate's, else `ec-p256` */
+  /** The key type of a generated key. @default the live certificate's, else `ec-p256` */
   keyType?: KeyType | undefined;
-  /** Makes the key and CSR of a new application (the user's own, already checked). @default a generated key of `keyType` and its CSR */
-  keyAndCsr?: (() => Promise<KeyAndCsr>) | undefined;
+  /** Where a new application's key and CSR come from (see {@link KeySource}). @default `{ kind: 'generate' }` */
+  keySource?: KeySource | undefined;
   /** Apply even when not due, or over an application in progress (its key is kept, `abandoned`). @default false */
   force?: boolean | undefined;
   /** Renew when fewer than this many days are left. @default a third of the lifetime */
-  days?: number | undefined;
+  renewBeforeDays?: number | undefined;
   /**
-   * Makes the client, called only when the CA is contacted (a not-due run needs no
-   * credentials) and BEFORE a new key is saved, so a refused client option leaves nothing
-   * behind. The run closes it. Its `endpoint` is recorded with the application.
+   * Makes the client; called only when the CA is contacted (a not-due run needs no
+   * credentials) and BEFORE a new key is saved. The run closes it.
    */
   client: () => AcmApiClient | Promise<AcmApiClient>;
-  /** How long to poll a pending application, in milliseconds; 0 saves the handle and returns. @default 0 */
+  /** How long to poll a pending application; 0 saves the handle and returns. @default 0 */
   waitMs?: number | undefined;
-  /** How long to wait for another process holding the certificate, in milliseconds. @default 10_000 */
+  /** How long to wait for another process holding the certificate. @default 10_000 */
   lockWaitMs?: number | undefined;
   /** Aborts the CA calls; an abort while polling a saved handle returns `pending` with `interrupted: true`. */
   signal?: AbortSignal | undefined;
-  /** Wraps each sending of an application, new or resent (e.g. a signfile deployment and preflight). */
-  aroundApply?: (<T>(apply: () => Promise<T>, domains: string[]) => Promise<T>) | undefined;
-  hooks?: RunCertificateHooks | undefined;
+  /** The signfile phase around every sending of an application (new or resent). @default no placement, preflight `warn` */
+  signfile?: SignfilePhaseOptions | undefined;
+  /** Keep a PKCS#12 file of the live version with this passphrase, where the repository can. */
+  pkcs12?: { readonly passphrase: string } | undefined;
+  /** Receives the run's events (see {@link LifecycleEvent}). */
+  onEvent?: LifecycleListener | undefined;
+}
+
+/** The pending and issued results share these. */
+interface Answered {
+  name: string;
+  dir: string;
+  domains: string[];
+  handleId: string;
+  version: string;
 }
 
 /** What {@link runCertificate} led to. */
 export type RunCertificateResult =
-  /** A certificate is live now; `chainMissing` when the CA sent the leaf without its chain. */
-  | {
+  /** A certificate is live now; `chainMissing` when the CA sent the leaf without its chain and it could not be completed. */
+  | (Answered & {
       status: 'issued';
-      name: string;
-      dir: string;
-      domains: string[];
-      /** The application's handle (spec §3). */
-      handleId: string;
-      version: string;
       leaf: CertificateInfo;
       chainMissing: boolean;
-      /** Why the chain could not be completed (see `IssuedCertificate.warnings`); empty when it was, or when it came with the certificate. */
+      /** Why the chain could not be completed; empty when it was, or when it came with the certificate. */
       chainWarnings: readonly string[];
-    }
+      /** The PKCS#12 file, when `pkcs12` was asked for. */
+      pkcs12Path: string | undefined;
+    })
   /** Not due yet: nothing was sent. */
-  | { status: 'not-due'; record: CertificateRecord }
+  | { status: 'not-due'; record: CertificateRecord; pkcs12Path: string | undefined }
   /** The CA holds the application for review; its handle is saved. `interrupted`: `signal` ended the wait. */
-  | { status: 'pending'; name: string; dir: string; domains: string[]; handleId: string; version: string; interrupted: boolean }
+  | (Answered & { status: 'pending'; interrupted: boolean })
   /** `issue` without `force` over a pending application: nothing was sent. */
   | { status: 'already-pending'; name: string; handleId: string }
   /** `retrieve` of a handle whose certificate is live already: nothing was asked. */
@@ -125,240 +108,269 @@ export type RunCertificateResult =
   /** `retrieve` of a handle the certificate has no application for (retired, or never there). */
   | { status: 'not-found'; record: CertificateRecord | undefined; handleId: string };
 
-/** The pending and issued results share these. */
-type Answered = Extract<RunCertificateResult, { status: 'issued' | 'pending' }>;
+type Issued = Extract<RunCertificateResult, { status: 'issued' }>;
+type Pending = Extract<RunCertificateResult, { status: 'pending' }>;
 
 /**
- * Runs one certificate. See the module comment.
+ * Runs one certificate through its lifecycle. See the module comment.
  *
  * @returns see {@link RunCertificateResult}.
- * @throws {OptionsError} `OPTIONS_INVALID` without `domains` (`issue`/`renew`) or `handleId` (`retrieve`).
- * @throws {StoreError} `STORE_LOCKED` (another process kept the lock past `lockWaitMs`),
- *   `STORE_NAME_INVALID`, `STORE_CORRUPT`.
- * @throws {CaError}, {TransportError}, {ProtocolError}, {CertificateError} from the CA call
- *   or the install; the failure is recorded first (as `lastError`): a CA error 101–110 to a
- *   new application retires its key as `refused`; while pending only 109 does; anything else
- *   keeps the application for the next run.
- * @throws {DomainError}/{CsrError} when the request cannot succeed (nothing sent); whatever
- *   `client` or a hook throws.
+ * @throws {OptionsError} `OPTIONS_INVALID` without `domains` (`issue`/`renew`) or `handleId`
+ *   (`retrieve`), or signfile options that cannot work — before anything is read or written.
+ * @throws {CsrError} when the key source cannot succeed (e.g. `KEY_REQUIRED`); nothing sent.
+ * @throws {StoreError} `STORE_LOCKED`, `STORE_NAME_INVALID`, `STORE_CORRUPT`.
+ * @throws {PreflightError} `PREFLIGHT_FAILED` in mode `strict` (nothing written, nothing sent).
+ * @throws {CaError}, {TransportError}, {ProtocolError}, {CertificateError} from the CA call or
+ *   the install, recorded first (see the module comment for which retire the application).
+ * @throws {DomainError} when the request cannot succeed (nothing sent); whatever `client` throws.
  */
 export async function runCertificate(options: RunCertificateOptions): Promise<RunCertificateResult> {
   const { command } = options;
   if (command === 'retrieve' ? options.handleId === undefined : options.domains === undefined) {
-    throw new OptionsError(command === 'retrieve' ? 'runCertificate() needs handleId to retrieve.' : `runCertificate() needs domains to ${command}.`);
+    throw new OptionsError(command === 'retrieve' ? 'retrieve needs the handle of the application.' : `${command} needs the domains.`, {
+      field: command === 'retrieve' ? 'handleId' : 'domains',
+    });
   }
-  return options.store.withCertificateLock(
+  if (options.signfile !== undefined) checkSignfilePhase(options.signfile);
+  if (options.keySource !== undefined && command !== 'retrieve') {
+    checkKeySource(options.keySource, { domains: options.domains ?? [], requirePrivateKey: options.repository.requiresPrivateKey });
+  }
+  const run = new Run(options);
+  return options.repository.withCertificate(
     options.name,
-    (certificate) => (command === 'retrieve' ? retrieveLocked(certificate, options.handleId ?? '', options) : planAndAct(certificate, command, options)),
+    (certificate) => (command === 'retrieve' ? run.retrieveHandle(certificate, options.handleId ?? '') : run.planAndAct(certificate, command)),
     options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs },
   );
 }
 
-async function planAndAct(certificate: LockedCertificate, command: 'issue' | 'renew', options: RunCertificateOptions): Promise<RunCertificateResult> {
-  const domains = [...(options.domains ?? [])];
-  const record = await certificate.record(options.days === undefined ? {} : { days: options.days });
-  const plan = planApplication(record, {
-    command,
-    force: options.force ?? false,
-    domains,
-    ...(options.keyType === undefined ? {} : { keyType: options.keyType }),
-  });
-  options.hooks?.onPlan?.(plan, record);
-  switch (plan.action) {
-    case 'skip': {
-      if (record === undefined) throw new Error('planApplication skipped a certificate without a record');
-      await options.hooks?.onLive?.(certificate);
-      return { status: 'not-due', record };
+/** One run's state: its options and its event sink. */
+class Run {
+  readonly #options: RunCertificateOptions;
+
+  constructor(options: RunCertificateOptions) {
+    this.#options = options;
+  }
+
+  #emit(event: LifecycleEvent): void {
+    this.#options.onEvent?.(event);
+  }
+
+  #recordOptions(): { days?: number } {
+    return this.#options.renewBeforeDays === undefined ? {} : { days: this.#options.renewBeforeDays };
+  }
+
+  async planAndAct(certificate: CertificateSession, command: 'issue' | 'renew'): Promise<RunCertificateResult> {
+    const options = this.#options;
+    const domains = [...(options.domains ?? [])];
+    const record = await certificate.record(this.#recordOptions());
+    const plan = planApplication(record, { command, force: options.force ?? false, domains, ...(options.keyType === undefined ? {} : { keyType: options.keyType }) });
+    this.#emit({ type: 'planned', certificate: certificate.name, plan, record });
+    switch (plan.action) {
+      case 'skip':
+        // planApplication skips only a certificate with a live version, so the record exists.
+        return { status: 'not-due', record: record as CertificateRecord, pkcs12Path: await this.#exportPkcs12(certificate) };
+      case 'refuse':
+        return { status: 'already-pending', name: certificate.name, handleId: plan.handleId };
+      case 'retrieve': {
+        const application = await this.#application(certificate);
+        return this.#withClient((client) => this.#retrieve(certificate, application, client));
+      }
+      case 'resume': {
+        const application = await this.#application(certificate);
+        this.#emit({ type: 'application-resending', certificate: certificate.name, domains: application.domains });
+        return this.#withClient((client) => {
+          this.#noteEndpoint(certificate, application, client, 'resend');
+          return this.#send(certificate, application, client);
+        });
+      }
+      case 'apply':
+        return this.#withClient((client) => this.#prepareAndSend(certificate, record, domains, plan.replacesApplication, client));
     }
-    case 'refuse':
-      return { status: 'already-pending', name: certificate.name, handleId: plan.handleId };
-    case 'retrieve': {
-      const application = await certificate.readApplication();
-      if (application?.handleId === undefined) throw new Error('planApplication retrieves an application without a handle');
-      return withClient(options, (client) => retrieve(certificate, { ...application, handleId: application.handleId ?? '' }, client, options));
+  }
+
+  /** `retrieve`: the application with `handleId`, looked at under the lock (another run may have fetched it meanwhile). */
+  async retrieveHandle(certificate: CertificateSession, handleId: string): Promise<RunCertificateResult> {
+    const application = await certificate.readApplication();
+    if (application?.handleId !== handleId) {
+      const record = await certificate.record(this.#recordOptions());
+      if (record?.live?.handleId === handleId) return { status: 'already-installed', record, handleId };
+      return { status: 'not-found', record, handleId };
     }
-    case 'resume': {
-      const application = await certificate.readApplication();
-      if (application === undefined) throw new Error('planApplication resumes an application that is not there');
-      options.hooks?.onResend?.(application);
-      return withClient(options, (client) => {
-        noteEndpoint(application, client, 'resend', options);
-        return send(certificate, application, client, options);
-      });
+    return this.#withClient((client) => this.#retrieve(certificate, application, client));
+  }
+
+  async #application(certificate: CertificateSession): Promise<StoredApplication> {
+    const application = await certificate.readApplication();
+    // The plan came from the same record under the same lock: an application is there.
+    if (application === undefined) throw new OptionsError(`Certificate "${certificate.name}" has no application in progress.`);
+    return application;
+  }
+
+  /** Makes the client (before anything is written), runs `fn` with it, and closes it. */
+  async #withClient<T>(fn: (client: AcmApiClient) => Promise<T>): Promise<T> {
+    const client = await this.#options.client();
+    try {
+      return await fn(client);
+    } finally {
+      await client.close();
     }
-    case 'apply':
-      return withClient(options, (client) => prepareAndSend(certificate, record, domains, plan.replacesApplication, client, options));
   }
-}
 
-/** Makes the client (before anything is written), runs `fn` with it, and closes it. */
-async function withClient<T>(options: RunCertificateOptions, fn: (client: AcmApiClient) => Promise<T>): Promise<T> {
-  const client = await options.client();
-  try {
-    return await fn(client);
-  } finally {
-    await client.close();
+  #noteEndpoint(certificate: CertificateSession, application: StoredApplication, client: AcmApiClient, action: 'resend' | 'retrieve'): void {
+    const current = client.endpoint.href;
+    if (application.endpoint !== undefined && application.endpoint !== current) {
+      this.#emit({ type: 'endpoint-changed', certificate: certificate.name, recorded: application.endpoint, current, action });
+    }
   }
-}
 
-function noteEndpoint(application: StoredApplication, client: AcmApiClient, action: 'resend' | 'retrieve', options: RunCertificateOptions): void {
-  const current = client.endpoint.href;
-  if (application.endpoint !== undefined && application.endpoint !== current) {
-    options.hooks?.onEndpointChanged?.({ recorded: application.endpoint, current, action });
-  }
-}
-
-async function prepareAndSend(
-  certificate: LockedCertificate,
-  record: CertificateRecord | undefined,
-  domains: string[],
-  replacesApplication: boolean,
-  client: AcmApiClient,
-  options: RunCertificateOptions,
-): Promise<Answered> {
-  const keyType = options.keyType ?? record?.live?.keyType ?? DEFAULT_KEY_TYPE;
-  let keys: KeyAndCsr;
-  if (options.keyAndCsr === undefined) {
-    options.hooks?.onGeneratingKey?.(keyType);
-    keys = await generateKeyAndCsr({ domains, keyType });
-  } else {
-    keys = await options.keyAndCsr();
-  }
-  await options.hooks?.onStep?.('key-generated', {});
-  const endpoint = client.endpoint.href;
-  // Saved BEFORE the application is sent: if the CA signs and this process dies, the key is on disk.
-  const version = await certificate.prepareApplication(
-    { domains, keyType: keys.keyType, privateKeyPem: keys.privateKeyPem, csrPem: keys.csrPem, endpoint },
-    { force: replacesApplication },
-  );
-  const application: StoredApplication = {
-    version,
-    status: 'prepared',
-    domains,
-    keyType: keys.keyType,
-    handleId: undefined,
-    endpoint,
-    privateKeyPem: keys.privateKeyPem,
-    csrPem: keys.csrPem,
-  };
-  return send(certificate, application, client, options);
-}
-
-/** Sends a prepared application, polls up to `waitMs`, and records what the CA answered. */
-async function send(certificate: LockedCertificate, application: StoredApplication, client: AcmApiClient, options: RunCertificateOptions): Promise<Answered> {
-  const { hooks } = options;
-  const waitMs = options.waitMs ?? 0;
-  let pendingHandle: string | undefined;
-  let answered = false;
-  const applied = async (): Promise<void> => {
-    if (answered) return;
-    answered = true;
-    await hooks?.onStep?.('applied', {});
-  };
-  const pending = (handleId: string, interrupted: boolean): Answered => ({
-    status: 'pending',
-    name: certificate.name,
-    dir: certificate.dir,
-    domains: application.domains,
-    handleId,
-    version: application.version,
-    interrupted,
-  });
-  hooks?.onApplying?.(application.domains);
-  try {
-    const call = (): Promise<CertificateResult> =>
-      client.issue(
-        { domains: application.domains, csr: application.csrPem },
-        {
-          waitMs,
-          signal: options.signal,
-          onPending: async (handleId: string) => {
-            await applied();
-            // The handle is on disk before any polling starts.
-            await certificate.recordPending(handleId);
-            pendingHandle = handleId;
-            await hooks?.onPending?.(handleId, waitMs > 0);
-          },
-        },
+  /** Signfile phase, then a new key and CSR saved, then sent. */
+  async #prepareAndSend(
+    certificate: CertificateSession,
+    record: CertificateRecord | undefined,
+    domains: string[],
+    replacesApplication: boolean,
+    client: AcmApiClient,
+  ): Promise<Issued | Pending> {
+    const options = this.#options;
+    return this.#signfilePhase(certificate, domains, async () => {
+      const keyType = options.keyType ?? record?.live?.keyType;
+      const source = options.keySource ?? { kind: 'generate' };
+      if (source.kind === 'generate') this.#emit({ type: 'key-generating', certificate: certificate.name, keyType: keyType ?? 'ec-p256' });
+      const keys = await resolveKeySource(source, { domains, keyType, requirePrivateKey: options.repository.requiresPrivateKey });
+      publishStep('key-generated', { certificate: certificate.name });
+      const endpoint = client.endpoint.href;
+      // Saved BEFORE the application is sent: if the CA signs and this process dies, the key is kept.
+      const version = await certificate.prepareApplication(
+        { domains, keyType: keys.keyType, privateKeyPem: keys.privateKeyPem, csrPem: keys.csrPem, endpoint },
+        { force: replacesApplication },
       );
-    const answer = options.aroundApply !== undefined ? await options.aroundApply(call, application.domains) : await call();
-    await applied();
-    hooks?.onAnswered?.();
-    if (answer.status === 'pending') return pending(answer.handleId, false);
-    return await install(certificate, application.domains, answer, options);
-  } catch (error) {
-    // An abort while polling a saved handle ends the wait, not the application.
-    if (options.signal?.aborted === true && pendingHandle !== undefined) return pending(pendingHandle, true);
-    // 101–110 to the application itself: the CA holds nothing for this key, retire it.
-    // During polling only 109 ends the application (a 108 may be a wrong customer id).
-    const ended = error instanceof CaError && (pendingHandle === undefined ? error.status !== 111 : error.status === 109);
-    await recordFailure(certificate, error, ended);
-    throw error;
+      return this.#apply(certificate, { version, status: 'prepared', domains, keyType: keys.keyType, handleId: undefined, endpoint, privateKeyPem: keys.privateKeyPem, csrPem: keys.csrPem }, client);
+    });
   }
-}
 
-/** `retrieve`: the application with `handleId`, looked at under the lock (another run may have fetched it meanwhile). */
-async function retrieveLocked(certificate: LockedCertificate, handleId: string, options: RunCertificateOptions): Promise<RunCertificateResult> {
-  const application = await certificate.readApplication();
-  if (application?.handleId !== handleId) {
-    const record = await certificate.record(options.days === undefined ? {} : { days: options.days });
-    if (record?.live?.handleId === handleId) return { status: 'already-installed', record, handleId };
-    return { status: 'not-found', record, handleId };
+  /** A prepared application sent again with its saved key and CSR, inside the signfile phase. */
+  #send(certificate: CertificateSession, application: StoredApplication, client: AcmApiClient): Promise<Issued | Pending> {
+    return this.#signfilePhase(certificate, application.domains, () => this.#apply(certificate, application, client));
   }
-  return withClient(options, (client) => retrieve(certificate, { ...application, handleId }, client, options));
-}
 
-/** Asks the CA once for a pending application's certificate and installs it. */
-async function retrieve(
-  certificate: LockedCertificate,
-  application: StoredApplication & { handleId: string },
-  client: AcmApiClient,
-  options: RunCertificateOptions,
-): Promise<Answered> {
-  noteEndpoint(application, client, 'retrieve', options);
-  options.hooks?.onRetrieving?.(application.handleId);
-  try {
-    await certificate.recordPoll();
-    const answer = await client.retrieve(application.handleId, { csr: application.csrPem, signal: options.signal });
-    options.hooks?.onAnswered?.();
-    if (answer.status === 'pending') {
-      return { status: 'pending', name: certificate.name, dir: certificate.dir, domains: application.domains, handleId: application.handleId, version: application.version, interrupted: false };
+  #signfilePhase<T>(certificate: CertificateSession, domains: readonly string[], send: () => Promise<T>): Promise<T> {
+    return withSignfile(this.#options.signfile ?? {}, domains, certificate.name, (event) => { this.#emit(event); }, send);
+  }
+
+  /** Sends the application once, records what the CA answered, and polls a pending answer (outside the signfile phase: the CA has validated). */
+  async #apply(certificate: CertificateSession, application: StoredApplication, client: AcmApiClient): Promise<Issued | Pending> {
+    this.#emit({ type: 'applying', certificate: certificate.name, domains: application.domains });
+    let answer: CertificateResult;
+    try {
+      answer = await client.apply({ domains: application.domains, csr: application.csrPem }, { signal: this.#options.signal });
+    } catch (error) {
+      // 101–110 to the application itself: the CA holds nothing for this key, retire it.
+      await this.#recordFailure(certificate, error, error instanceof CaError && error.status !== 111);
+      throw error;
     }
-    return await install(certificate, application.domains, answer, options);
-  } catch (error) {
-    await recordFailure(certificate, error, error instanceof CaError && error.status === 109);
-    throw error;
+    publishStep('applied', { certificate: certificate.name });
+    if (answer.status === 'issued') return this.#install(certificate, application, answer);
+    return this.#pending(certificate, { ...application, handleId: answer.handleId }, client);
   }
-}
 
-async function install(
-  certificate: LockedCertificate,
-  domains: string[],
-  answer: Extract<CertificateResult, { status: 'issued' }>,
-  options: RunCertificateOptions,
-): Promise<Answered> {
-  // The store checks again, against the saved CSR and private key, before writing anything.
-  const installed = await certificate.installCertificate(answer.certificate.fullchainPem);
-  await options.hooks?.onLive?.(certificate);
-  return {
-    status: 'issued',
-    name: certificate.name,
-    dir: certificate.dir,
-    domains,
-    handleId: answer.handleId,
-    version: installed.version,
-    leaf: installed.leaf,
-    chainMissing: answer.certificate.chainPem === '',
-    chainWarnings: answer.certificate.warnings,
-  };
-}
+  /** Saves the handle, then polls up to `waitMs`. */
+  async #pending(certificate: CertificateSession, application: StoredApplication & { handleId: string }, client: AcmApiClient): Promise<Issued | Pending> {
+    await this.#guard(certificate, false, () => certificate.recordPending(application.handleId));
+    const waitMs = this.#options.waitMs ?? 0;
+    this.#emit({ type: 'pending', certificate: certificate.name, handleId: application.handleId, waitMs });
+    return this.#poll(certificate, application, client, waitMs);
+  }
 
-/** Records a failure (shown by `acmapi list`); never hides the original error. */
-async function recordFailure(certificate: LockedCertificate, error: unknown, ended: boolean): Promise<void> {
-  try {
-    if (ended) await certificate.recordRefused(error);
-    else await certificate.recordError(error);
-  } catch {
-    // The original error matters more than a failure to note it.
+  /** Asks the CA once for a pending application, then polls up to `waitMs`. */
+  async #retrieve(certificate: CertificateSession, application: StoredApplication, client: AcmApiClient): Promise<Issued | Pending> {
+    const handleId = application.handleId ?? '';
+    this.#noteEndpoint(certificate, application, client, 'retrieve');
+    this.#emit({ type: 'retrieving', certificate: certificate.name, handleId });
+    const answer = await this.#guard(certificate, true, async () => {
+      await certificate.recordPoll();
+      return client.retrieve(handleId, { csr: application.csrPem, signal: this.#options.signal });
+    });
+    if (answer.status === 'issued') return this.#install(certificate, application, answer);
+    return this.#poll(certificate, { ...application, handleId }, client, this.#options.waitMs ?? 0);
+  }
+
+  async #poll(certificate: CertificateSession, application: StoredApplication & { handleId: string }, client: AcmApiClient, waitMs: number): Promise<Issued | Pending> {
+    const pending = (interrupted: boolean): Pending => ({ status: 'pending', ...this.#answered(certificate, application), interrupted });
+    if (waitMs === 0) return pending(false);
+    let answer: CertificateResult;
+    try {
+      answer = await this.#guard(certificate, true, () =>
+        client.waitFor(application.handleId, {
+          waitMs,
+          csr: application.csrPem,
+          signal: this.#options.signal,
+          onPoll: async (poll, nextPollMs) => {
+            await certificate.recordPoll();
+            this.#emit({ type: 'polled', certificate: certificate.name, handleId: application.handleId, poll, nextPollMs });
+          },
+        }),
+      );
+    } catch (error) {
+      // An abort while polling a saved handle ends the wait, not the application.
+      if (this.#options.signal?.aborted === true) return pending(true);
+      throw error;
+    }
+    if (answer.status === 'pending') return pending(false);
+    return this.#install(certificate, application, answer);
+  }
+
+  /**
+   * Runs a step of an application that has reached the CA; on failure records it and rethrows.
+   * `pending`: the CA holds the application, so only a refusal (109) ends it.
+   */
+  async #guard<T>(certificate: CertificateSession, pending: boolean, step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (!(pending && this.#options.signal?.aborted === true)) {
+        await this.#recordFailure(certificate, error, pending ? error instanceof CaError && error.status === 109 : false);
+      }
+      throw error;
+    }
+  }
+
+  async #install(certificate: CertificateSession, application: StoredApplication, answer: Extract<CertificateResult, { status: 'issued' }>): Promise<Issued> {
+    // The repository checks again, against the saved CSR and private key, before writing anything.
+    const installed = await this.#guard(certificate, true, () => certificate.installCertificate(answer.certificate.fullchainPem));
+    const result: Issued = {
+      status: 'issued',
+      ...this.#answered(certificate, { ...application, handleId: answer.handleId }),
+      version: installed.version,
+      leaf: installed.leaf,
+      chainMissing: answer.certificate.chainPem === '',
+      chainWarnings: answer.certificate.warnings,
+      pkcs12Path: undefined,
+    };
+    this.#emit({ type: 'issued', certificate: certificate.name, handleId: result.handleId, version: result.version, leaf: result.leaf, chainMissing: result.chainMissing, chainWarnings: result.chainWarnings });
+    return { ...result, pkcs12Path: await this.#exportPkcs12(certificate) };
+  }
+
+  #answered(certificate: CertificateSession, application: StoredApplication & { handleId: string }): Answered {
+    return { name: certificate.name, dir: certificate.dir, domains: application.domains, handleId: application.handleId, version: application.version };
+  }
+
+  /** The deploy step of this issue: a PKCS#12 file of the live version, when asked for. */
+  async #exportPkcs12(certificate: CertificateSession): Promise<string | undefined> {
+    const passphrase = this.#options.pkcs12?.passphrase;
+    if (passphrase === undefined || certificate.exportPkcs12 === undefined) return undefined;
+    const path = await certificate.exportPkcs12(passphrase);
+    if (path !== undefined) this.#emit({ type: 'pkcs12-exported', certificate: certificate.name, path });
+    return path;
+  }
+
+  /** Records a failure (shown by `list`); never hides the original error. */
+  async #recordFailure(certificate: CertificateSession, error: unknown, retire: boolean): Promise<void> {
+    try {
+      if (retire) await certificate.recordRefused(error);
+      else await certificate.recordError(error);
+    } catch {
+      // The original error matters more than a failure to note it.
+    }
+    this.#emit({ type: 'failed', certificate: certificate.name, error, retired: retire });
   }
 }

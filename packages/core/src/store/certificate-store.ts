@@ -4,13 +4,14 @@
  * keys, and one process at a time per certificate. See `README.md` beside this file for the
  * layout and the crash-safety argument.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rmdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { checkCertificateName } from './certificate-name.js';
 import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
 import { listCertificates } from './list-certificates.js';
 import { acquireLock, DEFAULT_LOCK_WAIT_MS } from './lock-file.js';
-import { LockedCertificate, type StoreStepHook } from './locked-certificate.js';
+import type { CertificateRepository, WithCertificateOptions } from '../lifecycle/repository.js';
+import { LockedCertificate } from './locked-certificate.js';
 import { certificatePaths } from './store-layout.js';
 import { readStoreState } from './store-state.js';
 
@@ -21,22 +22,10 @@ export interface OpenStoreOptions {
    * @default () => new Date()
    */
   now?: () => Date;
-  /**
-   * Called before and after each durable step (e.g. `write:privkey.pem` with the file's path,
-   * `prepared`, `pending`, `write:cert.pem`, `installed`, `live-switched`). For crash tests:
-   * a test kills the process here to prove every step is crash-safe. Not for production use.
-   * @default undefined
-   */
-  onStep?: StoreStepHook;
 }
 
-/** Options of {@link CertificateStore.withCertificateLock}. */
-export interface CertificateLockOptions {
-  /**
-   * How long to wait for another process holding this certificate, in milliseconds; 0 fails at once.
-   * @default 10_000
-   */
-  waitMs?: number;
+/** Options of {@link CertificateStore.withCertificate}. */
+export interface CertificateLockOptions extends WithCertificateOptions {
   /**
    * How often to look again while waiting, in milliseconds.
    * @default 100
@@ -45,16 +34,16 @@ export interface CertificateLockOptions {
 }
 
 /** A certificate store folder. Made by {@link openStore}. */
-export class CertificateStore {
+export class CertificateStore implements CertificateRepository {
+  /** The store keeps every certificate with its private key: a CSR alone cannot be stored. */
+  readonly requiresPrivateKey = true;
   /** The store folder (absolute). */
   readonly dir: string;
   readonly #now: () => Date;
-  readonly #onStep: StoreStepHook | undefined;
 
   constructor(dir: string, options: OpenStoreOptions = {}) {
     this.dir = resolve(dir);
     this.#now = options.now ?? (() => new Date());
-    this.#onStep = options.onStep;
   }
 
   /**
@@ -87,13 +76,13 @@ export class CertificateStore {
    * @throws {StoreError} `STORE_NAME_INVALID`; `STORE_LOCKED` when another process still
    *   holds the lock after `waitMs` (the message names its pid); whatever `fn` throws.
    */
-  async withCertificateLock<T>(
+  async withCertificate<T>(
     name: string,
     fn: (certificate: LockedCertificate) => Promise<T>,
     options: CertificateLockOptions = {},
   ): Promise<T> {
     const paths = certificatePaths(this.dir, checkCertificateName(name));
-    await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    const created = (await mkdir(paths.dir, { recursive: true, mode: 0o700 })) !== undefined;
     const lock = await acquireLock(paths.lock, {
       waitMs: options.waitMs ?? DEFAULT_LOCK_WAIT_MS,
       ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
@@ -101,11 +90,13 @@ export class CertificateStore {
       now: this.#now,
     });
     try {
-      const certificate = new LockedCertificate(name, paths, this.#now, this.#onStep);
+      const certificate = new LockedCertificate(name, paths, this.#now);
       await certificate.repair();
       return await fn(certificate);
     } finally {
       await lock.release();
+      // A run that wrote nothing (e.g. a failed strict preflight) leaves no empty folder behind.
+      if (created) await rmdir(paths.dir).catch(() => undefined);
     }
   }
 }

@@ -12,7 +12,8 @@
  * - A lock from another host is never broken automatically (its pid means nothing here).
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreError } from '../errors/errors.js';
@@ -112,7 +113,13 @@ async function tryCreate(path: string, content: string): Promise<boolean> {
   try {
     handle = await open(path, 'wx', 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // The folder of a new certificate is removed again by a run that wrote nothing into it.
+    if (code === 'ENOENT') {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      return tryCreate(path, content);
+    }
     throw error;
   }
   try {

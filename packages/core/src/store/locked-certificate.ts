@@ -1,6 +1,6 @@
 /**
  * The changes to one certificate, available only while its lock is held (see
- * {@link CertificateStore.withCertificateLock}), so two processes can never interleave them.
+ * {@link CertificateStore.withCertificate}), so two processes can never interleave them.
  *
  * Order of an issue or renewal, and what a crash at each point leaves:
  * 1. {@link LockedCertificate.prepareApplication}: the new private key and CSR are written to
@@ -16,106 +16,51 @@
  *    but before the commit: the next lock holder finds the verified certificate beside its
  *    key and finishes the install without asking the CA again.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, readlink, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate, type CertificateInfo } from '../pki/certificate.js';
 import { checkKeyMatchesCsr } from '../pki/csr.js';
+import { toPkcs12 } from '../pki/pkcs12.js';
 import { normalizeDomains } from '../domains/domains.js';
-import { CertificateError, StoreError, isAcmApiError } from '../errors/errors.js';
+import { CertificateError, CsrError, StoreError, isAcmApiError } from '../errors/errors.js';
+import { publishStep } from '../lifecycle/steps.js';
+import type {
+  CertificateSession,
+  InstallCertificateOptions,
+  InstallCertificateResult,
+  LiveFiles,
+  PrepareApplicationInput,
+  PrepareApplicationOptions,
+  StoredApplication,
+} from '../lifecycle/repository.js';
 import type { KeyType } from '../pki/key-types.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
 import { switchLive, sweepTemporaryFiles, liveVersion } from './live-link.js';
-import type { CertificatePaths } from './store-layout.js';
+import { PKCS12_FILE, type CertificatePaths } from './store-layout.js';
 import { findVersion, readStoreState, writeStoreState, type StoreState, type VersionEntry } from './store-state.js';
 
-/** What {@link LockedCertificate.prepareApplication} saves. */
-export interface PrepareApplicationInput {
-  /** The requested domains (spec §4); normalised before saving. */
-  domains: readonly string[];
-  keyType: KeyType;
-  /** The new private key, PEM. Written 0600; never logged. */
-  privateKeyPem: string;
-  /** The CSR made with it, PEM. */
-  csrPem: string;
-  /** The endpoint the application goes to, recorded so that retrieval asks the same CA. */
-  endpoint?: string;
-}
-
-/** Options of {@link LockedCertificate.prepareApplication}. */
-export interface PrepareApplicationOptions {
-  /**
-   * Replace an application in progress (its version becomes `abandoned`; its key is kept).
-   * @default false
-   */
-  force?: boolean;
-}
-
-/** The files of an application in progress, to send again or to retrieve with. */
-export interface StoredApplication {
-  version: string;
-  status: 'prepared' | 'pending';
-  domains: string[];
-  keyType: KeyType;
-  handleId: string | undefined;
-  endpoint: string | undefined;
-  privateKeyPem: string;
-  csrPem: string;
-}
-
-/** The live files' contents (for exports such as PKCS#12). */
-export interface LiveFiles {
-  version: string;
-  privateKeyPem: string;
-  certPem: string;
-  chainPem: string;
-  fullchainPem: string;
-}
-
-/** What {@link LockedCertificate.installCertificate} returns. */
-export interface InstallCertificateResult {
-  /** The version folder that is now live. */
-  version: string;
-  /** The installed leaf. */
-  leaf: CertificateInfo;
-  /** The version that was live before, now `archived`. */
-  previousVersion: string | undefined;
-}
-
-/** Options of {@link LockedCertificate.installCertificate}. */
-export interface InstallCertificateOptions {
-  /**
-   * Time at which validity is checked.
-   * @default the store's clock
-   */
-  now?: Date;
-}
-
-/** See {@link OpenStoreOptions.onStep}. */
-export type StoreStepHook = (step: string, detail: { path?: string }) => void | Promise<void>;
 
 function newVersionId(now: Date): string {
   // Sortable by time, unique even when two versions are made in the same millisecond.
   return `${now.toISOString().replace(/[-:.]/g, '').replace('T', '-')}-${randomBytes(3).toString('hex')}`;
 }
 
-/** One certificate, locked by this process. Made by {@link CertificateStore.withCertificateLock}. */
-export class LockedCertificate {
+/** One certificate, locked by this process. Made by {@link CertificateStore.withCertificate}. */
+export class LockedCertificate implements CertificateSession {
   /** The certificate's store name. */
   readonly name: string;
   /** Its folder. */
   readonly dir: string;
   readonly #paths: CertificatePaths;
   readonly #now: () => Date;
-  readonly #onStep: StoreStepHook | undefined;
 
-  constructor(name: string, paths: CertificatePaths, now: () => Date, onStep?: StoreStepHook) {
+  constructor(name: string, paths: CertificatePaths, now: () => Date) {
     this.name = name;
     this.dir = paths.dir;
     this.#paths = paths;
     this.#now = now;
-    this.#onStep = onStep;
   }
 
   /** The raw state, or `undefined` before the first application. @throws {StoreError} `STORE_CORRUPT` */
@@ -173,6 +118,9 @@ export class LockedCertificate {
    */
   async prepareApplication(input: PrepareApplicationInput, options: PrepareApplicationOptions = {}): Promise<string> {
     const domains = normalizeDomains(input.domains);
+    if (input.privateKeyPem === undefined) {
+      throw new CsrError('KEY_REQUIRED', `The certificate store keeps every certificate with its private key; "${this.name}" was given a CSR without one.`);
+    }
     checkKeyMatchesCsr(input.privateKeyPem, input.csrPem);
     const now = this.#now();
     const state = (await this.state()) ?? {
@@ -184,11 +132,8 @@ export class LockedCertificate {
     };
     const previous = findVersion(state, state.attempt);
     if (previous !== undefined && !options.force) {
-      const what =
-        previous.handleId === undefined
-          ? 'an application was prepared and may have reached the CA; run `acmapi renew` to send it again'
-          : `application ${previous.handleId} is pending at the CA; run \`acmapi retrieve\` to fetch it`;
-      throw new StoreError('STORE_PENDING_EXISTS', `Certificate "${this.name}" already has ${what}, or use --force to apply anew.`, {
+      const what = previous.handleId === undefined ? 'a prepared application that may have reached the CA' : `application ${previous.handleId} pending at the CA`;
+      throw new StoreError('STORE_PENDING_EXISTS', `Certificate "${this.name}" already has ${what}.`, {
         certificate: this.name,
       });
     }
@@ -210,7 +155,7 @@ export class LockedCertificate {
       ...(input.endpoint === undefined ? {} : { endpoint: input.endpoint }),
     };
     await this.#commit({ ...state, attempt: id, versions: [...versions, entry] });
-    await this.#step('prepared');
+    this.#step('prepared');
     return id;
   }
 
@@ -224,7 +169,7 @@ export class LockedCertificate {
     const { state, entry } = await this.#attempt();
     const now = this.#now().toISOString();
     await this.#commit(this.#replace(state, { ...entry, status: 'pending', handleId, pendingSince: entry.pendingSince ?? now }));
-    await this.#step('pending');
+    this.#step('pending');
   }
 
   /** Records one more poll of a pending application (for `acmapi list`). @throws {StoreError} `STORE_NO_APPLICATION` */
@@ -251,7 +196,7 @@ export class LockedCertificate {
     if (application === undefined) throw this.#noApplication();
     const chain = parseCertificateChain(bundle);
     verifyCertificate(chain, { csrPem: application.csrPem, domains: entry.domains, now: options.now ?? this.#now() });
-    if (!certificateMatchesPrivateKey(chain.certPem, application.privateKeyPem)) {
+    if (application.privateKeyPem === undefined || !certificateMatchesPrivateKey(chain.certPem, application.privateKeyPem)) {
       throw new CertificateError('CERT_KEY_MISMATCH', `The certificate for "${this.name}" does not match its private key; it was not saved.`);
     }
     const dir = this.#paths.version(entry.id);
@@ -283,9 +228,9 @@ export class LockedCertificate {
     delete next.attempt;
     delete next.lastError;
     await this.#commit(next);
-    await this.#step('installed');
+    this.#step('installed');
     await switchLive(this.#paths, entry.id);
-    await this.#step('live-switched');
+    this.#step('live-switched');
     return { version: entry.id, leaf: chain.leaf, previousVersion };
   }
 
@@ -310,6 +255,33 @@ export class LockedCertificate {
     if (state === undefined) return;
     const { code, message } = describe(error);
     await this.#commit({ ...state, lastError: { code, message, at: this.#now().toISOString() } });
+  }
+
+  /**
+   * Keeps a PKCS#12 file (`.pfx`, for IIS and Java) of the live version: written into the
+   * version's folder (`versions/<id>/cert.pfx`, mode 0600) and reached through
+   * `<name>/cert.pfx -> live/cert.pfx`, like the PEM files, so a `.pfx` can never pair a new
+   * certificate with an old key. An existing file is kept (with its passphrase).
+   *
+   * @returns the top-level path, or `undefined` when nothing is live yet.
+   * @throws {StoreError} `STORE_IO` when a file or link cannot be written.
+   */
+  async exportPkcs12(passphrase: string): Promise<string | undefined> {
+    const live = await this.readLive();
+    if (live?.privateKeyPem === undefined) return undefined;
+    const versionFile = join(this.#paths.version(live.version), PKCS12_FILE);
+    const top = join(this.dir, PKCS12_FILE);
+    try {
+      if (!(await exists(versionFile))) {
+        const bytes = toPkcs12({ privateKeyPem: live.privateKeyPem, certPem: live.certPem, chainPem: live.chainPem, passphrase, friendlyName: this.name });
+        publishStep(`write:${PKCS12_FILE}`, { certificate: this.name, path: versionFile });
+        await writeFileAtomic(versionFile, bytes, { mode: 0o600 });
+      }
+      await linkAtomically(top, `live/${PKCS12_FILE}`, this.dir);
+    } catch (error) {
+      throw new StoreError('STORE_IO', `The PKCS#12 file of "${this.name}" could not be written at ${top}.`, { certificate: this.name, cause: error });
+    }
+    return top;
   }
 
   /**
@@ -348,12 +320,12 @@ export class LockedCertificate {
   }
 
   async #write(path: string, data: string, mode: number): Promise<void> {
-    await this.#onStep?.(`write:${basename(path)}`, { path });
+    publishStep(`write:${basename(path)}`, { certificate: this.name, path });
     await writeFileAtomic(path, data, { mode });
   }
 
-  async #step(step: string): Promise<void> {
-    await this.#onStep?.(step, {});
+  #step(step: string): void {
+    publishStep(step, { certificate: this.name });
   }
 
   async #attempt(): Promise<{ state: StoreState; entry: VersionEntry }> {
@@ -374,9 +346,27 @@ export class LockedCertificate {
   }
 
   async #commit(state: StoreState): Promise<void> {
-    await this.#onStep?.('write:state.json', { path: this.#paths.state });
+    publishStep('write:state.json', { certificate: this.name, path: this.#paths.state });
     await writeStoreState(this.#paths.state, { ...state, updatedAt: this.#now().toISOString() });
   }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Points the link `path` at `target` by one rename; the temporary name is one that crash repair sweeps (`.NAME.HEX.tmp`). */
+async function linkAtomically(path: string, target: string, dir: string): Promise<void> {
+  if ((await readlink(path).catch(() => undefined)) === target) return;
+  const temp = join(dir, `.link.${randomBytes(6).toString('hex')}.tmp`);
+  await symlink(target, temp);
+  await rename(temp, path).catch(async (error: unknown) => {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  });
 }
 
 function describe(error: unknown): { code: string; message: string } {

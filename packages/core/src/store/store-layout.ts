@@ -23,6 +23,9 @@ export type LiveFile = (typeof LIVE_FILES)[number];
  */
 export const LINKED_FILES = [...LIVE_FILES, 'csr.pem'] as const;
 
+/** The PKCS#12 file of a version (see `LockedCertificate.exportPkcs12`), also linked at the top level. */
+export const PKCS12_FILE = 'cert.pfx';
+
 /** Paths inside one certificate's folder. */
 export interface CertificatePaths {
   dir: string;

@@ -1,0 +1,60 @@
+/**
+ * What the lifecycle tells its front end while it works: one typed stream of events
+ * (`onEvent`), in place of hooks threaded through options. Every event names the certificate;
+ * none carries a private key or the auth token. Front ends present them in their own words
+ * (the CLI's progress lines, the Action's log and annotations, the extension's output channel).
+ */
+import type { PreflightResult } from '../preflight/types.js';
+import type { CertificateInfo } from '../pki/certificate.js';
+import type { KeyType } from '../pki/key-types.js';
+import type { CertificateRecord } from '../store/certificate-record.js';
+import type { ApplicationPlan } from './plan-application.js';
+
+/** One event of {@link runCertificate}; `certificate` is the certificate's name. */
+export type LifecycleEvent =
+  /** The plan, decided under the certificate's lock (not for `retrieve`). */
+  | { type: 'planned'; certificate: string; plan: ApplicationPlan; record: CertificateRecord | undefined }
+  /** The signfile was written into a webroot (spec §1); it is removed after the application. */
+  | { type: 'signfile-deployed'; certificate: string; path: string; webConfigPath: string | undefined }
+  /** The signfile is being served by a standalone server on `port` for the time of the application. */
+  | { type: 'signfile-served'; certificate: string; port: number }
+  /** The signfile preflight (spec §5) ran; `result.ok` false in mode `warn` means the application goes ahead anyway. */
+  | { type: 'preflight-finished'; certificate: string; result: PreflightResult }
+  /** Mode `warn` asked for a preflight but no signfile was given, so none ran. */
+  | { type: 'preflight-skipped'; certificate: string; reason: 'no-signfile' }
+  /** A deployed signfile was removed, or the standalone server stopped. */
+  | { type: 'signfile-removed'; certificate: string }
+  /** A new private key and CSR of `keyType` are being generated. */
+  | { type: 'key-generating'; certificate: string; keyType: KeyType }
+  /** A prepared application whose answer was lost is sent again with its saved key and CSR. */
+  | { type: 'application-resending'; certificate: string; domains: readonly string[] }
+  /** The application was made with `recorded`, but the client now talks to `current`. */
+  | { type: 'endpoint-changed'; certificate: string; recorded: string; current: string; action: 'resend' | 'retrieve' }
+  /** The application is being sent. */
+  | { type: 'applying'; certificate: string; domains: readonly string[] }
+  /** A pending application is being asked for by its handle. */
+  | { type: 'retrieving'; certificate: string; handleId: string }
+  /** The CA answered pending and the handle is saved; `waitMs` > 0: polling follows. */
+  | { type: 'pending'; certificate: string; handleId: string; waitMs: number }
+  /** One poll of a pending application answered pending again; the next is in `nextPollMs`. */
+  | { type: 'polled'; certificate: string; handleId: string; poll: number; nextPollMs: number }
+  /**
+   * A certificate is live. `chainWarnings`: why a leaf-only answer's chain could not be
+   * completed (then `chainMissing` is true).
+   */
+  | {
+      type: 'issued';
+      certificate: string;
+      handleId: string;
+      version: string;
+      leaf: CertificateInfo;
+      chainMissing: boolean;
+      chainWarnings: readonly string[];
+    }
+  /** A PKCS#12 file of the live version is at `path`. */
+  | { type: 'pkcs12-exported'; certificate: string; path: string }
+  /** The run failed; the failure is recorded (`retired`: the application ended and its key was archived). */
+  | { type: 'failed'; certificate: string; error: unknown; retired: boolean };
+
+/** Receives {@link LifecycleEvent}s; called synchronously, in order. */
+export type LifecycleListener = (event: LifecycleEvent) => void;
