@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout } from 'node:timers';
 import { Bench } from 'tinybench';
 import { request } from 'undici';
-import { preflight } from '@acmapi/core';
+import { preflight } from '@acmapi/core/preflight';
 import { reportRatio } from '../../../scripts/bench-report.mjs';
 
 const DELAY_MS = 200;

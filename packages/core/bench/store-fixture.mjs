@@ -4,7 +4,9 @@
 import { createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { generateKeyAndCsr, openStore, parsePrivateKeyPem } from '@acmapi/core';
+import { generateKeyAndCsr } from '@acmapi/core';
+import { openStore } from '@acmapi/core/store';
+import { parsePrivateKeyPem } from '../dist/pki/keys.js';
 import {
   BasicConstraintsExtension,
   SubjectAlternativeNameExtension,

@@ -1,48 +1,113 @@
-export * from './errors/errors.js';
-export * from './domains/domains.js';
-export * from './store/write-atomic.js';
-export * from './deploy/signfile-server.js';
-export * from './pki/key-types.js';
-export * from './pki/keys.js';
-export * from './pki/csr.js';
-export * from './pki/certificate.js';
-export * from './client/protocol.js';
-export * from './client/certificate-field.js';
-export * from './pki/chain-completion.js';
-export * from './client/retry.js';
-export * from './client/client-options.js';
-export * from './client/client.js';
-export * from './preflight/types.js';
-export * from './preflight/redirect-policy.js';
-export * from './preflight/signfile-body.js';
-export * from './preflight/signfile-name.js';
-export * from './preflight/resolve-override.js';
-export * from './preflight/resolve-addresses.js';
-export * from './preflight/describe-failure.js';
-export * from './preflight/verdict.js';
-export * from './preflight/fetch-hop.js';
-export * from './preflight/preflight.js';
-export * from './deploy/webroot-lock.js';
-export * from './deploy/iis-web-config.js';
-export * from './deploy/deploy-webroot.js';
-export * from './config/config-schema.js';
-export * from './config/validate-config.js';
-export * from './config/read-config.js';
-export * from './config/config-json-schema.js';
-export * from './store/certificate-name.js';
-export * from './store/store-layout.js';
-export * from './store/store-state.js';
-export * from './store/lock-file.js';
-export * from './store/certificate-record.js';
-export * from './store/locked-certificate.js';
-export * from './store/certificate-store.js';
-export * from './lifecycle/run-certificate.js';
-export { listCertificates } from './store/list-certificates.js';
-export * from './lifecycle/needs-renewal.js';
-export * from './lifecycle/plan-application.js';
-export * from './pki/pkcs12.js';
-export * from './lifecycle/repository.js';
-export * from './lifecycle/events.js';
-export * from './lifecycle/key-source.js';
-export * from './lifecycle/signfile-phase.js';
-export * from './lifecycle/steps.js';
+/**
+ * `@acmapi/core`: the ACMAPI client, domain rules, keys and CSRs, certificate checks, the one
+ * certificate lifecycle, the project file, and typed errors. Specialised entry points:
+ * `@acmapi/core/preflight` (the signfile preflight, spec §5), `@acmapi/core/store` (the
+ * crash-safe certificate store), `@acmapi/core/deploy` (putting the signfile in place).
+ */
+
+// Errors: match on `code`, or use the guards (they also recognise errors of a second copy of this package).
+export {
+  AcmApiError,
+  CA_ERRORS,
+  CaError,
+  CertificateError,
+  ConfigError,
+  CsrError,
+  DeployError,
+  DomainError,
+  OptionsError,
+  PreflightError,
+  ProtocolError,
+  StoreError,
+  TransportError,
+  isAcmApiError,
+  isCaError,
+  isCaErrorStatus,
+  isConfigError,
+  isProtocolError,
+  isStoreError,
+  isTransportError,
+} from './errors/errors.js';
+export type {
+  AcmApiErrorOptions,
+  CaErrorCode,
+  CaErrorInfo,
+  CaErrorStatus,
+  CertificateErrorCode,
+  ConfigErrorCode,
+  ConfigIssue,
+  CsrErrorCode,
+  DeployErrorCode,
+  DomainErrorCode,
+  OptionsErrorCode,
+  PreflightErrorCode,
+  ProtocolErrorCode,
+  StoreErrorCode,
+  TransportErrorCode,
+  TransportPhase,
+} from './errors/errors.js';
+
+// The client (spec §2, §3).
+export { AcmApiClient } from './client/client.js';
+export type { AcmApiCallOptions, ApplyInput, CertificateResult, IssueOptions, IssuedCertificate, RetrieveOptions, WaitForOptions } from './client/client.js';
+export { ACMAPI_CLIENT_DEFAULTS } from './client/client-options.js';
+export type { AcmApiClientOptions, AcmApiClock, RetryEvent } from './client/client-options.js';
+
+// Domain rules (spec §4).
+export { MAX_DOMAINS, normalizeDomain, normalizeDomains } from './domains/domains.js';
+
+// Keys, CSRs and certificate checks.
+export { DEFAULT_KEY_TYPE, KEY_TYPES, isKeyType } from './pki/key-types.js';
+export type { KeyType } from './pki/key-types.js';
+export { loadPrivateKey } from './pki/keys.js';
+export type { LoadedPrivateKey } from './pki/keys.js';
+export { checkCsr, checkKeyMatchesCsr, createCsr, generateKeyAndCsr, parseCsr } from './pki/csr.js';
+export type { CheckCsrOptions, CreateCsrOptions, CsrSubject, GenerateKeyAndCsrOptions, GenerateKeyAndCsrResult, ParsedCsr } from './pki/csr.js';
+export { certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate } from './pki/certificate.js';
+export type { CertificateChain, CertificateInfo, VerifyCertificateExpected } from './pki/certificate.js';
+
+// The certificate lifecycle.
+export { runCertificate } from './lifecycle/run-certificate.js';
+export type { RunCertificateOptions, RunCertificateResult } from './lifecycle/run-certificate.js';
+export type { LifecycleEvent, LifecycleListener } from './lifecycle/events.js';
+export { checkKeySource, keySourceFromConfig, resolveKeySource } from './lifecycle/key-source.js';
+export type { KeyAndCsr, KeySource, ResolveKeySourceOptions } from './lifecycle/key-source.js';
+export { checkSignfilePhase, signfileToken } from './lifecycle/signfile-phase.js';
+export type { Signfile, SignfilePhaseOptions, SignfilePlacement } from './lifecycle/signfile-phase.js';
+export type {
+  CertificateRepository,
+  CertificateSession,
+  InstallCertificateOptions,
+  InstallCertificateResult,
+  LiveFiles,
+  PrepareApplicationInput,
+  PrepareApplicationOptions,
+  StoredApplication,
+  WithCertificateOptions,
+} from './lifecycle/repository.js';
+export { planApplication } from './lifecycle/plan-application.js';
+export type { ApplicationPlan, ApplyReason, PlanApplicationOptions } from './lifecycle/plan-application.js';
+export { needsRenewal } from './lifecycle/needs-renewal.js';
+export type { CertificateValidity, NeedsRenewalOptions, RenewalDecision, RenewalReason } from './lifecycle/needs-renewal.js';
+export { STEP_CHANNEL } from './lifecycle/steps.js';
+export type { StepMessage } from './lifecycle/steps.js';
+export type {
+  ApplicationInfo,
+  CertificateRecord,
+  CertificateRecordOptions,
+  CertificateState,
+  LiveCertificateInfo,
+  RetiredApplicationInfo,
+} from './store/certificate-record.js';
+
+// The project file `acmapi.json`, and the one duration syntax.
+export { CONFIG_FILE_NAME, findConfig, readConfig } from './config/read-config.js';
+export type { ReadConfigResult } from './config/read-config.js';
+export { formatConfigIssues, validateConfig } from './config/validate-config.js';
+export { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR } from './config/config-schema.js';
+export type { AcmApiConfig, AcmApiConfigInput, CertificateConfig } from './config/config-schema.js';
+export { DURATION_UNITS, parseDuration } from './config/duration.js';
+export type { ParseDurationOptions } from './config/duration.js';
+
+// Types of the preflight's result, which lifecycle events carry (the functions are in `@acmapi/core/preflight`).
+export type { DomainPreflight, PreflightFailure, PreflightFailureKind, PreflightMode, PreflightResult, ResolveOverride, SchemeOutcome } from './preflight/types.js';

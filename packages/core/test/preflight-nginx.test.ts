@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, makeTempDir, runOpenssl, startNginx } from '@acmapi/test-utils';
 import type { NginxServer, TempDir } from '@acmapi/test-utils';
-import { deployWebroot, preflight } from '../src/index.js';
-import type { DeployWebrootResult, DomainPreflight, PreflightOptions, PreflightResolver } from '../src/index.js';
+import { deployWebroot } from '../src/deploy/index.js';
+import type { DeployWebrootResult } from '../src/deploy/index.js';
+import { preflight } from '../src/preflight/index.js';
+import type { DomainPreflight, PreflightOptions, PreflightResolver } from '../src/preflight/index.js';
 
 const token = `acmapi test signfile\ncustomer 4711\n${'7f3a9c1e2b4d6f80'.repeat(2)}`;
 const signfile = { name: 'signfile', content: token };

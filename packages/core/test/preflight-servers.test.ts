@@ -6,8 +6,10 @@ import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '@acmapi/test-utils';
-import { enforcePreflight, PreflightError, preflight, serveSignfile } from '../src/index.js';
-import type { PreflightOptions, PreflightResolver } from '../src/index.js';
+import { PreflightError } from '../src/index.js';
+import { serveSignfile } from '../src/deploy/index.js';
+import { enforcePreflight, preflight } from '../src/preflight/index.js';
+import type { PreflightOptions, PreflightResolver } from '../src/preflight/index.js';
 
 const signfile = { name: 'signfile', content: 'acmapi-token-0123456789abcdef' };
 const noDns: PreflightResolver = {

@@ -54,6 +54,13 @@ const certificate = z
       .min(1)
       .optional()
       .describe('Path of a CSR (PEM) to send instead of generating a key, relative to the project file.'),
+    key: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Path of the private key (PEM) to use, relative to the project file: the key of "csr" (default: privkey.pem beside the CSR, when it exists), or without "csr" a key to make the CSR with. Keep it out of version control.',
+      ),
   })
   .describe('One certificate of the fleet.');
 

@@ -1,0 +1,23 @@
+/**
+ * `@acmapi/core/store`: the crash-safe certificate store (see README.md beside this file) —
+ * one folder per certificate, every write atomic, a new key and its certificate made live
+ * together, one process at a time per certificate. Every change goes through
+ * {@link CertificateStore.withCertificate}; the state file's internals are not public.
+ */
+export { CertificateStore, openStore } from './certificate-store.js';
+export type { CertificateLockOptions, OpenStoreOptions } from './certificate-store.js';
+export type { LockedCertificate } from './locked-certificate.js';
+export { listCertificates } from './list-certificates.js';
+export { CERTIFICATE_NAME_PATTERN, MAX_CERTIFICATE_NAME_LENGTH, certificateNameProblem } from './certificate-name.js';
+export { LINKED_FILES, LIVE_FILES, PKCS12_FILE, certificatePaths } from './store-layout.js';
+export type { CertificatePaths, LiveFile } from './store-layout.js';
+export { writeFileAtomic } from './write-atomic.js';
+export type { WriteFileAtomicOptions } from './write-atomic.js';
+export type {
+  ApplicationInfo,
+  CertificateRecord,
+  CertificateRecordOptions,
+  CertificateState,
+  LiveCertificateInfo,
+  RetiredApplicationInfo,
+} from './certificate-record.js';
