@@ -11,7 +11,10 @@ import { parseCsr } from '../src/pki/csr.js';
 import { CaError } from '../src/errors/errors.js';
 import { openStore, type CertificateStore } from '../src/store/certificate-store.js';
 import { runCertificate, type RunCertificateOptions } from '../src/lifecycle/run-certificate.js';
-import { json, startAcmApiTestServer, type AcmApiTestServer, type Reply } from './helpers/acmapi-test-server.js';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { generateKeyAndCsr } from '../src/pki/csr.js';
+import type { LifecycleEvent } from '../src/lifecycle/events.js';
+import { closedPort, json, startAcmApiTestServer, type AcmApiTestServer, type Reply } from './helpers/acmapi-test-server.js';
 import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from './helpers/test-ca.js';
 
 const domains = ['run.example.com', 'www.run.example.com'];
@@ -111,7 +114,7 @@ describe('runCertificate', () => {
   it('saves the handle of a pending application, refuses issue over it, and retrieve installs it and then knows it is installed', async () => {
     const s = await serve([pending]);
     const seen: string[] = [];
-    const first = await run({ onEvent: (event) => void (event.type === 'pending' && seen.push(`${event.handleId}:${String(event.waitMs)}`)) });
+    const first = await run({ onEvent: (event) => { if (event.type === 'pending') seen.push(`${event.handleId}:${String(event.waitMs)}`); } });
     if (first.status !== 'pending') throw new Error(`expected pending, got ${first.status}`);
     expect(first).toMatchObject({ handleId: 'H1', interrupted: false, domains });
     expect(seen).toEqual(['H1:0']);
@@ -159,7 +162,7 @@ describe('runCertificate', () => {
     expect(record?.application?.status).toBe('prepared');
     const s = await serve([sign]);
     const resent: string[] = [];
-    const result = await run({ onEvent: (event) => void (event.type === 'application-resending' && resent.push(event.domains.join(','))) });
+    const result = await run({ onEvent: (event) => { if (event.type === 'application-resending') resent.push(event.domains.join(',')); } });
     expect(result.status).toBe('issued');
     expect(resent).toEqual([domains.join(',')]);
     expect((await store.get('site'))?.live?.version).toBe(record?.application?.version);
@@ -185,4 +188,111 @@ describe('runCertificate', () => {
     await expect(run({ domains: undefined })).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
     await expect(run({ command: 'retrieve' })).rejects.toMatchObject({ code: 'OPTIONS_INVALID' });
   });
+
+  it('keeps the pending application when the CA answers 108 while polling (a wrong customer id must not lose the key)', async () => {
+    await serve([pending, json({ result: 'error', status: 108 })]);
+    const error = await run({ waitMs: 60_000, client: fastPollClient }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'CA_HANDLE_REJECTED' });
+    const record = await store.get('site');
+    expect(record?.application).toMatchObject({ status: 'pending', handleId: 'H1' });
+    expect(record?.lastError?.code).toBe('CA_HANDLE_REJECTED');
+    expect(record?.lastRetired).toBeUndefined();
+  });
+
+  it('retires the application when the CA refuses it (109) while polling', async () => {
+    await serve([pending, json({ result: 'error', status: 109 })]);
+    await expect(run({ waitMs: 60_000, client: fastPollClient })).rejects.toMatchObject({ code: 'CA_REFUSED' });
+    const record = await store.get('site');
+    expect(record?.application).toBeUndefined();
+    expect(record?.lastRetired).toMatchObject({ status: 'refused', handleId: 'H1' });
+  });
+
+  it('polls a pending application with the one schedule, recording each poll, until issued', async () => {
+    await serve([pending, pending, sign]);
+    const events: LifecycleEvent['type'][] = [];
+    const result = await run({ waitMs: 60_000, client: fastPollClient, onEvent: (event) => void events.push(event.type) });
+    expect(result).toMatchObject({ status: 'issued', handleId: 'H1' });
+    expect(events).toEqual(['planned', 'preflight-skipped', 'key-generating', 'applying', 'pending', 'polled', 'issued']);
+    expect((await store.get('site'))?.live?.handleId).toBe('H1');
+  });
+
+  it('refuses a CSR without its private key before anything is written: the store keeps every certificate with its key', async () => {
+    const { csrPem } = await generateKeyAndCsr({ domains, keyType: 'ec-p256' });
+    await expect(run({ keySource: { kind: 'csr', csrPem } })).rejects.toMatchObject({ code: 'KEY_REQUIRED' });
+    await expect(readdir(join(temp.path, 'store'))).resolves.toEqual([]);
+    expect(clientsMade).toBe(0);
+  });
+
+  it('applies with a given key: the CSR is made with it and it is the live key', async () => {
+    const given = await generateKeyAndCsr({ domains, keyType: 'rsa-2048' });
+    await serve([sign]);
+    const result = await run({ keySource: { kind: 'key', privateKeyPem: given.privateKeyPem } });
+    expect(result.status).toBe('issued');
+    await store.withCertificate('site', async (certificate) => {
+      expect((await certificate.readLive())?.privateKeyPem).toBe(given.privateKeyPem);
+    });
+    expect((await store.get('site'))?.live?.keyType).toBe('rsa-2048');
+  });
+
+  it('a strict preflight that fails during renew writes nothing and sends nothing, like during issue', async () => {
+    const s = await serve([sign]);
+    await run();
+    const port = await closedPort();
+    const before = await snapshot(join(temp.path, 'store'));
+    const strict = {
+      signfile: { name: 'signfile', content: 'token-123' },
+      preflight: 'strict' as const,
+      resolve: domains.map((domain) => ({ domain, addresses: ['127.0.0.1'] })),
+      httpPort: port,
+      httpsPort: port,
+    };
+    await expect(run({ command: 'renew', force: true, signfile: strict })).rejects.toMatchObject({ code: 'PREFLIGHT_FAILED' });
+    expect(await snapshot(join(temp.path, 'store'))).toEqual(before);
+    await expect(run({ name: 'other', signfile: strict })).rejects.toMatchObject({ code: 'PREFLIGHT_FAILED' });
+    expect(await snapshot(join(temp.path, 'store'))).toEqual(before);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('places the signfile in a webroot for the time of the application only', async () => {
+    await serve([sign]);
+    const webroot = join(temp.path, 'www');
+    await mkdir(webroot);
+    const seen: string[] = [];
+    const result = await run({
+      signfile: { signfile: { name: 'signfile', content: 'token-123\n' }, placement: { kind: 'webroot', dir: webroot }, preflight: 'off' },
+      onEvent: (event) => {
+        if (event.type === 'signfile-deployed') seen.push(`deployed ${event.path}`);
+        if (event.type === 'applying') seen.push('applying');
+        if (event.type === 'signfile-removed') seen.push('removed');
+      },
+    });
+    expect(result.status).toBe('issued');
+    const file = join(webroot, '.well-known', 'pki-validation', 'signfile');
+    expect(seen).toEqual([`deployed ${file}`, 'applying', 'removed']);
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses a strict preflight or a placement without a signfile, before anything happens', async () => {
+    await expect(run({ signfile: { preflight: 'strict' } })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', field: 'signfile' });
+    await expect(run({ signfile: { placement: { kind: 'standalone', port: 0 } } })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', field: 'signfile' });
+    await expect(readdir(join(temp.path, 'store'))).resolves.toEqual([]);
+  });
 });
+
+function fastPollClient(): AcmApiClient {
+  clientsMade++;
+  // Polls without waiting: the schedule's delays are the client's, not what these tests check.
+  const clock = { now: () => Date.now(), sleep: () => Promise.resolve() };
+  return new AcmApiClient({ customerId: 'c1', authToken: 'secret-token', endpoint: server?.url ?? '', retries: 0, clock });
+}
+
+/** Every file under `dir` with its bytes and mode, to prove a run wrote nothing. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    const info = await stat(path).catch(() => undefined);
+    out[path] = entry.isFile() ? `${String(info?.mode)}:${await readFile(path, 'base64')}` : entry.isDirectory() ? 'dir' : 'link';
+  }
+  return out;
+}

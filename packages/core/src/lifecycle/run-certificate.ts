@@ -168,7 +168,8 @@ class Run {
     switch (plan.action) {
       case 'skip':
         // planApplication skips only a certificate with a live version, so the record exists.
-        return { status: 'not-due', record: record as CertificateRecord, pkcs12Path: await this.#exportPkcs12(certificate) };
+        if (record === undefined) throw new OptionsError(`Certificate "${certificate.name}" has no record to keep.`);
+        return { status: 'not-due', record, pkcs12Path: await this.#exportPkcs12(certificate) };
       case 'refuse':
         return { status: 'already-pending', name: certificate.name, handleId: plan.handleId };
       case 'retrieve': {

@@ -19,7 +19,7 @@
 import { mkdir, readFile, readlink, rename, stat, symlink, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate, type CertificateInfo } from '../pki/certificate.js';
+import { certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate } from '../pki/certificate.js';
 import { checkKeyMatchesCsr } from '../pki/csr.js';
 import { toPkcs12 } from '../pki/pkcs12.js';
 import { normalizeDomains } from '../domains/domains.js';
@@ -34,7 +34,6 @@ import type {
   PrepareApplicationOptions,
   StoredApplication,
 } from '../lifecycle/repository.js';
-import type { KeyType } from '../pki/key-types.js';
 import { writeFileAtomic } from './write-atomic.js';
 import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
 import { switchLive, sweepTemporaryFiles, liveVersion } from './live-link.js';
