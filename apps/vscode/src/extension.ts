@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { CertificateTreeProvider } from './vscode/certificate-tree.js';
 import { registerCommands } from './vscode/commands.js';
-import { Controller, describe } from './vscode/controller.js';
+import { Controller } from './vscode/controller.js';
 import { t } from './vscode/l10n.js';
 import { PendingStatusItem } from './vscode/pending-status.js';
 
@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
       return controller.checkSignfile();
     })
     .catch((error: unknown) => {
-      log.error(`loading the project failed: ${describe(error)}`);
+      log.error(`loading the project failed: ${controller.describe(error)}`);
     });
 }
 

@@ -1,13 +1,15 @@
 // The project service against a real sandbox CA over HTTPS, a real signfile server and a real
 // store on disk: what the extension's Apply, Check Signfile and the pending tracker do, without VS Code.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveSignfile, type ServeSignfileResult } from '@acmapi/core';
+import type { LifecycleEvent, PreflightMode } from '@acmapi/core';
+import { serveSignfile, type ServeSignfileResult } from '@acmapi/core/deploy';
 import { startSandbox, type Sandbox } from '@acmapi/sandbox';
 import { makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
 import { formatMessage } from '../src/l10n/localize.js';
 import { PendingPoller, type PollOutcome } from '../src/pending/poller.js';
+import { describeError } from '../src/project/describe-error.js';
 import { ProjectService } from '../src/project/project-service.js';
 import type { Logger } from '../src/project/logger.js';
 
@@ -26,13 +28,15 @@ let temp: TempDir;
 let sandbox: Sandbox;
 let signfileServer: ServeSignfileResult;
 
-async function open(authToken: string | null = TOKEN): Promise<ProjectService> {
+const DOMAINS = ['example.test', 'www.example.test', 'pending.example.test', 'missing.example.test', 'own.example.test', 'lonely.example.test', 'wizard.example.test', 'warned.example.test'];
+
+async function open(authToken: string | null = TOKEN, preflightMode: PreflightMode = 'warn'): Promise<ProjectService> {
   return ProjectService.open({
     configFile: join(temp.path, 'acmapi.json'),
     settings: {
       caFile: join(temp.path, 'sandbox-ca.pem'),
-      preflightMode: 'warn',
-      resolve: ['example.test:127.0.0.1', 'www.example.test:127.0.0.1', 'pending.example.test:127.0.0.1', 'missing.example.test:127.0.0.1'],
+      preflightMode,
+      resolve: DOMAINS.map((domain) => `${domain}:127.0.0.1`),
       httpPort: signfileServer.port,
       httpsPort: 1,
     },
@@ -62,10 +66,37 @@ beforeAll(async () => {
       certificates: [
         { name: 'site', domains: ['example.test', 'www.example.test'] },
         { name: 'slow', domains: ['pending.example.test'] },
+        { name: 'own', domains: ['own.example.test'], csr: 'own/csr.pem', key: 'keys/own.pem' },
+        { name: 'lonely', domains: ['lonely.example.test'], csr: 'lonely/csr.pem' },
       ],
     }),
   );
 });
+
+/** A P-256 key and a CSR for `domain`, made by openssl (an independent peer) at `keyFile` and `csrFile`. */
+async function opensslKeyAndCsr(domain: string, keyFile: string, csrFile: string): Promise<void> {
+  await mkdir(join(temp.path, keyFile, '..'), { recursive: true });
+  await mkdir(join(temp.path, csrFile, '..'), { recursive: true });
+  await runOpenssl(
+    ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', csrFile, '-subj', `/CN=${domain}`, '-addext', `subjectAltName=DNS:${domain}`],
+    { cwd: temp.path },
+  );
+}
+
+/** The version folders of certificate `name` in the store (none when it has no folder). */
+async function versions(name: string): Promise<string[]> {
+  return readdir(join(temp.path, 'certs', name, 'versions')).catch(() => []);
+}
+
+/** Runs `fn` with the project's signfile replaced by a wrong one, so the preflight fails. */
+async function withWrongSignfile<T>(fn: () => Promise<T>): Promise<T> {
+  await writeFile(join(temp.path, 'signfile'), 'another token');
+  try {
+    return await fn();
+  } finally {
+    await writeFile(join(temp.path, 'signfile'), SIGNFILE);
+  }
+}
 
 afterAll(async () => {
   await sandbox.close();
@@ -123,6 +154,62 @@ describe('ProjectService', () => {
     const record = (await service.records()).find((entry) => entry.name === 'slow');
     expect(record?.state).toBe('valid');
     expect(record?.application).toBeUndefined();
+  });
+
+  it('applies with acmapi.json\'s csr and key (made by openssl) and keeps that key in the store', async () => {
+    await opensslKeyAndCsr('own.example.test', 'keys/own.pem', 'own/csr.pem');
+    const service = await open();
+    const events: LifecycleEvent[] = [];
+    const outcome = await service.apply({ name: 'own', domains: ['own.example.test'], command: 'issue', onEvent: (event) => events.push(event) });
+    expect(outcome.status).toBe('issued');
+    expect(events.map((event) => event.type)).not.toContain('key-generating');
+    expect(await readFile(join(temp.path, 'certs', 'own', 'privkey.pem'), 'utf8')).toBe(await readFile(join(temp.path, 'keys', 'own.pem'), 'utf8'));
+  });
+
+  it('applies with the CSR wizard\'s key and CSR, passed in', async () => {
+    await opensslKeyAndCsr('wizard.example.test', 'wizard/privkey.pem', 'wizard/csr.pem');
+    const [privateKeyPem, csrPem] = await Promise.all([readFile(join(temp.path, 'wizard', 'privkey.pem'), 'utf8'), readFile(join(temp.path, 'wizard', 'csr.pem'), 'utf8')]);
+    const service = await open();
+    const outcome = await service.apply({ name: 'wizard', domains: ['wizard.example.test'], command: 'issue', keyAndCsr: { privateKeyPem, csrPem } });
+    expect(outcome.status).toBe('issued');
+    expect(await readFile(join(temp.path, 'certs', 'wizard', 'privkey.pem'), 'utf8')).toBe(privateKeyPem);
+  });
+
+  it('refuses a CSR without its private key (core\'s KEY_REQUIRED), names acmapi.json\'s "key", and writes nothing', async () => {
+    await opensslKeyAndCsr('lonely.example.test', 'lonely-key/key.pem', 'lonely/csr.pem');
+    const service = await open();
+    const error: unknown = await service.apply({ name: 'lonely', domains: ['lonely.example.test'], command: 'issue' }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ code: 'KEY_REQUIRED' });
+    expect(describeError(error, formatMessage)).toContain('"key"');
+    await expect(stat(join(temp.path, 'certs', 'lonely'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('in mode warn reports a failing preflight through the events and applies anyway', async () => {
+    const service = await open();
+    const events: LifecycleEvent[] = [];
+    const outcome = await withWrongSignfile(() => service.apply({ name: 'warned', domains: ['warned.example.test'], command: 'issue', onEvent: (event) => events.push(event) }));
+    const finished = events.find((event) => event.type === 'preflight-finished');
+    expect(finished?.type === 'preflight-finished' ? finished.result.domains.map((domain) => domain.failure?.kind) : undefined).toEqual(['content-mismatch']);
+    expect(events.map((event) => event.type)).toContain('applying');
+    expect(outcome.status).toBe('issued');
+  });
+
+  it('in mode strict a failing preflight during renew sends nothing and writes nothing', async () => {
+    const service = await open(TOKEN, 'strict');
+    const state = join(temp.path, 'certs', 'site', 'state.json');
+    const before = await readFile(state, 'utf8');
+    const versionsBefore = await versions('site');
+    const events: LifecycleEvent[] = [];
+    await expect(
+      withWrongSignfile(() => service.apply({ name: 'site', domains: ['example.test', 'www.example.test'], command: 'renew', force: true, onEvent: (event) => events.push(event) })),
+    ).rejects.toMatchObject({ code: 'PREFLIGHT_FAILED', failedDomains: ['example.test', 'www.example.test'] });
+    expect(events.map((event) => event.type)).not.toContain('applying');
+    expect(events.map((event) => event.type)).not.toContain('key-generating');
+    expect(await versions('site')).toEqual(versionsBefore);
+    expect(await readFile(state, 'utf8')).toBe(before);
   });
 
   it('says what to do when no auth token is set, and never logs the token', async () => {

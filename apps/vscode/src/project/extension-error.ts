@@ -4,7 +4,7 @@
  */
 
 /** Codes of {@link ExtensionError}. */
-export type ExtensionErrorCode = 'AUTH_TOKEN_MISSING' | 'CUSTOMER_ID_MISSING' | 'CA_FILE_UNREADABLE' | 'KEY_FILE_MISSING';
+export type ExtensionErrorCode = 'AUTH_TOKEN_MISSING' | 'CUSTOMER_ID_MISSING' | 'CA_FILE_UNREADABLE';
 
 /** A failure of the extension's own, with what to do about it. */
 export class ExtensionError extends Error {

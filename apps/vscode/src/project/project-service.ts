@@ -1,39 +1,48 @@
 /**
  * The project behind the view: `acmapi.json`, its certificate store, its signfile, and the
- * ACMAPI endpoint it names. Applies and retrieves through core's `runCertificate`, the same
- * run as the CLI's (lock → record → `planApplication` → key saved before sending → install or
- * record the failure); this file only maps its results and logs. Free of `vscode`:
+ * ACMAPI endpoint it names. A thin front end over core's one lifecycle, `runCertificate` (the
+ * same run as the CLI's and the Action's): the store is its repository, acmapi.json's `csr`
+ * and `key` its key source, the signfile and the `acmapi.preflight.*` settings its signfile
+ * phase (run under the certificate's lock, before any key is written), and its events go to
+ * the log and to the caller. This file only gathers input and maps results. Free of `vscode`:
  * settings, the auth token and the log are passed in.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   AcmApiClient,
-  generateKeyAndCsr,
   isCaError,
-  parseResolveOverride,
-  preflight,
+  keySourceFromConfig,
   readConfig,
-  openStore,
   runCertificate,
   type AcmApiConfig,
   type CertificateRecord,
-  type CertificateStore,
+  type KeySource,
   type KeyType,
+  type LifecycleEvent,
+  type LifecycleListener,
   type PreflightMode,
   type PreflightResult,
-  type RunCertificateHooks,
+  type Signfile,
+  type SignfilePhaseOptions,
 } from '@acmapi/core';
+import { parseResolveOverride, preflight } from '@acmapi/core/preflight';
+import { certificatePaths, openStore, type CertificateStore } from '@acmapi/core/store';
 import type { Localize } from '../l10n/localize.js';
 import type { PendingItem, PollOutcome } from '../pending/poller.js';
 import { ExtensionError } from './extension-error.js';
+import { logLifecycleEvent } from './lifecycle-log.js';
 import type { Logger } from './logger.js';
 
 /** Settings of the extension that shape how the project is reached (VS Code settings `acmapi.*`). */
 export interface ProjectSettings {
   /** Absolute path of a PEM file of extra CA certificates for the endpoint (`acmapi.caFile`). */
   readonly caFile: string | undefined;
-  /** @default 'warn' */
+  /**
+   * The signfile preflight before an application (spec §5): `warn` applies anyway, `strict`
+   * sends nothing when it fails, `off` skips it (`acmapi.preflight.mode`).
+   * @default 'warn'
+   */
   readonly preflightMode: PreflightMode;
   /** `DOMAIN:ADDRESS[,ADDRESS]` overrides of DNS for the preflight (`acmapi.preflight.resolve`). */
   readonly resolve: readonly string[];
@@ -55,11 +64,10 @@ export interface ProjectServiceOptions {
   readonly now?: () => Date;
 }
 
-/** A key and CSR made elsewhere (the CSR wizard) to apply with. */
+/** A private key and its CSR made elsewhere (the CSR wizard) to apply with, PEM. Never logged. */
 export interface KeyAndCsr {
   readonly privateKeyPem: string;
   readonly csrPem: string;
-  readonly keyType: KeyType;
 }
 
 /** What to apply for. */
@@ -67,14 +75,23 @@ export interface ApplyRequest {
   /** The certificate's store name. */
   readonly name: string;
   readonly domains: readonly string[];
+  /**
+   * The key type of a generated key. @default the entry's `keyType` in acmapi.json, else
+   * `defaults.keyType`. Ignored when the key comes from a CSR or a key file.
+   */
   readonly keyType?: KeyType | undefined;
   /** `issue` refuses over a pending application; `renew` retrieves it (see core's `planApplication`). */
   readonly command: 'issue' | 'renew';
   /** Apply anew even when not due or while an application is pending. @default false */
   readonly force?: boolean;
-  /** Use this key and CSR instead of generating them. */
+  /** Apply with this key and CSR instead of acmapi.json's `csr`/`key` or a generated key. */
   readonly keyAndCsr?: KeyAndCsr | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Receives core's lifecycle events after they are logged, e.g. `preflight-finished` (with a
+   * failing result in mode `warn` the application is sent anyway) and `applying`.
+   */
+  readonly onEvent?: LifecycleListener | undefined;
 }
 
 /** What an application led to. */
@@ -117,6 +134,11 @@ export class ProjectService {
   /** Loads the project file. @throws {ConfigError} `CONFIG_*` */
   static async open(options: ProjectServiceOptions): Promise<ProjectService> {
     return new ProjectService(await loadProject(options.configFile), options);
+  }
+
+  /** The settings the service was opened with. */
+  get settings(): ProjectSettings {
+    return this.#options.settings;
   }
 
   /** The certificate store (created on first use, mode 0700). */
@@ -179,43 +201,54 @@ export class ProjectService {
   }
 
   /**
-   * Applies for a certificate through core's `runCertificate` (see `planApplication`):
-   * generate (or take) a key and CSR, save them in the store BEFORE sending, apply, then
-   * install or record pending. The client is made only when the CA is contacted.
+   * Applies for a certificate through core's `runCertificate`: under the certificate's lock
+   * it plans (`planApplication`), runs the signfile phase (the preflight in
+   * `acmapi.preflight.mode`), takes the key and CSR (the request's, acmapi.json's `csr`/`key`,
+   * or a generated key), saves them BEFORE sending, applies, then installs or records pending.
+   * The client is made only when the CA is contacted.
    *
-   * @throws {ExtensionError} `AUTH_TOKEN_MISSING`, `CUSTOMER_ID_MISSING`, `CA_FILE_UNREADABLE`, `KEY_FILE_MISSING`.
-   * @throws every error of core's `runCertificate` (recorded in the store first; CA 109 is
+   * @throws {ExtensionError} `AUTH_TOKEN_MISSING`, `CUSTOMER_ID_MISSING`, `CA_FILE_UNREADABLE`.
+   * @throws {ConfigError} `CONFIG_UNREADABLE` when acmapi.json's `csr` or `key` cannot be read.
+   * @throws {OptionsError} for a malformed `acmapi.preflight.resolve` entry, or (`field`
+   *   `signfile`) mode `strict` without a readable signfile.
+   * @throws {CsrError} e.g. `KEY_REQUIRED` for a CSR without its private key; nothing written.
+   * @throws {PreflightError} `PREFLIGHT_FAILED` in mode `strict`; nothing written, nothing sent.
+   * @throws every other error of core's `runCertificate` (recorded in the store first; CA 109 is
    *   returned as `refused`), e.g. `StoreError` `STORE_LOCKED`.
    */
   async apply(request: ApplyRequest): Promise<ApplyOutcome> {
-    const { log } = this.#options;
+    const { config } = this.project;
+    const configured = config.certificates.find((certificate) => certificate.name === request.name);
+    const keySource: KeySource =
+      request.keyAndCsr === undefined
+        ? await keySourceFromConfig(configured ?? {}, this.project.dir)
+        : { kind: 'csr', csrPem: request.keyAndCsr.csrPem, privateKeyPem: request.keyAndCsr.privateKeyPem };
+    // A given key or CSR decides its own key type; the plan then leaves the key type alone.
+    const keyType = keySource.kind === 'generate' ? (request.keyType ?? configured?.keyType ?? config.defaults.keyType) : undefined;
+    const signfile = await this.#signfilePhase();
+    const store = await this.store();
     const result = await this.#refusedAsOutcome(() =>
-      this.store().then((store) =>
-        runCertificate({
-          store,
-          name: request.name,
-          command: request.command,
-          domains: request.domains,
-          keyType: request.keyType,
-          keyAndCsr: () => (request.keyAndCsr === undefined ? this.#keyAndCsr(request) : Promise.resolve({ ...request.keyAndCsr })),
-          force: request.force ?? false,
-          client: () => this.#client(),
-          signal: request.signal,
-          hooks: {
-            ...this.#hooks(),
-            onPlan: (plan) => {
-              log.info(`${request.name}: plan ${plan.action}${'reason' in plan ? ` (${plan.reason})` : ''}`);
-            },
-          },
-        }),
-      ),
+      runCertificate({
+        repository: store,
+        name: request.name,
+        command: request.command,
+        domains: request.domains,
+        keyType,
+        keySource,
+        force: request.force ?? false,
+        renewBeforeDays: config.defaults.renewBeforeDays,
+        client: () => this.#client(),
+        signal: request.signal,
+        signfile,
+        onEvent: this.#listener(request.onEvent),
+      }),
     );
     switch (result.status) {
       case 'refused':
+        return result;
       case 'pending':
-        return result.status === 'pending' ? { status: 'pending', handleId: result.handleId } : result;
+        return { status: 'pending', handleId: result.handleId };
       case 'issued':
-        log.info(`${request.name}: issued, valid until ${result.leaf.notAfter.toISOString()} (version ${result.version})`);
         return { status: 'issued', handleId: result.handleId, notAfter: result.leaf.notAfter };
       case 'not-due': {
         const renewal = result.record.live?.renewal;
@@ -238,19 +271,18 @@ export class ProjectService {
    */
   async retrieve(item: PendingItem, signal?: AbortSignal): Promise<PollOutcome> {
     const { t } = this.#options;
+    const store = await this.store();
     const result = await this.#refusedAsOutcome(() =>
-      this.store().then((store) =>
-        runCertificate({
-          store,
-          name: item.certificateName,
-          command: 'retrieve',
-          handleId: item.handleId,
-          client: () => this.#client(),
-          signal,
-          lockWaitMs: 2_000,
-          hooks: this.#hooks(),
-        }),
-      ),
+      runCertificate({
+        repository: store,
+        name: item.certificateName,
+        command: 'retrieve',
+        handleId: item.handleId,
+        client: () => this.#client(),
+        signal,
+        lockWaitMs: 2_000,
+        onEvent: this.#listener(undefined),
+      }),
     );
     switch (result.status) {
       case 'refused':
@@ -258,7 +290,6 @@ export class ProjectService {
       case 'pending':
         return { status: 'pending' };
       case 'issued':
-        this.#options.log.info(`${item.certificateName}: pending application ${item.handleId} issued, valid until ${result.leaf.notAfter.toISOString()}`);
         return { status: 'issued', notAfter: result.leaf.notAfter };
       case 'already-installed':
       case 'not-found':
@@ -276,34 +307,41 @@ export class ProjectService {
   async liveCertificate(name: string): Promise<{ certPem: string; chainPem: string; dir: string } | undefined> {
     const record = await (await this.store()).get(name);
     if (record?.live === undefined) return undefined;
-    const dir = join(record.dir, 'versions', record.live.version);
+    const dir = certificatePaths(this.project.storeDir, name).version(record.live.version);
     const [certPem, chainPem] = await Promise.all([readFile(join(dir, 'cert.pem'), 'utf8'), readFile(join(dir, 'chain.pem'), 'utf8')]);
     return { certPem, chainPem, dir: record.dir };
   }
 
-  async #keyAndCsr(request: ApplyRequest): Promise<KeyAndCsr> {
-    const configured = this.project.config.certificates.find((certificate) => certificate.name === request.name);
-    if (configured?.csr !== undefined) {
-      // A CSR named in acmapi.json: its private key must sit beside it, as the CSR wizard writes them.
-      const csrFile = resolve(this.project.dir, configured.csr);
-      const keyFile = join(dirname(csrFile), 'privkey.pem');
-      let privateKeyPem: string;
-      try {
-        privateKeyPem = await readFile(keyFile, 'utf8');
-      } catch (error) {
-        throw new ExtensionError(
-          'KEY_FILE_MISSING',
-          this.#options.t('The private key of {0} is missing: expected {1} beside the CSR.', configured.csr, keyFile),
-          this.#options.t('Keep privkey.pem beside the CSR (as Create CSR writes them), or remove "csr" from acmapi.json to let acmapi generate a key.'),
-          { cause: error },
-        );
-      }
-      const csrPem = await readFile(csrFile, 'utf8');
-      return { privateKeyPem, csrPem, keyType: request.keyType ?? this.project.config.defaults.keyType };
-    }
-    const keyType = request.keyType ?? this.project.config.defaults.keyType;
-    this.#options.log.info(`${request.name}: generating a ${keyType} private key and a CSR`);
-    return generateKeyAndCsr({ domains: request.domains, keyType });
+  /**
+   * The signfile phase of an application: the site serves the signfile already (no
+   * placement); the preflight runs in the settings' mode. Without a readable signfile the
+   * lifecycle skips a `warn` preflight (event `preflight-skipped`) and refuses a `strict` one.
+   *
+   * @throws {OptionsError} for a malformed `acmapi.preflight.resolve` entry.
+   */
+  async #signfilePhase(): Promise<SignfilePhaseOptions> {
+    const { settings, log } = this.#options;
+    if (settings.preflightMode === 'off') return { preflight: 'off' };
+    const signfile = await this.signfile();
+    let given: Signfile | undefined;
+    if ('reason' in signfile) log.warn(`signfile check: ${signfile.reason}`);
+    else given = signfile;
+    return {
+      signfile: given,
+      preflight: settings.preflightMode,
+      resolve: settings.resolve.map(parseResolveOverride),
+      httpPort: settings.httpPort,
+      httpsPort: settings.httpsPort,
+    };
+  }
+
+  /** Core's events: into the log, then to `next`. */
+  #listener(next: LifecycleListener | undefined): LifecycleListener {
+    const { log } = this.#options;
+    return (event: LifecycleEvent) => {
+      logLifecycleEvent(log, event);
+      next?.(event);
+    };
   }
 
   /** Runs `run`; a CA refusal (109, already recorded by core) becomes the `refused` outcome. */
@@ -311,34 +349,10 @@ export class ProjectService {
     try {
       return await run();
     } catch (error) {
-      if (isCaError(error) && error.status === 109) {
-        this.#options.log.warn(`refused by the CA (${error.code})`);
-        return { status: 'refused', message: error.message };
-      }
+      // Core's `failed` event has logged it.
+      if (isCaError(error) && error.status === 109) return { status: 'refused', message: error.message };
       throw error;
     }
-  }
-
-  /** Core's progress, in the log. */
-  #hooks(): RunCertificateHooks {
-    const { log } = this.#options;
-    return {
-      onResend: (application) => {
-        log.info(`sending the prepared application for ${application.domains.join(', ')} again with its saved key and CSR`);
-      },
-      onApplying: (domains) => {
-        log.info(`applying for ${domains.join(', ')}`);
-      },
-      onRetrieving: (handleId) => {
-        log.info(`asking the CA for pending application ${handleId}`);
-      },
-      onPending: (handleId) => {
-        log.info(`pending at the CA, handle ${handleId}`);
-      },
-      onEndpointChanged: ({ recorded, current }) => {
-        log.warn(`the application was made with ${recorded}; the endpoint now is ${current}`);
-      },
-    };
   }
 
   async #client(): Promise<AcmApiClient> {

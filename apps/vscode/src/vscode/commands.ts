@@ -5,12 +5,12 @@
 import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import { generateKeyAndCsr, normalizeDomains, parseCertificateChain } from '@acmapi/core';
+import { generateKeyAndCsr, normalizeDomains, parseCertificateChain, type LifecycleEvent } from '@acmapi/core';
 import { formatCertificateDetails } from '../model/certificate-details.js';
 import type { TreeNode } from '../model/tree-node.js';
 import type { ApplyOutcome, KeyAndCsr } from '../project/project-service.js';
 import { CSR_WIZARD_FILES } from '../wizard/csr-wizard.js';
-import { describe, type Controller } from './controller.js';
+import type { Controller } from './controller.js';
 import { runCsrWizard } from './csr-wizard-ui.js';
 
 /** The read-only documents of "Show Certificate Details". */
@@ -51,49 +51,50 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
   }
 
   function reportError(what: string, error: unknown): void {
-    log.error(`${what}: ${describe(error)}`);
-    void vscode.window.showErrorMessage(`${what}: ${describe(error)}`);
+    const description = controller.describe(error);
+    log.error(`${what}: ${description}`);
+    void vscode.window.showErrorMessage(`${what}: ${description}`);
   }
 
-  /** Preflight, then apply; the whole under one cancellable progress notification. */
+  /**
+   * Applies under one cancellable progress notification. Core's lifecycle runs the signfile
+   * preflight inside the application (acmapi.preflight.mode); its result is shown in the view,
+   * and a failing one in mode `warn` (the application goes ahead) as a warning.
+   */
   async function applyFlow(name: string, domains: string[], command: 'issue' | 'renew', extra: { force?: boolean; keyAndCsr?: KeyAndCsr } = {}): Promise<void> {
     const service = controller.service;
     if (service === undefined) return;
     const configured = service.project.config.certificates.find((certificate) => certificate.name === name);
     const title = command === 'issue' ? t('Applying for {0}', name) : t('Renewing {0}', name);
-    let outcome: ApplyOutcome | undefined;
+    let outcome: ApplyOutcome;
     try {
-      outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => {
           abort.abort(new Error('cancelled'));
         });
-        if (readMode(controller) !== 'off') {
-          progress.report({ message: t('checking the signfile…') });
-          const result = await controller.checkSignfile(domains, abort.signal);
-          if (result !== undefined && !result.ok) {
-            const failing = result.domains.filter((domain) => !domain.ok).map((domain) => domain.domain).join(', ');
-            if (result.mode === 'strict') throw new Error(t('The signfile check failed for {0}; nothing was sent (acmapi.preflight.mode is strict).', failing));
-            const go = t('Apply anyway');
-            const choice = await vscode.window.showWarningMessage(
-              t('The signfile check failed for {0}. The CA will probably answer 107.', failing),
-              { modal: true, detail: t('Hover over the domains in the acmapi view for the reasons.') },
-              go,
-            );
-            if (choice !== go) return undefined;
+        const onEvent = (event: LifecycleEvent): void => {
+          switch (event.type) {
+            case 'planned':
+              if ((event.plan.action === 'apply' || event.plan.action === 'resume') && service.settings.preflightMode !== 'off') {
+                progress.report({ message: t('checking the signfile…') });
+              }
+              break;
+            case 'preflight-finished':
+              void controller.showPreflight(event.result);
+              if (!event.result.ok && event.result.mode === 'warn') {
+                const failing = event.result.domains.filter((domain) => !domain.ok).map((domain) => domain.domain).join(', ');
+                void vscode.window.showWarningMessage(t('The signfile check failed for {0}; applying anyway (acmapi.preflight.mode is warn). The CA will probably answer 107.', failing));
+              }
+              break;
+            case 'applying':
+              progress.report({ message: t('sending the application…') });
+              break;
+            default:
+              break;
           }
-        }
-        if (token.isCancellationRequested) return undefined;
-        progress.report({ message: t('sending the application…') });
-        return service.apply({
-          name,
-          domains,
-          keyType: extra.keyAndCsr?.keyType ?? configured?.keyType,
-          command,
-          force: extra.force ?? false,
-          keyAndCsr: extra.keyAndCsr,
-          signal: abort.signal,
-        });
+        };
+        return service.apply({ name, domains, keyType: configured?.keyType, command, force: extra.force ?? false, keyAndCsr: extra.keyAndCsr, signal: abort.signal, onEvent });
       });
     } catch (error) {
       reportError(title, error);
@@ -103,7 +104,6 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
       await controller.syncPending();
     }
     await controller.redraw();
-    if (outcome === undefined) return;
     switch (outcome.status) {
       case 'issued': {
         const details = t('Show Details');
@@ -295,10 +295,6 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
       await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', dir);
     }),
   ];
-}
-
-function readMode(controller: Controller): string {
-  return vscode.workspace.getConfiguration('acmapi', controller.folder).get<string>('preflight.mode', 'warn');
 }
 
 async function exists(path: string): Promise<boolean> {

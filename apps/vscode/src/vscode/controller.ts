@@ -11,7 +11,7 @@ import { signfileStatuses, type SignfileStatus } from '../model/signfile-status.
 import { buildTreeModel, countPending, type ConfiguredCertificate } from '../model/tree-model.js';
 import type { TreeNode } from '../model/tree-node.js';
 import { PendingPoller, type PendingItem, type PollOutcome } from '../pending/poller.js';
-import { ExtensionError } from '../project/extension-error.js';
+import { describeError } from '../project/describe-error.js';
 import { ProjectService } from '../project/project-service.js';
 import { AuthTokenStore } from './auth-token.js';
 import type { CertificateTreeProvider } from './certificate-tree.js';
@@ -52,7 +52,7 @@ export class Controller implements vscode.Disposable {
         this.#announce(item, outcome);
       },
       onError: (item, error) => {
-        parts.log.warn(`${item.certificateName}: polling ${item.handleId} failed: ${describe(error)}; trying again later`);
+        parts.log.warn(`${item.certificateName}: polling ${item.handleId} failed: ${this.describe(error)}; trying again later`);
       },
       backoff: readPollBackoff(undefined),
     });
@@ -128,7 +128,7 @@ export class Controller implements vscode.Disposable {
     try {
       result = await service.preflight(wanted, signal);
     } catch (error) {
-      result = { reason: describe(error) };
+      result = { reason: this.describe(error) };
     }
     if ('reason' in result) {
       for (const domain of wanted) this.#signfile.set(domain, { state: 'unavailable', reason: result.reason });
@@ -136,12 +136,22 @@ export class Controller implements vscode.Disposable {
       await this.redraw();
       return undefined;
     }
-    for (const [domain, status] of signfileStatuses(result)) this.#signfile.set(domain, status);
     for (const domain of result.domains) {
       this.parts.log.info(`signfile ${domain.domain}: ${domain.ok ? 'ok' : `failing (${domain.failure?.kind ?? 'unknown'}): ${domain.failure?.message ?? ''}`}`);
     }
-    await this.redraw();
+    await this.showPreflight(result);
     return result;
+  }
+
+  /** Shows a preflight's result per domain in the view (e.g. the one an application ran). */
+  async showPreflight(result: PreflightResult): Promise<void> {
+    for (const [domain, status] of signfileStatuses(result)) this.#signfile.set(domain, status);
+    await this.redraw();
+  }
+
+  /** Describes `error` in the extension's words, for the log and the notifications. */
+  describe(error: unknown): string {
+    return describeError(error, this.parts.t);
   }
 
   /** Reads the store's pending applications into the poller (after an apply or a refresh). */
@@ -191,13 +201,13 @@ export class Controller implements vscode.Disposable {
       });
     } catch (error) {
       this.#service = undefined;
-      log.error(`acmapi.json: ${describe(error)}`);
+      log.error(`acmapi.json: ${this.describe(error)}`);
       const message: TreeNode = {
         id: 'config-error',
         kind: 'message',
         label: t('acmapi.json has problems'),
         description: isAcmApiError(error) ? error.code : '',
-        tooltip: describe(error),
+        tooltip: this.describe(error),
         icon: { id: 'error', color: 'errorForeground' },
         contextValue: 'acmapi.message',
         children: [],
@@ -246,11 +256,4 @@ export class Controller implements vscode.Disposable {
     }
     void vscode.window.showWarningMessage(t('The CA refused certificate {0}: {1}', item.certificateName, outcome.message));
   }
-}
-
-/** A one-line description of an error for the log and messages: its message and code, never a secret. */
-export function describe(error: unknown): string {
-  if (error instanceof ExtensionError) return `${error.message} ${error.hint}`;
-  if (isAcmApiError(error)) return `${error.message} [${error.code}]`;
-  return error instanceof Error ? error.message : String(error);
 }

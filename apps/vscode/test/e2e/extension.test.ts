@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serveSignfile, type ServeSignfileResult } from '@acmapi/core';
+import { serveSignfile, type ServeSignfileResult } from '@acmapi/core/deploy';
 import { startSandbox, type Sandbox } from '@acmapi/sandbox';
 import { freePort, makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
 import { CHROMIUM, CODE_SERVER_ENTRY, installExtension, NODE24, runToEnd, startCodeServer, type CodeServer } from './support/code-server.js';
