@@ -2,7 +2,7 @@
  * Certificate signing requests (PKCS#10, RFC 2986): making ours, and checking a user's
  * before it is sent, so that the user learns what is wrong before the CA says 104 (spec §3).
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { diffDomains, normalizeDomains } from '../domains/domains.js';
 import { CsrError, OptionsError } from '../errors/errors.js';
 import { DEFAULT_KEY_TYPE, type KeyType } from './key-types.js';
@@ -26,13 +26,13 @@ import {
   AsnOctetString,
   AsnRelativeDistinguishedName,
   AsnSubjectAlternativeName,
-  AsnSubjectPublicKeyInfo,
   CertificationRequest,
   CertificationRequestInfo,
   decodePemBlocks,
   encodePem,
   publicKeyFromSpki,
-  signTbs,
+  encodeSigned,
+  subjectPublicKeyInfoOf,
   verifySignedParts,
   type SignedParts,
 } from './x509.js';
@@ -185,24 +185,16 @@ function subjectName(commonName: string, subject: CsrSubject | undefined): AsnNa
  * @returns the CSR's DER.
  */
 function buildCsr(domains: readonly string[], subject: AsnName, privateKey: KeyObject, keyType: KeyType): Uint8Array {
-  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   const san = new AsnSubjectAlternativeName(domains.map((dNSName) => new AsnGeneralName({ dNSName })));
   const extensions = new AsnExtensions([
     new AsnExtension({ extnID: SAN_OID, critical: false, extnValue: new AsnOctetString(AsnConvert.serialize(san)) }),
   ]);
   const info = new CertificationRequestInfo({
     subject,
-    subjectPKInfo: AsnConvert.parse(spki, AsnSubjectPublicKeyInfo),
+    subjectPKInfo: subjectPublicKeyInfoOf(privateKey),
     attributes: new AsnAttributes([new AsnAttribute({ type: EXTENSION_REQUEST_OID, values: [AsnConvert.serialize(extensions)] })]),
   });
-  const { algorithm, signature } = signTbs(new Uint8Array(AsnConvert.serialize(info)), privateKey, keyType);
-  const request = new CertificationRequest({
-    certificationRequestInfo: info,
-    signatureAlgorithm: algorithm,
-    // A copy, so that the BIT STRING gets exactly the signature's bytes and not a pooled buffer around them.
-    signature: new Uint8Array(signature).buffer,
-  });
-  return new Uint8Array(AsnConvert.serialize(request));
+  return encodeSigned(info, privateKey, keyType);
 }
 
 /**
