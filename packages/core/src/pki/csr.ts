@@ -271,9 +271,8 @@ function readCsr(der: Buffer): ReadCsr {
     }
   }
   let sanNames: string[] | undefined;
-  // The attributes are [0] OPTIONAL in practice (the schema's note on RFC 2986's ASN.1 module).
-  const attributes: readonly AsnAttribute[] = (info.attributes as AsnAttributes | undefined) ?? [];
-  const extensionRequest = attributes.find((attribute) => attribute.type === EXTENSION_REQUEST_OID)?.values[0];
+  // A CSR without the attributes field (RFC 2986 requires it, some encoders omit it) reads as an empty set.
+  const extensionRequest = info.attributes.find((attribute) => attribute.type === EXTENSION_REQUEST_OID)?.values[0];
   if (extensionRequest !== undefined) {
     const san = AsnConvert.parse(extensionRequest, AsnExtensions).find((extension) => extension.extnID === SAN_OID);
     if (san !== undefined) {
