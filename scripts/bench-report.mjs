@@ -19,16 +19,17 @@ export function reportRatio(name, subject, baseline, target) {
 }
 
 /**
- * Prints one absolute-median line, with the ratio to a baseline from the same run, and
- * returns whether the target was met.
+ * Prints one line for an absolute budget on the median, with the ratio of medians to a
+ * baseline from the same run when there is one, and returns whether the target was met.
  * @param {string} name what is measured
  * @param {{ p50: number }} subject the measured task's latency statistics (ms)
  * @param {number} targetMs the largest acceptable median, in ms
- * @param {{ p50: number } | undefined} baseline the baseline's statistics (ms), from the same run, when there is one
+ * @param {{ p50: number } | undefined} baseline the baseline's statistics (ms), from the same run
  */
 export function reportMedian(name, subject, targetMs, baseline) {
   const met = subject.p50 <= targetMs;
-  const ratio = baseline === undefined ? '' : `, ratio ${(subject.p50 / baseline.p50).toFixed(2)} to baseline median ${baseline.p50.toFixed(3)} ms`;
+  const ratio =
+    baseline === undefined ? '' : `; ratio ${(subject.p50 / baseline.p50).toFixed(2)}  [medians ${subject.p50.toFixed(3)} ms vs baseline ${baseline.p50.toFixed(3)} ms]`;
   console.log(`${name}: median ${subject.p50.toFixed(3)} ms (target ≤ ${targetMs} ms median: ${met ? 'met' : 'MISSED'})${ratio}`);
   return met;
 }

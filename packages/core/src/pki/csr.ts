@@ -30,8 +30,8 @@ import {
   CertificationRequestInfo,
   decodePemBlocks,
   encodePem,
-  publicKeyFromSpki,
   encodeSigned,
+  publicKeyFromSpki,
   subjectPublicKeyInfoOf,
   verifySignedParts,
   type SignedParts,
@@ -178,7 +178,7 @@ function subjectName(commonName: string, subject: CsrSubject | undefined): AsnNa
 
 /**
  * Builds and signs a CSR (RFC 2986 §4) with the ASN.1 schemas and node:crypto's synchronous
- * `sign()`: no WebCrypto key import, no promise, about 0.1 ms for P-256.
+ * `sign()`: no WebCrypto key import, no promise; about 0.5 ms for P-256 on a 2-core machine.
  *
  * @param domains - normalised domains: the SAN dNSNames, in order.
  * @param subject - the subject name, its CN included.

@@ -1,20 +1,20 @@
 /**
- * The one module that touches @peculiar/x509 and the @peculiar/asn1-* schemas: it loads
- * `reflect-metadata` first (@peculiar/x509's dependency injection needs it), points
- * @peculiar/x509 at node's WebCrypto, and re-exports the few classes the rest of the
- * package uses. Every other file imports X.509 and ASN.1 things from here, never from
- * @peculiar/* directly.
+ * The one module that touches @peculiar/x509, the @peculiar/asn1-* schemas and asn1js (the
+ * encoder under them): it loads `reflect-metadata` first (@peculiar/x509's dependency
+ * injection needs it), points @peculiar/x509 at node's WebCrypto, and re-exports the few
+ * classes the rest of the package uses. Every other file imports X.509 and ASN.1 things
+ * from here, never from those libraries directly.
  *
  * Why @peculiar/x509 and not node-forge: the design names node-forge "where it serves
  * (RSA, PKCS#12 later)", but node-forge cannot make or check ECDSA CSRs, and ECDSA P-256
  * is our default key type. @peculiar/x509 (over node:crypto's WebCrypto) handles RSA and
  * ECDSA alike, so certificates of every key type go through one code path.
  *
- * CSRs are the exception, for speed (issue 9: EC P-256 key + CSR ≤ 2 ms): they are built
- * and read with the ASN.1 schemas @peculiar/x509 itself is made of (@peculiar/asn1-csr,
- * @peculiar/asn1-x509) and signed with node:crypto's synchronous `sign()`, see
- * {@link signTbs}. Going through @peculiar/x509's generator instead costs a WebCrypto key
- * import, an async export and its dependency-injection lookups: about 4 ms per CSR.
+ * CSRs are the exception, for speed (issue 9: EC P-256 key + CSR ≤ 2 ms median): they are
+ * built and read with the ASN.1 schemas @peculiar/x509 itself is made of (@peculiar/asn1-csr,
+ * @peculiar/asn1-x509, @peculiar/asn1-ecc) and signed with node:crypto's synchronous `sign()`,
+ * see {@link encodeSigned}. Going through @peculiar/x509's generator instead costs two
+ * WebCrypto key imports, an async export and dependency-injection lookups: about 4 ms per CSR.
  *
  * Keys are never generated here: node:crypto generates them (see keys.ts). Signature
  * checks are done synchronously with node:crypto over the exact signed bytes, so that
@@ -63,7 +63,6 @@ export {
   Name as AsnName,
   RelativeDistinguishedName as AsnRelativeDistinguishedName,
   SubjectAlternativeName as AsnSubjectAlternativeName,
-  SubjectPublicKeyInfo as AsnSubjectPublicKeyInfo,
 } from '@peculiar/asn1-x509';
 
 /** One PEM block: its label (`CERTIFICATE`) and its DER bytes. */
