@@ -8,7 +8,7 @@ import { makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from './helpers/test-ca.js';
 import { parseCertificateChain, verifyCertificate } from '../src/pki/certificate.js';
-import { checkCsr, generateKeyAndCsr, keyMatchesCsr, parseCsr } from '../src/pki/csr.js';
+import { checkCsr, createCsr, generateKeyAndCsr, keyMatchesCsr, parseCsr } from '../src/pki/csr.js';
 import { CsrError } from '../src/errors/errors.js';
 import { KEY_TYPES, type KeyType } from '../src/pki/key-types.js';
 import { loadPrivateKey } from '../src/pki/keys.js';
@@ -80,6 +80,47 @@ describe('openssl checks the keys and CSRs acmapi makes', () => {
     expect(result.stdout + result.stderr).not.toContain('verify OK');
     expect(parseCsr(altered).signatureValid).toBe(false);
   });
+});
+
+/** `openssl genpkey` arguments for each key type. */
+const GENPKEY_ARGS: Record<KeyType, string[]> = {
+  'rsa-2048': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+  'rsa-3072': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072'],
+  'rsa-4096': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:4096'],
+  'ec-p256': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+  'ec-p384': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
+};
+
+describe('openssl checks the CSRs acmapi signs with a key openssl made', () => {
+  it.each(KEY_TYPES)(
+    '%s: openssl verifies the CSR, shows its SANs, and reads each subject field with its RFC 5280 string type, unescaped',
+    async (keyType) => {
+      const keyPath = join(dir.path, `genpkey-${keyType}.key.pem`);
+      await runOpenssl(['genpkey', ...GENPKEY_ARGS[keyType], '-out', keyPath]);
+      const { key } = loadPrivateKey(await readFile(keyPath, 'utf8'));
+      const csrPem = await createCsr({
+        domains: ['www.a.example', 'a.example', 'Bücher.example'],
+        privateKey: key,
+        // Quotes, a backslash and a leading # are plain characters here, not DN-string syntax.
+        subject: { country: 'DE', locality: 'Berlin', organization: 'Bücher & Co "x" \\y', organizationalUnit: '#Ops', emailAddress: 'ops@a.example' },
+      });
+      const csrPath = await write(`given-key-${keyType}.csr.pem`, csrPem);
+
+      const result = await runOpenssl(['req', '-in', csrPath, '-noout', '-verify', '-text', '-nameopt', 'utf8,sep_comma_plus_space,show_type']);
+      expect(result.stderr + result.stdout).toContain('verify OK');
+      expect(result.stdout).toContain('DNS:www.a.example, DNS:a.example, DNS:xn--bcher-kva.example');
+      expect(result.stdout).toContain(
+        'Subject: C=PRINTABLESTRING:DE, L=PRINTABLESTRING:Berlin, O=UTF8STRING:Bücher & Co "x" \\y, OU=UTF8STRING:#Ops, ' +
+          'CN=PRINTABLESTRING:www.a.example, emailAddress=IA5STRING:ops@a.example\n',
+      );
+      expect(result.stdout).toContain(OPENSSL_KEY_TEXT[keyType]);
+      expect(result.stdout).toContain(`Signature Algorithm: ${OPENSSL_SIGNATURE[keyType]}`);
+      // The CSR carries openssl's key, exactly as openssl writes its public half.
+      const fromKey = (await runOpenssl(['pkey', '-in', keyPath, '-pubout'])).stdout;
+      const fromCsr = (await runOpenssl(['req', '-in', csrPath, '-noout', '-pubkey'])).stdout;
+      expect(fromCsr).toBe(fromKey);
+    },
+  );
 });
 
 describe('acmapi reads the keys and CSRs openssl makes', () => {

@@ -5,7 +5,18 @@ import { checkCsr, checkKeyMatchesCsr, createCsr, generateKeyAndCsr, keyMatchesC
 import { CsrError, DomainError, OptionsError } from '../errors/errors.js';
 import { KEY_TYPES, type KeyType } from './key-types.js';
 import { exportPrivateKeyPem, generatePrivateKey } from './keys.js';
-import { Pkcs10CertificateRequest, decodePemBlocks, encodePem, splitSigned } from './x509.js';
+import {
+  AsnName,
+  CertificationRequestInfo,
+  Pkcs10CertificateRequest,
+  decodePemBlocks,
+  encodePem,
+  encodeSigned,
+  signingAlgorithmFor,
+  splitSigned,
+  subjectPublicKeyInfoOf,
+  toCryptoKeyPair,
+} from './x509.js';
 
 const SIGNATURE_OIDS: Record<KeyType, string> = {
   'rsa-2048': '1.2.840.113549.1.1.11', // sha256WithRSAEncryption
@@ -97,6 +108,26 @@ describe('createCsr and generateKeyAndCsr', () => {
     expect(subject.getField('CN')).toEqual(['a.example']);
   });
 
+  it.each(['ec-p256', 'ec-p384', 'rsa-2048'] as const)(
+    '%s: writes byte for byte the CertificationRequestInfo that @peculiar/x509\'s generator writes for the same key',
+    async (keyType) => {
+      // The reference: the WebCrypto-based generator this module used before; the signatures differ (ECDSA is randomised), the signed bytes must not.
+      const privateKey = await generatePrivateKey(keyType);
+      const domains = ['www.a.example', 'a.example'];
+      const subject = { country: 'DE', state: 'Berlin', locality: 'Berlin', organization: 'Example Ltd', organizationalUnit: 'Ops', emailAddress: 'ops@a.example' };
+      const ours = await createCsr({ domains, privateKey, subject });
+      const reference = await buildCsr({
+        keys: await toCryptoKeyPair(privateKey, keyType),
+        signingAlgorithm: signingAlgorithmFor(keyType),
+        name: 'C=DE, ST=Berlin, L=Berlin, O=Example Ltd, OU=Ops, CN=www.a.example, E=ops@a.example',
+        sans: domains,
+      });
+      const [ourParts, referenceParts] = [splitSigned(der(ours)), splitSigned(der(reference))];
+      expect(ourParts.tbs.toString('hex')).toBe(referenceParts.tbs.toString('hex'));
+      expect(ourParts.algorithmOid).toBe(referenceParts.algorithmOid);
+    },
+  );
+
   it('rejects a malformed subject field with OPTIONS_INVALID before generating a key', async () => {
     await expect(generateKeyAndCsr({ domains: ['a.example'], subject: { country: 'Germany' } })).rejects.toBeInstanceOf(
       OptionsError,
@@ -135,6 +166,19 @@ describe('parseCsr', () => {
     const parsed = parseCsr(`Here is my CSR:\r\n${old}\r\nthanks`);
     expect(parsed.domains).toEqual(['a.example']);
     expect(parsed.pem).toBe(csrPem);
+  });
+
+  it('reads a CSR whose attributes field is left out (RFC 2986 requires it; some encoders omit it) as one without SAN', async () => {
+    const privateKey = await generatePrivateKey('ec-p256');
+    const info = new CertificationRequestInfo({ subject: new AsnName(), subjectPKInfo: subjectPublicKeyInfoOf(privateKey) });
+    // @ts-expect-error -- the schema types the field as always there; leaving it out is the point.
+    info.attributes = undefined;
+    const bytes = encodeSigned(info, privateKey, 'ec-p256');
+    // No [0] context tag (0xa0) between the SPKI and the end of the CertificationRequestInfo.
+    const tbs = splitSigned(bytes).tbs;
+    expect(tbs.subarray(-2).toString('hex')).not.toBe('a000');
+    const parsed = parseCsr(encodePem('CERTIFICATE REQUEST', bytes));
+    expect(parsed).toMatchObject({ commonName: undefined, domains: [], keyType: 'ec-p256', signatureValid: true });
   });
 
   it('uses the CN as the only domain when the CSR has no SAN', async () => {

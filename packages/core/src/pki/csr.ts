@@ -14,16 +14,27 @@ import {
   requireAllowedKeyType,
 } from './keys.js';
 import {
-  Pkcs10CertificateRequest,
-  Pkcs10CertificateRequestGenerator,
-  SubjectAlternativeNameExtension,
+  AsnAttribute,
+  AsnAttributes,
+  AsnAttributeTypeAndValue,
+  AsnAttributeValue,
+  AsnConvert,
+  AsnExtension,
+  AsnExtensions,
+  AsnGeneralName,
+  AsnName,
+  AsnOctetString,
+  AsnRelativeDistinguishedName,
+  AsnSubjectAlternativeName,
+  CertificationRequest,
+  CertificationRequestInfo,
   decodePemBlocks,
   encodePem,
+  encodeSigned,
   publicKeyFromSpki,
-  signingAlgorithmFor,
-  toCryptoKeyPair,
-  verifySigned,
-  type JsonName,
+  subjectPublicKeyInfoOf,
+  verifySignedParts,
+  type SignedParts,
 } from './x509.js';
 
 /**
@@ -100,17 +111,49 @@ export interface CheckCsrOptions {
   domains: readonly string[];
 }
 
-const SUBJECT_FIELDS: readonly (readonly [keyof CsrSubject, string])[] = [
-  ['country', 'C'],
-  ['state', 'ST'],
-  ['locality', 'L'],
-  ['organization', 'O'],
-  ['organizationalUnit', 'OU'],
+/** Attribute types of a subject name (RFC 5280 Appendix A.1; emailAddress: PKCS#9, RFC 2985 §5.2.1). */
+const NAME_OIDS = {
+  commonName: '2.5.4.3',
+  country: '2.5.4.6',
+  locality: '2.5.4.7',
+  state: '2.5.4.8',
+  organization: '2.5.4.10',
+  organizationalUnit: '2.5.4.11',
+  emailAddress: '1.2.840.113549.1.9.1',
+} as const;
+/** PKCS#9 extensionRequest (RFC 2985 §5.4.2): the CSR attribute that carries the requested extensions. */
+const EXTENSION_REQUEST_OID = '1.2.840.113549.1.9.14';
+/** subjectAltName (RFC 5280 §4.2.1.6). */
+const SAN_OID = '2.5.29.17';
+
+/** The subject fields in the order they are written (as openssl and @peculiar/x509 write them: C, ST, L, O, OU, then CN). */
+const SUBJECT_FIELDS: readonly (keyof CsrSubject & keyof typeof NAME_OIDS)[] = [
+  'country',
+  'state',
+  'locality',
+  'organization',
+  'organizationalUnit',
 ];
 
-function subjectName(commonName: string, subject: CsrSubject | undefined): JsonName {
-  const name: JsonName = [];
-  for (const [field, type] of SUBJECT_FIELDS) {
+/** PrintableString's alphabet (X.680 §41.4). */
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+
+/**
+ * A DirectoryString (RFC 5280 §4.1.2.4): PrintableString when the value fits its alphabet,
+ * else UTF8String, which RFC 5280 asks for otherwise. The value is written as given, unescaped.
+ */
+function directoryString(value: string): AsnAttributeValue {
+  return new AsnAttributeValue(PRINTABLE.test(value) ? { printableString: value } : { utf8String: value });
+}
+
+/** One single-valued RDN (RFC 5280 §4.1.2.4), as every CA and openssl write subjects. */
+function rdn(type: string, value: AsnAttributeValue): AsnRelativeDistinguishedName {
+  return new AsnRelativeDistinguishedName([new AsnAttributeTypeAndValue({ type, value })]);
+}
+
+function subjectName(commonName: string, subject: CsrSubject | undefined): AsnName {
+  const name: AsnRelativeDistinguishedName[] = [];
+  for (const field of SUBJECT_FIELDS) {
     const value = subject?.[field];
     if (value === undefined) continue;
     if (value.trim() === '' || value.length > 64) {
@@ -119,17 +162,39 @@ function subjectName(commonName: string, subject: CsrSubject | undefined): JsonN
     if (field === 'country' && !/^[A-Z]{2}$/.test(value)) {
       throw new OptionsError(`CSR subject field country must be two capital letters (ISO 3166-1 alpha-2), like "DE"; got ${JSON.stringify(value)}.`);
     }
-    name.push({ [type]: [value] });
+    name.push(rdn(NAME_OIDS[field], directoryString(value)));
   }
-  name.push({ CN: [commonName] });
+  name.push(rdn(NAME_OIDS.commonName, directoryString(commonName)));
   const email = subject?.emailAddress;
   if (email !== undefined) {
     if (!/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(email) || email.length > 255) {
       throw new OptionsError(`CSR subject field emailAddress must be a plain ASCII address like "ops@example.com".`);
     }
-    name.push({ E: [email] });
+    // PKCS#9 emailAddress is an IA5String (RFC 2985 §5.2.1).
+    name.push(rdn(NAME_OIDS.emailAddress, new AsnAttributeValue({ ia5String: email })));
   }
-  return name;
+  return new AsnName(name);
+}
+
+/**
+ * Builds and signs a CSR (RFC 2986 §4) with the ASN.1 schemas and node:crypto's synchronous
+ * `sign()`: no WebCrypto key import, no promise; about 0.5 ms for P-256 on a 2-core machine.
+ *
+ * @param domains - normalised domains: the SAN dNSNames, in order.
+ * @param subject - the subject name, its CN included.
+ * @returns the CSR's DER.
+ */
+function buildCsr(domains: readonly string[], subject: AsnName, privateKey: KeyObject, keyType: KeyType): Uint8Array {
+  const san = new AsnSubjectAlternativeName(domains.map((dNSName) => new AsnGeneralName({ dNSName })));
+  const extensions = new AsnExtensions([
+    new AsnExtension({ extnID: SAN_OID, critical: false, extnValue: new AsnOctetString(AsnConvert.serialize(san)) }),
+  ]);
+  const info = new CertificationRequestInfo({
+    subject,
+    subjectPKInfo: subjectPublicKeyInfoOf(privateKey),
+    attributes: new AsnAttributes([new AsnAttribute({ type: EXTENSION_REQUEST_OID, values: [AsnConvert.serialize(extensions)] })]),
+  });
+  return encodeSigned(info, privateKey, keyType);
 }
 
 /**
@@ -142,19 +207,12 @@ function subjectName(commonName: string, subject: CsrSubject | undefined): JsonN
  * @throws {CsrError} `CSR_KEY_NOT_ALLOWED` when the private key's type is not allowed.
  * @throws {OptionsError} `OPTIONS_INVALID` for a malformed subject field.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- async for its callers: errors arrive as rejections, as before.
 export async function createCsr(options: CreateCsrOptions): Promise<string> {
   const domains = normalizeDomains(options.domains);
   const keyType = requireAllowedKeyType(options.privateKey, 'The private key');
-  const commonName = domains[0] ?? '';
-  const name = subjectName(commonName, options.subject);
-  const keys = await toCryptoKeyPair(options.privateKey, keyType);
-  const csr = await Pkcs10CertificateRequestGenerator.create({
-    name,
-    keys,
-    signingAlgorithm: signingAlgorithmFor(keyType),
-    extensions: [new SubjectAlternativeNameExtension(domains.map((value) => ({ type: 'dns' as const, value })))],
-  });
-  return encodePem('CERTIFICATE REQUEST', new Uint8Array(csr.rawData));
+  const subject = subjectName(domains[0] ?? '', options.subject);
+  return encodePem('CERTIFICATE REQUEST', buildCsr(domains, subject, options.privateKey, keyType));
 }
 
 /**
@@ -169,18 +227,13 @@ export async function generateKeyAndCsr(options: GenerateKeyAndCsrOptions): Prom
   const domains = normalizeDomains(options.domains);
   const keyType = options.keyType ?? DEFAULT_KEY_TYPE;
   // Fail on a bad subject before spending time on an RSA key.
-  subjectName(domains[0] ?? '', options.subject);
+  const subject = subjectName(domains[0] ?? '', options.subject);
   const privateKey = await generatePrivateKey(keyType);
-  const csrPem = await createCsr({
-    domains,
-    privateKey,
-    ...(options.subject === undefined ? {} : { subject: options.subject }),
-  });
+  const csrPem = encodePem('CERTIFICATE REQUEST', buildCsr(domains, subject, privateKey, keyType));
   return { privateKeyPem: exportPrivateKeyPem(privateKey), csrPem, keyType };
 }
 
 const CSR_LABELS = new Set(['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);
-const SAN_OID = '2.5.29.17';
 
 function csrInvalid(detail: string, cause?: unknown): CsrError {
   return new CsrError(
@@ -188,6 +241,59 @@ function csrInvalid(detail: string, cause?: unknown): CsrError {
     `The CSR is not valid: ${detail}. Expected a PEM block BEGIN CERTIFICATE REQUEST holding a PKCS#10 request (RFC 2986).`,
     cause === undefined ? {} : { cause },
   );
+}
+
+/** What {@link readCsr} finds in a CSR. */
+interface ReadCsr {
+  /** The subject's first CN. */
+  commonName: string | undefined;
+  /** The SAN extension's dNSNames, lower-cased; `undefined` when there is no SAN extension. */
+  sanNames: string[] | undefined;
+  publicKey: KeyObject;
+  /** The signed bytes exactly as received, and the signature over them. */
+  signed: SignedParts;
+}
+
+/**
+ * Reads a CSR's DER (RFC 2986 §4) with the ASN.1 schemas.
+ *
+ * @throws {Error} whatever the ASN.1 parser or node's SPKI decoder throws for malformed input.
+ */
+function readCsr(der: Buffer): ReadCsr {
+  const request = AsnConvert.parse(der, CertificationRequest);
+  const info = request.certificationRequestInfo;
+  let commonName: string | undefined;
+  for (const rdnSet of info.subject) {
+    const cn = rdnSet.find((attribute) => attribute.type === NAME_OIDS.commonName);
+    if (cn !== undefined) {
+      commonName = cn.value.toString();
+      break;
+    }
+  }
+  let sanNames: string[] | undefined;
+  // A CSR without the attributes field (RFC 2986 requires it, some encoders omit it) reads as an empty set.
+  const extensionRequest = info.attributes.find((attribute) => attribute.type === EXTENSION_REQUEST_OID)?.values[0];
+  if (extensionRequest !== undefined) {
+    const san = AsnConvert.parse(extensionRequest, AsnExtensions).find((extension) => extension.extnID === SAN_OID);
+    if (san !== undefined) {
+      sanNames = [];
+      for (const name of AsnConvert.parse(san.extnValue.buffer, AsnSubjectAlternativeName)) {
+        if (name.dNSName !== undefined) sanNames.push(name.dNSName.toLowerCase());
+      }
+    }
+  }
+  const tbs = request.certificationRequestInfoRaw;
+  if (tbs === undefined) throw new Error('the parser kept no CertificationRequestInfo bytes');
+  return {
+    commonName,
+    sanNames,
+    publicKey: publicKeyFromSpki(AsnConvert.serialize(info.subjectPKInfo)),
+    signed: {
+      tbs: Buffer.from(tbs),
+      algorithmOid: request.signatureAlgorithm.algorithm,
+      signature: Buffer.from(request.signature),
+    },
+  };
 }
 
 /**
@@ -204,22 +310,13 @@ export function parseCsr(pem: string): ParsedCsr {
   const block = blocks[0];
   if (block === undefined) throw csrInvalid('no PEM block BEGIN CERTIFICATE REQUEST was found');
   if (blocks.length > 1) throw csrInvalid('it holds more than one CERTIFICATE REQUEST block');
-  let csr: Pkcs10CertificateRequest;
-  let commonName: string | undefined;
-  let sanNames: string[] | undefined;
-  let publicKey: KeyObject;
+  let read: ReadCsr;
   try {
-    csr = new Pkcs10CertificateRequest(new Uint8Array(block.der));
-    commonName = csr.subjectName.getField('CN')[0];
-    const sanExtension = csr.getExtension(SAN_OID);
-    if (sanExtension !== null) {
-      const san = new SubjectAlternativeNameExtension(sanExtension.rawData);
-      sanNames = san.names.items.filter((item) => item.type === 'dns').map((item) => item.value.toLowerCase());
-    }
-    publicKey = publicKeyFromSpki(csr.publicKey.rawData);
+    read = readCsr(block.der);
   } catch (error) {
     throw csrInvalid('its DER content does not parse as a PKCS#10 request', error);
   }
+  const { commonName, sanNames, publicKey, signed } = read;
   const keyType = requireAllowedKeyType(publicKey, "The CSR's key");
   const domains = sanNames ?? (commonName === undefined ? [] : [commonName.toLowerCase()]);
   return {
@@ -228,7 +325,7 @@ export function parseCsr(pem: string): ParsedCsr {
     domains: [...new Set(domains)],
     keyType,
     publicKey,
-    signatureValid: verifySigned(block.der, publicKey).valid,
+    signatureValid: verifySignedParts(signed, publicKey).valid,
   };
 }
 

@@ -1,7 +1,20 @@
-import { createHash, generateKeyPairSync, X509Certificate as NodeX509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, verify, X509Certificate as NodeX509Certificate, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { issueLeaf, makeRoot } from '../../test/helpers/test-ca.js';
-import { decodePemBlocks, encodePem, publicKeyFromSpki, splitDerSequences, splitSigned, verifySigned } from './x509.js';
+import { generatePrivateKey } from './keys.js';
+import {
+  AsnConvert,
+  AsnName,
+  CertificationRequestInfo,
+  decodePemBlocks,
+  encodePem,
+  encodeSigned,
+  publicKeyFromSpki,
+  splitDerSequences,
+  splitSigned,
+  subjectPublicKeyInfoOf,
+  verifySigned,
+} from './x509.js';
 
 describe('PEM', () => {
   it('encodes 64-column base64 lines with a trailing newline, and decodes back', () => {
@@ -68,5 +81,50 @@ describe('verifySigned', () => {
     tampered.write('Rout', at, 'latin1');
     expect(verifySigned(tampered, rootKey)).toMatchObject({ valid: false, reason: expect.stringContaining('does not verify') as unknown });
     expect(verifySigned(Buffer.from('garbage'), rootKey).valid).toBe(false);
+  });
+});
+
+describe('subjectPublicKeyInfoOf', () => {
+  /** An EC key whose x or y coordinate starts with a zero byte: the JWK must keep it (RFC 7518 §6.2.1.2). */
+  function ecKeyWithLeadingZero(curve: 'P-256' | 'P-384'): KeyObject {
+    for (;;) {
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: curve });
+      const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+      const x = Buffer.from(jwk.x ?? '', 'base64url');
+      const y = Buffer.from(jwk.y ?? '', 'base64url');
+      if (x[0] === 0 || y[0] === 0) return privateKey;
+    }
+  }
+
+  it.each(['P-256', 'P-384'] as const)('writes the same SPKI DER as node for %s keys, also when a coordinate starts with 0x00', (curve) => {
+    const keys = [ecKeyWithLeadingZero(curve), generateKeyPairSync('ec', { namedCurve: curve }).privateKey];
+    for (const key of keys) {
+      const ours = Buffer.from(AsnConvert.serialize(subjectPublicKeyInfoOf(key)));
+      expect(ours.equals(createPublicKey(key).export({ type: 'spki', format: 'der' }))).toBe(true);
+      // A public key works as well as a private one.
+      expect(Buffer.from(AsnConvert.serialize(subjectPublicKeyInfoOf(createPublicKey(key)))).equals(ours)).toBe(true);
+    }
+  });
+
+  it('writes the same SPKI DER as node for RSA keys', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const ours = Buffer.from(AsnConvert.serialize(subjectPublicKeyInfoOf(privateKey)));
+    expect(ours.equals(createPublicKey(privateKey).export({ type: 'spki', format: 'der' }))).toBe(true);
+  });
+});
+
+describe('encodeSigned', () => {
+  it.each([
+    ['rsa-2048', 'sha256'],
+    ['ec-p256', 'sha256'],
+    ['ec-p384', 'sha384'],
+  ] as const)('%s: signs exactly the DER of the object it embeds, with %s', async (keyType, hash) => {
+    const key = await generatePrivateKey(keyType);
+    const info = new CertificationRequestInfo({ subject: new AsnName(), subjectPKInfo: subjectPublicKeyInfoOf(key) });
+    const der = encodeSigned(info, key, keyType);
+    const parts = splitSigned(der);
+    expect(parts.tbs.equals(Buffer.from(AsnConvert.serialize(info)))).toBe(true);
+    expect(verify(hash, parts.tbs, createPublicKey(key), parts.signature)).toBe(true);
+    expect(verifySigned(der, createPublicKey(key))).toEqual({ valid: true, reason: undefined });
   });
 });
