@@ -99,7 +99,7 @@ interface Expected {
 
 function nonEmpty(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new OptionsError(`${name} must be a non-empty string, got ${typeof value === 'string' ? 'an empty one' : typeof value}.`);
+    throw new OptionsError(`${name} must be a non-empty string, got ${typeof value === 'string' ? 'an empty one' : typeof value}.`, { option: name });
   }
   return value.trim();
 }
@@ -186,11 +186,11 @@ export class AcmApiClient {
     const { clock, random } = this.#options;
     const waitMs = options.waitMs as unknown;
     if (typeof waitMs !== 'number' || !Number.isInteger(waitMs) || waitMs < 0) {
-      throw new OptionsError('issue() needs waitMs, a whole number of milliseconds from 0.');
+      throw new OptionsError('issue() needs waitMs, a whole number of milliseconds from 0.', { option: 'waitMs' });
     }
     const pollIntervalMs = options.pollIntervalMs ?? ISSUE_POLL_DEFAULTS.pollIntervalMs;
     if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1) {
-      throw new OptionsError('issue() option pollIntervalMs must be a whole number of milliseconds from 1.');
+      throw new OptionsError('issue() option pollIntervalMs must be a whole number of milliseconds from 1.', { option: 'pollIntervalMs' });
     }
     const domains = normalizeDomains(input.domains);
     const csr = nonEmpty('csr', input.csr);
@@ -206,7 +206,11 @@ export class AcmApiClient {
       try {
         await clock.sleep(Math.min(delay, remaining), options.signal);
       } catch (error) {
-        throw new TransportError('TRANSPORT_ABORTED', `Waiting for the pending application ${first.handleId} was aborted by the caller; retrieve it later by its handle.`, { cause: error });
+        throw new TransportError('TRANSPORT_ABORTED', `Waiting for the pending application ${first.handleId} was aborted by the caller.`, {
+          cause: error,
+          hint: 'The application stays pending at the CA: retrieve it later by its handle.',
+          retryable: true,
+        });
       }
       const next = await this.#retrieve(first.handleId, { csrPem: csr, domains }, options.signal);
       if (next.status === 'issued') return next;
@@ -228,7 +232,7 @@ export class AcmApiClient {
   }
 
   async #retrieve(handleId: string, expected: Expected | undefined, signal: AbortSignal | undefined): Promise<CertificateResult> {
-    const response = await this.#call(buildRetrieveRequest(this.#credentials(), handleId), signal);
+    const response = await this.#call(buildRetrieveRequest(this.#credentials(), handleId), signal, handleId);
     return this.#outcome(response, expected, signal);
   }
 
@@ -247,7 +251,7 @@ export class AcmApiClient {
   }
 
   /** One protocol call: POST, parse, with retries bounded by `deadlineMs` and the caller's signal. */
-  async #call(body: object, signal: AbortSignal | undefined): Promise<AcmApiResponse> {
+  async #call(body: object, signal: AbortSignal | undefined, handleId?: string): Promise<AcmApiResponse> {
     const o = this.#options;
     const deadline = new AbortController();
     const timer = setTimeout(() => {
@@ -272,7 +276,7 @@ export class AcmApiClient {
       retryAfter = undefined;
       const answer = await postJson(post);
       retryAfter = headerValue(answer.headers, 'retry-after');
-      return this.#parse(answer);
+      return this.#parse(answer, handleId);
     };
     try {
       return await pRetry(attempt, {
@@ -303,20 +307,25 @@ export class AcmApiClient {
     }
   }
 
-  #parse(answer: PostJsonResult): AcmApiResponse {
+  #parse(answer: PostJsonResult, handleId: string | undefined): AcmApiResponse {
     const secrets = { secrets: [this.#authToken] };
     try {
-      return parseResponse(answer.bodyText, secrets);
+      return parseResponse(answer.bodyText, { ...secrets, handleId });
     } catch (error) {
       const ok = answer.statusCode >= 200 && answer.statusCode < 300;
       if (ok || !(error instanceof ProtocolError)) throw error;
       const location = headerValue(answer.headers, 'location');
-      const redirect = location === undefined ? '' : ` (a redirect to "${bodyExcerpt(location, secrets)}": ACMAPI calls are not redirected; if you trust it, make it the endpoint)`;
+      const target = location === undefined ? undefined : bodyExcerpt(location, secrets);
+      const redirect = target === undefined ? '' : ` (a redirect to "${target}", which ACMAPI calls do not follow)`;
       const quoted = bodyExcerpt(answer.bodyText, secrets);
       throw new ProtocolError(
         'PROTOCOL_HTTP_STATUS',
-        `${describeEndpoint(this.endpoint)} answered HTTP ${answer.statusCode}${redirect} with a body that is not an ACMAPI response; it starts with "${quoted}". Check the endpoint URL and any proxy.`,
-        { excerpt: quoted, cause: error },
+        `${describeEndpoint(this.endpoint)} answered HTTP ${answer.statusCode}${redirect} with a body that is not an ACMAPI response; it starts with "${quoted}".`,
+        {
+          excerpt: quoted,
+          cause: error,
+          hint: target === undefined ? 'Check the endpoint URL and any proxy.' : 'Check the endpoint URL and any proxy; if you trust the redirect target, make it the endpoint.',
+        },
       );
     }
   }

@@ -11,7 +11,7 @@
 import type { CertificateInfo } from '../pki/certificate.js';
 import type { AcmApiClient, CertificateResult } from '../client/client.js';
 import { generateKeyAndCsr } from '../pki/csr.js';
-import { CaError, OptionsError } from '../errors/errors.js';
+import { CaError, InternalError, OptionsError } from '../errors/errors.js';
 import { DEFAULT_KEY_TYPE, type KeyType } from '../pki/key-types.js';
 import { planApplication, type ApplicationPlan } from './plan-application.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
@@ -166,7 +166,7 @@ async function planAndAct(certificate: LockedCertificate, command: 'issue' | 're
   options.hooks?.onPlan?.(plan, record);
   switch (plan.action) {
     case 'skip': {
-      if (record === undefined) throw new Error('planApplication skipped a certificate without a record');
+      if (record === undefined) throw new InternalError('planApplication skipped a certificate without a record.');
       await options.hooks?.onLive?.(certificate);
       return { status: 'not-due', record };
     }
@@ -174,12 +174,12 @@ async function planAndAct(certificate: LockedCertificate, command: 'issue' | 're
       return { status: 'already-pending', name: certificate.name, handleId: plan.handleId };
     case 'retrieve': {
       const application = await certificate.readApplication();
-      if (application?.handleId === undefined) throw new Error('planApplication retrieves an application without a handle');
+      if (application?.handleId === undefined) throw new InternalError('planApplication retrieves an application without a handle.');
       return withClient(options, (client) => retrieve(certificate, { ...application, handleId: application.handleId ?? '' }, client, options));
     }
     case 'resume': {
       const application = await certificate.readApplication();
-      if (application === undefined) throw new Error('planApplication resumes an application that is not there');
+      if (application === undefined) throw new InternalError('planApplication resumes an application that is not there.');
       options.hooks?.onResend?.(application);
       return withClient(options, (client) => {
         noteEndpoint(application, client, 'resend', options);
