@@ -11,9 +11,10 @@ import { signfileStatuses, type SignfileStatus } from '../model/signfile-status.
 import { buildTreeModel, countPending, type ConfiguredCertificate } from '../model/tree-model.js';
 import type { TreeNode } from '../model/tree-node.js';
 import { PendingPoller, type PendingItem, type PollOutcome } from '../pending/poller.js';
-import { ExtensionError } from '../project/extension-error.js';
+import { describeError, preflightFailureAdvice } from '../project/advice.js';
 import { ProjectService } from '../project/project-service.js';
 import { AuthTokenStore } from './auth-token.js';
+import { t } from './l10n.js';
 import type { CertificateTreeProvider } from './certificate-tree.js';
 import type { PendingStatusItem } from './pending-status.js';
 import { readPollBackoff, readProjectSettings } from './settings.js';
@@ -136,7 +137,7 @@ export class Controller implements vscode.Disposable {
       await this.redraw();
       return undefined;
     }
-    for (const [domain, status] of signfileStatuses(result)) this.#signfile.set(domain, status);
+    for (const [domain, status] of signfileStatuses(result, (failure) => preflightFailureAdvice(failure, this.parts.t))) this.#signfile.set(domain, status);
     for (const domain of result.domains) {
       this.parts.log.info(`signfile ${domain.domain}: ${domain.ok ? 'ok' : `failing (${domain.failure?.kind ?? 'unknown'}): ${domain.failure?.message ?? ''}`}`);
     }
@@ -248,9 +249,7 @@ export class Controller implements vscode.Disposable {
   }
 }
 
-/** A one-line description of an error for the log and messages: its message and code, never a secret. */
+/** A one-line description of an error for the log and messages: what happened, the extension's advice and the code; never a secret. */
 export function describe(error: unknown): string {
-  if (error instanceof ExtensionError) return `${error.message} ${error.hint}`;
-  if (isAcmApiError(error)) return `${error.message} [${error.code}]`;
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error, t);
 }
