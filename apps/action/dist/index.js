@@ -21,7 +21,7 @@ import {
   normalizeDomain,
   normalizeDomains,
   parseInputs
-} from "./chunks/chunk-UFK7S77P.js";
+} from "./chunks/chunk-4LUJUDDN.js";
 import {
   init_tslib_es6,
   tslib_es6_exports
@@ -45750,7 +45750,7 @@ import { promisify } from "node:util";
 var generateKeyPairAsync = promisify(generateKeyPair);
 async function generatePrivateKey(keyType) {
   if (!isKeyType(keyType)) {
-    throw new CsrError("KEY_TYPE_UNKNOWN", `Unknown key type ${JSON.stringify(keyType)}; use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.`);
+    throw new CsrError("KEY_TYPE_UNKNOWN", `Unknown key type ${JSON.stringify(keyType)}.`, { hint: "Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384." });
   }
   const spec = KEY_TYPE_SPECS[keyType];
   const pair = spec.algorithm === "rsa" ? await generateKeyPairAsync("rsa", { modulusLength: spec.modulusBits, publicExponent: 65537 }) : await generateKeyPairAsync("ec", { namedCurve: spec.curve });
@@ -45822,7 +45822,7 @@ function requireAllowedKeyType(key, what) {
   if (keyType === void 0) {
     const exponent = key.asymmetricKeyDetails?.publicExponent;
     const why = key.asymmetricKeyType === "rsa" && exponent !== void 0 && (exponent % 2n === 0n || exponent < 3n) ? ` with public exponent ${exponent.toString()} (BR \xA76.1.6: odd and at least 3)` : "";
-    throw new CsrError("CSR_KEY_NOT_ALLOWED", `${what} is ${describeKey(key)}${why}, which is not allowed; allowed keys are ${ALLOWED_KEYS_TEXT} (BR \xA76.1.5).`);
+    throw new CsrError("CSR_KEY_NOT_ALLOWED", `${what} is ${describeKey(key)}${why}, which is not allowed; allowed keys are ${ALLOWED_KEYS_TEXT} (BR \xA76.1.5).`, { hint: "Use a key of an allowed type, or have a new key and CSR generated." });
   }
   return keyType;
 }
@@ -45835,7 +45835,7 @@ function parsePrivateKeyPem(pem) {
     throw new CsrError("KEY_INVALID", "The private key is not a PEM private key: expected a PEM block BEGIN PRIVATE KEY (PKCS#8), BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY.");
   }
   if (pem.includes("BEGIN ENCRYPTED PRIVATE KEY") || /Proc-Type:\s*4,ENCRYPTED/.test(pem)) {
-    throw new CsrError("KEY_INVALID", "The private key is encrypted; give it unencrypted (PKCS#8 BEGIN PRIVATE KEY).");
+    throw new CsrError("KEY_INVALID", "The private key is encrypted.", { hint: "Give it unencrypted (PKCS#8 BEGIN PRIVATE KEY)." });
   }
   try {
     return createPrivateKey({ key: pem, format: "pem" });
@@ -46009,10 +46009,12 @@ function subjectName(commonName, subject) {
     if (value === void 0)
       continue;
     if (value.trim() === "" || value.length > 64) {
-      throw new OptionsError(`CSR subject field ${field} must be 1 to 64 characters (RFC 5280 upper bounds).`);
+      throw new OptionsError(`CSR subject field ${field} must be 1 to 64 characters (RFC 5280 upper bounds).`, { option: `subject.${field}` });
     }
     if (field === "country" && !/^[A-Z]{2}$/.test(value)) {
-      throw new OptionsError(`CSR subject field country must be two capital letters (ISO 3166-1 alpha-2), like "DE"; got ${JSON.stringify(value)}.`);
+      throw new OptionsError(`CSR subject field country must be two capital letters (ISO 3166-1 alpha-2), like "DE"; got ${JSON.stringify(value)}.`, {
+        option: "subject.country"
+      });
     }
     name.push({ [type]: [value] });
   }
@@ -46020,7 +46022,7 @@ function subjectName(commonName, subject) {
   const email = subject?.emailAddress;
   if (email !== void 0) {
     if (!/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(email) || email.length > 255) {
-      throw new OptionsError(`CSR subject field emailAddress must be a plain ASCII address like "ops@example.com".`);
+      throw new OptionsError(`CSR subject field emailAddress must be a plain ASCII address like "ops@example.com".`, { option: "subject.emailAddress" });
     }
     name.push({ E: [email] });
   }
@@ -46097,7 +46099,7 @@ function checkCsr(pem, options) {
   const requested = normalizeDomains(options.domains);
   const parsed = parseCsr(pem);
   if (!parsed.signatureValid) {
-    throw new CsrError("CSR_SIGNATURE_INVALID", "The CSR's signature does not verify with its own public key: the CSR is damaged or was altered after signing. Make a new CSR.");
+    throw new CsrError("CSR_SIGNATURE_INVALID", "The CSR's signature does not verify with its own public key: the CSR is damaged or was altered after signing.", { hint: "Make a new CSR." });
   }
   const named = [...parsed.domains];
   const cn = parsed.commonName?.toLowerCase();
@@ -46111,7 +46113,7 @@ function checkCsr(pem, options) {
     if (extra.length > 0) {
       parts.push(`${missing.length > 0 ? "it also names" : "the CSR names"} ${extra.join(", ")} which you did not request`);
     }
-    throw new CsrError("CSR_DOMAINS_MISMATCH", `The CSR does not name exactly the requested domains: ${parts.join("; ")}. Make a CSR for exactly ${requested.join(", ")}, or let acmapi generate the key and CSR.`);
+    throw new CsrError("CSR_DOMAINS_MISMATCH", `The CSR does not name exactly the requested domains: ${parts.join("; ")}.`, { hint: `Make a CSR for exactly ${requested.join(", ")}, or have a new key and CSR generated.` });
   }
   return parsed;
 }
@@ -46122,7 +46124,7 @@ function keyMatchesCsr(privateKeyPem, csrPem) {
 }
 function checkKeyMatchesCsr(privateKeyPem, csrPem) {
   if (!keyMatchesCsr(privateKeyPem, csrPem)) {
-    throw new CsrError("KEY_CSR_MISMATCH", "The private key does not belong to the CSR: their public keys differ. Give the private key the CSR was made with, or let acmapi generate both.");
+    throw new CsrError("KEY_CSR_MISMATCH", "The private key does not belong to the CSR: their public keys differ.", { hint: "Give the private key the CSR was made with, or have a new key and CSR generated." });
   }
 }
 
@@ -46130,7 +46132,7 @@ function checkKeyMatchesCsr(privateKeyPem, csrPem) {
 import { createHash } from "node:crypto";
 var SAN_OID2 = "2.5.29.17";
 function certInvalid(detail, cause) {
-  return new CertificateError("CERT_INVALID", `The certificate is not valid: ${detail}. Expected PEM blocks BEGIN CERTIFICATE (leaf first, then its chain), or base64 of DER.`, cause === void 0 ? {} : { cause });
+  return new CertificateError("CERT_INVALID", `The certificate is not valid: ${detail}. Expected PEM blocks BEGIN CERTIFICATE (leaf first, then its chain), or base64 of DER.`, { cause });
 }
 function fingerprint(der) {
   const hex = createHash("sha256").update(der).digest("hex").toUpperCase();
@@ -46185,11 +46187,11 @@ function checkLinks(certificates) {
       continue;
     const which = `certificate ${i + 1} (${child.info.subject})`;
     if (!sameName(child.x509, parent.x509)) {
-      throw new CertificateError("CERT_CHAIN_INVALID", `The certificate chain does not link: ${which} names issuer "${child.info.issuer}" but certificate ${i + 2} is "${parent.info.subject}". The CA must send the leaf first, then each issuer in order.`);
+      throw new CertificateError("CERT_CHAIN_INVALID", `The certificate chain does not link: ${which} names issuer "${child.info.issuer}" but certificate ${i + 2} is "${parent.info.subject}".`, { hint: "The CA must send the leaf first, then each issuer in order: report it to the CA." });
     }
     const check = verifySigned(child.der, publicKeyFromSpki(parent.x509.publicKey.rawData));
     if (!check.valid) {
-      throw new CertificateError("CERT_CHAIN_INVALID", `The certificate chain does not link: ${which} is not signed by certificate ${i + 2} (${parent.info.subject}): ${check.reason ?? "the signature does not verify"}.`);
+      throw new CertificateError("CERT_CHAIN_INVALID", `The certificate chain does not link: ${which} is not signed by certificate ${i + 2} (${parent.info.subject}): ${check.reason ?? "the signature does not verify"}.`, { hint: "The CA must send the leaf first, then each issuer in order: report it to the CA." });
     }
   }
 }
@@ -46219,19 +46221,19 @@ function verifyCertificate(chain, expected) {
     throw certInvalid("no certificate was found in it");
   const leafKey = Buffer.from(leaf.x509.publicKey.rawData);
   if (!leafKey.equals(publicKeySpkiDer(csr.publicKey))) {
-    throw new CertificateError("CERT_KEY_MISMATCH", `The CA returned a certificate for another key than the CSR's (${leaf.info.subject}, serial ${leaf.info.serialNumber}); it was not saved. Apply again, and report this to the CA if it repeats.`);
+    throw new CertificateError("CERT_KEY_MISMATCH", `The CA returned a certificate for another key than the CSR's (${leaf.info.subject}, serial ${leaf.info.serialNumber}); it was not saved.`, { hint: "Apply again, and report this to the CA if it repeats." });
   }
   const sans = new Set(leaf.info.sans);
   const missing = domains.filter((domain) => !sans.has(domain));
   if (missing.length > 0) {
-    throw new CertificateError("CERT_DOMAINS_MISSING", `The CA returned a certificate that does not name ${missing.join(", ")} (its SANs: ${leaf.info.sans.join(", ") || "none"}); it was not saved.`);
+    throw new CertificateError("CERT_DOMAINS_MISSING", `The CA returned a certificate that does not name ${missing.join(", ")} (its SANs: ${leaf.info.sans.join(", ") || "none"}); it was not saved.`, { hint: "Apply again, and report this to the CA if it repeats." });
   }
   const now = expected.now ?? /* @__PURE__ */ new Date();
   if (now.getTime() < leaf.info.notBefore.getTime()) {
-    throw new CertificateError("CERT_NOT_YET_VALID", `The certificate is not valid until ${leaf.info.notBefore.toISOString()} (now ${now.toISOString()}); it was not saved. Check this machine's clock.`);
+    throw new CertificateError("CERT_NOT_YET_VALID", `The certificate is not valid until ${leaf.info.notBefore.toISOString()} (now ${now.toISOString()}); it was not saved.`, { hint: "Check this machine's clock." });
   }
   if (now.getTime() > leaf.info.notAfter.getTime()) {
-    throw new CertificateError("CERT_EXPIRED", `The certificate expired at ${leaf.info.notAfter.toISOString()} (now ${now.toISOString()}); it was not saved. Check this machine's clock, or apply again.`);
+    throw new CertificateError("CERT_EXPIRED", `The certificate expired at ${leaf.info.notAfter.toISOString()} (now ${now.toISOString()}); it was not saved.`, { hint: "Check this machine's clock, or apply again." });
   }
   checkLinks(certificates);
 }
@@ -46281,7 +46283,7 @@ function bodyExcerpt(text, options = {}, length = EXCERPT_LENGTH) {
 }
 function badShape(what, bodyText, options) {
   const quoted = bodyExcerpt(bodyText, options);
-  return new ProtocolError("PROTOCOL_BAD_SHAPE", `The endpoint's answer is JSON but not an ACMAPI response (spec \xA73): ${what}. It starts with "${quoted}". Check that the endpoint URL is the CA's ACMAPI endpoint.`, { excerpt: quoted });
+  return new ProtocolError("PROTOCOL_BAD_SHAPE", `The endpoint's answer is JSON but not an ACMAPI response (spec \xA73): ${what}. It starts with "${quoted}".`, { excerpt: quoted, hint: "Check that the endpoint URL is the CA's ACMAPI endpoint." });
 }
 function readStatus(value) {
   if (typeof value === "number")
@@ -46311,7 +46313,7 @@ function parseResponse(bodyText, options = {}) {
     json = JSON.parse(bodyText);
   } catch (error2) {
     const quoted = bodyExcerpt(bodyText, options);
-    throw new ProtocolError("PROTOCOL_NOT_JSON", `The endpoint's answer is not JSON (spec \xA73); it starts with "${quoted}". Check that the endpoint URL is the CA's ACMAPI endpoint and that no proxy or portal answers in its place.`, { excerpt: quoted, cause: error2 });
+    throw new ProtocolError("PROTOCOL_NOT_JSON", `The endpoint's answer is not JSON (spec \xA73); it starts with "${quoted}".`, { excerpt: quoted, cause: error2, hint: "Check that the endpoint URL is the CA's ACMAPI endpoint and that no proxy or portal answers in its place." });
   }
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw badShape("it is not a JSON object", bodyText, options);
@@ -46332,11 +46334,14 @@ function parseResponse(bodyText, options = {}) {
   }
   const expected = status === 0 ? "success" : status === 1 ? "pending" : "error";
   if (result !== expected) {
-    throw new ProtocolError("PROTOCOL_CONTRADICTION", `The CA's answer contradicts itself (spec \xA73): result "${result}" with status ${status}. Nothing was assumed; ask the CA which one holds${status === 0 || status === 1 ? " (retrieve by handle if one was given)" : ""}.`, { excerpt: bodyExcerpt(bodyText, options) });
+    throw new ProtocolError("PROTOCOL_CONTRADICTION", `The CA's answer contradicts itself (spec \xA73): result "${result}" with status ${status}. Nothing was assumed.`, {
+      excerpt: bodyExcerpt(bodyText, options),
+      hint: `Ask the CA which one holds${status === 0 || status === 1 ? " (retrieve by handle if one was given)" : ""}.`
+    });
   }
   if (isCaErrorStatus(status)) {
     const domain = status === 107 ? nonEmptyString(fields.get("other_msg")) : void 0;
-    throw new CaError(status, domain);
+    throw new CaError(status, domain, { handleId: options.handleId });
   }
   const handleId = nonEmptyString(fields.get("handle_id"));
   if (handleId === void 0) {
@@ -46355,7 +46360,7 @@ function parseResponse(bodyText, options = {}) {
 var PEM_BLOCK2 = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 var BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 function bad(what, cause) {
-  return new ProtocolError("PROTOCOL_BAD_CERTIFICATE", `The CA's "certificate" field is not a certificate (spec \xA73): ${what}. Nothing was saved; retrieve it again by its handle, or contact the CA.`, cause === void 0 ? {} : { cause });
+  return new ProtocolError("PROTOCOL_BAD_CERTIFICATE", `The CA's "certificate" field is not a certificate (spec \xA73): ${what}. Nothing was saved.`, { cause, hint: "Retrieve it again by its handle; if it stays so, contact the CA.", retryable: true });
 }
 function decodeBase64(text) {
   const compact = text.replace(/\s+/g, "");
@@ -46447,7 +46452,7 @@ function parseIssuerBody(body) {
   if (text.includes("-----BEGIN ")) {
     const block = decodePemBlocks(text).find((candidate) => candidate.label === "CERTIFICATE");
     if (block === void 0)
-      throw new Error("the answer is PEM without a CERTIFICATE block");
+      throw new CertificateError("CERT_INVALID", "the answer is PEM without a CERTIFICATE block");
     der = block.der;
   } else {
     der = Buffer.from(body);
@@ -46455,7 +46460,7 @@ function parseIssuerBody(body) {
   try {
     new import_x5092.X509Certificate(new Uint8Array(der));
   } catch {
-    throw new Error("the answer is neither a DER nor a PEM certificate (a PKCS#7 bundle is not read)");
+    throw new CertificateError("CERT_INVALID", "the answer is neither a DER nor a PEM certificate (a PKCS#7 bundle is not read)");
   }
   return der;
 }
@@ -46488,14 +46493,14 @@ async function fetchIssuer(url, options) {
     });
   } catch (error2) {
     if (timeout.aborted)
-      throw new Error(`no answer within ${timeoutMs} ms`);
-    throw new Error(error2 instanceof Error ? error2.message : String(error2));
+      throw new TransportError("TRANSPORT_TIMEOUT", `no answer within ${timeoutMs} ms`, { cause: error2, limitMs: timeoutMs, retryable: true });
+    throw new TransportError("TRANSPORT_FAILED", reasonOf(error2), { cause: error2, retryable: true });
   }
   const { statusCode, body } = answer;
   body.on("error", () => void 0);
   if (statusCode < 200 || statusCode > 299) {
     body.destroy();
-    throw new Error(`HTTP ${statusCode}`);
+    throw new TransportError("TRANSPORT_FAILED", `HTTP ${statusCode}`, { answered: true });
   }
   const chunks = [];
   let size = 0;
@@ -46504,14 +46509,17 @@ async function fetchIssuer(url, options) {
       size += chunk.length;
       if (size > maxBodyBytes) {
         body.destroy();
-        throw new Error(`the answer is larger than ${maxBodyBytes} bytes`);
+        throw new TransportError("TRANSPORT_FAILED", `the answer is larger than ${maxBodyBytes} bytes`, { answered: true, phase: "body" });
       }
       chunks.push(chunk);
     }
   } catch (error2) {
-    if (timeout.aborted)
-      throw new Error(`no whole answer within ${timeoutMs} ms`);
-    throw error2;
+    if (timeout.aborted) {
+      throw new TransportError("TRANSPORT_TIMEOUT", `no whole answer within ${timeoutMs} ms`, { cause: error2, answered: true, phase: "body", limitMs: timeoutMs, retryable: true });
+    }
+    if (error2 instanceof TransportError)
+      throw error2;
+    throw new TransportError("TRANSPORT_FAILED", reasonOf(error2), { cause: error2, answered: true, phase: "body", retryable: true });
   }
   return Buffer.concat(chunks);
 }
@@ -46659,32 +46667,32 @@ function integer(name, value, fallback, min, max = MAX_TIMER_MS) {
   if (value === void 0)
     return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    throw new OptionsError(`Option ${name} must be an integer from ${min} to ${max}, got ${typeof value === "number" ? String(value) : typeof value}.`);
+    throw new OptionsError(`Option ${name} must be an integer from ${min} to ${max}, got ${typeof value === "number" ? String(value) : typeof value}.`, { option: name });
   }
   return value;
 }
 function secretOrId(name, value) {
   if (typeof value !== "string")
-    throw new OptionsError(`Option ${name} is required and must be a string, got ${typeof value}.`);
+    throw new OptionsError(`Option ${name} is required and must be a string, got ${typeof value}.`, { option: name });
   const trimmed = value.trim();
   if (trimmed === "")
-    throw new OptionsError(`Option ${name} is empty; give the value the CA issued to your platform (spec \xA71).`);
+    throw new OptionsError(`Option ${name} is empty.`, { option: name, hint: "Give the value the CA issued to your platform (spec \xA71)." });
   return trimmed;
 }
 function endpointOf(value) {
   if (value === void 0)
     return new URL(ACMAPI_CLIENT_DEFAULTS.endpoint);
   if (typeof value !== "string" && !(value instanceof URL)) {
-    throw new OptionsError(`Option endpoint must be a URL string, got ${typeof value}.`);
+    throw new OptionsError(`Option endpoint must be a URL string, got ${typeof value}.`, { option: "endpoint" });
   }
   let url;
   try {
     url = new URL(value);
   } catch (error2) {
-    throw new OptionsError(`Option endpoint ${JSON.stringify(String(value))} is not a URL; give e.g. "https://acmapi.example/".`, { cause: error2 });
+    throw new OptionsError(`Option endpoint ${JSON.stringify(String(value))} is not a URL.`, { cause: error2, option: "endpoint", hint: 'Give a full URL, e.g. "https://acmapi.example/".' });
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new OptionsError(`Option endpoint must be an http: or https: URL, got ${url.protocol}.`);
+    throw new OptionsError(`Option endpoint must be an http: or https: URL, got ${url.protocol}.`, { option: "endpoint" });
   }
   return url;
 }
@@ -46693,10 +46701,10 @@ function caOf(value) {
     return void 0;
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0)
-    throw new OptionsError("Option ca is an empty list; give PEM CA certificates or leave it out.");
+    throw new OptionsError("Option ca is an empty list.", { option: "ca", hint: "Give PEM CA certificates, or leave the option out." });
   return list.map((pem, index) => {
     if (typeof pem !== "string" || !/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem)) {
-      throw new OptionsError(`Option ca[${index}] is not a PEM certificate (it needs a "-----BEGIN CERTIFICATE-----" block).`);
+      throw new OptionsError(`Option ca[${index}] is not a PEM certificate (it needs a "-----BEGIN CERTIFICATE-----" block).`, { option: "ca" });
     }
     return pem;
   });
@@ -46705,14 +46713,14 @@ function flag(name, value, fallback) {
   if (value === void 0)
     return fallback;
   if (typeof value !== "boolean")
-    throw new OptionsError(`Option ${name} must be true or false, got ${typeof value}.`);
+    throw new OptionsError(`Option ${name} must be true or false, got ${typeof value}.`, { option: name });
   return value;
 }
 function fn(name, value) {
   if (value === void 0)
     return void 0;
   if (typeof value !== "function")
-    throw new OptionsError(`Option ${name} must be a function, got ${typeof value}.`);
+    throw new OptionsError(`Option ${name} must be a function, got ${typeof value}.`, { option: name });
   return value;
 }
 function resolveClientOptions(options) {
@@ -46725,20 +46733,23 @@ function resolveClientOptions(options) {
   }
   const dispatcher = options.dispatcher;
   if (dispatcher !== void 0 && (typeof dispatcher !== "object" || dispatcher === null || typeof dispatcher.dispatch !== "function")) {
-    throw new OptionsError("Option dispatcher must be an undici Dispatcher (an object with dispatch()).");
+    throw new OptionsError("Option dispatcher must be an undici Dispatcher (an object with dispatch()).", { option: "dispatcher" });
   }
   if (dispatcher !== void 0 && (options.ca !== void 0 || options.connectTimeoutMs !== void 0)) {
-    throw new OptionsError("Options ca and connectTimeoutMs configure the dispatcher the client builds; with your own dispatcher, set them on it instead.");
+    throw new OptionsError("Options ca and connectTimeoutMs configure the dispatcher the client builds, and a dispatcher was given too.", {
+      option: "dispatcher",
+      hint: "With your own dispatcher, set the CA certificates and the connect timeout on it instead."
+    });
   }
   const d = ACMAPI_CLIENT_DEFAULTS;
   const minRetryDelayMs = integer("minRetryDelayMs", options.minRetryDelayMs, d.minRetryDelayMs, 0);
   const maxRetryDelayMs = integer("maxRetryDelayMs", options.maxRetryDelayMs, Math.max(d.maxRetryDelayMs, minRetryDelayMs), 0);
   if (maxRetryDelayMs < minRetryDelayMs) {
-    throw new OptionsError(`Option maxRetryDelayMs (${maxRetryDelayMs}) is less than minRetryDelayMs (${minRetryDelayMs}).`);
+    throw new OptionsError(`Option maxRetryDelayMs (${maxRetryDelayMs}) is less than minRetryDelayMs (${minRetryDelayMs}).`, { option: "maxRetryDelayMs" });
   }
   const clock = options.clock;
   if (clock !== void 0 && (typeof clock !== "object" || clock === null || typeof clock.now !== "function" || typeof clock.sleep !== "function")) {
-    throw new OptionsError("Option clock must have now() and sleep(ms, signal).");
+    throw new OptionsError("Option clock must have now() and sleep(ms, signal).", { option: "clock" });
   }
   return {
     customerId: secretOrId("customerId", options.customerId),
@@ -47016,38 +47027,79 @@ function reasonOf2(error2) {
 function toTransportError(error2, context) {
   const { options, answered } = context;
   const where = describeEndpoint(options.url);
-  const make = (code, message, phase) => new TransportError(code, message, { cause: error2, answered, ...phase === void 0 ? {} : { phase } });
+  const make = (code, message, more) => new TransportError(code, message, { cause: error2, answered, ...more });
   if (options.signal?.aborted === true) {
-    return make("TRANSPORT_ABORTED", `The call to ${where} was aborted by the caller.`);
+    return make("TRANSPORT_ABORTED", `The call to ${where} was aborted by the caller.`, {
+      hint: "Nothing more was sent; run it again when wanted (a pending application can be retrieved later by its handle).",
+      retryable: true
+    });
   }
   if (options.deadlineSignal?.aborted === true) {
-    return make("TRANSPORT_TIMEOUT", `The call to ${where} did not finish within its deadline of ${options.deadlineMs ?? "?"} ms, retries included. Try again later, or allow more time (the client option deadlineMs).`, "deadline");
+    return make("TRANSPORT_TIMEOUT", `The call to ${where} did not finish within its deadline of ${options.deadlineMs ?? "?"} ms, retries included.`, {
+      phase: "deadline",
+      limitMs: options.deadlineMs,
+      hint: "Try again later, or allow the call more time.",
+      retryable: true
+    });
   }
   const codes = codesOf(error2);
   const has = (code) => codes.includes(code);
   if (has("UND_ERR_CONNECT_TIMEOUT") || has("ETIMEDOUT")) {
-    return make("TRANSPORT_TIMEOUT", `Could not connect to ${where} within ${options.connectTimeoutMs} ms (connectTimeoutMs). Check the endpoint URL, the network, any proxy (HTTPS_PROXY/NO_PROXY) and firewall, or raise connectTimeoutMs.`, "connect");
+    return make("TRANSPORT_TIMEOUT", `Could not connect to ${where} within ${options.connectTimeoutMs} ms.`, {
+      phase: "connect",
+      limitMs: options.connectTimeoutMs,
+      hint: "Check the endpoint URL, the network, any proxy and firewall, or allow more time to connect.",
+      retryable: true
+    });
   }
   if (has("UND_ERR_HEADERS_TIMEOUT")) {
-    return make("TRANSPORT_TIMEOUT", `${where} took the request but sent no answer within ${options.headersTimeoutMs} ms (headersTimeoutMs). The CA may be slow (it checks every signfile before answering): try again later, or raise headersTimeoutMs.`, "headers");
+    return make("TRANSPORT_TIMEOUT", `${where} took the request but sent no answer within ${options.headersTimeoutMs} ms.`, {
+      phase: "headers",
+      limitMs: options.headersTimeoutMs,
+      hint: "The CA may be slow (it checks every signfile before answering): try again later, or allow more time for its answer.",
+      retryable: true
+    });
   }
   if (has("UND_ERR_BODY_TIMEOUT")) {
-    return make("TRANSPORT_TIMEOUT", `${where} stopped sending its answer for ${options.bodyTimeoutMs} ms (bodyTimeoutMs). Try again later; if the CA answered "pending" before, retrieve by handle.`, "body");
+    return make("TRANSPORT_TIMEOUT", `${where} stopped sending its answer for ${options.bodyTimeoutMs} ms.`, {
+      phase: "body",
+      limitMs: options.bodyTimeoutMs,
+      hint: 'Try again later; if the CA answered "pending" before, retrieve the certificate by its handle.',
+      retryable: true
+    });
   }
   if (has("ECONNREFUSED")) {
-    return make("TRANSPORT_REFUSED", `${where} refused the connection (ECONNREFUSED): nothing listens there. Check the endpoint URL and its port, or any proxy in HTTPS_PROXY.`, "connect");
+    return make("TRANSPORT_REFUSED", `${where} refused the connection (ECONNREFUSED): nothing listens there.`, {
+      phase: "connect",
+      hint: "Check the endpoint URL and its port, and any proxy.",
+      retryable: true
+    });
   }
   if (has("ENOTFOUND") || has("EAI_AGAIN") || has("EAI_FAIL") || has("EAI_NODATA")) {
-    return make("TRANSPORT_DNS", `The host of ${where} could not be resolved (${codes.find((c) => c.startsWith("E")) ?? "DNS"}). Check the endpoint URL and this machine's DNS; behind a proxy, set HTTPS_PROXY.`, "connect");
+    const dnsCode = codes.find((c) => c.startsWith("E")) ?? "DNS";
+    return make("TRANSPORT_DNS", `The host of ${where} could not be resolved (${dnsCode}).`, {
+      phase: "connect",
+      hint: "Check the endpoint URL and this machine's DNS; behind a proxy, make sure it is used for this endpoint.",
+      // A resolver that did not answer (EAI_AGAIN) may answer later; a name that does not exist will not.
+      retryable: dnsCode === "EAI_AGAIN"
+    });
   }
   const tlsCode = codes.find((c) => TLS_CODES.has(c) || c.startsWith("ERR_TLS_") || c.startsWith("ERR_SSL_"));
   if (tlsCode !== void 0) {
-    return make("TRANSPORT_TLS", `The TLS connection to ${where} failed (${tlsCode}: ${reasonOf2(error2)}). If the endpoint uses a private CA, pass the endpoint's CA certificate with --ca-file / ACMAPI_CA_FILE (option ca); check the endpoint's host name and the machine's clock.`, "connect");
+    return make("TRANSPORT_TLS", `The TLS connection to ${where} failed (${tlsCode}: ${reasonOf2(error2)}).`, {
+      phase: "connect",
+      hint: "If the endpoint uses a private CA, trust an extra CA certificate for the endpoint (its root); check the endpoint's host name and this machine's clock.",
+      retryable: false
+    });
   }
-  return make("TRANSPORT_FAILED", `The call to ${where} failed${answered ? " while its answer arrived" : ""} (${codes[0] ?? "error"}: ${reasonOf2(error2)}). Check the network and the endpoint, then try again.`, answered ? "body" : void 0);
+  return make("TRANSPORT_FAILED", `The call to ${where} failed${answered ? " while its answer arrived" : ""} (${codes[0] ?? "error"}: ${reasonOf2(error2)}).`, {
+    ...answered ? { phase: "body" } : {},
+    hint: "Check the network and the endpoint, then try again.",
+    retryable: true
+  });
 }
 function tooLarge(options, what) {
-  return new ProtocolError("PROTOCOL_BODY_TOO_LARGE", `The answer of ${describeEndpoint(options.url)} is ${what}, more than the ${options.maxBodyBytes} bytes (maxBodyBytes) an ACMAPI answer needs; reading stopped. Check the endpoint URL.`);
+  return new ProtocolError("PROTOCOL_BODY_TOO_LARGE", `The answer of ${describeEndpoint(options.url)} is ${what}, more than the ${options.maxBodyBytes} bytes an ACMAPI answer needs; reading stopped.`, { hint: "Check the endpoint URL: an ACMAPI endpoint answers with a small JSON object." });
 }
 async function postJson(options) {
   const signals = [options.signal, options.deadlineSignal].filter((s) => s !== void 0);
@@ -47095,7 +47147,7 @@ async function postJson(options) {
 // ../../packages/core/dist/client/client.js
 function nonEmpty(name, value) {
   if (typeof value !== "string" || value.trim() === "") {
-    throw new OptionsError(`${name} must be a non-empty string, got ${typeof value === "string" ? "an empty one" : typeof value}.`);
+    throw new OptionsError(`${name} must be a non-empty string, got ${typeof value === "string" ? "an empty one" : typeof value}.`, { option: name });
   }
   return value.trim();
 }
@@ -47166,11 +47218,11 @@ var AcmApiClient = class {
     const { clock, random } = this.#options;
     const waitMs = options.waitMs;
     if (typeof waitMs !== "number" || !Number.isInteger(waitMs) || waitMs < 0) {
-      throw new OptionsError("issue() needs waitMs, a whole number of milliseconds from 0.");
+      throw new OptionsError("issue() needs waitMs, a whole number of milliseconds from 0.", { option: "waitMs" });
     }
     const pollIntervalMs = options.pollIntervalMs ?? ISSUE_POLL_DEFAULTS.pollIntervalMs;
     if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1) {
-      throw new OptionsError("issue() option pollIntervalMs must be a whole number of milliseconds from 1.");
+      throw new OptionsError("issue() option pollIntervalMs must be a whole number of milliseconds from 1.", { option: "pollIntervalMs" });
     }
     const domains = normalizeDomains(input.domains);
     const csr = nonEmpty("csr", input.csr);
@@ -47187,7 +47239,11 @@ var AcmApiClient = class {
       try {
         await clock.sleep(Math.min(delay, remaining), options.signal);
       } catch (error2) {
-        throw new TransportError("TRANSPORT_ABORTED", `Waiting for the pending application ${first.handleId} was aborted by the caller; retrieve it later by its handle.`, { cause: error2 });
+        throw new TransportError("TRANSPORT_ABORTED", `Waiting for the pending application ${first.handleId} was aborted by the caller.`, {
+          cause: error2,
+          hint: "The application stays pending at the CA: retrieve it later by its handle.",
+          retryable: true
+        });
       }
       const next = await this.#retrieve(first.handleId, { csrPem: csr, domains }, options.signal);
       if (next.status === "issued")
@@ -47207,7 +47263,7 @@ var AcmApiClient = class {
     return { customerId: this.customerId, authToken: this.#authToken };
   }
   async #retrieve(handleId, expected, signal) {
-    const response = await this.#call(buildRetrieveRequest(this.#credentials(), handleId), signal);
+    const response = await this.#call(buildRetrieveRequest(this.#credentials(), handleId), signal, handleId);
     return this.#outcome(response, expected, signal);
   }
   async #outcome(response, expected, signal) {
@@ -47224,7 +47280,7 @@ var AcmApiClient = class {
     return { status: "issued", handleId: response.handleId, certificate: { ...completed.chain, warnings: completed.warnings } };
   }
   /** One protocol call: POST, parse, with retries bounded by `deadlineMs` and the caller's signal. */
-  async #call(body, signal) {
+  async #call(body, signal, handleId) {
     const o = this.#options;
     const deadline = new AbortController();
     const timer = setTimeout(() => {
@@ -47249,7 +47305,7 @@ var AcmApiClient = class {
       retryAfter = void 0;
       const answer = await postJson(post);
       retryAfter = headerValue(answer.headers, "retry-after");
-      return this.#parse(answer);
+      return this.#parse(answer, handleId);
     };
     try {
       return await pRetry(attempt, {
@@ -47280,18 +47336,23 @@ var AcmApiClient = class {
       clearTimeout(timer);
     }
   }
-  #parse(answer) {
+  #parse(answer, handleId) {
     const secrets = { secrets: [this.#authToken] };
     try {
-      return parseResponse(answer.bodyText, secrets);
+      return parseResponse(answer.bodyText, { ...secrets, handleId });
     } catch (error2) {
       const ok = answer.statusCode >= 200 && answer.statusCode < 300;
       if (ok || !(error2 instanceof ProtocolError))
         throw error2;
       const location = headerValue(answer.headers, "location");
-      const redirect = location === void 0 ? "" : ` (a redirect to "${bodyExcerpt(location, secrets)}": ACMAPI calls are not redirected; if you trust it, make it the endpoint)`;
+      const target = location === void 0 ? void 0 : bodyExcerpt(location, secrets);
+      const redirect = target === void 0 ? "" : ` (a redirect to "${target}", which ACMAPI calls do not follow)`;
       const quoted = bodyExcerpt(answer.bodyText, secrets);
-      throw new ProtocolError("PROTOCOL_HTTP_STATUS", `${describeEndpoint(this.endpoint)} answered HTTP ${answer.statusCode}${redirect} with a body that is not an ACMAPI response; it starts with "${quoted}". Check the endpoint URL and any proxy.`, { excerpt: quoted, cause: error2 });
+      throw new ProtocolError("PROTOCOL_HTTP_STATUS", `${describeEndpoint(this.endpoint)} answered HTTP ${answer.statusCode}${redirect} with a body that is not an ACMAPI response; it starts with "${quoted}".`, {
+        excerpt: quoted,
+        cause: error2,
+        hint: target === void 0 ? "Check the endpoint URL and any proxy." : "Check the endpoint URL and any proxy; if you trust the redirect target, make it the endpoint."
+      });
     }
   }
 };
@@ -47419,7 +47480,7 @@ function checkSignfileBody(body, token) {
 // ../../packages/core/dist/preflight/signfile-name.js
 function assertSignfileName(name) {
   if (name === "" || name === "." || name === ".." || /[/\\\u0000-\u001f\u007f]/.test(name)) {
-    throw new OptionsError(`The signfile name ${JSON.stringify(name)} must be a plain file name (no slash, not "." or "..").`);
+    throw new OptionsError(`The signfile name ${JSON.stringify(name)} must be a plain file name (no slash, not "." or "..").`, { option: "signfileName" });
   }
 }
 function signfileUrlPath(name) {
@@ -47507,9 +47568,9 @@ function redirectWhat(refusal) {
 var CONTENT_HINTS = {
   exact: "",
   contained: "",
-  bom: "The file starts with a byte-order mark: save it as UTF-8 without BOM (deployWebroot writes the exact bytes).",
-  crlf: "The file has Windows (CRLF) line ends: save it with LF line ends, or let acmapi deploy it (exact bytes), and check that no FTP transfer in text mode converts it.",
-  "trailing-whitespace": "The file has white space the signfile does not have: save the exact bytes, or let acmapi deploy it.",
+  bom: "The file starts with a byte-order mark: save it as UTF-8 without BOM (a deployed signfile has the exact bytes).",
+  crlf: "The file has Windows (CRLF) line ends: save it with LF line ends, or have the signfile deployed for you (exact bytes), and check that no FTP transfer in text mode converts it.",
+  "trailing-whitespace": "The file has white space the signfile does not have: save the exact bytes, or have the signfile deployed for you.",
   html: "An HTML page came back instead of the signfile: a CMS, a single-page app's fallback route or a custom error page answers this URL. Exclude /.well-known/pki-validation/ from rewrites.",
   empty: "The file is empty: deploy the signfile's content, not an empty file.",
   "other-token": "Another token is served: an old or foreign signfile is in place, or a cache/CDN serves a stale copy. Deploy the current signfile and purge caches.",
@@ -47520,10 +47581,12 @@ function describeFailure(context) {
   const url = context.url ?? "";
   let message;
   let hint;
+  let remedy;
   switch (context.kind) {
     case "dns-no-such-name":
       message = `${context.domain} does not exist in DNS (${context.code ?? "ENOTFOUND"}).`;
-      hint = "Create the A/AAAA records for the domain (or fix its spelling); for split-horizon DNS pass --resolve DOMAIN:ADDRESS.";
+      hint = "Create the A/AAAA records for the domain (or fix its spelling); for split-horizon DNS, give the preflight a DNS override with the addresses to check.";
+      remedy = "dns-override";
       break;
     case "dns-no-address":
       message = `${context.domain} has no A or AAAA record.`;
@@ -47553,7 +47616,8 @@ function describeFailure(context) {
       const status = context.status ?? 0;
       message = `${where}: ${url} answered ${status}${context.localPath === void 0 || status !== 404 ? "" : `; the signfile was written to ${context.localPath}`}.`;
       if (status === 404 && context.server?.toLowerCase().includes("microsoft-iis") === true) {
-        hint = "IIS serves no file without an extension by default: run with --iis to write a web.config in pki-validation/ that maps the extensionless signfile to text/plain.";
+        hint = "IIS serves no file without an extension by default: write a web.config in pki-validation/ that maps the extensionless signfile to text/plain.";
+        remedy = "iis-web-config";
       } else if (status === 404 && context.localPath !== void 0) {
         hint = `The file exists at ${context.localPath}, but the web server does not serve that folder for ${context.domain} on this address: the webroot is wrong, or another server block/virtual host answers here.`;
       } else if (status === 404) {
@@ -47598,6 +47662,7 @@ function describeFailure(context) {
     kind: context.kind,
     message,
     hint,
+    ...remedy === void 0 ? {} : { remedy },
     ...context.url === void 0 ? {} : { url: context.url },
     ...context.address === void 0 ? {} : { address: context.address },
     ...context.status === void 0 ? {} : { status: context.status },
@@ -47929,7 +47994,7 @@ var PREFLIGHT_DEFAULTS = {
 var CDN_HEADER_NAMES = ["server", "via", "age", "x-cache", "cf-cache-status"];
 function positiveInteger(name, value, max = Number.MAX_SAFE_INTEGER) {
   if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new OptionsError(`${name} must be an integer from 1 to ${max}, not ${String(value)}.`);
+    throw new OptionsError(`${name} must be an integer from 1 to ${max}, not ${String(value)}.`, { option: name });
   }
   return value;
 }
@@ -48091,9 +48156,13 @@ function enforcePreflight(result) {
   if (result.mode !== "strict" || result.ok)
     return;
   const failed = result.domains.filter((domain) => !domain.ok);
-  const reasons = failed.map((domain) => `- ${domain.failure?.message ?? domain.domain} ${domain.failure?.hint ?? ""}`.trimEnd());
+  const reasons = failed.map((domain) => `- ${domain.failure?.message ?? domain.domain}`);
+  const hints = [...new Set(failed.map((domain) => domain.failure?.hint ?? "").filter((hint) => hint !== ""))];
   throw new PreflightError(`The signfile preflight failed for ${failed.map((domain) => domain.domain).join(", ")}, so nothing was sent to the CA (mode strict):
-${reasons.join("\n")}`, failed.map((domain) => domain.domain));
+${reasons.join("\n")}`, failed.map((domain) => domain.domain), {
+    failures: failed.map((domain) => domain.failure === void 0 ? { domain: domain.domain } : { domain: domain.domain, failure: domain.failure }),
+    hint: [...hints, "If the CA sees the site differently from this machine (split DNS, hairpin NAT), apply with the preflight in warn mode."].join(" ")
+  });
 }
 
 // ../../packages/core/dist/lifecycle/needs-renewal.js
@@ -48109,7 +48178,7 @@ function needsRenewal(validity, options = {}) {
   const notAfter = validity.notAfter.getTime();
   const lifetimeMs = Math.max(0, notAfter - validity.notBefore.getTime());
   if (options.days !== void 0 && !(Number.isFinite(options.days) && options.days >= 0)) {
-    throw new RangeError(`days must be a non-negative number, got ${options.days}`);
+    throw new OptionsError(`days must be a non-negative number, got ${options.days}.`, { option: "days" });
   }
   const thresholdMs = options.days === void 0 ? lifetimeMs / 3 : options.days * DAY_MS;
   const jitterMs = options.jitterSeed === void 0 ? 0 : renewalJitterMs(options.jitterSeed, lifetimeMs, options.maxJitterMs);
@@ -48122,6 +48191,92 @@ function needsRenewal(validity, options = {}) {
   if (now >= renewAt)
     return { due: true, reason: options.days === void 0 ? "lifetime" : "days", ...base };
   return { due: false, reason: "not-due", ...base };
+}
+
+// src/advice.ts
+var ENDPOINT = "the endpoint input (or endpoint in acmapi.json)";
+var NOT_SAVED = "The certificate was NOT saved. Re-run the workflow; if it keeps happening, report it to the CA.";
+var FIX_DOMAINS = "Fix the domains input (or the domains of the certificate in acmapi.json): plain host names, at most five, no wildcards or IP addresses.";
+var FIX_CSR = "Fix the csr input, or leave out csr and private-key to let the Action generate the key and CSR.";
+var FIX_KEY = "Give the private key that belongs to the CSR in the private-key input (from a secret), or leave out csr and private-key.";
+var NOT_ACMAPI = `The endpoint did not answer like an ACMAPI server: check ${ENDPOINT}; if it is right, report the answer to the CA.`;
+var FIX_CONFIG = "Fix acmapi.json (the file of the config input) as the message says; the auth token belongs in the auth-token input, from a secret.";
+var CORE_HINT = (error2) => error2.hint ?? "Re-run the workflow with debug logging for details.";
+var REMEDIES = {
+  "dns-override": "The runner resolves the domain through public DNS: create its A/AAAA records; if the CA resolves it differently (split-horizon DNS), use the input preflight: warn.",
+  // The Action does not deploy the signfile; core's hint says what the site's web.config needs.
+  "iis-web-config": void 0
+};
+function preflightFailureAdvice(failure) {
+  return (failure.remedy === void 0 ? void 0 : REMEDIES[failure.remedy]) ?? failure.hint;
+}
+var ADVICE = {
+  CA_CUSTOMER_ID_REJECTED: "Check the customer-id input (or customerId in acmapi.json): it must be the id the CA issued to your platform.",
+  CA_AUTH_TOKEN_REJECTED: "Check the auth-token input (pass it from a repository or environment secret): it must be the token the CA issued with this customer id.",
+  CA_REQ_TYPE_REJECTED: `The CA did not accept req_type "cert_apply"; the endpoint may not speak ACMAPI. Check ${ENDPOINT}.`,
+  CA_CSR_REJECTED: `The CA rejected the CSR: it must use an allowed key (RSA 2048+ or ECDSA P-256/P-384) and name exactly the requested domains. ${FIX_CSR}`,
+  CA_DOMAIN_FORMAT: FIX_DOMAINS,
+  CA_DOMAIN_COUNT: "At most five domains fit in one certificate: split them over several certificates in acmapi.json (the certificates input picks some).",
+  CA_DOMAIN_VERIFY_FAILED: (error2) => `The CA could not fetch the signfile: make sure http://${error2.domain ?? "DOMAIN"}/.well-known/pki-validation/<signfile-name> serves the signfile on every address of the domain (with the signfile input, the preflight input checks it from the runner first), then re-run the workflow.`,
+  CA_HANDLE_REJECTED: "The CA does not know the pending handle for this customer: check that the customer-id input is the customer id the application was made with.",
+  CA_REFUSED: "The CA refused this certificate: contact the CA before running the workflow for it again.",
+  CA_IP_NOT_PERMITTED: "The runner's IP address is not registered for the customer id: GitHub-hosted runners change address, so use a self-hosted runner with a registered address, or ask the CA to add the runner's.",
+  CA_UNKNOWN_ERROR: "The CA had an internal error: re-run the workflow later; if it persists, contact the CA.",
+  TRANSPORT_TIMEOUT: `The CA did not answer in time: re-run the workflow later; check ${ENDPOINT} and the runner's network.`,
+  TRANSPORT_REFUSED: `Nothing listens there: check ${ENDPOINT} and its port; a self-hosted runner behind a proxy needs HTTPS_PROXY.`,
+  TRANSPORT_DNS: `Check the host name in ${ENDPOINT} and the runner's DNS.`,
+  TRANSPORT_TLS: `Check ${ENDPOINT}; for a private CA, give its root certificate in the ca-file input (a PEM file in the repository); check the runner's clock.`,
+  TRANSPORT_ABORTED: "The run was cancelled; a pending application is kept for the next run.",
+  TRANSPORT_FAILED: `Check ${ENDPOINT} and the runner's network, then re-run the workflow.`,
+  PROTOCOL_NOT_JSON: NOT_ACMAPI,
+  PROTOCOL_BAD_SHAPE: NOT_ACMAPI,
+  PROTOCOL_CONTRADICTION: "Nothing was saved. Ask the CA which answer holds, then re-run the workflow.",
+  PROTOCOL_BODY_TOO_LARGE: NOT_ACMAPI,
+  PROTOCOL_HTTP_STATUS: `Check ${ENDPOINT} and any proxy; ACMAPI calls are not redirected, so give the final URL.`,
+  PROTOCOL_BAD_CERTIFICATE: "Nothing was saved: re-run the workflow to retrieve it again; if it stays so, report it to the CA.",
+  DOMAIN_EMPTY: FIX_DOMAINS,
+  DOMAIN_INVALID: FIX_DOMAINS,
+  DOMAIN_WILDCARD: FIX_DOMAINS,
+  DOMAIN_IP_ADDRESS: FIX_DOMAINS,
+  DOMAIN_TOO_MANY: FIX_DOMAINS,
+  DOMAIN_NONE: "Give the domains input, or certificates with domains in acmapi.json (the config input).",
+  CSR_INVALID: FIX_CSR,
+  CSR_SIGNATURE_INVALID: FIX_CSR,
+  CSR_KEY_NOT_ALLOWED: FIX_CSR,
+  CSR_DOMAINS_MISMATCH: `Make the CSR for exactly the domains input. ${FIX_CSR}`,
+  KEY_INVALID: FIX_KEY,
+  KEY_CSR_MISMATCH: FIX_KEY,
+  KEY_TYPE_UNKNOWN: "Set the key-type input (or keyType in acmapi.json) to rsa-2048, rsa-3072, rsa-4096, ec-p256 or ec-p384.",
+  CERT_INVALID: NOT_SAVED,
+  CERT_KEY_MISMATCH: NOT_SAVED,
+  CERT_DOMAINS_MISSING: NOT_SAVED,
+  CERT_EXPIRED: `Check the runner's clock. ${NOT_SAVED}`,
+  CERT_NOT_YET_VALID: `Check the runner's clock. ${NOT_SAVED}`,
+  CERT_CHAIN_INVALID: NOT_SAVED,
+  OPTIONS_INVALID: (error2) => error2.hint ?? "Check the Action's inputs (action.yml lists them).",
+  PREFLIGHT_FAILED: "Fix the annotated domains, or use the input preflight: warn if the CA sees the site differently from this runner.",
+  DEPLOY_LOCKED: CORE_HINT,
+  DEPLOY_WEB_CONFIG_EXISTS: CORE_HINT,
+  DEPLOY_FAILED: CORE_HINT,
+  STORE_LOCKED: "Another job works on this certificate: let it finish and re-run (a concurrency group for the workflow avoids this).",
+  STORE_PENDING_EXISTS: "An application is pending for this certificate: the next run retrieves it (the wait input waits for it in this run).",
+  STORE_CORRUPT: "Restore the named file of the output folder (the path input) from the repository's history, or delete it to apply anew.",
+  STORE_NO_APPLICATION: "Re-run the workflow: it applies anew.",
+  STORE_NAME_INVALID: 'Choose another name input (or certificate name in acmapi.json): lower-case letters, digits, ".", "_" and "-", at most 64 characters.',
+  CONFIG_INVALID: FIX_CONFIG,
+  CONFIG_NOT_FOUND: "Check the config input: it names acmapi.json relative to the repository; or give the domains input instead.",
+  CONFIG_UNREADABLE: FIX_CONFIG,
+  INTERNAL: "This is a bug in acmapi: re-run with debug logging (the ACTIONS_STEP_DEBUG secret) and report it."
+};
+function adviceFor(error2) {
+  const advice = ADVICE[error2.code];
+  if (advice === void 0) return error2.hint;
+  return typeof advice === "string" ? advice : advice(error2);
+}
+function describeAcmApiError(error2) {
+  const advice = adviceFor(error2);
+  if (advice === void 0) return error2.message;
+  return `${error2.message}${error2.message.includes("\n") ? "\n" : " "}${advice}`;
 }
 
 // src/existing-certificate.ts
@@ -48160,7 +48315,7 @@ function preflightProblems(result) {
       ...scheme === void 0 ? {} : { scheme },
       kind: domain.failure?.kind ?? "dns-no-address",
       message: domain.failure?.message ?? `${domain.domain} fails the signfile preflight.`,
-      hint: domain.failure?.hint ?? ""
+      hint: domain.failure === void 0 ? "" : preflightFailureAdvice(domain.failure)
     };
   });
 }
@@ -48335,7 +48490,7 @@ async function runPreflight(request3, inputs, services, found) {
   enforcePreflight(result);
 }
 function describeFailure2(error2) {
-  if (isAcmApiError(error2)) return { message: error2.message, code: error2.code };
+  if (isAcmApiError(error2)) return { message: describeAcmApiError(error2), code: error2.code };
   if (error2 instanceof Error) {
     const named = ["InputError", "StateError", "PlaintextKeyError", "CommitError"].includes(error2.name);
     return { message: named ? error2.message : `${error2.message} (unexpected; re-run with debug logging and report it if it persists)`, code: error2.name };
@@ -48392,9 +48547,7 @@ async function processCertificate(request3, inputs, services) {
   } catch (error2) {
     const { message, code } = describeFailure2(error2);
     if (error2 instanceof PreflightError) {
-      const detail = `${message}
-Fix the annotated domains, or use preflight: warn if the CA sees the site differently from this runner.`;
-      return withPreflight({ name: request3.name, domains: request3.domains, status: "failed", detail, errorCode: code });
+      return withPreflight({ name: request3.name, domains: request3.domains, status: "failed", detail: message, errorCode: code });
     }
     if (error2 instanceof CaError && error2.status === 107) {
       services.log.error(message, `Domain verification failed (107)${error2.domain === void 0 ? "" : `: ${error2.domain}`}`);
@@ -48618,12 +48771,12 @@ function currentBranch(inputs, env) {
 async function projectConfig(getInput2, workspace) {
   const configPath = getInput2("config").trim();
   if (configPath === "" || getInput2("domains").trim() !== "") return void 0;
-  const { loadProjectConfig } = await import("./chunks/project-config-Y3QCNG24.js");
+  const { loadProjectConfig } = await import("./chunks/project-config-ETYHJ34I.js");
   return loadProjectConfig(isAbsolute(configPath) ? configPath : join5(workspace, configPath), workspace);
 }
 async function certificateRequests(inputs, config) {
   if (config !== void 0) {
-    const { selectCertificates } = await import("./chunks/project-config-Y3QCNG24.js");
+    const { selectCertificates } = await import("./chunks/project-config-ETYHJ34I.js");
     return selectCertificates(config, inputs.certificates, inputs.keyType);
   }
   const name = inputs.name ?? inputs.domains[0] ?? "";

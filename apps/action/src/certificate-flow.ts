@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CaError, checkCsr, checkKeyMatchesCsr, createCsr, enforcePreflight, generateKeyAndCsr, isAcmApiError, loadPrivateKey, PreflightError } from '@acmapi/core';
 import type { AcmApiClient, CertificateResult, IssuedCertificate } from '@acmapi/core';
+import { describeAcmApiError } from './advice.js';
 import { existingCertificateDecision } from './existing-certificate.js';
 import type { ActionInputs, CertificateRequest } from './inputs.js';
 import type { CertificateOutcome } from './outcome.js';
@@ -198,9 +199,9 @@ async function runPreflight(request: CertificateRequest, inputs: ActionInputs, s
   enforcePreflight(result);
 }
 
-/** Describes a failure in one sentence that says what to do (never a secret: core's messages hold none). */
+/** Describes a failure: what happened, then what to do in the Action's words (never a secret: core's messages hold none). */
 export function describeFailure(error: unknown): { message: string; code: string } {
-  if (isAcmApiError(error)) return { message: error.message, code: error.code };
+  if (isAcmApiError(error)) return { message: describeAcmApiError(error), code: error.code };
   if (error instanceof Error) {
     const named = ['InputError', 'StateError', 'PlaintextKeyError', 'CommitError'].includes(error.name);
     return { message: named ? error.message : `${error.message} (unexpected; re-run with debug logging and report it if it persists)`, code: error.name };
@@ -264,8 +265,7 @@ export async function processCertificate(request: CertificateRequest, inputs: Ac
     const { message, code } = describeFailure(error);
     if (error instanceof PreflightError) {
       // Each failing domain has its annotation already.
-      const detail = `${message}\nFix the annotated domains, or use preflight: warn if the CA sees the site differently from this runner.`;
-      return withPreflight({ name: request.name, domains: request.domains, status: 'failed', detail, errorCode: code });
+      return withPreflight({ name: request.name, domains: request.domains, status: 'failed', detail: message, errorCode: code });
     }
     if (error instanceof CaError && error.status === 107) {
       services.log.error(message, `Domain verification failed (107)${error.domain === undefined ? '' : `: ${error.domain}`}`);

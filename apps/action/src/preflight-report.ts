@@ -4,6 +4,7 @@
  * the job summary. Pure.
  */
 import type { PreflightFailureKind, PreflightOptions, PreflightResult, PreflightScheme } from '@acmapi/core';
+import { preflightFailureAdvice } from './advice.js';
 
 /** Runs the preflight: core's `preflight()` (tests pass it with a `resolve` override and ports). */
 export type PreflightService = (options: PreflightOptions) => Promise<PreflightResult>;
@@ -18,7 +19,7 @@ export interface PreflightProblem {
   readonly kind: PreflightFailureKind;
   /** Core's sentence naming the domain, address, URL and what went wrong. */
   readonly message: string;
-  /** What to do about it. */
+  /** What to do about it, in the Action's words. */
   readonly hint: string;
 }
 
@@ -37,7 +38,7 @@ export function preflightProblems(result: PreflightResult): PreflightProblem[] {
         ...(scheme === undefined ? {} : { scheme }),
         kind: domain.failure?.kind ?? 'dns-no-address',
         message: domain.failure?.message ?? `${domain.domain} fails the signfile preflight.`,
-        hint: domain.failure?.hint ?? '',
+        hint: domain.failure === undefined ? '' : preflightFailureAdvice(domain.failure),
       };
     });
 }

@@ -9,7 +9,7 @@ import { startSandbox, type Sandbox } from '@acmapi/sandbox';
 import { makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
 import { formatMessage } from '../src/l10n/localize.js';
 import { PendingPoller, type PollOutcome } from '../src/pending/poller.js';
-import { describeError } from '../src/project/describe-error.js';
+import { describeError } from '../src/project/advice.js';
 import { ProjectService } from '../src/project/project-service.js';
 import type { Logger } from '../src/project/logger.js';
 

@@ -1,8 +1,10 @@
 /**
- * Turns any error into what the user reads: what happened, and what to do.
- * The same facts feed the human message and the `--json` `error` object.
+ * Turns any error into what the user reads: what happened (the error's own message, facts
+ * only), and what to do (the CLI's advice for its `code`, see `advice.ts`). The same facts
+ * feed the human message and the `--json` `error` object.
  */
-import { AcmApiError, CaError, CertificateError, ConfigError, CsrError, DeployError, DomainError, PreflightError, ProtocolError, StoreError, TransportError } from '@acmapi/core';
+import { isAcmApiError, isCaError, isStoreError } from '@acmapi/core';
+import { adviceFor } from './advice.js';
 import { LocalIoError, UsageError } from './cli-errors.js';
 
 /** The `error` object of `--json` output. */
@@ -13,28 +15,35 @@ export interface ErrorJson {
   status?: number;
   /** For 107: the domain whose signfile check failed. */
   domain?: string;
+  /** The handle concerned: the one the CA does not know (108), or the pending application's (`STORE_PENDING_EXISTS`). */
+  handleId?: string;
   /** What happened. */
   message: string;
   /** What to do about it. */
   hint?: string;
+  /** For the library's errors: whether the same command may succeed when run again unchanged (later). */
+  retryable?: boolean;
 }
 
 /** Describes `error` for the user; never includes key material or the token (the output redacts it too). */
 export function describeError(error: unknown): ErrorJson {
-  if (error instanceof CaError) {
-    return {
-      code: error.code,
-      status: error.status,
-      ...(error.domain === undefined ? {} : { domain: error.domain }),
-      message: error.message.replace(` ${error.hint}`, ''),
-      hint: error.hint,
-    };
-  }
   if (error instanceof UsageError) {
     return { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
   }
   if (error instanceof LocalIoError) return { code: error.code, message: error.message, hint: error.hint };
-  if (error instanceof AcmApiError) return { code: error.code, message: error.message, hint: hintFor(error) };
+  if (isAcmApiError(error)) {
+    const hint = adviceFor(error);
+    const handleId = isCaError(error) || isStoreError(error) ? error.handleId : undefined;
+    return {
+      code: error.code,
+      ...(isCaError(error) ? { status: error.status } : {}),
+      ...(isCaError(error) && error.domain !== undefined ? { domain: error.domain } : {}),
+      ...(handleId === undefined ? {} : { handleId }),
+      message: error.message,
+      ...(hint === undefined ? {} : { hint }),
+      retryable: error.retryable,
+    };
+  }
   if (isErrnoException(error)) {
     // A file operation of the store failed (permissions, disk full, not a folder).
     return {
@@ -54,52 +63,6 @@ export function describeError(error: unknown): ErrorJson {
 /** Whether `error` is a failed system call (`fs`), with its errno code. */
 export function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string' && typeof (error as NodeJS.ErrnoException).code === 'string';
-}
-
-function storeHint(error: StoreError): string {
-  switch (error.code) {
-    case 'STORE_LOCKED':
-      return 'Another acmapi run is working on this certificate: let it finish and run again, or wait longer with --lock-wait 2m.';
-    case 'STORE_PENDING_EXISTS':
-      return 'Fetch the pending certificate with acmapi retrieve HANDLE (or acmapi renew), see acmapi list; or apply anew with --force (the pending key is kept in the store).';
-    case 'STORE_CORRUPT':
-      return 'Restore the named file from a backup; the private keys in versions/ are untouched.';
-    default:
-      return 'Check the certificate name (acmapi list shows them) and --out.';
-  }
-}
-
-/** Remediation for the library's non-CA errors, by class. */
-function hintFor(error: AcmApiError): string {
-  if (error instanceof StoreError) return storeHint(error);
-  if (error instanceof ConfigError) return 'Fix acmapi.json as the message says (each problem names its JSON path).';
-  if (error instanceof TransportError) {
-    if (error.code === 'TRANSPORT_TLS') return 'Check the endpoint URL; for a private CA (like the sandbox), pass its root certificate with --ca-file or ACMAPI_CA_FILE.';
-    // Core names its own option (deadlineMs); on the command line that is --timeout.
-    if (error.code === 'TRANSPORT_TIMEOUT') return 'The CA did not answer within --timeout (default 10m): raise --timeout (e.g. --timeout 20m) if the CA is slow, or try again later; check the endpoint URL and the network.';
-    return 'Check the endpoint URL and the network, then try again later; raise --timeout if the CA is slow.';
-  }
-  if (error instanceof ProtocolError) {
-    return 'The endpoint did not answer like an ACMAPI server. Check --endpoint / ACMAPI_ENDPOINT; if it is right, report the answer to the CA.';
-  }
-  if (error instanceof CertificateError) {
-    return 'The certificate was NOT written. Apply again; if it keeps happening, report it to the CA.';
-  }
-  if (error instanceof PreflightError) {
-    return 'Fix what the preflight names above, check again with acmapi check, or apply anyway with --preflight warn (the CA\'s view can differ from this machine\'s).';
-  }
-  if (error instanceof DeployError) {
-    return error.code === 'DEPLOY_LOCKED'
-      ? 'Another acmapi run is deploying into this webroot; wait for it, or remove a stale .acmapi.lock in .well-known/pki-validation/.'
-      : 'Check that --webroot is the site\'s document root and that this user may write into it.';
-  }
-  if (error instanceof DomainError) return 'Fix the domain list (-d): plain host names, at most five, no wildcards or IP addresses.';
-  if (error instanceof CsrError) {
-    return error.code.startsWith('KEY_')
-      ? 'Pass the private key that belongs to the CSR with --key, or omit --key.'
-      : 'Fix the CSR, or omit --csr to let acmapi generate the key and CSR.';
-  }
-  return 'Check the options you passed.';
 }
 
 /** The human rendering: `Error: what happened` then `What to do: …`. */

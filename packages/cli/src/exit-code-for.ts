@@ -1,16 +1,20 @@
-/** Which exit code (see `exit-codes.ts`) an error thrown by a command ends with. */
+/**
+ * Which exit code (see `exit-codes.ts`) an error thrown by a command ends with. Core's
+ * errors are told apart by their guards (which also recognise an error of a second copy
+ * of @acmapi/core by its `name` and `code`), then by `code`.
+ */
 import {
-  CaError,
-  CertificateError,
-  ConfigError,
-  CsrError,
-  DeployError,
-  DomainError,
-  OptionsError,
-  PreflightError,
-  ProtocolError,
-  StoreError,
-  TransportError,
+  isCaError,
+  isCertificateError,
+  isConfigError,
+  isCsrError,
+  isDeployError,
+  isDomainError,
+  isOptionsError,
+  isPreflightError,
+  isProtocolError,
+  isStoreError,
+  isTransportError,
 } from '@acmapi/core';
 import { LocalIoError, UsageError } from './cli-errors.js';
 import { isErrnoException } from './describe-error.js';
@@ -19,24 +23,25 @@ import type { ExitCode } from './exit-codes.js';
 
 /** Maps an error thrown by a command to its exit code. */
 export function exitCodeFor(error: unknown): ExitCode {
-  if (error instanceof UsageError || error instanceof OptionsError || error instanceof ConfigError) return EXIT_CODES.USAGE;
-  if (error instanceof StoreError) {
+  if (error instanceof UsageError || isOptionsError(error) || isConfigError(error)) return EXIT_CODES.USAGE;
+  if (isStoreError(error)) {
     if (error.code === 'STORE_LOCKED') return EXIT_CODES.LOCKED;
     if (error.code === 'STORE_CORRUPT') return EXIT_CODES.LOCAL_IO;
     // STORE_PENDING_EXISTS, STORE_NAME_INVALID, STORE_NO_APPLICATION: what was asked does not fit the store.
     return EXIT_CODES.USAGE;
   }
-  if (error instanceof CaError) return error.status === 111 ? EXIT_CODES.UNAVAILABLE : EXIT_CODES.REJECTED;
-  if (error instanceof DomainError) return EXIT_CODES.REJECTED;
-  if (error instanceof CsrError) {
+  if (isCaError(error)) return error.code === 'CA_UNKNOWN_ERROR' ? EXIT_CODES.UNAVAILABLE : EXIT_CODES.REJECTED;
+  if (isDomainError(error)) return EXIT_CODES.REJECTED;
+  if (isCsrError(error)) {
     // A CSR the CA would refuse (104) is a rejected request; a key that is unreadable
     // or does not match the CSR is a wrong argument.
     return error.code.startsWith('KEY_') ? EXIT_CODES.USAGE : EXIT_CODES.REJECTED;
   }
-  if (error instanceof TransportError) return EXIT_CODES.UNAVAILABLE;
-  if (error instanceof ProtocolError || error instanceof CertificateError) return EXIT_CODES.CHECK_FAILED;
-  if (error instanceof PreflightError) return EXIT_CODES.PREFLIGHT_FAILED;
+  if (isTransportError(error)) return EXIT_CODES.UNAVAILABLE;
+  if (isProtocolError(error) || isCertificateError(error)) return EXIT_CODES.CHECK_FAILED;
+  if (isPreflightError(error)) return EXIT_CODES.PREFLIGHT_FAILED;
   // Writing the signfile into the webroot failed: lock held, a foreign web.config, permissions.
-  if (error instanceof LocalIoError || error instanceof DeployError || isErrnoException(error)) return EXIT_CODES.LOCAL_IO;
+  if (error instanceof LocalIoError || isDeployError(error) || isErrnoException(error)) return EXIT_CODES.LOCAL_IO;
+  // INTERNAL (a broken invariant of core) and anything else: a bug.
   return EXIT_CODES.UNEXPECTED;
 }

@@ -1,4 +1,4 @@
-import { CaError, CertificateError, ConfigError, CsrError, DeployError, DomainError, PreflightError, ProtocolError, StoreError, TransportError } from '@acmapi/core';
+import { CaError, CertificateError, ConfigError, CsrError, DeployError, DomainError, InternalError, PreflightError, ProtocolError, StoreError, TransportError } from '@acmapi/core';
 import { describe, expect, it } from 'vitest';
 import { LocalIoError, UsageError } from './cli-errors.js';
 import { exitCodeFor } from './exit-code-for.js';
@@ -32,6 +32,13 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(new StoreError('STORE_PENDING_EXISTS', 'x'))).toBe(EXIT_CODES.USAGE);
     expect(exitCodeFor(new StoreError('STORE_NAME_INVALID', 'x'))).toBe(EXIT_CODES.USAGE);
     expect(exitCodeFor(new ConfigError('CONFIG_INVALID', 'x'))).toBe(EXIT_CODES.USAGE);
+  });
+
+  it('maps an error of a second copy of @acmapi/core by its name and code, and INTERNAL to 1', () => {
+    expect(exitCodeFor({ name: 'StoreError', code: 'STORE_LOCKED', message: 'x' })).toBe(EXIT_CODES.LOCKED);
+    expect(exitCodeFor({ name: 'CaError', code: 'CA_UNKNOWN_ERROR', message: 'x' })).toBe(EXIT_CODES.UNAVAILABLE);
+    expect(exitCodeFor({ name: 'PreflightError', code: 'PREFLIGHT_FAILED', message: 'x' })).toBe(EXIT_CODES.PREFLIGHT_FAILED);
+    expect(exitCodeFor(new InternalError('x'))).toBe(EXIT_CODES.UNEXPECTED);
   });
 
   it('has distinct codes', () => {

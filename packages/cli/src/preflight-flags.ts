@@ -4,7 +4,7 @@
  * overrides for tests and split-horizon DNS (`--resolve`, `--http-port`/`--https-port`).
  */
 import { readFile } from 'node:fs/promises';
-import { OptionsError, parseResolveOverride } from '@acmapi/core';
+import { isOptionsError, parseResolveOverride } from '@acmapi/core';
 import type { ResolveOverride } from '@acmapi/core';
 import type { Command } from 'commander';
 import { localIo, UsageError } from './cli-errors.js';
@@ -62,8 +62,8 @@ export function parseResolveFlags(values: readonly string[]): ResolveOverride[] 
     try {
       return parseResolveOverride(value);
     } catch (error) {
-      if (!(error instanceof OptionsError)) throw error;
-      throw new UsageError(error.message, { code: 'USAGE_RESOLVE', hint: 'Write --resolve DOMAIN:ADDRESS[,ADDRESS…], e.g. --resolve example.com:203.0.113.7,2001:db8::7.' });
+      if (!isOptionsError(error)) throw error;
+      throw new UsageError(`--resolve: ${error.message}`, { code: 'USAGE_RESOLVE', hint: 'Write --resolve DOMAIN:ADDRESS[,ADDRESS…], e.g. --resolve example.com:203.0.113.7,2001:db8::7.' });
     }
   });
 }

@@ -4,6 +4,7 @@
  * failure with what to do. Pure: returns lines, prints nothing.
  */
 import type { DomainPreflight, PreflightHop, PreflightResult, SchemeOutcome } from '@acmapi/core';
+import { preflightFailureAdvice } from './advice.js';
 
 /** Pads columns to their widest cell; the last column is not padded. */
 export function formatTable(rows: readonly (readonly string[])[]): string[] {
@@ -66,7 +67,7 @@ export function preflightReportLines(result: PreflightResult): string[] {
     for (const warning of domain.warnings) lines.push(`  Warning: ${warning}`);
     if (domain.failure !== undefined) {
       lines.push(`  Why: ${domain.failure.message}`);
-      lines.push(`  What to do: ${domain.failure.hint}`);
+      lines.push(`  What to do: ${preflightFailureAdvice(domain.domain, domain.failure)}`);
     }
   }
   return lines;

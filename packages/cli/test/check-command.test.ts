@@ -131,7 +131,8 @@ describe('acmapi check', () => {
 
     const noAddress = await runCli(['check', '-d', 'a.acmapi.test', '--signfile', signfilePath, '--resolve', 'a.acmapi.test']);
     expect(noAddress.code).toBe(2);
-    expect(noAddress.stderr).toContain('must look like DOMAIN:ADDRESS');
+    expect(noAddress.stderr).toContain('is not DOMAIN:ADDRESS');
+    expect(noAddress.stderr).toContain('What to do: Write --resolve DOMAIN:ADDRESS');
 
     const noSignfile = await runCli(['check', '-d', 'a.acmapi.test']);
     expect(noSignfile.code).toBe(2);

@@ -15,6 +15,8 @@ export {
   CsrError,
   DeployError,
   DomainError,
+  ERROR_CODES,
+  InternalError,
   OptionsError,
   PreflightError,
   ProtocolError,
@@ -23,12 +25,21 @@ export {
   isAcmApiError,
   isCaError,
   isCaErrorStatus,
+  isCertificateError,
   isConfigError,
+  isCsrError,
+  isDeployError,
+  isDomainError,
+  isInternalError,
+  isOptionsError,
+  isPreflightError,
   isProtocolError,
   isStoreError,
   isTransportError,
 } from './errors/errors.js';
 export type {
+  AcmApiErrorCode,
+  AcmApiErrorName,
   AcmApiErrorOptions,
   CaErrorCode,
   CaErrorInfo,
@@ -39,6 +50,7 @@ export type {
   CsrErrorCode,
   DeployErrorCode,
   DomainErrorCode,
+  InternalErrorCode,
   OptionsErrorCode,
   PreflightErrorCode,
   ProtocolErrorCode,
@@ -110,4 +122,4 @@ export { DURATION_UNITS, parseDuration } from './config/duration.js';
 export type { ParseDurationOptions } from './config/duration.js';
 
 // Types of the preflight's result, which lifecycle events carry (the functions are in `@acmapi/core/preflight`).
-export type { DomainPreflight, PreflightFailure, PreflightFailureKind, PreflightMode, PreflightResult, ResolveOverride, SchemeOutcome } from './preflight/types.js';
+export type { DomainPreflight, PreflightFailure, PreflightFailureKind, PreflightMode, PreflightRemedy, PreflightResult, ResolveOverride, SchemeOutcome } from './preflight/types.js';

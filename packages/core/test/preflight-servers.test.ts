@@ -91,15 +91,15 @@ describe('preflight timeouts and failures', () => {
     }).not.toThrow();
   });
 
-  it('a 404 from Microsoft-IIS hints at --iis', async () => {
+  it('a 404 from Microsoft-IIS offers the web.config remedy', async () => {
     const server = createHttpServer((_request, response) => {
       response.writeHead(404, { server: 'Microsoft-IIS/10.0', 'content-type': 'text/html' }).end('<html><body>404</body></html>');
     });
     const port = await listen(server);
     cleanups.push(() => new Promise((resolve) => server.close(() => { resolve(); })));
     const result = await preflight({ ...base(port), schemes: ['http'] });
-    expect(result.domains[0]?.failure).toMatchObject({ kind: 'http-status', status: 404 });
-    expect(result.domains[0]?.failure?.hint).toContain('--iis');
+    expect(result.domains[0]?.failure).toMatchObject({ kind: 'http-status', status: 404, remedy: 'iis-web-config' });
+    expect(result.domains[0]?.failure?.hint).toContain('web.config');
   });
 
   it('fails a body over maxBodyBytes even when its start holds the token, reading no more than the cap', async () => {

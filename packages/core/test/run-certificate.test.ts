@@ -273,8 +273,8 @@ describe('runCertificate', () => {
   });
 
   it('refuses a strict preflight or a placement without a signfile, before anything happens', async () => {
-    await expect(run({ signfile: { preflight: 'strict' } })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', field: 'signfile' });
-    await expect(run({ signfile: { placement: { kind: 'standalone', port: 0 } } })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', field: 'signfile' });
+    await expect(run({ signfile: { preflight: 'strict' } })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', option: 'signfile' });
+    await expect(run({ signfile: { placement: { kind: 'standalone', port: 0 } } })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', option: 'signfile' });
     await expect(readdir(join(temp.path, 'store'))).resolves.toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * The signfile status of each domain as the view shows it, derived from core's preflight
  * result (spec §5). Pure.
  */
-import type { PreflightResult } from '@acmapi/core';
+import type { PreflightFailure, PreflightResult } from '@acmapi/core';
 
 /** What is known about one domain's signfile. */
 export type SignfileStatus =
@@ -20,9 +20,10 @@ export type SignfileStatus =
 /**
  * One status per domain of a preflight result.
  *
+ * @param advise - what to do about a failure, in the front end's words (default: core's neutral hint).
  * @returns a map from the normalised domain to its status.
  */
-export function signfileStatuses(result: PreflightResult): Map<string, SignfileStatus> {
+export function signfileStatuses(result: PreflightResult, advise: (failure: PreflightFailure) => string = (failure) => failure.hint): Map<string, SignfileStatus> {
   const statuses = new Map<string, SignfileStatus>();
   for (const domain of result.domains) {
     if (domain.ok) {
@@ -33,7 +34,7 @@ export function signfileStatuses(result: PreflightResult): Map<string, SignfileS
         state: 'failed',
         kind: failure?.kind ?? 'unknown',
         message: failure?.message ?? `The signfile check of ${domain.domain} failed.`,
-        hint: failure?.hint ?? '',
+        hint: failure === undefined ? '' : advise(failure),
       });
     }
   }

@@ -11,7 +11,7 @@ import { signfileStatuses, type SignfileStatus } from '../model/signfile-status.
 import { buildTreeModel, countPending, type ConfiguredCertificate } from '../model/tree-model.js';
 import type { TreeNode } from '../model/tree-node.js';
 import { PendingPoller, type PendingItem, type PollOutcome } from '../pending/poller.js';
-import { describeError } from '../project/describe-error.js';
+import { describeError, preflightFailureAdvice } from '../project/advice.js';
 import { ProjectService } from '../project/project-service.js';
 import { AuthTokenStore } from './auth-token.js';
 import type { CertificateTreeProvider } from './certificate-tree.js';
@@ -145,7 +145,7 @@ export class Controller implements vscode.Disposable {
 
   /** Shows a preflight's result per domain in the view (e.g. the one an application ran). */
   async showPreflight(result: PreflightResult): Promise<void> {
-    for (const [domain, status] of signfileStatuses(result)) this.#signfile.set(domain, status);
+    for (const [domain, status] of signfileStatuses(result, (failure) => preflightFailureAdvice(failure, this.parts.t))) this.#signfile.set(domain, status);
     await this.redraw();
   }
 

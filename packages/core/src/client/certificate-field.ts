@@ -12,8 +12,8 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 function bad(what: string, cause?: unknown): ProtocolError {
   return new ProtocolError(
     'PROTOCOL_BAD_CERTIFICATE',
-    `The CA's "certificate" field is not a certificate (spec §3): ${what}. Nothing was saved; retrieve it again by its handle, or contact the CA.`,
-    cause === undefined ? {} : { cause },
+    `The CA's "certificate" field is not a certificate (spec §3): ${what}. Nothing was saved.`,
+    { cause, hint: 'Retrieve it again by its handle; if it stays so, contact the CA.', retryable: true },
   );
 }
 

@@ -204,32 +204,32 @@ const MAX_TIMER_MS = 2_147_483_647;
 function integer(name: string, value: unknown, fallback: number, min: number, max = MAX_TIMER_MS): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new OptionsError(`Option ${name} must be an integer from ${min} to ${max}, got ${typeof value === 'number' ? String(value) : typeof value}.`);
+    throw new OptionsError(`Option ${name} must be an integer from ${min} to ${max}, got ${typeof value === 'number' ? String(value) : typeof value}.`, { option: name });
   }
   return value;
 }
 
 function secretOrId(name: string, value: unknown): string {
   // Never echo the value: it may be the auth token.
-  if (typeof value !== 'string') throw new OptionsError(`Option ${name} is required and must be a string, got ${typeof value}.`);
+  if (typeof value !== 'string') throw new OptionsError(`Option ${name} is required and must be a string, got ${typeof value}.`, { option: name });
   const trimmed = value.trim();
-  if (trimmed === '') throw new OptionsError(`Option ${name} is empty; give the value the CA issued to your platform (spec §1).`);
+  if (trimmed === '') throw new OptionsError(`Option ${name} is empty.`, { option: name, hint: 'Give the value the CA issued to your platform (spec §1).' });
   return trimmed;
 }
 
 function endpointOf(value: unknown): URL {
   if (value === undefined) return new URL(ACMAPI_CLIENT_DEFAULTS.endpoint);
   if (typeof value !== 'string' && !(value instanceof URL)) {
-    throw new OptionsError(`Option endpoint must be a URL string, got ${typeof value}.`);
+    throw new OptionsError(`Option endpoint must be a URL string, got ${typeof value}.`, { option: 'endpoint' });
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch (error) {
-    throw new OptionsError(`Option endpoint ${JSON.stringify(String(value))} is not a URL; give e.g. "https://acmapi.example/".`, { cause: error });
+    throw new OptionsError(`Option endpoint ${JSON.stringify(String(value))} is not a URL.`, { cause: error, option: 'endpoint', hint: 'Give a full URL, e.g. "https://acmapi.example/".' });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new OptionsError(`Option endpoint must be an http: or https: URL, got ${url.protocol}.`);
+    throw new OptionsError(`Option endpoint must be an http: or https: URL, got ${url.protocol}.`, { option: 'endpoint' });
   }
   return url;
 }
@@ -237,10 +237,10 @@ function endpointOf(value: unknown): URL {
 function caOf(value: unknown): readonly string[] | undefined {
   if (value === undefined) return undefined;
   const list: unknown[] = Array.isArray(value) ? (value as unknown[]) : [value];
-  if (list.length === 0) throw new OptionsError('Option ca is an empty list; give PEM CA certificates or leave it out.');
+  if (list.length === 0) throw new OptionsError('Option ca is an empty list.', { option: 'ca', hint: 'Give PEM CA certificates, or leave the option out.' });
   return list.map((pem, index) => {
     if (typeof pem !== 'string' || !/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem)) {
-      throw new OptionsError(`Option ca[${index}] is not a PEM certificate (it needs a "-----BEGIN CERTIFICATE-----" block).`);
+      throw new OptionsError(`Option ca[${index}] is not a PEM certificate (it needs a "-----BEGIN CERTIFICATE-----" block).`, { option: 'ca' });
     }
     return pem;
   });
@@ -248,13 +248,13 @@ function caOf(value: unknown): readonly string[] | undefined {
 
 function flag(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new OptionsError(`Option ${name} must be true or false, got ${typeof value}.`);
+  if (typeof value !== 'boolean') throw new OptionsError(`Option ${name} must be true or false, got ${typeof value}.`, { option: name });
   return value;
 }
 
 function fn<T extends (...args: never[]) => unknown>(name: string, value: T | undefined): T | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw new OptionsError(`Option ${name} must be a function, got ${typeof value}.`);
+  if (typeof value !== 'function') throw new OptionsError(`Option ${name} must be a function, got ${typeof value}.`, { option: name });
   return value;
 }
 
@@ -274,20 +274,23 @@ export function resolveClientOptions(options: AcmApiClientOptions): ResolvedClie
   }
   const dispatcher = options.dispatcher as unknown;
   if (dispatcher !== undefined && (typeof dispatcher !== 'object' || dispatcher === null || typeof (dispatcher as { dispatch?: unknown }).dispatch !== 'function')) {
-    throw new OptionsError('Option dispatcher must be an undici Dispatcher (an object with dispatch()).');
+    throw new OptionsError('Option dispatcher must be an undici Dispatcher (an object with dispatch()).', { option: 'dispatcher' });
   }
   if (dispatcher !== undefined && (options.ca !== undefined || options.connectTimeoutMs !== undefined)) {
-    throw new OptionsError('Options ca and connectTimeoutMs configure the dispatcher the client builds; with your own dispatcher, set them on it instead.');
+    throw new OptionsError('Options ca and connectTimeoutMs configure the dispatcher the client builds, and a dispatcher was given too.', {
+      option: 'dispatcher',
+      hint: 'With your own dispatcher, set the CA certificates and the connect timeout on it instead.',
+    });
   }
   const d = ACMAPI_CLIENT_DEFAULTS;
   const minRetryDelayMs = integer('minRetryDelayMs', options.minRetryDelayMs, d.minRetryDelayMs, 0);
   const maxRetryDelayMs = integer('maxRetryDelayMs', options.maxRetryDelayMs, Math.max(d.maxRetryDelayMs, minRetryDelayMs), 0);
   if (maxRetryDelayMs < minRetryDelayMs) {
-    throw new OptionsError(`Option maxRetryDelayMs (${maxRetryDelayMs}) is less than minRetryDelayMs (${minRetryDelayMs}).`);
+    throw new OptionsError(`Option maxRetryDelayMs (${maxRetryDelayMs}) is less than minRetryDelayMs (${minRetryDelayMs}).`, { option: 'maxRetryDelayMs' });
   }
   const clock = options.clock as unknown;
   if (clock !== undefined && (typeof clock !== 'object' || clock === null || typeof (clock as AcmApiClock).now !== 'function' || typeof (clock as AcmApiClock).sleep !== 'function')) {
-    throw new OptionsError('Option clock must have now() and sleep(ms, signal).');
+    throw new OptionsError('Option clock must have now() and sleep(ms, signal).', { option: 'clock' });
   }
   return {
     customerId: secretOrId('customerId', options.customerId),

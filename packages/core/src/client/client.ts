@@ -99,7 +99,7 @@ interface Expected {
 
 function nonEmpty(name: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new OptionsError(`${name} must be a non-empty string, got ${typeof value === 'string' ? 'an empty one' : typeof value}.`);
+    throw new OptionsError(`${name} must be a non-empty string, got ${typeof value === 'string' ? 'an empty one' : typeof value}.`, { option: name });
   }
   return value.trim();
 }
@@ -129,7 +129,7 @@ export interface WaitForOptions extends AcmApiCallOptions {
 
 function checkWaitMs(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new OptionsError('waitMs must be a whole number of milliseconds from 0.', { field: 'waitMs' });
+    throw new OptionsError('waitMs must be a whole number of milliseconds from 0.', { option: 'waitMs' });
   }
   return value;
 }
@@ -228,7 +228,7 @@ export class AcmApiClient {
     const waitMs = checkWaitMs(options.waitMs);
     const pollIntervalMs = options.pollIntervalMs ?? ISSUE_POLL_DEFAULTS.pollIntervalMs;
     if (!Number.isInteger(pollIntervalMs) || pollIntervalMs < 1) {
-      throw new OptionsError('pollIntervalMs must be a whole number of milliseconds from 1.', { field: 'pollIntervalMs' });
+      throw new OptionsError('pollIntervalMs must be a whole number of milliseconds from 1.', { option: 'pollIntervalMs' });
     }
     const expected = options.csr === undefined ? undefined : { csrPem: options.csr, domains: parseCsr(options.csr).domains };
     const deadline = clock.now() + waitMs;
@@ -263,7 +263,7 @@ export class AcmApiClient {
   }
 
   async #retrieve(handleId: string, expected: Expected | undefined, signal: AbortSignal | undefined): Promise<CertificateResult> {
-    const response = await this.#call(buildRetrieveRequest(this.#credentials(), handleId), signal);
+    const response = await this.#call(buildRetrieveRequest(this.#credentials(), handleId), signal, handleId);
     return this.#outcome(response, expected, signal);
   }
 
@@ -282,7 +282,7 @@ export class AcmApiClient {
   }
 
   /** One protocol call: POST, parse, with retries bounded by `deadlineMs` and the caller's signal. */
-  async #call(body: object, signal: AbortSignal | undefined): Promise<AcmApiResponse> {
+  async #call(body: object, signal: AbortSignal | undefined, handleId?: string): Promise<AcmApiResponse> {
     const o = this.#options;
     const deadline = new AbortController();
     const timer = setTimeout(() => {
@@ -307,7 +307,7 @@ export class AcmApiClient {
       retryAfter = undefined;
       const answer = await postJson(post);
       retryAfter = headerValue(answer.headers, 'retry-after');
-      return this.#parse(answer);
+      return this.#parse(answer, handleId);
     };
     try {
       return await pRetry(attempt, {
@@ -338,20 +338,25 @@ export class AcmApiClient {
     }
   }
 
-  #parse(answer: PostJsonResult): AcmApiResponse {
+  #parse(answer: PostJsonResult, handleId: string | undefined): AcmApiResponse {
     const secrets = { secrets: [this.#authToken] };
     try {
-      return parseResponse(answer.bodyText, secrets);
+      return parseResponse(answer.bodyText, { ...secrets, handleId });
     } catch (error) {
       const ok = answer.statusCode >= 200 && answer.statusCode < 300;
       if (ok || !(error instanceof ProtocolError)) throw error;
       const location = headerValue(answer.headers, 'location');
-      const redirect = location === undefined ? '' : ` (a redirect to "${bodyExcerpt(location, secrets)}": ACMAPI calls are not redirected; if you trust it, make it the endpoint)`;
+      const target = location === undefined ? undefined : bodyExcerpt(location, secrets);
+      const redirect = target === undefined ? '' : ` (a redirect to "${target}", which ACMAPI calls do not follow)`;
       const quoted = bodyExcerpt(answer.bodyText, secrets);
       throw new ProtocolError(
         'PROTOCOL_HTTP_STATUS',
-        `${describeEndpoint(this.endpoint)} answered HTTP ${answer.statusCode}${redirect} with a body that is not an ACMAPI response; it starts with "${quoted}". Check the endpoint URL and any proxy.`,
-        { excerpt: quoted, cause: error },
+        `${describeEndpoint(this.endpoint)} answered HTTP ${answer.statusCode}${redirect} with a body that is not an ACMAPI response; it starts with "${quoted}".`,
+        {
+          excerpt: quoted,
+          cause: error,
+          hint: target === undefined ? 'Check the endpoint URL and any proxy.' : 'Check the endpoint URL and any proxy; if you trust the redirect target, make it the endpoint.',
+        },
       );
     }
   }

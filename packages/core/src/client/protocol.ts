@@ -102,6 +102,12 @@ export interface ParseResponseOptions {
    * @default []
    */
   readonly secrets?: readonly string[];
+  /**
+   * The handle the request named (a retrieve): kept as `handleId` on a {@link CaError}, so
+   * that a 108 says which handle the CA does not know.
+   * @default undefined
+   */
+  readonly handleId?: string | undefined;
 }
 
 /** How many characters of an unexpected body an error quotes. */
@@ -142,8 +148,8 @@ function badShape(what: string, bodyText: string, options: ParseResponseOptions)
   const quoted = bodyExcerpt(bodyText, options);
   return new ProtocolError(
     'PROTOCOL_BAD_SHAPE',
-    `The endpoint's answer is JSON but not an ACMAPI response (spec §3): ${what}. It starts with "${quoted}". Check that the endpoint URL is the CA's ACMAPI endpoint.`,
-    { excerpt: quoted },
+    `The endpoint's answer is JSON but not an ACMAPI response (spec §3): ${what}. It starts with "${quoted}".`,
+    { excerpt: quoted, hint: "Check that the endpoint URL is the CA's ACMAPI endpoint." },
   );
 }
 
@@ -202,8 +208,8 @@ export function parseResponse(bodyText: string, options: ParseResponseOptions = 
     const quoted = bodyExcerpt(bodyText, options);
     throw new ProtocolError(
       'PROTOCOL_NOT_JSON',
-      `The endpoint's answer is not JSON (spec §3); it starts with "${quoted}". Check that the endpoint URL is the CA's ACMAPI endpoint and that no proxy or portal answers in its place.`,
-      { excerpt: quoted, cause: error },
+      `The endpoint's answer is not JSON (spec §3); it starts with "${quoted}".`,
+      { excerpt: quoted, cause: error, hint: "Check that the endpoint URL is the CA's ACMAPI endpoint and that no proxy or portal answers in its place." },
     );
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -227,14 +233,17 @@ export function parseResponse(bodyText: string, options: ParseResponseOptions = 
   if (result !== expected) {
     throw new ProtocolError(
       'PROTOCOL_CONTRADICTION',
-      `The CA's answer contradicts itself (spec §3): result "${result}" with status ${status}. Nothing was assumed; ask the CA which one holds${status === 0 || status === 1 ? ' (retrieve by handle if one was given)' : ''}.`,
-      { excerpt: bodyExcerpt(bodyText, options) },
+      `The CA's answer contradicts itself (spec §3): result "${result}" with status ${status}. Nothing was assumed.`,
+      {
+        excerpt: bodyExcerpt(bodyText, options),
+        hint: `Ask the CA which one holds${status === 0 || status === 1 ? ' (retrieve by handle if one was given)' : ''}.`,
+      },
     );
   }
 
   if (isCaErrorStatus(status)) {
     const domain = status === 107 ? nonEmptyString(fields.get('other_msg')) : undefined;
-    throw new CaError(status, domain);
+    throw new CaError(status, domain, { handleId: options.handleId });
   }
   const handleId = nonEmptyString(fields.get('handle_id'));
   if (handleId === undefined) {

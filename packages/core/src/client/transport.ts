@@ -126,82 +126,95 @@ interface FailureContext {
 }
 
 /**
- * Maps a failure of undici (or of an abort) to a {@link TransportError} whose
- * message says what to do. The caller's abort wins over the deadline, which wins
- * over what undici reports.
+ * Maps a failure of undici (or of an abort) to a {@link TransportError}: `message` says
+ * what failed, `hint` what to do in neutral words, `limitMs` which limit passed for a
+ * timeout. The caller's abort wins over the deadline, which wins over what undici reports.
  */
 export function toTransportError(error: unknown, context: FailureContext): TransportError {
   const { options, answered } = context;
   const where = describeEndpoint(options.url);
-  const make = (code: TransportErrorCode, message: string, phase?: TransportPhase): TransportError =>
-    new TransportError(code, message, { cause: error, answered, ...(phase === undefined ? {} : { phase }) });
+  const make = (
+    code: TransportErrorCode,
+    message: string,
+    more: { phase?: TransportPhase; hint: string; retryable: boolean; limitMs?: number | undefined },
+  ): TransportError => new TransportError(code, message, { cause: error, answered, ...more });
 
   if (options.signal?.aborted === true) {
-    return make('TRANSPORT_ABORTED', `The call to ${where} was aborted by the caller.`);
+    return make('TRANSPORT_ABORTED', `The call to ${where} was aborted by the caller.`, {
+      hint: 'Nothing more was sent; run it again when wanted (a pending application can be retrieved later by its handle).',
+      retryable: true,
+    });
   }
   if (options.deadlineSignal?.aborted === true) {
-    return make(
-      'TRANSPORT_TIMEOUT',
-      `The call to ${where} did not finish within its deadline of ${options.deadlineMs ?? '?'} ms, retries included. Try again later, or allow more time (the client option deadlineMs).`,
-      'deadline',
-    );
+    return make('TRANSPORT_TIMEOUT', `The call to ${where} did not finish within its deadline of ${options.deadlineMs ?? '?'} ms, retries included.`, {
+      phase: 'deadline',
+      limitMs: options.deadlineMs,
+      hint: 'Try again later, or allow the call more time.',
+      retryable: true,
+    });
   }
   const codes = codesOf(error);
   const has = (code: string): boolean => codes.includes(code);
   if (has('UND_ERR_CONNECT_TIMEOUT') || has('ETIMEDOUT')) {
-    return make(
-      'TRANSPORT_TIMEOUT',
-      `Could not connect to ${where} within ${options.connectTimeoutMs} ms (connectTimeoutMs). Check the endpoint URL, the network, any proxy (HTTPS_PROXY/NO_PROXY) and firewall, or raise connectTimeoutMs.`,
-      'connect',
-    );
+    return make('TRANSPORT_TIMEOUT', `Could not connect to ${where} within ${options.connectTimeoutMs} ms.`, {
+      phase: 'connect',
+      limitMs: options.connectTimeoutMs,
+      hint: 'Check the endpoint URL, the network, any proxy and firewall, or allow more time to connect.',
+      retryable: true,
+    });
   }
   if (has('UND_ERR_HEADERS_TIMEOUT')) {
-    return make(
-      'TRANSPORT_TIMEOUT',
-      `${where} took the request but sent no answer within ${options.headersTimeoutMs} ms (headersTimeoutMs). The CA may be slow (it checks every signfile before answering): try again later, or raise headersTimeoutMs.`,
-      'headers',
-    );
+    return make('TRANSPORT_TIMEOUT', `${where} took the request but sent no answer within ${options.headersTimeoutMs} ms.`, {
+      phase: 'headers',
+      limitMs: options.headersTimeoutMs,
+      hint: 'The CA may be slow (it checks every signfile before answering): try again later, or allow more time for its answer.',
+      retryable: true,
+    });
   }
   if (has('UND_ERR_BODY_TIMEOUT')) {
-    return make(
-      'TRANSPORT_TIMEOUT',
-      `${where} stopped sending its answer for ${options.bodyTimeoutMs} ms (bodyTimeoutMs). Try again later; if the CA answered "pending" before, retrieve by handle.`,
-      'body',
-    );
+    return make('TRANSPORT_TIMEOUT', `${where} stopped sending its answer for ${options.bodyTimeoutMs} ms.`, {
+      phase: 'body',
+      limitMs: options.bodyTimeoutMs,
+      hint: 'Try again later; if the CA answered "pending" before, retrieve the certificate by its handle.',
+      retryable: true,
+    });
   }
   if (has('ECONNREFUSED')) {
-    return make(
-      'TRANSPORT_REFUSED',
-      `${where} refused the connection (ECONNREFUSED): nothing listens there. Check the endpoint URL and its port, or any proxy in HTTPS_PROXY.`,
-      'connect',
-    );
+    return make('TRANSPORT_REFUSED', `${where} refused the connection (ECONNREFUSED): nothing listens there.`, {
+      phase: 'connect',
+      hint: 'Check the endpoint URL and its port, and any proxy.',
+      retryable: true,
+    });
   }
   if (has('ENOTFOUND') || has('EAI_AGAIN') || has('EAI_FAIL') || has('EAI_NODATA')) {
-    return make(
-      'TRANSPORT_DNS',
-      `The host of ${where} could not be resolved (${codes.find((c) => c.startsWith('E')) ?? 'DNS'}). Check the endpoint URL and this machine's DNS; behind a proxy, set HTTPS_PROXY.`,
-      'connect',
-    );
+    const dnsCode = codes.find((c) => c.startsWith('E')) ?? 'DNS';
+    return make('TRANSPORT_DNS', `The host of ${where} could not be resolved (${dnsCode}).`, {
+      phase: 'connect',
+      hint: 'Check the endpoint URL and this machine\'s DNS; behind a proxy, make sure it is used for this endpoint.',
+      // A resolver that did not answer (EAI_AGAIN) may answer later; a name that does not exist will not.
+      retryable: dnsCode === 'EAI_AGAIN',
+    });
   }
   const tlsCode = codes.find((c) => TLS_CODES.has(c) || c.startsWith('ERR_TLS_') || c.startsWith('ERR_SSL_'));
   if (tlsCode !== undefined) {
-    return make(
-      'TRANSPORT_TLS',
-      `The TLS connection to ${where} failed (${tlsCode}: ${reasonOf(error)}). If the endpoint uses a private CA, pass the endpoint's CA certificate with --ca-file / ACMAPI_CA_FILE (option ca); check the endpoint's host name and the machine's clock.`,
-      'connect',
-    );
+    return make('TRANSPORT_TLS', `The TLS connection to ${where} failed (${tlsCode}: ${reasonOf(error)}).`, {
+      phase: 'connect',
+      hint: 'If the endpoint uses a private CA, trust an extra CA certificate for the endpoint (its root); check the endpoint\'s host name and this machine\'s clock.',
+      retryable: false,
+    });
   }
-  return make(
-    'TRANSPORT_FAILED',
-    `The call to ${where} failed${answered ? ' while its answer arrived' : ''} (${codes[0] ?? 'error'}: ${reasonOf(error)}). Check the network and the endpoint, then try again.`,
-    answered ? 'body' : undefined,
-  );
+  return make('TRANSPORT_FAILED', `The call to ${where} failed${answered ? ' while its answer arrived' : ''} (${codes[0] ?? 'error'}: ${reasonOf(error)}).`, {
+    ...(answered ? { phase: 'body' as const } : {}),
+    hint: 'Check the network and the endpoint, then try again.',
+    retryable: true,
+  });
 }
 
 function tooLarge(options: PostJsonOptions, what: string): ProtocolError {
   return new ProtocolError(
     'PROTOCOL_BODY_TOO_LARGE',
-    `The answer of ${describeEndpoint(options.url)} is ${what}, more than the ${options.maxBodyBytes} bytes (maxBodyBytes) an ACMAPI answer needs; reading stopped. Check the endpoint URL.`,
+    `The answer of ${describeEndpoint(options.url)} is ${what}, more than the ${options.maxBodyBytes} bytes an ACMAPI answer needs; reading stopped.`,
+    { hint: 'Check the endpoint URL: an ACMAPI endpoint answers with a small JSON object.' },
   );
 }
 

@@ -43,7 +43,11 @@ export async function readConfig(pathOrDir: string): Promise<ReadConfigResult> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'CONFIG_NOT_FOUND' : 'CONFIG_UNREADABLE';
-    throw new ConfigError(code, `Cannot read the project file ${file}: ${(error as Error).message}`, { cause: error, file });
+    throw new ConfigError(code, `Cannot read the project file ${file}: ${(error as Error).message}`, {
+      cause: error,
+      file,
+      hint: code === 'CONFIG_NOT_FOUND' ? 'Create the project file, or give the path of an existing one.' : 'Check the permissions of the file.',
+    });
   }
   let json: unknown;
   try {
@@ -52,6 +56,7 @@ export async function readConfig(pathOrDir: string): Promise<ReadConfigResult> {
     throw new ConfigError('CONFIG_UNREADABLE', `The project file ${file} is not JSON: ${(error as Error).message}`, {
       cause: error,
       file,
+      hint: 'Fix the JSON syntax at the place named.',
     });
   }
   try {
@@ -61,6 +66,7 @@ export async function readConfig(pathOrDir: string): Promise<ReadConfigResult> {
       throw new ConfigError(error.code, error.message.replace('The project file', `The project file ${file}`), {
         issues: error.issues,
         file,
+        hint: error.hint,
       });
     }
     throw error;

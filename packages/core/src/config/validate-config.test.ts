@@ -64,7 +64,7 @@ describe('validateConfig', () => {
     const issues = issuesOf({ customerId: 'C1', [key]: 'secret-value', certificates: [] });
     expect(issues).toHaveLength(1);
     expect(issues[0]?.path).toBe(key === 'AUTH-TOKEN' ? '["AUTH-TOKEN"]' : key);
-    expect(issues[0]?.message).toContain('ACMAPI_AUTH_TOKEN');
+    expect(issues[0]?.message).toContain('secret store');
     expect(JSON.stringify(issues)).not.toContain('secret-value');
   });
 

@@ -8,7 +8,7 @@ import { configSchema, type AcmApiConfig } from './config-schema.js';
 
 const TOKEN_KEY = /^auth[_-]?token$/i;
 const TOKEN_MESSAGE =
-  'The auth token must not be in the project file (it would be committed): set ACMAPI_AUTH_TOKEN or use your CI\'s secret store.';
+  'The auth token must not be in the project file (it would be committed): keep it in a secret store instead.';
 
 /** Formats a path as JSON-path-like text: `certificates[2].domains[0]`; the empty string for the root. */
 export function formatConfigPath(path: readonly PropertyKey[]): string {
@@ -76,14 +76,17 @@ export function formatConfigIssues(issues: readonly ConfigIssue[]): string {
  * @returns the configuration with defaults applied and domains normalised (spec §4).
  * @throws {ConfigError} `CONFIG_INVALID` whose `issues` lists every problem with its JSON
  *   path (e.g. `certificates[2].domains[0]`; certificate names must be unique), and whose message lists them one per line.
- *   An `authToken`/`auth_token` property is always an error: tokens belong in
- *   `ACMAPI_AUTH_TOKEN` or a secret store.
+ *   An `authToken`/`auth_token` property is always an error: tokens belong in a secret
+ *   store (each front end names its own).
  */
 export function validateConfig(json: unknown): AcmApiConfig {
   const result = configSchema.safeParse(json);
   const issues = [...tokenIssues(json), ...duplicateNameIssues(json), ...(result.success ? [] : zodIssues(result.error.issues))];
   if (issues.length > 0 || !result.success) {
-    throw new ConfigError('CONFIG_INVALID', `The project file is not valid:\n${formatConfigIssues(issues)}`, { issues });
+    throw new ConfigError('CONFIG_INVALID', `The project file is not valid:\n${formatConfigIssues(issues)}`, {
+      issues,
+      hint: 'Fix each problem at its JSON path; the JSON Schema of the project file lets an editor show them as you type.',
+    });
   }
   return result.data;
 }

@@ -107,7 +107,10 @@ export async function deployWebroot(
   try {
     const root = await stat(webroot).catch(() => undefined);
     if (root?.isDirectory() !== true) {
-      throw new DeployError('DEPLOY_FAILED', `The webroot ${webroot} does not exist or is not a folder.`, { path: webroot });
+      throw new DeployError('DEPLOY_FAILED', `The webroot ${webroot} does not exist or is not a folder.`, {
+        path: webroot,
+        hint: "Give the site's document root, the folder its web server serves for the domain.",
+      });
     }
     for (const folder of [wellKnown, dir]) if (await ensureDir(folder)) created.push(folder);
     lock = await acquireWebrootLock(join(dir, WEBROOT_LOCK_NAME), options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs });
@@ -117,7 +120,11 @@ export async function deployWebroot(
   } catch (error) {
     await remove();
     if (error instanceof AcmApiError) throw error;
-    throw new DeployError('DEPLOY_FAILED', `Could not write the signfile to ${path}: ${(error as Error).message}`, { cause: error, path });
+    throw new DeployError('DEPLOY_FAILED', `Could not write the signfile to ${path}: ${(error as Error).message}`, {
+      cause: error,
+      path,
+      hint: 'Check that this user may write into the webroot.',
+    });
   }
   return {
     path,

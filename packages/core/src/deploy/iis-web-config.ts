@@ -53,8 +53,8 @@ export async function writeIisWebConfig(dir: string): Promise<IisWebConfigResult
     if (existing === IIS_WEB_CONFIG) return { path, created: false, remove: () => Promise.resolve() };
     throw new DeployError(
       'DEPLOY_WEB_CONFIG_EXISTS',
-      `${path} already exists and is not acmapi's; it is left as it is. Add <remove fileExtension="." /> and <mimeMap fileExtension="." mimeType="text/plain" /> to its <staticContent> yourself, or remove it.`,
-      { path },
+      `${path} already exists and is not the one written for the signfile; it is left as it is.`,
+      { path, hint: 'Add <remove fileExtension="." /> and <mimeMap fileExtension="." mimeType="text/plain" /> to its <staticContent> yourself, or remove it.' },
     );
   }
   await writeFileAtomic(path, IIS_WEB_CONFIG);

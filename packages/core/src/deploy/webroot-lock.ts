@@ -48,13 +48,17 @@ export async function acquireWebrootLock(path: string, options: WebrootLockOptio
       lockedError: (holder) =>
         new DeployError(
           'DEPLOY_LOCKED',
-          `The webroot is locked by ${holder} (lock file ${path}), which is deploying a signfile there; waited ${waitMs} ms. Wait for it to finish, or delete the lock file if no acmapi run is active.`,
-          { path },
+          `The webroot is locked by ${holder} (lock file ${path}), which is deploying a signfile there; waited ${waitMs} ms.`,
+          { path, hint: `Wait for it to finish; if nothing deploys into this webroot any more, delete ${path}.`, retryable: true },
         ),
     });
     return { path, release: () => held.release() };
   } catch (error) {
     if (isAcmApiError(error)) throw error;
-    throw new DeployError('DEPLOY_FAILED', `Could not create the lock file ${path}: ${(error as Error).message}`, { cause: error, path });
+    throw new DeployError('DEPLOY_FAILED', `Could not create the lock file ${path}: ${(error as Error).message}`, {
+      cause: error,
+      path,
+      hint: 'Check that this user may write into the webroot.',
+    });
   }
 }

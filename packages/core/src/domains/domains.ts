@@ -38,14 +38,14 @@ export function normalizeDomain(input: string): string {
     throw new DomainError(
       'DOMAIN_IP_ADDRESS',
       `Domain ${quote(input)} is an IP address; certificates are issued for domain names only (spec §4).`,
-      { input },
+      { input, hint: 'Give the domain name that points at this address instead.' },
     );
   }
   if (name.includes('*')) {
     throw new DomainError(
       'DOMAIN_WILDCARD',
-      `Domain ${quote(input)} is a wildcard; file-based validation cannot prove control of a wildcard (spec §4, BR §3.2.2.4.18). List each name instead.`,
-      { input },
+      `Domain ${quote(input)} is a wildcard; file-based validation cannot prove control of a wildcard (spec §4, BR §3.2.2.4.18).`,
+      { input, hint: 'List each name instead of the wildcard.' },
     );
   }
   const ascii = toASCII(name, {
@@ -96,12 +96,13 @@ export function normalizeDomains(inputs: readonly string[]): string[] {
   const seen = new Set<string>();
   for (const input of inputs) seen.add(normalizeDomain(input));
   if (seen.size === 0) {
-    throw new DomainError('DOMAIN_NONE', 'No domain given: name at least one domain.');
+    throw new DomainError('DOMAIN_NONE', 'No domain given.', { hint: 'Name at least one domain.' });
   }
   if (seen.size > MAX_DOMAINS) {
     throw new DomainError(
       'DOMAIN_TOO_MANY',
-      `${seen.size} distinct domains given (${[...seen].join(', ')}); at most ${MAX_DOMAINS} fit in one certificate (spec §2, error 106). Split them over several certificates.`,
+      `${seen.size} distinct domains given (${[...seen].join(', ')}); at most ${MAX_DOMAINS} fit in one certificate (spec §2, error 106).`,
+      { hint: 'Split them over several certificates.' },
     );
   }
   return [...seen];

@@ -3,25 +3,91 @@
  *
  * Every error thrown by this package is an {@link AcmApiError} with a stable
  * string `code`: match on `code` (or use the type guards), never on `message`.
- * Messages say what happened and what to do; they never contain the auth token
- * or key material.
+ *
+ * The words are split by purpose: `message` says what happened (facts only), `hint`
+ * says what to do in neutral words ("the customer id", "an extra CA certificate for
+ * the endpoint"), `retryable` says whether trying again unchanged may help, and the
+ * context fields (`domain`, `certificate`, `path`, `handleId`, …) carry the facts a
+ * front end needs to word its own advice. No message or hint names a flag, an
+ * environment variable, an input, a setting or a command of any front end: each front
+ * end maps `code` to its own words. Nothing here ever holds the auth token or key
+ * material.
  */
+import type { DomainPreflight } from '../preflight/types.js';
 
 /** Options shared by every error constructor. */
 export interface AcmApiErrorOptions {
   /** The underlying error, kept as the standard `cause`. */
   cause?: unknown;
+  /** What to do about it, in neutral words (no flag, environment variable or command). */
+  hint?: string | undefined;
+  /**
+   * Whether the same operation may succeed when tried again unchanged (later, or after a
+   * passing condition such as a busy lock).
+   * @default false
+   */
+  retryable?: boolean | undefined;
 }
+
+/**
+ * The stable codes of every error class, keyed by the class's `name`. A code never
+ * changes meaning and is never removed; front ends key their exit codes and advice on it.
+ */
+export const ERROR_CODES = {
+  CaError: [
+    'CA_CUSTOMER_ID_REJECTED',
+    'CA_AUTH_TOKEN_REJECTED',
+    'CA_REQ_TYPE_REJECTED',
+    'CA_CSR_REJECTED',
+    'CA_DOMAIN_FORMAT',
+    'CA_DOMAIN_COUNT',
+    'CA_DOMAIN_VERIFY_FAILED',
+    'CA_HANDLE_REJECTED',
+    'CA_REFUSED',
+    'CA_IP_NOT_PERMITTED',
+    'CA_UNKNOWN_ERROR',
+  ],
+  TransportError: ['TRANSPORT_TIMEOUT', 'TRANSPORT_REFUSED', 'TRANSPORT_DNS', 'TRANSPORT_TLS', 'TRANSPORT_ABORTED', 'TRANSPORT_FAILED'],
+  ProtocolError: [
+    'PROTOCOL_NOT_JSON',
+    'PROTOCOL_BAD_SHAPE',
+    'PROTOCOL_CONTRADICTION',
+    'PROTOCOL_BODY_TOO_LARGE',
+    'PROTOCOL_HTTP_STATUS',
+    'PROTOCOL_BAD_CERTIFICATE',
+  ],
+  DomainError: ['DOMAIN_EMPTY', 'DOMAIN_INVALID', 'DOMAIN_WILDCARD', 'DOMAIN_IP_ADDRESS', 'DOMAIN_TOO_MANY', 'DOMAIN_NONE'],
+  CsrError: ['CSR_INVALID', 'CSR_SIGNATURE_INVALID', 'CSR_KEY_NOT_ALLOWED', 'CSR_DOMAINS_MISMATCH', 'KEY_INVALID', 'KEY_CSR_MISMATCH', 'KEY_TYPE_UNKNOWN', 'KEY_REQUIRED'],
+  CertificateError: ['CERT_INVALID', 'CERT_KEY_MISMATCH', 'CERT_DOMAINS_MISSING', 'CERT_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_CHAIN_INVALID'],
+  OptionsError: ['OPTIONS_INVALID'],
+  PreflightError: ['PREFLIGHT_FAILED'],
+  DeployError: ['DEPLOY_LOCKED', 'DEPLOY_WEB_CONFIG_EXISTS', 'DEPLOY_FAILED'],
+  StoreError: ['STORE_LOCKED', 'STORE_CORRUPT', 'STORE_PENDING_EXISTS', 'STORE_NO_APPLICATION', 'STORE_NAME_INVALID', 'STORE_IO'],
+  ConfigError: ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'CONFIG_UNREADABLE'],
+  InternalError: ['INTERNAL'],
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
+/** The `name` of each error class of this package (the keys of {@link ERROR_CODES}). */
+export type AcmApiErrorName = keyof typeof ERROR_CODES;
+
+/** Any code of any error of this package. */
+export type AcmApiErrorCode = (typeof ERROR_CODES)[AcmApiErrorName][number];
 
 /** Base class of every error this package throws. */
 export class AcmApiError extends Error {
   override name = 'AcmApiError';
   /** Stable machine-readable code, e.g. `CA_DOMAIN_VERIFY_FAILED`, `TRANSPORT_TIMEOUT`. */
   readonly code: string;
+  /** What to do about it, in neutral words; `undefined` when there is nothing to add to the message. */
+  readonly hint: string | undefined;
+  /** Whether the same operation may succeed when tried again unchanged. */
+  readonly retryable: boolean;
 
   constructor(code: string, message: string, options: AcmApiErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.hint = options.hint;
+    this.retryable = options.retryable ?? false;
   }
 }
 
@@ -29,18 +95,7 @@ export class AcmApiError extends Error {
 export type CaErrorStatus = 101 | 102 | 103 | 104 | 105 | 106 | 107 | 108 | 109 | 110 | 111;
 
 /** Stable codes for the CA's error statuses. */
-export type CaErrorCode =
-  | 'CA_CUSTOMER_ID_REJECTED'
-  | 'CA_AUTH_TOKEN_REJECTED'
-  | 'CA_REQ_TYPE_REJECTED'
-  | 'CA_CSR_REJECTED'
-  | 'CA_DOMAIN_FORMAT'
-  | 'CA_DOMAIN_COUNT'
-  | 'CA_DOMAIN_VERIFY_FAILED'
-  | 'CA_HANDLE_REJECTED'
-  | 'CA_REFUSED'
-  | 'CA_IP_NOT_PERMITTED'
-  | 'CA_UNKNOWN_ERROR';
+export type CaErrorCode = (typeof ERROR_CODES.CaError)[number];
 
 /** What is known about one CA error status: its code, the source's text, and what to do. */
 export interface CaErrorInfo {
@@ -50,7 +105,7 @@ export interface CaErrorInfo {
   readonly sourceText: string;
   /** Whether the same request may succeed when sent again unchanged. */
   readonly retryable: boolean;
-  /** What the user should do about it. */
+  /** What the user should do about it, in neutral words. */
   readonly hint: string;
 }
 
@@ -61,14 +116,14 @@ export const CA_ERRORS: Readonly<Record<CaErrorStatus, CaErrorInfo>> = {
     code: 'CA_CUSTOMER_ID_REJECTED',
     sourceText: 'customer_id error',
     retryable: false,
-    hint: 'Check the customer id (--customer-id or ACMAPI_CUSTOMER_ID): it must be the id the CA issued to your platform.',
+    hint: 'Check the customer id: it must be the id the CA issued to your platform.',
   },
   102: {
     status: 102,
     code: 'CA_AUTH_TOKEN_REJECTED',
     sourceText: 'auth_token error',
     retryable: false,
-    hint: 'Check the auth token (--auth-token or ACMAPI_AUTH_TOKEN): it must be the token issued with this customer id.',
+    hint: 'Check the auth token: it must be the token the CA issued with this customer id.',
   },
   103: {
     status: 103,
@@ -82,7 +137,7 @@ export const CA_ERRORS: Readonly<Record<CaErrorStatus, CaErrorInfo>> = {
     code: 'CA_CSR_REJECTED',
     sourceText: 'csr error',
     retryable: false,
-    hint: 'The CA rejected the CSR: it must be a valid PEM CSR with an allowed key (RSA 2048+ or ECDSA P-256/P-384) naming exactly the requested domains. Let acmapi generate the key and CSR, or fix the CSR.',
+    hint: 'The CSR must be a valid PEM CSR with an allowed key (RSA 2048+ or ECDSA P-256/P-384) naming exactly the requested domains. Fix the CSR, or have a new key and CSR generated.',
   },
   105: {
     status: 105,
@@ -140,38 +195,33 @@ export function isCaErrorStatus(status: number): status is CaErrorStatus {
   return Number.isInteger(status) && status >= 101 && status <= 111;
 }
 
-/** An error answer of the CA (status 101–111), spec §3. */
+/**
+ * An error answer of the CA (status 101–111), spec §3. `message` names the status and
+ * the source's text; `hint` and `retryable` come from {@link CA_ERRORS}.
+ */
 export class CaError extends AcmApiError {
   override name = 'CaError';
   declare readonly code: CaErrorCode;
+  declare readonly hint: string;
   /** The CA's numeric status, 101–111. */
   readonly status: CaErrorStatus;
   /** For 107: the domain that failed verification (`other_msg`). */
   readonly domain: string | undefined;
-  /** Whether sending the same request again may succeed. */
-  readonly retryable: boolean;
-  /** What the user should do about it. */
-  readonly hint: string;
+  /** The handle the request named (a retrieve), when there was one; with 108 it is the handle the CA does not know. */
+  readonly handleId: string | undefined;
 
-  constructor(status: CaErrorStatus, domain?: string, options: AcmApiErrorOptions = {}) {
+  constructor(status: CaErrorStatus, domain?: string, options: Pick<AcmApiErrorOptions, 'cause'> & { handleId?: string | undefined } = {}) {
     const info = CA_ERRORS[status];
     const what = status === 107 && domain !== undefined ? `${info.sourceText.split(',')[0] ?? ''} for ${domain}` : info.sourceText;
-    super(info.code, `The CA answered ${status} (${what}). ${info.hint}`, options);
+    super(info.code, `The CA answered ${status} (${what}).`, { cause: options.cause, hint: info.hint, retryable: info.retryable });
     this.status = status;
     this.domain = domain;
-    this.retryable = info.retryable;
-    this.hint = info.hint;
+    this.handleId = options.handleId;
   }
 }
 
 /** Codes of failures to reach the CA or to get a whole answer from it. */
-export type TransportErrorCode =
-  | 'TRANSPORT_TIMEOUT'
-  | 'TRANSPORT_REFUSED'
-  | 'TRANSPORT_DNS'
-  | 'TRANSPORT_TLS'
-  | 'TRANSPORT_ABORTED'
-  | 'TRANSPORT_FAILED';
+export type TransportErrorCode = (typeof ERROR_CODES.TransportError)[number];
 
 /** Which phase of a request a transport failure happened in. */
 export type TransportPhase = 'connect' | 'headers' | 'body' | 'deadline';
@@ -184,26 +234,23 @@ export class TransportError extends AcmApiError {
   readonly phase: TransportPhase | undefined;
   /** Whether any part of the CA's answer (status line or headers) had arrived. */
   readonly answered: boolean;
+  /** For `TRANSPORT_TIMEOUT`: the limit that passed, in milliseconds, when known. */
+  readonly limitMs: number | undefined;
 
   constructor(
     code: TransportErrorCode,
     message: string,
-    options: AcmApiErrorOptions & { phase?: TransportPhase; answered?: boolean } = {},
+    options: AcmApiErrorOptions & { phase?: TransportPhase | undefined; answered?: boolean; limitMs?: number | undefined } = {},
   ) {
     super(code, message, options);
     this.phase = options.phase;
     this.answered = options.answered ?? false;
+    this.limitMs = options.limitMs;
   }
 }
 
 /** Codes of answers that are not the protocol of spec §3. */
-export type ProtocolErrorCode =
-  | 'PROTOCOL_NOT_JSON'
-  | 'PROTOCOL_BAD_SHAPE'
-  | 'PROTOCOL_CONTRADICTION'
-  | 'PROTOCOL_BODY_TOO_LARGE'
-  | 'PROTOCOL_HTTP_STATUS'
-  | 'PROTOCOL_BAD_CERTIFICATE';
+export type ProtocolErrorCode = (typeof ERROR_CODES.ProtocolError)[number];
 
 /** The CA answered, but not with a valid ACMAPI response (spec §3). */
 export class ProtocolError extends AcmApiError {
@@ -219,13 +266,7 @@ export class ProtocolError extends AcmApiError {
 }
 
 /** Codes of domain names rejected by the rules of spec §4. */
-export type DomainErrorCode =
-  | 'DOMAIN_EMPTY'
-  | 'DOMAIN_INVALID'
-  | 'DOMAIN_WILDCARD'
-  | 'DOMAIN_IP_ADDRESS'
-  | 'DOMAIN_TOO_MANY'
-  | 'DOMAIN_NONE';
+export type DomainErrorCode = (typeof ERROR_CODES.DomainError)[number];
 
 /** A domain, or a list of domains, broke a rule of spec §4. Checked before any network call. */
 export class DomainError extends AcmApiError {
@@ -241,98 +282,79 @@ export class DomainError extends AcmApiError {
 }
 
 /** Codes of problems with a private key or a CSR. */
-export type CsrErrorCode =
-  | 'CSR_INVALID'
-  | 'CSR_SIGNATURE_INVALID'
-  | 'CSR_KEY_NOT_ALLOWED'
-  | 'CSR_DOMAINS_MISMATCH'
-  | 'KEY_INVALID'
-  | 'KEY_CSR_MISMATCH'
-  | 'KEY_TYPE_UNKNOWN'
-  | 'KEY_REQUIRED';
+export type CsrErrorCode = (typeof ERROR_CODES.CsrError)[number];
 
 /** A private key or CSR is unusable (unparsable, badly signed, disallowed key, wrong domains). */
 export class CsrError extends AcmApiError {
   override name = 'CsrError';
   declare readonly code: CsrErrorCode;
+
+  constructor(code: CsrErrorCode, message: string, options: AcmApiErrorOptions = {}) {
+    super(code, message, options);
+  }
 }
 
 /** Codes of certificates that fail the checks of spec §3 ("always checks…"). */
-export type CertificateErrorCode =
-  | 'CERT_INVALID'
-  | 'CERT_KEY_MISMATCH'
-  | 'CERT_DOMAINS_MISSING'
-  | 'CERT_EXPIRED'
-  | 'CERT_NOT_YET_VALID'
-  | 'CERT_CHAIN_INVALID';
+export type CertificateErrorCode = (typeof ERROR_CODES.CertificateError)[number];
 
 /** A certificate from the CA failed a check; it must never become the live certificate. */
 export class CertificateError extends AcmApiError {
   override name = 'CertificateError';
   declare readonly code: CertificateErrorCode;
+  /** The certificate's store name, when the check ran for a stored certificate. */
+  readonly certificate: string | undefined;
+
+  constructor(code: CertificateErrorCode, message: string, options: AcmApiErrorOptions & { certificate?: string } = {}) {
+    super(code, message, options);
+    this.certificate = options.certificate;
+  }
 }
 
 /** Codes of invalid options passed to this package. */
-export type OptionsErrorCode = 'OPTIONS_INVALID';
+export type OptionsErrorCode = (typeof ERROR_CODES.OptionsError)[number];
 
 /** An option passed to this package is invalid; thrown before any I/O. */
 export class OptionsError extends AcmApiError {
   override name = 'OptionsError';
   declare readonly code: OptionsErrorCode;
-  /** The option concerned (e.g. `signfile`, `waitMs`), when one is: front ends name their own flag, input or setting for it. */
-  readonly field: string | undefined;
+  /** The option concerned, by its name in this package's API (e.g. `deadlineMs`, `resolve`), when one is. */
+  readonly option: string | undefined;
 
-  constructor(message: string, options: AcmApiErrorOptions & { field?: string } = {}) {
+  constructor(message: string, options: AcmApiErrorOptions & { option?: string } = {}) {
     super('OPTIONS_INVALID', message, options);
-    this.field = options.field;
+    this.option = options.option;
   }
 }
 
-/** Whether `error` is any error of this package. */
-export function isAcmApiError(error: unknown): error is AcmApiError {
-  return error instanceof AcmApiError;
-}
-
-/** Whether `error` is a CA error answer (101–111). */
-export function isCaError(error: unknown): error is CaError {
-  return error instanceof CaError;
-}
-
-/** Whether `error` is a transport failure. */
-export function isTransportError(error: unknown): error is TransportError {
-  return error instanceof TransportError;
-}
-
-/** Whether `error` is a protocol failure. */
-export function isProtocolError(error: unknown): error is ProtocolError {
-  return error instanceof ProtocolError;
-}
-
 /** Codes of a preflight that blocks an application (spec §5). */
-export type PreflightErrorCode = 'PREFLIGHT_FAILED';
+export type PreflightErrorCode = (typeof ERROR_CODES.PreflightError)[number];
 
 /**
  * The signfile preflight failed in `strict` mode, so no application is sent
- * (spec §5). `failedDomains` names the domains that would fail; the preflight
- * result itself carries the reasons per address and scheme.
+ * (spec §5). `failedDomains` names the domains that would fail; `failures` carries the
+ * first failure of each (its kind, message, hint and remedy).
  */
 export class PreflightError extends AcmApiError {
   override name = 'PreflightError';
   declare readonly code: PreflightErrorCode;
   /** The domains whose signfile check failed. */
   readonly failedDomains: readonly string[];
+  /** Each failing domain with its first failure (absent when the result carried none). */
+  readonly failures: readonly Pick<DomainPreflight, 'domain' | 'failure'>[];
 
-  constructor(message: string, failedDomains: readonly string[], options: AcmApiErrorOptions = {}) {
+  constructor(
+    message: string,
+    failedDomains: readonly string[],
+    options: AcmApiErrorOptions & { failures?: readonly Pick<DomainPreflight, 'domain' | 'failure'>[] } = {},
+  ) {
     super('PREFLIGHT_FAILED', message, options);
     this.failedDomains = failedDomains;
+    this.failures = options.failures ?? [];
   }
 }
 
 /** Codes of failures to put the signfile in place (spec §1). */
-export type DeployErrorCode =
-  | 'DEPLOY_LOCKED'
-  | 'DEPLOY_WEB_CONFIG_EXISTS'
-  | 'DEPLOY_FAILED';
+export type DeployErrorCode = (typeof ERROR_CODES.DeployError)[number];
 
 /** The signfile could not be deployed into a webroot (lock held, foreign web.config, file system error). */
 export class DeployError extends AcmApiError {
@@ -348,13 +370,7 @@ export class DeployError extends AcmApiError {
 }
 
 /** Codes of problems with the certificate store (issue 4). */
-export type StoreErrorCode =
-  | 'STORE_LOCKED'
-  | 'STORE_CORRUPT'
-  | 'STORE_PENDING_EXISTS'
-  | 'STORE_NO_APPLICATION'
-  | 'STORE_NAME_INVALID'
-  | 'STORE_IO';
+export type StoreErrorCode = (typeof ERROR_CODES.StoreError)[number];
 
 /**
  * The certificate store refused an operation or found something it cannot trust: another
@@ -366,15 +382,25 @@ export class StoreError extends AcmApiError {
   declare readonly code: StoreErrorCode;
   /** The certificate's store name, when the error concerns one certificate. */
   readonly certificate: string | undefined;
+  /** For `STORE_PENDING_EXISTS`: the handle of the pending application (absent when it was prepared but never answered). */
+  readonly handleId: string | undefined;
+  /** The file concerned (`STORE_CORRUPT`: the damaged file; `STORE_LOCKED`: the lock file), when known. */
+  readonly path: string | undefined;
 
-  constructor(code: StoreErrorCode, message: string, options: AcmApiErrorOptions & { certificate?: string } = {}) {
+  constructor(
+    code: StoreErrorCode,
+    message: string,
+    options: AcmApiErrorOptions & { certificate?: string | undefined; handleId?: string | undefined; path?: string | undefined } = {},
+  ) {
     super(code, message, options);
     this.certificate = options.certificate;
+    this.handleId = options.handleId;
+    this.path = options.path;
   }
 }
 
 /** Codes of problems with the project file `acmapi.json`. */
-export type ConfigErrorCode = 'CONFIG_INVALID' | 'CONFIG_NOT_FOUND' | 'CONFIG_UNREADABLE';
+export type ConfigErrorCode = (typeof ERROR_CODES.ConfigError)[number];
 
 /** One problem in the project file, with its JSON path (e.g. `certificates[2].domains[0]`). */
 export interface ConfigIssue {
@@ -404,12 +430,101 @@ export class ConfigError extends AcmApiError {
   }
 }
 
-/** Whether `error` is a certificate store error. */
-export function isStoreError(error: unknown): error is StoreError {
-  return error instanceof StoreError;
+/** Codes of broken invariants inside this package. */
+export type InternalErrorCode = (typeof ERROR_CODES.InternalError)[number];
+
+/**
+ * Something this package relies on did not hold (an invariant between two of its own
+ * parts): a bug in @acmapi/core, never a problem with the input. Nothing was changed
+ * past the point where it was found.
+ */
+export class InternalError extends AcmApiError {
+  override name = 'InternalError';
+  declare readonly code: InternalErrorCode;
+
+  constructor(message: string, options: AcmApiErrorOptions = {}) {
+    super('INTERNAL', message, { hint: 'This is a bug in @acmapi/core: report it with what led to it.', ...options });
+  }
 }
 
-/** Whether `error` is a project file error. */
+/**
+ * Whether `error` carries the `name` of one of `names` and a `code` of that class. This is
+ * how an error of a second copy of this package (another version, or bundled twice) is
+ * recognised, where `instanceof` fails.
+ */
+function hasNameAndCode(error: unknown, names: readonly AcmApiErrorName[]): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  if (typeof name !== 'string' || typeof code !== 'string') return false;
+  return names.some((candidate) => candidate === name && (ERROR_CODES[candidate] as readonly string[]).includes(code));
+}
+
+const ALL_NAMES = Object.keys(ERROR_CODES) as AcmApiErrorName[];
+
+/**
+ * Whether `error` is any error of this package: an instance, or an object whose `name` is
+ * one of this package's error classes and whose `code` is one of that class's codes.
+ */
+export function isAcmApiError(error: unknown): error is AcmApiError {
+  return error instanceof AcmApiError || hasNameAndCode(error, ALL_NAMES);
+}
+
+/** Whether `error` is a CA error answer (101–111), also from another copy of this package. */
+export function isCaError(error: unknown): error is CaError {
+  return error instanceof CaError || hasNameAndCode(error, ['CaError']);
+}
+
+/** Whether `error` is a transport failure, also from another copy of this package. */
+export function isTransportError(error: unknown): error is TransportError {
+  return error instanceof TransportError || hasNameAndCode(error, ['TransportError']);
+}
+
+/** Whether `error` is a protocol failure, also from another copy of this package. */
+export function isProtocolError(error: unknown): error is ProtocolError {
+  return error instanceof ProtocolError || hasNameAndCode(error, ['ProtocolError']);
+}
+
+/** Whether `error` is a rejected domain (spec §4), also from another copy of this package. */
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError || hasNameAndCode(error, ['DomainError']);
+}
+
+/** Whether `error` is an unusable key or CSR, also from another copy of this package. */
+export function isCsrError(error: unknown): error is CsrError {
+  return error instanceof CsrError || hasNameAndCode(error, ['CsrError']);
+}
+
+/** Whether `error` is a failed certificate check, also from another copy of this package. */
+export function isCertificateError(error: unknown): error is CertificateError {
+  return error instanceof CertificateError || hasNameAndCode(error, ['CertificateError']);
+}
+
+/** Whether `error` is an invalid option, also from another copy of this package. */
+export function isOptionsError(error: unknown): error is OptionsError {
+  return error instanceof OptionsError || hasNameAndCode(error, ['OptionsError']);
+}
+
+/** Whether `error` is a strict preflight that failed, also from another copy of this package. */
+export function isPreflightError(error: unknown): error is PreflightError {
+  return error instanceof PreflightError || hasNameAndCode(error, ['PreflightError']);
+}
+
+/** Whether `error` is a failed signfile deployment, also from another copy of this package. */
+export function isDeployError(error: unknown): error is DeployError {
+  return error instanceof DeployError || hasNameAndCode(error, ['DeployError']);
+}
+
+/** Whether `error` is a certificate store error, also from another copy of this package. */
+export function isStoreError(error: unknown): error is StoreError {
+  return error instanceof StoreError || hasNameAndCode(error, ['StoreError']);
+}
+
+/** Whether `error` is a project file error, also from another copy of this package. */
 export function isConfigError(error: unknown): error is ConfigError {
-  return error instanceof ConfigError;
+  return error instanceof ConfigError || hasNameAndCode(error, ['ConfigError']);
+}
+
+/** Whether `error` is a broken invariant of this package, also from another copy of it. */
+export function isInternalError(error: unknown): error is InternalError {
+  return error instanceof InternalError || hasNameAndCode(error, ['InternalError']);
 }

@@ -44,7 +44,7 @@ describe('needsRenewal', () => {
     expect(needsRenewal({ notBefore, notAfter }, { now: new Date(justBefore.getTime() + 1), jitterSeed: seed }).due).toBe(true);
   });
 
-  it('rejects a negative --days', () => {
-    expect(() => needsRenewal({ notBefore, notAfter }, { days: -1 })).toThrow(RangeError);
+  it('rejects a negative days as an OptionsError', () => {
+    expect(() => needsRenewal({ notBefore, notAfter }, { days: -1 })).toThrow(expect.objectContaining({ name: 'OptionsError', code: 'OPTIONS_INVALID', option: 'days' }));
   });
 });

@@ -6,6 +6,7 @@
  * so that a fleet issued in one run does not renew in one second.
  */
 import { createHash } from 'node:crypto';
+import { OptionsError } from '../errors/errors.js';
 
 /** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
@@ -79,14 +80,14 @@ export function renewalJitterMs(seed: string, lifetimeMs: number, maxJitterMs = 
  * or else less than a third of the lifetime (notAfter − notBefore); the threshold is moved
  * earlier by the certificate's jitter (see {@link renewalJitterMs}).
  *
- * @throws {RangeError} when `days` is negative or not finite.
+ * @throws {OptionsError} `OPTIONS_INVALID` (option `days`) when `days` is negative or not finite.
  */
 export function needsRenewal(validity: CertificateValidity, options: NeedsRenewalOptions = {}): RenewalDecision {
   const now = (options.now ?? new Date()).getTime();
   const notAfter = validity.notAfter.getTime();
   const lifetimeMs = Math.max(0, notAfter - validity.notBefore.getTime());
   if (options.days !== undefined && !(Number.isFinite(options.days) && options.days >= 0)) {
-    throw new RangeError(`days must be a non-negative number, got ${options.days}`);
+    throw new OptionsError(`days must be a non-negative number, got ${options.days}.`, { option: 'days' });
   }
   const thresholdMs = options.days === undefined ? lifetimeMs / 3 : options.days * DAY_MS;
   const jitterMs = options.jitterSeed === undefined ? 0 : renewalJitterMs(options.jitterSeed, lifetimeMs, options.maxJitterMs);

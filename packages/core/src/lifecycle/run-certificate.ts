@@ -23,7 +23,7 @@
  * Persistence is a {@link CertificateRepository}; progress is a stream of {@link LifecycleEvent}s.
  */
 import type { AcmApiClient, CertificateResult } from '../client/client.js';
-import { CaError, OptionsError } from '../errors/errors.js';
+import { CaError, InternalError, OptionsError } from '../errors/errors.js';
 import type { KeyType } from '../pki/key-types.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
 import type { LifecycleEvent, LifecycleListener } from './events.js';
@@ -128,7 +128,7 @@ export async function runCertificate(options: RunCertificateOptions): Promise<Ru
   const { command } = options;
   if (command === 'retrieve' ? options.handleId === undefined : options.domains === undefined) {
     throw new OptionsError(command === 'retrieve' ? 'retrieve needs the handle of the application.' : `${command} needs the domains.`, {
-      field: command === 'retrieve' ? 'handleId' : 'domains',
+      option: command === 'retrieve' ? 'handleId' : 'domains',
     });
   }
   if (options.signfile !== undefined) checkSignfilePhase(options.signfile);
@@ -168,7 +168,7 @@ class Run {
     switch (plan.action) {
       case 'skip':
         // planApplication skips only a certificate with a live version, so the record exists.
-        if (record === undefined) throw new OptionsError(`Certificate "${certificate.name}" has no record to keep.`);
+        if (record === undefined) throw new InternalError('planApplication skipped a certificate without a record.');
         return { status: 'not-due', record, pkcs12Path: await this.#exportPkcs12(certificate) };
       case 'refuse':
         return { status: 'already-pending', name: certificate.name, handleId: plan.handleId };
@@ -203,7 +203,7 @@ class Run {
   async #application(certificate: CertificateSession): Promise<StoredApplication> {
     const application = await certificate.readApplication();
     // The plan came from the same record under the same lock: an application is there.
-    if (application === undefined) throw new OptionsError(`Certificate "${certificate.name}" has no application in progress.`);
+    if (application === undefined) throw new InternalError(`planApplication found an application of "${certificate.name}" that is not there.`);
     return application;
   }
 

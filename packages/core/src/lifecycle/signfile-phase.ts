@@ -62,10 +62,10 @@ export function signfileToken(content: Uint8Array | string): string {
 export function checkSignfilePhase(options: SignfilePhaseOptions): void {
   const needsSignfile = options.placement !== undefined || options.preflight === 'strict';
   if (options.signfile === undefined) {
-    if (needsSignfile) throw new OptionsError(`${options.placement === undefined ? 'A strict preflight' : `Placing the signfile (${options.placement.kind})`} needs the signfile.`, { field: 'signfile' });
+    if (needsSignfile) throw new OptionsError(`${options.placement === undefined ? 'A strict preflight' : `Placing the signfile (${options.placement.kind})`} needs the signfile.`, { option: 'signfile' });
     return;
   }
-  if (signfileToken(options.signfile.content) === '') throw new OptionsError('The signfile is empty.', { field: 'signfile' });
+  if (signfileToken(options.signfile.content) === '') throw new OptionsError('The signfile is empty.', { option: 'signfile' });
 }
 
 async function listen(placement: Extract<SignfilePlacement, { kind: 'standalone' }>, signfile: Signfile): Promise<ServeSignfileResult> {

@@ -79,7 +79,7 @@ function certInvalid(detail: string, cause?: unknown): CertificateError {
   return new CertificateError(
     'CERT_INVALID',
     `The certificate is not valid: ${detail}. Expected PEM blocks BEGIN CERTIFICATE (leaf first, then its chain), or base64 of DER.`,
-    cause === undefined ? {} : { cause },
+    { cause },
   );
 }
 
@@ -146,7 +146,8 @@ function checkLinks(certificates: readonly ParsedCertificate[]): void {
     if (!sameName(child.x509, parent.x509)) {
       throw new CertificateError(
         'CERT_CHAIN_INVALID',
-        `The certificate chain does not link: ${which} names issuer "${child.info.issuer}" but certificate ${i + 2} is "${parent.info.subject}". The CA must send the leaf first, then each issuer in order.`,
+        `The certificate chain does not link: ${which} names issuer "${child.info.issuer}" but certificate ${i + 2} is "${parent.info.subject}".`,
+        { hint: 'The CA must send the leaf first, then each issuer in order: report it to the CA.' },
       );
     }
     const check = verifySigned(child.der, publicKeyFromSpki(parent.x509.publicKey.rawData));
@@ -154,6 +155,7 @@ function checkLinks(certificates: readonly ParsedCertificate[]): void {
       throw new CertificateError(
         'CERT_CHAIN_INVALID',
         `The certificate chain does not link: ${which} is not signed by certificate ${i + 2} (${parent.info.subject}): ${check.reason ?? 'the signature does not verify'}.`,
+        { hint: 'The CA must send the leaf first, then each issuer in order: report it to the CA.' },
       );
     }
   }
@@ -204,7 +206,8 @@ export function verifyCertificate(chain: CertificateChain, expected: VerifyCerti
   if (!leafKey.equals(publicKeySpkiDer(csr.publicKey))) {
     throw new CertificateError(
       'CERT_KEY_MISMATCH',
-      `The CA returned a certificate for another key than the CSR's (${leaf.info.subject}, serial ${leaf.info.serialNumber}); it was not saved. Apply again, and report this to the CA if it repeats.`,
+      `The CA returned a certificate for another key than the CSR's (${leaf.info.subject}, serial ${leaf.info.serialNumber}); it was not saved.`,
+      { hint: 'Apply again, and report this to the CA if it repeats.' },
     );
   }
   const sans = new Set(leaf.info.sans);
@@ -213,19 +216,22 @@ export function verifyCertificate(chain: CertificateChain, expected: VerifyCerti
     throw new CertificateError(
       'CERT_DOMAINS_MISSING',
       `The CA returned a certificate that does not name ${missing.join(', ')} (its SANs: ${leaf.info.sans.join(', ') || 'none'}); it was not saved.`,
+      { hint: 'Apply again, and report this to the CA if it repeats.' },
     );
   }
   const now = expected.now ?? new Date();
   if (now.getTime() < leaf.info.notBefore.getTime()) {
     throw new CertificateError(
       'CERT_NOT_YET_VALID',
-      `The certificate is not valid until ${leaf.info.notBefore.toISOString()} (now ${now.toISOString()}); it was not saved. Check this machine's clock.`,
+      `The certificate is not valid until ${leaf.info.notBefore.toISOString()} (now ${now.toISOString()}); it was not saved.`,
+      { hint: "Check this machine's clock." },
     );
   }
   if (now.getTime() > leaf.info.notAfter.getTime()) {
     throw new CertificateError(
       'CERT_EXPIRED',
-      `The certificate expired at ${leaf.info.notAfter.toISOString()} (now ${now.toISOString()}); it was not saved. Check this machine's clock, or apply again.`,
+      `The certificate expired at ${leaf.info.notAfter.toISOString()} (now ${now.toISOString()}); it was not saved.`,
+      { hint: "Check this machine's clock, or apply again." },
     );
   }
   checkLinks(certificates);

@@ -8,6 +8,7 @@
  */
 import { interceptors, request } from 'undici';
 import type { Dispatcher } from 'undici';
+import { CertificateError, TransportError } from '../errors/errors.js';
 import { parseCertificateChain } from './certificate.js';
 import type { CertificateChain } from './certificate.js';
 import {
@@ -65,14 +66,14 @@ export function issuerUrlToFollow(urls: readonly string[]): URL | undefined {
  * The certificate's DER in a caIssuers answer: one DER certificate (`application/pkix-cert`,
  * RFC 5280 §4.2.2.1) or PEM (some CAs serve that). A PKCS#7 "certs-only" bundle is not read.
  *
- * @throws {Error} with a reason in words when the body is neither.
+ * @throws {CertificateError} `CERT_INVALID` with a reason in words when the body is neither.
  */
 export function parseIssuerBody(body: Uint8Array): Buffer {
   const text = Buffer.from(body).toString('latin1');
   let der: Buffer;
   if (text.includes('-----BEGIN ')) {
     const block = decodePemBlocks(text).find((candidate) => candidate.label === 'CERTIFICATE');
-    if (block === undefined) throw new Error('the answer is PEM without a CERTIFICATE block');
+    if (block === undefined) throw new CertificateError('CERT_INVALID', 'the answer is PEM without a CERTIFICATE block');
     der = block.der;
   } else {
     der = Buffer.from(body);
@@ -80,7 +81,7 @@ export function parseIssuerBody(body: Uint8Array): Buffer {
   try {
     new X509Certificate(new Uint8Array(der));
   } catch {
-    throw new Error('the answer is neither a DER nor a PEM certificate (a PKCS#7 bundle is not read)');
+    throw new CertificateError('CERT_INVALID', 'the answer is neither a DER nor a PEM certificate (a PKCS#7 bundle is not read)');
   }
   return der;
 }
@@ -155,15 +156,15 @@ async function fetchIssuer(url: URL, options: CompleteChainOptions): Promise<Buf
       signal,
     });
   } catch (error) {
-    if (timeout.aborted) throw new Error(`no answer within ${timeoutMs} ms`);
-    throw new Error(error instanceof Error ? error.message : String(error));
+    if (timeout.aborted) throw new TransportError('TRANSPORT_TIMEOUT', `no answer within ${timeoutMs} ms`, { cause: error, limitMs: timeoutMs, retryable: true });
+    throw new TransportError('TRANSPORT_FAILED', reasonOf(error), { cause: error, retryable: true });
   }
   const { statusCode, body } = answer;
   // destroy() below makes undici emit an AbortError; the reason we throw is what matters.
   body.on('error', () => undefined);
   if (statusCode < 200 || statusCode > 299) {
     body.destroy();
-    throw new Error(`HTTP ${statusCode}`);
+    throw new TransportError('TRANSPORT_FAILED', `HTTP ${statusCode}`, { answered: true });
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -172,13 +173,16 @@ async function fetchIssuer(url: URL, options: CompleteChainOptions): Promise<Buf
       size += chunk.length;
       if (size > maxBodyBytes) {
         body.destroy();
-        throw new Error(`the answer is larger than ${maxBodyBytes} bytes`);
+        throw new TransportError('TRANSPORT_FAILED', `the answer is larger than ${maxBodyBytes} bytes`, { answered: true, phase: 'body' });
       }
       chunks.push(chunk);
     }
   } catch (error) {
-    if (timeout.aborted) throw new Error(`no whole answer within ${timeoutMs} ms`);
-    throw error;
+    if (timeout.aborted) {
+      throw new TransportError('TRANSPORT_TIMEOUT', `no whole answer within ${timeoutMs} ms`, { cause: error, answered: true, phase: 'body', limitMs: timeoutMs, retryable: true });
+    }
+    if (error instanceof TransportError) throw error;
+    throw new TransportError('TRANSPORT_FAILED', reasonOf(error), { cause: error, answered: true, phase: 'body', retryable: true });
   }
   return Buffer.concat(chunks);
 }

@@ -157,10 +157,12 @@ function subjectName(commonName: string, subject: CsrSubject | undefined): AsnNa
     const value = subject?.[field];
     if (value === undefined) continue;
     if (value.trim() === '' || value.length > 64) {
-      throw new OptionsError(`CSR subject field ${field} must be 1 to 64 characters (RFC 5280 upper bounds).`);
+      throw new OptionsError(`CSR subject field ${field} must be 1 to 64 characters (RFC 5280 upper bounds).`, { option: `subject.${field}` });
     }
     if (field === 'country' && !/^[A-Z]{2}$/.test(value)) {
-      throw new OptionsError(`CSR subject field country must be two capital letters (ISO 3166-1 alpha-2), like "DE"; got ${JSON.stringify(value)}.`);
+      throw new OptionsError(`CSR subject field country must be two capital letters (ISO 3166-1 alpha-2), like "DE"; got ${JSON.stringify(value)}.`, {
+        option: 'subject.country',
+      });
     }
     name.push(rdn(NAME_OIDS[field], directoryString(value)));
   }
@@ -168,7 +170,7 @@ function subjectName(commonName: string, subject: CsrSubject | undefined): AsnNa
   const email = subject?.emailAddress;
   if (email !== undefined) {
     if (!/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(email) || email.length > 255) {
-      throw new OptionsError(`CSR subject field emailAddress must be a plain ASCII address like "ops@example.com".`);
+      throw new OptionsError(`CSR subject field emailAddress must be a plain ASCII address like "ops@example.com".`, { option: 'subject.emailAddress' });
     }
     // PKCS#9 emailAddress is an IA5String (RFC 2985 §5.2.1).
     name.push(rdn(NAME_OIDS.emailAddress, new AsnAttributeValue({ ia5String: email })));
@@ -346,7 +348,8 @@ export function checkCsr(pem: string, options: CheckCsrOptions): ParsedCsr {
   if (!parsed.signatureValid) {
     throw new CsrError(
       'CSR_SIGNATURE_INVALID',
-      "The CSR's signature does not verify with its own public key: the CSR is damaged or was altered after signing. Make a new CSR.",
+      "The CSR's signature does not verify with its own public key: the CSR is damaged or was altered after signing.",
+      { hint: 'Make a new CSR.' },
     );
   }
   const named = [...parsed.domains];
@@ -361,7 +364,8 @@ export function checkCsr(pem: string, options: CheckCsrOptions): ParsedCsr {
     }
     throw new CsrError(
       'CSR_DOMAINS_MISMATCH',
-      `The CSR does not name exactly the requested domains: ${parts.join('; ')}. Make a CSR for exactly ${requested.join(', ')}, or let acmapi generate the key and CSR.`,
+      `The CSR does not name exactly the requested domains: ${parts.join('; ')}.`,
+      { hint: `Make a CSR for exactly ${requested.join(', ')}, or have a new key and CSR generated.` },
     );
   }
   return parsed;
@@ -387,7 +391,8 @@ export function checkKeyMatchesCsr(privateKeyPem: string, csrPem: string): void 
   if (!keyMatchesCsr(privateKeyPem, csrPem)) {
     throw new CsrError(
       'KEY_CSR_MISMATCH',
-      'The private key does not belong to the CSR: their public keys differ. Give the private key the CSR was made with, or let acmapi generate both.',
+      'The private key does not belong to the CSR: their public keys differ.',
+      { hint: 'Give the private key the CSR was made with, or have a new key and CSR generated.' },
     );
   }
 }

@@ -24,7 +24,8 @@ export async function generatePrivateKey(keyType: KeyType): Promise<KeyObject> {
   if (!isKeyType(keyType)) {
     throw new CsrError(
       'KEY_TYPE_UNKNOWN',
-      `Unknown key type ${JSON.stringify(keyType)}; use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.`,
+      `Unknown key type ${JSON.stringify(keyType)}.`,
+      { hint: 'Use one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.' },
     );
   }
   const spec = KEY_TYPE_SPECS[keyType];
@@ -120,6 +121,7 @@ export function requireAllowedKeyType(key: KeyObject, what: string): KeyType {
     throw new CsrError(
       'CSR_KEY_NOT_ALLOWED',
       `${what} is ${describeKey(key)}${why}, which is not allowed; allowed keys are ${ALLOWED_KEYS_TEXT} (BR §6.1.5).`,
+      { hint: 'Use a key of an allowed type, or have a new key and CSR generated.' },
     );
   }
   return keyType;
@@ -160,7 +162,7 @@ export function parsePrivateKeyPem(pem: string): KeyObject {
     );
   }
   if (pem.includes('BEGIN ENCRYPTED PRIVATE KEY') || /Proc-Type:\s*4,ENCRYPTED/.test(pem)) {
-    throw new CsrError('KEY_INVALID', 'The private key is encrypted; give it unencrypted (PKCS#8 BEGIN PRIVATE KEY).');
+    throw new CsrError('KEY_INVALID', 'The private key is encrypted.', { hint: 'Give it unencrypted (PKCS#8 BEGIN PRIVATE KEY).' });
   }
   try {
     return createPrivateKey({ key: pem, format: 'pem' });

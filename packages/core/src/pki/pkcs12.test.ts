@@ -41,7 +41,7 @@ describe('toPkcs12', () => {
   });
 
   it('refuses an empty passphrase and an unparsable key without echoing it', () => {
-    expect(() => toPkcs12({ privateKeyPem: 'x', certPem: 'y', passphrase: '' })).toThrow(RangeError);
+    expect(() => toPkcs12({ privateKeyPem: 'x', certPem: 'y', passphrase: '' })).toThrow(expect.objectContaining({ name: 'OptionsError', code: 'OPTIONS_INVALID', option: 'passphrase' }));
     const error = (() => {
       try {
         toPkcs12({ privateKeyPem: '-----BEGIN PRIVATE KEY-----\nSECRETBYTES\n-----END PRIVATE KEY-----\n', certPem: '', passphrase: 'p' });

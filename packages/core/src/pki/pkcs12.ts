@@ -12,7 +12,7 @@
  */
 import { createHash, createPrivateKey } from 'node:crypto';
 import forge from 'node-forge';
-import { CertificateError, CsrError } from '../errors/errors.js';
+import { CertificateError, CsrError, OptionsError } from '../errors/errors.js';
 import { decodePemBlocks } from './x509.js';
 
 /** Input of {@link toPkcs12}. */
@@ -84,10 +84,10 @@ function certificateDers(pem: string): Buffer[] {
  * @returns the DER bytes of the `.pfx`.
  * @throws {CsrError} `KEY_INVALID` when the private key does not parse (the message never includes it).
  * @throws {CertificateError} `CERT_INVALID` when `certPem` holds no certificate.
- * @throws {RangeError} when the passphrase is empty.
+ * @throws {OptionsError} `OPTIONS_INVALID` (option `passphrase`) when the passphrase is empty.
  */
 export function toPkcs12(options: ToPkcs12Options): Uint8Array {
-  if (options.passphrase === '') throw new RangeError('A PKCS#12 passphrase must not be empty.');
+  if (options.passphrase === '') throw new OptionsError('The PKCS#12 passphrase is empty.', { option: 'passphrase', hint: 'Give a passphrase that is not empty.' });
   const iterations = options.iterations ?? 2048;
   let pkcs8: Buffer;
   try {

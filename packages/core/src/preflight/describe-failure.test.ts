@@ -11,10 +11,23 @@ describe('describeFailure', () => {
     expect(failure).toMatchObject({ kind: 'http-status', status: 404, address: '::1', url });
   });
 
-  it('a 404 from IIS points at --iis', () => {
+  it('a 404 from IIS offers the web.config remedy, in neutral words', () => {
     const failure = describeFailure({ kind: 'http-status', domain: 'a.test', url, status: 404, server: 'Microsoft-IIS/10.0' });
-    expect(failure.hint).toContain('--iis');
+    expect(failure.remedy).toBe('iis-web-config');
+    expect(failure.hint).toContain('web.config');
     expect(failure.hint).toContain('extension');
+    expect(failure.hint).not.toMatch(/--[a-z]/);
+  });
+
+  it('a 404 from another server offers no remedy', () => {
+    expect(describeFailure({ kind: 'http-status', domain: 'a.test', url, status: 404, server: 'nginx' }).remedy).toBeUndefined();
+  });
+
+  it('a domain missing from DNS offers the DNS override remedy, in neutral words', () => {
+    const failure = describeFailure({ kind: 'dns-no-such-name', domain: 'a.test', code: 'ENOTFOUND' });
+    expect(failure.remedy).toBe('dns-override');
+    expect(failure.hint).toContain('DNS override');
+    expect(failure.hint).not.toMatch(/--[a-z]/);
   });
 
   it('a redirect to another port names the port and says the mapping does not matter', () => {

@@ -4,7 +4,7 @@
  */
 import type { RedirectRefusal } from './redirect-policy.js';
 import type { SignfileBodyCheck } from './signfile-body.js';
-import type { PreflightFailure, PreflightFailureKind, PreflightTimeoutPhase } from './types.js';
+import type { PreflightFailure, PreflightFailureKind, PreflightRemedy, PreflightTimeoutPhase } from './types.js';
 
 /** What is known about a failure when it is described. */
 export interface FailureContext {
@@ -73,9 +73,9 @@ function redirectWhat(refusal: RedirectRefusal): { message: string; hint: string
 const CONTENT_HINTS: Readonly<Record<SignfileBodyCheck['kind'], string>> = {
   exact: '',
   contained: '',
-  bom: 'The file starts with a byte-order mark: save it as UTF-8 without BOM (deployWebroot writes the exact bytes).',
-  crlf: 'The file has Windows (CRLF) line ends: save it with LF line ends, or let acmapi deploy it (exact bytes), and check that no FTP transfer in text mode converts it.',
-  'trailing-whitespace': 'The file has white space the signfile does not have: save the exact bytes, or let acmapi deploy it.',
+  bom: 'The file starts with a byte-order mark: save it as UTF-8 without BOM (a deployed signfile has the exact bytes).',
+  crlf: 'The file has Windows (CRLF) line ends: save it with LF line ends, or have the signfile deployed for you (exact bytes), and check that no FTP transfer in text mode converts it.',
+  'trailing-whitespace': 'The file has white space the signfile does not have: save the exact bytes, or have the signfile deployed for you.',
   html: 'An HTML page came back instead of the signfile: a CMS, a single-page app\'s fallback route or a custom error page answers this URL. Exclude /.well-known/pki-validation/ from rewrites.',
   empty: 'The file is empty: deploy the signfile\'s content, not an empty file.',
   'other-token': 'Another token is served: an old or foreign signfile is in place, or a cache/CDN serves a stale copy. Deploy the current signfile and purge caches.',
@@ -83,19 +83,22 @@ const CONTENT_HINTS: Readonly<Record<SignfileBodyCheck['kind'], string>> = {
 };
 
 /**
- * Builds the failure: message and hint for its kind. For a 404 the hint names
- * the local path written (when `localPath` is known) and says whether the server
- * is IIS (which serves no extensionless file by default: `--iis`).
+ * Builds the failure: message (facts) and hint (neutral advice) for its kind, and the
+ * `remedy` a front end may word as its own flag or setting. For a 404 the hint names
+ * the local path written (when `localPath` is known) and says whether the server is IIS
+ * (which serves no extensionless file by default: remedy `iis-web-config`).
  */
 export function describeFailure(context: FailureContext): PreflightFailure {
   const where = at(context);
   const url = context.url ?? '';
   let message: string;
   let hint: string;
+  let remedy: PreflightRemedy | undefined;
   switch (context.kind) {
     case 'dns-no-such-name':
       message = `${context.domain} does not exist in DNS (${context.code ?? 'ENOTFOUND'}).`;
-      hint = 'Create the A/AAAA records for the domain (or fix its spelling); for split-horizon DNS pass --resolve DOMAIN:ADDRESS.';
+      hint = 'Create the A/AAAA records for the domain (or fix its spelling); for split-horizon DNS, give the preflight a DNS override with the addresses to check.';
+      remedy = 'dns-override';
       break;
     case 'dns-no-address':
       message = `${context.domain} has no A or AAAA record.`;
@@ -129,7 +132,8 @@ export function describeFailure(context: FailureContext): PreflightFailure {
       const status = context.status ?? 0;
       message = `${where}: ${url} answered ${status}${context.localPath === undefined || status !== 404 ? '' : `; the signfile was written to ${context.localPath}`}.`;
       if (status === 404 && context.server?.toLowerCase().includes('microsoft-iis') === true) {
-        hint = 'IIS serves no file without an extension by default: run with --iis to write a web.config in pki-validation/ that maps the extensionless signfile to text/plain.';
+        hint = 'IIS serves no file without an extension by default: write a web.config in pki-validation/ that maps the extensionless signfile to text/plain.';
+        remedy = 'iis-web-config';
       } else if (status === 404 && context.localPath !== undefined) {
         hint = `The file exists at ${context.localPath}, but the web server does not serve that folder for ${context.domain} on this address: the webroot is wrong, or another server block/virtual host answers here.`;
       } else if (status === 404) {
@@ -174,6 +178,7 @@ export function describeFailure(context: FailureContext): PreflightFailure {
     kind: context.kind,
     message,
     hint,
+    ...(remedy === undefined ? {} : { remedy }),
     ...(context.url === undefined ? {} : { url: context.url }),
     ...(context.address === undefined ? {} : { address: context.address }),
     ...(context.status === undefined ? {} : { status: context.status }),

@@ -7,6 +7,8 @@ export { PREFLIGHT_DEFAULTS, enforcePreflight, preflight } from './preflight.js'
 export type { PreflightOptions } from './preflight.js';
 export { parseResolveOverride } from './resolve-override.js';
 export { checkSignfileBody, sanitizeExcerpt } from './signfile-body.js';
+export { describeFailure } from './describe-failure.js';
+export type { FailureContext } from './describe-failure.js';
 export type { SignfileBodyCheck, SignfileContentKind } from './signfile-body.js';
 export { checkRedirect } from './redirect-policy.js';
 export type { RedirectDecision, RedirectRefusal, RedirectRefusalReason } from './redirect-policy.js';
@@ -19,6 +21,7 @@ export type {
   PreflightFailureKind,
   PreflightHop,
   PreflightMode,
+  PreflightRemedy,
   PreflightResolver,
   PreflightResult,
   PreflightScheme,

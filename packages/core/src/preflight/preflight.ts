@@ -95,7 +95,7 @@ const CDN_HEADER_NAMES = ['server', 'via', 'age', 'x-cache', 'cf-cache-status'] 
 
 function positiveInteger(name: string, value: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new OptionsError(`${name} must be an integer from 1 to ${max}, not ${String(value)}.`);
+    throw new OptionsError(`${name} must be an integer from 1 to ${max}, not ${String(value)}.`, { option: name });
   }
   return value;
 }
@@ -280,15 +280,21 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRes
 /**
  * Applies the mode: in `strict` mode a failed preflight stops the application.
  *
- * @throws {PreflightError} `PREFLIGHT_FAILED` naming the failing domains and the
- *   first reason of each, when `result.mode` is `strict` and `result.ok` is false.
+ * @throws {PreflightError} `PREFLIGHT_FAILED` when `result.mode` is `strict` and `result.ok`
+ *   is false: `message` lists the first failure of each failing domain, `hint` what to do
+ *   about each, and `failures` carries them (with their `remedy`) for a front end's words.
  */
 export function enforcePreflight(result: PreflightResult): void {
   if (result.mode !== 'strict' || result.ok) return;
   const failed = result.domains.filter((domain) => !domain.ok);
-  const reasons = failed.map((domain) => `- ${domain.failure?.message ?? domain.domain} ${domain.failure?.hint ?? ''}`.trimEnd());
+  const reasons = failed.map((domain) => `- ${domain.failure?.message ?? domain.domain}`);
+  const hints = [...new Set(failed.map((domain) => domain.failure?.hint ?? '').filter((hint) => hint !== ''))];
   throw new PreflightError(
     `The signfile preflight failed for ${failed.map((domain) => domain.domain).join(', ')}, so nothing was sent to the CA (mode strict):\n${reasons.join('\n')}`,
     failed.map((domain) => domain.domain),
+    {
+      failures: failed.map((domain) => (domain.failure === undefined ? { domain: domain.domain } : { domain: domain.domain, failure: domain.failure })),
+      hint: [...hints, 'If the CA sees the site differently from this machine (split DNS, hairpin NAT), apply with the preflight in warn mode.'].join(' '),
+    },
   );
 }

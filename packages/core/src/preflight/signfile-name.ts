@@ -16,7 +16,7 @@ import { SIGNFILE_PATH_PREFIX } from '../deploy/signfile-server.js';
 export function assertSignfileName(name: string): void {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (name === '' || name === '.' || name === '..' || /[/\\\u0000-\u001f\u007f]/.test(name)) {
-    throw new OptionsError(`The signfile name ${JSON.stringify(name)} must be a plain file name (no slash, not "." or "..").`);
+    throw new OptionsError(`The signfile name ${JSON.stringify(name)} must be a plain file name (no slash, not "." or "..").`, { option: 'signfileName' });
   }
 }
 

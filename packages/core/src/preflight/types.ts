@@ -55,13 +55,24 @@ export type PreflightFailureKind =
 /** The phase a `timeout` happened in. */
 export type PreflightTimeoutPhase = 'connect' | 'headers' | 'body' | 'deadline';
 
+/**
+ * A fix a front end can offer in its own words (a flag, an input, a setting):
+ * - `dns-override`: check against given addresses instead of DNS (split-horizon DNS, a
+ *   site not yet in public DNS);
+ * - `iis-web-config`: write a web.config beside the signfile so that IIS serves the
+ *   extensionless file as text/plain.
+ */
+export type PreflightRemedy = 'dns-override' | 'iis-web-config';
+
 /** One failure, with what to do about it. */
 export interface PreflightFailure {
   readonly kind: PreflightFailureKind;
-  /** One sentence naming the domain, address, URL and what went wrong. */
+  /** One sentence naming the domain, address, URL and what went wrong (facts only). */
   readonly message: string;
-  /** What to do about it (may name the local path written, the IIS fix, …). */
+  /** What to do about it, in neutral words (may name the local path written, the IIS fix, …). */
   readonly hint: string;
+  /** A fix the front end may offer in its own words, when one applies. */
+  readonly remedy?: PreflightRemedy;
   /** The URL fetched when it failed, when there was one. */
   readonly url?: string;
   /** The address dialled when it failed, when there was one. */

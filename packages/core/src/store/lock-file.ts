@@ -185,8 +185,13 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
       if (options.lockedError !== undefined) throw options.lockedError(who, waitMs);
       throw new StoreError(
         'STORE_LOCKED',
-        `Certificate ${options.certificate === undefined ? '' : `"${options.certificate}" `}is locked by ${who}; waited ${waitMs} ms. Let that run finish, or if no acmapi process is running there, remove ${path}.`,
-        options.certificate === undefined ? {} : { certificate: options.certificate },
+        `Certificate ${options.certificate === undefined ? '' : `"${options.certificate}" `}is locked by ${who} (lock file ${path}); waited ${waitMs} ms.`,
+        {
+          certificate: options.certificate,
+          path,
+          hint: `Let that run finish; if nothing works on the certificate there any more, remove ${path}.`,
+          retryable: true,
+        },
       );
     }
     await sleep(Math.min(retryMs, Math.max(1, deadline - Date.now())));

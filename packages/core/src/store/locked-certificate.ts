@@ -131,10 +131,20 @@ export class LockedCertificate implements CertificateSession {
     };
     const previous = findVersion(state, state.attempt);
     if (previous !== undefined && !options.force) {
-      const what = previous.handleId === undefined ? 'a prepared application that may have reached the CA' : `application ${previous.handleId} pending at the CA`;
-      throw new StoreError('STORE_PENDING_EXISTS', `Certificate "${this.name}" already has ${what}.`, {
-        certificate: this.name,
-      });
+      throw new StoreError(
+        'STORE_PENDING_EXISTS',
+        previous.handleId === undefined
+          ? `Certificate "${this.name}" already has an application that was prepared and may have reached the CA.`
+          : `Certificate "${this.name}" already has application ${previous.handleId} pending at the CA.`,
+        {
+          certificate: this.name,
+          handleId: previous.handleId,
+          hint:
+            previous.handleId === undefined
+              ? 'Send the prepared application again, or apply anew (its key is kept in the store).'
+              : 'Retrieve the pending certificate by its handle, or apply anew (the pending key is kept in the store).',
+        },
+      );
     }
     const id = newVersionId(now);
     const dir = this.#paths.version(id);
@@ -196,7 +206,10 @@ export class LockedCertificate implements CertificateSession {
     const chain = parseCertificateChain(bundle);
     verifyCertificate(chain, { csrPem: application.csrPem, domains: entry.domains, now: options.now ?? this.#now() });
     if (application.privateKeyPem === undefined || !certificateMatchesPrivateKey(chain.certPem, application.privateKeyPem)) {
-      throw new CertificateError('CERT_KEY_MISMATCH', `The certificate for "${this.name}" does not match its private key; it was not saved.`);
+      throw new CertificateError('CERT_KEY_MISMATCH', `The certificate for "${this.name}" does not match its private key; it was not saved.`, {
+        certificate: this.name,
+        hint: 'Apply again, and report this to the CA if it repeats.',
+      });
     }
     const dir = this.#paths.version(entry.id);
     await this.#write(join(dir, 'cert.pem'), chain.certPem, 0o644);

@@ -81,9 +81,11 @@ export function parseStoreState(text: string, file: string, name: string): Store
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new StoreError('STORE_CORRUPT', `The store file ${file} is not JSON; restore it from a backup.`, {
+    throw new StoreError('STORE_CORRUPT', `The store file ${file} is not JSON.`, {
       cause: error,
       certificate: name,
+      path: file,
+      hint: 'Restore it from a backup; the private keys in the version folders are untouched.',
     });
   }
   const result = storeStateSchema.safeParse(json);
@@ -91,8 +93,8 @@ export function parseStoreState(text: string, file: string, name: string): Store
     const issue = result.error.issues[0];
     throw new StoreError(
       'STORE_CORRUPT',
-      `The store file ${file} is not a valid certificate state (${issue === undefined ? 'unknown problem' : `${issue.path.join('.')}: ${issue.message}`}); restore it from a backup.`,
-      { certificate: name },
+      `The store file ${file} is not a valid certificate state (${issue === undefined ? 'unknown problem' : `${issue.path.join('.')}: ${issue.message}`}).`,
+      { certificate: name, path: file, hint: 'Restore it from a backup; the private keys in the version folders are untouched.' },
     );
   }
   return result.data;

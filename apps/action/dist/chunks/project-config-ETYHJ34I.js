@@ -8,7 +8,7 @@ import {
   KEY_TYPES,
   MAX_DOMAINS,
   normalizeDomain
-} from "./chunk-UFK7S77P.js";
+} from "./chunk-4LUJUDDN.js";
 import {
   __export
 } from "./chunk-TH4UIC23.js";
@@ -19795,7 +19795,7 @@ var configSchema = external_exports.strictObject({
 
 // ../../packages/core/dist/config/validate-config.js
 var TOKEN_KEY = /^auth[_-]?token$/i;
-var TOKEN_MESSAGE = "The auth token must not be in the project file (it would be committed): set ACMAPI_AUTH_TOKEN or use your CI's secret store.";
+var TOKEN_MESSAGE = "The auth token must not be in the project file (it would be committed): keep it in a secret store instead.";
 function formatConfigPath(path) {
   let text = "";
   for (const key of path) {
@@ -19852,7 +19852,10 @@ function validateConfig(json2) {
   const issues = [...tokenIssues(json2), ...duplicateNameIssues(json2), ...result.success ? [] : zodIssues(result.error.issues)];
   if (issues.length > 0 || !result.success) {
     throw new ConfigError("CONFIG_INVALID", `The project file is not valid:
-${formatConfigIssues(issues)}`, { issues });
+${formatConfigIssues(issues)}`, {
+      issues,
+      hint: "Fix each problem at its JSON path; the JSON Schema of the project file lets an editor show them as you type."
+    });
   }
   return result.data;
 }
@@ -19876,7 +19879,11 @@ async function readConfig(pathOrDir) {
     text = await readFile(file2, "utf8");
   } catch (error62) {
     const code = error62.code === "ENOENT" ? "CONFIG_NOT_FOUND" : "CONFIG_UNREADABLE";
-    throw new ConfigError(code, `Cannot read the project file ${file2}: ${error62.message}`, { cause: error62, file: file2 });
+    throw new ConfigError(code, `Cannot read the project file ${file2}: ${error62.message}`, {
+      cause: error62,
+      file: file2,
+      hint: code === "CONFIG_NOT_FOUND" ? "Create the project file, or give the path of an existing one." : "Check the permissions of the file."
+    });
   }
   let json2;
   try {
@@ -19884,7 +19891,8 @@ async function readConfig(pathOrDir) {
   } catch (error62) {
     throw new ConfigError("CONFIG_UNREADABLE", `The project file ${file2} is not JSON: ${error62.message}`, {
       cause: error62,
-      file: file2
+      file: file2,
+      hint: "Fix the JSON syntax at the place named."
     });
   }
   try {
@@ -19893,7 +19901,8 @@ async function readConfig(pathOrDir) {
     if (error62 instanceof ConfigError) {
       throw new ConfigError(error62.code, error62.message.replace("The project file", `The project file ${file2}`), {
         issues: error62.issues,
-        file: file2
+        file: file2,
+        hint: error62.hint
       });
     }
     throw error62;

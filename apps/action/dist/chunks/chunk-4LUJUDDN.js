@@ -577,13 +577,52 @@ var require_tr46 = __commonJS({
 });
 
 // ../../packages/core/dist/errors/errors.js
+var ERROR_CODES = {
+  CaError: [
+    "CA_CUSTOMER_ID_REJECTED",
+    "CA_AUTH_TOKEN_REJECTED",
+    "CA_REQ_TYPE_REJECTED",
+    "CA_CSR_REJECTED",
+    "CA_DOMAIN_FORMAT",
+    "CA_DOMAIN_COUNT",
+    "CA_DOMAIN_VERIFY_FAILED",
+    "CA_HANDLE_REJECTED",
+    "CA_REFUSED",
+    "CA_IP_NOT_PERMITTED",
+    "CA_UNKNOWN_ERROR"
+  ],
+  TransportError: ["TRANSPORT_TIMEOUT", "TRANSPORT_REFUSED", "TRANSPORT_DNS", "TRANSPORT_TLS", "TRANSPORT_ABORTED", "TRANSPORT_FAILED"],
+  ProtocolError: [
+    "PROTOCOL_NOT_JSON",
+    "PROTOCOL_BAD_SHAPE",
+    "PROTOCOL_CONTRADICTION",
+    "PROTOCOL_BODY_TOO_LARGE",
+    "PROTOCOL_HTTP_STATUS",
+    "PROTOCOL_BAD_CERTIFICATE"
+  ],
+  DomainError: ["DOMAIN_EMPTY", "DOMAIN_INVALID", "DOMAIN_WILDCARD", "DOMAIN_IP_ADDRESS", "DOMAIN_TOO_MANY", "DOMAIN_NONE"],
+  CsrError: ["CSR_INVALID", "CSR_SIGNATURE_INVALID", "CSR_KEY_NOT_ALLOWED", "CSR_DOMAINS_MISMATCH", "KEY_INVALID", "KEY_CSR_MISMATCH", "KEY_TYPE_UNKNOWN"],
+  CertificateError: ["CERT_INVALID", "CERT_KEY_MISMATCH", "CERT_DOMAINS_MISSING", "CERT_EXPIRED", "CERT_NOT_YET_VALID", "CERT_CHAIN_INVALID"],
+  OptionsError: ["OPTIONS_INVALID"],
+  PreflightError: ["PREFLIGHT_FAILED"],
+  DeployError: ["DEPLOY_LOCKED", "DEPLOY_WEB_CONFIG_EXISTS", "DEPLOY_FAILED"],
+  StoreError: ["STORE_LOCKED", "STORE_CORRUPT", "STORE_PENDING_EXISTS", "STORE_NO_APPLICATION", "STORE_NAME_INVALID"],
+  ConfigError: ["CONFIG_INVALID", "CONFIG_NOT_FOUND", "CONFIG_UNREADABLE"],
+  InternalError: ["INTERNAL"]
+};
 var AcmApiError = class extends Error {
   name = "AcmApiError";
   /** Stable machine-readable code, e.g. `CA_DOMAIN_VERIFY_FAILED`, `TRANSPORT_TIMEOUT`. */
   code;
+  /** What to do about it, in neutral words; `undefined` when there is nothing to add to the message. */
+  hint;
+  /** Whether the same operation may succeed when tried again unchanged. */
+  retryable;
   constructor(code, message, options = {}) {
     super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
     this.code = code;
+    this.hint = options.hint;
+    this.retryable = options.retryable ?? false;
   }
 };
 var CA_ERRORS = {
@@ -592,14 +631,14 @@ var CA_ERRORS = {
     code: "CA_CUSTOMER_ID_REJECTED",
     sourceText: "customer_id error",
     retryable: false,
-    hint: "Check the customer id (--customer-id or ACMAPI_CUSTOMER_ID): it must be the id the CA issued to your platform."
+    hint: "Check the customer id: it must be the id the CA issued to your platform."
   },
   102: {
     status: 102,
     code: "CA_AUTH_TOKEN_REJECTED",
     sourceText: "auth_token error",
     retryable: false,
-    hint: "Check the auth token (--auth-token or ACMAPI_AUTH_TOKEN): it must be the token issued with this customer id."
+    hint: "Check the auth token: it must be the token the CA issued with this customer id."
   },
   103: {
     status: 103,
@@ -613,7 +652,7 @@ var CA_ERRORS = {
     code: "CA_CSR_REJECTED",
     sourceText: "csr error",
     retryable: false,
-    hint: "The CA rejected the CSR: it must be a valid PEM CSR with an allowed key (RSA 2048+ or ECDSA P-256/P-384) naming exactly the requested domains. Let acmapi generate the key and CSR, or fix the CSR."
+    hint: "The CSR must be a valid PEM CSR with an allowed key (RSA 2048+ or ECDSA P-256/P-384) naming exactly the requested domains. Fix the CSR, or have a new key and CSR generated."
   },
   105: {
     status: 105,
@@ -674,18 +713,15 @@ var CaError = class extends AcmApiError {
   status;
   /** For 107: the domain that failed verification (`other_msg`). */
   domain;
-  /** Whether sending the same request again may succeed. */
-  retryable;
-  /** What the user should do about it. */
-  hint;
+  /** The handle the request named (a retrieve), when there was one; with 108 it is the handle the CA does not know. */
+  handleId;
   constructor(status, domain, options = {}) {
     const info = CA_ERRORS[status];
     const what = status === 107 && domain !== void 0 ? `${info.sourceText.split(",")[0] ?? ""} for ${domain}` : info.sourceText;
-    super(info.code, `The CA answered ${status} (${what}). ${info.hint}`, options);
+    super(info.code, `The CA answered ${status} (${what}).`, { cause: options.cause, hint: info.hint, retryable: info.retryable });
     this.status = status;
     this.domain = domain;
-    this.retryable = info.retryable;
-    this.hint = info.hint;
+    this.handleId = options.handleId;
   }
 };
 var TransportError = class extends AcmApiError {
@@ -694,10 +730,13 @@ var TransportError = class extends AcmApiError {
   phase;
   /** Whether any part of the CA's answer (status line or headers) had arrived. */
   answered;
+  /** For `TRANSPORT_TIMEOUT`: the limit that passed, in milliseconds, when known. */
+  limitMs;
   constructor(code, message, options = {}) {
     super(code, message, options);
     this.phase = options.phase;
     this.answered = options.answered ?? false;
+    this.limitMs = options.limitMs;
   }
 };
 var ProtocolError = class extends AcmApiError {
@@ -720,26 +759,38 @@ var DomainError = class extends AcmApiError {
 };
 var CsrError = class extends AcmApiError {
   name = "CsrError";
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+  }
 };
 var CertificateError = class extends AcmApiError {
   name = "CertificateError";
+  /** The certificate's store name, when the check ran for a stored certificate. */
+  certificate;
+  constructor(code, message, options = {}) {
+    super(code, message, options);
+    this.certificate = options.certificate;
+  }
 };
 var OptionsError = class extends AcmApiError {
   name = "OptionsError";
+  /** The option concerned, by its name in this package's API (e.g. `deadlineMs`, `resolve`), when one is. */
+  option;
   constructor(message, options = {}) {
     super("OPTIONS_INVALID", message, options);
+    this.option = options.option;
   }
 };
-function isAcmApiError(error) {
-  return error instanceof AcmApiError;
-}
 var PreflightError = class extends AcmApiError {
   name = "PreflightError";
   /** The domains whose signfile check failed. */
   failedDomains;
+  /** Each failing domain with its first failure (absent when the result carried none). */
+  failures;
   constructor(message, failedDomains, options = {}) {
     super("PREFLIGHT_FAILED", message, options);
     this.failedDomains = failedDomains;
+    this.failures = options.failures ?? [];
   }
 };
 var ConfigError = class extends AcmApiError {
@@ -754,6 +805,18 @@ var ConfigError = class extends AcmApiError {
     this.file = options.file;
   }
 };
+function hasNameAndCode(error, names) {
+  if (typeof error !== "object" || error === null)
+    return false;
+  const { name, code } = error;
+  if (typeof name !== "string" || typeof code !== "string")
+    return false;
+  return names.some((candidate) => candidate === name && ERROR_CODES[candidate].includes(code));
+}
+var ALL_NAMES = Object.keys(ERROR_CODES);
+function isAcmApiError(error) {
+  return error instanceof AcmApiError || hasNameAndCode(error, ALL_NAMES);
+}
 
 // ../../packages/core/dist/domains/domains.js
 var import_tr46 = __toESM(require_tr46(), 1);
@@ -772,10 +835,10 @@ function normalizeDomain(input) {
     name = name.slice(0, -1);
   const bare = name.startsWith("[") && name.endsWith("]") ? name.slice(1, -1) : name;
   if (isIP(bare) !== 0 || /^[0-9.]+$/.test(name)) {
-    throw new DomainError("DOMAIN_IP_ADDRESS", `Domain ${quote(input)} is an IP address; certificates are issued for domain names only (spec \xA74).`, { input });
+    throw new DomainError("DOMAIN_IP_ADDRESS", `Domain ${quote(input)} is an IP address; certificates are issued for domain names only (spec \xA74).`, { input, hint: "Give the domain name that points at this address instead." });
   }
   if (name.includes("*")) {
-    throw new DomainError("DOMAIN_WILDCARD", `Domain ${quote(input)} is a wildcard; file-based validation cannot prove control of a wildcard (spec \xA74, BR \xA73.2.2.4.18). List each name instead.`, { input });
+    throw new DomainError("DOMAIN_WILDCARD", `Domain ${quote(input)} is a wildcard; file-based validation cannot prove control of a wildcard (spec \xA74, BR \xA73.2.2.4.18).`, { input, hint: "List each name instead of the wildcard." });
   }
   const ascii = (0, import_tr46.toASCII)(name, {
     checkBidi: true,
@@ -810,10 +873,10 @@ function normalizeDomains(inputs) {
   for (const input of inputs)
     seen.add(normalizeDomain(input));
   if (seen.size === 0) {
-    throw new DomainError("DOMAIN_NONE", "No domain given: name at least one domain.");
+    throw new DomainError("DOMAIN_NONE", "No domain given.", { hint: "Name at least one domain." });
   }
   if (seen.size > MAX_DOMAINS) {
-    throw new DomainError("DOMAIN_TOO_MANY", `${seen.size} distinct domains given (${[...seen].join(", ")}); at most ${MAX_DOMAINS} fit in one certificate (spec \xA72, error 106). Split them over several certificates.`);
+    throw new DomainError("DOMAIN_TOO_MANY", `${seen.size} distinct domains given (${[...seen].join(", ")}); at most ${MAX_DOMAINS} fit in one certificate (spec \xA72, error 106).`, { hint: "Split them over several certificates." });
   }
   return [...seen];
 }
@@ -976,9 +1039,9 @@ export {
   CsrError,
   CertificateError,
   OptionsError,
-  isAcmApiError,
   PreflightError,
   ConfigError,
+  isAcmApiError,
   MAX_DOMAINS,
   normalizeDomain,
   normalizeDomains,
