@@ -1,4 +1,4 @@
-import { certificateNameProblem } from '@acmapi/core';
+import { certificateNameProblem } from '@acmapi/core/store';
 import type { CertificateRecord } from '@acmapi/core';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './cli-errors.js';

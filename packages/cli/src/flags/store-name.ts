@@ -10,8 +10,8 @@
  *    before the store (`OUT/<first domain>/`).
  */
 import { createHash } from 'node:crypto';
-import { certificateNameProblem, MAX_CERTIFICATE_NAME_LENGTH } from '@acmapi/core';
 import type { CertificateRecord } from '@acmapi/core';
+import { certificateNameProblem, MAX_CERTIFICATE_NAME_LENGTH } from '@acmapi/core/store';
 import { UsageError } from './cli-errors.js';
 
 /**

@@ -1,6 +1,6 @@
-import { CaError, CertificateError, ConfigError, CsrError, DeployError, DomainError, PreflightError, ProtocolError, StoreError, TransportError } from '@acmapi/core';
+import { CaError, CertificateError, ConfigError, CsrError, DeployError, DomainError, OptionsError, PreflightError, ProtocolError, StoreError, TransportError } from '@acmapi/core';
 import { describe, expect, it } from 'vitest';
-import { LocalIoError, UsageError } from './cli-errors.js';
+import { LocalIoError, UsageError } from '../flags/cli-errors.js';
 import { exitCodeFor } from './exit-code-for.js';
 import { EXIT_CODES } from './exit-codes.js';
 
@@ -16,6 +16,7 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(new DomainError('DOMAIN_WILDCARD', 'x'))).toBe(4);
     expect(exitCodeFor(new CsrError('CSR_KEY_NOT_ALLOWED', 'x'))).toBe(4);
     expect(exitCodeFor(new CsrError('KEY_CSR_MISMATCH', 'x'))).toBe(2);
+    expect(exitCodeFor(new CsrError('KEY_REQUIRED', 'x'))).toBe(2);
     expect(exitCodeFor(new TransportError('TRANSPORT_TIMEOUT', 'x'))).toBe(5);
     expect(exitCodeFor(new ProtocolError('PROTOCOL_NOT_JSON', 'x'))).toBe(6);
     expect(exitCodeFor(new CertificateError('CERT_KEY_MISMATCH', 'x'))).toBe(6);
@@ -29,9 +30,11 @@ describe('exitCodeFor', () => {
   it('maps store and project-file errors: locked 9, damaged store 7, the rest usage 2', () => {
     expect(exitCodeFor(new StoreError('STORE_LOCKED', 'x'))).toBe(EXIT_CODES.LOCKED);
     expect(exitCodeFor(new StoreError('STORE_CORRUPT', 'x'))).toBe(EXIT_CODES.LOCAL_IO);
+    expect(exitCodeFor(new StoreError('STORE_IO', 'x'))).toBe(EXIT_CODES.LOCAL_IO);
     expect(exitCodeFor(new StoreError('STORE_PENDING_EXISTS', 'x'))).toBe(EXIT_CODES.USAGE);
     expect(exitCodeFor(new StoreError('STORE_NAME_INVALID', 'x'))).toBe(EXIT_CODES.USAGE);
     expect(exitCodeFor(new ConfigError('CONFIG_INVALID', 'x'))).toBe(EXIT_CODES.USAGE);
+    expect(exitCodeFor(new OptionsError('x', { field: 'signfile' }))).toBe(EXIT_CODES.USAGE);
   });
 
   it('has distinct codes', () => {

@@ -44,3 +44,12 @@ export const EXIT_CODES = {
 
 /** One of {@link EXIT_CODES}. */
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/**
+ * A signal that ended a `--wait` (the application stays pending, its handle saved), and the
+ * exit code a shell gives it (128 + its number).
+ */
+export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** A signal that ended a wait. */
+export type InterruptSignal = keyof typeof INTERRUPT_EXIT_CODES;

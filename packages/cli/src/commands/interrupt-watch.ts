@@ -3,12 +3,8 @@
  * (`--wait`): the handle is already saved, so the run should unwind (releasing the
  * certificate's lock) and tell the user how to pick the application up, not die silently.
  */
-
-/** The signals that end a wait, and the exit codes a shell gives them (128 + number). */
-export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
-
-/** A signal that ended a wait. */
-export type InterruptSignal = keyof typeof INTERRUPT_EXIT_CODES;
+import { INTERRUPT_EXIT_CODES } from '../present/exit-codes.js';
+import type { InterruptSignal } from '../present/exit-codes.js';
 
 /** Watches for SIGINT/SIGTERM between {@link InterruptWatch.start} and {@link InterruptWatch.stop}. */
 export class InterruptWatch {

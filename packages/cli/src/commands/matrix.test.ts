@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMatrix, MAX_MATRIX_JOBS } from './fleet-matrix.js';
+import { buildMatrix, MAX_MATRIX_JOBS } from './matrix.js';
 
 const config = {
   certificates: [

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { CertificateConfig } from '@acmapi/core';
 import { UsageError } from './cli-errors.js';
 import type { CredentialDefaults } from './credentials.js';
-import type { SignfileFlags } from './preflight-flags.js';
+import type { SignfileFlags } from './signfile-flags.js';
 import type { Project } from './project.js';
 
 /**

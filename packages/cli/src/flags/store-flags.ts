@@ -1,16 +1,13 @@
 /**
  * Flags of the commands that work on the certificate store (`issue`, `retrieve`, `renew`):
- * the project file, the store folder, the lock wait, the renewal threshold and PKCS#12.
+ * the project file, the store folder, the lock wait and the renewal threshold. Imports no
+ * part of core, so that `acmapi list` (which shares `--days`) starts light.
  */
 import type { Command } from 'commander';
 import { UsageError } from './cli-errors.js';
-import { MAX_WAIT_MS, parseDuration } from './duration.js';
-import type { PfxFlags } from './pfx-export.js';
+import type { PfxFlags } from './pfx.js';
 import { DEFAULT_OUT_DIR } from './project.js';
 import type { ProjectFlags } from './project.js';
-
-/** How long a command waits for another process holding a certificate, by default: 10 s. */
-export const DEFAULT_LOCK_WAIT_MS = 10_000;
 
 /** The flags as commander parsed them. */
 export interface StoreFlags extends ProjectFlags, PfxFlags {
@@ -25,27 +22,11 @@ export function addProjectOptions(command: Command): Command {
     .option('--lock-wait <duration>', 'how long to wait for another acmapi process working on the same certificate before giving up with exit 9, e.g. 30s, at most 30d; 0 fails at once (default 10s)');
 }
 
-/** Adds `--pfx --pfx-passphrase-file`. */
-export function addPfxOptions(command: Command): Command {
-  return command
-    .option('--pfx', 'also keep the live certificate as PKCS#12 (cert.pfx, for IIS and Java) with the passphrase of --pfx-passphrase-file or env ACMAPI_PFX_PASSPHRASE')
-    .option('--pfx-passphrase-file <file>', 'file holding the passphrase of --pfx (never given on the command line, where ps shows it)');
-}
-
 /** Adds `--force --days`. */
 export function addRenewalOptions(command: Command): Command {
   return command
     .option('--force', 'apply even when the certificate is valid and not yet due, or over a pending application (whose key is kept)')
     .option('--days <n>', 'due when fewer than N days are left (default: acmapi.json defaults.renewBeforeDays, else when less than a third of the lifetime is left)');
-}
-
-/**
- * Parses `--lock-wait`.
- *
- * @throws {UsageError} `USAGE_DURATION` for a bad duration or more than 30 days.
- */
-export function parseLockWait(text: string | undefined): number {
-  return text === undefined ? DEFAULT_LOCK_WAIT_MS : parseDuration(text, '--lock-wait', { maxMs: MAX_WAIT_MS, maxText: '30d' });
 }
 
 /**

@@ -4,6 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
+import type { Command } from 'commander';
+import type { Output } from '../present/output.js';
 import { UsageError, localIo } from './cli-errors.js';
 
 /** The ACMAPI endpoint used when neither `--endpoint` nor `ACMAPI_ENDPOINT` is set (spec §1). */
@@ -114,4 +116,46 @@ export function cleartextWarning(endpoint: string): string | undefined {
   }
   if (url.protocol !== 'http:' || isLoopbackHost(url.hostname)) return undefined;
   return `Warning: the endpoint ${url.origin} is plain http: the auth token and the CSR travel over the network unencrypted, readable by anyone on the path. Use an https:// endpoint.`;
+}
+
+/** Adds `--endpoint --customer-id --auth-token --ca-file`. */
+export function addCredentialOptions(command: Command): Command {
+  return command
+    .option('--endpoint <url>', 'ACMAPI endpoint URL (env ACMAPI_ENDPOINT; default https://acmapi.wosign.com/)')
+    .option('--customer-id <id>', 'customer id issued by the CA (env ACMAPI_CUSTOMER_ID)')
+    .option('--auth-token <token>', 'auth token issued by the CA (env ACMAPI_AUTH_TOKEN, preferred: a flag is visible to other users)')
+    .option('--ca-file <file>', 'extra CA certificates (PEM) to trust for the endpoint\'s TLS (env ACMAPI_CA_FILE)');
+}
+
+/** Registers the auth token of the flag and of the environment as secrets of `output`, before anything can print it. */
+export function registerTokens(flags: CredentialFlags, env: NodeJS.ProcessEnv, output: Output): void {
+  for (const token of [flags.authToken, env['ACMAPI_AUTH_TOKEN']]) {
+    if (token !== undefined) output.addSecret(token.trim());
+  }
+}
+
+/**
+ * Reads the credentials (see {@link resolveCredentials}) after registering the token as a
+ * secret (so even an error about the rest cannot leak it); warns of a token on the command
+ * line or sent over plain http.
+ *
+ * @throws as {@link resolveCredentials}.
+ */
+export async function credentialsFor(flags: CredentialFlags, env: NodeJS.ProcessEnv, output: Output, defaults: CredentialDefaults = {}): Promise<Credentials> {
+  registerTokens(flags, env, output);
+  const credentials = await resolveCredentials(flags, env, defaults);
+  if (credentials.tokenFromFlag) output.warn(TOKEN_FLAG_WARNING);
+  const cleartext = cleartextWarning(credentials.endpoint);
+  if (cleartext !== undefined) output.warn(cleartext);
+  return credentials;
+}
+
+/**
+ * Credentials resolved once, on first use: a run that contacts no CA (every certificate
+ * not yet due) needs none.
+ */
+export function lazyCredentials(flags: CredentialFlags, env: NodeJS.ProcessEnv, output: Output, defaults: CredentialDefaults = {}): () => Promise<Credentials> {
+  registerTokens(flags, env, output);
+  let pending: Promise<Credentials> | undefined;
+  return () => (pending ??= credentialsFor(flags, env, output, defaults));
 }

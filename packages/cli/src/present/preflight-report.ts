@@ -3,7 +3,7 @@
  * line, a table of address | scheme | result | detail, the warnings, and the
  * failure with what to do. Pure: returns lines, prints nothing.
  */
-import type { DomainPreflight, PreflightHop, PreflightResult, SchemeOutcome } from '@acmapi/core';
+import type { DomainPreflight, PreflightHop, PreflightResult, SchemeOutcome } from '@acmapi/core/preflight';
 
 /** Pads columns to their widest cell; the last column is not padded. */
 export function formatTable(rows: readonly (readonly string[])[]): string[] {
