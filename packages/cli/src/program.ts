@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import type { CommandContext } from './command-kit.js';
-import { EXIT_CODES } from './exit-codes.js';
-import { Output } from './output.js';
+import type { CommandContext } from './commands/command-kit.js';
+import { EXIT_CODES } from './present/exit-codes.js';
+import { Output } from './present/output.js';
 
 /** Where `run()` reads and writes; the process's by default. */
 export interface RunOptions {
@@ -52,7 +52,7 @@ async function loadCommands(ctx: CommandContext, argv: readonly string[]): Promi
 /**
  * Runs the command line `argv` (as in `process.argv`: node, script, args…).
  *
- * @returns the exit code (see `exit-codes.ts`).
+ * @returns the exit code (see `present/exit-codes.ts`).
  */
 export async function run(argv: readonly string[], options: RunOptions = {}): Promise<number> {
   const stdout = options.stdout ?? process.stdout;

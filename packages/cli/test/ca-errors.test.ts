@@ -9,7 +9,7 @@
  * with a raw request.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { openStore } from '@acmapi/core';
+import { openStore } from '@acmapi/core/store';
 import { join } from 'node:path';
 import { runOpenssl } from '@acmapi/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

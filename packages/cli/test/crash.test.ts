@@ -1,7 +1,8 @@
 /**
  * Crash safety through the REAL command: `acmapi issue` and `acmapi renew` are SIGKILLed at
- * each step (by the test-only `ACMAPI_TEST_CRASH_AT` hook, and once from outside while the
- * CA holds its answer), then run again. After every kill and every rerun the store holds no
+ * each step (by the test-only preload `support/crash-at.mjs`, which listens to core's durable
+ * steps on `node:diagnostics_channel`, and once from outside while the CA holds its answer),
+ * then run again. After every kill and every rerun the store holds no
  * key and certificate that don't match (openssl), keeps the key of every issued or pending
  * certificate, and keeps no half-written file under a final name; the rerun finishes.
  */
@@ -50,8 +51,11 @@ async function expectNoHalfFiles(dir: string): Promise<void> {
   }
 }
 
+/** The test-only preload that kills the CLI at `ACMAPI_TEST_CRASH_AT` (nothing of it ships). */
+const CRASH_PRELOAD = new URL('support/crash-at.mjs', import.meta.url).href;
+
 async function killedAt(step: string, args: string[], env: Record<string, string>): Promise<void> {
-  const { ended } = startCli(args, { ...env, ACMAPI_TEST_CRASH_AT: step });
+  const { ended } = startCli(args, { ...env, NODE_OPTIONS: `--import=${CRASH_PRELOAD}`, ACMAPI_TEST_CRASH_AT: step });
   const end = await ended;
   expect(end.signal, `the run should have been killed at ${step}: ${end.stderr}`).toBe('SIGKILL');
 }

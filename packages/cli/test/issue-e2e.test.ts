@@ -98,6 +98,34 @@ describe('acmapi issue (sandbox over HTTPS, signfile served by nginx)', () => {
     expect(await publicKeyOfCertificate(join(dir, 'cert.pem'))).toBe(await publicKeyOfPrivateKey(join(own, 'key.pem')));
   });
 
+  it('--csr without --key: exit 2 with KEY_REQUIRED and advice naming --key, before any request and without leaving a folder', async () => {
+    const own = join(world.temp.path, 'csr-alone');
+    await mkdir(own);
+    await runOpenssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(own, 'key.pem'), '-subj', '/CN=alone.acmapi.test', '-addext', 'subjectAltName=DNS:alone.acmapi.test', '-out', join(own, 'req.pem')]);
+    const out = join(own, 'store');
+    const before = ca.sandbox.requests.length;
+    const run = await runCli(['issue', '-d', 'alone.acmapi.test', '--csr', join(own, 'req.pem'), '--out', out, '--json'], ca.env);
+    expect(run.code).toBe(2);
+    const error = parseJsonOutput(run)['error'] as { code: string; hint: string };
+    expect(error.code).toBe('KEY_REQUIRED');
+    expect(error.hint).toContain('--key');
+    expect(ca.sandbox.requests.length).toBe(before);
+    expect(await access(out).then(() => true, () => false)).toBe(false);
+  });
+
+  it('--key alone: acmapi makes the CSR with the user\'s key, and the certificate is for that key', async () => {
+    const own = join(world.temp.path, 'key-alone');
+    await mkdir(own);
+    await runOpenssl(['ecparam', '-name', 'secp384r1', '-genkey', '-noout', '-out', join(own, 'key.pem')]);
+    const out = join(own, 'store');
+    const run = await runCli(['issue', '-d', 'keyonly.acmapi.test', '--key', join(own, 'key.pem'), '--out', out, '--json'], ca.env);
+    expect(run.code, run.stderr).toBe(0);
+    const dir = join(out, 'keyonly.acmapi.test');
+    await expectVerifiedFolder(dir, ca.rootPath);
+    expect(await publicKeyOfCertificate(join(dir, 'cert.pem'))).toBe(await publicKeyOfPrivateKey(join(own, 'key.pem')));
+    expect((await readState(dir)).versions[0]).toMatchObject({ keyType: 'ec-p384' });
+  });
+
   it('refuses a --key that does not belong to --csr, before any request (exit 2)', async () => {
     const own = join(world.temp.path, 'mismatch');
     await mkdir(own);

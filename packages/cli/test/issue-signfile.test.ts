@@ -1,7 +1,8 @@
 /**
- * `acmapi issue` with the signfile options, end to end: `--preflight strict|warn`
- * against a REAL nginx, `--webroot` deploying into the folder a second nginx
- * serves, and `--standalone --port N` answering the sandbox's check itself.
+ * `acmapi issue` (and `renew`) with the signfile options, end to end: `--preflight
+ * strict|warn` against a REAL nginx, `--webroot` deploying into the folder a second nginx
+ * serves, `--standalone --port N` answering the sandbox's check itself, and a strict
+ * preflight that fails writing nothing at all, for `issue` as for `renew`.
  */
 import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -13,6 +14,7 @@ import { parseJsonOutput, runCli } from './cli-harness.js';
 import { NO_SIGNFILE_DOMAIN, SIGNFILE, startWorld } from './fixtures.js';
 import type { World, WorldSandbox } from './fixtures.js';
 import { expectVerifiedFolder } from './pki-checks.js';
+import { readState, snapshotTree } from './store-checks.js';
 
 let world: World;
 let ca: WorldSandbox;
@@ -58,9 +60,14 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-/** Flags that keep the preflight on loopback, connecting to `httpPort` for http://. */
+/** Flags that keep the preflight of `domain` on loopback, connecting to `httpPort` for http://. */
+function preflightOn(domain: string, httpPort: number): string[] {
+  return ['--resolve', `${domain}:127.0.0.1`, '--http-port', String(httpPort), '--https-port', String(closedPort), '--signfile', signfilePath];
+}
+
+/** `-d domain` and {@link preflightOn}. */
 function local(domain: string, httpPort: number): string[] {
-  return ['-d', domain, '--resolve', `${domain}:127.0.0.1`, '--http-port', String(httpPort), '--https-port', String(closedPort), '--signfile', signfilePath];
+  return ['-d', domain, ...preflightOn(domain, httpPort)];
 }
 
 describe('acmapi issue --preflight', () => {
@@ -172,5 +179,59 @@ describe('acmapi issue --standalone', () => {
     const run = await runCli(['issue', '-d', 'x.acmapi.test', '--port', '8080', '--out', join(world.temp.path, 'u3')], ca.env);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--port was given without --standalone');
+  });
+});
+
+// Acceptance of issue 9: "Strict preflight failing during `renew` writes nothing, as during `issue`."
+describe('a strict preflight that fails writes nothing', () => {
+  const domain = 'renew-strict.acmapi.test';
+  let siteCa: WorldSandbox;
+  let out: string;
+
+  beforeAll(async () => {
+    siteCa = await world.sandbox({ validation: { httpPort: site.port } });
+    out = join(world.temp.path, 'strict-writes-nothing');
+    // Issued once while --webroot put the signfile on the site; afterwards the site serves nothing.
+    const first = await runCli(['issue', ...local(domain, site.port), '--webroot', siteRoot, '--out', out], siteCa.env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(await readdir(siteRoot)).toEqual([]);
+  });
+
+  it('renew of a due certificate: exit 8, nothing sent, the store byte for byte as it was (no new version, state.json unchanged)', async () => {
+    const before = await snapshotTree(out);
+    const state = await readState(join(out, domain));
+    const requests = siteCa.sandbox.requests.length;
+    // --days 3650: due now. renew puts no signfile in place, and the site no longer serves one.
+    const run = await runCli(['renew', '--days', '3650', ...preflightOn(domain, site.port), '--preflight', 'strict', '--out', out, '--json'], siteCa.env);
+    expect(run.code, run.stderr).toBe(8);
+    expect(parseJsonOutput(run)).toMatchObject({
+      status: 'error',
+      exitCode: 8,
+      certificates: [{ name: domain, status: 'error', exitCode: 8, error: { code: 'PREFLIGHT_FAILED' } }],
+    });
+    expect(run.stderr).toContain('The signfile preflight failed:');
+    expect(siteCa.sandbox.requests.length).toBe(requests);
+    expect(await snapshotTree(out)).toEqual(before);
+    expect(await readState(join(out, domain))).toEqual(state);
+  });
+
+  it('the same renew with --preflight warn goes on to the CA (so the strict run above had something to withhold)', async () => {
+    const requests = siteCa.sandbox.requests.length;
+    const run = await runCli(['renew', '--days', '3650', ...preflightOn(domain, site.port), '--out', out, '--json'], siteCa.env);
+    expect(run.code, run.stderr).toBe(4);
+    expect(run.stderr).toContain('Applying anyway (--preflight warn)');
+    expect(siteCa.sandbox.requests.length).toBe(requests + 1);
+    expect(siteCa.sandbox.requests.at(-1)?.status).toBe(107);
+  });
+
+  it('issue of a new certificate into that store: exit 8, nothing sent, no folder left, the store byte for byte as it was', async () => {
+    const before = await snapshotTree(out);
+    const requests = siteCa.sandbox.requests.length;
+    const run = await runCli(['issue', ...local('new-strict.acmapi.test', site.port), '--preflight', 'strict', '--out', out, '--json'], siteCa.env);
+    expect(run.code, run.stderr).toBe(8);
+    expect(parseJsonOutput(run)).toMatchObject({ status: 'error', exitCode: 8, name: 'new-strict.acmapi.test', error: { code: 'PREFLIGHT_FAILED' } });
+    expect(siteCa.sandbox.requests.length).toBe(requests);
+    expect(await exists(join(out, 'new-strict.acmapi.test'))).toBe(false);
+    expect(await snapshotTree(out)).toEqual(before);
   });
 });

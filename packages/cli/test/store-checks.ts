@@ -70,3 +70,20 @@ export async function expectStoreConsistent(dir: string, options: { afterKill?: 
   }
   return state;
 }
+
+/**
+ * Everything under `dir`, byte for byte: each entry's relative path with its kind and
+ * content (a file's bytes as base64, a link's target, a folder's mode). Two snapshots are
+ * equal only when nothing was added, removed or changed.
+ */
+export async function snapshotTree(dir: string): Promise<Record<string, string>> {
+  const tree: Record<string, string> = {};
+  for (const entry of await listFiles(dir)) {
+    const path = join(dir, entry);
+    const stats = await lstat(path);
+    if (stats.isSymbolicLink()) tree[entry] = `link -> ${await readlink(path)}`;
+    else if (stats.isDirectory()) tree[entry] = `folder ${(stats.mode & 0o777).toString(8)}`;
+    else tree[entry] = `file ${(stats.mode & 0o777).toString(8)} ${(await readFile(path)).toString('base64')}`;
+  }
+  return tree;
+}

@@ -1,15 +1,16 @@
 /** `acmapi check`: the signfile preflight alone (spec §5), without applying. */
 import { Command } from 'commander';
-import { preflight } from '@acmapi/core';
-import type { PreflightResult } from '@acmapi/core';
-import { UsageError } from '../cli-errors.js';
-import type { CommandContext } from '../command-kit.js';
-import { describeError, formatError } from '../describe-error.js';
-import { exitCodeFor } from '../exit-code-for.js';
-import { EXIT_CODES } from '../exit-codes.js';
-import { addSignfileOptions, parseSignfileFlags } from '../preflight-flags.js';
-import type { SignfileFlags } from '../preflight-flags.js';
-import { preflightReportLines } from '../preflight-report.js';
+import { signfileToken } from '@acmapi/core';
+import { preflight } from '@acmapi/core/preflight';
+import type { PreflightResult } from '@acmapi/core/preflight';
+import { UsageError } from '../flags/cli-errors.js';
+import { addSignfileOptions, parseSignfileFlags } from '../flags/signfile-flags.js';
+import type { SignfileFlags } from '../flags/signfile-flags.js';
+import { describeError, formatError } from '../present/describe-error.js';
+import { exitCodeFor } from '../present/exit-code-for.js';
+import { EXIT_CODES } from '../present/exit-codes.js';
+import { preflightReportLines } from '../present/preflight-report.js';
+import type { CommandContext } from './command-kit.js';
 
 interface CheckFlags extends SignfileFlags {
   domain: string[];
@@ -38,7 +39,7 @@ export function checkCommand(ctx: CommandContext): Command {
       }
       const result = await preflight({
         domains: flags.domain,
-        signfile: { name: settings.signfile.name, content: settings.signfile.token },
+        signfile: { name: settings.signfile.name, content: signfileToken(settings.signfile.content) },
         mode: 'strict',
         resolve: settings.resolve,
         ...(settings.httpPort === undefined ? {} : { httpPort: settings.httpPort }),

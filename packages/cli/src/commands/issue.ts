@@ -1,28 +1,115 @@
-/** `acmapi issue`: apply for a certificate into the certificate store (or keep it when not yet due). */
-import { dirname, resolve } from 'node:path';
+/**
+ * `acmapi issue`: apply for a certificate into the certificate store (or keep it when not yet
+ * due). Parses the flags (and the acmapi.json entry), chooses the store name, and runs the
+ * certificate through core's lifecycle (`certificate-run.ts`); `issueToFolder` is the same
+ * run for programmatic use and for `acmapi demo`.
+ */
+import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { KEY_TYPES, normalizeDomains } from '@acmapi/core';
-import type { KeyType, PreflightMode, PreflightResult } from '@acmapi/core';
-import { UsageError } from '../cli-errors.js';
-import { addClientOptions, addCredentialOptions, credentialsFor, parsePort, parseRetries, runAction } from '../command-kit.js';
-import type { CommandContext } from '../command-kit.js';
-import { configCertificate, configPath, credentialDefaults, withConfigSignfile } from '../config-targets.js';
-import type { CredentialFlags } from '../credentials.js';
-import { parseTimeout, parseWait } from '../duration.js';
-import { issueToFolder } from '../issue-flow.js';
-import type { Output } from '../output.js';
-import { pfxPassphrase } from '../pfx-export.js';
-import { addSignfileOptions, parseSignfileFlags } from '../preflight-flags.js';
-import type { SignfileFlags } from '../preflight-flags.js';
-import { certificateLines, fileLines } from '../present.js';
-import type { ResultJson, TargetFacts } from '../present.js';
-import { loadProject } from '../project.js';
-import { DEFAULT_STANDALONE_PORT, PREFLIGHT_MODES, withSignfile } from '../signfile-setup.js';
-import { addPfxOptions, addProjectOptions, addRenewalOptions, parseDays, parseLockWait } from '../store-flags.js';
-import type { StoreFlags } from '../store-flags.js';
-import { clockFrom, crashHookFrom } from '../test-hooks.js';
+import type { KeySource, KeyType, PreflightMode, SignfilePhaseOptions } from '@acmapi/core';
+import { listCertificates } from '@acmapi/core/store';
+import { localIo, UsageError } from '../flags/cli-errors.js';
+import { addClientOptions, parseRetries } from '../flags/client.js';
+import type { ClientFlags } from '../flags/client.js';
+import { clockFrom } from '../flags/clock.js';
+import { configCertificate, credentialDefaults, withConfigSignfile } from '../flags/config-targets.js';
+import { addCredentialOptions, credentialsFor } from '../flags/credentials.js';
+import type { CredentialFlags, Credentials } from '../flags/credentials.js';
+import { DEFAULT_LOCK_WAIT_MS, parseLockWait, parseTimeout, parseWait } from '../flags/durations.js';
+import { keySourceFor } from '../flags/key-flags.js';
+import type { KeyFlags } from '../flags/key-flags.js';
+import { addPfxOptions, pfxPassphrase } from '../flags/pfx.js';
+import { loadProject } from '../flags/project.js';
+import { addSignfileOptions, DEFAULT_STANDALONE_PORT, parseSignfileFlags, PREFLIGHT_MODES, signfilePhase } from '../flags/signfile-flags.js';
+import type { SignfileFlags } from '../flags/signfile-flags.js';
+import { addProjectOptions, addRenewalOptions, parseDays } from '../flags/store-flags.js';
+import type { StoreFlags } from '../flags/store-flags.js';
+import { storeNameFor } from '../flags/store-name.js';
+import type { Output } from '../present/output.js';
+import { printCertificateResult } from '../present/print-result.js';
+import type { ResultJson, TargetFacts } from '../present/result-json.js';
+import { runCertificate, withStore } from './certificate-run.js';
+import type { CommandContext } from './command-kit.js';
+import { runAction } from './command-kit.js';
 
-interface IssueFlags extends CredentialFlags, SignfileFlags, StoreFlags {
+/** Options of {@link issueToFolder}. */
+export interface IssueToFolderOptions extends ClientFlags {
+  /** Domains as the user typed them (or as acmapi.json lists them); normalised here (spec §4). */
+  domains: readonly string[];
+  /**
+   * The store name: an acmapi.json certificate's `name`, or `--name`.
+   * @default the stored certificate with the same domains, else the first domain (see `store-name.ts`)
+   */
+  name?: string | undefined;
+  /** Key type of a generated key; `undefined` keeps the live certificate's (new keys: `ec-p256`). */
+  keyType?: KeyType | undefined;
+  /** Where a new application's key and CSR come from (`--csr`/`--key`, acmapi.json). @default a generated key */
+  keySource?: KeySource | undefined;
+  /** The store folder; the certificate lives in `outDir/<name>/`. */
+  outDir: string;
+  /** How long to poll a pending application, in milliseconds; 0 = not at all. */
+  waitMs: number;
+  /** Apply even when the certificate is valid and not due, or over a pending application. @default false */
+  force?: boolean | undefined;
+  /** Due when fewer than this many days are left. @default a third of the lifetime */
+  days?: number | undefined;
+  /** How long to wait for another process holding the certificate, milliseconds. @default 10_000 */
+  lockWaitMs?: number | undefined;
+  /** The credentials, or a function giving them when the CA is first contacted. */
+  credentials: Credentials | (() => Promise<Credentials>);
+  output: Output;
+  /** `--pfx`: keep a PKCS#12 file with this passphrase beside the live files. */
+  pfxPassphrase?: string | undefined;
+  /** The signfile phase (placement, preflight) around the sending of an application. @default no placement, preflight `warn` */
+  signfile?: SignfilePhaseOptions | undefined;
+  /** The store's clock. @default the system's */
+  now?: (() => Date) | undefined;
+  /** Told the certificate's name, domains and folder as soon as they are known (for the `--json` result of an error). */
+  onTarget?: ((target: TargetFacts) => void) | undefined;
+}
+
+/**
+ * Issues (or keeps, when not yet due) the certificate for `domains` in the store at `outDir`.
+ *
+ * @returns the `--json` result: `issued` (exit 0), `not-due` (exit 0) or `pending` (exit 3).
+ * @throws {DomainError}/{CsrError} before any call when the request cannot succeed (`KEY_REQUIRED`:
+ *   a CSR without its private key); {PreflightError} with a strict preflight (nothing written);
+ *   {StoreError} `STORE_PENDING_EXISTS` when an application is pending (without `force`),
+ *   `STORE_LOCKED`; the CA and certificate errors of the client; {LocalIoError}.
+ */
+export async function issueToFolder(options: IssueToFolderOptions): Promise<ResultJson> {
+  const domains = normalizeDomains(options.domains);
+  options.onTarget?.({ domains });
+  const storeDir = resolve(options.outDir);
+  // Read without writing anything (a missing store folder lists as empty).
+  const records = await localIo('read the store', storeDir, () =>
+    listCertificates(storeDir, { ...(options.now === undefined ? {} : { now: options.now() }), ...(options.days === undefined ? {} : { days: options.days }) }),
+  );
+  const name = storeNameFor(records, domains, options.name);
+  options.onTarget?.({ name, domains, dir: join(storeDir, name) });
+  const given = options.credentials;
+  return withStore(storeDir, options.now, (store) =>
+    runCertificate({
+      store,
+      command: 'issue',
+      // A key of the user's has its own type.
+      target: { name, domains, keyType: options.keySource === undefined ? options.keyType : undefined, keySource: options.keySource },
+      force: options.force ?? false,
+      days: options.days,
+      waitMs: options.waitMs,
+      lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+      credentials: typeof given === 'function' ? given : () => Promise.resolve(given),
+      output: options.output,
+      pfxPassphrase: options.pfxPassphrase,
+      signfile: options.signfile,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+    }),
+  );
+}
+
+interface IssueFlags extends CredentialFlags, SignfileFlags, StoreFlags, KeyFlags {
   preflight: PreflightMode;
   webroot?: string;
   iis?: boolean;
@@ -31,14 +118,29 @@ interface IssueFlags extends CredentialFlags, SignfileFlags, StoreFlags {
   domain: string[];
   name?: string;
   keyType?: KeyType;
-  csr?: string;
-  key?: string;
   wait?: string;
   timeout?: string;
   retries?: string;
   force?: boolean;
   days?: string;
   json?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The usage errors of `issue`'s own arguments. @throws {UsageError} `USAGE_DOMAINS`, `USAGE_NAME` */
+function checkTarget(certificateName: string | undefined, flags: IssueFlags): void {
+  if (certificateName !== undefined && flags.domain.length > 0) {
+    throw new UsageError('Give either a certificate name of acmapi.json or -d domains, not both.', { code: 'USAGE_DOMAINS', hint: 'acmapi issue NAME uses the domains acmapi.json lists for NAME.' });
+  }
+  if (certificateName === undefined && flags.domain.length === 0) {
+    throw new UsageError('No domain given.', { code: 'USAGE_DOMAINS', hint: 'Name each domain with -d, e.g. acmapi issue -d example.com -d www.example.com, or name a certificate of acmapi.json.' });
+  }
+  if (certificateName !== undefined && flags.name !== undefined) {
+    throw new UsageError('--name is for -d; a certificate of acmapi.json has its name already.', { code: 'USAGE_NAME', hint: 'Drop --name.' });
+  }
 }
 
 /** Builds the `issue` command. */
@@ -52,8 +154,8 @@ export function issueCommand(ctx: CommandContext): Command {
     .option('-d, --domain <domain>', 'a domain to certify; repeat for up to 5 (the first is the CN)', collect, [])
     .option('--name <name>', 'with -d: the store name chosen at first issue (default: the stored certificate with the same domains, else the first domain)')
     .addOption(new Option('--key-type <type>', 'type of a new private key (default: acmapi.json, else the live certificate\'s, else ec-p256)').choices(KEY_TYPES))
-    .option('--csr <file>', 'use this CSR (PEM) instead of generating a key and CSR (needs --key)')
-    .option('--key <file>', 'the private key (PEM) of --csr; kept in the store as privkey.pem')
+    .option('--csr <file>', 'use this CSR (PEM) instead of generating a key and CSR (needs its private key: --key)')
+    .option('--key <file>', 'your private key (PEM), kept in the store as privkey.pem: the key of --csr, or alone the key acmapi makes the CSR with')
     .option('--wait <duration>', 'how long to poll when the CA answers pending, e.g. 5m, at most 30d (default 0: save the handle and exit 3); Ctrl-C ends the wait, the handle stays saved')
     .option('--json', 'print one JSON object on stdout; messages go to stderr')
     .addOption(
@@ -73,8 +175,6 @@ export function issueCommand(ctx: CommandContext): Command {
   addCredentialOptions(command);
   return command.action(async (certificateName: string | undefined, flags: IssueFlags) => {
     const output = ctx.makeOutput(flags.json === true);
-    let preflightResult: PreflightResult | undefined;
-    let preflightNote: string | undefined;
     let outLabel = flags.out ?? '';
     let facts: TargetFacts = {};
     const learn = (known: TargetFacts): void => {
@@ -84,29 +184,11 @@ export function issueCommand(ctx: CommandContext): Command {
       ctx,
       output,
       async () => {
-        if (certificateName !== undefined && flags.domain.length > 0) {
-          throw new UsageError('Give either a certificate name of acmapi.json or -d domains, not both.', { code: 'USAGE_DOMAINS', hint: 'acmapi issue NAME uses the domains acmapi.json lists for NAME.' });
-        }
-        if (certificateName === undefined && flags.domain.length === 0) {
-          throw new UsageError('No domain given.', { code: 'USAGE_DOMAINS', hint: 'Name each domain with -d, e.g. acmapi issue -d example.com -d www.example.com, or name a certificate of acmapi.json.' });
-        }
-        if (certificateName !== undefined && flags.name !== undefined) {
-          throw new UsageError('--name is for -d; a certificate of acmapi.json has its name already.', { code: 'USAGE_NAME', hint: 'Drop --name.' });
-        }
-        if (flags.key !== undefined && flags.csr === undefined && certificateName === undefined) {
-          throw new UsageError('--key was given without --csr.', {
-            code: 'USAGE_KEY_WITHOUT_CSR',
-            hint: 'Pass --key only together with the --csr it belongs to; without --csr, acmapi generates both.',
-          });
-        }
+        checkTarget(certificateName, flags);
         const waitMs = parseWait(flags.wait);
         const timeoutMs = parseTimeout(flags.timeout);
         const retries = parseRetries(flags.retries);
         const lockWaitMs = parseLockWait(flags.lockWait);
-        if (flags.port !== undefined && flags.standalone !== true) {
-          throw new UsageError('--port was given without --standalone.', { code: 'USAGE_PORT', hint: 'Add --standalone, or drop --port.' });
-        }
-        const standalonePort = flags.standalone === true ? (parsePort(flags.port, '--port') ?? DEFAULT_STANDALONE_PORT) : undefined;
         const now = clockFrom(ctx.env);
         const project = await loadProject(flags, ctx.env);
         outLabel = flags.out ?? project.storeDir;
@@ -117,26 +199,17 @@ export function issueCommand(ctx: CommandContext): Command {
         learn({ domains: normalizeDomains(domains) });
         const days = parseDays(flags.days) ?? project.config?.defaults.renewBeforeDays;
         const keyType = flags.keyType ?? (entry === undefined ? undefined : (entry.keyType ?? project.config?.defaults.keyType));
-        const csrPath = flags.csr ?? configPath(project, entry?.csr);
         const settings = await parseSignfileFlags(withConfigSignfile(flags, project, ctx.env), ctx.env);
+        const signfile = signfilePhase(flags, settings);
+        const keySource = await keySourceFor(flags, entry, project);
         const passphrase = await pfxPassphrase(flags, ctx.env);
         if (passphrase !== undefined) output.addSecret(passphrase);
-        const credentials = await credentialsFor(flags, ctx, output, credentialDefaults(project));
-        const signfileOptions = {
-          domains,
-          mode: flags.preflight,
-          settings,
-          webroot: flags.webroot === undefined ? undefined : resolve(flags.webroot),
-          iis: flags.iis,
-          standalonePort,
-          output,
-        };
-        const result = await issueToFolder({
+        const credentials = await credentialsFor(flags, ctx.env, output, credentialDefaults(project));
+        return issueToFolder({
           domains,
           name: certificateName ?? flags.name,
           keyType,
-          csrPath,
-          keyPath: flags.key,
+          keySource,
           outDir: project.storeDir,
           waitMs,
           force: flags.force === true,
@@ -147,73 +220,15 @@ export function issueCommand(ctx: CommandContext): Command {
           credentials,
           output,
           pfxPassphrase: passphrase,
+          signfile,
           now,
-          onStep: crashHookFrom(ctx.env),
           onTarget: learn,
-          // The signfile is put in place and checked only when an application will be sent.
-          aroundApplication: async (run) => {
-            const done = await withSignfile(signfileOptions, run);
-            preflightResult = done.preflight;
-            preflightNote = done.note;
-            return done.value;
-          },
         });
-        // Another run may have issued it while this one waited for the lock: then nothing was applied.
-        if (result.status === 'not-due') return result;
-        return {
-          ...result,
-          ...(preflightResult === undefined ? {} : { preflight: preflightResult }),
-          ...(preflightNote === undefined ? {} : { preflightNote }),
-        };
       },
       (result) => {
-        printIssueResult(output, result, outLabel);
+        printCertificateResult(output, result, outLabel);
       },
       () => facts,
     );
   });
-}
-
-/** Human output of `issue`, `retrieve` and each certificate of `renew`. */
-export function printIssueResult(output: Output, result: ResultJson, outDir: string): void {
-  if (result.preflightNote !== undefined) output.say(result.preflightNote);
-  const outFlag = outDir === '' ? '' : ` --out ${outDir}`;
-  if (result.status === 'pending' && result.interrupted !== undefined) {
-    const dir = result.dir ?? '?';
-    const store = outDir === '' ? dirname(dir) : outDir;
-    output.warn(
-      `Interrupted while waiting; the application is pending with handle ${result.handleId ?? '?'}, saved in ${dir}: run \`acmapi retrieve ${result.handleId ?? '?'} --out ${store}\` (or \`acmapi renew --out ${store}\`) later.`,
-    );
-    return;
-  }
-  if (result.status === 'pending') {
-    output.say(`The CA holds the application for ${(result.domains ?? []).join(', ')} for review (handle ${result.handleId ?? '?'}).`);
-    output.say(`The private key, CSR and handle are saved in the store, ${result.dir ?? '?'}; the live files there are untouched.`);
-    output.say(`What to do: later, run  acmapi retrieve ${result.handleId ?? '?'}${outFlag}  (or acmapi renew${outFlag})`);
-    return;
-  }
-  if (result.status === 'not-due') {
-    const when = result.renewAt === undefined ? '' : ` (${result.daysLeft ?? '?'} days left; due for renewal from ${result.renewAt})`;
-    output.say(`Certificate "${result.name ?? '?'}" for ${(result.domains ?? []).join(', ')} is not yet due for renewal${when}; nothing to do.`);
-    output.say(`Its files are in ${result.dir ?? '?'}. To renew anyway, add --force.`);
-    return;
-  }
-  if (result.status !== 'issued') return;
-  if (result.alreadyInstalled === true) {
-    const left = result.daysLeft === undefined ? '' : ` (${result.daysLeft} days left)`;
-    output.say(`The certificate of handle ${result.handleId ?? '?'} is already installed: "${result.name ?? '?'}" for ${(result.domains ?? []).join(', ')}${left}; nothing was asked of the CA.`);
-    output.say('Files:');
-    output.say(fileLines(result.files).join('\n'));
-    return;
-  }
-  output.say(`Issued a certificate for ${(result.domains ?? []).join(', ')} (handle ${result.handleId ?? '?'}).`);
-  if (result.certificate !== undefined) {
-    output.say(certificateLines(result.certificate).join('\n'));
-  }
-  output.say('Files:');
-  output.say(fileLines(result.files).join('\n'));
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

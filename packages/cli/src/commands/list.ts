@@ -7,14 +7,14 @@
  */
 import { Command } from 'commander';
 import { listCertificates } from '@acmapi/core/store-list';
-import type { CommandContext } from '../command-kit.js';
-import { EXIT_CODES } from '../exit-codes.js';
-import { configOnlyEntries, listEntry, listLines } from '../list-view.js';
-import type { ListJson } from '../list-view.js';
-import { loadProject } from '../project.js';
-import type { ProjectFlags } from '../project.js';
-import { parseDays } from '../store-flags.js';
-import { clockFrom } from '../test-hooks.js';
+import { clockFrom } from '../flags/clock.js';
+import { loadProject } from '../flags/project.js';
+import type { ProjectFlags } from '../flags/project.js';
+import { parseDays } from '../flags/store-flags.js';
+import { EXIT_CODES } from '../present/exit-codes.js';
+import { configOnlyEntries, listEntry, listLines } from '../present/list-view.js';
+import type { ListJson } from '../present/list-view.js';
+import type { CommandContext } from './command-kit.js';
 
 interface ListFlags extends ProjectFlags {
   days?: string;
@@ -46,7 +46,7 @@ export function listCommand(ctx: CommandContext): Command {
         ctx.exitCode = EXIT_CODES.OK;
       } catch (error) {
         // The error machinery imports the whole client: loaded only when something failed.
-        const [{ describeError, formatError }, { exitCodeFor }] = await Promise.all([import('../describe-error.js'), import('../exit-code-for.js')]);
+        const [{ describeError, formatError }, { exitCodeFor }] = await Promise.all([import('../present/describe-error.js'), import('../present/exit-code-for.js')]);
         const described = describeError(error);
         ctx.exitCode = exitCodeFor(error);
         output.warn(formatError(described));

@@ -1,20 +1,100 @@
-/** `acmapi retrieve HANDLE`: fetch the certificate of a pending application into its store folder. */
-import { resolve } from 'node:path';
+/**
+ * `acmapi retrieve HANDLE`: find the certificate whose pending application has the handle (by
+ * scanning the store, or `--name`, or `--dir`), and let core's lifecycle ask the CA for it
+ * with the key and CSR saved when it was sent; the certificate is installed only after
+ * checks against them.
+ */
+import { basename, dirname, resolve } from 'node:path';
 import { Command } from 'commander';
-import { addClientOptions, addCredentialOptions, credentialsFor, parseRetries, runAction } from '../command-kit.js';
-import type { CommandContext } from '../command-kit.js';
-import { credentialDefaults } from '../config-targets.js';
-import type { CredentialFlags } from '../credentials.js';
-import { parseTimeout } from '../duration.js';
-import { pfxPassphrase } from '../pfx-export.js';
-import type { TargetFacts } from '../present.js';
-import { loadProject } from '../project.js';
-import { retrieveToFolder } from '../retrieve-flow.js';
-import { addPfxOptions, addProjectOptions, parseLockWait } from '../store-flags.js';
-import type { StoreFlags } from '../store-flags.js';
-import { checkNameFlag } from '../store-name.js';
-import { clockFrom, crashHookFrom } from '../test-hooks.js';
-import { printIssueResult } from './issue.js';
+import { certificatePaths, listCertificates, openStore } from '@acmapi/core/store';
+import { localIo, UsageError } from '../flags/cli-errors.js';
+import { addClientOptions, parseRetries } from '../flags/client.js';
+import type { ClientFlags } from '../flags/client.js';
+import { clockFrom } from '../flags/clock.js';
+import { credentialDefaults } from '../flags/config-targets.js';
+import { addCredentialOptions, credentialsFor } from '../flags/credentials.js';
+import type { CredentialFlags, Credentials } from '../flags/credentials.js';
+import { DEFAULT_LOCK_WAIT_MS, parseLockWait, parseTimeout } from '../flags/durations.js';
+import { addPfxOptions, pfxPassphrase } from '../flags/pfx.js';
+import { loadProject } from '../flags/project.js';
+import { addProjectOptions } from '../flags/store-flags.js';
+import type { StoreFlags } from '../flags/store-flags.js';
+import { checkNameFlag } from '../flags/store-name.js';
+import type { Output } from '../present/output.js';
+import { printCertificateResult } from '../present/print-result.js';
+import type { ResultJson, TargetFacts } from '../present/result-json.js';
+import { runPresented } from './certificate-run.js';
+import type { CommandContext } from './command-kit.js';
+import { runAction } from './command-kit.js';
+
+/** Options of {@link retrieveToFolder}. */
+export interface RetrieveToFolderOptions extends ClientFlags {
+  handleId: string;
+  /** The store folder (`--out`, or acmapi.json's). */
+  outDir: string;
+  /** The certificate's store name, when known (`--name`). */
+  name?: string | undefined;
+  /** The certificate folder itself (`--dir`): `STORE/<name>`. */
+  dir?: string | undefined;
+  credentials: Credentials | (() => Promise<Credentials>);
+  output: Output;
+  /** `--pfx`: keep a PKCS#12 file with this passphrase beside the live files. */
+  pfxPassphrase?: string | undefined;
+  /** @default 10_000 */
+  lockWaitMs?: number | undefined;
+  /** The store's clock. @default the system's */
+  now?: (() => Date) | undefined;
+  /** Told the certificate's name, folder and domains as soon as they are known (for the `--json` result of an error). */
+  onTarget?: ((target: TargetFacts) => void) | undefined;
+}
+
+function notFound(handleId: string, where: string): UsageError {
+  return new UsageError(`No pending application with handle ${JSON.stringify(handleId)} in ${where}.`, {
+    code: 'USAGE_PENDING_NOT_FOUND',
+    hint: 'acmapi retrieve looks in the certificate store where acmapi issue saved the key, CSR and handle: pass --out with the same folder as for issue (or run where its acmapi.json is), --name with the certificate\'s name, or --dir with its folder.',
+  });
+}
+
+/**
+ * Retrieves a pending application's certificate into its store folder.
+ *
+ * @returns `issued` (exit 0) or `pending` again (exit 3); `issued` with `alreadyInstalled: true`
+ *   (exit 0, nothing asked of the CA) when the live certificate is already the one of `handleId`.
+ * @throws {UsageError} `USAGE_PENDING_NOT_FOUND` when no certificate of the store waits for that handle;
+ *   {StoreError} `STORE_LOCKED`; the CA and certificate errors of the client; {LocalIoError}.
+ */
+export async function retrieveToFolder(options: RetrieveToFolderOptions): Promise<ResultJson> {
+  const storeDir = options.dir === undefined ? resolve(options.outDir) : dirname(resolve(options.dir));
+  let name = options.dir === undefined ? options.name : basename(resolve(options.dir));
+  const where = options.dir ?? (name === undefined ? storeDir : resolve(storeDir, name));
+  if (name === undefined) {
+    const records = await localIo('read the store', storeDir, () => listCertificates(storeDir));
+    name = records.find((record) => record.application?.handleId === options.handleId)?.name;
+    // Run again after it succeeded: the handle's certificate is live, nothing to ask.
+    name ??= records.find((record) => record.live?.handleId === options.handleId)?.name;
+    if (name === undefined) throw notFound(options.handleId, `the store ${storeDir}`);
+  }
+  options.onTarget?.({ name, dir: certificatePaths(storeDir, name).dir });
+  const store = await localIo('open the store', storeDir, () => openStore(storeDir, options.now === undefined ? {} : { now: options.now }));
+  const known = await store.get(name);
+  if (known === undefined) throw notFound(options.handleId, where);
+  options.onTarget?.({ name, dir: known.dir, domains: known.domains });
+  const given = options.credentials;
+  const run = await runPresented(
+    {
+      store,
+      lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+      credentials: typeof given === 'function' ? given : () => Promise.resolve(given),
+      output: options.output,
+      pfxPassphrase: options.pfxPassphrase,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+    },
+    { name, command: 'retrieve', handleId: options.handleId },
+  );
+  if (run.result.status === 'not-found') throw notFound(options.handleId, where);
+  return run.json();
+}
 
 interface RetrieveFlags extends CredentialFlags, StoreFlags {
   name?: string;
@@ -52,7 +132,7 @@ export function retrieveCommand(ctx: CommandContext): Command {
         outLabel = flags.out ?? project.storeDir;
         const passphrase = await pfxPassphrase(flags, ctx.env);
         if (passphrase !== undefined) output.addSecret(passphrase);
-        const credentials = await credentialsFor(flags, ctx, output, credentialDefaults(project));
+        const credentials = await credentialsFor(flags, ctx.env, output, credentialDefaults(project));
         return retrieveToFolder({
           handleId: handle.trim(),
           outDir: project.storeDir,
@@ -65,14 +145,13 @@ export function retrieveCommand(ctx: CommandContext): Command {
           pfxPassphrase: passphrase,
           lockWaitMs,
           now: clockFrom(ctx.env),
-          onStep: crashHookFrom(ctx.env),
           onTarget: (known) => {
             facts = { ...facts, ...known };
           },
         });
       },
       (result) => {
-        printIssueResult(output, result, outLabel);
+        printCertificateResult(output, result, outLabel);
       },
       () => facts,
     );

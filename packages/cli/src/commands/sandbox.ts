@@ -2,12 +2,12 @@
 import { Command } from 'commander';
 import { formatSandboxBanner, loadSandboxConfig, startSandbox } from '@acmapi/sandbox';
 import type { SandboxOptions } from '@acmapi/sandbox';
-import { parsePort } from '../command-kit.js';
-import type { CommandContext } from '../command-kit.js';
-import { parseResolveFlags } from '../preflight-flags.js';
-import { describeError, formatError } from '../describe-error.js';
-import { exitCodeFor } from '../exit-code-for.js';
-import { EXIT_CODES } from '../exit-codes.js';
+import { parsePort } from '../flags/port.js';
+import { parseResolveFlags } from '../flags/signfile-flags.js';
+import { describeError, formatError } from '../present/describe-error.js';
+import { exitCodeFor } from '../present/exit-code-for.js';
+import { EXIT_CODES } from '../present/exit-codes.js';
+import type { CommandContext } from './command-kit.js';
 
 interface SandboxFlags {
   port?: string;

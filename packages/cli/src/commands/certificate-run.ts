@@ -1,0 +1,170 @@
+/**
+ * One certificate through core's lifecycle (`runCertificate`), shared by `issue`, `renew`,
+ * `retrieve` and `demo`. Core decides and does everything — the lock, the plan, the signfile
+ * phase, the key source, saving before sending, polling, installing, PKCS#12, recording a
+ * failure; this file only hands it the command line's input (the store, the flags, the
+ * client), presents its events (`EventPresenter`), turns Ctrl-C during `--wait` into the end
+ * of the wait, and turns its result into the `--json` result.
+ */
+import { rmdir, stat } from 'node:fs/promises';
+import { runCertificate as runLifecycle } from '@acmapi/core';
+import type { CertificateRepository, KeySource, KeyType, RunCertificateOptions as LifecycleOptions, RunCertificateResult, SignfilePhaseOptions } from '@acmapi/core';
+import { openStore } from '@acmapi/core/store';
+import type { CertificateStore } from '@acmapi/core/store';
+import { localIo } from '../flags/cli-errors.js';
+import { createClient } from '../flags/client.js';
+import type { ClientFlags } from '../flags/client.js';
+import type { Credentials } from '../flags/credentials.js';
+import { EventPresenter } from '../present/event-presenter.js';
+import type { Output } from '../present/output.js';
+import { interruptedResult, toResultJson } from '../present/result-json.js';
+import type { ResultJson } from '../present/result-json.js';
+import { InterruptWatch } from './interrupt-watch.js';
+
+export type { KeyAndCsr } from '@acmapi/core';
+
+/** Which certificate, and what it should be. */
+export interface CertificateTarget {
+  /** The store name. */
+  name: string;
+  /** The domains wanted (spec §4); a change from the live certificate's means a new application. */
+  domains: string[];
+  /** The key type asked for (flag or acmapi.json); `undefined` keeps the live one's (new keys: `ec-p256`). */
+  keyType: KeyType | undefined;
+  /** Where a new application's key and CSR come from (`--csr`/`--key`, acmapi.json). @default a generated key */
+  keySource?: KeySource | undefined;
+}
+
+/** What every run needs, whatever the command. */
+export interface RunContext extends ClientFlags {
+  /** Where the certificate is kept: the filesystem store (`openStore` of `@acmapi/core/store`). */
+  store: CertificateRepository;
+  /** How long to wait for another process holding the certificate, milliseconds. */
+  lockWaitMs: number;
+  /** The credentials; called only when the CA is contacted (a not-due run needs none). */
+  credentials: () => Promise<Credentials>;
+  output: Output;
+  /** `--pfx`: the passphrase of the `cert.pfx` to keep beside the live files. */
+  pfxPassphrase: string | undefined;
+  /** The signfile phase around every sending of an application (`--signfile`, `--webroot`, `--standalone`, `--preflight`, …). */
+  signfile?: SignfilePhaseOptions | undefined;
+}
+
+/** Options of {@link runCertificate}. */
+export interface RunCertificateOptions extends RunContext {
+  /** `issue` refuses over a pending application; `renew` retrieves it. */
+  command: 'issue' | 'renew';
+  target: CertificateTarget;
+  /** Apply even when not due, or over a pending application (its key is kept, `abandoned`). */
+  force: boolean;
+  /** Renew when fewer than this many days are left; `undefined`: a third of the lifetime. */
+  days: number | undefined;
+  /** How long to poll a pending application, milliseconds; 0 = save the handle and return. */
+  waitMs: number;
+}
+
+/** What one presented run led to: core's result, and its `--json` result. */
+export interface PresentedRun {
+  result: RunCertificateResult;
+  /**
+   * The `--json` result (with the preflight, and the signal that ended a `--wait`).
+   * @throws {StoreError} `STORE_PENDING_EXISTS` for `already-pending`; see `toResultJson`.
+   */
+  json: () => ResultJson;
+}
+
+/**
+ * Runs core's lifecycle for one certificate with the command line's context, presenting its events.
+ *
+ * @throws whatever core's `runCertificate` throws (after a progress line says it failed).
+ */
+export async function runPresented(
+  context: RunContext,
+  lifecycle: Pick<LifecycleOptions, 'name' | 'command' | 'domains' | 'handleId' | 'keyType' | 'keySource' | 'force' | 'renewBeforeDays' | 'waitMs'>,
+): Promise<PresentedRun> {
+  // Ctrl-C or SIGTERM while waiting for a pending application ends the wait, not the process:
+  // the handle is saved already, so the run unwinds (lock released) and says how to go on.
+  const interrupt = new InterruptWatch();
+  const presenter = new EventPresenter(context.output, {
+    onWaiting: () => {
+      interrupt.start();
+    },
+  });
+  try {
+    const result = await runLifecycle({
+      ...lifecycle,
+      repository: context.store,
+      client: async () => createClient(await context.credentials(), context, context.output),
+      lockWaitMs: context.lockWaitMs,
+      signal: interrupt.signal,
+      signfile: context.signfile,
+      pkcs12: context.pfxPassphrase === undefined ? undefined : { passphrase: context.pfxPassphrase },
+      onEvent: presenter.onEvent,
+    });
+    presenter.finished(result);
+    const received = interrupt.received;
+    return {
+      result,
+      json: () => {
+        const json: ResultJson = {
+          ...toResultJson(result),
+          ...(presenter.preflight === undefined ? {} : { preflight: presenter.preflight }),
+          ...(presenter.preflightNote === undefined ? {} : { preflightNote: presenter.preflightNote }),
+        };
+        return result.status === 'pending' && result.interrupted && received !== undefined ? interruptedResult(json, received) : json;
+      },
+    };
+  } catch (error) {
+    presenter.failed();
+    throw error;
+  } finally {
+    interrupt.stop();
+  }
+}
+
+/**
+ * Runs one certificate (`issue`/`renew`). See the module comment.
+ *
+ * @returns `issued` (exit 0), `not-due` (exit 0) or `pending` (exit 3; 130/143 when a signal ended `--wait`).
+ * @throws {StoreError} `STORE_LOCKED` (another process kept the lock past `lockWaitMs`),
+ *   `STORE_PENDING_EXISTS` (`issue` over a pending application without `force`), `STORE_CORRUPT`.
+ * @throws {PreflightError} `PREFLIGHT_FAILED` with `--preflight strict` (nothing written, nothing sent).
+ * @throws {CsrError} for a key source that cannot succeed (`KEY_REQUIRED`: a CSR without its key).
+ * @throws {CaError}, {TransportError}, {ProtocolError}, {CertificateError} from the CA call,
+ *   recorded first (see core's `runCertificate`); {DomainError} (nothing sent).
+ */
+export async function runCertificate(options: RunCertificateOptions): Promise<ResultJson> {
+  const { target } = options;
+  const run = await runPresented(options, {
+    name: target.name,
+    command: options.command,
+    domains: target.domains,
+    keyType: target.keyType,
+    keySource: target.keySource,
+    force: options.force,
+    renewBeforeDays: options.days,
+    waitMs: options.waitMs,
+  });
+  return run.json();
+}
+
+/**
+ * Opens the filesystem store at `dir` (core's `openStore`) for one command and runs `fn` with
+ * it. A store folder this command created and left empty — nothing was kept, e.g. a strict
+ * preflight failed — is removed again, so a run that wrote nothing leaves nothing behind.
+ *
+ * @throws {LocalIoError} when the folder cannot be created; whatever `fn` throws.
+ */
+export async function withStore<T>(dir: string, now: (() => Date) | undefined, fn: (store: CertificateStore) => Promise<T>): Promise<T> {
+  const existed = await stat(dir).then(
+    () => true,
+    () => false,
+  );
+  const store = await localIo('create the store folder', dir, () => openStore(dir, now === undefined ? {} : { now }));
+  try {
+    return await fn(store);
+  } finally {
+    // rmdir removes only an empty folder: a certificate written meanwhile (by this run or another) stays.
+    if (!existed) await rmdir(dir).catch(() => undefined);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * `--pfx`: keep the live certificate also as PKCS#12 (`cert.pfx`, for IIS and Java). The
+ * store writes the file (core's `exportPkcs12`, under the certificate's lock); the command
+ * line only supplies the passphrase, which never comes from a flag's value (`ps` shows those).
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { localIo, UsageError } from './cli-errors.js';
+
+/** The pfx flags as commander parsed them. */
+export interface PfxFlags {
+  pfx?: boolean;
+  pfxPassphraseFile?: string;
+}
+
+/** Adds `--pfx --pfx-passphrase-file`. */
+export function addPfxOptions(command: Command): Command {
+  return command
+    .option('--pfx', 'also keep the live certificate as PKCS#12 (cert.pfx, for IIS and Java) with the passphrase of --pfx-passphrase-file or env ACMAPI_PFX_PASSPHRASE')
+    .option('--pfx-passphrase-file <file>', 'file holding the passphrase of --pfx (never given on the command line, where ps shows it)');
+}
+
+/**
+ * The passphrase of `--pfx`: from `--pfx-passphrase-file` (one trailing newline removed),
+ * else `ACMAPI_PFX_PASSPHRASE`.
+ *
+ * @returns `undefined` without `--pfx`.
+ * @throws {UsageError} `USAGE_PFX` when `--pfx` has no passphrase, or it is empty.
+ * @throws {LocalIoError} when the passphrase file cannot be read.
+ */
+export async function pfxPassphrase(flags: PfxFlags, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (flags.pfx !== true) {
+    if (flags.pfxPassphraseFile !== undefined) throw new UsageError('--pfx-passphrase-file was given without --pfx.', { code: 'USAGE_PFX', hint: 'Add --pfx, or drop --pfx-passphrase-file.' });
+    return undefined;
+  }
+  const file = flags.pfxPassphraseFile;
+  const passphrase = file === undefined ? env['ACMAPI_PFX_PASSPHRASE'] : (await localIo('read the passphrase file', file, () => readFile(file, 'utf8'))).replace(/\r?\n$/, '');
+  if (passphrase === undefined || passphrase === '') {
+    throw new UsageError('--pfx needs a passphrase.', {
+      code: 'USAGE_PFX',
+      hint: 'Put it in a file (mode 0600) and pass --pfx-passphrase-file FILE, or set ACMAPI_PFX_PASSPHRASE. IIS and Java refuse a .pfx without one.',
+    });
+  }
+  return passphrase;
+}

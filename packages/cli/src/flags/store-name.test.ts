@@ -1,0 +1,51 @@
+import { certificateNameProblem } from '@acmapi/core/store';
+import type { CertificateRecord } from '@acmapi/core';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from './cli-errors.js';
+import { defaultCertificateName, storeNameFor } from './store-name.js';
+
+function record(name: string, domains: string[], applicationDomains?: string[]): CertificateRecord {
+  return {
+    name,
+    domains,
+    keyType: 'ec-p256',
+    state: 'valid',
+    live: undefined,
+    application:
+      applicationDomains === undefined
+        ? undefined
+        : { version: 'v', status: 'pending', domains: applicationDomains, keyType: 'ec-p256', preparedAt: new Date(0), handleId: 'h', since: undefined, lastPolledAt: undefined, polls: 0, endpoint: undefined },
+    lastRetired: undefined,
+    lastError: undefined,
+    dir: `/store/${name}`,
+  };
+}
+
+describe('storeNameFor', () => {
+  it('finds the stored certificate with the same set of domains, in any order', () => {
+    const records = [record('shop', ['b.example', 'a.example']), record('other', ['c.example'])];
+    expect(storeNameFor(records, ['a.example', 'b.example'], undefined)).toBe('shop');
+    expect(storeNameFor([record('p', [], ['x.example', 'y.example'])], ['y.example', 'x.example'], undefined)).toBe('p');
+  });
+
+  it('otherwise takes the first domain; a subset or superset is not the same certificate', () => {
+    expect(storeNameFor([record('shop', ['a.example', 'b.example'])], ['a.example'], undefined)).toBe('a.example');
+    expect(storeNameFor([], ['www.example.com', 'example.com'], undefined)).toBe('www.example.com');
+  });
+
+  it('--name wins, and is checked', () => {
+    expect(storeNameFor([record('shop', ['a.example'])], ['a.example'], 'mine')).toBe('mine');
+    expect(() => storeNameFor([], ['a.example'], 'Bad/Name')).toThrow(UsageError);
+  });
+});
+
+describe('defaultCertificateName', () => {
+  it('keeps a domain that is a valid name, and shortens a long one stably', () => {
+    expect(defaultCertificateName('www.example.com')).toBe('www.example.com');
+    const long = `${'a'.repeat(60)}.${'b'.repeat(60)}.example`;
+    const name = defaultCertificateName(long);
+    expect(certificateNameProblem(name)).toBeUndefined();
+    expect(name).toBe(defaultCertificateName(long));
+    expect(name).not.toBe(defaultCertificateName(`${long}x`));
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * The store name of a certificate requested by domains (`acmapi issue -d …` without
+ * acmapi.json). The name is chosen once, at first issue, and kept in the store's
+ * `state.json`; it is never derived from a certificate's CN afterwards:
+ *
+ * 1. `--name NAME` when given;
+ * 2. else the certificate of the store whose domains are the same SET (any order), so
+ *    `-d b.example -d a.example` finds the record made by `-d a.example -d b.example`;
+ * 3. else the first domain, normalised (spec §4), which is also the folder name users knew
+ *    before the store (`OUT/<first domain>/`).
+ */
+import { createHash } from 'node:crypto';
+import type { CertificateRecord } from '@acmapi/core';
+import { certificateNameProblem, MAX_CERTIFICATE_NAME_LENGTH } from '@acmapi/core/store';
+import { UsageError } from './cli-errors.js';
+
+/**
+ * The default name for a first domain: the domain itself, or, when it is too long for a
+ * folder name, its start and a short hash (still stable for the same domain).
+ */
+export function defaultCertificateName(firstDomain: string): string {
+  if (certificateNameProblem(firstDomain) === undefined) return firstDomain;
+  const hash = createHash('sha256').update(firstDomain).digest('hex').slice(0, 8);
+  return `${firstDomain.slice(0, MAX_CERTIFICATE_NAME_LENGTH - 9).replace(/[^a-z0-9]+$/, '')}-${hash}`;
+}
+
+/**
+ * Checks a `--name`.
+ *
+ * @throws {UsageError} `USAGE_NAME` saying what is wrong with it.
+ */
+export function checkNameFlag(name: string): string {
+  const problem = certificateNameProblem(name);
+  if (problem !== undefined) {
+    throw new UsageError(`--name ${JSON.stringify(name)} ${problem}.`, { code: 'USAGE_NAME', hint: 'Choose a name like example-com or shop.example.com.' });
+  }
+  return name;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  return left.size === new Set(b).size && b.every((domain) => left.has(domain));
+}
+
+/**
+ * The store name for `domains` (normalised), by the rules of the module comment. Pure.
+ *
+ * @param records - the store's certificates (`listCertificates`).
+ * @param name - `--name`, when given.
+ */
+export function storeNameFor(records: readonly CertificateRecord[], domains: readonly string[], name: string | undefined): string {
+  if (name !== undefined) return checkNameFlag(name);
+  const match = records.find((record) => sameSet(record.domains, domains) || (record.application !== undefined && sameSet(record.application.domains, domains)));
+  const first = domains[0];
+  if (first === undefined) throw new UsageError('No domain given.', { code: 'USAGE_DOMAINS', hint: 'Name each domain with -d.' });
+  return match?.name ?? defaultCertificateName(first);
+}

@@ -1,0 +1,63 @@
+import type { LifecycleEvent, PreflightResult } from '@acmapi/core';
+import { describe, expect, it } from 'vitest';
+import { EventPresenter, PREFLIGHT_SKIPPED_NOTE } from './event-presenter.js';
+import { Output } from './output.js';
+
+/** An Output writing into strings (no terminal: no spinner). */
+function capture(): { output: Output; stderr: () => string } {
+  let err = '';
+  const stream = (sink: (text: string) => void): NodeJS.WriteStream => ({ isTTY: false, write: (chunk: string) => (sink(chunk), true) }) as unknown as NodeJS.WriteStream;
+  const output = new Output({ json: false, stdout: stream(() => undefined), stderr: stream((text) => (err += text)), env: {} });
+  return { output, stderr: () => err };
+}
+
+const failing: PreflightResult = { ok: false, mode: 'warn', domains: [{ domain: 'a.example', ok: false, addressSource: 'override', addresses: [], warnings: [] }] } as unknown as PreflightResult;
+
+describe('EventPresenter', () => {
+  it('says where the signfile went, and keeps the preflight for the --json result', () => {
+    const { output, stderr } = capture();
+    const presenter = new EventPresenter(output);
+    const events: LifecycleEvent[] = [
+      { type: 'signfile-deployed', certificate: 'a', path: '/srv/www/.well-known/pki-validation/signfile', webConfigPath: undefined },
+      { type: 'signfile-served', certificate: 'a', port: 8080 },
+      { type: 'preflight-finished', certificate: 'a', result: failing },
+    ];
+    for (const event of events) presenter.onEvent(event);
+    expect(stderr()).toContain('Signfile written to /srv/www/.well-known/pki-validation/signfile; it is removed after the application.');
+    expect(stderr()).toContain('Serving the signfile on port 8080 (--standalone)');
+    expect(stderr()).toContain('The signfile preflight failed:\nFAIL a.example');
+    expect(stderr()).toContain('Applying anyway (--preflight warn)');
+    expect(presenter.preflight).toBe(failing);
+    expect(presenter.preflightNote).toBeUndefined();
+  });
+
+  it('a strict preflight that fails is reported without "applying anyway"; a skipped one becomes the note', () => {
+    const { output, stderr } = capture();
+    const presenter = new EventPresenter(output);
+    presenter.onEvent({ type: 'preflight-finished', certificate: 'a', result: { ...failing, mode: 'strict' } });
+    presenter.onEvent({ type: 'preflight-skipped', certificate: 'a', reason: 'no-signfile' });
+    expect(stderr()).toContain('The signfile preflight failed:');
+    expect(stderr()).not.toContain('Applying anyway');
+    expect(presenter.preflightNote).toBe(PREFLIGHT_SKIPPED_NOTE);
+  });
+
+  it('starts listening for Ctrl-C only when a pending answer is waited for', () => {
+    const { output, stderr } = capture();
+    let waiting = 0;
+    const presenter = new EventPresenter(output, { onWaiting: () => (waiting += 1) });
+    presenter.onEvent({ type: 'pending', certificate: 'a', handleId: 'h1', waitMs: 0 });
+    expect(waiting).toBe(0);
+    presenter.onEvent({ type: 'pending', certificate: 'a', handleId: 'h1', waitMs: 120_000 });
+    expect(waiting).toBe(1);
+    expect(stderr()).toContain('The application is pending at the CA (handle h1); waiting up to 120 s.');
+  });
+
+  it('warns when an interrupted application is sent again, and when the endpoint changed', () => {
+    const { output, stderr } = capture();
+    const presenter = new EventPresenter(output);
+    presenter.onEvent({ type: 'application-resending', certificate: 'shop', domains: ['shop.example'] });
+    presenter.onEvent({ type: 'endpoint-changed', certificate: 'shop', recorded: 'https://old.example/', current: 'https://new.example/', action: 'retrieve' });
+    expect(stderr()).toContain('Certificate "shop": an application was prepared by an earlier run');
+    expect(stderr()).toContain('this application was sent to https://old.example/, but the endpoint now is https://new.example/');
+  });
+});

@@ -1,0 +1,93 @@
+/** The human rendering of the results of `issue`, `retrieve`, `demo` and `renew`. Prints through {@link Output}. */
+import { dirname } from 'node:path';
+import { formatError } from './describe-error.js';
+import type { Output } from './output.js';
+import type { CertificateJson, RenewPlanJson, RenewResultJson, ResultJson } from './result-json.js';
+
+/** The certificate's facts: aligned "label  value" lines. */
+export function certificateLines(c: CertificateJson): string[] {
+  return [
+    `  Subject:      ${c.subject}`,
+    `  SANs:         ${c.sans.join(', ')}`,
+    `  Issuer:       ${c.issuer}`,
+    `  Valid:        ${c.notBefore} to ${c.notAfter}`,
+    `  Serial:       ${c.serialNumber}`,
+    `  SHA-256:      ${c.fingerprintSha256}`,
+  ];
+}
+
+/** The files a result names, one per line. */
+export function fileLines(files: ResultJson['files']): string[] {
+  return Object.values(files ?? {}).map((path) => `  ${path}`);
+}
+
+/**
+ * One certificate's result (`issue`, `retrieve`, `demo`, each certificate of `renew`).
+ *
+ * @param outDir - the store folder as the user named it (`--out`), for the commands it suggests; `''` for the default store.
+ */
+export function printCertificateResult(output: Output, result: ResultJson, outDir: string): void {
+  if (result.preflightNote !== undefined) output.say(result.preflightNote);
+  const outFlag = outDir === '' ? '' : ` --out ${outDir}`;
+  if (result.status === 'pending' && result.interrupted !== undefined) {
+    const dir = result.dir ?? '?';
+    const store = outDir === '' ? dirname(dir) : outDir;
+    output.warn(
+      `Interrupted while waiting; the application is pending with handle ${result.handleId ?? '?'}, saved in ${dir}: run \`acmapi retrieve ${result.handleId ?? '?'} --out ${store}\` (or \`acmapi renew --out ${store}\`) later.`,
+    );
+    return;
+  }
+  if (result.status === 'pending') {
+    output.say(`The CA holds the application for ${(result.domains ?? []).join(', ')} for review (handle ${result.handleId ?? '?'}).`);
+    output.say(`The private key, CSR and handle are saved in the store, ${result.dir ?? '?'}; the live files there are untouched.`);
+    output.say(`What to do: later, run  acmapi retrieve ${result.handleId ?? '?'}${outFlag}  (or acmapi renew${outFlag})`);
+    return;
+  }
+  if (result.status === 'not-due') {
+    const when = result.renewAt === undefined ? '' : ` (${result.daysLeft ?? '?'} days left; due for renewal from ${result.renewAt})`;
+    output.say(`Certificate "${result.name ?? '?'}" for ${(result.domains ?? []).join(', ')} is not yet due for renewal${when}; nothing to do.`);
+    output.say(`Its files are in ${result.dir ?? '?'}. To renew anyway, add --force.`);
+    return;
+  }
+  if (result.status !== 'issued') return;
+  if (result.alreadyInstalled === true) {
+    const left = result.daysLeft === undefined ? '' : ` (${result.daysLeft} days left)`;
+    output.say(`The certificate of handle ${result.handleId ?? '?'} is already installed: "${result.name ?? '?'}" for ${(result.domains ?? []).join(', ')}${left}; nothing was asked of the CA.`);
+    output.say('Files:');
+    output.say(fileLines(result.files).join('\n'));
+    return;
+  }
+  output.say(`Issued a certificate for ${(result.domains ?? []).join(', ')} (handle ${result.handleId ?? '?'}).`);
+  if (result.certificate !== undefined) {
+    output.say(certificateLines(result.certificate).join('\n'));
+  }
+  output.say('Files:');
+  output.say(fileLines(result.files).join('\n'));
+}
+
+function isPlan(entry: ResultJson | RenewPlanJson): entry is RenewPlanJson {
+  return 'action' in entry;
+}
+
+const PLAN_WORDS: Record<RenewPlanJson['action'], string> = {
+  skip: 'not yet due, nothing to do',
+  retrieve: 'would ask the CA for the pending application',
+  resume: 'would send the interrupted application again with its saved key and CSR',
+  apply: 'would apply with a new key',
+  refuse: 'would refuse: an application is pending',
+};
+
+/** `renew`'s result: per certificate its plan (`--dry-run`), its failure, or its result. */
+export function printRenewResult(output: Output, result: RenewResultJson, outDir: string): void {
+  if (result.certificates.length === 0) output.say('No certificates to renew.');
+  for (const entry of result.certificates) {
+    if (isPlan(entry)) {
+      const extra = [entry.reason, entry.handleId === undefined ? undefined : `handle ${entry.handleId}`, entry.daysLeft === undefined ? undefined : `${entry.daysLeft} days left`].filter((x) => x !== undefined);
+      output.say(`${entry.name}: ${PLAN_WORDS[entry.action]}${extra.length === 0 ? '' : ` (${extra.join('; ')})`}`);
+    } else if (entry.status === 'error') {
+      if (entry.error !== undefined) output.say(`${entry.name ?? '?'}: failed.\n${formatError(entry.error)}`);
+    } else {
+      printCertificateResult(output, entry, outDir);
+    }
+  }
+}
