@@ -3,10 +3,7 @@
  * failing domain, naming the address and scheme that fail and why, for annotations and
  * the job summary. Pure.
  */
-import type { PreflightFailureKind, PreflightOptions, PreflightResult, PreflightScheme } from '@acmapi/core';
-
-/** Runs the preflight: core's `preflight()` (tests pass it with a `resolve` override and ports). */
-export type PreflightService = (options: PreflightOptions) => Promise<PreflightResult>;
+import type { PreflightFailureKind, PreflightResult, PreflightScheme } from '@acmapi/core/preflight';
 
 /** One domain that fails the preflight, from its {@link PreflightResult} entry. */
 export interface PreflightProblem {

@@ -10,8 +10,8 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
-import { serveSignfile } from '@acmapi/core';
-import type { ServeSignfileResult } from '@acmapi/core';
+import { serveSignfile } from '@acmapi/core/deploy';
+import type { ServeSignfileResult } from '@acmapi/core/deploy';
 import { startSandbox } from '@acmapi/sandbox';
 import type { Sandbox } from '@acmapi/sandbox';
 import { makeTempDir, runOpenssl } from '@acmapi/test-utils';
@@ -240,13 +240,15 @@ describe('output commit', () => {
     expect(first.outputs['commit-sha']).toBe(firstCommit);
     const files1 = github.filesAt(firstCommit);
     expect([...files1.keys()].sort()).toEqual(['README.md', 'certificates/pending.example.test/acmapi-state.json']);
-    const state = JSON.parse(files1.get('certificates/pending.example.test/acmapi-state.json')?.toString('utf8') ?? '{}') as Record<string, unknown>;
-    expect(state['handleId']).toBe(handle);
-    expect(state['domains']).toEqual(['pending.example.test']);
-    expect(String(state['encryptedPrivateKey'])).toContain('BEGIN ENCRYPTED PRIVATE KEY');
+    const state = JSON.parse(files1.get('certificates/pending.example.test/acmapi-state.json')?.toString('utf8') ?? '{}') as { version: number; application?: Record<string, unknown> };
+    expect(state.version).toBe(2);
+    expect(state.application?.['status']).toBe('pending');
+    expect(state.application?.['handleId']).toBe(handle);
+    expect(state.application?.['domains']).toEqual(['pending.example.test']);
+    expect(String(state.application?.['encryptedPrivateKey'])).toContain('BEGIN ENCRYPTED PRIVATE KEY');
     expect(github.requests.filter((r) => r.path.includes('/git/')).every((r) => r.authorization === 'token ghs_fake_token')).toBe(true);
 
-    // A run while still pending commits nothing and applies nothing.
+    // A run while still pending applies nothing and commits nothing (its poll count is bookkeeping).
     const applies = sandbox.applications().length;
     const still = await runDist(temp.path, inputs, env);
     expect(still.outputs['status']).toBe('pending');

@@ -1,0 +1,2 @@
+import { runCertificate } from '@acmapi/core';
+export const go = () => console.log(typeof runCertificate);
