@@ -7,7 +7,7 @@ import { isAcmApiError, OptionsError } from '@acmapi/core/options';
 import type { AcmApiError } from '@acmapi/core/options';
 
 /** Errors of the Action itself, whose messages already say what to do. */
-const ACTION_ERRORS = new Set(['InputError', 'StateError', 'PlaintextKeyError', 'CommitError']);
+const ACTION_ERRORS = new Set(['InputError', 'StateError', 'PlaintextKeyError', 'CommitError', 'ArtifactError']);
 
 /** What to do, in the Action's inputs, per core error `code` (or `OptionsError` field). */
 const ADVICE: Readonly<Record<string, string>> = {

@@ -92,7 +92,11 @@ async function commitChanges(inputs: ActionInputs, folder: OutputFolder, outcome
   let result;
   try {
     const api = await services.gitDataApi({ repository, token: inputs.githubToken ?? '' });
-    result = await commitFiles({ api, branch, message, changes });
+    try {
+      result = await commitFiles({ api, branch, message, changes });
+    } finally {
+      await api.close();
+    }
   } catch (error) {
     if (error instanceof CommitError) throw error;
     const status = (error as { status?: unknown }).status;
@@ -115,6 +119,7 @@ async function uploadFolder(inputs: ActionInputs, folder: OutputFolder, services
   }
   for (const file of files) assertNoPlaintextKey(folder.repoPath(relative(root, file).split(sep).join('/')), await readFile(file));
   const result = await services.uploadArtifact({ name: inputs.artifactName, files, rootDirectory: root, retentionDays: inputs.retentionDays });
+  for (const warning of result.warnings ?? []) services.core.warning(warning);
   services.core.info(`Uploaded the artifact ${inputs.artifactName} (${files.length} file(s)).`);
   if (result.id !== undefined) services.core.setOutput('artifact-id', String(result.id));
 }

@@ -41,8 +41,8 @@ export interface UploadArtifactInput {
   readonly retentionDays: number | undefined;
 }
 
-/** Uploads an artifact. */
-export type UploadArtifactService = (input: UploadArtifactInput) => Promise<{ id?: number }>;
+/** Uploads an artifact: its id, and warnings for the log (e.g. a retention capped by the repository). */
+export type UploadArtifactService = (input: UploadArtifactInput) => Promise<{ id?: number; warnings?: readonly string[] }>;
 
 /** Everything {@link run} talks to. */
 export interface ActionServices {
@@ -54,6 +54,7 @@ export interface ActionServices {
   /** How the signfile preflight reaches the domains; `{}`: DNS, ports 80 and 443, as the CA does. */
   readonly signfileNetwork: SignfileNetwork;
   readonly uploadArtifact: UploadArtifactService;
+  /** The git data API of `repository` (`owner/repo`), for output commit. */
   readonly gitDataApi: (options: { repository: string; token: string }) => Promise<GitDataApi>;
   /** The clock of the published folder's timestamps and renewal decisions. */
   readonly now: () => Date;

@@ -34,8 +34,8 @@ export function actionServices(): ActionServices {
     // Each loaded only when needed: they are most of the bundle, and a cold start must stay fast.
     createClient: async (options) => (await import('./ca-client.js')).createCaClient(options),
     signfileNetwork: {},
-    uploadArtifact: async (input) => (await import('./artifact.js')).uploadWithActionsArtifact(input),
-    gitDataApi: async (options) => (await import('./commit/octokit-git.js')).octokitGitDataApi(options),
+    uploadArtifact: async (input) => (await import('./artifact.js')).uploadArtifact(input, { env: process.env }),
+    gitDataApi: async (options) => (await import('./commit/github-git.js')).githubGitDataApi({ ...options, apiUrl: process.env['GITHUB_API_URL'] }),
     now: () => new Date(),
   };
 }

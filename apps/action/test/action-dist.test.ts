@@ -4,17 +4,19 @@
  * signfile server, for output none, artifact and commit; openssl checks keys and
  * certificates independently.
  */
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
 import { serveSignfile } from '@acmapi/core/deploy';
 import type { ServeSignfileResult } from '@acmapi/core/deploy';
 import { startSandbox } from '@acmapi/sandbox';
 import type { Sandbox } from '@acmapi/sandbox';
-import { makeTempDir, runOpenssl } from '@acmapi/test-utils';
+import { findBinary, makeTempDir, runOpenssl } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
 import { startFakeArtifactService } from './helpers/fake-artifact.js';
 import type { FakeArtifactService } from './helpers/fake-artifact.js';
@@ -203,8 +205,16 @@ describe('output artifact', () => {
     const expires = new Date(String(create?.body['expires_at'])).getTime();
     expect(Math.round((expires - Date.now()) / 86_400_000)).toBe(7);
     expect(artifacts.calls.map((c) => c.method)).toEqual(['CreateArtifact', 'FinalizeArtifact']);
-    const zip = unzipSync(new Uint8Array(artifacts.uploads.get('certs') ?? new Uint8Array()));
+    const uploaded = artifacts.uploads.get('certs') ?? Buffer.alloc(0);
+    const zip = unzipSync(new Uint8Array(uploaded));
     expect(Object.keys(zip).sort()).toEqual(['artifact.example.test/cert.pem', 'artifact.example.test/chain.pem', 'artifact.example.test/fullchain.pem']);
+    // Info-ZIP's unzip, a reader independent of the zip library, agrees.
+    const zipFile = join(temp.path, '.runner', 'artifact.zip');
+    await writeFile(zipFile, uploaded);
+    const listed = await promisify(execFile)(findBinary('unzip', 'unzip'), ['-Z1', zipFile], { encoding: 'utf8' });
+    expect(listed.stdout.trim().split('\n').sort()).toEqual(Object.keys(zip).sort());
+    const finalize = artifacts.calls.find((c) => c.method === 'FinalizeArtifact');
+    expect(finalize?.body['size']).toBe(String(uploaded.length));
     const folder = join(temp.path, 'repo/certificates');
     for (const [name, content] of Object.entries(zip)) {
       expect(Buffer.from(content).toString('utf8')).toBe(await readFile(join(folder, name), 'utf8'));

@@ -312,6 +312,7 @@ describe('run', () => {
       createTree: () => Promise.reject(new Error('unreachable')),
       createCommit: () => Promise.reject(new Error('unreachable')),
       updateBranch: () => Promise.reject(new Error('unreachable')),
+      close: () => Promise.resolve(),
     };
     const core = new FixtureCore(inputs({ domains: 'commit.example.test', output: 'commit', 'github-token': 'ghs_x' }));
     const result = await run(services(core, { gitDataApi: () => Promise.resolve(refusing) }));
