@@ -186,7 +186,7 @@ function keyMatchesCertificate(privateKeyPem: string, certPem: string): boolean 
   }
 }
 
-/** The key type of a certificate's public key; a type acmapi does not generate counts as the default (it is never compared then: see run-certificates.ts). */
+/** The key type of a certificate's public key; a type acmapi does not generate counts as the default (the Action asks for a key type only for a key it generates, see certificate-run.ts). */
 function keyTypeOfCertificate(certPem: string): KeyType {
   const key = new X509Certificate(certPem).publicKey;
   const details = key.asymmetricKeyDetails;
