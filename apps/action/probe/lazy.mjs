@@ -1,2 +1,0 @@
-import { runCertificate } from '@acmapi/core';
-export const go = () => console.log(typeof runCertificate);
