@@ -7,10 +7,10 @@ import {
   PreflightError,
   StoreError,
   TransportError,
-  describeFailure,
   type AcmApiError,
   type AcmApiErrorName,
 } from '@acmapi/core';
+import { describeFailure } from '@acmapi/core/preflight';
 import { describe, expect, it } from 'vitest';
 import { adviceFor, describeAcmApiError, preflightFailureAdvice } from './advice.js';
 

@@ -9,6 +9,14 @@ import type { AcmApiError, AcmApiErrorCode, PreflightFailure, PreflightRemedy } 
 /** Facts an advice may use; every field is optional, as on core's error classes. */
 type ErrorFacts = AcmApiError & {
   readonly domain?: string | undefined;
+  readonly option?: string | undefined;
+};
+
+/** The Action's words for the options core names in an `OptionsError`. */
+const OPTIONS: Readonly<Record<string, string>> = {
+  signfile: 'Give the signfile input (its content) or signfile.path in acmapi.json, or use preflight: warn.',
+  domains: 'Give the domains input, or domains in acmapi.json.',
+  waitMs: 'Give the wait input as a duration with a unit, like 10m or 2h.',
 };
 
 type Advice = string | ((error: ErrorFacts) => string);
@@ -78,6 +86,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   CSR_DOMAINS_MISMATCH: `Make the CSR for exactly the domains input. ${FIX_CSR}`,
   KEY_INVALID: FIX_KEY,
   KEY_CSR_MISMATCH: FIX_KEY,
+  KEY_REQUIRED: 'Give the private key of the CSR in the private-key input (from a secret), or leave out csr to let the Action generate both.',
   KEY_TYPE_UNKNOWN: 'Set the key-type input (or keyType in acmapi.json) to rsa-2048, rsa-3072, rsa-4096, ec-p256 or ec-p384.',
 
   CERT_INVALID: NOT_SAVED,
@@ -87,7 +96,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   CERT_NOT_YET_VALID: `Check the runner's clock. ${NOT_SAVED}`,
   CERT_CHAIN_INVALID: NOT_SAVED,
 
-  OPTIONS_INVALID: (error) => error.hint ?? "Check the Action's inputs (action.yml lists them).",
+  OPTIONS_INVALID: (error) => (error.option === undefined ? undefined : OPTIONS[error.option]) ?? error.hint ?? "Check the Action's inputs (action.yml lists them).",
 
   PREFLIGHT_FAILED: 'Fix the annotated domains, or use the input preflight: warn if the CA sees the site differently from this runner.',
 
@@ -99,6 +108,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   STORE_PENDING_EXISTS: 'An application is pending for this certificate: the next run retrieves it (the wait input waits for it in this run).',
   STORE_CORRUPT: "Restore the named file of the output folder (the path input) from the repository's history, or delete it to apply anew.",
   STORE_NO_APPLICATION: 'Re-run the workflow: it applies anew.',
+  STORE_IO: 'Check that the path input names a folder of the workspace the runner may write, and the runner\'s free disk space.',
   STORE_NAME_INVALID: 'Choose another name input (or certificate name in acmapi.json): lower-case letters, digits, ".", "_" and "-", at most 64 characters.',
 
   CONFIG_INVALID: FIX_CONFIG,

@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME } from '@acmapi/core';
-import { INPUT_DEFAULTS, InputError, parseDuration, parseInputs, splitList } from './inputs.js';
+import { INPUT_DEFAULTS, InputError, MAX_WAIT_MS, parseInputs, splitList } from './inputs.js';
 
 const base = { 'customer-id': 'c', 'auth-token': 't', domains: 'Example.COM.\n www.example.com , ' };
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 
 describe('parseInputs', () => {
-  it('normalises domains and applies the defaults', () => {
+  it('splits domains (normalised later, with the certificates) and applies the defaults', () => {
     const inputs = parseInputs(reader(base));
-    expect(inputs.domains).toEqual(['example.com', 'www.example.com']);
-    expect(inputs).toMatchObject({ endpoint: 'https://acmapi.wosign.com/', keyType: 'ec-p256', signfileName: 'signfile', preflight: 'warn', output: 'none', path: 'certificates', waitMs: 0, concurrency: 4 });
+    expect(inputs.domains).toEqual(['Example.COM.', 'www.example.com']);
+    expect(inputs).toMatchObject({ endpoint: 'https://acmapi.wosign.com/', signfileName: 'signfile', preflight: 'warn', output: 'none', path: 'certificates', waitMs: 0, concurrency: 4 });
+    // No key-type: a generated key takes the live certificate's type, else core's default.
+    expect(inputs.keyType).toBeUndefined();
     // No renew-before-days: core's rule (a third of the lifetime) decides.
     expect(inputs.renewBeforeDays).toBeUndefined();
   });
@@ -49,13 +51,23 @@ describe('parseInputs', () => {
   });
 });
 
-describe('parseDuration and splitList', () => {
-  it('parses durations in milliseconds, a bare number being seconds', () => {
-    expect(parseDuration('0', 'wait')).toBe(0);
-    expect(parseDuration('90', 'wait')).toBe(90_000);
-    expect(parseDuration('1h30m', 'wait')).toBe(5_400_000);
-    expect(() => parseDuration('10 minutes', 'wait')).toThrow(/Input wait "10 minutes" is not a duration/);
+describe('the wait input and splitList', () => {
+  const wait = (text: string): number => parseInputs(reader({ ...base, wait: text })).waitMs;
+
+  it('reads wait in core\'s one duration syntax, in milliseconds', () => {
+    expect(wait('0')).toBe(0);
+    expect(wait('90s')).toBe(90_000);
+    expect(wait('1.5h')).toBe(5_400_000);
+    expect(wait('5d')).toBe(MAX_WAIT_MS);
   });
+
+  it('refuses what core\'s syntax refuses (a bare number, compound units), and more than 5 days, naming the input', () => {
+    expect(() => wait('90')).toThrow(/^Input wait "90" is not a duration/);
+    expect(() => wait('1h30m')).toThrow(/^Input wait "1h30m" is not a duration/);
+    expect(() => wait('10 minutes')).toThrow(InputError);
+    expect(() => wait('6d')).toThrow(/^Input wait "6d" is over the maximum/);
+  });
+
   it('splits on newlines and commas', () => {
     expect(splitList('a, b\n\nc,')).toEqual(['a', 'b', 'c']);
   });

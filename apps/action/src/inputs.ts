@@ -1,9 +1,14 @@
 /**
  * The Action's inputs (`action.yml`), parsed and validated into one typed options
  * object before any I/O. Pure: the input reader is passed in, so tests need no runner.
+ *
+ * This module is on the cold path (everything the bundle loads before the first input
+ * error), so it imports only what is small from core: the domain rules (spec §4, with their
+ * IDNA tables) are applied after the inputs, when the certificates are made.
  */
-import { DEFAULT_KEY_TYPE, isKeyType, normalizeDomains } from '@acmapi/core';
-import type { KeyType, PreflightMode as CorePreflightMode } from '@acmapi/core';
+import { isKeyType, OptionsError, parseDuration } from '@acmapi/core/options';
+import type { KeySource, PreflightMode as CorePreflightMode } from '@acmapi/core';
+import type { KeyType } from '@acmapi/core/options';
 
 /** Reads one input as the runner gives it (`INPUT_<NAME>`), `''` when absent. */
 export type GetInput = (name: string) => string;
@@ -16,14 +21,14 @@ export type OutputMode = 'artifact' | 'commit' | 'none';
 
 /** What one certificate is: from `domains`, or one entry of `acmapi.json`. */
 export interface CertificateRequest {
-  /** Its store name: the folder under `path` (`PATH/<name>/`). */
+  /** Its name: the folder under `path` (`PATH/<name>/`). */
   readonly name: string;
   /** Its domains (spec §4), normalised, 1 to 5. */
   readonly domains: readonly string[];
-  /** Key type for a key the Action generates. */
-  readonly keyType: KeyType;
-  /** PEM of this certificate's CSR (`csr` of its acmapi.json entry), used instead of the `csr` input. */
-  readonly csr?: string;
+  /** Key type of a key the Action generates; `undefined`: the live certificate's, else ec-p256. */
+  readonly keyType: KeyType | undefined;
+  /** Where its key and CSR come from, when its acmapi.json entry says (`csr`, `key`): core's `keySourceFromConfig`. */
+  readonly keySource?: KeySource;
 }
 
 /**
@@ -49,7 +54,7 @@ export interface ActionInputs {
   readonly authToken: string;
   /** A file of extra trusted CA certificates (PEM) for the endpoint, relative to the workspace. */
   readonly caFile: string | undefined;
-  /** Domains given directly (`domains` input); empty when `config` is used. */
+  /** Domains given directly (`domains` input), as given (normalised when the certificate is made); empty when `config` is used. */
   readonly domains: readonly string[];
   /** Path of `acmapi.json` (`config` input), relative to the workspace. */
   readonly configPath: string | undefined;
@@ -57,8 +62,8 @@ export interface ActionInputs {
   readonly certificates: readonly string[];
   /** Name of the certificate given by `domains` (`name` input). @default the first domain */
   readonly name: string | undefined;
-  /** @default "ec-p256" */
-  readonly keyType: KeyType;
+  /** Type of a generated key (`key-type`, else the config's default); `undefined`: the live certificate's, else ec-p256. */
+  readonly keyType: KeyType | undefined;
   /** PEM of the private key from a secret; masked as soon as it is read. */
   readonly privateKey: string | undefined;
   /** PEM of a CSR (CSR-only flow: the Action never sees a private key). */
@@ -111,7 +116,6 @@ export const INPUT_DEFAULTS = {
   // Core's DEFAULT_ENDPOINT and DEFAULT_SIGNFILE_NAME (a test checks they agree): importing them
   // would put core's config schema, and zod with it, in the bundle's start-up chunk.
   endpoint: 'https://acmapi.wosign.com/',
-  keyType: DEFAULT_KEY_TYPE,
   signfileName: 'signfile',
   preflight: 'warn' as PreflightMode,
   output: 'none' as OutputMode,
@@ -129,20 +133,21 @@ export function splitList(text: string): string[] {
     .filter((part) => part !== '');
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** Longest `wait`: a job on a self-hosted runner runs for at most 5 days (GitHub-hosted: 6 hours). */
+export const MAX_WAIT_MS = 5 * 86_400_000;
 
 /**
- * Parses a duration such as `0`, `90s`, `10m`, `2h`, `1h30m`; a bare number is seconds.
- * @throws {InputError} for anything else.
+ * A duration input, in core's one syntax (`0`, `90s`, `10m`, `1.5h`; `parseDuration`).
+ * @throws {InputError} naming the input, with core's reason.
  */
-export function parseDuration(text: string, input: string): number {
-  const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const parts = [...trimmed.matchAll(/(\d+)(ms|s|m|h|d)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) {
-    throw new InputError(`Input ${input} ${JSON.stringify(text)} is not a duration; give e.g. "0", "90s", "10m" or "1h30m".`);
+function durationInput(getInput: GetInput, name: string, fallback: string, maxMs: number): number {
+  const text = optional(getInput, name) ?? fallback;
+  try {
+    return parseDuration(text, { option: name, maxMs });
+  } catch (error) {
+    if (error instanceof OptionsError) throw new InputError(`Input ${name} ${error.message}`, { cause: error });
+    throw error;
   }
-  return parts.reduce((sum, p) => sum + Number(p[1]) * (DURATION_UNITS[p[2] ?? 's'] ?? 1000), 0);
 }
 
 function optional(getInput: GetInput, name: string): string | undefined {
@@ -186,7 +191,6 @@ function pemInput(getInput: GetInput, name: string): string | undefined {
  * (the config's), then from {@link INPUT_DEFAULTS}.
  *
  * @throws {InputError} naming the first input that is missing or malformed.
- * @throws {DomainError} from `normalizeDomains` for domains that break spec §4.
  */
 export function parseInputs(getInput: GetInput, fallbacks: InputFallbacks = {}): ActionInputs {
   const domainsText = optional(getInput, 'domains');
@@ -194,8 +198,8 @@ export function parseInputs(getInput: GetInput, fallbacks: InputFallbacks = {}):
   if ((domainsText === undefined) === (configPath === undefined)) {
     throw new InputError('Give exactly one of the inputs domains (newline- or comma-separated) and config (path of acmapi.json).');
   }
-  const keyTypeText = optional(getInput, 'key-type') ?? fallbacks.keyType ?? INPUT_DEFAULTS.keyType;
-  if (!isKeyType(keyTypeText)) {
+  const keyTypeText = optional(getInput, 'key-type') ?? fallbacks.keyType;
+  if (keyTypeText !== undefined && !isKeyType(keyTypeText)) {
     throw new InputError(`Input key-type ${JSON.stringify(keyTypeText)} is not one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384.`);
   }
   const privateKey = pemInput(getInput, 'private-key');
@@ -219,7 +223,7 @@ export function parseInputs(getInput: GetInput, fallbacks: InputFallbacks = {}):
     customerId,
     authToken: required(getInput, 'auth-token', 'the auth token, from a repository secret (auth-token: ${{ secrets.ACMAPI_AUTH_TOKEN }})'),
     caFile: optional(getInput, 'ca-file'),
-    domains: domainsText === undefined ? [] : normalizeDomains(splitList(domainsText)),
+    domains: domainsText === undefined ? [] : splitList(domainsText),
     configPath,
     certificates: splitList(getInput('certificates')),
     name: optional(getInput, 'name'),
@@ -229,7 +233,7 @@ export function parseInputs(getInput: GetInput, fallbacks: InputFallbacks = {}):
     signfile: optional(getInput, 'signfile') ?? fallbacks.signfile,
     signfileName: optional(getInput, 'signfile-name') ?? fallbacks.signfileName ?? INPUT_DEFAULTS.signfileName,
     preflight: oneOf(getInput, 'preflight', ['warn', 'strict', 'off'], INPUT_DEFAULTS.preflight),
-    waitMs: parseDuration(optional(getInput, 'wait') ?? '0', 'wait'),
+    waitMs: durationInput(getInput, 'wait', '0', MAX_WAIT_MS),
     renewBeforeDays: wholeNumber(getInput, 'renew-before-days', 0, fallbacks.renewBeforeDays),
     output,
     path,

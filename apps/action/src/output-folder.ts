@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
-import { writeFileAtomic } from '@acmapi/core';
+import { writeFileAtomic } from '@acmapi/core/store';
 import type { FileChange } from './commit/commit-files.js';
 
 const PLAINTEXT_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----/;
@@ -26,13 +26,29 @@ export function assertNoPlaintextKey(path: string, content: Buffer | string): vo
   }
 }
 
+/** Options of {@link OutputFolder.write}. */
+export interface WriteOptions {
+  /**
+   * The change is bookkeeping only (e.g. a poll count): it is written, but committed only
+   * together with a substantive change of the same file, so that a run that only looked
+   * makes no commit (a commit may start other workflows).
+   * @default false
+   */
+  readonly bookkeeping?: boolean;
+}
+
 /** The output folder of one run. Paths given to it are relative to the folder, `/`-separated. */
 export class OutputFolder {
   /** The workspace (repository root), absolute. */
   readonly workspace: string;
   /** The folder, relative to the workspace, `/`-separated. */
   readonly relative: string;
-  readonly #changes = new Map<string, Buffer | null>();
+  /** Content of each touched file before this run touched it (`null`: absent), by repository path. */
+  readonly #original = new Map<string, string | null>();
+  /** Content now, by repository path. */
+  readonly #current = new Map<string, string | null>();
+  /** Files with a change that is not bookkeeping only. */
+  readonly #substantive = new Set<string>();
 
   constructor(workspace: string, relative: string) {
     this.workspace = workspace;
@@ -60,27 +76,42 @@ export class OutputFolder {
   }
 
   /**
-   * Writes a file (atomically); records a change only when the content differs.
+   * Writes a file (atomically) when its content differs.
    * @throws {PlaintextKeyError} for a plaintext private key.
    */
-  async write(file: string, content: string): Promise<void> {
+  async write(file: string, content: string, options: WriteOptions = {}): Promise<void> {
     assertNoPlaintextKey(this.repoPath(file), content);
-    if ((await this.read(file)) === content) return;
+    const before = await this.read(file);
+    if (before === content) return;
     const target = this.absolute(file);
     await mkdir(dirname(target), { recursive: true });
     await writeFileAtomic(target, content, { mode: 0o644 });
-    this.#changes.set(this.repoPath(file), Buffer.from(content, 'utf8'));
+    this.#record(file, before, content, options.bookkeeping === true);
   }
 
-  /** Deletes a file when it exists, recording the deletion. */
+  /** Deletes a file when it exists. */
   async remove(file: string): Promise<void> {
-    if ((await this.read(file)) === undefined) return;
+    const before = await this.read(file);
+    if (before === undefined) return;
     await rm(this.absolute(file), { force: true });
-    this.#changes.set(this.repoPath(file), null);
+    this.#record(file, before, null, false);
   }
 
-  /** Every change so far, in path order. */
+  #record(file: string, before: string | undefined, after: string | null, bookkeeping: boolean): void {
+    const path = this.repoPath(file);
+    if (!this.#original.has(path)) this.#original.set(path, before ?? null);
+    this.#current.set(path, after);
+    if (!bookkeeping) this.#substantive.add(path);
+  }
+
+  /**
+   * What this run changed, in path order: files whose content now differs from before the
+   * run (a file written and removed again is no change), bookkeeping-only changes left out.
+   */
   changes(): FileChange[] {
-    return [...this.#changes.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => ({ path, content }));
+    return [...this.#current.entries()]
+      .filter(([path, content]) => this.#substantive.has(path) && content !== this.#original.get(path))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([path, content]) => ({ path, content: content === null ? null : Buffer.from(content, 'utf8') }));
   }
 }

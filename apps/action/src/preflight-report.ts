@@ -3,11 +3,8 @@
  * failing domain, naming the address and scheme that fail and why, for annotations and
  * the job summary. Pure.
  */
-import type { PreflightFailureKind, PreflightOptions, PreflightResult, PreflightScheme } from '@acmapi/core';
+import type { PreflightFailureKind, PreflightResult, PreflightScheme } from '@acmapi/core/preflight';
 import { preflightFailureAdvice } from './advice.js';
-
-/** Runs the preflight: core's `preflight()` (tests pass it with a `resolve` override and ports). */
-export type PreflightService = (options: PreflightOptions) => Promise<PreflightResult>;
 
 /** One domain that fails the preflight, from its {@link PreflightResult} entry. */
 export interface PreflightProblem {

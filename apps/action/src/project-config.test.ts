@@ -23,26 +23,39 @@ async function writeConfig(json: unknown): Promise<string> {
 }
 
 describe('loadProjectConfig', () => {
-  it('reads the fleet, its CSR files and signfile, and gives the config values for empty inputs, paths relative to the workspace', async () => {
+  it('reads the fleet, its key sources (core\'s keySourceFromConfig) and signfile, and gives the config values for empty inputs, paths relative to the workspace', async () => {
     await writeFile(join(temp.path, 'ops', 'signfile'), '\uFEFF  the-token\r\n');
     await writeFile(join(temp.path, 'ops', 'api.csr'), 'CSR PEM\n');
+    await writeFile(join(temp.path, 'ops', 'mail.key'), 'KEY PEM\n');
     const file = await writeConfig({
       endpoint: 'https://ca.example/api',
       customerId: 'cust',
       signfile: { name: 'sf.txt', path: 'signfile' },
       defaults: { keyType: 'rsa-3072', storeDir: '../tls', renewBeforeDays: 21 },
-      certificates: [{ name: 'www', domains: ['WWW.Example.com.', 'www.example.com'] }, { name: 'api', domains: ['api.example.com'], keyType: 'ec-p384', csr: 'api.csr' }],
+      certificates: [
+        { name: 'www', domains: ['WWW.Example.com.', 'www.example.com'] },
+        { name: 'api', domains: ['api.example.com'], keyType: 'ec-p384', csr: 'api.csr' },
+        { name: 'mail', domains: ['mail.example.com'], key: 'mail.key' },
+      ],
     });
     const config = await loadProjectConfig(file, temp.path);
     expect(config).toEqual({
       file: 'ops/acmapi.json',
-      certificates: [{ name: 'www', domains: ['www.example.com'] }, { name: 'api', domains: ['api.example.com'], keyType: 'ec-p384', csr: 'CSR PEM\n' }],
+      certificates: [
+        { name: 'www', domains: ['www.example.com'], keySource: { kind: 'generate' } },
+        { name: 'api', domains: ['api.example.com'], keyType: 'ec-p384', keySource: { kind: 'csr', csrPem: 'CSR PEM\n', privateKeyPem: undefined } },
+        { name: 'mail', domains: ['mail.example.com'], keySource: { kind: 'key', privateKeyPem: 'KEY PEM\n' } },
+      ],
       fallbacks: { endpoint: 'https://ca.example/api', customerId: 'cust', keyType: 'rsa-3072', renewBeforeDays: 21, signfileName: 'sf.txt', signfile: 'the-token' },
     });
-    expect(selectCertificates(config, [], 'ec-p256')).toEqual([
-      { name: 'www', domains: ['www.example.com'], keyType: 'ec-p256' },
-      { name: 'api', domains: ['api.example.com'], keyType: 'ec-p384', csr: 'CSR PEM\n' },
+    expect(selectCertificates(config, ['www', 'api'], 'ec-p256')).toEqual([
+      { name: 'www', domains: ['www.example.com'], keyType: 'ec-p256', keySource: { kind: 'generate' } },
+      { name: 'api', domains: ['api.example.com'], keyType: 'ec-p384', keySource: { kind: 'csr', csrPem: 'CSR PEM\n' } },
     ]);
+    // privkey.pem beside the CSR is its key, as in every front end.
+    await writeFile(join(temp.path, 'ops', 'privkey.pem'), 'BESIDE PEM\n');
+    const again = await loadProjectConfig(file, temp.path);
+    expect(again.certificates[1]?.keySource).toEqual({ kind: 'csr', csrPem: 'CSR PEM\n', privateKeyPem: 'BESIDE PEM\n' });
     expect(selectCertificates(config, ['api'], 'ec-p256').map((c) => c.name)).toEqual(['api']);
   });
 
@@ -61,6 +74,7 @@ describe('loadProjectConfig', () => {
 
   it('fails naming a file it names that cannot be read, a missing config, an empty fleet and an unknown name', async () => {
     await expect(loadProjectConfig(await writeConfig({ signfile: { path: 'nope' }, certificates: [] }), temp.path)).rejects.toThrow(/The signfile \(signfile.path\) .*nope cannot be read \(ENOENT\)/);
+    await expect(loadProjectConfig(await writeConfig({ certificates: [{ name: 'www', domains: ['example.com'], csr: 'gone.csr' }] }), temp.path)).rejects.toMatchObject({ code: 'CONFIG_UNREADABLE' });
     await expect(loadProjectConfig(join(temp.path, 'missing.json'), temp.path)).rejects.toMatchObject({ code: 'CONFIG_NOT_FOUND' });
     const empty = await loadProjectConfig(await writeConfig({}), temp.path);
     expect(() => selectCertificates(empty, [], 'ec-p256')).toThrow(/ops\/acmapi.json lists no certificates/);

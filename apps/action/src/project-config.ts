@@ -5,18 +5,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { readConfig } from '@acmapi/core';
-import type { AcmApiConfig, KeyType } from '@acmapi/core';
+import { keySourceFromConfig, readConfig, signfileToken } from '@acmapi/core';
+import type { AcmApiConfig, KeySource, KeyType } from '@acmapi/core';
 import { InputError } from './inputs.js';
 import type { CertificateRequest, InputFallbacks } from './inputs.js';
 
-/** One certificate of the config, its CSR file read. */
+/** One certificate of the config, its key files read. */
 export interface ConfigCertificate {
   readonly name: string;
   readonly domains: readonly string[];
   readonly keyType?: KeyType;
-  /** PEM of the entry's `csr` file. */
-  readonly csr?: string;
+  /** Its `csr` and `key` files, as core reads them for every front end (`keySourceFromConfig`). */
+  readonly keySource: KeySource;
 }
 
 /** What {@link loadProjectConfig} read. */
@@ -56,26 +56,26 @@ export function configFallbacks(config: AcmApiConfig): InputFallbacks {
  * Reads and validates `acmapi.json`, and the signfile and CSR files it names.
  *
  * @param file - the config's absolute path.
- * @throws {ConfigError} `CONFIG_NOT_FOUND`, `CONFIG_UNREADABLE`, or `CONFIG_INVALID` listing every problem with its JSON path.
- * @throws {InputError} when a file it names cannot be read, or the signfile is empty.
+ * @throws {ConfigError} `CONFIG_NOT_FOUND`, `CONFIG_UNREADABLE` (also for a `csr` or `key` file
+ *   that cannot be read), or `CONFIG_INVALID` listing every problem with its JSON path.
+ * @throws {InputError} when the signfile cannot be read or is empty.
  */
 export async function loadProjectConfig(file: string, workspace: string): Promise<ProjectConfig> {
   const { config, dir } = await readConfig(file);
   const fallbacks: { -readonly [K in keyof InputFallbacks]: InputFallbacks[K] } = configFallbacks(config);
   if (config.signfile.path !== undefined) {
-    // As the CLI reads it: the file's text without a byte-order mark or surrounding white space is the token.
-    const token = (await readText(resolve(dir, config.signfile.path), 'The signfile (signfile.path)')).replace(/^\uFEFF/, '').trim();
+    // As every front end reads it: the file's text without a byte-order mark or surrounding white space is the token.
+    const token = signfileToken(await readText(resolve(dir, config.signfile.path), 'The signfile (signfile.path)'));
     if (token === '') throw new InputError(`The signfile ${config.signfile.path} named by acmapi.json is empty.`);
     fallbacks.signfile = token;
   }
   const certificates: ConfigCertificate[] = [];
-  for (const [index, entry] of config.certificates.entries()) {
-    const csr = entry.csr === undefined ? undefined : await readText(resolve(dir, entry.csr), `The CSR of certificates[${index}]`);
+  for (const entry of config.certificates) {
     certificates.push({
       name: entry.name,
       domains: entry.domains,
       ...(entry.keyType === undefined ? {} : { keyType: entry.keyType }),
-      ...(csr === undefined ? {} : { csr }),
+      keySource: await keySourceFromConfig(entry, dir),
     });
   }
   return { file: workspacePath(workspace, file), certificates, fallbacks };
@@ -86,7 +86,7 @@ export async function loadProjectConfig(file: string, workspace: string): Promis
  * an entry's key type winning over `keyType` (the key-type input or the config default). Pure.
  * @throws {InputError} when the config lists no certificate, or not a name asked for.
  */
-export function selectCertificates(config: ProjectConfig, names: readonly string[], keyType: KeyType): CertificateRequest[] {
+export function selectCertificates(config: ProjectConfig, names: readonly string[], keyType: KeyType | undefined): CertificateRequest[] {
   if (config.certificates.length === 0) {
     throw new InputError(`${config.file} lists no certificates; add { "name": "www", "domains": ["example.com"] } to its "certificates".`);
   }
@@ -95,5 +95,5 @@ export function selectCertificates(config: ProjectConfig, names: readonly string
     if (found === undefined) throw new InputError(`Input certificates names ${JSON.stringify(name)}, which ${config.file} does not list.`);
     return found;
   });
-  return chosen.map((c) => ({ name: c.name, domains: c.domains, keyType: c.keyType ?? keyType, ...(c.csr === undefined ? {} : { csr: c.csr }) }));
+  return chosen.map((c) => ({ name: c.name, domains: c.domains, keyType: c.keyType ?? keyType, keySource: c.keySource }));
 }

@@ -1,6 +1,5 @@
 /** The real services of {@link run}: the runner (`@actions/core`), the CA client, GitHub. Edge module. */
 import * as core from '@actions/core';
-import { AcmApiClient, preflight } from '@acmapi/core';
 import type { ActionServices } from './run.js';
 
 /** Builds the services of a real run. */
@@ -32,12 +31,11 @@ export function actionServices(): ActionServices {
       },
     },
     env: process.env,
-    createClient: (options) => new AcmApiClient(options),
-    preflight,
-    // Loaded only when the output needs them: they are most of the bundle, and cold start matters.
-    uploadArtifact: async (input) => (await import('./artifact.js')).uploadWithActionsArtifact(input),
-    gitDataApi: async (options) => (await import('./commit/octokit-git.js')).octokitGitDataApi(options),
+    // Each loaded only when needed: they are most of the bundle, and a cold start must stay fast.
+    createClient: async (options) => (await import('./ca-client.js')).createCaClient(options),
+    signfileNetwork: {},
+    uploadArtifact: async (input) => (await import('./artifact.js')).uploadArtifact(input, { env: process.env }),
+    gitDataApi: async (options) => (await import('./commit/github-git.js')).githubGitDataApi({ ...options, apiUrl: process.env['GITHUB_API_URL'] }),
     now: () => new Date(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }

@@ -4,17 +4,19 @@
  * signfile server, for output none, artifact and commit; openssl checks keys and
  * certificates independently.
  */
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
-import { serveSignfile } from '@acmapi/core';
-import type { ServeSignfileResult } from '@acmapi/core';
+import { serveSignfile } from '@acmapi/core/deploy';
+import type { ServeSignfileResult } from '@acmapi/core/deploy';
 import { startSandbox } from '@acmapi/sandbox';
 import type { Sandbox } from '@acmapi/sandbox';
-import { makeTempDir, runOpenssl } from '@acmapi/test-utils';
+import { findBinary, makeTempDir, runOpenssl } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
 import { startFakeArtifactService } from './helpers/fake-artifact.js';
 import type { FakeArtifactService } from './helpers/fake-artifact.js';
@@ -203,8 +205,16 @@ describe('output artifact', () => {
     const expires = new Date(String(create?.body['expires_at'])).getTime();
     expect(Math.round((expires - Date.now()) / 86_400_000)).toBe(7);
     expect(artifacts.calls.map((c) => c.method)).toEqual(['CreateArtifact', 'FinalizeArtifact']);
-    const zip = unzipSync(new Uint8Array(artifacts.uploads.get('certs') ?? new Uint8Array()));
+    const uploaded = artifacts.uploads.get('certs') ?? Buffer.alloc(0);
+    const zip = unzipSync(new Uint8Array(uploaded));
     expect(Object.keys(zip).sort()).toEqual(['artifact.example.test/cert.pem', 'artifact.example.test/chain.pem', 'artifact.example.test/fullchain.pem']);
+    // Info-ZIP's unzip, a reader independent of the zip library, agrees.
+    const zipFile = join(temp.path, '.runner', 'artifact.zip');
+    await writeFile(zipFile, uploaded);
+    const listed = await promisify(execFile)(findBinary('unzip', 'unzip'), ['-Z1', zipFile], { encoding: 'utf8' });
+    expect(listed.stdout.trim().split('\n').sort()).toEqual(Object.keys(zip).sort());
+    const finalize = artifacts.calls.find((c) => c.method === 'FinalizeArtifact');
+    expect(finalize?.body['size']).toBe(String(uploaded.length));
     const folder = join(temp.path, 'repo/certificates');
     for (const [name, content] of Object.entries(zip)) {
       expect(Buffer.from(content).toString('utf8')).toBe(await readFile(join(folder, name), 'utf8'));
@@ -240,13 +250,15 @@ describe('output commit', () => {
     expect(first.outputs['commit-sha']).toBe(firstCommit);
     const files1 = github.filesAt(firstCommit);
     expect([...files1.keys()].sort()).toEqual(['README.md', 'certificates/pending.example.test/acmapi-state.json']);
-    const state = JSON.parse(files1.get('certificates/pending.example.test/acmapi-state.json')?.toString('utf8') ?? '{}') as Record<string, unknown>;
-    expect(state['handleId']).toBe(handle);
-    expect(state['domains']).toEqual(['pending.example.test']);
-    expect(String(state['encryptedPrivateKey'])).toContain('BEGIN ENCRYPTED PRIVATE KEY');
+    const state = JSON.parse(files1.get('certificates/pending.example.test/acmapi-state.json')?.toString('utf8') ?? '{}') as { version: number; application?: Record<string, unknown> };
+    expect(state.version).toBe(2);
+    expect(state.application?.['status']).toBe('pending');
+    expect(state.application?.['handleId']).toBe(handle);
+    expect(state.application?.['domains']).toEqual(['pending.example.test']);
+    expect(String(state.application?.['encryptedPrivateKey'])).toContain('BEGIN ENCRYPTED PRIVATE KEY');
     expect(github.requests.filter((r) => r.path.includes('/git/')).every((r) => r.authorization === 'token ghs_fake_token')).toBe(true);
 
-    // A run while still pending commits nothing and applies nothing.
+    // A run while still pending applies nothing and commits nothing (its poll count is bookkeeping).
     const applies = sandbox.applications().length;
     const still = await runDist(temp.path, inputs, env);
     expect(still.outputs['status']).toBe('pending');

@@ -3,18 +3,21 @@
  * in-process sandbox and signfile server.
  */
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AcmApiClient, preflight, serveSignfile } from '@acmapi/core';
-import type { PreflightOptions, ResolveOverride, ServeSignfileResult } from '@acmapi/core';
+import { AcmApiClient } from '@acmapi/core';
+import type { ResolveOverride } from '@acmapi/core';
+import { serveSignfile } from '@acmapi/core/deploy';
+import type { ServeSignfileResult } from '@acmapi/core/deploy';
 import { startSandbox } from '@acmapi/sandbox';
 import type { Sandbox } from '@acmapi/sandbox';
 import { makeTempDir } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
+import type { SignfileNetwork } from '../src/certificate-run.js';
 import type { GitDataApi } from '../src/commit/git-data.js';
 import type { OutputName } from '../src/outputs.js';
-import type { PreflightService } from '../src/preflight-report.js';
 import { run } from '../src/run.js';
 import type { ActionCore, ActionServices, UploadArtifactInput } from '../src/run.js';
 
@@ -83,18 +86,14 @@ afterEach(async () => {
   await temp.cleanup();
 });
 
-const noPreflight: PreflightService = () => Promise.reject(new Error('no preflight expected'));
-
 /**
- * Core's real preflight against the signfile server: each domain resolves to the given
- * address (127.0.0.2 has nothing listening: connection refused); http only, no TLS here.
+ * How core's preflight reaches the signfile server: each domain resolves to the given address
+ * (127.0.0.2 has nothing listening: connection refused). The server speaks plain http, so
+ * https fails at every address and the verdict rests on http (a domain passes on either scheme).
  */
-function preflightVia(addresses: Record<string, string>, seen: PreflightOptions[] = []): PreflightService {
+function preflightVia(addresses: Record<string, string>): SignfileNetwork {
   const resolve: ResolveOverride[] = Object.entries(addresses).map(([domain, address]) => ({ domain, addresses: [address] }));
-  return (options) => {
-    seen.push(options);
-    return preflight({ ...options, resolve, httpPort: signfile.port, schemes: ['http'] });
-  };
+  return { resolve, httpPort: signfile.port, httpsPort: signfile.port };
 }
 
 function services(core: FixtureCore, extra: Partial<ActionServices> = {}): ActionServices {
@@ -102,11 +101,10 @@ function services(core: FixtureCore, extra: Partial<ActionServices> = {}): Actio
     core,
     env: { GITHUB_WORKSPACE: join(temp.path, 'repo'), RUNNER_TEMP: temp.path, GITHUB_REPOSITORY: 'octo/site', GITHUB_REF: 'refs/heads/main' },
     createClient: (options) => new AcmApiClient({ ...options, ca: sandbox.caBundlePem }),
-    preflight: noPreflight,
+    signfileNetwork: {},
     uploadArtifact: () => Promise.reject(new Error('no artifact expected')),
     gitDataApi: () => Promise.reject(new Error('no commit expected')),
     now: () => new Date(),
-    sleep: () => Promise.resolve(),
     ...extra,
   };
 }
@@ -137,12 +135,10 @@ describe('run', () => {
   });
 
   it('strict preflight: annotates each failing domain with its address, scheme and reason, and sends nothing to the CA', async () => {
-    const seen: PreflightOptions[] = [];
     const core = new FixtureCore(inputs({ domains: 'a.example.test\nb.example.test', preflight: 'strict', signfile: SIGNFILE }));
     const before = sandbox.requests.length;
-    const result = await run(services(core, { preflight: preflightVia({ 'a.example.test': '127.0.0.1', 'b.example.test': '127.0.0.2' }, seen) }));
+    const result = await run(services(core, { signfileNetwork: preflightVia({ 'a.example.test': '127.0.0.1', 'b.example.test': '127.0.0.2' }) }));
     expect(result.status).toBe('failed');
-    expect(seen.map((o) => ({ domains: o.domains, signfile: o.signfile, mode: o.mode }))).toEqual([{ domains: ['a.example.test', 'b.example.test'], signfile: { name: 'signfile', content: SIGNFILE }, mode: 'strict' }]);
     expect(core.annotations).toEqual([{ level: 'error', title: 'Signfile preflight failed for b.example.test at 127.0.0.2 over http', message: expect.stringMatching(/^b\.example\.test at 127\.0\.0\.2.*ECONNREFUSED.*Start the web server/) as string }]);
     expect(sandbox.requests.length).toBe(before);
     expect(result.outcomes[0]?.errorCode).toBe('PREFLIGHT_FAILED');
@@ -151,11 +147,13 @@ describe('run', () => {
     expect(core.failures[0]).not.toContain('a.example.test,');
     expect(core.summary).toContain('### Signfile preflight failures');
     expect(core.summary).toMatch(/\| a\.example\.test \| b\.example\.test \| 127\.0\.0\.2 \| http \| connection-refused: .*ECONNREFUSED.* \| Start the web server/);
+    // Strict and failing: nothing written, not even a key (the preflight runs before any key is made).
+    expect(existsSync(join(temp.path, 'repo', 'certificates'))).toBe(false);
   });
 
   it('strict preflight that passes applies and annotates nothing', async () => {
     const core = new FixtureCore(inputs({ domains: 'ok.example.test', preflight: 'strict', signfile: SIGNFILE }));
-    const result = await run(services(core, { preflight: preflightVia({ 'ok.example.test': '127.0.0.1' }) }));
+    const result = await run(services(core, { signfileNetwork: preflightVia({ 'ok.example.test': '127.0.0.1' }) }));
     expect(result.status).toBe('issued');
     expect(core.annotations).toEqual([]);
     expect(core.log).toContain('ok.example.test: preflight passed: every address of ok.example.test serves the signfile.');
@@ -164,7 +162,7 @@ describe('run', () => {
 
   it('warn preflight: annotates as a warning, applies anyway, and keeps the failure in the summary', async () => {
     const core = new FixtureCore(inputs({ domains: 'c.example.test', preflight: 'warn', signfile: SIGNFILE }));
-    const result = await run(services(core, { preflight: preflightVia({ 'c.example.test': '127.0.0.2' }) }));
+    const result = await run(services(core, { signfileNetwork: preflightVia({ 'c.example.test': '127.0.0.2' }) }));
     expect(result.status).toBe('issued');
     expect(core.annotations).toEqual([{ level: 'warning', title: 'Signfile preflight failed for c.example.test at 127.0.0.2 over http', message: expect.stringContaining('ECONNREFUSED') as string }]);
     expect(result.outcomes[0]?.preflightFailures).toEqual([expect.objectContaining({ domain: 'c.example.test', address: '127.0.0.2', scheme: 'http', kind: 'connection-refused' })]);
@@ -174,9 +172,22 @@ describe('run', () => {
 
   it('off preflight: does not run it, even with a signfile', async () => {
     const core = new FixtureCore(inputs({ domains: 'off.example.test', preflight: 'off', signfile: SIGNFILE }));
-    const result = await run(services(core));
+    // 127.0.0.2 would fail it.
+    const result = await run(services(core, { signfileNetwork: preflightVia({ 'off.example.test': '127.0.0.2' }) }));
     expect(result.status).toBe('issued');
     expect(core.annotations).toEqual([]);
+    expect(core.log.some((line) => line.includes('preflight'))).toBe(false);
+  });
+
+  it('warn preflight without a signfile says how to give one; strict without one fails naming the inputs', async () => {
+    const warned = new FixtureCore(inputs({ domains: 'nosig.example.test', preflight: 'warn' }));
+    expect((await run(services(warned))).status).toBe('issued');
+    expect(warned.log).toContain('nosig.example.test: preflight skipped: give the signfile input (its content) or signfile.path in acmapi.json to check it before applying.');
+    const strict = new FixtureCore(inputs({ domains: 'nosig2.example.test', preflight: 'strict' }));
+    const before = sandbox.requests.length;
+    expect((await run(services(strict))).status).toBe('failed');
+    expect(strict.failures[0]).toMatch(/strict preflight needs the signfile.*Give the signfile input \(its content\) or signfile\.path in acmapi\.json/);
+    expect(sandbox.requests.length).toBe(before);
   });
 
   it('handles a fleet from acmapi.json with bounded concurrency: one row each, results JSON, no single-certificate outputs', async () => {
@@ -185,25 +196,17 @@ describe('run', () => {
     let inFlight = 0;
     let most = 0;
     const core = new FixtureCore(inputs({ config: 'acmapi.json', concurrency: '2' }));
-    const result = await run(
-      services(core, {
-        createClient: (options) => {
-          const client = new AcmApiClient({ ...options, ca: sandbox.caBundlePem });
-          return {
-            issue: async (input, opts) => {
-              most = Math.max(most, ++inFlight);
-              try {
-                return await client.issue(input, opts);
-              } finally {
-                inFlight--;
-              }
-            },
-            retrieve: (handle, opts) => client.retrieve(handle, opts),
-            close: () => client.close(),
-          };
-        },
-      }),
-    );
+    class CountingClient extends AcmApiClient {
+      override async apply(...args: Parameters<AcmApiClient['apply']>): ReturnType<AcmApiClient['apply']> {
+        most = Math.max(most, ++inFlight);
+        try {
+          return await super.apply(...args);
+        } finally {
+          inFlight--;
+        }
+      }
+    }
+    const result = await run(services(core, { createClient: (options) => new CountingClient({ ...options, ca: sandbox.caBundlePem }) }));
     expect(result.outcomes.map((o) => [o.name, o.status])).toEqual([['site-1', 'issued'], ['site-2', 'issued'], ['site-3', 'issued']]);
     expect(most).toBe(2);
     expect(core.summary.split('\n').filter((l) => l.startsWith('| site-'))).toHaveLength(3);
@@ -224,11 +227,12 @@ describe('run', () => {
       certificates: [{ name: 'web', domains: ['Web.Example.TEST'] }, { name: 'api', domains: ['api.example.test'], keyType: 'ec-p384' }],
     };
     await writeFile(join(repo, 'tls', 'acmapi.json'), JSON.stringify(config));
-    const seen: PreflightOptions[] = [];
     const core = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', preflight: 'strict' });
-    const result = await run(services(core, { preflight: preflightVia({ 'web.example.test': '127.0.0.1', 'api.example.test': '127.0.0.1' }, seen) }));
+    const result = await run(services(core, { signfileNetwork: preflightVia({ 'web.example.test': '127.0.0.1', 'api.example.test': '127.0.0.1' }) }));
     expect(result.outcomes.map((o) => [o.name, o.status, o.domains])).toEqual([['web', 'issued', ['web.example.test']], ['api', 'issued', ['api.example.test']]]);
-    expect(seen.map((o) => o.signfile)).toEqual([{ name: 'signfile', content: SIGNFILE }, { name: 'signfile', content: SIGNFILE }]);
+    // A strict preflight passed with the token read from signfile.path (its BOM and newline dropped).
+    expect(core.log).toContain('web: preflight passed: every address of web.example.test serves the signfile.');
+    expect(core.log).toContain('api: preflight passed: every address of api.example.test serves the signfile.');
     expect(result.outcomes.map((o) => o.certificatePath)).toEqual(['certificates/web/cert.pem', 'certificates/api/cert.pem']);
     const keyTypes = await Promise.all(result.outcomes.map(async (o) => {
       const key = createPrivateKey(await readFile(o.privateKeyPath ?? '', 'utf8'));
@@ -236,19 +240,24 @@ describe('run', () => {
     }));
     expect(keyTypes).toEqual(['rsa 2048', 'ec secp384r1']);
 
-    // The inputs renew-before-days and key-type win over the config's (path: below); without them its renewBeforeDays 400 makes a certificate due.
-    const again = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'web', 'renew-before-days': '1', 'key-type': 'ec-p256' });
-    const second = await run(services(again, { preflight: preflightVia({ 'web.example.test': '127.0.0.1' }) }));
+    // The input renew-before-days wins over the config's; without it its renewBeforeDays 400 makes a certificate due.
+    const again = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'web', 'renew-before-days': '1' });
+    const second = await run(services(again, { signfileNetwork: preflightVia({ 'web.example.test': '127.0.0.1' }) }));
     expect(second.outcomes.map((o) => [o.name, o.status])).toEqual([['web', 'skipped']]);
+    expect(second.outcomes[0]?.detail).toMatch(/^the existing certificate is valid for \d+ more days; renewal is due from .* \(renew-before-days 1\)$/);
     const dueByConfig = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'api', preflight: 'off' });
     const apiAgain = await run(services(dueByConfig));
     expect(apiAgain.outcomes.map((o) => [o.name, o.status])).toEqual([['api', 'issued']]);
     expect(apiAgain.outcomes[0]?.fingerprint).not.toBe(result.outcomes[1]?.fingerprint);
     expect(dueByConfig.log.some((line) => line.startsWith('api: renewing, ') && line.includes('renew-before-days 400'))).toBe(true);
-    const third = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'web', 'key-type': 'ec-p256', path: 'other', preflight: 'off' });
+    // The input key-type wins over the config's default, and a new key type is a reason to renew (core's plan).
+    const third = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'web', 'key-type': 'ec-p256', 'renew-before-days': '1', preflight: 'off' });
     const renewed = await run(services(third));
-    expect(renewed.outcomes.map((o) => [o.name, o.status, o.certificatePath])).toEqual([['web', 'issued', 'other/web/cert.pem']]);
+    expect(renewed.outcomes.map((o) => [o.name, o.status, o.certificatePath])).toEqual([['web', 'issued', 'certificates/web/cert.pem']]);
+    expect(third.log).toContain("web: renewing, the key type changed: the existing certificate's key is rsa-2048.");
     expect(createPrivateKey(await readFile(renewed.outcomes[0]?.privateKeyPath ?? '', 'utf8')).asymmetricKeyType).toBe('ec');
+    const elsewhere = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'web', path: 'other', preflight: 'off' });
+    expect((await run(services(elsewhere))).outcomes.map((o) => [o.status, o.certificatePath])).toEqual([['issued', 'other/web/cert.pem']]);
   });
 
   it('config: reports every error of acmapi.json with its JSON path, and never prints the token', async () => {
@@ -303,6 +312,7 @@ describe('run', () => {
       createTree: () => Promise.reject(new Error('unreachable')),
       createCommit: () => Promise.reject(new Error('unreachable')),
       updateBranch: () => Promise.reject(new Error('unreachable')),
+      close: () => Promise.resolve(),
     };
     const core = new FixtureCore(inputs({ domains: 'commit.example.test', output: 'commit', 'github-token': 'ghs_x' }));
     const result = await run(services(core, { gitDataApi: () => Promise.resolve(refusing) }));

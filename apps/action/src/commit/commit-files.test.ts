@@ -30,6 +30,7 @@ function memoryApi(moves: number) {
       head = sha;
       return Promise.resolve();
     },
+    close: () => Promise.resolve(),
   };
   return { api, log, trees, head: () => head };
 }

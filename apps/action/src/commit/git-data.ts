@@ -28,6 +28,8 @@ export interface GitDataApi {
    * @throws {RefMovedError} when the branch head is no longer an ancestor (HTTP 422 "not a fast forward").
    */
   updateBranch(branch: string, commitSha: string): Promise<void>;
+  /** Releases the connections. */
+  close(): Promise<void>;
 }
 
 /** The branch moved between reading its head and updating it. */

@@ -20,6 +20,8 @@ export interface FakeArtifactService {
   readonly calls: { method: string; body: Record<string, unknown> }[];
   /** Committed blobs by artifact name. */
   readonly uploads: Map<string, Buffer>;
+  /** How many of the next Twirp calls to answer 503 (a service hiccup, retried by clients). */
+  failNext: number;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,14 @@ export async function startFakeArtifactService(): Promise<FakeArtifactService> {
   const uploads = new Map<string, Buffer>();
   const blocks = new Map<string, Buffer>();
   let base = '';
+  const fake: { -readonly [K in keyof FakeArtifactService]: FakeArtifactService[K] } = {
+    url: '',
+    runtimeToken,
+    calls,
+    uploads,
+    failNext: 0,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }),
+  };
 
   const server = createServer((request, response) => {
     void (async () => {
@@ -54,6 +64,11 @@ export async function startFakeArtifactService(): Promise<FakeArtifactService> {
       if (url.pathname.startsWith(SERVICE) && request.method === 'POST') {
         if (request.headers.authorization !== `Bearer ${runtimeToken}`) { json(response, 401, { code: 'unauthenticated', msg: 'bad token' }); return; }
         const method = url.pathname.slice(SERVICE.length);
+        if (fake.failNext > 0) {
+          fake.failNext--;
+          json(response, 503, { code: 'unavailable', msg: 'try again' });
+          return;
+        }
         const body = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
         calls.push({ method, body });
         if (method === 'CreateArtifact') {
@@ -89,11 +104,6 @@ export async function startFakeArtifactService(): Promise<FakeArtifactService> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   base = `http://127.0.0.1:${port}`;
-  return {
-    url: `${base}/`,
-    runtimeToken,
-    calls,
-    uploads,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }),
-  };
+  fake.url = `${base}/`;
+  return fake;
 }

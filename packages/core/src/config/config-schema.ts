@@ -6,7 +6,7 @@
  * The auth token is deliberately absent: it is a secret and belongs in `ACMAPI_AUTH_TOKEN`
  * or a secret store, never in a file that is committed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../errors/errors.js';
 import { DEFAULT_KEY_TYPE, KEY_TYPES, type KeyType } from '../pki/key-types.js';
 import { MAX_DOMAINS, normalizeDomain } from '../domains/domains.js';
