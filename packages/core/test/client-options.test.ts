@@ -65,7 +65,7 @@ describe('resolveClientOptions', () => {
     [{ ...base, minRetryDelayMs: 5000, maxRetryDelayMs: 100 }, /maxRetryDelayMs \(100\) is less than minRetryDelayMs \(5000\)/],
     [{ ...base, authtoken: 'x' }, /Unknown option authtoken/],
     [{ ...base, dispatcher: {} }, /dispatcher must be an undici Dispatcher/],
-    [{ ...base, dispatcher: new Agent(), ca: '-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----' }, /set them on it instead/],
+    [{ ...base, dispatcher: new Agent(), ca: '-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----' }, /configure the dispatcher the client builds, and a dispatcher was given too/],
     [{ ...base, clock: { now: (): number => 0 } }, /clock must have now\(\) and sleep/],
   ])('rejects %o precisely', (options, message) => {
     const error = optionsError(options);

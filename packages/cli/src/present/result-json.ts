@@ -219,7 +219,7 @@ export function toResultJson(result: RunCertificateResult): ResultJson {
       throw new StoreError(
         'STORE_PENDING_EXISTS',
         `Certificate "${result.name}" has application ${result.handleId} pending at the CA; a new application now would leave its key behind.`,
-        { certificate: result.name },
+        { certificate: result.name, handleId: result.handleId },
       );
     case 'not-found':
       throw new Error(`No application with handle ${result.handleId} (the caller handles not-found).`);
