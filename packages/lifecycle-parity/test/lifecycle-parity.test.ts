@@ -58,13 +58,14 @@ interface Row {
 const facts = (overrides: Partial<RecordFacts>): RecordFacts => ({
   state: 'new',
   live: false,
+  liveKey: false,
   application: undefined,
   keyKept: false,
   lastRetired: undefined,
   lastErrorCode: undefined,
   ...overrides,
 });
-const ISSUED = facts({ state: 'valid', live: true });
+const ISSUED = facts({ state: 'valid', live: true, liveKey: true });
 const PENDING = facts({ state: 'pending', application: 'pending', keyKept: true });
 
 /** The one application the sandbox holds pending. */
@@ -147,6 +148,10 @@ const ROWS: readonly Row[] = [
       },
     ],
     answers: [107],
+    check: (sandbox) => {
+      // The CA's fetch really reached nginx's server block without the signfile, which answered 404.
+      expect(sandbox.requests[0]?.detail?.join('\n')).toMatch(/404/);
+    },
   },
   {
     title: '111, then issued (the client retries)',
@@ -176,7 +181,7 @@ const ROWS: readonly Row[] = [
     ],
     answers: [0, 0],
     check: (sandbox) => {
-      // The CA really signed other keys, and the second run resent the same application (one CSR, so the same CA-side domains).
+      // The CA really signed both certificates for other keys than the CSR's.
       expect(sandbox.applications().map((application) => application.wrongKey)).toEqual([true, true]);
     },
   },

@@ -3,7 +3,7 @@
  * {@link Outcome}, and the certificate's record as the front end's own repository reads it,
  * normalised to {@link RecordFacts}. A front end plugs in as a {@link FrontEnd}.
  */
-import { isAcmApiError } from '@acmapi/core';
+import { certificateMatchesPrivateKey, isAcmApiError } from '@acmapi/core';
 import type { CertificateRepository, CertificateSession } from '@acmapi/core';
 import type { Sandbox } from '@acmapi/sandbox';
 
@@ -21,6 +21,8 @@ export interface RecordFacts {
   state: string;
   /** A certificate is live. */
   live: boolean;
+  /** The live certificate's private key is readable through the repository's session (`readLive`) and matches it. */
+  liveKey: boolean;
   /** The application in progress: `prepared`, `pending`, or `undefined`. */
   application: string | undefined;
   /** The application's private key is still readable through the repository's session (`readApplication`). */
@@ -82,15 +84,19 @@ export function errorCode(error: unknown): string {
 
 /**
  * Reads certificate `name` through a repository's own interface: `get(name)` for the record,
- * and a session's `readApplication()` for whether the application's key is still there.
+ * and a session's `readApplication()` and `readLive()` for whether the keys are still there.
  */
 export async function readFacts(repository: CertificateRepository, name: string): Promise<RecordFacts> {
   const record = await repository.get(name);
-  if (record === undefined) return { state: 'absent', live: false, application: undefined, keyKept: false, lastRetired: undefined, lastErrorCode: undefined };
-  const application = await repository.withCertificate(name, (session: CertificateSession) => session.readApplication());
+  if (record === undefined) return { state: 'absent', live: false, liveKey: false, application: undefined, keyKept: false, lastRetired: undefined, lastErrorCode: undefined };
+  const { application, liveFiles } = await repository.withCertificate(name, async (session: CertificateSession) => ({
+    application: await session.readApplication(),
+    liveFiles: await session.readLive(),
+  }));
   return {
     state: record.state,
     live: record.live !== undefined,
+    liveKey: liveFiles?.privateKeyPem !== undefined && certificateMatchesPrivateKey(liveFiles.certPem, liveFiles.privateKeyPem),
     application: record.application?.status,
     keyKept: application?.privateKeyPem !== undefined,
     lastRetired: record.lastRetired?.status,

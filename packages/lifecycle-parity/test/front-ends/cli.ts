@@ -62,7 +62,12 @@ export const cliFrontEnd: FrontEnd = {
         const args = step.command === 'issue' ? ['issue', ...setup.domains.flatMap((domain) => ['-d', domain]), '--wait', '0', ...common] : ['renew', ...common];
         const exited = await runCli(args, env, cwd);
         printed.push(exited.stdout, exited.stderr);
-        const parsed = JSON.parse(exited.stdout) as ResultJson | RenewResultJson;
+        let parsed: ResultJson | RenewResultJson;
+        try {
+          parsed = JSON.parse(exited.stdout) as ResultJson | RenewResultJson;
+        } catch {
+          throw new Error(`acmapi ${args[0] ?? ''} exited ${exited.code} without one JSON object on stdout; stderr: ${exited.stderr}`);
+        }
         if (parsed.exitCode !== exited.code) throw new Error(`acmapi ${args[0] ?? ''} exited ${exited.code} but its JSON says ${parsed.exitCode}`);
         if (!('certificates' in parsed)) return outcomeOf(parsed);
         // `renew` over a store of one certificate: one entry, the result of that certificate.
