@@ -214,13 +214,18 @@ describe.each(ROWS)('$title', (row) => {
     const session = await frontEnd.start({ sandbox, caFile, dir, name: row.domain, domains: [row.domain] });
     const customers: Record<'a' | 'b', Customer> = world.customers;
     const observed = [];
+    const handles: { step: string; saved: string | undefined; atCa: string }[] = [];
     for (const step of row.steps) {
       await step.before?.(sandbox);
       const outcome = await session.run({ command: step.command, customer: customers[step.as ?? 'a'] });
-      observed.push({ step: step.label, outcome, record: await session.record() });
+      const { facts: record, handleId } = await session.record();
+      observed.push({ step: step.label, outcome, record });
+      if (record.application === 'pending') handles.push({ step: step.label, saved: handleId, atCa: pendingHandle(sandbox) });
     }
 
     expect({ frontEnd: name, steps: observed }).toEqual({ frontEnd: name, steps: expected });
+    // A pending application is the one the CA holds: its handle was saved, and kept through a 108.
+    for (const { step, saved, atCa } of handles) expect(saved, `${name}, step ${step}: the saved handle`).toBe(atCa);
     expect(sandbox.requests.map((request) => request.status), 'the CA answers of this row').toEqual(row.answers);
     row.check?.(sandbox);
 

@@ -32,6 +32,12 @@ export interface RecordFacts {
   lastErrorCode: string | undefined;
 }
 
+/** {@link RecordFacts} and the handle of the application, which differs from CA to CA and so is checked apart from the table. */
+export interface ObservedRecord {
+  facts: RecordFacts;
+  handleId: string | undefined;
+}
+
 /** A customer of the sandbox, with its secret. */
 export interface Customer {
   readonly customerId: string;
@@ -62,7 +68,7 @@ export interface FrontEndSession {
   /** Runs the front end once; never throws for a lifecycle failure (that is an outcome). */
   run(step: RunStep): Promise<Outcome>;
   /** The record as the front end's own repository reads it now. */
-  record(): Promise<RecordFacts>;
+  record(): Promise<ObservedRecord>;
   /** Everything the front end printed or logged so far (to check that no secret leaked). */
   output(): readonly string[];
   /** The folder whose files the front end keeps (store, published folder, project). */
@@ -86,14 +92,16 @@ export function errorCode(error: unknown): string {
  * Reads certificate `name` through a repository's own interface: `get(name)` for the record,
  * and a session's `readApplication()` and `readLive()` for whether the keys are still there.
  */
-export async function readFacts(repository: CertificateRepository, name: string): Promise<RecordFacts> {
+export async function readFacts(repository: CertificateRepository, name: string): Promise<ObservedRecord> {
   const record = await repository.get(name);
-  if (record === undefined) return { state: 'absent', live: false, liveKey: false, application: undefined, keyKept: false, lastRetired: undefined, lastErrorCode: undefined };
+  if (record === undefined) {
+    return { facts: { state: 'absent', live: false, liveKey: false, application: undefined, keyKept: false, lastRetired: undefined, lastErrorCode: undefined }, handleId: undefined };
+  }
   const { application, liveFiles } = await repository.withCertificate(name, async (session: CertificateSession) => ({
     application: await session.readApplication(),
     liveFiles: await session.readLive(),
   }));
-  return {
+  const facts: RecordFacts = {
     state: record.state,
     live: record.live !== undefined,
     liveKey: liveFiles?.privateKeyPem !== undefined && certificateMatchesPrivateKey(liveFiles.certPem, liveFiles.privateKeyPem),
@@ -102,4 +110,5 @@ export async function readFacts(repository: CertificateRepository, name: string)
     lastRetired: record.lastRetired?.status,
     lastErrorCode: record.lastError?.code,
   };
+  return { facts, handleId: record.application?.handleId };
 }
