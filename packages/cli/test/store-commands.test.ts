@@ -165,11 +165,11 @@ describe('renewal with short-lived certificates and an injected clock', () => {
     expect(noCredentials.stdout).toContain('not yet due for renewal');
   });
 
-  it('--days N makes a certificate due earlier; issue honours it too', async () => {
+  it('--renew-before-days N (older name --days) makes a certificate due earlier; issue honours it too', async () => {
     const out = join(world.temp.path, 'days');
     expect((await runCli(['issue', '-d', 'days.acmapi.test', '--out', out], ca.env)).code).toBe(0);
     expect((await list(out))[0]?.state).toBe('valid');
-    const run = await runCli(['issue', '-d', 'days.acmapi.test', '--out', out, '--days', '1', '--json'], ca.env);
+    const run = await runCli(['issue', '-d', 'days.acmapi.test', '--out', out, '--renew-before-days', '1', '--json'], ca.env);
     expect(run.code).toBe(0);
     expect(parseJsonOutput(run)).toMatchObject({ status: 'issued' });
   });

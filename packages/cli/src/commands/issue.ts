@@ -123,6 +123,7 @@ interface IssueFlags extends CredentialFlags, SignfileFlags, StoreFlags, KeyFlag
   retries?: string;
   force?: boolean;
   days?: string;
+  renewBeforeDays?: string;
   json?: boolean;
 }
 
@@ -197,7 +198,7 @@ export function issueCommand(ctx: CommandContext): Command {
         // The domain rules (spec §4) need nothing but the input: a bad domain is reported
         // before anything asks for credentials or touches the store.
         learn({ domains: normalizeDomains(domains) });
-        const days = parseDays(flags.days) ?? project.config?.defaults.renewBeforeDays;
+        const days = parseDays(flags) ?? project.config?.defaults.renewBeforeDays;
         const keyType = flags.keyType ?? (entry === undefined ? undefined : (entry.keyType ?? project.config?.defaults.keyType));
         const settings = await parseSignfileFlags(withConfigSignfile(flags, project, ctx.env), ctx.env);
         const signfile = signfilePhase(flags, settings);

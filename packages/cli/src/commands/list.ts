@@ -10,7 +10,7 @@ import { listCertificates } from '@acmapi/core/store-list';
 import { clockFrom } from '../flags/clock.js';
 import { loadProject } from '../flags/project.js';
 import type { ProjectFlags } from '../flags/project.js';
-import { parseDays } from '../flags/store-flags.js';
+import { addRenewBeforeOption, parseDays } from '../flags/store-flags.js';
 import { EXIT_CODES } from '../present/exit-codes.js';
 import { configOnlyEntries, listEntry, listLines } from '../present/list-view.js';
 import type { ListJson } from '../present/list-view.js';
@@ -18,24 +18,24 @@ import type { CommandContext } from './command-kit.js';
 
 interface ListFlags extends ProjectFlags {
   days?: string;
+  renewBeforeDays?: string;
   json?: boolean;
 }
 
 /** Builds the `list` command. */
 export function listCommand(ctx: CommandContext): Command {
-  return new Command('list')
+  return addRenewBeforeOption(new Command('list'))
     .summary('show every certificate of the store: state, days left, handle, last error')
     .description('show every certificate of the store: name, state (valid, due, expired, pending with its handle, failed with its last error, new), days left, domains')
     .option('--config <file>', 'the project file (env ACMAPI_CONFIG; default ./acmapi.json when it exists); its certificates not yet issued are listed as new')
     .option('--out <dir>', 'the certificate store folder (default: defaults.storeDir of acmapi.json, else ./certs)')
-    .option('--days <n>', 'count a certificate as due when fewer than N days are left (default: a third of the lifetime)')
     .option('--json', 'print {"certificates": [...]} on stdout')
     .action(async (flags: ListFlags) => {
       const output = ctx.makeOutput(flags.json === true);
       try {
         const now = clockFrom(ctx.env)();
         const project = await loadProject(flags, ctx.env);
-        const days = parseDays(flags.days) ?? project.config?.defaults.renewBeforeDays;
+        const days = parseDays(flags) ?? project.config?.defaults.renewBeforeDays;
         const records = await listCertificates(project.storeDir, { now, ...(days === undefined ? {} : { days }) });
         const entries = records.map((record) => listEntry(record));
         if (project.config !== undefined) entries.push(...configOnlyEntries(project.config.certificates, new Set(records.map((r) => r.name))));

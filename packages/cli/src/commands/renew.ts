@@ -189,6 +189,7 @@ interface RenewFlags extends CredentialFlags, SignfileFlags, StoreFlags {
   retries?: string;
   force?: boolean;
   days?: string;
+  renewBeforeDays?: string;
   json?: boolean;
 }
 
@@ -239,7 +240,7 @@ export function renewCommand(ctx: CommandContext): Command {
         const now = clockFrom(ctx.env);
         const project = await loadProject(flags, ctx.env);
         outLabel = flags.out ?? project.storeDir;
-        const days = parseDays(flags.days) ?? project.config?.defaults.renewBeforeDays;
+        const days = parseDays(flags) ?? project.config?.defaults.renewBeforeDays;
         const settings = await parseSignfileFlags(withConfigSignfile(flags, project, ctx.env), ctx.env);
         // From cron, `warn` without a signfile stays quiet: no preflight, and no note per certificate.
         const preflight = flags.preflight === 'warn' && settings.signfile === undefined ? 'off' : flags.preflight;
