@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMinutes, PendingPoller, type PendingItem, type PollOutcome, type PollerTimers } from './poller.js';
+import { backoffMinutes, DEFAULT_POLL_BACKOFF, PendingPoller, pollBackoffFromSettings, type PendingItem, type PollOutcome, type PollerTimers } from './poller.js';
 
 /** Timers that record what is scheduled and fire only when the test says so. */
 class ManualTimers implements PollerTimers {
@@ -158,5 +158,13 @@ describe('PendingPoller', () => {
     await polling;
     expect(timers.scheduled.size).toBe(0);
     expect(outcomes).toEqual([]);
+  });
+});
+
+describe('pollBackoffFromSettings', () => {
+  it('reads the settings as durations in core\'s one syntax, and falls back to the defaults for anything else', () => {
+    expect(pollBackoffFromSettings('2m', '1h')).toEqual({ firstMinutes: 2, maxMinutes: 60 });
+    expect(pollBackoffFromSettings('90s', '2h')).toEqual({ firstMinutes: 1.5, maxMinutes: 120 });
+    expect(pollBackoffFromSettings('5', 'soon')).toEqual(DEFAULT_POLL_BACKOFF);
   });
 });

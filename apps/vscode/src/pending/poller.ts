@@ -5,6 +5,7 @@
  * CA. Free of `vscode`: the clock, the timers, the store listing and the retrieve call are
  * passed in, so tests drive it without waiting.
  */
+import { parseDuration } from '@acmapi/core';
 
 /** The backoff of polls, in minutes. */
 export interface PollBackoff {
@@ -24,6 +25,22 @@ export interface PollBackoff {
 export const DEFAULT_POLL_BACKOFF: PollBackoff = { firstMinutes: 2, maxMinutes: 60 };
 
 const MINUTE_MS = 60_000;
+
+/**
+ * The backoff of the settings `acmapi.pending.firstPoll` and `acmapi.pending.maxPollInterval`,
+ * durations in core's one syntax (`2m`, `1h`); a value that is not a duration falls back to
+ * its default (VS Code flags it in the settings editor already).
+ */
+export function pollBackoffFromSettings(firstPoll: string, maxPollInterval: string): PollBackoff {
+  const minutes = (text: string, fallback: number): number => {
+    try {
+      return parseDuration(text, { option: 'pending' }) / MINUTE_MS;
+    } catch {
+      return fallback;
+    }
+  };
+  return { firstMinutes: minutes(firstPoll, DEFAULT_POLL_BACKOFF.firstMinutes), maxMinutes: minutes(maxPollInterval, DEFAULT_POLL_BACKOFF.maxMinutes) };
+}
 
 /**
  * Minutes to wait before poll number `attempt` (0 for the first) of a handle:

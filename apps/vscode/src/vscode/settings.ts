@@ -2,7 +2,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { PreflightMode } from '@acmapi/core';
-import type { PollBackoff } from '../pending/poller.js';
+import { pollBackoffFromSettings, type PollBackoff } from '../pending/poller.js';
 import type { ProjectSettings } from '../project/project-service.js';
 
 /** The settings, with relative paths resolved against `folder`. */
@@ -19,11 +19,8 @@ export function readProjectSettings(folder: vscode.Uri): ProjectSettings {
   };
 }
 
-/** The pending tracker's backoff (`acmapi.pending.*`), in minutes. */
+/** The pending tracker's backoff (`acmapi.pending.firstPoll`, `acmapi.pending.maxPollInterval`): durations in core's one syntax. */
 export function readPollBackoff(folder: vscode.Uri | undefined): PollBackoff {
   const configuration = vscode.workspace.getConfiguration('acmapi', folder);
-  return {
-    firstMinutes: configuration.get<number>('pending.firstPollMinutes', 2),
-    maxMinutes: configuration.get<number>('pending.maxPollMinutes', 60),
-  };
+  return pollBackoffFromSettings(configuration.get<string>('pending.firstPoll', '2m'), configuration.get<string>('pending.maxPollInterval', '1h'));
 }
