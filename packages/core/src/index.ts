@@ -110,7 +110,9 @@ export type {
   CertificateState,
   LiveCertificateInfo,
   RetiredApplicationInfo,
+  CertificateRecordParts,
 } from './store/certificate-record.js';
+export { composeCertificateRecord } from './store/certificate-record.js';
 
 // The project file `acmapi.json`, and the one duration syntax.
 export { CONFIG_FILE_NAME, findConfig, readConfig } from './config/read-config.js';

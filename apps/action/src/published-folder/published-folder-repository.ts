@@ -23,6 +23,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CertificateError,
+  composeCertificateRecord,
   certificateMatchesPrivateKey,
   checkKeyMatchesCsr,
   DEFAULT_KEY_TYPE,
@@ -41,7 +42,6 @@ import type {
   CertificateRecordOptions,
   CertificateRepository,
   CertificateSession,
-  CertificateState,
   InstallCertificateOptions,
   InstallCertificateResult,
   KeyType,
@@ -312,18 +312,8 @@ class PublishedCertificate implements CertificateSession {
           };
     const retired = state?.lastRetired;
     const lastError = state?.lastError === undefined ? undefined : { code: state.lastError.code, message: state.lastError.message, at: new Date(state.lastError.at) };
-    let recordState: CertificateState;
-    if (application?.status === 'pending') recordState = 'pending';
-    else if (lastError !== undefined) recordState = 'failed';
-    else if (live === undefined) recordState = 'new';
-    else if (live.renewal.reason === 'expired') recordState = 'expired';
-    else recordState = live.renewal.due ? 'due' : 'valid';
-    const source = live ?? applicationInfo;
-    return {
+    return composeCertificateRecord({
       name: this.name,
-      domains: source?.domains ?? [],
-      keyType: source?.keyType ?? DEFAULT_KEY_TYPE,
-      state: recordState,
       live,
       application: applicationInfo,
       lastRetired:
@@ -340,7 +330,7 @@ class PublishedCertificate implements CertificateSession {
             },
       lastError,
       dir: this.dir,
-    };
+    });
   }
 
   /** The live certificate from `cert.pem`; one that does not parse counts as none (a new one is applied for). */

@@ -158,22 +158,25 @@ export function toCertificateRecord(state: StoreState, dir: string, options: Cer
           reason: retired.reason,
         };
   const lastError = state.lastError === undefined ? undefined : { ...state.lastError, at: new Date(state.lastError.at) };
-  let certificateState: CertificateState;
-  if (application?.status === 'pending') certificateState = 'pending';
-  else if (lastError !== undefined) certificateState = 'failed';
-  else if (live === undefined) certificateState = 'new';
-  else if (live.renewal.reason === 'expired') certificateState = 'expired';
-  else certificateState = live.renewal.due ? 'due' : 'valid';
+  return composeCertificateRecord({ name: state.name, live, application, lastRetired, lastError, dir });
+}
+
+/** The parts of a {@link CertificateRecord} that a repository reads; the rest is derived by {@link composeCertificateRecord}. */
+export type CertificateRecordParts = Omit<CertificateRecord, 'state' | 'domains' | 'keyType'>;
+
+/**
+ * A record from its parts, with the rules every repository shares: the state's precedence
+ * (`pending` › `failed` › `new` › `expired` › `due` › `valid`, see {@link CertificateState}),
+ * and domains and key type from the live certificate, else from the application. Pure.
+ */
+export function composeCertificateRecord(parts: CertificateRecordParts): CertificateRecord {
+  const { live, application, lastError } = parts;
+  let state: CertificateState;
+  if (application?.status === 'pending') state = 'pending';
+  else if (lastError !== undefined) state = 'failed';
+  else if (live === undefined) state = 'new';
+  else if (live.renewal.reason === 'expired') state = 'expired';
+  else state = live.renewal.due ? 'due' : 'valid';
   const source = live ?? application;
-  return {
-    name: state.name,
-    domains: source?.domains ?? [],
-    keyType: source?.keyType ?? DEFAULT_KEY_TYPE,
-    state: certificateState,
-    live,
-    application,
-    lastRetired,
-    lastError,
-    dir,
-  };
+  return { ...parts, domains: source?.domains ?? [], keyType: source?.keyType ?? DEFAULT_KEY_TYPE, state };
 }
