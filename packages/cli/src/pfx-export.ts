@@ -74,7 +74,7 @@ export async function ensurePfx(certificate: LockedCertificate, passphrase: stri
   if (live === undefined) return undefined;
   const versionFile = join(certificate.dir, 'versions', live.version, PFX_FILE);
   if (!(await exists(versionFile))) {
-    const bytes = toPkcs12({ privateKeyPem: live.privateKeyPem, certPem: live.certPem, chainPem: live.chainPem, passphrase, friendlyName: certificate.name });
+    const bytes = await toPkcs12({ privateKeyPem: live.privateKeyPem, certPem: live.certPem, chainPem: live.chainPem, passphrase, friendlyName: certificate.name });
     await localIo('write', versionFile, () => writeFileAtomic(versionFile, bytes, { mode: 0o600 }));
   }
   const top = join(certificate.dir, PFX_FILE);

@@ -32,6 +32,7 @@ export * from './config/config-json-schema.js';
 export * from './store/certificate-name.js';
 export * from './store/store-layout.js';
 export * from './store/store-state.js';
+export * from './store/store-state-schema.js';
 export * from './store/lock-file.js';
 export * from './store/certificate-record.js';
 export * from './store/locked-certificate.js';
