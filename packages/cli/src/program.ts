@@ -11,6 +11,7 @@ import { COMMANDS, commandToLoad } from './command-table.js';
 import type { CommandEntry } from './command-table.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { Output } from './output.js';
+import { helpWidthOf, PROGRAM_DESCRIPTION } from './program-help.js';
 import { cliVersion } from './version.js';
 
 export { cliVersion } from './version.js';
@@ -59,19 +60,24 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     exitCode: EXIT_CODES.OK,
   };
   const program = new Command('acmapi')
-    .description('Get TLS certificates from a CA\'s ACMAPI (spec: WoSign ACMAPI 2015) and keep them in a crash-safe store. Exit codes: 0 ok, 2 usage, 3 pending, 4 rejected, 5 CA unavailable, 6 check failed, 7 local I/O, 8 preflight failed, 9 locked, 1 unexpected.')
+    .description(PROGRAM_DESCRIPTION)
     .version(cliVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ subcommandTerm })
     .configureOutput({
       writeOut: (text) => stdout.write(text),
       writeErr: (text) => stderr.write(text),
+      getOutHelpWidth: () => helpWidthOf(stdout),
+      getErrHelpWidth: () => helpWidthOf(stderr),
     })
     .exitOverride();
   for (const command of await loadCommands(ctx, argv)) program.addCommand(command);
   // Subcommands inherit neither exitOverride nor output settings; set them on each.
   for (const command of program.commands) {
-    command.exitOverride().configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) }).showHelpAfterError('(run with --help for usage)');
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text), getOutHelpWidth: () => helpWidthOf(stdout), getErrHelpWidth: () => helpWidthOf(stderr) })
+      .showHelpAfterError('(run with --help for usage)');
   }
   try {
     await program.parseAsync([...argv]);
