@@ -4,8 +4,22 @@
  */
 import { readFileSync } from 'node:fs';
 
-/** The package version, for `--version`: `version` of package.json, else `0.0.0`. */
+/**
+ * Where package.json is from this module: beside `dist/` when it runs as `dist/version.js`
+ * (the library), or as part of the bundled command in `dist/bin.js` or `dist/chunks/*.js`.
+ */
+const PACKAGE_JSON_CANDIDATES = ['../package.json', '../../package.json'];
+
+/** The package version, for `--version`: `version` of the @acmapi/cli package.json, else `0.0.0`. */
 export function cliVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-  return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  for (const candidate of PACKAGE_JSON_CANDIDATES) {
+    let pkg: { name?: unknown; version?: unknown };
+    try {
+      pkg = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+    } catch {
+      continue;
+    }
+    if (pkg.name === '@acmapi/cli') return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  }
+  return '0.0.0';
 }
