@@ -5,6 +5,7 @@
  * line loads the program, which loads only the command being run.
  */
 import module from 'node:module';
+import { helpWidthOf, programHelp } from './program-help.js';
 import { cliVersion } from './version.js';
 
 const args = process.argv.slice(2);
@@ -12,7 +13,6 @@ const only = args.length === 1 ? args[0] : undefined;
 if (only === '--version' || only === '-V') {
   process.stdout.write(`${cliVersion()}\n`);
 } else if (only === '--help' || only === '-h') {
-  const { helpWidthOf, programHelp } = await import('./program-help.js');
   process.stdout.write(programHelp(helpWidthOf(process.stdout)));
 } else {
   // Node 22.1 and later keep compiled code between runs (in the OS temp folder, never in

@@ -14,7 +14,6 @@
  *   `STEP#N` kills at the N-th time the step is reached; `STEP:partial` (for `write:FILE`)
  *   first leaves a half-written temporary file, as a kill in the middle of writing FILE would.
  */
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { StoreStepHook } from '@acmapi/core';
@@ -60,6 +59,7 @@ export function crashHookFrom(env: NodeJS.ProcessEnv): StoreStepHook | undefined
     if (names.includes(target)) die();
     if (detail.path !== undefined && names.some((name) => target === `${name}:partial`)) {
       // What a kill in the middle of writeFileAtomic leaves: a hidden, half-written temporary file.
+      const { randomBytes } = process.getBuiltinModule('node:crypto');
       writeFileSync(join(dirname(detail.path), `.${basename(detail.path)}.${randomBytes(6).toString('hex')}.tmp`), '-----BEGIN');
       die();
     }
