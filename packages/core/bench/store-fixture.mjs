@@ -12,7 +12,7 @@ import {
   encodePem,
   signingAlgorithmFor,
   toCryptoKeyPair,
-} from '../dist/x509.js';
+} from '../dist/pki/x509.js';
 
 /**
  * Fills `DIR/store` with `count` issued certificates named site-0000, site-0001, …
