@@ -14,7 +14,7 @@ import { serveSignfile } from '@acmapi/core';
 import { startSandbox } from '@acmapi/sandbox';
 import { reportMedianRatio } from '../../../scripts/bench-report.mjs';
 
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/bin.cjs', import.meta.url));
 const preload = fileURLToPath(new URL('./cpu-at-exit.cjs', import.meta.url));
 const RUNS = 7;
 const DOMAIN = 'bench.acmapi.test';

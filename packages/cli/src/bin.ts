@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * The `acmapi` executable. `acmapi --version` is answered from package.json and
- * `acmapi --help` from the command table, without loading commander; any other command
- * line loads the program, which loads only the command being run.
+ * The `acmapi` executable, built as CommonJS (dist/bin.cjs) so that `acmapi --version` and
+ * `acmapi --help` are answered without starting Node's ES module loader: the version comes
+ * from package.json, the help from the command table. Any other command line imports the
+ * program (an ES module bundle), which loads only the command being run.
  */
 import module from 'node:module';
 import { helpWidthOf, programHelp } from './program-help.js';
@@ -18,6 +19,8 @@ if (only === '--version' || only === '-V') {
   // Node 22.1 and later keep compiled code between runs (in the OS temp folder, never in
   // the package); older Node has no such function, so test for it rather than the version.
   (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-  const { run } = await import('./program.js');
-  process.exitCode = await run(process.argv);
+  // An error that escapes run() is a bug: the rejection ends the process with its stack, exit 1.
+  void import('./program.js').then(async ({ run }) => {
+    process.exitCode = await run(process.argv);
+  });
 }

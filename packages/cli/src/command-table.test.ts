@@ -1,6 +1,7 @@
 import { Help } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { CommandContext } from './command-kit.js';
+import { COMMAND_LOADERS } from './command-loaders.js';
 import { COMMANDS, commandToLoad } from './command-table.js';
 import { Output } from './output.js';
 
@@ -12,7 +13,7 @@ const ctx: CommandContext = {
 
 describe('COMMANDS', () => {
   it.each(COMMANDS.map((entry) => [entry.name, entry] as const))('the row of %s matches the command its module builds', async (_name, entry) => {
-    const command = await entry.load(ctx);
+    const command = await COMMAND_LOADERS[entry.name](ctx);
     expect(command.name()).toBe(entry.name);
     expect(new Help().subcommandTerm(command)).toBe(entry.term);
     expect(command.summary() || command.description()).toBe(entry.summary);

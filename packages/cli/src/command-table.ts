@@ -1,14 +1,13 @@
 /**
  * The commands of `acmapi`, as a table: enough to list them in `acmapi --help` and to
- * route a command line, without importing any command's module. A command's module (and
- * what it pulls in: the client, X.509, HTTP, the sandbox) is loaded only when that command
- * runs or shows its own help, so `acmapi --help` costs about what `node -e 0` does.
+ * route a command line, without importing any command's module (`command-loaders.ts` does
+ * that). A command's module, and what it pulls in (the client, X.509, HTTP, the sandbox), is
+ * loaded only when that command runs or shows its own help, so `acmapi --help` costs about
+ * what `node -e 0` does.
  *
- * `command-table.test.ts` checks each row against the command its `load` builds, so the
+ * `command-table.test.ts` checks each row against the command its loader builds, so the
  * table cannot drift from the commands.
  */
-import type { Command } from 'commander';
-import type { CommandContext } from './command-kit.js';
 
 /** One row of {@link COMMANDS}. */
 export interface CommandEntry {
@@ -18,64 +17,57 @@ export interface CommandEntry {
   readonly term: string;
   /** Its line in `acmapi --help`: the command's summary (else its description). */
   readonly summary: string;
-  /** Imports the command's module and builds the command. */
-  readonly load: (ctx: CommandContext) => Promise<Command>;
 }
 
 /** Every command, in the order `acmapi --help` lists them. */
-export const COMMANDS: readonly CommandEntry[] = [
+export const COMMANDS = [
   {
     name: 'issue',
     term: 'issue [options] [certificate]',
     summary: 'apply for a certificate into the store (nothing when it is not yet due)',
-    load: async (ctx) => (await import('./commands/issue.js')).issueCommand(ctx),
   },
   {
     name: 'renew',
     term: 'renew [options] [certificates...]',
     summary: 'renew what is due, retrieve pending applications (for cron)',
-    load: async (ctx) => (await import('./commands/renew.js')).renewCommand(ctx),
   },
   {
     name: 'retrieve',
     term: 'retrieve [options] <handle>',
     summary: 'fetch the certificate of a pending application; checks it against the saved CSR and private key, then makes it live',
-    load: async (ctx) => (await import('./commands/retrieve.js')).retrieveCommand(ctx),
   },
   {
     name: 'list',
     term: 'list [options]',
     summary: 'show every certificate of the store: state, days left, handle, last error',
-    load: async (ctx) => (await import('./commands/list.js')).listCommand(ctx),
   },
   {
     name: 'check',
     term: 'check [options]',
     summary:
       "check that every address of each domain serves the signfile the way the CA fetches it (http and https, redirects by the CA's rules), without applying; exit 0 only when every domain passes, 8 when one fails",
-    load: async (ctx) => (await import('./commands/check.js')).checkCommand(ctx),
   },
   {
     name: 'matrix',
     term: 'matrix [options]',
     summary:
       'print {"include":[{"name","domains"}]} on one line for strategy.matrix (fromJSON) of a GitHub Actions workflow: one job per certificate of acmapi.json',
-    load: async (ctx) => (await import('./commands/matrix.js')).matrixCommand(ctx),
   },
   {
     name: 'sandbox',
     term: 'sandbox [options]',
     summary: 'run the ACMAPI reference server with a test CA in the foreground (Ctrl-C stops it)',
-    load: async (ctx) => (await import('./commands/sandbox.js')).sandboxCommand(ctx),
   },
   {
     name: 'demo',
     term: 'demo [options]',
     summary:
       'start a sandbox CA and a signfile web server on this machine, issue a certificate for demo.acmapi.test, and print how to verify it with openssl',
-    load: async (ctx) => (await import('./commands/demo.js')).demoCommand(ctx),
   },
-];
+] as const satisfies readonly CommandEntry[];
+
+/** The name of a command of {@link COMMANDS}. */
+export type CommandName = (typeof COMMANDS)[number]['name'];
 
 /**
  * The row of the command a command line runs, or whose help it asks for, the way
@@ -88,7 +80,7 @@ export const COMMANDS: readonly CommandEntry[] = [
  *
  * @param args - the arguments after the script, as in `process.argv.slice(2)`.
  */
-export function commandToLoad(args: readonly string[]): CommandEntry | undefined {
+export function commandToLoad(args: readonly string[]): (typeof COMMANDS)[number] | undefined {
   const operands: string[] = [];
   for (let i = 0; i < args.length && operands.length < 2; i++) {
     const arg = args[i] ?? '';

@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError, Help } from 'commander';
 import type { CommandContext } from './command-kit.js';
+import { COMMAND_LOADERS } from './command-loaders.js';
 import { COMMANDS, commandToLoad } from './command-table.js';
 import type { CommandEntry } from './command-table.js';
 import { EXIT_CODES } from './exit-codes.js';
@@ -30,7 +31,7 @@ export interface RunOptions {
 async function loadCommands(ctx: CommandContext, argv: readonly string[]): Promise<Command[]> {
   const chosen = commandToLoad(argv.slice(2));
   const commands: Command[] = [];
-  for (const entry of COMMANDS) commands.push(entry === chosen ? await entry.load(ctx) : placeholder(entry));
+  for (const entry of COMMANDS) commands.push(entry === chosen ? await COMMAND_LOADERS[entry.name](ctx) : placeholder(entry));
   return commands;
 }
 
