@@ -1,7 +1,8 @@
 // pnpm bench (cli): start-up wall time of the built command against `node -e 0` (the floor
 // any Node.js command pays), measured in the same run, alternating so that a busy moment
-// of the machine hits every command alike; ratios of medians. Then peers' `--version`
-// (lego, certbot) when they are installed, for scale.
+// of the machine hits every command alike; ratios of medians. Every process gets only PATH
+// (see issue-cpu.mjs for why). Then peers' `--version` (lego, certbot) when they are
+// installed, for scale.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
