@@ -83,7 +83,7 @@ must(pnpm, [...pnpmArgs, 'install', '--frozen-lockfile', '--reporter=append-only
 switch (task) {
   case 'demo': {
     must(pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'build', '--filter=@acmapi/cli...', '--output-logs=errors-only'], 'build', { quiet });
-    process.exit(run(process.execPath, [join(root, 'packages/cli/dist/bin.js'), 'demo', ...rest]));
+    process.exit(run(process.execPath, [join(root, 'packages/cli/dist/bin.cjs'), 'demo', ...rest]));
     break;
   }
   case 'test': {

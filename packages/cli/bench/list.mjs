@@ -15,7 +15,7 @@ import { reportRatio } from '../../../scripts/bench-report.mjs';
 import { buildBenchStore } from '../../core/bench/store-fixture.mjs';
 
 const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/bin.cjs', import.meta.url));
 const COUNT = 1000;
 
 const BASELINE = `import { X509Certificate } from 'node:crypto';

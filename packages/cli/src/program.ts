@@ -1,12 +1,21 @@
 /**
  * The `acmapi` program: commander wiring and the exit code. `run()` never calls
  * `process.exit`, so it is testable and lets output flush.
+ *
+ * Only the command being run is loaded (see `command-table.ts`); the others stand in the
+ * program as placeholders that carry their name and summary for `acmapi --help`.
  */
-import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import type { CommandContext } from './commands/command-kit.js';
+import { COMMAND_LOADERS } from './command-loaders.js';
+import { COMMANDS, commandToLoad } from './command-table.js';
+import type { CommandEntry } from './command-table.js';
 import { EXIT_CODES } from './present/exit-codes.js';
 import { Output } from './present/output.js';
+import { helpWidthOf, PROGRAM_DESCRIPTION } from './program-help.js';
+import { cliVersion } from './version.js';
+
+export { cliVersion } from './version.js';
 
 /** Where `run()` reads and writes; the process's by default. */
 export interface RunOptions {
@@ -15,38 +24,27 @@ export interface RunOptions {
   stderr?: NodeJS.WriteStream;
 }
 
-/** The package version, for `--version`. */
-export function cliVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-  return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-}
-
 /**
- * The commands. `list` alone is loaded without the others: they import the whole client
- * (X.509, HTTP, the sandbox), which would cost `acmapi list` over a fleet most of its time.
+ * The commands of a run: the one `argv` runs (or asks help for) built from its module,
+ * every other one a placeholder that only lists itself in `acmapi --help`.
  */
 async function loadCommands(ctx: CommandContext, argv: readonly string[]): Promise<Command[]> {
-  if (argv[2] === 'list') return [(await import('./commands/list.js')).listCommand(ctx)];
-  const [check, demo, issue, list, matrix, renew, retrieve, sandbox] = await Promise.all([
-    import('./commands/check.js'),
-    import('./commands/demo.js'),
-    import('./commands/issue.js'),
-    import('./commands/list.js'),
-    import('./commands/matrix.js'),
-    import('./commands/renew.js'),
-    import('./commands/retrieve.js'),
-    import('./commands/sandbox.js'),
-  ]);
-  return [
-    issue.issueCommand(ctx),
-    renew.renewCommand(ctx),
-    retrieve.retrieveCommand(ctx),
-    list.listCommand(ctx),
-    check.checkCommand(ctx),
-    matrix.matrixCommand(ctx),
-    sandbox.sandboxCommand(ctx),
-    demo.demoCommand(ctx),
-  ];
+  const chosen = commandToLoad(argv.slice(2));
+  const commands: Command[] = [];
+  for (const entry of COMMANDS) commands.push(entry === chosen ? await COMMAND_LOADERS[entry.name](ctx) : placeholder(entry));
+  return commands;
+}
+
+/** A command that is listed but not loaded; `commandToLoad` routes every run away from it. */
+function placeholder(entry: CommandEntry): Command {
+  return new Command(entry.name).summary(entry.summary).action(() => {
+    throw new Error(`internal error: the command ${entry.name} was run without being loaded`);
+  });
+}
+
+/** How `acmapi --help` lists a command: by its row of the table, loaded or not (`help` itself as commander does). */
+function subcommandTerm(command: Command): string {
+  return COMMANDS.find((entry) => entry.name === command.name())?.term ?? new Help().subcommandTerm(command);
 }
 
 /**
@@ -63,18 +61,24 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     exitCode: EXIT_CODES.OK,
   };
   const program = new Command('acmapi')
-    .description('Get TLS certificates from a CA\'s ACMAPI (spec: WoSign ACMAPI 2015) and keep them in a crash-safe store. Exit codes: 0 ok, 2 usage, 3 pending, 4 rejected, 5 CA unavailable, 6 check failed, 7 local I/O, 8 preflight failed, 9 locked, 1 unexpected.')
+    .description(PROGRAM_DESCRIPTION)
     .version(cliVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ subcommandTerm })
     .configureOutput({
       writeOut: (text) => stdout.write(text),
       writeErr: (text) => stderr.write(text),
+      getOutHelpWidth: () => helpWidthOf(stdout),
+      getErrHelpWidth: () => helpWidthOf(stderr),
     })
     .exitOverride();
   for (const command of await loadCommands(ctx, argv)) program.addCommand(command);
   // Subcommands inherit neither exitOverride nor output settings; set them on each.
   for (const command of program.commands) {
-    command.exitOverride().configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) }).showHelpAfterError('(run with --help for usage)');
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text), getOutHelpWidth: () => helpWidthOf(stdout), getErrHelpWidth: () => helpWidthOf(stderr) })
+      .showHelpAfterError('(run with --help for usage)');
   }
   try {
     await program.parseAsync([...argv]);

@@ -1,5 +1,5 @@
 /**
- * Runs the BUILT command (`node dist/bin.js`) as a child process, asynchronously so
+ * Runs the BUILT command (`node dist/bin.cjs`) as a child process, asynchronously so
  * an in-process sandbox can answer it, and checks on every run that no auth token
  * reached stdout or stderr.
  */
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
 /** The built CLI; `pnpm --filter @acmapi/cli build` makes it. */
-export const CLI_BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL('../dist/bin.cjs', import.meta.url));
 
 /** Tokens that must never be printed; every sandbox customer's token starts like this. */
 const CANARY_PREFIX = 'canary-token-';

@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
-  const bin = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
+  const bin = fileURLToPath(new URL('../../cli/dist/bin.cjs', import.meta.url));
   try {
     statSync(bin);
   } catch {

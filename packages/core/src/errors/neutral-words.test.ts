@@ -27,7 +27,7 @@ import type { PreflightFailureKind, PreflightResult } from '../preflight/types.j
 import { checkCertificateName } from '../store/certificate-name.js';
 import { openStore } from '../store/certificate-store.js';
 import { acquireLock } from '../store/lock-file.js';
-import { parseStoreState } from '../store/store-state.js';
+import { parseStoreState } from '../store/store-state-schema.js';
 import { CA_ERRORS, isAcmApiError, isPreflightError, type AcmApiError } from './errors.js';
 
 /** A front end's words: a long flag, an environment variable, an acmapi command, a proxy variable. */

@@ -5,7 +5,6 @@
  * left if the user says so. A small per-certificate jitter moves the moment a little earlier
  * so that a fleet issued in one run does not renew in one second.
  */
-import { createHash } from 'node:crypto';
 import { OptionsError } from '../errors/errors.js';
 
 /** One day in milliseconds. */
@@ -69,7 +68,9 @@ export const DEFAULT_MAX_JITTER_MS = 6 * 3_600_000;
  * the smaller of `maxJitterMs` and 1% of the lifetime. Deterministic, so repeated runs agree.
  */
 export function renewalJitterMs(seed: string, lifetimeMs: number, maxJitterMs = DEFAULT_MAX_JITTER_MS): number {
-  const fraction = createHash('sha256').update(seed).digest().readUInt32BE(0) / 2 ** 32;
+  // node:crypto is taken when first needed, not imported: the store's listing (`acmapi list`)
+  // starts without it, and loading it costs a few milliseconds of a short command.
+  const fraction = process.getBuiltinModule('node:crypto').createHash('sha256').update(seed).digest().readUInt32BE(0) / 2 ** 32;
   return Math.floor(fraction * Math.max(0, Math.min(maxJitterMs, lifetimeMs / 100)));
 }
 

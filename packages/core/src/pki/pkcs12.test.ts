@@ -19,7 +19,7 @@ describe('toPkcs12', () => {
     const key = await generatePrivateKey(keyType);
     const privateKeyPem = exportPrivateKeyPem(key);
     const certPem = await issueLeaf(intermediate, { publicKey: key, domains: ['pfx.example.com'] });
-    const pfx = toPkcs12({ privateKeyPem, certPem, chainPem: intermediate.pem, passphrase: 'correct horse', friendlyName: 'pfx.example.com' });
+    const pfx = await toPkcs12({ privateKeyPem, certPem, chainPem: intermediate.pem, passphrase: 'correct horse', friendlyName: 'pfx.example.com' });
 
     await withTempDir(async (dir) => {
       const file = join(dir, 'site.pfx');
@@ -40,16 +40,12 @@ describe('toPkcs12', () => {
     });
   });
 
-  it('refuses an empty passphrase and an unparsable key without echoing it', () => {
-    expect(() => toPkcs12({ privateKeyPem: 'x', certPem: 'y', passphrase: '' })).toThrow(expect.objectContaining({ name: 'OptionsError', code: 'OPTIONS_INVALID', option: 'passphrase' }));
-    const error = (() => {
-      try {
-        toPkcs12({ privateKeyPem: '-----BEGIN PRIVATE KEY-----\nSECRETBYTES\n-----END PRIVATE KEY-----\n', certPem: '', passphrase: 'p' });
-      } catch (caught) {
-        return caught as Error & { code: string };
-      }
-      return undefined;
-    })();
+  it('refuses an empty passphrase and an unparsable key without echoing it', async () => {
+    await expect(toPkcs12({ privateKeyPem: 'x', certPem: 'y', passphrase: '' })).rejects.toMatchObject({ name: 'OptionsError', code: 'OPTIONS_INVALID', option: 'passphrase' });
+    const error = await toPkcs12({ privateKeyPem: '-----BEGIN PRIVATE KEY-----\nSECRETBYTES\n-----END PRIVATE KEY-----\n', certPem: '', passphrase: 'p' }).then(
+      () => undefined,
+      (caught: unknown) => caught as Error & { code: string },
+    );
     expect(error?.code).toBe('KEY_INVALID');
     expect(error?.message).not.toContain('SECRETBYTES');
   });

@@ -11,7 +11,7 @@
  * protected by an HMAC-SHA-256 MAC (RFC 7292 Appendix B key derivation). No 3DES, no RC2.
  */
 import { createHash, createPrivateKey } from 'node:crypto';
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import { CertificateError, CsrError, OptionsError } from '../errors/errors.js';
 import { decodePemBlocks } from './x509.js';
 
@@ -34,8 +34,6 @@ export interface ToPkcs12Options {
   iterations?: number;
 }
 
-const { asn1, pki } = forge;
-
 const OIDS = {
   certBag: '1.2.840.113549.1.12.10.1.3',
   pkcs8ShroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
@@ -46,30 +44,20 @@ const OIDS = {
   data: '1.2.840.113549.1.7.1',
 } as const;
 
-function oid(id: string): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(id).getBytes());
-}
-function seq(items: forge.asn1.Asn1[]): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
-}
-function set(items: forge.asn1.Asn1[]): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, items);
-}
-function octets(bytes: string): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes);
-}
-function explicit0(item: forge.asn1.Asn1): forge.asn1.Asn1 {
+/** The ASN.1 builders this module needs, over a loaded node-forge. */
+function asn1Builders(lib: typeof forge) {
+  const { asn1 } = lib;
+  const oid = (id: string): forge.asn1.Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(id).getBytes());
+  const seq = (items: forge.asn1.Asn1[]): forge.asn1.Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
+  const set = (items: forge.asn1.Asn1[]): forge.asn1.Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, items);
+  const octets = (bytes: string): forge.asn1.Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, bytes);
   // [0] EXPLICIT: tag number 0 in the context-specific class (forge names tag 0 `NONE`).
-  return asn1.create(asn1.Class.CONTEXT_SPECIFIC, asn1.Type.NONE, true, [item]);
+  const explicit0 = (item: forge.asn1.Asn1): forge.asn1.Asn1 => asn1.create(asn1.Class.CONTEXT_SPECIFIC, asn1.Type.NONE, true, [item]);
+  const bytesOf = (buffer: Uint8Array): string => lib.util.binary.raw.encode(buffer);
+  /** RFC 7292 `ContentInfo` of type `data` wrapping a DER SafeContents. */
+  const dataContentInfo = (safeContents: forge.asn1.Asn1): forge.asn1.Asn1 => seq([oid(OIDS.data), explicit0(octets(asn1.toDer(safeContents).getBytes()))]);
+  return { asn1, oid, seq, set, octets, explicit0, bytesOf, dataContentInfo };
 }
-function bytesOf(buffer: Uint8Array): string {
-  return forge.util.binary.raw.encode(buffer);
-}
-/** RFC 7292 `ContentInfo` of type `data` wrapping a DER SafeContents. */
-function dataContentInfo(safeContents: forge.asn1.Asn1): forge.asn1.Asn1 {
-  return seq([oid(OIDS.data), explicit0(octets(asn1.toDer(safeContents).getBytes()))]);
-}
-
 
 function certificateDers(pem: string): Buffer[] {
   return decodePemBlocks(pem)
@@ -86,7 +74,7 @@ function certificateDers(pem: string): Buffer[] {
  * @throws {CertificateError} `CERT_INVALID` when `certPem` holds no certificate.
  * @throws {OptionsError} `OPTIONS_INVALID` (option `passphrase`) when the passphrase is empty.
  */
-export function toPkcs12(options: ToPkcs12Options): Uint8Array {
+export async function toPkcs12(options: ToPkcs12Options): Promise<Uint8Array> {
   if (options.passphrase === '') throw new OptionsError('The PKCS#12 passphrase is empty.', { option: 'passphrase', hint: 'Give a passphrase that is not empty.' });
   const iterations = options.iterations ?? 2048;
   let pkcs8: Buffer;
@@ -98,6 +86,9 @@ export function toPkcs12(options: ToPkcs12Options): Uint8Array {
   const [leaf, ...extra] = certificateDers(options.certPem);
   if (leaf === undefined) throw new CertificateError('CERT_INVALID', 'The certificate for the PKCS#12 file has no PEM block BEGIN CERTIFICATE.');
   const chain = [...extra, ...certificateDers(options.chainPem ?? '')];
+  // node-forge takes about 40 ms to load; only a run that writes a .pfx pays for it.
+  const { default: lib } = await import('node-forge');
+  const { asn1, oid, seq, set, octets, explicit0, bytesOf, dataContentInfo } = asn1Builders(lib);
 
   // localKeyId ties the key to its certificate: SHA-1 of the leaf's DER, as OpenSSL and forge do.
   const attributes = [
@@ -116,7 +107,7 @@ export function toPkcs12(options: ToPkcs12Options): Uint8Array {
     ]);
   const certSafeContents = seq([certBag(leaf, true), ...chain.map((der) => certBag(der, false))]);
 
-  const encryptedKey = pki.encryptPrivateKeyInfo(asn1.fromDer(bytesOf(pkcs8)), options.passphrase, {
+  const encryptedKey = lib.pki.encryptPrivateKeyInfo(asn1.fromDer(bytesOf(pkcs8)), options.passphrase, {
     algorithm: 'aes256',
     count: iterations,
     saltSize: 16,
@@ -128,9 +119,9 @@ export function toPkcs12(options: ToPkcs12Options): Uint8Array {
   const authSafeDer = asn1.toDer(authSafe).getBytes();
 
   // RFC 7292 Appendix B: MAC key derived with ID 3 from the passphrase, 32 bytes for SHA-256.
-  const macSalt = forge.random.getBytesSync(16);
-  const macKey = forge.pkcs12.generateKey(options.passphrase, forge.util.createBuffer(macSalt), 3, iterations, 32, forge.md.sha256.create());
-  const hmac = forge.hmac.create();
+  const macSalt = lib.random.getBytesSync(16);
+  const macKey = lib.pkcs12.generateKey(options.passphrase, lib.util.createBuffer(macSalt), 3, iterations, 32, lib.md.sha256.create());
+  const hmac = lib.hmac.create();
   hmac.start('sha256', macKey.getBytes());
   hmac.update(authSafeDer);
   const macData = seq([
@@ -143,5 +134,5 @@ export function toPkcs12(options: ToPkcs12Options): Uint8Array {
     seq([oid(OIDS.data), explicit0(octets(authSafeDer))]),
     macData,
   ]);
-  return forge.util.binary.raw.decode(asn1.toDer(pfx).getBytes());
+  return lib.util.binary.raw.decode(asn1.toDer(pfx).getBytes());
 }

@@ -285,7 +285,7 @@ export class LockedCertificate implements CertificateSession {
     const top = join(this.dir, PKCS12_FILE);
     try {
       if (!(await exists(versionFile))) {
-        const bytes = toPkcs12({ privateKeyPem: live.privateKeyPem, certPem: live.certPem, chainPem: live.chainPem, passphrase, friendlyName: this.name });
+        const bytes = await toPkcs12({ privateKeyPem: live.privateKeyPem, certPem: live.certPem, chainPem: live.chainPem, passphrase, friendlyName: this.name });
         publishStep(`write:${PKCS12_FILE}`, { certificate: this.name, path: versionFile });
         await writeFileAtomic(versionFile, bytes, { mode: 0o600 });
       }

@@ -2,7 +2,6 @@
  * Atomic file writes: a reader sees the old file or the whole new one, never a
  * half-written certificate or key, even when the process dies mid-write.
  */
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -38,7 +37,9 @@ export async function writeFileAtomic(
   const mode = options.mode ?? DEFAULT_MODE;
   const dir = dirname(path);
   // Dot-prefixed and random, so it neither collides with a concurrent writer nor
-  // looks like a finished file to someone listing the directory.
+  // looks like a finished file to someone listing the directory. node:crypto is taken on
+  // first use: modules that only read the store (its listing) start without it.
+  const { randomBytes } = process.getBuiltinModule('node:crypto');
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {

@@ -12,7 +12,7 @@ import { createPrivateKey } from 'node:crypto';
 import { expect } from 'vitest';
 import { certificateMatchesPrivateKey } from '../../src/pki/certificate.js';
 import { keyMatchesCsr } from '../../src/pki/csr.js';
-import { parseStoreState, type StoreState } from '../../src/store/store-state.js';
+import { parseStoreState, type StoreState } from '../../src/store/store-state-schema.js';
 import { makeIntermediate, makeRoot } from './test-ca.js';
 
 const DRIVER = fileURLToPath(new URL('../fixtures/store-driver.mjs', import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * The CLI as users run it: the BUILT `acmapi` (`packages/cli/dist/bin.js`) as a child process
+ * The CLI as users run it: the BUILT `acmapi` (`packages/cli/dist/bin.cjs`) as a child process
  * with `--json`, credentials in ACMAPI_* variables, the store in `--out`. The first run is
  * `acmapi issue -d … --wait 0`, later ones `acmapi renew`; the outcome is read from the one
  * JSON object on stdout (whose `exitCode` must be the process's), the record from core's
@@ -14,7 +14,7 @@ import type { FrontEnd, FrontEndSetup, Outcome, RunStep } from '../parity.js';
 import { readFacts } from '../parity.js';
 
 /** The built CLI (turbo builds it before this package's tests: `@acmapi/cli` is a dependency). */
-export const CLI_BIN = fileURLToPath(new URL('../../../cli/dist/bin.js', import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL('../../../cli/dist/bin.cjs', import.meta.url));
 
 interface Exited {
   code: number;
