@@ -12,7 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serveSignfile } from '@acmapi/core';
+import { serveSignfile } from '@acmapi/core/deploy';
 import { startSandbox } from '@acmapi/sandbox';
 import { reportMedianRatio } from '../../../scripts/bench-report.mjs';
 

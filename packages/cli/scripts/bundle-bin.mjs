@@ -49,9 +49,10 @@ const programFromChunks = {
   },
 };
 
-// Whitespace and comments go (a third less to read and parse at each start); names stay,
-// so a stack trace still says which function failed. Licence comments are kept.
-const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', sourcemap: false, minifyWhitespace: true, logLevel: 'warning', write: false };
+// Whitespace and comments go, and syntax is shortened (less to read and parse at each start);
+// names stay, so a stack trace still says which function failed. Licence comments are kept.
+// Minifying names too was measured: no gain in `acmapi issue` CPU beyond the noise.
+const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', sourcemap: false, minifyWhitespace: true, minifySyntax: true, logLevel: 'warning', write: false };
 const [program, executable] = await Promise.all([
   build({
     ...common,

@@ -4,7 +4,8 @@
  * any of them into one canonical PEM bundle, checking each part is X.509.
  */
 import { ProtocolError } from '../errors/errors.js';
-import { encodePem, splitDerSequences, X509Certificate } from '../pki/x509.js';
+import { X509Certificate } from 'node:crypto';
+import { encodePem, splitDerSequences } from '../pki/der.js';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;

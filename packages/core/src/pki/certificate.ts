@@ -3,20 +3,13 @@
  * spec §3 makes on every certificate before it is saved ("always checks that the
  * certificate's public key is the CSR's and that it names every requested domain").
  */
-import { createHash } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { normalizeDomains } from '../domains/domains.js';
 import { CertificateError } from '../errors/errors.js';
 import { parsePrivateKeyPem, publicKeySpkiDer } from './keys.js';
 import { parseCsr } from './csr.js';
-import {
-  SubjectAlternativeNameExtension,
-  X509Certificate,
-  decodePemBlocks,
-  encodePem,
-  publicKeyFromSpki,
-  splitDerSequences,
-  verifySigned,
-} from './x509.js';
+import { certificateNames, dnsNames, nameText, validityDate, type CertificateNames } from './certificate-fields.js';
+import { decodePemBlocks, encodePem, splitDerSequences, verifySigned } from './der.js';
 
 /** What is known about one certificate (RFC 5280 §4.1). */
 export interface CertificateInfo {
@@ -70,10 +63,9 @@ export interface VerifyCertificateExpected {
 interface ParsedCertificate {
   x509: X509Certificate;
   der: Buffer;
+  names: CertificateNames;
   info: CertificateInfo;
 }
-
-const SAN_OID = '2.5.29.17';
 
 function certInvalid(detail: string, cause?: unknown): CertificateError {
   return new CertificateError(
@@ -83,33 +75,24 @@ function certInvalid(detail: string, cause?: unknown): CertificateError {
   );
 }
 
-function fingerprint(der: Uint8Array): string {
-  const hex = createHash('sha256').update(der).digest('hex').toUpperCase();
-  return (hex.match(/../g) ?? []).join(':');
-}
-
 function parseOne(der: Buffer, index: number): ParsedCertificate {
   try {
-    const x509 = new X509Certificate(new Uint8Array(der));
-    const sanExtension = x509.getExtension(SAN_OID);
-    const sans =
-      sanExtension === null
-        ? []
-        : new SubjectAlternativeNameExtension(sanExtension.rawData).names.items
-            .filter((item) => item.type === 'dns')
-            .map((item) => item.value.toLowerCase());
+    // node:crypto reads it with OpenSSL (issue 9: an ASN.1 schema walk cost far more CPU).
+    const x509 = new X509Certificate(der);
+    const names = certificateNames(der);
+    const subject = nameText(x509.subject, names.subject);
     const info: CertificateInfo = {
-      subject: x509.subject,
-      commonName: x509.subjectName.getField('CN')[0],
-      sans,
-      issuer: x509.issuer,
+      subject: subject.text,
+      commonName: subject.commonName,
+      sans: dnsNames(x509),
+      issuer: nameText(x509.issuer, names.issuer).text,
       serialNumber: x509.serialNumber.toLowerCase(),
-      notBefore: x509.notBefore,
-      notAfter: x509.notAfter,
-      fingerprintSha256: fingerprint(der),
+      notBefore: validityDate(x509.validFrom),
+      notAfter: validityDate(x509.validTo),
+      fingerprintSha256: x509.fingerprint256,
       pem: encodePem('CERTIFICATE', der),
     };
-    return { x509, der, info };
+    return { x509, der, names, info };
   } catch (error) {
     throw certInvalid(`certificate ${index + 1} of the bundle does not parse as X.509`, error);
   }
@@ -129,11 +112,9 @@ function bundleDers(pemBundle: string): Buffer[] {
   }
 }
 
-function sameName(child: X509Certificate, parent: X509Certificate): boolean {
-  const issuer = Buffer.from(child.issuerName.toArrayBuffer());
-  const subject = Buffer.from(parent.subjectName.toArrayBuffer());
+function sameName(child: ParsedCertificate, parent: ParsedCertificate): boolean {
   // Byte equality is the common case; the text form covers names re-encoded with another string type.
-  return issuer.equals(subject) || child.issuer.toLowerCase() === parent.subject.toLowerCase();
+  return child.names.issuer.equals(parent.names.subject) || child.info.issuer.toLowerCase() === parent.info.subject.toLowerCase();
 }
 
 /** Checks that each certificate is issued by the next: issuer name equals subject name, signature verifies. */
@@ -143,14 +124,14 @@ function checkLinks(certificates: readonly ParsedCertificate[]): void {
     const parent = certificates[i + 1];
     if (child === undefined || parent === undefined) continue;
     const which = `certificate ${i + 1} (${child.info.subject})`;
-    if (!sameName(child.x509, parent.x509)) {
+    if (!sameName(child, parent)) {
       throw new CertificateError(
         'CERT_CHAIN_INVALID',
         `The certificate chain does not link: ${which} names issuer "${child.info.issuer}" but certificate ${i + 2} is "${parent.info.subject}".`,
         { hint: 'The CA must send the leaf first, then each issuer in order: report it to the CA.' },
       );
     }
-    const check = verifySigned(child.der, publicKeyFromSpki(parent.x509.publicKey.rawData));
+    const check = verifySigned(child.der, parent.x509.publicKey);
     if (!check.valid) {
       throw new CertificateError(
         'CERT_CHAIN_INVALID',
@@ -202,7 +183,7 @@ export function verifyCertificate(chain: CertificateChain, expected: VerifyCerti
   });
   const leaf = certificates[0];
   if (leaf === undefined) throw certInvalid('no certificate was found in it');
-  const leafKey = Buffer.from(leaf.x509.publicKey.rawData);
+  const leafKey = leaf.x509.publicKey.export({ type: 'spki', format: 'der' });
   if (!leafKey.equals(publicKeySpkiDer(csr.publicKey))) {
     throw new CertificateError(
       'CERT_KEY_MISMATCH',
@@ -249,5 +230,5 @@ export function certificateMatchesPrivateKey(certPem: string, privateKeyPem: str
   const der = bundleDers(certPem)[0];
   if (der === undefined) throw certInvalid('no certificate was found in it');
   const certificate = parseOne(der, 0);
-  return Buffer.from(certificate.x509.publicKey.rawData).equals(publicKeySpkiDer(privateKey));
+  return certificate.x509.publicKey.export({ type: 'spki', format: 'der' }).equals(publicKeySpkiDer(privateKey));
 }

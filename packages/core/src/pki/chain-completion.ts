@@ -11,16 +11,9 @@ import type { Dispatcher } from 'undici';
 import { CertificateError, TransportError } from '../errors/errors.js';
 import { parseCertificateChain } from './certificate.js';
 import type { CertificateChain } from './certificate.js';
-import {
-  AuthorityInfoAccessExtension,
-  X509Certificate,
-  decodePemBlocks,
-  encodePem,
-  publicKeyFromSpki,
-  verifySigned,
-} from './x509.js';
-
-const AIA_OID = '1.3.6.1.5.5.7.1.1';
+import { X509Certificate } from 'node:crypto';
+import { caIssuersUris, certificateNames, nameText } from './certificate-fields.js';
+import { decodePemBlocks, encodePem, verifySigned } from './der.js';
 
 /** Every default of {@link CompleteChainOptions}, in one place. */
 export const CHAIN_COMPLETION_DEFAULTS = {
@@ -37,11 +30,7 @@ export const CHAIN_COMPLETION_DEFAULTS = {
  * @throws {Error} when the DER does not parse as X.509.
  */
 export function caIssuersUrls(der: Uint8Array): string[] {
-  const extension = new X509Certificate(der).getExtension(AIA_OID);
-  if (extension === null) return [];
-  return new AuthorityInfoAccessExtension(extension.rawData).caIssuers
-    .filter((name) => name.type === 'url')
-    .map((name) => name.value);
+  return caIssuersUris(new X509Certificate(der));
 }
 
 /**
@@ -79,18 +68,11 @@ export function parseIssuerBody(body: Uint8Array): Buffer {
     der = Buffer.from(body);
   }
   try {
-    new X509Certificate(new Uint8Array(der));
+    new X509Certificate(der);
   } catch {
     throw new CertificateError('CERT_INVALID', 'the answer is neither a DER nor a PEM certificate (a PKCS#7 bundle is not read)');
   }
   return der;
-}
-
-function sameName(child: X509Certificate, parent: X509Certificate): boolean {
-  return (
-    Buffer.from(child.issuerName.toArrayBuffer()).equals(Buffer.from(parent.subjectName.toArrayBuffer())) ||
-    child.issuer.toLowerCase() === parent.subject.toLowerCase()
-  );
 }
 
 /**
@@ -100,8 +82,15 @@ function sameName(child: X509Certificate, parent: X509Certificate): boolean {
 export function checkIssuer(childDer: Uint8Array, issuerDer: Uint8Array): string | undefined {
   const child = new X509Certificate(childDer);
   const issuer = new X509Certificate(issuerDer);
-  if (!sameName(child, issuer)) return `it is "${issuer.subject}", not the issuer "${child.issuer}"`;
-  const check = verifySigned(childDer, publicKeyFromSpki(issuer.publicKey.rawData));
+  const childNames = certificateNames(childDer);
+  const issuerNames = certificateNames(issuerDer);
+  const childIssuer = nameText(child.issuer, childNames.issuer).text;
+  const issuerSubject = nameText(issuer.subject, issuerNames.subject).text;
+  // Byte equality is the common case; the text form covers names re-encoded with another string type.
+  if (!childNames.issuer.equals(issuerNames.subject) && childIssuer.toLowerCase() !== issuerSubject.toLowerCase()) {
+    return `it is "${issuerSubject}", not the issuer "${childIssuer}"`;
+  }
+  const check = verifySigned(childDer, issuer.publicKey);
   return check.valid ? undefined : `it does not sign the certificate: ${check.reason ?? 'the signature does not verify'}`;
 }
 

@@ -28,14 +28,10 @@ import {
   AsnSubjectAlternativeName,
   CertificationRequest,
   CertificationRequestInfo,
-  decodePemBlocks,
-  encodePem,
   encodeSigned,
-  publicKeyFromSpki,
   subjectPublicKeyInfoOf,
-  verifySignedParts,
-  type SignedParts,
-} from './x509.js';
+} from './asn1.js';
+import { decodePemBlocks, encodePem, publicKeyFromSpki, verifySignedParts, type SignedParts } from './der.js';
 
 /**
  * Optional subject fields of a CSR besides the CN (RFC 5280 §4.1.2.6 attribute types).

@@ -13,7 +13,7 @@
 import { createHash, createPrivateKey } from 'node:crypto';
 import type forge from 'node-forge';
 import { CertificateError, CsrError, OptionsError } from '../errors/errors.js';
-import { decodePemBlocks } from './x509.js';
+import { decodePemBlocks } from './der.js';
 
 /** Input of {@link toPkcs12}. */
 export interface ToPkcs12Options {

@@ -1,0 +1,206 @@
+/**
+ * PEM (RFC 7468) and the little DER (X.690) that checking signatures needs: finding PEM blocks,
+ * splitting bundles of DER certificates, splitting a signed structure into its signed bytes,
+ * algorithm and signature, and checking that signature with node:crypto. No ASN.1 library is
+ * loaded here, so that reading and checking certificates (with node:crypto's X509Certificate,
+ * see certificate.ts) does not load one (issue 9: `acmapi issue` CPU time).
+ */
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+
+/** One PEM block: its label (`CERTIFICATE`) and its DER bytes. */
+export interface PemBlock {
+  label: string;
+  der: Buffer;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+
+/**
+ * Finds every PEM block (RFC 7468) in a text, in order. Text between blocks is ignored.
+ * Headers inside a block (RFC 1421 `Proc-Type:` lines) make the block undecodable and it is skipped.
+ */
+export function decodePemBlocks(text: string): PemBlock[] {
+  const blocks: PemBlock[] = [];
+  for (const match of text.matchAll(PEM_BLOCK)) {
+    const label = match[1] ?? '';
+    const body = (match[2] ?? '').replace(/\s+/g, '');
+    if (body === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) continue;
+    blocks.push({ label, der: Buffer.from(body, 'base64') });
+  }
+  return blocks;
+}
+
+/** Encodes DER as a normalised PEM block: 64-column base64 lines and a trailing newline (RFC 7468 §2). */
+export function encodePem(label: string, der: Uint8Array): string {
+  const base64 = Buffer.from(der).toString('base64');
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+/** One DER element: where it starts, where its content starts, and where it ends (exclusive). */
+export interface DerElement {
+  tag: number;
+  start: number;
+  contentStart: number;
+  end: number;
+}
+
+/** Reads the DER TLV at `offset` (X.690 §8.1); definite lengths only, as DER requires. */
+export function readDer(buf: Uint8Array, offset: number): DerElement {
+  const tag = buf[offset];
+  const first = buf[offset + 1];
+  if (tag === undefined || first === undefined) throw new Error('DER truncated');
+  let length = first;
+  let contentStart = offset + 2;
+  if (first & 0x80) {
+    const count = first & 0x7f;
+    if (count === 0 || count > 4) throw new Error('DER length form not supported');
+    length = 0;
+    for (let i = 0; i < count; i++) {
+      const byte = buf[contentStart + i];
+      if (byte === undefined) throw new Error('DER truncated');
+      length = length * 256 + byte;
+    }
+    contentStart += count;
+  }
+  const end = contentStart + length;
+  if (end > buf.length) throw new Error('DER truncated');
+  return { tag, start: offset, contentStart, end };
+}
+
+/**
+ * Splits concatenated DER SEQUENCEs (e.g. certificates sent as bare base64 without PEM armour).
+ *
+ * @throws {Error} when the bytes are not whole DER SEQUENCEs.
+ */
+export function splitDerSequences(der: Uint8Array): Buffer[] {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset < der.length) {
+    const element = readDer(der, offset);
+    if (element.tag !== 0x30) throw new Error('not a DER SEQUENCE');
+    parts.push(Buffer.from(der.subarray(element.start, element.end)));
+    offset = element.end;
+  }
+  return parts;
+}
+
+/** Decodes the content of a DER OBJECT IDENTIFIER into dotted form (X.690 §8.19). */
+function decodeOid(content: Uint8Array): string {
+  const arcs: number[] = [];
+  let value = 0;
+  for (const byte of content) {
+    value = value * 128 + (byte & 0x7f);
+    if ((byte & 0x80) === 0) {
+      if (arcs.length === 0) {
+        const first = value < 80 ? Math.floor(value / 40) : 2;
+        arcs.push(first, value - first * 40);
+      } else {
+        arcs.push(value);
+      }
+      value = 0;
+    }
+  }
+  return arcs.join('.');
+}
+
+/** The three parts of a signed X.509 structure (RFC 5280 §4.1 Certificate, RFC 2986 §4.2 CertificationRequest). */
+export interface SignedParts {
+  /** The exact signed bytes: TBSCertificate or CertificationRequestInfo, as received. */
+  tbs: Buffer;
+  /** The signature algorithm's OID, dotted. */
+  algorithmOid: string;
+  /** The signature value (the BIT STRING's bytes). */
+  signature: Buffer;
+}
+
+/**
+ * Splits a signed structure `SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING }` into its parts.
+ *
+ * @throws {Error} when the DER does not have that shape.
+ */
+export function splitSigned(der: Uint8Array): SignedParts {
+  const outer = readDer(der, 0);
+  if (outer.tag !== 0x30 || outer.end !== der.length) throw new Error('not a single DER SEQUENCE');
+  const tbs = readDer(der, outer.contentStart);
+  const algorithm = readDer(der, tbs.end);
+  const bits = readDer(der, algorithm.end);
+  if (tbs.tag !== 0x30 || algorithm.tag !== 0x30 || bits.tag !== 0x03 || bits.end !== outer.end) {
+    throw new Error('not a signed structure');
+  }
+  const oid = readDer(der, algorithm.contentStart);
+  if (oid.tag !== 0x06) throw new Error('no signature algorithm OID');
+  return {
+    tbs: Buffer.from(der.subarray(tbs.start, tbs.end)),
+    algorithmOid: decodeOid(der.subarray(oid.contentStart, oid.end)),
+    // The first content byte of a BIT STRING counts unused bits; signatures have none.
+    signature: Buffer.from(der.subarray(bits.contentStart + 1, bits.end)),
+  };
+}
+
+export const SHA256_WITH_RSA = '1.2.840.113549.1.1.11';
+export const ECDSA_WITH_SHA256 = '1.2.840.10045.4.3.2';
+export const ECDSA_WITH_SHA384 = '1.2.840.10045.4.3.3';
+
+/** Signature algorithms checked here: RSA PKCS#1 v1.5 and ECDSA with SHA-2 (RFC 4055, RFC 5758). */
+const SIGNATURE_ALGORITHMS: Readonly<Record<string, { name: string; hash: string; key: 'rsa' | 'ec' }>> = {
+  [SHA256_WITH_RSA]: { name: 'sha256WithRSAEncryption', hash: 'sha256', key: 'rsa' },
+  '1.2.840.113549.1.1.12': { name: 'sha384WithRSAEncryption', hash: 'sha384', key: 'rsa' },
+  '1.2.840.113549.1.1.13': { name: 'sha512WithRSAEncryption', hash: 'sha512', key: 'rsa' },
+  [ECDSA_WITH_SHA256]: { name: 'ecdsa-with-SHA256', hash: 'sha256', key: 'ec' },
+  [ECDSA_WITH_SHA384]: { name: 'ecdsa-with-SHA384', hash: 'sha384', key: 'ec' },
+  '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', hash: 'sha512', key: 'ec' },
+};
+
+/** The outcome of {@link verifySigned}. */
+export interface SignatureCheck {
+  /** Whether the signature verifies with the key. */
+  valid: boolean;
+  /** Why not, in words, when it does not. */
+  reason: string | undefined;
+}
+
+/**
+ * Checks the signature of a signed DER structure (certificate or CSR) with a public key, synchronously.
+ * Supports RSA PKCS#1 v1.5 and ECDSA, each with SHA-256/384/512.
+ *
+ * @param der - the whole signed structure.
+ * @param publicKey - the signer's public key (for a CSR, its own; for a certificate, its issuer's).
+ */
+export function verifySigned(der: Uint8Array, publicKey: KeyObject): SignatureCheck {
+  let parts: SignedParts;
+  try {
+    parts = splitSigned(der);
+  } catch {
+    return { valid: false, reason: 'it is not a well-formed signed structure' };
+  }
+  return verifySignedParts(parts, publicKey);
+}
+
+/**
+ * Checks a signature over already separated parts (as an ASN.1 parser gives them), synchronously;
+ * see {@link verifySigned} for the algorithms.
+ *
+ * @param parts - the exact signed bytes as received, the signature algorithm's OID, and the signature value.
+ * @param publicKey - the signer's public key.
+ */
+export function verifySignedParts(parts: SignedParts, publicKey: KeyObject): SignatureCheck {
+  const algorithm = SIGNATURE_ALGORITHMS[parts.algorithmOid];
+  if (algorithm === undefined) {
+    return { valid: false, reason: `its signature algorithm ${parts.algorithmOid} is not supported` };
+  }
+  if (publicKey.asymmetricKeyType !== algorithm.key) {
+    return { valid: false, reason: `its signature algorithm ${algorithm.name} does not fit the signer's key` };
+  }
+  try {
+    const valid = verify(algorithm.hash, parts.tbs, publicKey, parts.signature);
+    return { valid, reason: valid ? undefined : `its ${algorithm.name} signature does not verify` };
+  } catch {
+    return { valid: false, reason: `its ${algorithm.name} signature is malformed` };
+  }
+}
+
+/** Turns SubjectPublicKeyInfo DER into a node KeyObject. */
+export function publicKeyFromSpki(spki: ArrayBuffer | Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.from(spki instanceof Uint8Array ? spki : new Uint8Array(spki)), format: 'der', type: 'spki' });
+}
