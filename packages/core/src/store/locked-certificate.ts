@@ -54,6 +54,8 @@ export class LockedCertificate implements CertificateSession {
   readonly dir: string;
   readonly #paths: CertificatePaths;
   readonly #now: () => Date;
+  /** `state.json` as last read or committed under this lock; see {@link state}. */
+  #state: { value: StoreState | undefined } | undefined;
 
   constructor(name: string, paths: CertificatePaths, now: () => Date) {
     this.name = name;
@@ -64,7 +66,11 @@ export class LockedCertificate implements CertificateSession {
 
   /** The raw state, or `undefined` before the first application. @throws {StoreError} `STORE_CORRUPT` */
   async state(): Promise<StoreState | undefined> {
-    return readStoreState(this.#paths.state, this.name);
+    // While the lock is held nobody else writes state.json: after the first read (or a
+    // commit) the state in memory is the file's. A run that creates a certificate thus never
+    // parses state.json (nor loads its schema) at all.
+    if (this.#state === undefined) this.#state = { value: await readStoreState(this.#paths.state, this.name) };
+    return this.#state.value;
   }
 
   /** The record (as `acmapi list` shows it), or `undefined` before the first application. */
@@ -359,7 +365,10 @@ export class LockedCertificate implements CertificateSession {
 
   async #commit(state: StoreState): Promise<void> {
     publishStep('write:state.json', { certificate: this.name, path: this.#paths.state });
-    await writeStoreState(this.#paths.state, { ...state, updatedAt: this.#now().toISOString() });
+    const next = { ...state, updatedAt: this.#now().toISOString() };
+    await writeStoreState(this.#paths.state, next);
+    // What the file now holds, as a later read would parse it (JSON drops undefined fields).
+    this.#state = { value: JSON.parse(JSON.stringify(next)) as StoreState };
   }
 }
 
