@@ -4,7 +4,7 @@
  * A test fails when the committed file differs from what this returns; regenerate with
  * `pnpm --filter @acmapi/core schema`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONFIG_SCHEMA_ID, configSchema } from './config-schema.js';
 
 /** Builds the JSON Schema (draft 2020-12) of the project file as it is written (input side: defaults are optional). */

@@ -4,7 +4,7 @@
  * reads the first `state.json`, so listing an empty store (or starting any command that
  * reads none) does not pay for it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { StoreError } from '../errors/errors.js';
 import { KEY_TYPES, type KeyType } from '../pki/key-types.js';
 
