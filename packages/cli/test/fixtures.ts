@@ -3,11 +3,11 @@
  * webroot (plus a name-based server block whose webroot lacks it), and sandboxes
  * whose signfile check connects to that nginx for every *.acmapi.test domain.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSandbox } from '@acmapi/sandbox';
 import type { Sandbox, SandboxOptions } from '@acmapi/sandbox';
-import { makeTempDir, startNginx } from '@acmapi/test-utils';
+import { makeTempDir, startSignfileSite } from '@acmapi/test-utils';
 import type { NginxServer, TempDir } from '@acmapi/test-utils';
 import { canaryToken } from './cli-harness.js';
 
@@ -43,15 +43,7 @@ export interface WorldSandbox {
 /** Starts nginx over a webroot holding the signfile, and a second name-based server without it. */
 export async function startWorld(): Promise<World> {
   const temp = await makeTempDir('acmapi-cli-e2e-');
-  const webroot = join(temp.path, 'webroot');
-  const emptyRoot = join(temp.path, 'empty-webroot');
-  await mkdir(join(webroot, '.well-known', 'pki-validation'), { recursive: true });
-  await mkdir(emptyRoot);
-  await writeFile(join(webroot, '.well-known', 'pki-validation', SIGNFILE.name), `${SIGNFILE.content}\n`);
-  const nginx = await startNginx({
-    webroot,
-    httpConfig: `server { listen 127.0.0.1:{{port}}; server_name ${NO_SIGNFILE_DOMAIN}; root ${emptyRoot}; }`,
-  });
+  const nginx = await startSignfileSite({ dir: temp.path, signfile: SIGNFILE, missingDomain: NO_SIGNFILE_DOMAIN });
   const sandboxes: Sandbox[] = [];
   let count = 0;
   return {

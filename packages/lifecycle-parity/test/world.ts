@@ -5,11 +5,11 @@
  * same two customers (A and B), with fresh canary tokens that no output may contain.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSandbox } from '@acmapi/sandbox';
 import type { Sandbox, SandboxOptions } from '@acmapi/sandbox';
-import { makeTempDir, startNginx } from '@acmapi/test-utils';
+import { makeTempDir, startSignfileSite } from '@acmapi/test-utils';
 import type { NginxServer, TempDir } from '@acmapi/test-utils';
 import type { Customer } from './parity.js';
 
@@ -38,15 +38,7 @@ function canaryToken(): string {
 
 export async function startWorld(): Promise<World> {
   const temp = await makeTempDir('acmapi-parity-');
-  const webroot = join(temp.path, 'webroot');
-  const emptyRoot = join(temp.path, 'empty-webroot');
-  await mkdir(join(webroot, '.well-known', 'pki-validation'), { recursive: true });
-  await mkdir(emptyRoot);
-  await writeFile(join(webroot, '.well-known', 'pki-validation', SIGNFILE.name), `${SIGNFILE.content}\n`);
-  const nginx = await startNginx({
-    webroot,
-    httpConfig: `server { listen 127.0.0.1:{{port}}; server_name ${NO_SIGNFILE_DOMAIN}; root ${emptyRoot}; }`,
-  });
+  const nginx = await startSignfileSite({ dir: temp.path, signfile: SIGNFILE, missingDomain: NO_SIGNFILE_DOMAIN });
   const customers = {
     a: { customerId: 'platform-a', authToken: canaryToken() },
     b: { customerId: 'platform-b', authToken: canaryToken() },

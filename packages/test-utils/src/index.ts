@@ -3,3 +3,4 @@ export * from './free-port.js';
 export * from './nginx.js';
 export * from './openssl.js';
 export * from './temp-dir.js';
+export * from './signfile-site.js';
