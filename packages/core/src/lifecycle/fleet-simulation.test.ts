@@ -105,13 +105,22 @@ function simulateFleet({ lifetimeMs, timer, choose = chooseRenewalTime, outage, 
 }
 
 /**
- * The worst latest renewal over 48-hour outages starting every 6 hours from 48 hours before the
- * window (an outage that ends as the window opens) to 24 hours after it (when the last
- * certificates' first run may come).
+ * Start times of a 48-hour outage to sweep: every 12 hours from 48 hours before the window (an
+ * outage that ends as it opens) to 24 hours after it (when the last certificates' first run
+ * may come), and every 2 hours around the window's end, where the worst case lies: the latest
+ * certificates meeting the outage at their first run.
  */
+function outageStarts(window: RenewalWindow): number[] {
+  const starts = new Set<number>();
+  for (let at = window.start - 48 * HOUR_MS; at <= window.end + 24 * HOUR_MS; at += 12 * HOUR_MS) starts.add(at);
+  for (let at = window.end - 24 * HOUR_MS; at <= window.end + 24 * HOUR_MS; at += 2 * HOUR_MS) starts.add(at);
+  return [...starts];
+}
+
+/** The worst latest renewal over the outages of {@link outageStarts}. */
 function worstOverOutages(lifetimeMs: number, timer: HostTimer, window: RenewalWindow, choose?: Choose): FleetResult & { worstStartMs: number } {
   let worst = { maxPerMinuteShare: 0, latestFraction: 0, failures: 0, worstStartMs: Number.NaN };
-  for (let startMs = window.start - 48 * HOUR_MS; startMs <= window.end + 24 * HOUR_MS; startMs += 6 * HOUR_MS) {
+  for (const startMs of outageStarts(window)) {
     const result = simulateFleet({ lifetimeMs, timer, outage: { startMs, durationMs: 48 * HOUR_MS }, ...(choose === undefined ? {} : { choose }) });
     if (result.latestFraction > worst.latestFraction) worst = { ...result, worstStartMs: startMs };
   }
@@ -171,7 +180,7 @@ describe('fleet simulation: 10,000 certificates issued in the same second', () =
     const lifetimeMs = 6 * DAY_MS;
     const hourly = worstOverOutages(lifetimeMs, HOURLY_TIMER, windowOf(lifetimeMs));
     expect(hourly.latestFraction).toBeLessThan(0.95);
-    // Twice a day is not enough for them: the same outage takes some past 80 %.
-    expect(worstOverOutages(lifetimeMs, DEBIAN_CERTBOT_TIMER, windowOf(lifetimeMs)).latestFraction).toBeGreaterThan(0.8);
+    // Twice a day is not enough for them: the same outage lets some expire.
+    expect(worstOverOutages(lifetimeMs, DEBIAN_CERTBOT_TIMER, windowOf(lifetimeMs)).latestFraction).toBeGreaterThan(1);
   });
 });
