@@ -101,6 +101,8 @@ export { planApplication } from './lifecycle/plan-application.js';
 export type { ApplicationPlan, ApplyReason, PlanApplicationOptions } from './lifecycle/plan-application.js';
 export { needsRenewal } from './lifecycle/needs-renewal.js';
 export type { CertificateValidity, NeedsRenewalOptions, RenewalDecision, RenewalReason } from './lifecycle/needs-renewal.js';
+export { chooseRenewalTime } from './lifecycle/renewal-time.js';
+export { BACKOFF_STEPS_MS, nextAttemptAt } from './lifecycle/backoff.js';
 export { STEP_CHANNEL } from './lifecycle/steps.js';
 export type { StepMessage } from './lifecycle/steps.js';
 export type {
