@@ -30,10 +30,12 @@
  * `w = 2 %` gives 47-day certificates 8 hours to spare and longer ones more (90 days: 5.2 days,
  * 200 days: 17.7 days). The fleet simulation in `fleet-simulation.test.ts` checks this.
  *
- * Below about 32 days, twice-daily runs cannot bridge a 48 h outage before 80 % of the lifetime,
- * and below 10 days no schedule can: renewal starts at 50 %, and 50 % + 48 h passes 80 % for every
- * lifetime under 160 h. Such certificates need `renew` run hourly; they then renew before expiry
- * through a 48 h outage (checked in the same simulation).
+ * The same arithmetic gives the limits. With twice-daily runs the 80 % bound holds for every
+ * lifetime of 44 days or more (`0.8·L − (2/3 + 1/50)·L ≥ 5 d`). Below 10 days renewal is around
+ * half the lifetime, and the latest certificates (52 %) plus a 48 h outage pass 80 % for every
+ * lifetime under 171 h (7.1 days), whatever the schedule. Such short-lived certificates need
+ * `renew` run hourly: then they renew before expiry through a 48 h outage (at 88 % of a 6-day
+ * lifetime at worst in the simulation), where twice-daily runs let some expire.
  */
 import { OptionsError } from '../errors/errors.js';
 import type { CertificateValidity } from './needs-renewal.js';
