@@ -20,6 +20,7 @@ export {
   OptionsError,
   PreflightError,
   ProtocolError,
+  ReportError,
   StoreError,
   TransportError,
   isAcmApiError,
@@ -34,6 +35,7 @@ export {
   isOptionsError,
   isPreflightError,
   isProtocolError,
+  isReportError,
   isStoreError,
   isTransportError,
 } from './errors/errors.js';
@@ -54,6 +56,7 @@ export type {
   OptionsErrorCode,
   PreflightErrorCode,
   ProtocolErrorCode,
+  ReportErrorCode,
   StoreErrorCode,
   TransportErrorCode,
   TransportPhase,
