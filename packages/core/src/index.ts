@@ -2,7 +2,8 @@
  * `@acmapi/core`: the ACMAPI client, domain rules, keys and CSRs, certificate checks, the one
  * certificate lifecycle, the project file, and typed errors. Specialised entry points:
  * `@acmapi/core/preflight` (the signfile preflight, spec §5), `@acmapi/core/store` (the
- * crash-safe certificate store), `@acmapi/core/deploy` (putting the signfile in place).
+ * crash-safe certificate store), `@acmapi/core/deploy` (putting the signfile in place),
+ * `@acmapi/core/report` (the metrics file and notifications).
  */
 
 // Errors: match on `code`, or use the guards (they also recognise errors of a second copy of this package).
