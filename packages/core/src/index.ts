@@ -2,7 +2,8 @@
  * `@acmapi/core`: the ACMAPI client, domain rules, keys and CSRs, certificate checks, the one
  * certificate lifecycle, the project file, and typed errors. Specialised entry points:
  * `@acmapi/core/preflight` (the signfile preflight, spec §5), `@acmapi/core/store` (the
- * crash-safe certificate store), `@acmapi/core/deploy` (putting the signfile in place).
+ * crash-safe certificate store), `@acmapi/core/deploy` (putting the signfile in place),
+ * `@acmapi/core/report` (the metrics file and notifications).
  */
 
 // Errors: match on `code`, or use the guards (they also recognise errors of a second copy of this package).
@@ -20,6 +21,7 @@ export {
   OptionsError,
   PreflightError,
   ProtocolError,
+  ReportError,
   StoreError,
   TransportError,
   isAcmApiError,
@@ -34,6 +36,7 @@ export {
   isOptionsError,
   isPreflightError,
   isProtocolError,
+  isReportError,
   isStoreError,
   isTransportError,
 } from './errors/errors.js';
@@ -54,6 +57,7 @@ export type {
   OptionsErrorCode,
   PreflightErrorCode,
   ProtocolErrorCode,
+  ReportErrorCode,
   StoreErrorCode,
   TransportErrorCode,
   TransportPhase,

@@ -13,6 +13,7 @@ import {
   OptionsError,
   PreflightError,
   ProtocolError,
+  ReportError,
   StoreError,
   TransportError,
   isAcmApiError,
@@ -26,6 +27,7 @@ import {
   isOptionsError,
   isPreflightError,
   isProtocolError,
+  isReportError,
   isStoreError,
   isTransportError,
   type AcmApiErrorName,
@@ -45,6 +47,7 @@ const SAMPLES: Readonly<Record<AcmApiErrorName, AcmApiError>> = {
   DeployError: new DeployError('DEPLOY_LOCKED', 'locked'),
   StoreError: new StoreError('STORE_LOCKED', 'locked'),
   ConfigError: new ConfigError('CONFIG_INVALID', 'invalid'),
+  ReportError: new ReportError('NOTIFY_FAILED', 'gave up', { endpoint: 'https://hooks.example', statusCode: 503, attempts: 4 }),
   InternalError: new InternalError('cannot happen'),
 };
 
@@ -60,6 +63,7 @@ const GUARDS: Readonly<Record<AcmApiErrorName, (error: unknown) => boolean>> = {
   DeployError: isDeployError,
   StoreError: isStoreError,
   ConfigError: isConfigError,
+  ReportError: isReportError,
   InternalError: isInternalError,
 };
 

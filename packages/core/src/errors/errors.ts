@@ -64,6 +64,7 @@ export const ERROR_CODES = {
   DeployError: ['DEPLOY_LOCKED', 'DEPLOY_WEB_CONFIG_EXISTS', 'DEPLOY_FAILED'],
   StoreError: ['STORE_LOCKED', 'STORE_CORRUPT', 'STORE_PENDING_EXISTS', 'STORE_NO_APPLICATION', 'STORE_NAME_INVALID', 'STORE_IO'],
   ConfigError: ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'CONFIG_UNREADABLE'],
+  ReportError: ['METRICS_WRITE_FAILED', 'NOTIFY_REJECTED', 'NOTIFY_FAILED', 'NOTIFY_TIMEOUT', 'NOTIFY_ABORTED'],
   InternalError: ['INTERNAL'],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
@@ -430,6 +431,45 @@ export class ConfigError extends AcmApiError {
   }
 }
 
+/** Codes of failures to report on a run: the metrics file, the notification receiver. */
+export type ReportErrorCode = (typeof ERROR_CODES.ReportError)[number];
+
+/**
+ * A report on a run could not be delivered: the metrics file could not be written
+ * (`METRICS_WRITE_FAILED`, with `path`), or the notification receiver refused the
+ * notification (`NOTIFY_REJECTED`: an answer that retrying cannot change, such as 400, 403
+ * or 404), kept failing until the retries ran out (`NOTIFY_FAILED`: 5xx, 429 or the
+ * network), did not answer in time (`NOTIFY_TIMEOUT`) or was given up by the caller
+ * (`NOTIFY_ABORTED`). A report never changes a certificate: the run it describes stands.
+ */
+export class ReportError extends AcmApiError {
+  override name = 'ReportError';
+  declare readonly code: ReportErrorCode;
+  /** `METRICS_WRITE_FAILED`: the metrics file. */
+  readonly path: string | undefined;
+  /**
+   * `NOTIFY_*`: the receiver's origin (scheme, host, port) only. Its path and query are
+   * left out on purpose: a webhook URL's path is often its secret (Slack's is).
+   */
+  readonly endpoint: string | undefined;
+  /** `NOTIFY_*`: the HTTP status of the last answer, when one arrived. */
+  readonly statusCode: number | undefined;
+  /** `NOTIFY_*`: how many times the notification was sent. */
+  readonly attempts: number | undefined;
+
+  constructor(
+    code: ReportErrorCode,
+    message: string,
+    options: AcmApiErrorOptions & { path?: string | undefined; endpoint?: string | undefined; statusCode?: number | undefined; attempts?: number | undefined } = {},
+  ) {
+    super(code, message, options);
+    this.path = options.path;
+    this.endpoint = options.endpoint;
+    this.statusCode = options.statusCode;
+    this.attempts = options.attempts;
+  }
+}
+
 /** Codes of broken invariants inside this package. */
 export type InternalErrorCode = (typeof ERROR_CODES.InternalError)[number];
 
@@ -522,6 +562,11 @@ export function isStoreError(error: unknown): error is StoreError {
 /** Whether `error` is a project file error, also from another copy of this package. */
 export function isConfigError(error: unknown): error is ConfigError {
   return error instanceof ConfigError || hasNameAndCode(error, ['ConfigError']);
+}
+
+/** Whether `error` is a report that could not be delivered (metrics file, notification), also from another copy of this package. */
+export function isReportError(error: unknown): error is ReportError {
+  return error instanceof ReportError || hasNameAndCode(error, ['ReportError']);
 }
 
 /** Whether `error` is a broken invariant of this package, also from another copy of it. */
