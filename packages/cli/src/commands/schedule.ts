@@ -135,7 +135,7 @@ interface InstallFlags {
   systemd?: boolean;
   cron?: boolean;
   user?: string;
-  envFile?: string;
+  environmentFile?: string;
   out?: string;
   config?: string;
   node?: string;
@@ -151,7 +151,7 @@ async function install(flags: InstallFlags, renewArgs: readonly string[], env: N
   // ./certs) is written down as absolute paths, so the scheduled run works on the same store.
   const config = await projectFilePath({ config: flags.config }, env, cwd);
   const out = flags.out !== undefined ? resolve(cwd, flags.out) : config === undefined ? resolve(cwd, DEFAULT_OUT_DIR) : undefined;
-  const environmentFile = flags.envFile === undefined ? undefined : resolve(cwd, flags.envFile);
+  const environmentFile = flags.environmentFile === undefined ? undefined : resolve(cwd, flags.environmentFile);
   const invocation = renewInvocation({
     // The script that runs now: `acmapi` as typed (npm's symlink survives upgrades), made absolute.
     node: flags.node === undefined ? process.execPath : resolve(cwd, flags.node),
@@ -176,7 +176,7 @@ async function install(flags: InstallFlags, renewArgs: readonly string[], env: N
   const other = kind === 'systemd' ? [paths.cron] : [paths.service, paths.timer];
   for (const path of other) if (await exists(path)) output.warn(`Warning: ${path} is installed too, so renew would run from both; remove it, or run acmapi schedule remove first.`);
   if (environmentFile === undefined) {
-    output.warn('Note: no --env-file: a scheduled renew that must ask the CA needs ACMAPI_CUSTOMER_ID and ACMAPI_AUTH_TOKEN; put them in a root-only file (chmod 600) and install again with --env-file FILE.');
+    output.warn('Note: no --environment-file: a scheduled renew that must ask the CA needs ACMAPI_CUSTOMER_ID and ACMAPI_AUTH_TOKEN; put them in a root-only file (chmod 600) and install again with --environment-file FILE.');
   } else {
     const info = await stat(join(root, environmentFile)).catch(() => undefined);
     if (info === undefined) output.warn(`Warning: the environment file ${environmentFile} does not exist yet; the scheduled renew ${kind === 'systemd' ? 'fails to start' : 'does not run'} until it does.`);
@@ -300,7 +300,8 @@ export function scheduleCommand(ctx: CommandContext): Command {
     .addOption(new Option('--systemd', 'install the systemd units even where systemd is not running').conflicts('cron'))
     .option('--cron', 'install /etc/cron.d/acmapi even where systemd runs')
     .option('--user <user>', 'run renew as this user (cron user field, systemd User=; default root)')
-    .option('--env-file <file>', 'a root-only file of ACMAPI_CUSTOMER_ID=…, ACMAPI_AUTH_TOKEN=… lines the run reads (systemd EnvironmentFile=); the token never goes into the schedule')
+    // Not --env-file: Node 20 takes --env-file for itself wherever it stands on its command line.
+    .option('--environment-file <file>', 'a root-only file of ACMAPI_CUSTOMER_ID=…, ACMAPI_AUTH_TOKEN=… lines the run reads (systemd EnvironmentFile=); the token never goes into the schedule')
     .option('--out <dir>', 'the certificate store the run renews (default: what acmapi renew uses here: defaults.storeDir of acmapi.json, else ./certs), made absolute')
     .option('--config <file>', 'the project file (env ACMAPI_CONFIG; default ./acmapi.json when it exists), made absolute')
     .option('--node <file>', 'the Node.js binary to run (default: the one running now)')

@@ -79,7 +79,7 @@ export function renewInvocation(options: RenewInvocationOptions): RenewInvocatio
     if (arg === '--auth-token' || arg.startsWith('--auth-token=')) {
       throw new UsageError('The auth token cannot be put into a schedule: unit files and cron lines are readable by every user, and the command line shows in ps.', {
         code: 'USAGE_SCHEDULE',
-        hint: 'Put ACMAPI_CUSTOMER_ID=… and ACMAPI_AUTH_TOKEN=… in a file only root can read (chmod 600) and pass --env-file FILE.',
+        hint: 'Put ACMAPI_CUSTOMER_ID=… and ACMAPI_AUTH_TOKEN=… in a file only root can read (chmod 600) and pass --environment-file FILE.',
       });
     }
     checkScheduleValue('The renew argument', arg);
