@@ -14,8 +14,16 @@ import { CRON_PATH } from '../src/schedule/cron-entry.js';
 import { CLI_BIN, runCli } from './cli-harness.js';
 import type { CliRun } from './cli-harness.js';
 
+/** `value`, failing the test when it is undefined. */
+function defined<T>(value: T | undefined | null): T {
+  if (value === undefined || value === null) throw new Error('expected a value');
+  return value;
+}
+
 const base = mkdtempSync(join(tmpdir(), 'acmapi-schedule-'));
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(base, { recursive: true, force: true });
+});
 
 /** A folder whose name holds what unit files and cron lines must escape: a space, specifiers, a quote, `$`. */
 const HOSTILE = "dir with space %n %h 'q' $HOME";
@@ -145,16 +153,15 @@ describe('acmapi schedule install (cron, where systemd is absent)', () => {
     expect(parsed.errors).toEqual({});
     expect(parsed.variables['PATH']).toBe(CRON_PATH);
     expect(parsed.expressions).toHaveLength(1);
-    const job = parsed.expressions[0]!;
+    const job = defined(parsed.expressions[0]);
     job.reset(new Date(2030, 0, 1, 0, 0, 0));
     const day = Array.from({ length: 3 }, () => job.next().getTime());
-    expect(day[1]! - day[0]!).toBe(12 * 3_600_000);
-    expect(day[2]! - day[1]!).toBe(12 * 3_600_000);
+    expect(day.slice(1).map((t, i) => t - defined(day[i]))).toEqual([12 * 3_600_000, 12 * 3_600_000]);
 
-    const line = readFileSync(file, 'utf8').split('\n').find((l) => /^\d/.test(l))!;
-    const fields = /^(\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (.*)$/.exec(line)!;
+    const line = defined(readFileSync(file, 'utf8').split('\n').find((l) => /^\d/.test(l)));
+    const fields = defined(/^(\S+) (\S+) (\S+) (\S+) (\S+) (\S+) (.*)$/.exec(line));
     expect(fields[6]).toBe('root');
-    execFileSync('/bin/sh', ['-c', asCronRunsIt(fields[7]!)], { env: { PATH: `${fakeBin}:${CRON_PATH}` } });
+    execFileSync('/bin/sh', ['-c', asCronRunsIt(defined(fields[7]))], { env: { PATH: `${fakeBin}:${CRON_PATH}` } });
     const argv = readFileSync(join(hostile, 'argv'), 'utf8').split('\0').slice(0, -1);
     expect(argv).toEqual([script, 'renew', '--quiet', '--out', join(hostile, 'store'), '--metrics-file', metrics]);
     expect(readFileSync(join(hostile, 'customer'), 'utf8')).toBe('customer-7');
@@ -201,7 +208,7 @@ describe('acmapi schedule show and remove', () => {
     const json = JSON.parse(shown.stdout) as { installed: string[]; files: string[]; nextRun: string };
     expect(json.installed).toEqual(['cron']);
     expect(json.files).toEqual([join(root, 'etc/cron.d/acmapi')]);
-    const job = CronFileParser.parseFileSync(join(root, 'etc/cron.d/acmapi')).expressions[0]!;
+    const job = defined(CronFileParser.parseFileSync(join(root, 'etc/cron.d/acmapi')).expressions[0]);
     // cron-parser's next run from just before and just after `show` ran; `show` saw a moment in between.
     const expected = [before, after].map((t) => CronExpressionParser.parse(job.stringify(), { currentDate: new Date(t) }).next().toDate().toISOString());
     expect(expected).toContain(json.nextRun);

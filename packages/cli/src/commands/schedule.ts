@@ -90,6 +90,7 @@ function systemctl(args: readonly string[]): Promise<SystemctlRun> {
 
 /** Local tool output, made safe for a terminal: control characters dropped, length capped. */
 function tail(text: string): string {
+  // eslint-disable-next-line no-control-regex -- dropping control characters is the point
   const clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, '').trim();
   return clean.length > 600 ? `…${clean.slice(-600)}` : clean;
 }

@@ -7,8 +7,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chooseCronTimes, CRON_PATH, nextCronRun, parseCronTimes, renderCronFile, shellQuote } from './cron-entry.js';
 import { renewInvocation } from './renew-invocation.js';
 
+/** `value`, failing the test when it is undefined. */
+function defined<T>(value: T | undefined | null): T {
+  if (value === undefined || value === null) throw new Error('expected a value');
+  return value;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'acmapi-cron-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const invocation = renewInvocation({ node: '/usr/bin/node', acmapi: '/usr/lib/acmapi/bin.cjs', out: '/etc/acmapi' });
 
@@ -29,14 +37,14 @@ describe('renderCronFile', () => {
     expect(parsed.errors).toEqual({});
     expect(parsed.variables).toMatchObject({ SHELL: '/bin/sh', PATH: CRON_PATH });
     expect(parsed.expressions).toHaveLength(1);
-    const job = parsed.expressions[0]!;
+    const job = defined(parsed.expressions[0]);
     job.reset(new Date(2029, 11, 31, 23, 59, 59));
     const runs = Array.from({ length: 8 }, () => job.next().getTime());
     // Four days, two runs a day, every gap 12 hours.
     expect(runs.filter((t) => t < new Date(2030, 0, 5).getTime())).toHaveLength(8);
-    for (let i = 1; i < runs.length; i++) expect(runs[i]! - runs[i - 1]!).toBe(12 * HOUR);
-    expect(new Date(runs[0]!).getMinutes()).toBe(times.minute);
-    expect(new Date(runs[0]!).getHours()).toBe(times.hour);
+    expect(runs.slice(1).map((t, i) => t - defined(runs[i]))).toEqual(Array.from({ length: 7 }, () => 12 * HOUR));
+    expect(new Date(defined(runs[0])).getMinutes()).toBe(times.minute);
+    expect(new Date(defined(runs[0])).getHours()).toBe(times.hour);
   });
 
   it('puts the user field before the command (root by default, --user otherwise)', () => {
@@ -57,7 +65,7 @@ describe('renderCronFile', () => {
 
   it('escapes every % of the command for cron, and only there', () => {
     const text = renderCronFile({ invocation: renewInvocation({ node: '/usr/bin/node', acmapi: '/opt/100%/bin.cjs' }), times: { minute: 1, hour: 2 } });
-    const job = text.split('\n').find((line) => line.startsWith('1 '))!;
+    const job = defined(text.split('\n').find((line) => line.startsWith('1 ')));
     expect(job).toContain("'/opt/100\\%/bin.cjs'");
     expect(job.replaceAll('\\%', '')).not.toContain('%');
   });

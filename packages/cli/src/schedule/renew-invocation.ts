@@ -30,6 +30,7 @@ export interface RenewInvocationOptions {
 
 // C0 controls and DEL: no unit file line nor cron line can carry them (a newline would end
 // the line and start a new directive or job).
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**

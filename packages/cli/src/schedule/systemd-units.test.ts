@@ -77,6 +77,10 @@ describe('renderTimerUnit', () => {
 });
 
 describe('checkUserName', () => {
-  it.each(['root', 'acmapi', 'www-data', 'svc_1', 'host$'])('takes %j', (user) => expect(checkUserName(user)).toBe(user));
-  it.each(['', '-x', 'a b', 'a\nb', 'a%b', 'a'.repeat(40)])('refuses %j', (user) => expect(() => checkUserName(user)).toThrow(/not a user name/));
+  it.each(['root', 'acmapi', 'www-data', 'svc_1', 'host$'])('takes %j', (user) => {
+    expect(checkUserName(user)).toBe(user);
+  });
+  it.each(['', '-x', 'a b', 'a\nb', 'a%b', 'a'.repeat(40)])('refuses %j', (user) => {
+    expect(() => checkUserName(user)).toThrow(/not a user name/);
+  });
 });
