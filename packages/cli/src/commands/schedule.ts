@@ -162,6 +162,10 @@ async function install(flags: InstallFlags, renewArgs: readonly string[], env: N
     extra: renewArgs,
   });
   const files = await planSchedule({ kind, root, invocation, user: flags.user, environmentFile });
+  // npx and pnpm dlx run from a cache that is cleaned: the schedule would stop without a word.
+  if (/[\\/](_npx|dlx)[\\/]/.test(invocation.acmapi)) {
+    output.warn(`Warning: acmapi runs from a temporary cache (${invocation.acmapi}); install it (npm install -g @acmapi/cli) or pass --acmapi FILE, so the schedule keeps working.`);
+  }
 
   if (flags.dryRun === true) {
     for (const file of files) output.say(`# ${file.path}\n${file.content}`);
