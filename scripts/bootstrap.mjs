@@ -45,8 +45,8 @@ function has(binary, args) {
 }
 
 /**
- * The end-to-end suites use real nginx and openssl as independent peers, and core's metrics
- * tests Prometheus's own parser (`promtool`, Debian package `prometheus`). On a Debian
+ * The end-to-end suites use real nginx, openssl and systemd-analyze as independent peers, and
+ * core's metrics tests Prometheus's own parser (`promtool`, Debian package `prometheus`). On a Debian
  * machine where we are root, install them; elsewhere say exactly what is missing.
  */
 function ensureSystemTools() {
@@ -54,6 +54,8 @@ function ensureSystemTools() {
   if (!has('nginx', ['-v']) && !existsSync('/usr/sbin/nginx')) missing.push('nginx');
   if (!has('openssl', ['version'])) missing.push('openssl');
   if (!has('promtool', ['--version'])) missing.push('prometheus');
+  // `acmapi schedule`'s tests check the units it writes with systemd's own reader.
+  if (!has('systemd-analyze', ['--version'])) missing.push('systemd');
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && has('apt-get', ['--version'])) {

@@ -12,6 +12,7 @@ export const COMMAND_LOADERS: Readonly<Record<CommandName, (ctx: CommandContext)
   issue: async (ctx) => (await import('./commands/issue.js')).issueCommand(ctx),
   renew: async (ctx) => (await import('./commands/renew.js')).renewCommand(ctx),
   retrieve: async (ctx) => (await import('./commands/retrieve.js')).retrieveCommand(ctx),
+  schedule: async (ctx) => (await import('./commands/schedule.js')).scheduleCommand(ctx),
   list: async (ctx) => (await import('./commands/list.js')).listCommand(ctx),
   check: async (ctx) => (await import('./commands/check.js')).checkCommand(ctx),
   matrix: async (ctx) => (await import('./commands/matrix.js')).matrixCommand(ctx),

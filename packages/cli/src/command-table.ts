@@ -37,6 +37,11 @@ export const COMMANDS = [
     summary: 'fetch the certificate of a pending application; checks it against the saved CSR and private key, then makes it live',
   },
   {
+    name: 'schedule',
+    term: 'schedule',
+    summary: 'run renew twice a day from a systemd timer or cron: schedule install, show, remove',
+  },
+  {
     name: 'list',
     term: 'list [options]',
     summary: 'show every certificate of the store: state, days left, handle, last error',

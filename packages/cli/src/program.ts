@@ -73,8 +73,10 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     })
     .exitOverride();
   for (const command of await loadCommands(ctx, argv)) program.addCommand(command);
-  // Subcommands inherit neither exitOverride nor output settings; set them on each.
-  for (const command of program.commands) {
+  // Subcommands inherit neither exitOverride nor output settings; set them on each, nested
+  // ones too (`acmapi schedule install`).
+  const nested = (commands: readonly Command[]): Command[] => commands.flatMap((command) => [command, ...nested(command.commands)]);
+  for (const command of nested(program.commands)) {
     command
       .exitOverride()
       .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text), getOutHelpWidth: () => helpWidthOf(stdout), getErrHelpWidth: () => helpWidthOf(stderr) })
