@@ -70,7 +70,7 @@ function lookupWithGetent(database: 'passwd' | 'group', name: string): Promise<s
   return new Promise((resolve) => {
     execFile('getent', [database, name], { timeout: 10_000, encoding: 'utf8' }, (error, stdout) => {
       const fields = stdout.split('\n')[0]?.split(':');
-      resolve(error === null && fields !== undefined && fields[0] === name && fields.length >= 3 ? fields : undefined);
+      resolve(error === null && fields?.[0] === name && fields.length >= 3 ? fields : undefined);
     });
   });
 }

@@ -128,7 +128,7 @@ describe('runHook', () => {
 
   it('an AbortSignal ends the hook like the timeout, and a signal aborted before keeps it from starting', async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 200);
+    setTimeout(() => { controller.abort(); }, 200);
     const result = await runHook('pre', 'sleep 100', { kind: 'pre' }, { signal: controller.signal });
     expect(result).toMatchObject({ aborted: true, timedOut: false, exitCode: null, signal: 'SIGTERM' });
     const marker = join(temp.path, 'ran');

@@ -251,7 +251,7 @@ export async function runHook(kind: HookKind, command: string, event: HookEvent,
     const stop = (): void => {
       if (graceTimer !== undefined) return;
       killGroup('SIGTERM');
-      graceTimer = setTimeout(() => killGroup('SIGKILL'), options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+      graceTimer = setTimeout(() => { killGroup('SIGKILL'); }, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
       graceTimer.unref();
     };
     const timer = setTimeout(() => {
@@ -298,11 +298,11 @@ export async function runHook(kind: HookKind, command: string, event: HookEvent,
         else stream.once('close', closed);
       }
     };
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdout.on('data', (chunk: Buffer) => { stdout.push(chunk); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr.push(chunk); });
     child.stdin.on('error', () => undefined); // EPIPE: a hook need not read its stdin
-    child.once('error', (error) => finish(null, null, error));
-    child.once('exit', (code, signal) => finish(code, signal));
+    child.once('error', (error) => { finish(null, null, error); });
+    child.once('exit', (code, signal) => { finish(code, signal); });
     child.stdin.end(`${JSON.stringify({ ...event, kind })}\n`);
   });
 }

@@ -78,8 +78,7 @@ export interface InstallTargetsOptions {
 }
 
 const KINDS = ['key', 'cert', 'chain', 'fullchain', 'combined'] as const;
-type TargetKind = (typeof KINDS)[number];
-const KEY_BEARING: ReadonlySet<TargetKind> = new Set(['key', 'combined']);
+const KEY_BEARING: ReadonlySet<InstallTargetKind> = new Set(['key', 'combined']);
 
 /** Mode of files holding the private key when none is given (owner read/write only). */
 const KEY_MODE = 0o600;
@@ -92,31 +91,38 @@ function withNewline(pem: string): string {
   return pem === '' || pem.endsWith('\n') ? pem : `${pem}\n`;
 }
 
-/** One file to write. */
-interface PlannedTarget {
-  readonly kind: TargetKind;
+/** Which install target: `key`, `cert`, `chain`, `fullchain` or `combined`. */
+export type InstallTargetKind = (typeof KINDS)[number];
+
+/** One file {@link installTargets} writes. */
+export interface PlannedInstallTarget {
+  readonly kind: InstallTargetKind;
+  /** The target path, as given. */
   readonly path: string;
+  /** The PEM text to write. */
   readonly content: string;
+  /** Whether it holds the private key (key, combined). */
   readonly keyBearing: boolean;
 }
 
 /**
- * Checks the targets and computes each file's content; pure, no I/O.
+ * Checks the targets and computes each file's content; pure, no I/O. A front end may call it
+ * before applying, to refuse a key target for a CSR-only certificate up front.
  *
  * @throws {OptionsError} `OPTIONS_INVALID` (option `install.KIND` or `install.mode`) for a
  *   relative path, two targets at one path, or a mode outside 0–0o777.
  * @throws {DeployError} `DEPLOY_KEY_MISSING` when a key or combined target is asked for
  *   and there is no private key.
  */
-export function planInstallTargets(targets: InstallTargets, files: InstallFiles): PlannedTarget[] {
+export function planInstallTargets(targets: InstallTargets, files: InstallFiles): PlannedInstallTarget[] {
   if (targets.mode !== undefined && !(Number.isInteger(targets.mode) && targets.mode >= 0 && targets.mode <= 0o777)) {
     throw new OptionsError(`The install mode ${String(targets.mode)} is not a permission mode between 000 and 777 (octal).`, {
       option: 'install.mode',
       hint: 'Give the permission bits in octal, e.g. 640.',
     });
   }
-  const planned: PlannedTarget[] = [];
-  const seen = new Map<string, TargetKind>();
+  const planned: PlannedInstallTarget[] = [];
+  const seen = new Map<string, InstallTargetKind>();
   for (const kind of KINDS) {
     const path = targets[kind];
     if (path === undefined) continue;
@@ -166,7 +172,7 @@ function isPermissionError(error: unknown): boolean {
 }
 
 /** Installs one planned file; true when something changed. */
-async function installOne(target: PlannedTarget, owner: FileOwner, explicitMode: number | undefined, previousKeyPath: string | undefined): Promise<boolean> {
+async function installOne(target: PlannedInstallTarget, owner: FileOwner, explicitMode: number | undefined, previousKeyPath: string | undefined): Promise<boolean> {
   const path = await resolveTarget(target.path);
   const current = await statOrUndefined(path);
   if (current !== undefined && !current.isFile()) {
@@ -176,7 +182,7 @@ async function installOne(target: PlannedTarget, owner: FileOwner, explicitMode:
     });
   }
   const bytes = Buffer.from(target.content, 'utf8');
-  if (current !== undefined && current.size === bytes.length && (await readFile(path)).equals(bytes)) {
+  if (current?.size === bytes.length && (await readFile(path)).equals(bytes)) {
     // Same content: a not-due run must change nothing. Only an owner or mode asked for
     // explicitly is brought in line (in place; the content stays).
     let changed = false;
