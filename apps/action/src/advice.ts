@@ -103,6 +103,9 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   DEPLOY_LOCKED: CORE_HINT,
   DEPLOY_WEB_CONFIG_EXISTS: CORE_HINT,
   DEPLOY_FAILED: CORE_HINT,
+  DEPLOY_KEY_MISSING: CORE_HINT,
+  DEPLOY_OWNER_UNKNOWN: CORE_HINT,
+  DEPLOY_INSTALL_FAILED: CORE_HINT,
 
   STORE_LOCKED: 'Another job works on this certificate: let it finish and re-run (a concurrency group for the workflow avoids this).',
   STORE_PENDING_EXISTS: 'An application is pending for this certificate: the next run retrieves it (the wait input waits for it in this run).',

@@ -2,7 +2,7 @@
  * The store's API in-process, with an injected clock and a test CA: what it checks before a
  * certificate becomes live, file modes, the live links, and what `list` reports.
  */
-import { lstat, readFile, readlink, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '@acmapi/test-utils';
@@ -149,5 +149,23 @@ describe('store API', () => {
       [first, 'archived'],
       [second, 'live'],
     ]);
+  });
+
+  it.runIf(process.getuid?.() === 0)('a renewed key keeps the group and group-read bit of the live key (certbot ≥ 0.29)', async () => {
+    const NOGROUP = 65534;
+    const first = await issue('api');
+    const firstKey = join(store.dir, 'api', 'versions', first, 'privkey.pem');
+    await chown(firstKey, 0, NOGROUP);
+    await chmod(firstKey, 0o640);
+    const second = await issue('api');
+    const secondKey = await stat(join(store.dir, 'api', 'versions', second, 'privkey.pem'));
+    expect([secondKey.gid, secondKey.mode & 0o7777]).toEqual([NOGROUP, 0o640]);
+    // Group without group-read: the group is kept, the mode stays 0600.
+    await chmod(join(store.dir, 'api', 'versions', second, 'privkey.pem'), 0o600);
+    const third = await issue('api');
+    const thirdKey = await stat(join(store.dir, 'api', 'versions', third, 'privkey.pem'));
+    expect([thirdKey.gid, thirdKey.mode & 0o7777]).toEqual([NOGROUP, 0o600]);
+    // Through the top-level link, as servers read it.
+    expect((await stat(join(store.dir, 'api', 'privkey.pem'))).ino).toBe(thirdKey.ino);
   });
 });

@@ -97,6 +97,9 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   DEPLOY_LOCKED: coreHint,
   DEPLOY_WEB_CONFIG_EXISTS: coreHint,
   DEPLOY_FAILED: coreHint,
+  DEPLOY_KEY_MISSING: coreHint,
+  DEPLOY_OWNER_UNKNOWN: coreHint,
+  DEPLOY_INSTALL_FAILED: coreHint,
 
   STORE_LOCKED: (t) => t('Another acmapi process (a terminal, or another window) is working on this certificate: let it finish, then try again.'),
   STORE_PENDING_EXISTS: (t, error) =>

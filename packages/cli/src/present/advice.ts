@@ -130,6 +130,10 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
     `Another acmapi run is deploying into this webroot: wait for it, or remove the stale lock ${error.path ?? '.acmapi.lock in .well-known/pki-validation/'} if none is running.`,
   DEPLOY_WEB_CONFIG_EXISTS: (error) => `${error.hint ?? 'Merge the mapping into the existing web.config yourself.'} Or run without --iis.`,
   DEPLOY_FAILED: "Check that --webroot is the site's document root and that this user may write into it.",
+  DEPLOY_KEY_MISSING: 'This certificate was applied for with a CSR alone: drop --install-key and --install-combined, or apply with --key so the key is kept with the certificate.',
+  DEPLOY_OWNER_UNKNOWN: 'Check --install-owner USER[:GROUP]: the user and group must exist on this machine (or give numeric ids).',
+  DEPLOY_INSTALL_FAILED: (error) =>
+    `${error.hint ?? 'Check the folder of the install target.'} The install target is ${error.path ?? 'named above'}; the certificate itself is live in the store.`,
 
   STORE_LOCKED: (error) =>
     `Another acmapi run is working on this certificate: let it finish and run again, or wait longer with --lock-wait 2m${error.path === undefined ? '' : `; if no acmapi process runs there, remove ${error.path}`}.`,

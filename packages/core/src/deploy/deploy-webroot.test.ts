@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { access, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { access, chown, lstat, mkdir, readFile, readdir, readlink, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,5 +88,70 @@ describe('deployWebroot', () => {
   it('rejects a name that would leave the folder, and a missing webroot', async () => {
     await expect(deployWebroot(webroot.path, { name: '../x', content: 'x' })).rejects.toThrow(OptionsError);
     await expect(deployWebroot(join(webroot.path, 'nope'), { name: 'signfile', content: 'x' })).rejects.toMatchObject({ code: 'DEPLOY_FAILED' });
+  });
+
+  it('issue --webroot keeps a signfile that was already in the webroot', async () => {
+    // Many platforms keep their signfile there permanently: it is the same for every domain.
+    const dir = join(webroot.path, '.well-known', 'pki-validation');
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'signfile');
+    await writeFile(path, 'token-1', { mode: 0o640 });
+    const before = await stat(path);
+    const deployed = await deployWebroot(webroot.path, { name: 'signfile', content: 'token-1' });
+    expect(deployed.previous).toBe('same');
+    await deployed.remove();
+    const after = await stat(path);
+    expect(await readFile(path, 'utf8')).toBe('token-1');
+    expect([after.ino, after.mode, after.mtimeMs]).toEqual([before.ino, before.mode, before.mtimeMs]);
+    expect(await readdir(dir)).toEqual(['signfile']);
+  });
+
+  it('puts back exactly a signfile with other content: content, mode, owner and time', async () => {
+    const dir = join(webroot.path, '.well-known', 'pki-validation');
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'signfile');
+    await writeFile(path, 'old-token', { mode: 0o600 });
+    await utimes(path, new Date('2029-01-01T00:00:00Z'), new Date('2029-01-02T00:00:00Z'));
+    if (process.getuid?.() === 0) await chown(path, 65534, 65534);
+    const before = await stat(path);
+    const deployed = await deployWebroot(webroot.path, { name: 'signfile', content: 'new-token' });
+    expect(deployed.previous).toBe('different');
+    expect(await readFile(path, 'utf8')).toBe('new-token');
+    expect((await stat(path)).mode & 0o7777).toBe(0o644);
+    await deployed.remove();
+    const after = await stat(path);
+    expect(await readFile(path, 'utf8')).toBe('old-token');
+    expect([after.mode & 0o7777, after.uid, after.gid, after.mtimeMs]).toEqual([0o600, before.uid, before.gid, before.mtimeMs]);
+    expect(await readdir(dir)).toEqual(['signfile']);
+  });
+
+  it('puts back a signfile that was a symbolic link, as the link', async () => {
+    const dir = join(webroot.path, '.well-known', 'pki-validation');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(webroot.path, 'shared-signfile'), 'old-token');
+    const path = join(dir, 'signfile');
+    await symlink('../../shared-signfile', path);
+    const deployed = await deployWebroot(webroot.path, { name: 'signfile', content: 'new-token' });
+    expect(await readFile(path, 'utf8')).toBe('new-token');
+    await deployed.remove();
+    expect((await lstat(path)).isSymbolicLink()).toBe(true);
+    expect(await readlink(path)).toBe('../../shared-signfile');
+    expect(await readFile(join(webroot.path, 'shared-signfile'), 'utf8')).toBe('old-token');
+    expect(await readdir(dir)).toEqual(['signfile']);
+  });
+
+  it('creates folders 0755 and the signfile 0644 whatever the umask', async () => {
+    const before = process.umask(0o077);
+    let deployed;
+    try {
+      deployed = await deployWebroot(webroot.path, { name: 'signfile', content: 'x' });
+    } finally {
+      process.umask(before);
+    }
+    const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o7777;
+    expect(await modeOf(join(webroot.path, '.well-known'))).toBe(0o755);
+    expect(await modeOf(join(webroot.path, '.well-known', 'pki-validation'))).toBe(0o755);
+    expect(await modeOf(deployed.path)).toBe(0o644);
+    await deployed.remove();
   });
 });

@@ -1,8 +1,11 @@
 /**
  * Putting the signfile where the CA fetches it: `WEBROOT/.well-known/pki-validation/NAME`
- * (spec §1), for the time of the issuance, and taking it away afterwards.
+ * (spec §1), for the time of the issuance, and afterwards leaving the folder as it was:
+ * many platforms keep their signfile there permanently (it is the same file for every
+ * domain), so a signfile that was there before stays, or is put back exactly.
  */
-import { mkdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, readlink, rename, rmdir, stat, symlink, unlink, utimes } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { AcmApiError, DeployError } from '../errors/errors.js';
 import { assertSignfileName } from '../preflight/signfile-name.js';
@@ -34,11 +37,55 @@ export interface DeployWebrootResult {
   /** The web.config written with `iis`, when one was created. */
   readonly webConfigPath?: string;
   /**
-   * Removes what this call wrote and nothing else: the signfile (only while its
-   * content is still ours), the web.config it created, the folders it created
-   * (only when empty), and the lock. Safe to call twice.
+   * Whether a signfile was already at `path` before this call: `'same'` (with the same
+   * content; it was left untouched), `'different'` (it was replaced for the issuance and is
+   * put back by `remove()`), or `undefined` (there was none).
+   */
+  readonly previous?: 'same' | 'different';
+  /**
+   * Undoes this call and nothing else: a signfile that was there before is put back (content,
+   * mode, owner when this process may give it, modification time; a symbolic link as the
+   * link); else the signfile is removed. Either only while its content is still ours. Then
+   * the web.config it created, the folders it created (only when empty), and the lock.
+   * Safe to call twice.
    */
   remove(): Promise<void>;
+}
+
+/** What was at the signfile's path before: a file (its bytes and metadata) or a symbolic link. */
+type Previous = { readonly kind: 'file'; readonly bytes: Uint8Array; readonly stats: Stats } | { readonly kind: 'link'; readonly target: string };
+
+/** Reads what is at `path`, or `undefined` when nothing is. */
+async function readPrevious(path: string): Promise<Previous | undefined> {
+  const info = await lstat(path).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (info === undefined) return undefined;
+  if (info.isSymbolicLink()) return { kind: 'link', target: await readlink(path) };
+  return { kind: 'file', bytes: await readFile(path), stats: info };
+}
+
+/** Puts `previous` back at `path`, replacing what is there in one rename. */
+async function restorePrevious(path: string, previous: Previous): Promise<void> {
+  if (previous.kind === 'link') {
+    const temp = `${path}.${process.pid}.acmapi-link.tmp`;
+    await unlink(temp).catch(() => undefined);
+    await symlink(previous.target, temp);
+    await rename(temp, path);
+    return;
+  }
+  const { stats } = previous;
+  const mode = stats.mode & 0o7777;
+  try {
+    await writeFileAtomic(path, previous.bytes, { mode, uid: stats.uid, gid: stats.gid });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'EACCES') throw error;
+    // Not root: this process's own user and group, with the file's mode as it was.
+    await writeFileAtomic(path, previous.bytes, { mode });
+  }
+  await utimes(path, stats.atime, stats.mtime).catch(() => undefined);
 }
 
 /** The exact bytes to serve: the content's, less a leading byte-order mark that an editor may have added. */
@@ -51,10 +98,14 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
-/** Creates `dir` when missing; true when this call created it. */
+/**
+ * Creates `dir` when missing, mode 0755 whatever the umask (mkdir's mode is narrowed by it),
+ * so a web server running as another user can enter it; true when this call created it.
+ */
 async function ensureDir(dir: string): Promise<boolean> {
   try {
     await mkdir(dir, { mode: 0o755 });
+    await chmod(dir, 0o755);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -66,7 +117,13 @@ async function ensureDir(dir: string): Promise<boolean> {
  * Writes exactly the signfile's bytes (no byte-order mark, no added newline)
  * atomically to `WEBROOT/.well-known/pki-validation/NAME`, holding a lock
  * (`.acmapi.lock` in that folder) until `remove()` so that concurrent runs on one
- * webroot do not clobber each other's signfile.
+ * webroot do not clobber each other's signfile. Folders it creates get mode 0755 and the
+ * signfile 0644, whatever the umask, so a web server running as another user can read them.
+ *
+ * A signfile already at that path with the same content is left untouched (and stays after
+ * `remove()`); one with other content is replaced for the issuance and put back by
+ * `remove()` (see {@link DeployWebrootResult.remove}). The previous file is kept in memory
+ * only: should this process die before `remove()`, the new signfile stays in its place.
  *
  * @param webroot - the site's document root (must exist).
  * @param signfile - its file name (e.g. `signfile`) and content.
@@ -89,12 +146,21 @@ export async function deployWebroot(
   let lock: WebrootLock | undefined;
   let webConfig: IisWebConfigResult | undefined;
   let wrote = false;
+  let previous: Previous | undefined;
+  let previousState: 'same' | 'different' | undefined;
 
   const remove = async (): Promise<void> => {
     if (wrote) {
       wrote = false;
       const now = await readFile(path).catch(() => undefined);
-      if (now !== undefined && bytesEqual(now, bytes)) await unlink(path).catch(() => undefined);
+      // Someone changed it meanwhile: theirs now, left as it is.
+      if (now !== undefined && bytesEqual(now, bytes)) {
+        if (previous === undefined) await unlink(path).catch(() => undefined);
+        // remove() runs in a `finally` after the application: it must not throw over its
+        // result. A failed restore (the folder turned read-only meanwhile) leaves the CA's
+        // signfile in place, which serves the same purpose.
+        else await restorePrevious(path, previous).catch(() => undefined);
+      }
     }
     await webConfig?.remove();
     await lock?.release();
@@ -114,8 +180,15 @@ export async function deployWebroot(
     }
     for (const folder of [wellKnown, dir]) if (await ensureDir(folder)) created.push(folder);
     lock = await acquireWebrootLock(join(dir, WEBROOT_LOCK_NAME), options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs });
-    await writeFileAtomic(path, bytes, { mode: 0o644 });
-    wrote = true;
+    previous = await readPrevious(path);
+    if (previous !== undefined) {
+      const current = previous.kind === 'file' ? previous.bytes : await readFile(path).catch(() => undefined);
+      previousState = current !== undefined && bytesEqual(current, bytes) ? 'same' : 'different';
+    }
+    if (previousState !== 'same') {
+      await writeFileAtomic(path, bytes, { mode: 0o644 });
+      wrote = true;
+    }
     if (options.iis === true) webConfig = await writeIisWebConfig(dir);
   } catch (error) {
     await remove();
@@ -129,6 +202,7 @@ export async function deployWebroot(
   return {
     path,
     ...(webConfig?.created === true ? { webConfigPath: webConfig.path } : {}),
+    ...(previousState === undefined ? {} : { previous: previousState }),
     remove,
   };
 }

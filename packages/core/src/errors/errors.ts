@@ -61,7 +61,7 @@ export const ERROR_CODES = {
   CertificateError: ['CERT_INVALID', 'CERT_KEY_MISMATCH', 'CERT_DOMAINS_MISSING', 'CERT_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_CHAIN_INVALID'],
   OptionsError: ['OPTIONS_INVALID'],
   PreflightError: ['PREFLIGHT_FAILED'],
-  DeployError: ['DEPLOY_LOCKED', 'DEPLOY_WEB_CONFIG_EXISTS', 'DEPLOY_FAILED'],
+  DeployError: ['DEPLOY_LOCKED', 'DEPLOY_WEB_CONFIG_EXISTS', 'DEPLOY_FAILED', 'DEPLOY_KEY_MISSING', 'DEPLOY_OWNER_UNKNOWN', 'DEPLOY_INSTALL_FAILED'],
   StoreError: ['STORE_LOCKED', 'STORE_CORRUPT', 'STORE_PENDING_EXISTS', 'STORE_NO_APPLICATION', 'STORE_NAME_INVALID', 'STORE_IO'],
   ConfigError: ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'CONFIG_UNREADABLE'],
   ReportError: ['METRICS_WRITE_FAILED', 'NOTIFY_REJECTED', 'NOTIFY_FAILED', 'NOTIFY_TIMEOUT', 'NOTIFY_ABORTED'],
@@ -354,10 +354,18 @@ export class PreflightError extends AcmApiError {
   }
 }
 
-/** Codes of failures to put the signfile in place (spec §1). */
+/**
+ * Codes of failures to deploy: putting the signfile in place (spec §1: `DEPLOY_LOCKED`,
+ * `DEPLOY_WEB_CONFIG_EXISTS`, `DEPLOY_FAILED`) and installing a live certificate into its
+ * install targets (`DEPLOY_KEY_MISSING`, `DEPLOY_OWNER_UNKNOWN`, `DEPLOY_INSTALL_FAILED`).
+ */
 export type DeployErrorCode = (typeof ERROR_CODES.DeployError)[number];
 
-/** The signfile could not be deployed into a webroot (lock held, foreign web.config, file system error). */
+/**
+ * A deployment failed: the signfile could not be put into a webroot (lock held, foreign
+ * web.config, file system error), or a certificate could not be installed into an install
+ * target (no private key for a key file, unknown owner, file system error).
+ */
 export class DeployError extends AcmApiError {
   override name = 'DeployError';
   declare readonly code: DeployErrorCode;

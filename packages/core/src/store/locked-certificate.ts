@@ -155,7 +155,7 @@ export class LockedCertificate implements CertificateSession {
     const id = newVersionId(now);
     const dir = this.#paths.version(id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    await this.#write(join(dir, 'privkey.pem'), input.privateKeyPem, 0o600);
+    await this.#writeKey(join(dir, 'privkey.pem'), input.privateKeyPem, state.current === undefined ? undefined : join(this.#paths.version(state.current), 'privkey.pem'));
     await this.#write(join(dir, 'csr.pem'), input.csrPem, 0o644);
     const versions = state.versions.map((entry) =>
       entry.id === previous?.id ? { ...entry, status: 'abandoned' as const, retiredAt: now.toISOString(), reason: 'replaced by a forced new application' } : entry,
@@ -340,6 +340,25 @@ export class LockedCertificate implements CertificateSession {
   async #write(path: string, data: string, mode: number): Promise<void> {
     publishStep(`write:${basename(path)}`, { certificate: this.name, path });
     await writeFileAtomic(path, data, { mode });
+  }
+
+  /**
+   * Writes a new private key 0600, keeping the group and the group-read bit of the live
+   * version's key as certbot does since 0.29, so a service reading the key through a group
+   * (e.g. ssl-cert) keeps reading it after a renewal. When this process may not give that
+   * group (not root, not a member), the key gets neither.
+   */
+  async #writeKey(path: string, pem: string, previousKey: string | undefined): Promise<void> {
+    const previous = previousKey === undefined ? undefined : await stat(previousKey).catch(() => undefined);
+    if (previous === undefined) return this.#write(path, pem, 0o600);
+    publishStep(`write:${basename(path)}`, { certificate: this.name, path });
+    try {
+      await writeFileAtomic(path, pem, { mode: 0o600 | (previous.mode & 0o040), gid: previous.gid });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'EACCES') throw error;
+      await writeFileAtomic(path, pem, { mode: 0o600 });
+    }
   }
 
   #step(step: string): void {

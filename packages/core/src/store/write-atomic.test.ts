@@ -64,4 +64,19 @@ describe('writeFileAtomic', () => {
     expect(await readdir(dir)).toEqual(['cert.pem']);
     expect(await readFile(join(target, 'inside'), 'utf8')).toBe('keep');
   });
+
+  it.runIf(process.getuid?.() === 0)('gives the new file the uid and gid asked for, with the exact mode', async () => {
+    const target = join(dir, 'privkey.pem');
+    await writeFileAtomic(target, 'secret', { mode: 0o640, uid: 65534, gid: 65534 });
+    const info = await stat(target);
+    expect([info.uid, info.gid, info.mode & 0o7777]).toEqual([65534, 65534, 0o640]);
+  });
+
+  it('changes only the group when only gid is given', async () => {
+    const target = join(dir, 'privkey.pem');
+    const gid = process.getgid?.() ?? 0;
+    await writeFileAtomic(target, 'secret', { mode: 0o640, gid });
+    const info = await stat(target);
+    expect([info.uid, info.gid, info.mode & 0o7777]).toEqual([process.getuid?.(), gid, 0o640]);
+  });
 });

@@ -14,6 +14,19 @@ export interface WriteFileAtomicOptions {
    * @default 0o666 less the process umask, as `fs.writeFile` does
    */
   mode?: number;
+  /**
+   * Numeric user id to give the new file (`chown`), applied to the temporary file before it
+   * is renamed into place, so the file never appears under its name with the wrong owner.
+   * Changing the user needs privileges (root, or CAP_CHOWN).
+   * @default the process's user
+   */
+  uid?: number;
+  /**
+   * Numeric group id to give the new file, applied like {@link uid}. An unprivileged process
+   * may only give a group it is a member of.
+   * @default the process's group (or the directory's, on filesystems that inherit it)
+   */
+  gid?: number;
 }
 
 /** Mode of new files when none is given; the umask then applies, as with `fs.writeFile`. */
@@ -23,7 +36,8 @@ const DEFAULT_MODE = 0o666;
  * Writes `data` to `path` atomically: a temporary file is created in the same
  * directory with `mode` (exclusive create), written, fsynced, renamed over the
  * target, and then the directory is fsynced so the rename itself survives a crash.
- * On any failure the temporary file is removed and the target is left untouched.
+ * With `uid`/`gid` the temporary file is chowned before the rename as well. On any failure
+ * the temporary file is removed and the target is left untouched.
  *
  * @param path - the target file; its directory must exist.
  * @param data - the bytes, or a string written as UTF-8.
@@ -41,10 +55,15 @@ export async function writeFileAtomic(
   // first use: modules that only read the store (its listing) start without it.
   const { randomBytes } = process.getBuiltinModule('node:crypto');
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', mode);
+  const chown = options.uid !== undefined || options.gid !== undefined;
+  // With an exact mode still to come, group and others get nothing while the group is the
+  // process's: a key meant for another group must not be readable by this one even for a moment.
+  const handle = await open(temp, 'wx', chown && options.mode !== undefined ? mode & 0o700 : mode);
   try {
     try {
       await handle.writeFile(data);
+      // chown before chmod: chown(2) may clear set-user/group-id bits.
+      if (chown) await handle.chown(options.uid ?? -1, options.gid ?? -1);
       // open() applied the umask, which can only narrow; an explicit mode is made
       // exact while the file is not yet visible under its final name.
       if (options.mode !== undefined) await handle.chmod(options.mode);
