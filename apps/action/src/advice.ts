@@ -106,6 +106,11 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   DEPLOY_KEY_MISSING: CORE_HINT,
   DEPLOY_OWNER_UNKNOWN: CORE_HINT,
   DEPLOY_INSTALL_FAILED: CORE_HINT,
+  METRICS_WRITE_FAILED: CORE_HINT,
+  NOTIFY_REJECTED: CORE_HINT,
+  NOTIFY_FAILED: CORE_HINT,
+  NOTIFY_TIMEOUT: CORE_HINT,
+  NOTIFY_ABORTED: CORE_HINT,
 
   STORE_LOCKED: 'Another job works on this certificate: let it finish and re-run (a concurrency group for the workflow avoids this).',
   STORE_PENDING_EXISTS: 'An application is pending for this certificate: the next run retrieves it (the wait input waits for it in this run).',

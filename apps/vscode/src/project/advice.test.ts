@@ -38,7 +38,9 @@ function withCode(name: AcmApiErrorName, code: string): AcmApiError {
 
 const EVERY_CODE = (Object.entries(ERROR_CODES) as [AcmApiErrorName, readonly string[]][]).flatMap(([name, codes]) => codes.map((code) => [name, code] as const));
 /** Codes whose advice is core's neutral hint: the webroot's (the extension deploys no signfile), and an option's (the hint names its rule). */
-const CORE_HINT_CODES: readonly string[] = [...ERROR_CODES.DeployError, 'OPTIONS_INVALID'];
+// The extension neither writes a metrics file nor sends notifications, so ReportError's codes
+// only ever reach it through core's hint.
+const CORE_HINT_CODES: readonly string[] = [...ERROR_CODES.DeployError, ...ERROR_CODES.ReportError, 'OPTIONS_INVALID'];
 
 describe('adviceFor (the extension\'s words)', () => {
   it.each(EVERY_CODE)('%s %s gets advice, none in the CLI\'s words', (name, code) => {

@@ -100,6 +100,11 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   DEPLOY_KEY_MISSING: coreHint,
   DEPLOY_OWNER_UNKNOWN: coreHint,
   DEPLOY_INSTALL_FAILED: coreHint,
+  METRICS_WRITE_FAILED: coreHint,
+  NOTIFY_REJECTED: coreHint,
+  NOTIFY_FAILED: coreHint,
+  NOTIFY_TIMEOUT: coreHint,
+  NOTIFY_ABORTED: coreHint,
 
   STORE_LOCKED: (t) => t('Another acmapi process (a terminal, or another window) is working on this certificate: let it finish, then try again.'),
   STORE_PENDING_EXISTS: (t, error) =>

@@ -12,6 +12,7 @@ import {
   PreflightError,
   ProtocolError,
   StoreError,
+  ReportError,
   TransportError,
   type AcmApiError,
   type AcmApiErrorName,
@@ -53,6 +54,8 @@ function sample(name: AcmApiErrorName, code: string): AcmApiError {
       return new StoreError(c, 'm');
     case 'ConfigError':
       return new ConfigError(c, 'm');
+    case 'ReportError':
+      return new ReportError(c, 'm');
     case 'InternalError':
       return new InternalError('m');
   }

@@ -134,6 +134,11 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   DEPLOY_OWNER_UNKNOWN: 'Check --install-owner USER[:GROUP]: the user and group must exist on this machine (or give numeric ids).',
   DEPLOY_INSTALL_FAILED: (error) =>
     `${error.hint ?? 'Check the folder of the install target.'} The install target is ${error.path ?? 'named above'}; the certificate itself is live in the store.`,
+  METRICS_WRITE_FAILED: 'Check that the folder of --metrics-file exists and that this user may write into it (node_exporter reads *.prom files there).',
+  NOTIFY_REJECTED: 'Check --notify-url: the receiver refused the notification (a webhook URL that was revoked or mistyped answers 403 or 404).',
+  NOTIFY_FAILED: 'The receiver of --notify-url did not accept the notification after retries; the certificates are unaffected. Check that it is up.',
+  NOTIFY_TIMEOUT: 'The receiver of --notify-url did not answer in time; the certificates are unaffected. Check that it is up.',
+  NOTIFY_ABORTED: 'The notification was cancelled with the run; the certificates are unaffected.',
 
   STORE_LOCKED: (error) =>
     `Another acmapi run is working on this certificate: let it finish and run again, or wait longer with --lock-wait 2m${error.path === undefined ? '' : `; if no acmapi process runs there, remove ${error.path}`}.`,
