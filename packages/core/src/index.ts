@@ -97,6 +97,18 @@ export type {
   StoredApplication,
   WithCertificateOptions,
 } from './lifecycle/repository.js';
+export { mergeSettings, sameSettings, signfilePhaseFromSettings, signfilePlacement } from './lifecycle/settings.js';
+export type {
+  CertificateSettings,
+  HookCommands,
+  InstallTargets,
+  Pkcs12Setting,
+  SignfilePhaseExtras,
+  SignfilePlacementSetting,
+  SignfileSetting,
+} from './lifecycle/settings.js';
+export { BACKOFF_STEPS_MS, nextAttemptAt } from './lifecycle/backoff.js';
+export { chooseRenewalTime } from './lifecycle/renewal-time.js';
 export { planApplication } from './lifecycle/plan-application.js';
 export type { ApplicationPlan, ApplyReason, PlanApplicationOptions } from './lifecycle/plan-application.js';
 export { needsRenewal } from './lifecycle/needs-renewal.js';
@@ -105,9 +117,11 @@ export { STEP_CHANNEL } from './lifecycle/steps.js';
 export type { StepMessage } from './lifecycle/steps.js';
 export type {
   ApplicationInfo,
+  CertificateFailures,
   CertificateRecord,
   CertificateRecordOptions,
   CertificateState,
+  LastAttempt,
   LiveCertificateInfo,
   RetiredApplicationInfo,
   CertificateRecordParts,
