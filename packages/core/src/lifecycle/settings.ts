@@ -85,8 +85,11 @@ export interface CertificateSettings {
 /** The signfile's name when none is remembered (spec §1); config-schema's DEFAULT_SIGNFILE_NAME, not imported because that module loads zod. */
 const DEFAULT_SIGNFILE_NAME = 'signfile';
 
-/** The nested settings merged field by field by {@link mergeSettings}. */
-const NESTED = ['signfile', 'pkcs12', 'install', 'hooks'] as const;
+/**
+ * The nested settings merged field by field by {@link mergeSettings}. `pkcs12` is not: it
+ * names one place (a file or a variable), and a new place replaces the old one whole.
+ */
+const NESTED = ['signfile', 'install', 'hooks'] as const;
 
 function definedFields<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
@@ -94,8 +97,8 @@ function definedFields<T extends object>(value: T): Partial<T> {
 
 /**
  * The settings of a run: `given` (flags, or the project file) over `stored` (the certificate's
- * remembered settings), field by field; the nested objects (`signfile`, `pkcs12`, `install`,
- * `hooks`) also field by field, so `--webroot` alone keeps the remembered signfile path. A field
+ * remembered settings), field by field; the nested objects `signfile`, `install` and `hooks`
+ * also field by field (`pkcs12` is replaced whole), so `--webroot` alone keeps the remembered signfile path. A field
  * `given` as `undefined` keeps the stored one. Pure; neither argument is changed.
  *
  * @returns the merged settings; `domains` is `[]` when neither has any.
