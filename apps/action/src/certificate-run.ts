@@ -80,10 +80,12 @@ function outcomeOf(request: CertificateRequest, result: RunCertificateResult, co
       context.log.info(`${request.name}: pending, handle ${result.handleId}; ${detail}`);
       return { ...base, status: 'pending', detail, handleId: result.handleId };
     }
+    case 'skipped-by-backoff':
     case 'already-pending':
     case 'already-installed':
     case 'not-found':
-      // Only `issue` and `retrieve` end so; the Action renews.
+      // Only `issue` and `retrieve` end so; the Action renews. The published folder keeps no
+      // failures, so its plans never wait out a backoff.
       throw new Error(`The lifecycle ended with ${result.status}, which renew never does.`);
   }
 }

@@ -42,6 +42,9 @@ function rule(renewBeforeDays: number | undefined): string {
  */
 export function planReason(plan: ApplicationPlan, record: CertificateRecord | undefined, renewBeforeDays: number | undefined): string | undefined {
   const live = record?.live;
+  if (plan.action === 'skip' && plan.reason === 'backoff') {
+    return `it failed ${plan.failures} time(s) in a row (${plan.code}); the next attempt is from ${iso(plan.nextAttemptAt)}`;
+  }
   if (plan.action === 'skip') {
     return `the existing certificate is valid for ${plan.daysLeft} more days; renewal is due from ${iso(plan.renewAt)} (${rule(renewBeforeDays)})`;
   }
@@ -58,6 +61,7 @@ export function planReason(plan: ApplicationPlan, record: CertificateRecord | un
     case 'forced':
       return 'a new certificate was asked for';
     case 'new':
+    case 'retry':
       return undefined;
   }
 }

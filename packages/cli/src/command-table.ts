@@ -47,6 +47,11 @@ export const COMMANDS = [
     summary: 'show every certificate of the store: state, days left, handle, last error',
   },
   {
+    name: 'show',
+    term: 'show [options] <certificate>',
+    summary: 'show one certificate: its remembered settings, state, renewal time, failures and next attempt',
+  },
+  {
     name: 'check',
     term: 'check [options]',
     summary:

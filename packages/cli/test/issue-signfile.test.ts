@@ -4,7 +4,7 @@
  * serves, `--standalone --port N` answering the sandbox's check itself, and a strict
  * preflight that fails writing nothing at all, for `issue` as for `renew`.
  */
-import { access, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort, startNginx } from '@acmapi/test-utils';
@@ -191,8 +191,13 @@ describe('a strict preflight that fails writes nothing', () => {
   beforeAll(async () => {
     siteCa = await world.sandbox({ validation: { httpPort: site.port } });
     out = join(world.temp.path, 'strict-writes-nothing');
-    // Issued once while --webroot put the signfile on the site; afterwards the site serves nothing.
-    const first = await runCli(['issue', ...local(domain, site.port), '--webroot', siteRoot, '--out', out], siteCa.env);
+    // Issued once while the site served the signfile (placed by hand, not with --webroot, which
+    // renew would remember and place again); afterwards the site serves nothing.
+    const wellKnown = join(siteRoot, '.well-known');
+    await mkdir(join(wellKnown, 'pki-validation'), { recursive: true });
+    await writeFile(join(wellKnown, 'pki-validation', 'signfile'), SIGNFILE.content);
+    const first = await runCli(['issue', ...local(domain, site.port), '--out', out], siteCa.env);
+    await rm(wellKnown, { recursive: true });
     expect(first.code, first.stderr).toBe(0);
     expect(await readdir(siteRoot)).toEqual([]);
   });
@@ -233,5 +238,102 @@ describe('a strict preflight that fails writes nothing', () => {
     expect(siteCa.sandbox.requests.length).toBe(requests);
     expect(await exists(join(out, 'new-strict.acmapi.test'))).toBe(false);
     expect(await snapshotTree(out)).toEqual(before);
+  });
+});
+
+describe('remembered settings (issue 10)', () => {
+  /** Preflight overrides only (they are not remembered): loopback DNS and ports for `domain`. */
+  function preflightOnly(domain: string, httpPort: number): string[] {
+    return ['--resolve', `${domain}:127.0.0.1`, '--http-port', String(httpPort), '--https-port', String(closedPort)];
+  }
+  const inMinutes = (minutes: number): string => new Date(Date.now() + minutes * 60_000).toISOString();
+
+  it('renew remembers --webroot from issue (cron renewal no longer fails with 107)', async () => {
+    // Short-lived certificates: due at ACMAPI_NOW 8 minutes ahead (renewal time around two thirds of 11 minutes).
+    const shortCa = await world.sandbox({ validitySeconds: 600, validation: { httpPort: site.port } });
+    const domain = 'cron.acmapi.test';
+    const out = join(world.temp.path, 'cron');
+    const issued = await runCli(['issue', ...local(domain, site.port), '--webroot', siteRoot, '--out', out], shortCa.env);
+    expect(issued.code, issued.stderr).toBe(0);
+
+    // What cron runs: no placement flag, no --signfile.
+    const renewed = await runCli(['renew', '--out', out, '--json', ...preflightOnly(domain, site.port)], { ...shortCa.env, ACMAPI_NOW: inMinutes(8) });
+    expect(renewed.code, renewed.stderr).toBe(0);
+    expect(parseJsonOutput(renewed)).toMatchObject({ status: 'ok', certificates: [{ status: 'issued', name: domain }] });
+    expect(renewed.stderr).toContain(`Signfile written to ${join(siteRoot, '.well-known', 'pki-validation', 'signfile')}`);
+    expect(shortCa.sandbox.requests.filter((r) => r.kind === 'apply').map((r) => r.status)).toEqual([0, 0]);
+    expect(await readdir(siteRoot)).toEqual([]);
+
+    const show = await runCli(['show', domain, '--out', out, '--json'], {});
+    expect(show.code, show.stderr).toBe(0);
+    expect(parseJsonOutput(show)).toMatchObject({
+      name: domain,
+      state: 'valid',
+      renewalTimeChosen: true,
+      settings: { domains: [domain], signfile: { path: signfilePath, placement: { kind: 'webroot', dir: siteRoot, iis: false } } },
+    });
+    const human = await runCli(['show', domain, '--out', out], {});
+    expect(human.stdout).toContain(`Placement:      webroot ${siteRoot}`);
+    expect(human.stdout).toMatch(/Renewal time: {3}\S+ \(chosen for this certificate\)/);
+  });
+
+  it('renew recovers a failed first application', async () => {
+    // The operator's webroot is not what the web server serves: the CA answers 107.
+    const served = join(world.temp.path, 'served');
+    const webroot = join(world.temp.path, 'misconfigured');
+    await mkdir(served);
+    await mkdir(webroot);
+    const own = await startNginx({ webroot: served });
+    try {
+      const ownCa = await world.sandbox({ validation: { httpPort: own.port } });
+      const domain = 'recover.acmapi.test';
+      const out = join(world.temp.path, 'recover');
+      const failed = await runCli(['issue', ...local(domain, own.port), '--webroot', webroot, '--preflight', 'off', '--out', out], ownCa.env);
+      expect(failed.code).toBe(4);
+      expect(ownCa.sandbox.requests.at(-1)?.status).toBe(107);
+      const [entry] = parseJsonOutput(await runCli(['list', '--json', '--out', out], {}))['certificates'] as { name: string; state: string; domains: string[] }[];
+      expect(entry).toMatchObject({ name: domain, state: 'failed', domains: [domain] });
+
+      // Cron at once: inside the backoff, skipped and saying so (exit 5), nothing sent.
+      const early = await runCli(['renew', '--out', out, '--json'], ownCa.env);
+      expect(early.code).toBe(5);
+      expect(parseJsonOutput(early)).toMatchObject({ status: 'error', certificates: [{ status: 'skipped-by-backoff', name: domain, failures: 1, lastErrorCode: 'CA_DOMAIN_VERIFY_FAILED' }] });
+      expect((await runCli(['renew', '--out', out], ownCa.env)).stdout).toContain('not tried again before');
+      expect(ownCa.sandbox.requests.filter((r) => r.kind === 'apply')).toHaveLength(1);
+
+      // The web server is fixed (it now serves the operator's webroot); the next cron run after the backoff issues.
+      await rm(webroot, { recursive: true });
+      await symlink(served, webroot);
+      const later = await runCli(['renew', '--out', out, '--json', ...preflightOnly(domain, own.port)], { ...ownCa.env, ACMAPI_NOW: inMinutes(61) });
+      expect(later.code, later.stderr).toBe(0);
+      expect(parseJsonOutput(later)).toMatchObject({ status: 'ok', certificates: [{ status: 'issued', name: domain, domains: [domain] }] });
+      expect(ownCa.sandbox.requests.filter((r) => r.kind === 'apply').map((r) => r.status)).toEqual([107, 0]);
+      const show = parseJsonOutput(await runCli(['show', domain, '--out', out, '--json'], {}));
+      expect(show).toMatchObject({ state: 'valid', failures: null, lastError: null, lastAttempt: { result: 'issued' } });
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('renew flags override the remembered settings and are remembered; --reuse-key keeps the live key', async () => {
+    const siteCa = await world.sandbox({ validation: { httpPort: site.port } });
+    const domain = 'override.acmapi.test';
+    const out = join(world.temp.path, 'override');
+    const dir = join(out, domain);
+    expect((await runCli(['issue', ...local(domain, site.port), '--webroot', siteRoot, '--reuse-key', '--out', out], siteCa.env)).code).toBe(0);
+    const key = await readFile(join(dir, 'privkey.pem'), 'utf8');
+    const port = await freePort();
+    const standaloneCa = await world.sandbox({ validation: { httpPort: port } });
+    const run = await runCli(['renew', '--force', '--standalone', '--port', String(port), '--out', out, ...preflightOnly(domain, port)], standaloneCa.env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`Serving the signfile on port ${port} (--standalone)`);
+    expect(run.stderr).toContain('keeping the live private key');
+    expect(await readFile(join(dir, 'privkey.pem'), 'utf8')).toBe(key);
+    expect(parseJsonOutput(await runCli(['show', domain, '--out', out, '--json'], {}))).toMatchObject({
+      settings: { reuseKey: true, signfile: { path: signfilePath, placement: { kind: 'standalone', port } } },
+    });
+    const fresh = await runCli(['renew', '--force', '--new-key', '--out', out, ...preflightOnly(domain, port)], standaloneCa.env);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(await readFile(join(dir, 'privkey.pem'), 'utf8')).not.toBe(key);
   });
 });

@@ -228,7 +228,7 @@ describe('a pending application polled by restarted processes', () => {
     const [entry] = await list(out);
     // Regression: the domains were empty once the only application was refused.
     expect(entry).toMatchObject({ name: domain, domains: [domain], state: 'failed', lastError: { code: 'CA_REFUSED' } });
-    expect((await runCli(['list', '--out', out], {})).stdout).toMatch(new RegExp(`${domain.replace(/\./g, '\\.')}\\s+failed\\s+-\\s+-\\s+${domain.replace(/\./g, '\\.')}`));
+    expect((await runCli(['list', '--out', out], {})).stdout).toMatch(new RegExp(`${domain.replace(/\./g, '\\.')}\\s+failed\\s+-\\s+-\\s+-\\s+${domain.replace(/\./g, '\\.')}`));
     expect(entry?.handleId).toBeUndefined();
     const state = await expectStoreConsistent(join(out, domain));
     expect(state.versions.map((v) => v.status)).toEqual(['refused']);

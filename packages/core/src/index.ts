@@ -101,6 +101,16 @@ export type {
   StoredApplication,
   WithCertificateOptions,
 } from './lifecycle/repository.js';
+export { mergeSettings, sameSettings, signfilePhaseFromSettings, signfilePlacement } from './lifecycle/settings.js';
+export type {
+  CertificateSettings,
+  HookCommands,
+  InstallTargets,
+  Pkcs12Setting,
+  SignfilePhaseExtras,
+  SignfilePlacementSetting,
+  SignfileSetting,
+} from './lifecycle/settings.js';
 export { planApplication } from './lifecycle/plan-application.js';
 export type { ApplicationPlan, ApplyReason, PlanApplicationOptions } from './lifecycle/plan-application.js';
 export { needsRenewal } from './lifecycle/needs-renewal.js';
@@ -111,9 +121,11 @@ export { STEP_CHANNEL } from './lifecycle/steps.js';
 export type { StepMessage } from './lifecycle/steps.js';
 export type {
   ApplicationInfo,
+  CertificateFailures,
   CertificateRecord,
   CertificateRecordOptions,
   CertificateState,
+  LastAttempt,
   LiveCertificateInfo,
   RetiredApplicationInfo,
   CertificateRecordParts,

@@ -11,7 +11,9 @@ import { parseCsr } from '../src/pki/csr.js';
 import { CaError } from '../src/errors/errors.js';
 import { openStore, type CertificateStore } from '../src/store/certificate-store.js';
 import { runCertificate, type RunCertificateOptions } from '../src/lifecycle/run-certificate.js';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { BACKOFF_STEPS_MS } from '../src/lifecycle/backoff.js';
+import type { CertificateSettings } from '../src/lifecycle/settings.js';
 import { generateKeyAndCsr } from '../src/pki/csr.js';
 import type { LifecycleEvent } from '../src/lifecycle/events.js';
 import { closedPort, json, startAcmApiTestServer, type AcmApiTestServer, type Reply } from './helpers/acmapi-test-server.js';
@@ -148,7 +150,8 @@ describe('runCertificate', () => {
     expect(error).toBeInstanceOf(CaError);
     expect((error as CaError).status).toBe(107);
     const record = await store.get('site');
-    expect(record?.domains).toEqual([]);
+    // Regression (issue 10): the domains were empty, so `renew` never tried this certificate again.
+    expect(record?.domains).toEqual(domains);
     expect(record?.application).toBeUndefined();
     expect(record?.state).toBe('failed');
     expect(record?.lastError?.code).toBe((error as CaError).code);
@@ -276,6 +279,82 @@ describe('runCertificate', () => {
     await expect(run({ signfile: { preflight: 'strict' } })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', option: 'signfile' });
     await expect(run({ signfile: { placement: { kind: 'standalone', port: 0 } } })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', option: 'signfile' });
     await expect(readdir(join(temp.path, 'store'))).resolves.toEqual([]);
+  });
+});
+
+describe('runCertificate with remembered settings (issue 10)', () => {
+  async function signfileSettings(): Promise<CertificateSettings> {
+    const webroot = join(temp.path, 'www');
+    await mkdir(webroot, { recursive: true });
+    const path = join(temp.path, 'signfile.txt');
+    await writeFile(path, 'token-123\n');
+    return { domains, signfile: { path, placement: { kind: 'webroot', dir: webroot, iis: false }, preflight: 'off' } };
+  }
+
+  it('renew recovers a failed first application: the settings were kept, the backoff is honoured, and the next run issues', async () => {
+    const settings = await signfileSettings();
+    const s = await serve([json({ result: 'error', status: '107', other_msg: 'run.example.com' }), sign]);
+    await expect(run({ settings })).rejects.toMatchObject({ status: 107 });
+    const failed = await store.get('site');
+    expect(failed).toMatchObject({ state: 'failed', domains, settings, failures: { count: 1, code: 'CA_DOMAIN_VERIFY_FAILED' }, lastAttempt: { result: 'failed' } });
+    const nextAttemptAt = failed?.failures?.nextAttemptAt ?? new Date(0);
+    expect(nextAttemptAt.getTime() - (failed?.failures?.lastAt.getTime() ?? 0)).toBe(BACKOFF_STEPS_MS[0]);
+
+    // A cron run inside the backoff window: skipped and saying so, nothing sent.
+    const stored = failed?.settings;
+    if (stored === undefined) throw new Error('settings not stored');
+    const skipped = await run({ command: 'renew', domains: undefined, settings: stored, now: () => new Date(nextAttemptAt.getTime() - 1) });
+    expect(skipped).toMatchObject({ status: 'skipped-by-backoff', nextAttemptAt, failures: 1 });
+    expect(s.requests).toHaveLength(1);
+
+    // After it, renew with nothing but the stored settings places the signfile again and issues.
+    const seen: string[] = [];
+    const renewed = await run({
+      command: 'renew',
+      domains: undefined,
+      settings: stored,
+      now: () => new Date(nextAttemptAt.getTime() + 1),
+      onEvent: (event) => {
+        if (event.type === 'planned' && event.plan.action === 'apply') seen.push(event.plan.reason);
+        if (event.type === 'signfile-deployed') seen.push('deployed');
+      },
+    });
+    expect(renewed).toMatchObject({ status: 'issued', domains });
+    expect(seen).toEqual(['retry', 'deployed']);
+    const record = await store.get('site');
+    expect(record).toMatchObject({ state: 'valid', lastError: undefined, lastAttempt: { result: 'issued' } });
+    expect(record?.failures).toBeUndefined();
+    // The renewal time is chosen once, inside the lifetime, and is what the renewal decision uses.
+    const live = record?.live;
+    expect(record?.renewalAt?.getTime()).toBeGreaterThan(live?.notBefore.getTime() ?? Infinity);
+    expect(record?.renewalAt?.getTime()).toBeLessThan(live?.notAfter.getTime() ?? 0);
+    expect(live?.renewal.renewAt).toEqual(record?.renewalAt);
+    expect((await store.get('site'))?.renewalAt).toEqual(record?.renewalAt);
+  });
+
+  it('remembers settings only when they change: a not-due renew with the same settings writes nothing', async () => {
+    const settings = await signfileSettings();
+    await serve([sign]);
+    expect((await run({ settings })).status).toBe('issued');
+    const before = await snapshot(join(temp.path, 'store'));
+    expect((await run({ command: 'renew', settings })).status).toBe('not-due');
+    expect(await snapshot(join(temp.path, 'store'))).toEqual(before);
+    const changed = { ...settings, reuseKey: true };
+    expect((await run({ command: 'renew', settings: changed })).status).toBe('not-due');
+    expect((await store.get('site'))?.settings).toEqual(changed);
+  });
+
+  it('reuseKey: a renewal makes its CSR with the live private key; by default a new key', async () => {
+    await serve([sign, sign, sign]);
+    const liveKey = async (): Promise<string | undefined> => store.withCertificate('site', async (certificate) => (await certificate.readLive())?.privateKeyPem);
+    await run({ settings: { domains, reuseKey: true } });
+    const first = await liveKey();
+    const reused: string[] = [];
+    await run({ command: 'renew', force: true, settings: { domains, reuseKey: true }, onEvent: (event) => { if (event.type === 'key-reused') reused.push(event.version); } });
+    expect(await liveKey()).toBe(first);
+    expect(reused).toHaveLength(1);
+    await run({ command: 'renew', force: true, settings: { domains } });
+    expect(await liveKey()).not.toBe(first);
   });
 });
 

@@ -112,7 +112,7 @@ describe('store API', () => {
     await writeFile(join(store.dir, 'g-corrupt', 'state.json'), '{ not json');
 
     now = T0 + 45 * DAY;
-    // Day 45 of 90: not yet due; day 61 is (less than a third left); --days 50 makes it due earlier.
+    // Day 45 of 90: not yet due; day 71 is (past the renewal time chosen around two thirds of the lifetime); --days 50 makes it due earlier.
     const records = await store.list();
     expect(records.map((record) => [record.name, record.state])).toEqual([
       ['a-valid', 'valid'],
@@ -129,7 +129,7 @@ describe('store API', () => {
     expect(records[6]?.lastError?.code).toBe('STORE_CORRUPT');
     expect(records[0]?.live?.renewal.daysLeft).toBe(44);
 
-    const due = await store.list({ now: new Date(T0 + 61 * DAY) });
+    const due = await store.list({ now: new Date(T0 + 71 * DAY) });
     expect(due.find((record) => record.name === 'b-due')?.state).toBe('due');
     expect((await store.list({ days: 50 })).find((record) => record.name === 'a-valid')?.state).toBe('due');
     await expect(store.get('g-corrupt')).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
@@ -167,5 +167,55 @@ describe('store API', () => {
     expect([thirdKey.gid, thirdKey.mode & 0o7777]).toEqual([NOGROUP, 0o600]);
     // Through the top-level link, as servers read it.
     expect((await stat(join(store.dir, 'api', 'privkey.pem'))).ino).toBe(thirdKey.ino);
+  });
+});
+
+describe('store: remembered settings, renewal time, failures (issue 10)', () => {
+  it('an old state.json without the new fields still reads, renewing by the third-of-lifetime rule', async () => {
+    await issue('old');
+    const file = join(store.dir, 'old', 'state.json');
+    const fields = new Set(['settings', 'renewal', 'failures', 'lastAttempt']);
+    const state = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    await writeFile(file, JSON.stringify(Object.fromEntries(Object.entries(state).filter(([key]) => !fields.has(key)))));
+    const record = await store.get('old');
+    expect(record).toMatchObject({ state: 'valid', domains });
+    expect(record?.settings).toBeUndefined();
+    expect(record?.renewalAt).toBeUndefined();
+    // Without a chosen renewal time: a third of the lifetime before notAfter, moved earlier by the jitter.
+    const live = record?.live;
+    expect(live?.renewal.renewAt.getTime()).toBe((live?.notAfter.getTime() ?? 0) - 30 * DAY - (live?.renewal.jitterMs ?? 0));
+  });
+
+  it('settings, failures with their backoff, and the renewal time round-trip through state.json', async () => {
+    const settings = {
+      domains,
+      keyType: 'rsa-2048' as const,
+      reuseKey: true,
+      signfile: { path: '/etc/acmapi/signfile', placement: { kind: 'standalone' as const, port: 8080 }, preflight: 'strict' as const },
+      pkcs12: { passphraseEnv: 'ACMAPI_PFX_PASSPHRASE' },
+      renewBeforeDays: 20,
+    };
+    // Settings alone make a certificate the store knows (state new, its domains), before any application.
+    await store.withCertificate('api', (certificate) => certificate.recordSettings(settings));
+    expect(await store.get('api')).toMatchObject({ state: 'new', domains, keyType: 'rsa-2048', settings });
+
+    const first = T0;
+    await store.withCertificate('api', (certificate) => certificate.recordError(new Error('site down')));
+    now = T0 + 2 * 3_600_000;
+    await store.withCertificate('api', (certificate) => certificate.recordError(new Error('still down')));
+    const failing = await store.get('api');
+    expect(failing?.failures).toEqual({ count: 2, firstAt: new Date(first), lastAt: new Date(now), nextAttemptAt: new Date(now + 6 * 3_600_000), code: 'UNEXPECTED' });
+    expect(failing?.lastAttempt).toEqual({ at: new Date(now), result: 'failed', code: 'UNEXPECTED' });
+
+    await issue('api');
+    const live = await store.get('api');
+    expect(live).toMatchObject({ state: 'valid', settings, lastAttempt: { result: 'issued', at: new Date(now) } });
+    expect(live?.failures).toBeUndefined();
+    expect(live?.lastError).toBeUndefined();
+    const renewalAt = live?.renewalAt;
+    expect(renewalAt).toBeInstanceOf(Date);
+    expect(live?.live?.renewal.renewAt).toEqual(renewalAt);
+    // --days still overrides the chosen time.
+    expect((await store.get('api', { days: 90 }))?.state).toBe('due');
   });
 });

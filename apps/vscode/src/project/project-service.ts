@@ -257,6 +257,9 @@ export class ProjectService {
       }
       case 'already-pending':
         return { status: 'already-pending', handleId: result.handleId };
+      case 'skipped-by-backoff':
+        // `renew` of a certificate that failed before, inside its backoff window: nothing was sent.
+        return { status: 'refused', message: this.#options.t('It failed {0} time(s) in a row ({1}); renew tries again from {2}.', String(result.failures), result.code, result.nextAttemptAt.toISOString()) };
       case 'already-installed':
       case 'not-found':
         throw new Error(`${request.name}: unexpected result ${result.status} of an application`);
@@ -294,6 +297,7 @@ export class ProjectService {
       case 'already-installed':
       case 'not-found':
       case 'not-due':
+      case 'skipped-by-backoff':
       case 'already-pending': {
         // Installed or retired meanwhile (e.g. by `acmapi retrieve` in a terminal).
         const record = 'record' in result ? result.record : undefined;

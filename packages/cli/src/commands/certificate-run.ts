@@ -8,7 +8,7 @@
  */
 import { rmdir, stat } from 'node:fs/promises';
 import { runCertificate as runLifecycle } from '@acmapi/core';
-import type { CertificateRepository, KeySource, KeyType, RunCertificateOptions as LifecycleOptions, RunCertificateResult, SignfilePhaseOptions } from '@acmapi/core';
+import type { CertificateRepository, CertificateSettings, KeySource, KeyType, RunCertificateOptions as LifecycleOptions, RunCertificateResult, SignfilePhaseOptions } from '@acmapi/core';
 import { openStore } from '@acmapi/core/store';
 import type { CertificateStore } from '@acmapi/core/store';
 import { localIo } from '../flags/cli-errors.js';
@@ -61,6 +61,10 @@ export interface RunCertificateOptions extends RunContext {
   days: number | undefined;
   /** How long to poll a pending application, milliseconds; 0 = save the handle and return. */
   waitMs: number;
+  /** What the certificate remembers after this run (core records them when they changed). */
+  settings?: CertificateSettings | undefined;
+  /** The clock of the backoff decision (`ACMAPI_NOW`). @default the system's */
+  now?: (() => Date) | undefined;
 }
 
 /** What one presented run led to: core's result, and its `--json` result. */
@@ -80,7 +84,7 @@ export interface PresentedRun {
  */
 export async function runPresented(
   context: RunContext,
-  lifecycle: Pick<LifecycleOptions, 'name' | 'command' | 'domains' | 'handleId' | 'keyType' | 'keySource' | 'force' | 'renewBeforeDays' | 'waitMs'>,
+  lifecycle: Pick<LifecycleOptions, 'name' | 'command' | 'domains' | 'handleId' | 'keyType' | 'keySource' | 'force' | 'renewBeforeDays' | 'waitMs' | 'settings' | 'now'>,
 ): Promise<PresentedRun> {
   // Ctrl-C or SIGTERM while waiting for a pending application ends the wait, not the process:
   // the handle is saved already, so the run unwinds (lock released) and says how to go on.
@@ -125,7 +129,8 @@ export async function runPresented(
 /**
  * Runs one certificate (`issue`/`renew`). See the module comment.
  *
- * @returns `issued` (exit 0), `not-due` (exit 0) or `pending` (exit 3; 130/143 when a signal ended `--wait`).
+ * @returns `issued` (exit 0), `not-due` (exit 0), `pending` (exit 3; 130/143 when a signal ended `--wait`),
+ *   or `skipped-by-backoff` (exit 5; `renew` of a failing certificate before its next attempt).
  * @throws {StoreError} `STORE_LOCKED` (another process kept the lock past `lockWaitMs`),
  *   `STORE_PENDING_EXISTS` (`issue` over a pending application without `force`), `STORE_CORRUPT`.
  * @throws {PreflightError} `PREFLIGHT_FAILED` with `--preflight strict` (nothing written, nothing sent).
@@ -144,6 +149,8 @@ export async function runCertificate(options: RunCertificateOptions): Promise<Re
     force: options.force,
     renewBeforeDays: options.days,
     waitMs: options.waitMs,
+    settings: options.settings,
+    now: options.now,
   });
   return run.json();
 }

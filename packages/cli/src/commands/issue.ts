@@ -7,7 +7,7 @@
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { KEY_TYPES, normalizeDomains } from '@acmapi/core';
-import type { KeySource, KeyType, PreflightMode, SignfilePhaseOptions } from '@acmapi/core';
+import type { CertificateSettings, KeySource, KeyType, SignfilePhaseOptions } from '@acmapi/core';
 import { listCertificates } from '@acmapi/core/store';
 import { localIo, UsageError } from '../flags/cli-errors.js';
 import { addClientOptions, parseRetries } from '../flags/client.js';
@@ -19,10 +19,12 @@ import type { CredentialFlags, Credentials } from '../flags/credentials.js';
 import { DEFAULT_LOCK_WAIT_MS, parseLockWait, parseTimeout, parseWait } from '../flags/durations.js';
 import { keySourceFor } from '../flags/key-flags.js';
 import type { KeyFlags } from '../flags/key-flags.js';
-import { addPfxOptions, pfxPassphrase } from '../flags/pfx.js';
+import { addPfxOptions, pfxPassphrase, pfxPassphraseOf } from '../flags/pfx.js';
 import { loadProject } from '../flags/project.js';
-import { addSignfileOptions, DEFAULT_STANDALONE_PORT, parseSignfileFlags, PREFLIGHT_MODES, signfilePhase } from '../flags/signfile-flags.js';
-import type { SignfileFlags } from '../flags/signfile-flags.js';
+import { addSettingsOptions, runSettings, settingsFromFlags, signfilePhaseOf } from '../flags/settings-flags.js';
+import type { SettingsFlags } from '../flags/settings-flags.js';
+import { addSignfileOptions, parseSignfileFlags } from '../flags/signfile-flags.js';
+import type { SignfileFlags, SignfileSettings } from '../flags/signfile-flags.js';
 import { addProjectOptions, addRenewalOptions, parseDays } from '../flags/store-flags.js';
 import type { StoreFlags } from '../flags/store-flags.js';
 import { storeNameFor } from '../flags/store-name.js';
@@ -61,8 +63,21 @@ export interface IssueToFolderOptions extends ClientFlags {
   output: Output;
   /** `--pfx`: keep a PKCS#12 file with this passphrase beside the live files. */
   pfxPassphrase?: string | undefined;
-  /** The signfile phase (placement, preflight) around the sending of an application. @default no placement, preflight `warn` */
+  /**
+   * The signfile phase (placement, preflight) around the sending of an application.
+   * @default the one of the certificate's settings (see `settings`), else no placement, preflight `warn`
+   */
   signfile?: SignfilePhaseOptions | undefined;
+  /**
+   * What the certificate should remember (flags given), over what it remembers: the result is
+   * remembered, and gives the signfile phase and the PKCS#12 passphrase where `signfile` and
+   * `pfxPassphrase` are not given. `undefined`: nothing is read or remembered.
+   */
+  settings?: Partial<CertificateSettings> | undefined;
+  /** The preflight's overrides (`--resolve`, ports) for a signfile phase made from the settings. */
+  signfileExtras?: SignfileSettings | undefined;
+  /** Where a remembered passphrase variable is read. @default process.env */
+  env?: NodeJS.ProcessEnv | undefined;
   /** The store's clock. @default the system's */
   now?: (() => Date) | undefined;
   /** Told the certificate's name, domains and folder as soon as they are known (for the `--json` result of an error). */
@@ -89,32 +104,41 @@ export async function issueToFolder(options: IssueToFolderOptions): Promise<Resu
   const name = storeNameFor(records, domains, options.name);
   options.onTarget?.({ name, domains, dir: join(storeDir, name) });
   const given = options.credentials;
+  const keyType = options.keySource === undefined ? options.keyType : undefined;
+  let settings: CertificateSettings | undefined;
+  let signfile = options.signfile;
+  let pfx = options.pfxPassphrase;
+  if (options.settings !== undefined) {
+    const stored = records.find((record) => record.name === name)?.settings;
+    settings = runSettings(stored, { ...options.settings, domains, ...(keyType === undefined ? {} : { keyType }) });
+    const extras = options.signfileExtras ?? { signfile: undefined, signfilePath: undefined, resolve: [], httpPort: undefined, httpsPort: undefined };
+    signfile ??= await signfilePhaseOf(settings, extras, 'warn');
+    pfx ??= await pfxPassphraseOf(settings.pkcs12, options.env ?? process.env);
+    if (pfx !== undefined) options.output.addSecret(pfx);
+  }
   return withStore(storeDir, options.now, (store) =>
     runCertificate({
       store,
       command: 'issue',
       // A key of the user's has its own type.
-      target: { name, domains, keyType: options.keySource === undefined ? options.keyType : undefined, keySource: options.keySource },
+      target: { name, domains, keyType, keySource: options.keySource },
+      settings,
       force: options.force ?? false,
-      days: options.days,
+      days: settings?.renewBeforeDays ?? options.days,
+      now: options.now,
       waitMs: options.waitMs,
       lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
       credentials: typeof given === 'function' ? given : () => Promise.resolve(given),
       output: options.output,
-      pfxPassphrase: options.pfxPassphrase,
-      signfile: options.signfile,
+      pfxPassphrase: pfx,
+      signfile,
       timeoutMs: options.timeoutMs,
       retries: options.retries,
     }),
   );
 }
 
-interface IssueFlags extends CredentialFlags, SignfileFlags, StoreFlags, KeyFlags {
-  preflight: PreflightMode;
-  webroot?: string;
-  iis?: boolean;
-  standalone?: boolean;
-  port?: string;
+interface IssueFlags extends CredentialFlags, SignfileFlags, StoreFlags, KeyFlags, SettingsFlags {
   domain: string[];
   name?: string;
   keyType?: KeyType;
@@ -158,16 +182,8 @@ export function issueCommand(ctx: CommandContext): Command {
     .option('--csr <file>', 'use this CSR (PEM) instead of generating a key and CSR (needs its private key: --key)')
     .option('--key <file>', 'your private key (PEM), kept in the store as privkey.pem: the key of --csr, or alone the key acmapi makes the CSR with')
     .option('--wait <duration>', 'how long to poll when the CA answers pending, e.g. 5m, at most 30d (default 0: save the handle and exit 3); Ctrl-C ends the wait, the handle stays saved')
-    .option('--json', 'print one JSON object on stdout; messages go to stderr')
-    .addOption(
-      new Option('--preflight <mode>', 'check the signfile on every address first: warn (report, apply anyway), strict (do not apply when a domain fails, exit 8), off')
-        .choices(PREFLIGHT_MODES)
-        .default('warn'),
-    )
-    .option('--webroot <dir>', 'write the signfile into DIR/.well-known/pki-validation/ for the time of the application (needs --signfile)')
-    .option('--iis', 'with --webroot: also write a web.config there so IIS serves the extensionless signfile')
-    .option('--standalone', `serve the signfile with a built-in web server for the time of the application (needs --signfile; port ${DEFAULT_STANDALONE_PORT} unless --port)`)
-    .option('--port <n>', 'with --standalone: the port to listen on');
+    .option('--json', 'print one JSON object on stdout; messages go to stderr');
+  addSettingsOptions(command, 'check the signfile on every address first: warn (report, apply anyway), strict (do not apply when a domain fails, exit 8), off');
   addRenewalOptions(command);
   addProjectOptions(command);
   addPfxOptions(command);
@@ -198,10 +214,12 @@ export function issueCommand(ctx: CommandContext): Command {
         // The domain rules (spec §4) need nothing but the input: a bad domain is reported
         // before anything asks for credentials or touches the store.
         learn({ domains: normalizeDomains(domains) });
-        const days = parseDays(flags) ?? project.config?.defaults.renewBeforeDays;
+        const flagDays = parseDays(flags);
+        const days = flagDays ?? project.config?.defaults.renewBeforeDays;
         const keyType = flags.keyType ?? (entry === undefined ? undefined : (entry.keyType ?? project.config?.defaults.keyType));
-        const settings = await parseSignfileFlags(withConfigSignfile(flags, project, ctx.env), ctx.env);
-        const signfile = signfilePhase(flags, settings);
+        const withConfig = withConfigSignfile(flags, project, ctx.env);
+        const parsed = await parseSignfileFlags(withConfig, ctx.env);
+        const given = settingsFromFlags(flags, parsed, withConfig.signfileName, flagDays);
         const keySource = await keySourceFor(flags, entry, project);
         const passphrase = await pfxPassphrase(flags, ctx.env);
         if (passphrase !== undefined) output.addSecret(passphrase);
@@ -221,7 +239,9 @@ export function issueCommand(ctx: CommandContext): Command {
           credentials,
           output,
           pfxPassphrase: passphrase,
-          signfile,
+          settings: given,
+          signfileExtras: parsed,
+          env: ctx.env,
           now,
           onTarget: learn,
         });

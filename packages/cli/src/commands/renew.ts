@@ -1,14 +1,15 @@
 /**
- * `acmapi renew`: every certificate that is due (or has a pending or prepared application),
- * with bounded concurrency, each through core's lifecycle (`certificate-run.ts`). With
- * acmapi.json the certificates are its `certificates`; without, the certificates of the store,
- * each with the domains and key type it has.
+ * `acmapi renew`: every certificate that is due, or new, failed, refused, interrupted or
+ * pending, with bounded concurrency, each through core's lifecycle (`certificate-run.ts`) with
+ * the settings it remembers (flags given here override them and are remembered). A failing
+ * certificate inside its backoff window is reported `skipped-by-backoff`. With acmapi.json the
+ * certificates are its `certificates`; without, every certificate of the store.
  */
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import pLimit from 'p-limit';
 import { KEY_TYPES, planApplication } from '@acmapi/core';
-import type { KeyType, PreflightMode, SignfilePhaseOptions } from '@acmapi/core';
+import type { CertificateSettings, KeyType, SignfilePhaseOptions } from '@acmapi/core';
 import { CertificateStore, listCertificates } from '@acmapi/core/store';
 import { localIo, UsageError } from '../flags/cli-errors.js';
 import { addClientOptions, parseRetries } from '../flags/client.js';
@@ -19,11 +20,13 @@ import { addCredentialOptions, lazyCredentials } from '../flags/credentials.js';
 import type { CredentialFlags, Credentials } from '../flags/credentials.js';
 import { parseLockWait, parseTimeout, parseWait } from '../flags/durations.js';
 import { keySourceFor } from '../flags/key-flags.js';
-import { addPfxOptions, pfxPassphrase } from '../flags/pfx.js';
+import { addPfxOptions, pfxPassphrase, pfxPassphraseOf } from '../flags/pfx.js';
 import { loadProject } from '../flags/project.js';
 import type { Project } from '../flags/project.js';
-import { addSignfileOptions, parseSignfileFlags, PREFLIGHT_MODES, signfilePhase } from '../flags/signfile-flags.js';
-import type { SignfileFlags } from '../flags/signfile-flags.js';
+import { addSettingsOptions, runSettings, settingsFromFlags, signfilePhaseOf } from '../flags/settings-flags.js';
+import type { SettingsFlags } from '../flags/settings-flags.js';
+import { addSignfileOptions, parseSignfileFlags } from '../flags/signfile-flags.js';
+import type { SignfileFlags, SignfileSettings } from '../flags/signfile-flags.js';
 import { addProjectOptions, addRenewalOptions, parseDays } from '../flags/store-flags.js';
 import type { StoreFlags } from '../flags/store-flags.js';
 import { describeError } from '../present/describe-error.js';
@@ -57,11 +60,21 @@ export interface RenewOptions extends ClientFlags {
   lockWaitMs: number;
   credentials: () => Promise<Credentials>;
   output: Output;
+  /** `--pfx` given: its passphrase; else each certificate's remembered one. */
   pfxPassphrase: string | undefined;
-  /** The signfile phase (preflight) around each sending of an application. */
+  /** The signfile phase around each sending of an application. @default each certificate's, from its settings */
   signfile?: SignfilePhaseOptions | undefined;
+  /** What the flags give of the settings (see `settings-flags.ts`); over each certificate's remembered ones. @default {} */
+  settings?: Partial<CertificateSettings> | undefined;
+  /** `--signfile` and the preflight's overrides (`--resolve`, ports). */
+  signfileExtras?: SignfileSettings | undefined;
+  /** Where a remembered passphrase variable is read. @default process.env */
+  env?: NodeJS.ProcessEnv | undefined;
   now: () => Date;
 }
+
+/** No `--signfile` nor preflight overrides. */
+const NO_SIGNFILE_FLAGS: SignfileSettings = { signfile: undefined, signfilePath: undefined, resolve: [], httpPort: undefined, httpsPort: undefined };
 
 /** One certificate to renew; its key source is read only when it is worked on. */
 interface RenewTarget extends Omit<CertificateTarget, 'keySource'> {
@@ -101,24 +114,32 @@ async function unsortedTargets(options: RenewOptions): Promise<RenewTarget[]> {
     });
   }
   const chosen = options.names.length === 0 ? records : options.names.map((name) => byName.get(name)).filter((r) => r !== undefined);
-  // A record without domains has a damaged state.json: renewing it would guess; list shows it as failed.
-  return chosen.filter((record) => record.domains.length > 0).map((record) => ({ name: record.name, domains: record.domains, keyType: options.keyType }));
+  // Every state is renewed, a failed first application too: its domains come from its settings
+  // or its refused application (core's record). A record without any has a damaged state.json:
+  // renewing it would guess; list shows it as failed.
+  return chosen
+    .map((record) => ({ name: record.name, domains: record.settings !== undefined && record.settings.domains.length > 0 ? record.settings.domains : record.domains, keyType: options.keyType }))
+    .filter((target) => target.domains.length > 0);
 }
 
 /** What `--dry-run` says for one certificate: core's plan from its record, read without the lock. */
 async function planOne(store: CertificateStore, target: RenewTarget, options: RenewOptions): Promise<RenewPlanJson> {
-  const record = await store.get(target.name, options.days === undefined ? {} : { days: options.days });
+  const stored = await store.get(target.name);
+  const days = options.settings?.renewBeforeDays ?? stored?.settings?.renewBeforeDays ?? options.days;
+  const record = days === undefined ? stored : await store.get(target.name, { days });
   const plan = planApplication(record, {
     command: 'renew',
     force: options.force,
     domains: target.domains,
+    now: options.now(),
     ...(target.keyType === undefined ? {} : { keyType: target.keyType }),
   });
   return {
     name: target.name,
     domains: target.domains,
     action: plan.action,
-    ...(plan.action === 'apply' ? { reason: plan.reason } : {}),
+    ...(plan.action === 'apply' || plan.action === 'skip' ? { reason: plan.reason } : {}),
+    ...(plan.action === 'skip' && plan.reason === 'backoff' ? { nextAttemptAt: plan.nextAttemptAt.toISOString() } : {}),
     ...(plan.action === 'retrieve' || plan.action === 'refuse' ? { handleId: plan.handleId } : {}),
     ...(record?.live === undefined ? {} : { daysLeft: record.live.renewal.daysLeft }),
   };
@@ -144,18 +165,26 @@ export async function renewCertificates(options: RenewOptions): Promise<RenewRes
       list.map((target) =>
         limit(async (): Promise<ResultJson> => {
           try {
+            const stored = (await store.get(target.name))?.settings;
+            const settings = runSettings(stored, { ...options.settings, domains: target.domains, ...(target.keyType === undefined ? {} : { keyType: target.keyType }) });
+            // From cron, no signfile means no preflight, and no note per certificate.
+            const signfile = options.signfile ?? (await signfilePhaseOf(settings, options.signfileExtras ?? NO_SIGNFILE_FLAGS, settings.signfile?.path === undefined ? 'off' : 'warn'));
+            const pfx = options.pfxPassphrase ?? (await pfxPassphraseOf(settings.pkcs12, options.env ?? process.env));
+            if (pfx !== undefined) options.output.addSecret(pfx);
             return await runCertificate({
               store,
               command: 'renew',
               target: { name: target.name, domains: target.domains, keyType: target.keyType, keySource: await target.keySource?.() },
+              settings,
+              now: options.now,
               force: options.force,
-              days: options.days,
+              days: settings.renewBeforeDays ?? options.days,
               waitMs: options.waitMs,
               lockWaitMs: options.lockWaitMs,
               credentials: options.credentials,
               output: options.output,
-              pfxPassphrase: options.pfxPassphrase,
-              signfile: options.signfile,
+              pfxPassphrase: pfx,
+              signfile,
               timeoutMs: options.timeoutMs,
               retries: options.retries,
             });
@@ -166,7 +195,8 @@ export async function renewCertificates(options: RenewOptions): Promise<RenewRes
       ),
     ),
   );
-  const failed = results.find((result) => result.status === 'error');
+  // A certificate skipped by its backoff is still failing: the run says so in its exit code.
+  const failed = results.find((result) => result.status === 'error' || result.status === 'skipped-by-backoff');
   const pending = results.some((result) => result.status === 'pending');
   // A wait ended by Ctrl-C/SIGTERM ends the run with that signal's code (130/143).
   const interrupted = results.find((result) => result.interrupted !== undefined);
@@ -178,12 +208,11 @@ export async function renewCertificates(options: RenewOptions): Promise<RenewRes
   };
 }
 
-interface RenewFlags extends CredentialFlags, SignfileFlags, StoreFlags {
+interface RenewFlags extends CredentialFlags, SignfileFlags, StoreFlags, SettingsFlags {
   all?: boolean;
   dryRun?: boolean;
   concurrency?: string;
   keyType?: KeyType;
-  preflight: PreflightMode;
   wait?: string;
   timeout?: string;
   retries?: string;
@@ -206,7 +235,7 @@ export function renewCommand(ctx: CommandContext): Command {
   const command = new Command('renew')
     .summary('renew what is due, retrieve pending applications (for cron)')
     .description(
-      'renew the certificates that are due (less than a third of the lifetime left, or --days N), retrieve pending applications and resend interrupted ones; certificates not yet due are left alone. Exit 0 when all are fine, 3 when one is still pending, else the exit code of the first that failed',
+      'renew the certificates that are due (at their renewal time, or --renew-before-days N), apply again for new, failed and refused ones, retrieve pending applications and resend interrupted ones, each with the settings it remembers (placement flags given here override them and are remembered); certificates not yet due are left alone, failing ones wait out their backoff (1 h, 6 h, 24 h; --force ignores it). Exit 0 when all are fine, 3 when one is still pending, else the exit code of the first that failed (5 for one waiting out its backoff)',
     )
     .argument('[certificates...]', 'store names (acmapi.json names with a project file); none: all')
     .option('--all', 'every certificate (of acmapi.json, else of the store); the default when no name is given')
@@ -214,8 +243,8 @@ export function renewCommand(ctx: CommandContext): Command {
     .option('--concurrency <n>', `how many certificates at once (default ${DEFAULT_RENEW_CONCURRENCY})`)
     .addOption(new Option('--key-type <type>', 'type of new private keys (default: acmapi.json, else each certificate\'s own)').choices(KEY_TYPES))
     .option('--wait <duration>', 'how long to poll an application the CA answers pending, e.g. 5m, at most 30d (default 0)')
-    .addOption(new Option('--preflight <mode>', 'signfile preflight before each new application: warn, strict (that certificate fails with exit 8, nothing written), off').choices(PREFLIGHT_MODES).default('warn'))
     .option('--json', 'print one JSON object on stdout; messages go to stderr');
+  addSettingsOptions(command, 'signfile preflight before each new application: warn, strict (that certificate fails with exit 8, nothing written), off');
   addRenewalOptions(command);
   addProjectOptions(command);
   addPfxOptions(command);
@@ -240,11 +269,11 @@ export function renewCommand(ctx: CommandContext): Command {
         const now = clockFrom(ctx.env);
         const project = await loadProject(flags, ctx.env);
         outLabel = flags.out ?? project.storeDir;
-        const days = parseDays(flags) ?? project.config?.defaults.renewBeforeDays;
-        const settings = await parseSignfileFlags(withConfigSignfile(flags, project, ctx.env), ctx.env);
-        // From cron, `warn` without a signfile stays quiet: no preflight, and no note per certificate.
-        const preflight = flags.preflight === 'warn' && settings.signfile === undefined ? 'off' : flags.preflight;
-        const signfile = signfilePhase({ preflight }, settings);
+        const flagDays = parseDays(flags);
+        const days = flagDays ?? project.config?.defaults.renewBeforeDays;
+        const withConfig = withConfigSignfile(flags, project, ctx.env);
+        const parsed = await parseSignfileFlags(withConfig, ctx.env);
+        const given = settingsFromFlags(flags, parsed, withConfig.signfileName, flagDays);
         const passphrase = await pfxPassphrase(flags, ctx.env);
         if (passphrase !== undefined) output.addSecret(passphrase);
         return renewCertificates({
@@ -262,7 +291,9 @@ export function renewCommand(ctx: CommandContext): Command {
           credentials: lazyCredentials(flags, ctx.env, output, credentialDefaults(project)),
           output,
           pfxPassphrase: passphrase,
-          signfile,
+          settings: given,
+          signfileExtras: parsed,
+          env: ctx.env,
           now,
         });
       },

@@ -4,6 +4,7 @@
  * line only supplies the passphrase, which never comes from a flag's value (`ps` shows those).
  */
 import { readFile } from 'node:fs/promises';
+import type { Pkcs12Setting } from '@acmapi/core';
 import type { Command } from 'commander';
 import { localIo, UsageError } from './cli-errors.js';
 
@@ -39,6 +40,27 @@ export async function pfxPassphrase(flags: PfxFlags, env: NodeJS.ProcessEnv): Pr
     throw new UsageError('--pfx needs a passphrase.', {
       code: 'USAGE_PFX',
       hint: 'Put it in a file (mode 0600) and pass --pfx-passphrase-file FILE, or set ACMAPI_PFX_PASSPHRASE. IIS and Java refuse a .pfx without one.',
+    });
+  }
+  return passphrase;
+}
+
+/**
+ * The passphrase of a remembered `--pfx` (core's `Pkcs12Setting`): read from its file (one
+ * trailing newline removed) or its environment variable, at each run.
+ *
+ * @returns `undefined` when no PKCS#12 output is remembered.
+ * @throws {UsageError} `USAGE_PFX` when the remembered place holds no passphrase now.
+ * @throws {LocalIoError} when the passphrase file cannot be read.
+ */
+export async function pfxPassphraseOf(setting: Pkcs12Setting | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (setting === undefined) return undefined;
+  const file = setting.passphraseFile;
+  const passphrase = file !== undefined ? (await localIo('read the passphrase file', file, () => readFile(file, 'utf8'))).replace(/\r?\n$/, '') : env[setting.passphraseEnv ?? 'ACMAPI_PFX_PASSPHRASE'];
+  if (passphrase === undefined || passphrase === '') {
+    throw new UsageError(`The certificate keeps a PKCS#12 file, but ${file ?? setting.passphraseEnv ?? 'ACMAPI_PFX_PASSPHRASE'} holds no passphrase now.`, {
+      code: 'USAGE_PFX',
+      hint: 'Put the passphrase back there, or pass --pfx with --pfx-passphrase-file FILE.',
     });
   }
   return passphrase;

@@ -2,15 +2,12 @@
  * The signfile flags (spec §1, §5): where its content comes from and its file name
  * (`--signfile`, `--signfile-name`), the preflight's overrides for tests and split-horizon
  * DNS (`--resolve`, `--http-port`, `--https-port`) — shared by `check`, `issue` and `renew` —
- * and, for `issue`/`renew`, the preflight mode and where the signfile is put for the time of
- * the application (`--preflight`, `--webroot`, `--iis`, `--standalone`, `--port`). Core's
- * lifecycle runs that signfile phase; this module only turns flags into its options and
- * refuses flag combinations that cannot work, in the flags' own words.
+ * and the constants of `issue`/`renew`'s placement flags (parsed in `settings-flags.ts`, since
+ * a certificate remembers them). Core's lifecycle runs the signfile phase.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
 import { DEFAULT_SIGNFILE_NAME, OptionsError, signfileToken } from '@acmapi/core';
-import type { PreflightMode, ResolveOverride, Signfile, SignfilePhaseOptions } from '@acmapi/core';
+import type { PreflightMode, ResolveOverride, Signfile } from '@acmapi/core';
 import { parseResolveOverride } from '@acmapi/core/preflight';
 import type { Command } from 'commander';
 import { localIo, UsageError } from './cli-errors.js';
@@ -40,15 +37,6 @@ export interface SignfileSettings {
   readonly resolve: readonly ResolveOverride[];
   readonly httpPort: number | undefined;
   readonly httpsPort: number | undefined;
-}
-
-/** The placement and mode flags of `issue` (`renew` has `--preflight` only). */
-export interface PlacementFlags {
-  preflight: PreflightMode;
-  webroot?: string | undefined;
-  iis?: boolean | undefined;
-  standalone?: boolean | undefined;
-  port?: string | undefined;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -105,43 +93,4 @@ export async function parseSignfileFlags(flags: SignfileFlags, env: NodeJS.Proce
     signfile = { name: flags.signfileName ?? DEFAULT_SIGNFILE_NAME, content };
   }
   return { signfile, signfilePath: path, resolve, httpPort, httpsPort };
-}
-
-/**
- * Core's signfile phase options from the flags, after refusing combinations that cannot work.
- *
- * @throws {UsageError} `USAGE_SIGNFILE` (a signfile is needed for `--webroot`,
- *   `--standalone` and `--preflight strict`), `USAGE_SIGNFILE_PLACE` (`--webroot` with
- *   `--standalone`, `--iis` without `--webroot`), `USAGE_PORT` (`--port` without
- *   `--standalone`, or not a port).
- */
-export function signfilePhase(flags: PlacementFlags, settings: SignfileSettings): SignfilePhaseOptions {
-  if (flags.port !== undefined && flags.standalone !== true) {
-    throw new UsageError('--port was given without --standalone.', { code: 'USAGE_PORT', hint: 'Add --standalone, or drop --port.' });
-  }
-  const standalonePort = flags.standalone === true ? (parsePort(flags.port, '--port') ?? DEFAULT_STANDALONE_PORT) : undefined;
-  const needs = flags.webroot !== undefined ? '--webroot' : standalonePort !== undefined ? '--standalone' : flags.preflight === 'strict' ? '--preflight strict' : undefined;
-  if (needs !== undefined && settings.signfile === undefined) {
-    throw new UsageError(`${needs} needs the signfile.`, { code: 'USAGE_SIGNFILE', hint: 'Pass the signfile the CA issued with --signfile FILE (or ACMAPI_SIGNFILE=FILE).' });
-  }
-  if (flags.webroot !== undefined && standalonePort !== undefined) {
-    throw new UsageError('--webroot and --standalone exclude each other.', { code: 'USAGE_SIGNFILE_PLACE', hint: 'Use --webroot when a web server serves the domains, --standalone when none does.' });
-  }
-  if (flags.iis === true && flags.webroot === undefined) {
-    throw new UsageError('--iis needs --webroot.', { code: 'USAGE_SIGNFILE_PLACE', hint: 'Add --webroot DIR (the IIS site\'s physical path).' });
-  }
-  const placement =
-    flags.webroot !== undefined
-      ? { kind: 'webroot' as const, dir: resolvePath(flags.webroot), iis: flags.iis === true }
-      : standalonePort !== undefined
-        ? { kind: 'standalone' as const, port: standalonePort }
-        : undefined;
-  return {
-    signfile: settings.signfile,
-    placement,
-    preflight: flags.preflight,
-    resolve: settings.resolve,
-    ...(settings.httpPort === undefined ? {} : { httpPort: settings.httpPort }),
-    ...(settings.httpsPort === undefined ? {} : { httpsPort: settings.httpsPort }),
-  };
 }

@@ -31,7 +31,7 @@ export interface RenewBeforeFlags {
 /** Adds `--renew-before-days` (the glossary's word, as acmapi.json's `renewBeforeDays` and the Action's `renew-before-days`) and its hidden alias `--days`. */
 export function addRenewBeforeOption(command: Command): Command {
   return command
-    .option('--renew-before-days <n>', 'due when fewer than N days are left (default: acmapi.json defaults.renewBeforeDays, else when less than a third of the lifetime is left)')
+    .option('--renew-before-days <n>', 'due when fewer than N days are left (remembered per certificate; default: acmapi.json defaults.renewBeforeDays, else the renewal time chosen for the certificate, around two thirds of its lifetime)')
     .addOption(new Option('--days <n>', 'the older name of --renew-before-days').hideHelp());
 }
 

@@ -59,6 +59,9 @@ export class EventPresenter {
       case 'key-generating':
         this.#start(`Generating a ${event.keyType} private key and CSR`, 'Generating the key failed');
         return;
+      case 'key-reused':
+        output.warn(`Certificate "${event.certificate}": keeping the live private key (--reuse-key); making a new CSR with it.`);
+        return;
       case 'application-resending':
         output.warn(`Certificate "${event.certificate}": an application was prepared by an earlier run that ended before the CA's answer was saved; sending the same key and CSR again.`);
         return;

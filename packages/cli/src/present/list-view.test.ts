@@ -38,7 +38,7 @@ const pending: CertificateRecord = {
 
 describe('list --json entries', () => {
   it('has the documented shape: nulls without a live certificate, handleId and lastError only when present', () => {
-    expect(listEntry(live)).toEqual({ name: 'shop', domains: ['shop.example'], state: 'valid', daysLeft: 42, notAfter: notAfter.toISOString(), fingerprintSha256: 'AA:BB' });
+    expect(listEntry(live)).toEqual({ name: 'shop', domains: ['shop.example'], state: 'valid', daysLeft: 42, notAfter: notAfter.toISOString(), fingerprintSha256: 'AA:BB', renewAt: '2030-02-01T00:00:00.000Z' });
     expect(listEntry(pending)).toEqual({
       name: 'blog',
       domains: ['blog.example'],
@@ -46,6 +46,7 @@ describe('list --json entries', () => {
       daysLeft: null,
       notAfter: null,
       fingerprintSha256: null,
+      renewAt: null,
       handleId: 'handle_1',
       lastError: { code: 'TRANSPORT_TIMEOUT', message: 'slow', at: '2030-01-02T00:00:00.000Z' },
     });
@@ -53,14 +54,14 @@ describe('list --json entries', () => {
 
   it('lists certificates of acmapi.json the store lacks as new', () => {
     expect(configOnlyEntries([{ name: 'shop', domains: ['a'] }, { name: 'new-one', domains: ['b'] }], new Set(['shop']))).toEqual([
-      { name: 'new-one', domains: ['b'], state: 'new', daysLeft: null, notAfter: null, fingerprintSha256: null },
+      { name: 'new-one', domains: ['b'], state: 'new', daysLeft: null, notAfter: null, fingerprintSha256: null, renewAt: null },
     ]);
   });
 
   it('renders a table with a note for the pending handle and the last error', () => {
     const lines = listLines([listEntry(live), listEntry(pending)]);
-    expect(lines[0]).toMatch(/^NAME\s+STATE\s+DAYS LEFT\s+NOT AFTER\s+DOMAINS$/);
-    expect(lines[1]).toMatch(/^shop\s+valid\s+42\s+2030-03-01 00:00\s+shop\.example$/);
+    expect(lines[0]).toMatch(/^NAME\s+STATE\s+DAYS LEFT\s+NOT AFTER\s+RENEW AT\s+DOMAINS$/);
+    expect(lines[1]).toMatch(/^shop\s+valid\s+42\s+2030-03-01 00:00\s+2030-02-01 00:00\s+shop\.example$/);
     expect(lines.join('\n')).toContain('acmapi retrieve handle_1');
     expect(lines.join('\n')).toContain('TRANSPORT_TIMEOUT');
     expect(listLines([])[0]).toContain('No certificates');
@@ -79,7 +80,7 @@ describe('list --json entries', () => {
     const refused: CertificateRecord = { ...live, name: 'refused', domains: [], state: 'failed', live: undefined, lastRetired, lastError: { code: 'CA_REFUSED', message: 'no', at: new Date(0) } };
     const entry = listEntry(refused);
     expect(entry.domains).toEqual(['refused.example', 'www.refused.example']);
-    expect(listLines([entry])[1]).toMatch(/^refused\s+failed\s+-\s+-\s+refused\.example, www\.refused\.example$/);
+    expect(listLines([entry])[1]).toMatch(/^refused\s+failed\s+-\s+-\s+-\s+refused\.example, www\.refused\.example$/);
     // A record with domains keeps its own; one without any retired application shows none.
     expect(listEntry({ ...live, lastRetired }).domains).toEqual(['shop.example']);
     expect(listEntry({ ...refused, lastRetired: undefined }).domains).toEqual([]);

@@ -18,6 +18,13 @@ export interface ListEntryJson {
   notAfter: string | null;
   /** SHA-256 of the live certificate's DER, upper-case hex with colons; `null` when none is live. */
   fingerprintSha256: string | null;
+  /**
+   * When the live certificate is due for renewal (ISO 8601): the renewal time chosen for it, or
+   * with `--renew-before-days` that many days before notAfter; `null` when none is live.
+   */
+  renewAt: string | null;
+  /** A failing certificate's backoff: failures in a row and the earliest next attempt of `renew` (ISO 8601). */
+  failures?: { count: number; nextAttemptAt: string };
   /** The handle of the application waiting at the CA, when pending. */
   handleId?: string;
   /** The last failure, until the next certificate is installed. */
@@ -43,6 +50,8 @@ export function listEntry(record: CertificateRecord): ListEntryJson {
     daysLeft: live === undefined ? null : live.renewal.daysLeft,
     notAfter: live === undefined ? null : live.notAfter.toISOString(),
     fingerprintSha256: live === undefined ? null : live.fingerprintSha256,
+    renewAt: live === undefined ? null : live.renewal.renewAt.toISOString(),
+    ...(record.failures === undefined ? {} : { failures: { count: record.failures.count, nextAttemptAt: record.failures.nextAttemptAt.toISOString() } }),
     ...(handleId === undefined ? {} : { handleId }),
     ...(record.lastError === undefined ? {} : { lastError: { code: record.lastError.code, message: record.lastError.message, at: record.lastError.at.toISOString() } }),
   };
@@ -52,7 +61,12 @@ export function listEntry(record: CertificateRecord): ListEntryJson {
 export function configOnlyEntries(certificates: readonly { name: string; domains: string[] }[], known: ReadonlySet<string>): ListEntryJson[] {
   return certificates
     .filter((certificate) => !known.has(certificate.name))
-    .map((certificate) => ({ name: certificate.name, domains: certificate.domains, state: 'new' as const, daysLeft: null, notAfter: null, fingerprintSha256: null }));
+    .map((certificate) => ({ name: certificate.name, domains: certificate.domains, state: 'new' as const, daysLeft: null, notAfter: null, fingerprintSha256: null, renewAt: null }));
+}
+
+/** An ISO time to the minute, as the table shows it; `-` for none. */
+function minute(iso: string | null): string {
+  return iso === null ? '-' : iso.slice(0, 16).replace('T', ' ');
 }
 
 /**
@@ -63,14 +77,15 @@ export function configOnlyEntries(certificates: readonly { name: string; domains
 export function listLines(entries: readonly ListEntryJson[], storeFlags = ''): string[] {
   if (entries.length === 0) return ['No certificates in the store yet. Get one with: acmapi issue -d DOMAIN'];
   const rows = [
-    ['NAME', 'STATE', 'DAYS LEFT', 'NOT AFTER', 'DOMAINS'],
-    ...entries.map((e) => [e.name, e.state, e.daysLeft === null ? '-' : String(e.daysLeft), e.notAfter === null ? '-' : e.notAfter.slice(0, 16).replace('T', ' '), e.domains.join(', ')]),
+    ['NAME', 'STATE', 'DAYS LEFT', 'NOT AFTER', 'RENEW AT', 'DOMAINS'],
+    ...entries.map((e) => [e.name, e.state, e.daysLeft === null ? '-' : String(e.daysLeft), minute(e.notAfter), minute(e.renewAt), e.domains.join(', ')]),
   ];
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '));
   for (const e of entries) {
     if (e.handleId !== undefined) lines.push(`${e.name}: pending at the CA with handle ${e.handleId}; acmapi retrieve ${e.handleId}${storeFlags} (or acmapi renew${storeFlags}) fetches it.`);
     if (e.lastError !== undefined) lines.push(`${e.name}: last error ${e.lastError.code} at ${e.lastError.at}: ${e.lastError.message}`);
+    if (e.failures !== undefined) lines.push(`${e.name}: failed ${e.failures.count} time(s) in a row; renew tries again from ${e.failures.nextAttemptAt}.`);
   }
   return lines;
 }

@@ -49,6 +49,12 @@ export function printCertificateResult(output: Output, result: ResultJson, outDi
     output.say(`Its files are in ${result.dir ?? '?'}. To renew anyway, add --force.`);
     return;
   }
+  if (result.status === 'skipped-by-backoff') {
+    output.say(
+      `Certificate "${result.name ?? '?'}" for ${(result.domains ?? []).join(', ')} failed ${result.failures ?? '?'} time(s) in a row (last: ${result.lastErrorCode ?? '?'}); not tried again before ${result.nextAttemptAt ?? '?'} (backoff). To try now, add --force.`,
+    );
+    return;
+  }
   if (result.status !== 'issued') return;
   if (result.alreadyInstalled === true) {
     const left = result.daysLeft === undefined ? '' : ` (${result.daysLeft} days left)`;
@@ -70,7 +76,7 @@ function isPlan(entry: ResultJson | RenewPlanJson): entry is RenewPlanJson {
 }
 
 const PLAN_WORDS: Record<RenewPlanJson['action'], string> = {
-  skip: 'not yet due, nothing to do',
+  skip: 'nothing to do',
   retrieve: 'would ask the CA for the pending application',
   resume: 'would send the interrupted application again with its saved key and CSR',
   apply: 'would apply with a new key',
@@ -82,7 +88,7 @@ export function printRenewResult(output: Output, result: RenewResultJson, outDir
   if (result.certificates.length === 0) output.say('No certificates to renew.');
   for (const entry of result.certificates) {
     if (isPlan(entry)) {
-      const extra = [entry.reason, entry.handleId === undefined ? undefined : `handle ${entry.handleId}`, entry.daysLeft === undefined ? undefined : `${entry.daysLeft} days left`].filter((x) => x !== undefined);
+      const extra = [entry.reason === 'not-due' ? 'not yet due' : entry.reason, entry.nextAttemptAt === undefined ? undefined : `next attempt ${entry.nextAttemptAt}`, entry.handleId === undefined ? undefined : `handle ${entry.handleId}`, entry.daysLeft === undefined ? undefined : `${entry.daysLeft} days left`].filter((x) => x !== undefined);
       output.say(`${entry.name}: ${PLAN_WORDS[entry.action]}${extra.length === 0 ? '' : ` (${extra.join('; ')})`}`);
     } else if (entry.status === 'error') {
       if (entry.error !== undefined) output.say(`${entry.name ?? '?'}: failed.\n${formatError(entry.error)}`);

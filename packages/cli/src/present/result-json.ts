@@ -32,10 +32,12 @@ export type FileRole = 'privateKey' | 'csr' | 'cert' | 'chain' | 'fullchain' | '
  * - `issued`: the certificate is live in `dir` (exit 0);
  * - `not-due`: a valid certificate not yet due for renewal was left alone (exit 0);
  * - `pending`: the CA holds the application; key, CSR and handle are in the store (exit 3);
+ * - `skipped-by-backoff` (`renew`): the certificate failed before and its next attempt is not yet
+ *   due (`nextAttemptAt`, `failures`, `lastErrorCode`); nothing was sent (exit 5: it is still failing);
  * - `error`: see `error` and `exitCode`.
  */
 export interface ResultJson {
-  status: 'issued' | 'not-due' | 'pending' | 'error';
+  status: 'issued' | 'not-due' | 'pending' | 'skipped-by-backoff' | 'error';
   /** The certificate's store name (its folder under the store). */
   name?: string;
   /** The domains, normalised (spec §4). */
@@ -53,6 +55,12 @@ export interface ResultJson {
   daysLeft?: number;
   /** `not-due`: when it becomes due for renewal (ISO 8601). */
   renewAt?: string;
+  /** `skipped-by-backoff`: the earliest next attempt (ISO 8601). */
+  nextAttemptAt?: string;
+  /** `skipped-by-backoff`: failures in a row. */
+  failures?: number;
+  /** `skipped-by-backoff`: the code of the last failure. */
+  lastErrorCode?: string;
   certificate?: CertificateJson;
   /** `demo` only: the openssl command that verifies the certificate. */
   verifyCommand?: string;
@@ -154,6 +162,20 @@ export function notDueResult(record: CertificateRecord, pfxPath: string | undefi
   };
 }
 
+/** A failing certificate whose next attempt is not yet due (the backoff): nothing sent; exit 5, it is still failing. */
+export function backoffResult(record: CertificateRecord, nextAttemptAt: Date, failures: number, code: string): ResultJson {
+  return {
+    status: 'skipped-by-backoff',
+    name: record.name,
+    domains: record.domains,
+    dir: record.dir,
+    nextAttemptAt: nextAttemptAt.toISOString(),
+    failures,
+    lastErrorCode: code,
+    exitCode: EXIT_CODES.UNAVAILABLE,
+  };
+}
+
 /** A pending application whose wait a signal ended: still pending, its handle saved; exit 130 (SIGINT) or 143 (SIGTERM). */
 export function interruptedResult(pending: ResultJson, signal: InterruptSignal): ResultJson {
   return { ...pending, interrupted: signal, exitCode: INTERRUPT_EXIT_CODES[signal] };
@@ -181,8 +203,10 @@ export interface RenewPlanJson {
   domains: string[];
   /** `skip` (not due), `retrieve` (pending), `resume` (prepared), `apply` (new key), `refuse`. */
   action: 'skip' | 'retrieve' | 'resume' | 'apply' | 'refuse';
-  /** Why, for `apply`: `new`, `due`, `expired`, `forced`, `domains-changed`, `key-type-changed`. */
+  /** Why: for `apply` `new`, `retry`, `due`, `expired`, `forced`, `domains-changed`, `key-type-changed`; for `skip` `not-due` or `backoff`. */
   reason?: string;
+  /** `skip` for `backoff`: the earliest next attempt (ISO 8601). */
+  nextAttemptAt?: string;
   handleId?: string;
   daysLeft?: number;
 }
@@ -213,6 +237,8 @@ export function toResultJson(result: RunCertificateResult): ResultJson {
       return pendingResult(result.name, result.domains, result.handleId, result.dir, result.version);
     case 'not-due':
       return notDueResult(result.record, result.pkcs12Path);
+    case 'skipped-by-backoff':
+      return backoffResult(result.record, result.nextAttemptAt, result.failures, result.code);
     case 'already-installed':
       return alreadyInstalledResult(result.record, result.handleId);
     case 'already-pending':

@@ -20,13 +20,13 @@ import { resolveOwner, type FileOwner } from './file-owner.js';
  */
 export interface InstallTargets {
   /** The private key (PEM). */
-  key?: string;
+  key?: string | undefined;
   /** The certificate alone (PEM). */
-  cert?: string;
+  cert?: string | undefined;
   /** The CA certificates that link it to a root, without the certificate (PEM; empty when the CA sent none). */
-  chain?: string;
+  chain?: string | undefined;
   /** The certificate followed by the chain (PEM). */
-  fullchain?: string;
+  fullchain?: string | undefined;
   /**
    * The fullchain followed by the private key in one PEM, as HAProxy's `crt` reads it
    * ("a PEM file containing both the required certificates and any associated private
@@ -35,20 +35,20 @@ export interface InstallTargets {
    * certificate of the file as the server's and the following ones as its chain; the key
    * may be anywhere.
    */
-  combined?: string;
+  combined?: string | undefined;
   /**
    * Owner of every written file: `USER`, `USER:GROUP`, `:GROUP` or `USER:` (the user's login
    * group), names or numeric ids, as chown(1). Names are looked up in /etc/passwd and
    * /etc/group, then with getent. Giving a user needs root (or CAP_CHOWN).
    * @default the process's user; a key file keeps the group of the one it replaces
    */
-  owner?: string;
+  owner?: string | undefined;
   /**
    * Permission bits of every written file (0–0o777), applied exactly whatever the umask.
    * @default 0o600 for the files holding the private key (key, combined), plus the group-read
    *   bit of the key file it replaces; 0o644 for the others
    */
-  mode?: number;
+  mode?: number | undefined;
 }
 
 /** What to install: the live version's files (PEM text). */

@@ -26,6 +26,8 @@ export type LifecycleEvent =
   | { type: 'signfile-removed'; certificate: string }
   /** A new private key and CSR of `keyType` are being generated. */
   | { type: 'key-generating'; certificate: string; keyType: KeyType }
+  /** A renewal keeps the live private key (`reuseKey`): a new CSR is made with the key of version `version`. */
+  | { type: 'key-reused'; certificate: string; version: string }
   /** A prepared application whose answer was lost is sent again with its saved key and CSR. */
   | { type: 'application-resending'; certificate: string; domains: readonly string[] }
   /** The application was made with `recorded`, but the client now talks to `current`. */

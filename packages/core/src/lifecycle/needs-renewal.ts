@@ -39,6 +39,12 @@ export interface NeedsRenewalOptions {
    * @default 21_600_000 (6 hours)
    */
   maxJitterMs?: number;
+  /**
+   * The renewal time chosen once for this certificate and stored (see `renewal-time.ts`):
+   * used instead of the third-of-lifetime rule and its jitter when `days` is not given.
+   * @default undefined (the third-of-lifetime rule)
+   */
+  renewAt?: Date;
 }
 
 /** Why a certificate is or is not due. */
@@ -78,8 +84,9 @@ export function renewalJitterMs(seed: string, lifetimeMs: number, maxJitterMs = 
  * Decides whether a certificate is due for renewal. Pure.
  *
  * Due when `now` is past notAfter, or when the time left is less than `days` days (if given)
- * or else less than a third of the lifetime (notAfter − notBefore); the threshold is moved
- * earlier by the certificate's jitter (see {@link renewalJitterMs}).
+ * or else at the stored renewal time `renewAt` when given, or else when less than a third of
+ * the lifetime (notAfter − notBefore) is left, moved earlier by the certificate's jitter
+ * (see {@link renewalJitterMs}).
  *
  * @throws {OptionsError} `OPTIONS_INVALID` (option `days`) when `days` is negative or not finite.
  */
@@ -90,9 +97,10 @@ export function needsRenewal(validity: CertificateValidity, options: NeedsRenewa
   if (options.days !== undefined && !(Number.isFinite(options.days) && options.days >= 0)) {
     throw new OptionsError(`days must be a non-negative number, got ${options.days}.`, { option: 'days' });
   }
+  const chosen = options.days === undefined ? options.renewAt : undefined;
   const thresholdMs = options.days === undefined ? lifetimeMs / 3 : options.days * DAY_MS;
-  const jitterMs = options.jitterSeed === undefined ? 0 : renewalJitterMs(options.jitterSeed, lifetimeMs, options.maxJitterMs);
-  const renewAt = notAfter - thresholdMs - jitterMs;
+  const jitterMs = chosen !== undefined || options.jitterSeed === undefined ? 0 : renewalJitterMs(options.jitterSeed, lifetimeMs, options.maxJitterMs);
+  const renewAt = chosen?.getTime() ?? notAfter - thresholdMs - jitterMs;
   const remainingMs = notAfter - now;
   const daysLeft = Math.floor(remainingMs / DAY_MS);
   const base = { renewAt: new Date(renewAt), remainingMs, daysLeft, jitterMs };

@@ -80,3 +80,37 @@ describe('planApplication', () => {
     expect(planApplication(prepared, { command: 'renew' })).toEqual({ action: 'resume' });
   });
 });
+
+describe('planApplication: renew picks up every state', () => {
+  const at = new Date(notBefore.getTime() + 10 * DAY_MS);
+  const failing = (nextAttemptAt: Date): NonNullable<CertificateRecord['failures']> => ({ count: 2, firstAt: notBefore, lastAt: at, nextAttemptAt, code: 'CA_DOMAIN_VERIFY_FAILED' });
+  const noLive = (extra: Partial<CertificateRecord>): CertificateRecord => ({ ...record(), live: undefined, state: 'failed', ...extra });
+
+  it('a failed first application (refused, 107/102 retired) is applied for again, with reason retry', () => {
+    const failed = noLive({ lastError: { code: 'CA_DOMAIN_VERIFY_FAILED', message: 'x', at } });
+    expect(planApplication(failed, { command: 'renew', now: at })).toEqual({ action: 'apply', reason: 'retry', replacesApplication: false });
+    expect(planApplication(noLive({ state: 'new' }), { command: 'renew', now: at })).toMatchObject({ action: 'apply', reason: 'new' });
+  });
+
+  it('a failing certificate inside its backoff window is skipped by renew, saying until when; after it, it is tried', () => {
+    const later = new Date(at.getTime() + 3_600_000);
+    const failed = noLive({ lastError: { code: 'CA_DOMAIN_VERIFY_FAILED', message: 'x', at }, failures: failing(later) });
+    expect(planApplication(failed, { command: 'renew', now: at })).toEqual({ action: 'skip', reason: 'backoff', nextAttemptAt: later, failures: 2, code: 'CA_DOMAIN_VERIFY_FAILED' });
+    expect(planApplication(failed, { command: 'renew', now: later })).toMatchObject({ action: 'apply', reason: 'retry' });
+    // A pending application that failed to be polled waits too; a due live certificate too.
+    expect(planApplication({ ...record({ application: pending }), failures: failing(later) }, { command: 'renew', now: at })).toMatchObject({ reason: 'backoff' });
+    expect(planApplication({ ...record({ days: 61 }), failures: failing(later) }, { command: 'renew', now: at })).toMatchObject({ reason: 'backoff' });
+  });
+
+  it('issue and --force ignore the backoff', () => {
+    const later = new Date(at.getTime() + 3_600_000);
+    const failed = noLive({ lastError: { code: 'X', message: 'x', at }, failures: failing(later) });
+    expect(planApplication(failed, { command: 'issue', now: at })).toMatchObject({ action: 'apply', reason: 'retry' });
+    expect(planApplication(failed, { command: 'renew', now: at, force: true })).toMatchObject({ action: 'apply' });
+  });
+
+  it('an interrupted (prepared) application is resent and a pending one retrieved by renew', () => {
+    expect(planApplication(noLive({ application: { ...pending, status: 'prepared', handleId: undefined } }), { command: 'renew', now: at })).toEqual({ action: 'resume' });
+    expect(planApplication(noLive({ application: pending }), { command: 'renew', now: at })).toEqual({ action: 'retrieve', handleId: 'H7' });
+  });
+});

@@ -6,19 +6,24 @@
  * - a valid certificate not yet due is left alone unless forced (certbot: "not yet due");
  * - a pending application is retrieved by `renew`, and refuses a new `issue` unless forced;
  * - an application prepared but without a known answer is sent again with the same key and CSR;
- * - a change of domains or key type is a reason to apply anew.
+ * - a change of domains or key type is a reason to apply anew;
+ * - `renew` picks up every state (new, failed, refused, interrupted, expired, pending), but a
+ *   failing certificate waits out its backoff (`failures.nextAttemptAt`, see `backoff.ts`):
+ *   it is skipped with reason `backoff`, never silently; `issue` and `force` ignore the backoff.
  */
 import { normalizeDomains } from '../domains/domains.js';
 import type { KeyType } from '../pki/key-types.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
 
 /** Why a new application is made. */
-export type ApplyReason = 'new' | 'due' | 'expired' | 'forced' | 'domains-changed' | 'key-type-changed';
+export type ApplyReason = 'new' | 'retry' | 'due' | 'expired' | 'forced' | 'domains-changed' | 'key-type-changed';
 
 /** What to do, see {@link planApplication}. */
 export type ApplicationPlan =
   /** Nothing: the live certificate is valid and not yet due for renewal. */
   | { action: 'skip'; reason: 'not-due'; renewAt: Date; daysLeft: number }
+  /** Nothing: the certificate failed `failures` times in a row and its next attempt is not before `nextAttemptAt` (`renew` only). */
+  | { action: 'skip'; reason: 'backoff'; nextAttemptAt: Date; failures: number; code: string }
   /** Ask the CA for the pending application's certificate by its handle. */
   | { action: 'retrieve'; handleId: string }
   /** Send the prepared application again with its saved key and CSR (the first answer was lost). */
@@ -38,6 +43,8 @@ export interface PlanApplicationOptions {
   domains?: readonly string[];
   /** The key type wanted now; a change from the live certificate's means apply. */
   keyType?: KeyType;
+  /** The time of the decision, compared with the backoff's next attempt. @default new Date() */
+  now?: Date;
 }
 
 function sameDomains(a: readonly string[], b: readonly string[]): boolean {
@@ -55,6 +62,10 @@ function sameDomains(a: readonly string[], b: readonly string[]): boolean {
  */
 export function planApplication(record: CertificateRecord | undefined, options: PlanApplicationOptions): ApplicationPlan {
   const force = options.force ?? false;
+  const failures = record?.failures;
+  if (options.command === 'renew' && !force && failures !== undefined && (options.now ?? new Date()).getTime() < failures.nextAttemptAt.getTime()) {
+    return { action: 'skip', reason: 'backoff', nextAttemptAt: failures.nextAttemptAt, failures: failures.count, code: failures.code };
+  }
   const application = record?.application;
   if (application !== undefined) {
     if (force) return { action: 'apply', reason: 'forced', replacesApplication: true };
@@ -63,7 +74,8 @@ export function planApplication(record: CertificateRecord | undefined, options: 
     return options.command === 'renew' ? { action: 'retrieve', handleId } : { action: 'refuse', code: 'STORE_PENDING_EXISTS', handleId };
   }
   const live = record?.live;
-  if (live === undefined) return { action: 'apply', reason: 'new', replacesApplication: false };
+  // No certificate yet: the first application, or another try after one that failed (refused, 107, 102, …).
+  if (live === undefined) return { action: 'apply', reason: record?.lastError === undefined ? 'new' : 'retry', replacesApplication: false };
   if (options.domains !== undefined && !sameDomains(options.domains, live.domains)) {
     return { action: 'apply', reason: 'domains-changed', replacesApplication: false };
   }

@@ -12,6 +12,7 @@
 import type { CertificateInfo } from '../pki/certificate.js';
 import type { KeyType } from '../pki/key-types.js';
 import type { CertificateRecord, CertificateRecordOptions } from '../store/certificate-record.js';
+import type { CertificateSettings } from './settings.js';
 
 /** What {@link CertificateSession.prepareApplication} saves. */
 export interface PrepareApplicationInput {
@@ -115,6 +116,11 @@ export interface CertificateSession {
   recordRefused(error: unknown): Promise<void>;
   /** Records the error as the certificate's last error; the application, if any, is kept. */
   recordError(error: unknown): Promise<void>;
+  /**
+   * Remembers how the certificate is obtained (see {@link CertificateSettings}), when the
+   * repository can; writes only when they differ from those stored. Never holds a secret.
+   */
+  recordSettings?(settings: CertificateSettings): Promise<void>;
   /** The live files, or `undefined` before the first install. */
   readLive(): Promise<LiveFiles | undefined>;
   /**

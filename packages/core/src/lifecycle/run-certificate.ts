@@ -30,6 +30,7 @@ import type { LifecycleEvent, LifecycleListener } from './events.js';
 import { checkKeySource, resolveKeySource, type KeySource } from './key-source.js';
 import { planApplication } from './plan-application.js';
 import type { CertificateRepository, CertificateSession, StoredApplication } from './repository.js';
+import { sameSettings, signfilePhaseFromSettings, type CertificateSettings } from './settings.js';
 import { checkSignfilePhase, withSignfile, type SignfilePhaseOptions } from './signfile-phase.js';
 import { publishStep } from './steps.js';
 import type { CertificateInfo } from '../pki/certificate.js';
@@ -45,8 +46,21 @@ export interface RunCertificateOptions {
    * it; `retrieve` only asks the CA for the application with `handleId`.
    */
   command: 'issue' | 'renew' | 'retrieve';
-  /** The domains wanted (spec §4); required for `issue`/`renew`. A change from the live certificate's means a new application. */
+  /**
+   * The domains wanted (spec §4); required for `issue`/`renew` (else `settings.domains`). A
+   * change from the live certificate's means a new application.
+   */
   domains?: readonly string[] | undefined;
+  /**
+   * How the certificate is obtained, remembered under the lock when they differ from the
+   * stored ones (see {@link CertificateSettings}; `mergeSettings` makes them from the stored
+   * ones and the caller's input). They also supply `domains`, `keyType`, `renewBeforeDays`
+   * and — read from the signfile's file — `signfile` where those options are not given, and
+   * the key policy: with `reuseKey` a renewal makes its CSR with the live private key.
+   */
+  settings?: CertificateSettings | undefined;
+  /** The clock of the plan's backoff decision. @default () => new Date() */
+  now?: (() => Date) | undefined;
   /** For `retrieve`: the handle of the pending application (spec §3). */
   handleId?: string | undefined;
   /** The key type of a generated key. @default the live certificate's, else `ec-p256` */
@@ -99,6 +113,8 @@ export type RunCertificateResult =
     })
   /** Not due yet: nothing was sent. */
   | { status: 'not-due'; record: CertificateRecord; pkcs12Path: string | undefined }
+  /** `renew` of a failing certificate before its next attempt (the backoff): nothing was sent. */
+  | { status: 'skipped-by-backoff'; record: CertificateRecord; nextAttemptAt: Date; failures: number; code: string }
   /** The CA holds the application for review; its handle is saved. `interrupted`: `signal` ended the wait. */
   | (Answered & { status: 'pending'; interrupted: boolean })
   /** `issue` without `force` over a pending application: nothing was sent. */
@@ -116,7 +132,8 @@ type Pending = Extract<RunCertificateResult, { status: 'pending' }>;
  *
  * @returns see {@link RunCertificateResult}.
  * @throws {OptionsError} `OPTIONS_INVALID` without `domains` (`issue`/`renew`) or `handleId`
- *   (`retrieve`), or signfile options that cannot work — before anything is read or written.
+ *   (`retrieve`), signfile options that cannot work, or a remembered signfile that cannot be
+ *   read — before anything is read or written.
  * @throws {CsrError} when the key source cannot succeed (e.g. `KEY_REQUIRED`); nothing sent.
  * @throws {StoreError} `STORE_LOCKED`, `STORE_NAME_INVALID`, `STORE_CORRUPT`.
  * @throws {PreflightError} `PREFLIGHT_FAILED` in mode `strict` (nothing written, nothing sent).
@@ -124,7 +141,8 @@ type Pending = Extract<RunCertificateResult, { status: 'pending' }>;
  *   the install, recorded first (see the module comment for which retire the application).
  * @throws {DomainError} when the request cannot succeed (nothing sent); whatever `client` throws.
  */
-export async function runCertificate(options: RunCertificateOptions): Promise<RunCertificateResult> {
+export async function runCertificate(given: RunCertificateOptions): Promise<RunCertificateResult> {
+  const options = await withSettings(given);
   const { command } = options;
   if (command === 'retrieve' ? options.handleId === undefined : options.domains === undefined) {
     throw new OptionsError(command === 'retrieve' ? 'retrieve needs the handle of the application.' : `${command} needs the domains.`, {
@@ -141,6 +159,19 @@ export async function runCertificate(options: RunCertificateOptions): Promise<Ru
     (certificate) => (command === 'retrieve' ? run.retrieveHandle(certificate, options.handleId ?? '') : run.planAndAct(certificate, command)),
     options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs },
   );
+}
+
+/** The options with what `settings` supplies where they give nothing. */
+async function withSettings(options: RunCertificateOptions): Promise<RunCertificateOptions> {
+  const { settings } = options;
+  if (settings === undefined || options.command === 'retrieve') return options;
+  return {
+    ...options,
+    domains: options.domains ?? (settings.domains.length > 0 ? settings.domains : undefined),
+    keyType: options.keyType ?? settings.keyType,
+    renewBeforeDays: options.renewBeforeDays ?? settings.renewBeforeDays,
+    signfile: options.signfile ?? (settings.signfile === undefined ? undefined : await signfilePhaseFromSettings(settings)),
+  };
 }
 
 /** One run's state: its options and its event sink. */
@@ -163,17 +194,27 @@ class Run {
     const options = this.#options;
     const domains = [...(options.domains ?? [])];
     const record = await certificate.record(this.#recordOptions());
-    const plan = planApplication(record, { command, force: options.force ?? false, domains, ...(options.keyType === undefined ? {} : { keyType: options.keyType }) });
+    const plan = planApplication(record, {
+      command,
+      force: options.force ?? false,
+      domains,
+      now: options.now?.() ?? new Date(),
+      ...(options.keyType === undefined ? {} : { keyType: options.keyType }),
+    });
     this.#emit({ type: 'planned', certificate: certificate.name, plan, record });
     switch (plan.action) {
-      case 'skip':
-        // planApplication skips only a certificate with a live version, so the record exists.
+      case 'skip': {
+        // planApplication skips only a certificate with a record (live, or failures).
         if (record === undefined) throw new InternalError('planApplication skipped a certificate without a record.');
+        await this.#remember(certificate);
+        if (plan.reason === 'backoff') return { status: 'skipped-by-backoff', record, nextAttemptAt: plan.nextAttemptAt, failures: plan.failures, code: plan.code };
         return { status: 'not-due', record, pkcs12Path: await this.#exportPkcs12(certificate) };
+      }
       case 'refuse':
         return { status: 'already-pending', name: certificate.name, handleId: plan.handleId };
       case 'retrieve': {
         const application = await this.#application(certificate);
+        await this.#remember(certificate);
         return this.#withClient((client) => this.#retrieve(certificate, application, client));
       }
       case 'resume': {
@@ -181,7 +222,10 @@ class Run {
         this.#emit({ type: 'application-resending', certificate: certificate.name, domains: application.domains });
         return this.#withClient((client) => {
           this.#noteEndpoint(certificate, application, client, 'resend');
-          return this.#send(certificate, application, client);
+          return this.#signfilePhase(certificate, application.domains, async () => {
+            await this.#remember(certificate);
+            return this.#apply(certificate, application, client);
+          });
         });
       }
       case 'apply':
@@ -234,8 +278,9 @@ class Run {
   ): Promise<Issued | Pending> {
     const options = this.#options;
     return this.#signfilePhase(certificate, domains, async () => {
+      await this.#remember(certificate);
       const keyType = options.keyType ?? record?.live?.keyType;
-      const source = options.keySource ?? { kind: 'generate' };
+      const source = await this.#keySource(certificate, record, options.keyType);
       if (source.kind === 'generate') this.#emit({ type: 'key-generating', certificate: certificate.name, keyType: keyType ?? 'ec-p256' });
       const keys = await resolveKeySource(source, { domains, keyType, requirePrivateKey: options.repository.requiresPrivateKey });
       publishStep('key-generated', { certificate: certificate.name });
@@ -249,9 +294,36 @@ class Run {
     });
   }
 
-  /** A prepared application sent again with its saved key and CSR, inside the signfile phase. */
-  #send(certificate: CertificateSession, application: StoredApplication, client: AcmApiClient): Promise<Issued | Pending> {
-    return this.#signfilePhase(certificate, application.domains, () => this.#apply(certificate, application, client));
+  /**
+   * Records the run's settings when the repository keeps them and they changed. Called only
+   * once the run is sure to go on (after a strict preflight passed), so a run that stops
+   * before writes nothing; and before the application is sent, so a failure is recorded
+   * with the settings that `renew` needs to try again.
+   */
+  async #remember(certificate: CertificateSession): Promise<void> {
+    const { settings } = this.#options;
+    if (settings === undefined || certificate.recordSettings === undefined) return;
+    const stored = (await certificate.record(this.#recordOptions()))?.settings;
+    if (!sameSettings(stored, settings)) await certificate.recordSettings(settings);
+  }
+
+  /**
+   * The key source of a new application: the caller's; else, with `settings.reuseKey` and a
+   * live certificate of the same key type, the live private key (a new CSR is made with it);
+   * else a generated key.
+   */
+  async #keySource(certificate: CertificateSession, record: CertificateRecord | undefined, keyType: KeyType | undefined): Promise<KeySource> {
+    const options = this.#options;
+    if (options.keySource !== undefined) return options.keySource;
+    const live = record?.live;
+    if (options.settings?.reuseKey === true && live !== undefined && (keyType === undefined || keyType === live.keyType)) {
+      const files = await certificate.readLive();
+      if (files?.privateKeyPem !== undefined) {
+        this.#emit({ type: 'key-reused', certificate: certificate.name, version: files.version });
+        return { kind: 'key', privateKeyPem: files.privateKeyPem };
+      }
+    }
+    return { kind: 'generate' };
   }
 
   #signfilePhase<T>(certificate: CertificateSession, domains: readonly string[], send: () => Promise<T>): Promise<T> {

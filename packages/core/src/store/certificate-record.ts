@@ -3,6 +3,7 @@
  */
 import { DEFAULT_KEY_TYPE, type KeyType } from '../pki/key-types.js';
 import { needsRenewal, type RenewalDecision } from '../lifecycle/needs-renewal.js';
+import type { CertificateSettings } from '../lifecycle/settings.js';
 import { findVersion, type StoreState } from './store-state.js';
 
 /**
@@ -91,6 +92,36 @@ export interface CertificateRecord {
   lastError: { code: string; message: string; at: Date } | undefined;
   /** The certificate's folder; servers use `<dir>/fullchain.pem` and `<dir>/privkey.pem`. */
   dir: string;
+  /** What it remembers of how it was obtained (`renew` uses them); absent before issue 10 or where a repository keeps none. */
+  settings?: CertificateSettings | undefined;
+  /**
+   * The renewal time chosen once for the live certificate (see `renewal-time.ts`); it is the
+   * live certificate's `renewal.renewAt` unless `days` is given. Absent when none was chosen.
+   */
+  renewalAt?: Date | undefined;
+  /** Consecutive failures since the last install, and the earliest next attempt of `renew` (the backoff). */
+  failures?: CertificateFailures | undefined;
+  /** The last run that installed, got a pending answer, or failed. */
+  lastAttempt?: LastAttempt | undefined;
+}
+
+/** See {@link CertificateRecord.failures}. */
+export interface CertificateFailures {
+  count: number;
+  firstAt: Date;
+  lastAt: Date;
+  /** `renew` skips the certificate before this (result `skipped-by-backoff`) unless forced. */
+  nextAttemptAt: Date;
+  /** The error code of the last failure. */
+  code: string;
+}
+
+/** See {@link CertificateRecord.lastAttempt}. */
+export interface LastAttempt {
+  at: Date;
+  result: 'issued' | 'pending' | 'failed' | 'not-due';
+  /** The error code, for `failed`. */
+  code?: string | undefined;
 }
 
 /** Options of {@link toCertificateRecord}. */
@@ -110,8 +141,12 @@ export function toCertificateRecord(state: StoreState, dir: string, options: Cer
   const current = findVersion(state, state.current);
   const attempt = findVersion(state, state.attempt);
   let live: LiveCertificateInfo | undefined;
+  let renewalAt: Date | undefined;
   if (current?.certificate !== undefined) {
     const validity = { notBefore: new Date(current.certificate.notBefore), notAfter: new Date(current.certificate.notAfter) };
+    // A renewal time chosen for an earlier certificate does not apply to this one.
+    const chosen = state.renewal?.forFingerprint === current.certificate.fingerprintSha256 ? new Date(state.renewal.at) : undefined;
+    renewalAt = chosen;
     live = {
       version: current.id,
       domains: current.domains,
@@ -126,6 +161,7 @@ export function toCertificateRecord(state: StoreState, dir: string, options: Cer
         ...(options.now === undefined ? {} : { now: options.now }),
         ...(options.days === undefined ? {} : { days: options.days }),
         jitterSeed: current.certificate.fingerprintSha256,
+        ...(chosen === undefined ? {} : { renewAt: chosen }),
       }),
     };
   }
@@ -158,7 +194,22 @@ export function toCertificateRecord(state: StoreState, dir: string, options: Cer
           reason: retired.reason,
         };
   const lastError = state.lastError === undefined ? undefined : { ...state.lastError, at: new Date(state.lastError.at) };
-  return composeCertificateRecord({ name: state.name, live, application, lastRetired, lastError, dir });
+  const failures = state.failures === undefined
+    ? undefined
+    : { ...state.failures, firstAt: new Date(state.failures.firstAt), lastAt: new Date(state.failures.lastAt), nextAttemptAt: new Date(state.failures.nextAttemptAt) };
+  const lastAttempt = state.lastAttempt === undefined ? undefined : { ...state.lastAttempt, at: new Date(state.lastAttempt.at) };
+  return composeCertificateRecord({
+    name: state.name,
+    live,
+    application,
+    lastRetired,
+    lastError,
+    dir,
+    ...(state.settings === undefined ? {} : { settings: state.settings }),
+    ...(renewalAt === undefined ? {} : { renewalAt }),
+    ...(failures === undefined ? {} : { failures }),
+    ...(lastAttempt === undefined ? {} : { lastAttempt }),
+  });
 }
 
 /** The parts of a {@link CertificateRecord} that a repository reads; the rest is derived by {@link composeCertificateRecord}. */
@@ -167,10 +218,12 @@ export type CertificateRecordParts = Omit<CertificateRecord, 'state' | 'domains'
 /**
  * A record from its parts, with the rules every repository shares: the state's precedence
  * (`pending` › `failed` › `new` › `expired` › `due` › `valid`, see {@link CertificateState}),
- * and domains and key type from the live certificate, else from the application. Pure.
+ * and domains and key type from the live certificate, else from the application, else from
+ * the remembered settings, else from the last retired application — so a certificate whose
+ * first application failed still has its domains and `renew` can try again. Pure.
  */
 export function composeCertificateRecord(parts: CertificateRecordParts): CertificateRecord {
-  const { live, application, lastError } = parts;
+  const { live, application, lastError, settings, lastRetired } = parts;
   let state: CertificateState;
   if (application?.status === 'pending') state = 'pending';
   else if (lastError !== undefined) state = 'failed';
@@ -178,5 +231,7 @@ export function composeCertificateRecord(parts: CertificateRecordParts): Certifi
   else if (live.renewal.reason === 'expired') state = 'expired';
   else state = live.renewal.due ? 'due' : 'valid';
   const source = live ?? application;
-  return { ...parts, domains: source?.domains ?? [], keyType: source?.keyType ?? DEFAULT_KEY_TYPE, state };
+  const domains = source?.domains ?? (settings !== undefined && settings.domains.length > 0 ? settings.domains : lastRetired?.domains) ?? [];
+  const keyType = source?.keyType ?? settings?.keyType ?? lastRetired?.keyType ?? DEFAULT_KEY_TYPE;
+  return { ...parts, domains: [...domains], keyType, state };
 }

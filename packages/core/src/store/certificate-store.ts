@@ -22,6 +22,12 @@ export interface OpenStoreOptions {
    * @default () => new Date()
    */
   now?: () => Date;
+  /**
+   * The source of the renewal time's randomness, in [0, 1) (see `lifecycle/renewal-time.ts`);
+   * injectable for fleet simulations.
+   * @default Math.random
+   */
+  random?: () => number;
 }
 
 /** Options of {@link CertificateStore.withCertificate}. */
@@ -40,10 +46,12 @@ export class CertificateStore implements CertificateRepository {
   /** The store folder (absolute). */
   readonly dir: string;
   readonly #now: () => Date;
+  readonly #random: () => number;
 
   constructor(dir: string, options: OpenStoreOptions = {}) {
     this.dir = resolve(dir);
     this.#now = options.now ?? (() => new Date());
+    this.#random = options.random ?? Math.random;
   }
 
   /**
@@ -90,7 +98,7 @@ export class CertificateStore implements CertificateRepository {
       now: this.#now,
     });
     try {
-      const certificate = new LockedCertificate(name, paths, this.#now);
+      const certificate = new LockedCertificate(name, paths, this.#now, this.#random);
       await certificate.repair();
       return await fn(certificate);
     } finally {

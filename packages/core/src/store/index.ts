@@ -15,9 +15,11 @@ export { writeFileAtomic } from './write-atomic.js';
 export type { WriteFileAtomicOptions } from './write-atomic.js';
 export type {
   ApplicationInfo,
+  CertificateFailures,
   CertificateRecord,
   CertificateRecordOptions,
   CertificateState,
+  LastAttempt,
   LiveCertificateInfo,
   RetiredApplicationInfo,
 } from './certificate-record.js';

@@ -13,7 +13,8 @@ import { certificatePaths } from './store-layout.js';
 import { readStoreState } from './store-state.js';
 
 export { toCertificateRecord } from './certificate-record.js';
-export type { CertificateRecord, CertificateRecordOptions, CertificateState, RetiredApplicationInfo } from './certificate-record.js';
+export type { CertificateFailures, CertificateRecord, CertificateRecordOptions, CertificateState, LastAttempt, RetiredApplicationInfo } from './certificate-record.js';
+export type { CertificateSettings } from '../lifecycle/settings.js';
 
 /**
  * Every certificate of the store at `storeDir`, sorted by name; `[]` when the folder does

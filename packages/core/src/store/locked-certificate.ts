@@ -25,6 +25,9 @@ import { toPkcs12 } from '../pki/pkcs12.js';
 import { normalizeDomains } from '../domains/domains.js';
 import { CertificateError, CsrError, StoreError, isAcmApiError } from '../errors/errors.js';
 import { publishStep } from '../lifecycle/steps.js';
+import { nextAttemptAt } from '../lifecycle/backoff.js';
+import { chooseRenewalTime } from '../lifecycle/renewal-time.js';
+import { sameSettings, type CertificateSettings } from '../lifecycle/settings.js';
 import type {
   CertificateSession,
   InstallCertificateOptions,
@@ -54,14 +57,17 @@ export class LockedCertificate implements CertificateSession {
   readonly dir: string;
   readonly #paths: CertificatePaths;
   readonly #now: () => Date;
+  readonly #random: () => number;
   /** `state.json` as last read or committed under this lock; see {@link state}. */
   #state: { value: StoreState | undefined } | undefined;
 
-  constructor(name: string, paths: CertificatePaths, now: () => Date) {
+  /** @param random - the source of the renewal time's randomness, in [0, 1). */
+  constructor(name: string, paths: CertificatePaths, now: () => Date, random: () => number = Math.random) {
     this.name = name;
     this.dir = paths.dir;
     this.#paths = paths;
     this.#now = now;
+    this.#random = random;
   }
 
   /** The raw state, or `undefined` before the first application. @throws {StoreError} `STORE_CORRUPT` */
@@ -128,13 +134,7 @@ export class LockedCertificate implements CertificateSession {
     }
     checkKeyMatchesCsr(input.privateKeyPem, input.csrPem);
     const now = this.#now();
-    const state = (await this.state()) ?? {
-      format: 1 as const,
-      name: this.name,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      versions: [],
-    };
+    const state = (await this.state()) ?? this.#emptyState(now);
     const previous = findVersion(state, state.attempt);
     if (previous !== undefined && !options.force) {
       throw new StoreError(
@@ -183,14 +183,18 @@ export class LockedCertificate implements CertificateSession {
   async recordPending(handleId: string): Promise<void> {
     const { state, entry } = await this.#attempt();
     const now = this.#now().toISOString();
-    await this.#commit(this.#replace(state, { ...entry, status: 'pending', handleId, pendingSince: entry.pendingSince ?? now }));
+    // The CA holds the application: the certificate is no longer failing.
+    const next = this.#replace(state, { ...entry, status: 'pending', handleId, pendingSince: entry.pendingSince ?? now });
+    delete next.failures;
+    await this.#commit({ ...next, lastAttempt: { at: now, result: 'pending' } });
     this.#step('pending');
   }
 
   /** Records one more poll of a pending application (for `acmapi list`). @throws {StoreError} `STORE_NO_APPLICATION` */
   async recordPoll(): Promise<void> {
     const { state, entry } = await this.#attempt();
-    await this.#commit(this.#replace(state, { ...entry, polls: entry.polls + 1, lastPolledAt: this.#now().toISOString() }));
+    const now = this.#now().toISOString();
+    await this.#commit({ ...this.#replace(state, { ...entry, polls: entry.polls + 1, lastPolledAt: now }), lastAttempt: { at: now, result: 'pending' } });
   }
 
   /**
@@ -242,9 +246,18 @@ export class LockedCertificate implements CertificateSession {
       if (version.id === previousVersion) return { ...version, status: 'archived', retiredAt: now, reason: `replaced by ${entry.id}` };
       return version;
     });
-    const next: StoreState = { ...state, current: entry.id, versions };
+    // The renewal time of this certificate, chosen once (see renewal-time.ts).
+    const renewalAt = chooseRenewalTime({ notBefore: chain.leaf.notBefore, notAfter: chain.leaf.notAfter }, this.#random);
+    const next: StoreState = {
+      ...state,
+      current: entry.id,
+      versions,
+      renewal: { at: renewalAt.toISOString(), forFingerprint: chain.leaf.fingerprintSha256 },
+      lastAttempt: { at: now, result: 'issued' },
+    };
     delete next.attempt;
     delete next.lastError;
+    delete next.failures;
     await this.#commit(next);
     this.#step('installed');
     await switchLive(this.#paths, entry.id);
@@ -264,15 +277,50 @@ export class LockedCertificate implements CertificateSession {
     const { code, message } = describe(error);
     const next = this.#replace(state, { ...entry, status: 'refused', retiredAt: now, reason: `${code}: ${message}` });
     delete next.attempt;
-    await this.#commit({ ...next, lastError: { code, message, at: now } });
+    await this.#commit(this.#failed(next, code, message));
   }
 
-  /** Records a failure as the certificate's `lastError` (shown by `acmapi list`); the application, if any, is kept. */
+  /**
+   * Records a failure as the certificate's `lastError` (shown by `acmapi list`) and counts it
+   * in `failures` (the backoff of `renew`); the application, if any, is kept.
+   */
   async recordError(error: unknown): Promise<void> {
     const state = await this.state();
     if (state === undefined) return;
     const { code, message } = describe(error);
-    await this.#commit({ ...state, lastError: { code, message, at: this.#now().toISOString() } });
+    await this.#commit(this.#failed(state, code, message));
+  }
+
+  /**
+   * Remembers how the certificate is obtained (see `lifecycle/settings.ts`); writes only when
+   * they differ from those stored. A certificate without a state gets one (no version yet),
+   * so `renew` knows it even before its first application was prepared.
+   */
+  async recordSettings(settings: CertificateSettings): Promise<void> {
+    const state = await this.state();
+    if (state !== undefined && sameSettings(state.settings, settings)) return;
+    // Written as JSON reads it back: no undefined fields.
+    const plain = JSON.parse(JSON.stringify(settings)) as CertificateSettings;
+    await this.#commit({ ...(state ?? this.#emptyState(this.#now())), settings: plain });
+  }
+
+  /** `state` with one more failure: `lastError`, `failures` (with the next attempt of the backoff) and `lastAttempt`. */
+  #failed(state: StoreState, code: string, message: string): StoreState {
+    const now = this.#now();
+    const at = now.toISOString();
+    const count = (state.failures?.count ?? 0) + 1;
+    const notAfter = findVersion(state, state.current)?.certificate?.notAfter;
+    const next = nextAttemptAt(count, now, notAfter === undefined ? undefined : new Date(notAfter)).toISOString();
+    return {
+      ...state,
+      lastError: { code, message, at },
+      failures: { count, firstAt: state.failures?.firstAt ?? at, lastAt: at, nextAttemptAt: next, code },
+      lastAttempt: { at, result: 'failed', code },
+    };
+  }
+
+  #emptyState(now: Date): StoreState {
+    return { format: 1, name: this.name, createdAt: now.toISOString(), updatedAt: now.toISOString(), versions: [] };
   }
 
   /**

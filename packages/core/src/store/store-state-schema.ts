@@ -49,6 +49,59 @@ const versionEntry = z.object({
 
 const lastError = z.object({ code: z.string(), message: z.string(), at: isoDate });
 
+const absolutePath = z.string().min(1);
+const port = z.number().int().min(0).max(65_535);
+
+/** `settings`: what the certificate remembers (see `lifecycle/settings.ts`); paths and names only, never a secret. */
+const settings = z.object({
+  domains: z.array(z.string()),
+  keyType: z.enum(KEY_TYPES as readonly [KeyType, ...KeyType[]]).optional(),
+  reuseKey: z.boolean().optional(),
+  signfile: z
+    .object({
+      path: absolutePath.optional(),
+      name: z.string().min(1).optional(),
+      placement: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('none') }),
+        z.object({ kind: z.literal('webroot'), dir: absolutePath, iis: z.boolean() }),
+        z.object({ kind: z.literal('standalone'), port }),
+      ]),
+      preflight: z.enum(['warn', 'strict', 'off']).optional(),
+    })
+    .optional(),
+  pkcs12: z.object({ passphraseFile: absolutePath.optional(), passphraseEnv: z.string().min(1).optional() }).optional(),
+  install: z
+    .object({
+      key: absolutePath.optional(),
+      cert: absolutePath.optional(),
+      chain: absolutePath.optional(),
+      fullchain: absolutePath.optional(),
+      combined: absolutePath.optional(),
+      owner: z.string().min(1).optional(),
+      mode: z.number().int().min(0).max(0o7777).optional(),
+    })
+    .optional(),
+  hooks: z
+    .object({
+      pre: z.string().optional(),
+      post: z.string().optional(),
+      deploy: z.string().optional(),
+      failure: z.string().optional(),
+      timeoutMs: z.number().int().positive().optional(),
+    })
+    .optional(),
+  renewBeforeDays: z.number().nonnegative().optional(),
+});
+
+/** `renewal`: the renewal time chosen once for the live certificate (the one with `forFingerprint`). */
+const renewal = z.object({ at: isoDate, forFingerprint: z.string() });
+
+/** `failures`: consecutive failures since the last install, and when to try again. */
+const failures = z.object({ count: z.number().int().positive(), firstAt: isoDate, lastAt: isoDate, nextAttemptAt: isoDate, code: z.string() });
+
+/** `lastAttempt`: the last run that reached the CA or failed. */
+const lastAttempt = z.object({ at: isoDate, result: z.enum(['issued', 'pending', 'failed', 'not-due']), code: z.string().optional() });
+
 /** The schema of `state.json` (format 1). */
 export const storeStateSchema = z.object({
   format: z.literal(1),
@@ -61,6 +114,11 @@ export const storeStateSchema = z.object({
   attempt: z.string().optional(),
   lastError: lastError.optional(),
   versions: z.array(versionEntry),
+  // Since issue 10; optional, so a state.json written before reads unchanged (format stays 1).
+  settings: settings.optional(),
+  renewal: renewal.optional(),
+  failures: failures.optional(),
+  lastAttempt: lastAttempt.optional(),
 });
 
 /** The content of `state.json`. */

@@ -41,6 +41,7 @@ function outcomeOf(result: ResultJson): Outcome {
     case 'error':
       return { outcome: 'failed', code: result.error?.code ?? 'NO_CODE' };
     case 'not-due':
+    case 'skipped-by-backoff':
       return { outcome: 'other', what: result.status };
   }
 }

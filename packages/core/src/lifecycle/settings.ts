@@ -1,0 +1,162 @@
+/**
+ * What a certificate remembers about how it was obtained (issue 10: "every certificate
+ * remembers how it was obtained"), kept in its `state.json` as `settings` so that an
+ * unattended `renew` does what the first `issue` did: the same domains, key type and key
+ * policy, the same signfile placed the same way, the same PKCS#12 output, install targets
+ * and hooks. certbot keeps the same per-certificate facts in `renewal/NAME.conf`.
+ *
+ * Only WHERE secrets are is remembered (a passphrase file's path, an environment variable's
+ * name), never a secret itself: `state.json` is not a secret store.
+ */
+import { readFile } from 'node:fs/promises';
+import type { InstallTargets } from '../deploy/install-targets.js';
+import { OptionsError } from '../errors/errors.js';
+import type { KeyType } from '../pki/key-types.js';
+import type { PreflightMode, ResolveOverride } from '../preflight/types.js';
+import type { SignfilePhaseOptions, SignfilePlacement } from './signfile-phase.js';
+
+/** How the signfile is put where the CA fetches it (spec §1), as remembered. */
+export type SignfilePlacementSetting =
+  /** Not at all: the site serves the signfile already. */
+  | { kind: 'none' }
+  /** Written into `dir/.well-known/pki-validation/` (absolute `dir`), with a `web.config` for IIS when `iis`. */
+  | { kind: 'webroot'; dir: string; iis: boolean }
+  /** Served by acmapi's own HTTP server on `port`. */
+  | { kind: 'standalone'; port: number };
+
+/** Files the live certificate is copied to after each install (defined with the code that writes them). */
+export type { InstallTargets };
+
+/** Shell command lines run with `/bin/sh -c` around a renewal (certbot's hook names). */
+export interface HookCommands {
+  pre?: string | undefined;
+  post?: string | undefined;
+  /** Runs once per certificate that went live. */
+  deploy?: string | undefined;
+  /** Runs when a renewal failed, or a certificate in its warning period was not renewed. */
+  failure?: string | undefined;
+  /** @default 120_000 */
+  timeoutMs?: number | undefined;
+}
+
+/** The remembered signfile: its file and how it is placed. */
+export interface SignfileSetting {
+  /** The file holding the signfile the CA issued (absolute); read at each application. */
+  path?: string | undefined;
+  /** Its file name under `/.well-known/pki-validation/`. @default `signfile` */
+  name?: string | undefined;
+  placement: SignfilePlacementSetting;
+  /** @default 'warn' */
+  preflight?: PreflightMode | undefined;
+}
+
+/** Where the PKCS#12 passphrase is: a file's path or an environment variable's name — never the passphrase. */
+export interface Pkcs12Setting {
+  passphraseFile?: string | undefined;
+  passphraseEnv?: string | undefined;
+}
+
+/** What one certificate remembers (see the module comment). */
+export interface CertificateSettings {
+  /** The domains (spec §4). */
+  domains: string[];
+  /** @default the live certificate's, else `ec-p256` */
+  keyType?: KeyType | undefined;
+  /** Keep the live private key on renewal (a new CSR from it). @default false: a new key on every renewal */
+  reuseKey?: boolean | undefined;
+  signfile?: SignfileSetting | undefined;
+  pkcs12?: Pkcs12Setting | undefined;
+  install?: InstallTargets | undefined;
+  hooks?: HookCommands | undefined;
+  /** Renew when fewer than this many days are left, instead of the chosen renewal time. */
+  renewBeforeDays?: number | undefined;
+}
+
+/** The signfile's name when none is remembered (spec §1); config-schema's DEFAULT_SIGNFILE_NAME, not imported because that module loads zod. */
+const DEFAULT_SIGNFILE_NAME = 'signfile';
+
+/**
+ * The nested settings merged field by field by {@link mergeSettings}. `pkcs12` is not: it
+ * names one place (a file or a variable), and a new place replaces the old one whole.
+ */
+const NESTED = ['signfile', 'install', 'hooks'] as const;
+
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}
+
+/**
+ * The settings of a run: `given` (flags, or the project file) over `stored` (the certificate's
+ * remembered settings), field by field; the nested objects `signfile`, `install` and `hooks`
+ * also field by field (`pkcs12` is replaced whole), so `--webroot` alone keeps the remembered signfile path. A field
+ * `given` as `undefined` keeps the stored one. Pure; neither argument is changed.
+ *
+ * @returns the merged settings; `domains` is `[]` when neither has any.
+ */
+export function mergeSettings(stored: CertificateSettings | undefined, given: Partial<CertificateSettings>): CertificateSettings {
+  const merged: Record<string, unknown> = { domains: [], ...definedFields(stored ?? {}), ...definedFields(given) };
+  for (const key of NESTED) {
+    const old = stored?.[key];
+    const now = given[key];
+    if (old !== undefined && now !== undefined) merged[key] = { ...definedFields(old), ...definedFields(now) };
+  }
+  const result = merged as unknown as CertificateSettings;
+  return { ...result, domains: [...result.domains] };
+}
+
+/** Whether two settings say the same (so a run need not write them again). */
+export function sameSettings(a: CertificateSettings | undefined, b: CertificateSettings | undefined): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, field: unknown) =>
+    field !== null && typeof field === 'object' && !Array.isArray(field)
+      ? Object.fromEntries(Object.entries(field as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : field,
+  );
+}
+
+/** What {@link signfilePhaseFromSettings} adds that is not remembered: the preflight's overrides of DNS and ports. */
+export interface SignfilePhaseExtras {
+  readonly resolve?: readonly ResolveOverride[] | undefined;
+  readonly httpPort?: number | undefined;
+  readonly httpsPort?: number | undefined;
+  /** The preflight mode when the settings name none. @default 'warn' */
+  readonly defaultPreflight?: PreflightMode | undefined;
+}
+
+/** The lifecycle's placement of a remembered one. */
+export function signfilePlacement(setting: SignfilePlacementSetting | undefined): SignfilePlacement | undefined {
+  if (setting === undefined || setting.kind === 'none') return undefined;
+  return setting.kind === 'webroot' ? { kind: 'webroot', dir: setting.dir, iis: setting.iis } : { kind: 'standalone', port: setting.port };
+}
+
+/**
+ * The lifecycle's signfile phase ({@link SignfilePhaseOptions}) of remembered settings: reads
+ * the signfile's file (its exact bytes) and maps the placement. Shared by the CLI and the
+ * extension so that both place the signfile alike.
+ *
+ * @throws {OptionsError} `OPTIONS_INVALID` (option `signfile`) when the file cannot be read,
+ *   with the read error as `cause`.
+ */
+export async function signfilePhaseFromSettings(settings: Pick<CertificateSettings, 'signfile'>, extras: SignfilePhaseExtras = {}): Promise<SignfilePhaseOptions> {
+  const setting = settings.signfile;
+  let content: Uint8Array | undefined;
+  if (setting?.path !== undefined) {
+    const path = setting.path;
+    try {
+      content = new Uint8Array(await readFile(path));
+    } catch (error) {
+      throw new OptionsError(`The signfile ${path} cannot be read.`, { option: 'signfile', cause: error });
+    }
+  }
+  return {
+    signfile: content === undefined ? undefined : { name: setting?.name ?? DEFAULT_SIGNFILE_NAME, content },
+    placement: signfilePlacement(setting?.placement),
+    preflight: setting?.preflight ?? extras.defaultPreflight ?? 'warn',
+    ...(extras.resolve === undefined ? {} : { resolve: extras.resolve }),
+    ...(extras.httpPort === undefined ? {} : { httpPort: extras.httpPort }),
+    ...(extras.httpsPort === undefined ? {} : { httpsPort: extras.httpsPort }),
+  };
+}
