@@ -22,7 +22,7 @@ async function makeFiles(): Promise<InstallFiles> {
   return { privateKeyPem, certPem, chainPem: ca.pem, fullchainPem: certPem + ca.pem };
 }
 
-function allTargets(): Required<Pick<InstallTargets, 'key' | 'cert' | 'chain' | 'fullchain' | 'combined'>> {
+function allTargets(): Record<'key' | 'cert' | 'chain' | 'fullchain' | 'combined', string> {
   return { key: join(dir, 'key.pem'), cert: join(dir, 'cert.pem'), chain: join(dir, 'chain.pem'), fullchain: join(dir, 'fullchain.pem'), combined: join(dir, 'haproxy.pem') };
 }
 

@@ -1,0 +1,3 @@
+import { createRequire as __acmapiCreateRequire } from 'node:module';
+const require = __acmapiCreateRequire(import.meta.url);
+import{g as i}from"./chunk-KV52ZOOB.js";import"./chunk-ZGBUJH46.js";import"./chunk-5TQOCLYV.js";import"./chunk-LKFMLDK6.js";import"./chunk-65EMW3K3.js";import"./chunk-ZZYTT2D6.js";function n(t){return new i(t)}export{n as createCaClient};
