@@ -13,6 +13,7 @@ export const COMMAND_LOADERS: Readonly<Record<CommandName, (ctx: CommandContext)
   renew: async (ctx) => (await import('./commands/renew.js')).renewCommand(ctx),
   retrieve: async (ctx) => (await import('./commands/retrieve.js')).retrieveCommand(ctx),
   list: async (ctx) => (await import('./commands/list.js')).listCommand(ctx),
+  delete: async (ctx) => (await import('./commands/delete.js')).deleteCommand(ctx),
   check: async (ctx) => (await import('./commands/check.js')).checkCommand(ctx),
   matrix: async (ctx) => (await import('./commands/matrix.js')).matrixCommand(ctx),
   sandbox: async (ctx) => (await import('./commands/sandbox.js')).sandboxCommand(ctx),

@@ -42,6 +42,11 @@ export const COMMANDS = [
     summary: 'show every certificate of the store: state, days left, handle, last error',
   },
   {
+    name: 'delete',
+    term: 'delete [options] <name>',
+    summary: 'remove a certificate and its private keys from the store (asks on a terminal; --yes for scripts)',
+  },
+  {
     name: 'check',
     term: 'check [options]',
     summary:

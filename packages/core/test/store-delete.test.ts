@@ -60,8 +60,15 @@ describe('CertificateStore.delete', () => {
     const dir = join(store.dir, 'gone');
     expect((await readdir(join(dir, 'versions'))).length).toBe(3);
 
-    const result = await store.delete('gone');
-    expect(result).toMatchObject({ name: 'gone', dir, record: { name: 'gone', domains, state: 'pending', application: { handleId: 'h-del-1' } } });
+    // Asked first, with what would go; "no" changes nothing.
+    const asked: (string | undefined)[] = [];
+    const kept = await store.delete('gone', { confirm: (record) => (asked.push(record?.application?.handleId), false) });
+    expect(kept).toMatchObject({ name: 'gone', deleted: false });
+    expect(asked).toEqual(['h-del-1']);
+    expect((await readdir(join(dir, 'versions'))).length).toBe(3);
+
+    const result = await store.delete('gone', { confirm: () => Promise.resolve(true) });
+    expect(result).toMatchObject({ name: 'gone', dir, deleted: true, record: { name: 'gone', domains, state: 'pending', application: { handleId: 'h-del-1' } } });
     expect(result.record?.live).toBeDefined();
     expect(await exists(dir)).toBe(false);
     expect(await store.get('gone')).toBeUndefined();

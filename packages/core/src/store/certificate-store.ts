@@ -4,7 +4,7 @@
  * keys, and one process at a time per certificate. See `README.md` beside this file for the
  * layout and the crash-safety argument.
  */
-import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StoreError } from '../errors/errors.js';
 import { checkCertificateName } from './certificate-name.js';
@@ -34,12 +34,24 @@ export interface CertificateLockOptions extends WithCertificateOptions {
   retryMs?: number;
 }
 
-/** What {@link CertificateStore.delete} removed. */
+/** Options of {@link CertificateStore.delete}. */
+export interface DeleteCertificateOptions extends CertificateLockOptions {
+  /**
+   * Asked once the certificate is known to exist, with its record (`undefined` when its
+   * `state.json` is missing or damaged), BEFORE its lock is taken, so that a person can
+   * take their time without blocking other processes; `false` keeps it. @default always delete
+   */
+  confirm?: ((record: CertificateRecord | undefined) => boolean | Promise<boolean>) | undefined;
+}
+
+/** What {@link CertificateStore.delete} did. */
 export interface DeleteCertificateResult {
   /** The certificate's store name. */
   name: string;
-  /** Its folder (absolute), which no longer exists. */
+  /** Its folder (absolute), which no longer exists when `deleted`. */
   dir: string;
+  /** `false` only when `confirm` answered no: nothing was changed. */
+  deleted: boolean;
   /**
    * Its record as it was just before: domains, state, live certificate, application in
    * progress. `undefined` when its `state.json` was missing (a delete interrupted earlier)
@@ -50,6 +62,17 @@ export interface DeleteCertificateResult {
 
 /** Names in a certificate folder that belong to its lock, not to the certificate. */
 const LOCK_ENTRIES = new Set(['.lock', '.lock.break']);
+
+/** The entries of a certificate folder other than its lock; none when it does not exist. */
+async function certificateEntries(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((entry) => !LOCK_ENTRIES.has(entry));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw new StoreError('STORE_IO', `The certificate folder ${dir} cannot be read.`, { path: dir, cause: error });
+  }
+}
 
 /** A certificate store folder. Made by {@link openStore}. */
 export class CertificateStore implements CertificateRepository {
@@ -130,13 +153,14 @@ export class CertificateStore implements CertificateRepository {
    * Such a remnant (a folder without `state.json`) is still found by this method, which
    * finishes the removal.
    *
-   * @param options - `waitMs` for a lock held by another process (default 10 s), `retryMs`.
-   * @returns the name, the folder and the record as it was.
+   * @param options - `confirm`, asked before anything is changed; `waitMs` for a lock held
+   *   by another process (default 10 s), `retryMs`.
+   * @returns the name, the folder, whether it was deleted, and the record as it was.
    * @throws {StoreError} `STORE_NAME_INVALID`; `STORE_NOT_FOUND` when the store has no such
    *   certificate; `STORE_LOCKED` when another process holds it past `waitMs`; `STORE_IO` when
    *   a file cannot be removed (what was removed stays removed; running it again finishes).
    */
-  async delete(name: string, options: CertificateLockOptions = {}): Promise<DeleteCertificateResult> {
+  async delete(name: string, options: DeleteCertificateOptions = {}): Promise<DeleteCertificateResult> {
     const paths = certificatePaths(this.dir, checkCertificateName(name));
     const notFound = (): StoreError =>
       new StoreError('STORE_NOT_FOUND', `The store ${this.dir} has no certificate "${name}".`, {
@@ -144,11 +168,17 @@ export class CertificateStore implements CertificateRepository {
         path: paths.dir,
         hint: "Check the certificate's name against the store's listing, and that this is its store folder.",
       });
-    const isFolder = await stat(paths.dir).then(
-      (info) => info.isDirectory(),
-      () => false,
-    );
-    if (!isFolder) throw notFound();
+    // A damaged state.json must not prevent removing the certificate it describes.
+    const readRecord = (): Promise<CertificateRecord | undefined> =>
+      this.get(name).catch((error: unknown) => {
+        if (error instanceof StoreError && error.code === 'STORE_CORRUPT') return undefined;
+        throw error;
+      });
+    if ((await certificateEntries(paths.dir)).length === 0) throw notFound();
+    if (options.confirm !== undefined) {
+      const before = await readRecord();
+      if (!(await options.confirm(before))) return { name, dir: paths.dir, deleted: false, record: before };
+    }
     const lock = await acquireLock(paths.lock, {
       waitMs: options.waitMs ?? DEFAULT_LOCK_WAIT_MS,
       ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
@@ -157,14 +187,10 @@ export class CertificateStore implements CertificateRepository {
     });
     let record: CertificateRecord | undefined;
     try {
-      // Another delete may have finished while this one waited for the lock.
-      const entries = (await readdir(paths.dir)).filter((entry) => !LOCK_ENTRIES.has(entry));
+      // Another delete may have finished while this one waited for the lock (or for `confirm`).
+      const entries = await certificateEntries(paths.dir);
       if (entries.length === 0) throw notFound();
-      // A damaged state.json must not prevent removing the certificate it describes.
-      record = await this.get(name).catch((error: unknown) => {
-        if (error instanceof StoreError && error.code === 'STORE_CORRUPT') return undefined;
-        throw error;
-      });
+      record = await readRecord();
       try {
         await rm(paths.state, { force: true });
         for (const entry of entries) await rm(join(paths.dir, entry), { recursive: true, force: true });
@@ -181,7 +207,7 @@ export class CertificateStore implements CertificateRepository {
     }
     // Another process may have taken the name meanwhile (its lock is in the folder): then the folder stays.
     await rmdir(paths.dir).catch(() => undefined);
-    return { name, dir: paths.dir, record };
+    return { name, dir: paths.dir, deleted: true, record };
   }
 }
 
