@@ -54,6 +54,8 @@ describe('adviceFor (the Action\'s words)', () => {
     ['TransportError', 'TRANSPORT_DNS', 'endpoint input'],
     ['StoreError', 'STORE_LOCKED', 'concurrency group'],
     ['StoreError', 'STORE_PENDING_EXISTS', 'wait input'],
+    ['StoreError', 'STORE_KEY_NOT_KEPT', 'Set the key-passphrase input'],
+    ['StoreError', 'STORE_KEY_MISSING', 'key-passphrase input'],
     ['PreflightError', 'PREFLIGHT_FAILED', 'preflight: warn'],
     ['ConfigError', 'CONFIG_INVALID', 'auth-token input'],
   ] as const)('%s %s names %s', (name, code, words) => {

@@ -10,6 +10,8 @@ import type { AcmApiError, AcmApiErrorCode, PreflightFailure, PreflightRemedy } 
 type ErrorFacts = AcmApiError & {
   readonly domain?: string | undefined;
   readonly option?: string | undefined;
+  readonly handleId?: string | undefined;
+  readonly path?: string | undefined;
 };
 
 /** The Action's words for the options core names in an `OptionsError`. */
@@ -118,6 +120,12 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   STORE_NO_APPLICATION: 'Re-run the workflow: it applies anew.',
   STORE_IO: 'Check that the path input names a folder of the workspace the runner may write, and the runner\'s free disk space.',
   STORE_NAME_INVALID: 'Choose another name input (or certificate name in acmapi.json): lower-case letters, digits, ".", "_" and "-", at most 64 characters.',
+  STORE_NOT_FOUND: CORE_HINT,
+  STORE_KEY_NOT_KEPT: `Set the key-passphrase input (from a secret: key-passphrase: \${{ secrets.KEY_PASSPHRASE }}): the Action then keeps the key it generates in privkey.enc.pem, encrypted, so that a later run can finish a pending application with it. Or give your own key in the private-key input, or a CSR in the csr input (csr and key in acmapi.json).`,
+  STORE_KEY_MISSING: (error) =>
+    error.handleId === undefined && error.path?.endsWith('/cert.pem') === true
+      ? `This certificate cannot be used without its key, which an earlier run generated without key-passphrase and did not keep. Remove cert.pem, chain.pem and fullchain.pem from ${error.path.slice(0, -'/cert.pem'.length)} and re-run with the key-passphrase input set (from a secret): the Action applies anew and keeps the new key encrypted. If you still have the key, give it in the private-key input instead.`
+      : `An earlier run generated this application's key without key-passphrase, and it is gone. Remove ${error.path ?? 'acmapi-state.json'} (the CA's certificate for it would be unusable) and re-run with the key-passphrase input set (from a secret): the Action applies anew and keeps the new key encrypted. If you still have the key, give it in the private-key input instead.`,
 
   CONFIG_INVALID: FIX_CONFIG,
   CONFIG_NOT_FOUND: 'Check the config input: it names acmapi.json relative to the repository; or give the domains input instead.',

@@ -100,8 +100,6 @@ export async function runOneCertificate(request: CertificateRequest, context: Ce
     name: request.name,
     log,
     renewBeforeDays: inputs.renewBeforeDays,
-    generatedKeyStored: inputs.keyPassphrase !== undefined,
-    output: inputs.output,
   });
   // The preflight's problems go in the outcome (and the summary) whatever happens after it.
   const withPreflight = (outcome: CertificateOutcome): CertificateOutcome =>
@@ -126,6 +124,9 @@ export async function runOneCertificate(request: CertificateRequest, context: Ce
       },
       onEvent: presenter.onEvent,
     });
+    // A live certificate whose generated key is gone (left by a release before the Action kept
+    // every key) must not pass for a usable one; a renewal replaces it, a run that skips it fails.
+    if (keySource.kind === 'generate' && result.status === 'not-due') await context.repository.assertLiveKeyKept(request.name);
     return withPreflight(outcomeOf(request, result, context));
   } catch (error) {
     const { message, code } = describeFailure(error);

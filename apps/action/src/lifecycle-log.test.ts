@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CertificateRecord, LifecycleEvent, PreflightResult } from '@acmapi/core';
+import type { CertificateRecord, PreflightResult } from '@acmapi/core';
 import type { ActionLog } from './lifecycle-log.js';
 import { LifecyclePresenter, planReason } from './lifecycle-log.js';
 
@@ -64,7 +64,7 @@ describe('LifecyclePresenter', () => {
 
   it('annotates each failing domain (error in strict, warning in warn), logs the preflight\'s warnings, and keeps the problems', () => {
     const log = recording();
-    const presenter = new LifecyclePresenter({ name: 'www', log, renewBeforeDays: undefined, generatedKeyStored: true, output: 'none' });
+    const presenter = new LifecyclePresenter({ name: 'www', log, renewBeforeDays: undefined });
     presenter.onEvent({ type: 'preflight-finished', certificate: 'www', result: failing });
     presenter.onEvent({ type: 'preflight-finished', certificate: 'www', result: { ...failing, mode: 'warn' } });
     expect(log.lines).toEqual([
@@ -76,21 +76,9 @@ describe('LifecyclePresenter', () => {
     expect(presenter.preflightProblems.map((p) => p.domain)).toEqual(['b.example.test', 'b.example.test']);
   });
 
-  it('warns that a generated key is not stored only when it would be published without a passphrase', () => {
-    const event: LifecycleEvent = { type: 'key-generating', certificate: 'www', keyType: 'ec-p256' };
-    const shown = (generatedKeyStored: boolean, output: 'none' | 'commit'): string[] => {
-      const log = recording();
-      new LifecyclePresenter({ name: 'www', log, renewBeforeDays: undefined, generatedKeyStored, output }).onEvent(event);
-      return log.lines;
-    };
-    expect(shown(false, 'commit')).toEqual([expect.stringMatching(/^warning \[Private key not stored\] www: the private key generated for it is not stored anywhere/) as string]);
-    expect(shown(true, 'commit')).toEqual([]);
-    expect(shown(false, 'none')).toEqual([]);
-  });
-
   it('tells the plan, the retrieval, the polls and the issue in one line each', () => {
     const log = recording();
-    const presenter = new LifecyclePresenter({ name: 'www', log, renewBeforeDays: 30, generatedKeyStored: true, output: 'none' });
+    const presenter = new LifecyclePresenter({ name: 'www', log, renewBeforeDays: 30 });
     const due = record({ due: true, reason: 'days', daysLeft: 20 });
     presenter.onEvent({ type: 'planned', certificate: 'www', plan: { action: 'apply', reason: 'due', replacesApplication: false }, record: due });
     presenter.onEvent({ type: 'retrieving', certificate: 'www', handleId: 'h-9' });

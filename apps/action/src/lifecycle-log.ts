@@ -1,11 +1,10 @@
 /**
  * Core's lifecycle events (`runCertificate`'s `onEvent`) in the Action's words: log lines,
  * and annotations for what needs attention (each domain failing the signfile preflight,
- * a generated key that will not be stored, a changed endpoint, an incomplete chain). The
+ * a changed endpoint, an incomplete chain). The
  * rules stay in core; this only presents.
  */
 import type { ApplicationPlan, CertificateRecord, LifecycleEvent, PreflightResult } from '@acmapi/core';
-import type { OutputMode } from './inputs.js';
 import { preflightAnnotation, preflightProblems } from './preflight-report.js';
 import type { PreflightProblem } from './preflight-report.js';
 
@@ -23,9 +22,6 @@ export interface LifecyclePresenterOptions {
   readonly log: ActionLog;
   /** The `renew-before-days` in force, for the reason of a renewal. */
   readonly renewBeforeDays: number | undefined;
-  /** Whether a key the Action generates is stored (encrypted: `key-passphrase` given). */
-  readonly generatedKeyStored: boolean;
-  readonly output: OutputMode;
 }
 
 function iso(date: Date): string {
@@ -96,14 +92,6 @@ export class LifecyclePresenter {
       case 'preflight-skipped':
         log.info(`${name}: preflight skipped: give the signfile input (its content) or signfile.path in acmapi.json to check it before applying.`);
         return;
-      case 'key-generating':
-        if (!this.#options.generatedKeyStored && this.#options.output !== 'none') {
-          log.warning(
-            `${name}: the private key generated for it is not stored anywhere, because key-passphrase is empty: it is kept only for later steps of this job. Give key-passphrase, or a private-key secret, or a csr.`,
-            'Private key not stored',
-          );
-        }
-        return;
       case 'application-resending':
         log.info(`${name}: sending the prepared application again with its saved key and CSR (the CA's answer to it never arrived).`);
         return;
@@ -126,7 +114,9 @@ export class LifecyclePresenter {
         log.info(`${name}: issued, valid until ${iso(event.leaf.notAfter)}, SHA-256 ${event.leaf.fingerprintSha256}.`);
         for (const warning of event.chainWarnings) log.warning(`${name}: ${warning}`, 'Certificate chain incomplete');
         return;
-      // The Action places no signfile (the site serves it), exports no PKCS#12, and reports failures with the outcome.
+      // The Action places no signfile (the site serves it), exports no PKCS#12, and reports failures with the outcome;
+      // a generated key is kept encrypted or refused before it is used (the published folder's STORE_KEY_NOT_KEPT).
+      case 'key-generating':
       case 'signfile-deployed':
       case 'signfile-served':
       case 'signfile-removed':

@@ -77,6 +77,14 @@ function givenPrivateKeys(inputs: ActionInputs, requests: readonly CertificateRe
   return [...keys];
 }
 
+/** The CSRs the user gives (the csr input, the config's `csr` files): their keys are with the user. */
+function givenCsrs(inputs: ActionInputs, requests: readonly CertificateRequest[]): string[] {
+  const csrs = new Set<string>();
+  if (inputs.csr !== undefined) csrs.add(inputs.csr);
+  for (const { keySource } of requests) if (keySource?.kind === 'csr') csrs.add(keySource.csrPem);
+  return [...csrs];
+}
+
 async function commitChanges(inputs: ActionInputs, folder: OutputFolder, outcomes: readonly CertificateOutcome[], services: ActionServices): Promise<void> {
   const changes = folder.changes();
   if (changes.length === 0) {
@@ -146,6 +154,7 @@ export async function runCertificates(inputs: ActionInputs, config: ProjectConfi
     folder,
     keyPassphrase: inputs.keyPassphrase,
     givenPrivateKeys: given,
+    givenCsrs: givenCsrs(inputs, requests),
     jobKeyDir: join(services.env['RUNNER_TEMP'] ?? tmpdir(), 'acmapi'),
     maskSecret: mask,
     now: services.now,

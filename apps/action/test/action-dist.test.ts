@@ -103,12 +103,12 @@ function expectNoCanaryIn(result: RunDistResult): void {
 }
 
 describe('output none', () => {
-  it('issues, writes cert/chain/fullchain, sets every output and the summary, keeps the generated key only outside the repository', async () => {
-    const result = await runDist(temp.path, baseInputs({ domains: 'www.example.test, example.test', output: 'none' }));
+  it('issues, writes cert/chain/fullchain, sets every output and the summary, keeps the generated key encrypted in the folder and plaintext only outside the repository', async () => {
+    const result = await runDist(temp.path, baseInputs({ domains: 'www.example.test, example.test', output: 'none', 'key-passphrase': PASSPHRASE }));
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.outputs['status']).toBe('issued');
     const repo = join(temp.path, 'repo');
-    expect(await filesUnder(join(repo, 'certificates'))).toEqual(['www.example.test/cert.pem', 'www.example.test/chain.pem', 'www.example.test/fullchain.pem']);
+    expect(await filesUnder(join(repo, 'certificates'))).toEqual(['www.example.test/cert.pem', 'www.example.test/chain.pem', 'www.example.test/fullchain.pem', 'www.example.test/privkey.enc.pem']);
     expect(result.outputs['certificate-path']).toBe('certificates/www.example.test/cert.pem');
     expect(result.outputs['fullchain-path']).toBe('certificates/www.example.test/fullchain.pem');
     const certPath = join(repo, 'certificates/www.example.test/cert.pem');
@@ -132,22 +132,33 @@ describe('output none', () => {
   });
 
   it('skips a certificate that is not due for renewal, without calling the CA', async () => {
-    const first = await runDist(temp.path, baseInputs({ domains: 'skip.example.test', output: 'none' }));
+    const first = await runDist(temp.path, baseInputs({ domains: 'skip.example.test', output: 'none', 'key-passphrase': PASSPHRASE }));
     expect(first.outputs['status']).toBe('issued');
     const calls = sandbox.requests.length;
-    const second = await runDist(temp.path, baseInputs({ domains: 'skip.example.test', output: 'none' }));
+    const second = await runDist(temp.path, baseInputs({ domains: 'skip.example.test', output: 'none', 'key-passphrase': PASSPHRASE }));
     expect(second.code).toBe(0);
     expect(second.outputs['status']).toBe('skipped');
     expect(second.outputs['fingerprint']).toBe(first.outputs['fingerprint']);
     expect(sandbox.requests.length).toBe(calls);
     // Renew-before-days beyond the lifetime makes it due.
-    const third = await runDist(temp.path, baseInputs({ domains: 'skip.example.test', output: 'none', 'renew-before-days': '365' }));
+    const third = await runDist(temp.path, baseInputs({ domains: 'skip.example.test', output: 'none', 'renew-before-days': '365', 'key-passphrase': PASSPHRASE }));
     expect(third.outputs['status']).toBe('issued');
     expect(third.outputs['fingerprint']).not.toBe(first.outputs['fingerprint']);
   });
 
+  it('fails before applying when it would generate a key it cannot keep, naming the input to set', async () => {
+    const calls = sandbox.requests.length;
+    const result = await runDist(temp.path, baseInputs({ domains: 'nokey.example.test', output: 'none' }));
+    expect(result.code).toBe(1);
+    expect(result.outputs['status']).toBe('failed');
+    expect(result.stdout).toMatch(/::error::nokey\.example\.test: The private key generated for "nokey\.example\.test" cannot be kept.*Nothing was sent to the CA\. Set the key-passphrase input/);
+    expect(sandbox.requests.length).toBe(calls);
+    expect(existsSync(join(temp.path, 'repo', 'certificates'))).toBe(false);
+    expectNoCanaryIn(result);
+  });
+
   it('fails with the 107 annotation and a message saying what to do', async () => {
-    const result = await runDist(temp.path, baseInputs({ domains: 'unreachable.example.test', output: 'none' }));
+    const result = await runDist(temp.path, baseInputs({ domains: 'unreachable.example.test', output: 'none', 'key-passphrase': PASSPHRASE }));
     expect(result.code).toBe(1);
     expect(result.outputs['status']).toBe('failed');
     expect(result.stdout).toMatch(/::error title=Domain verification failed \(107\)%3A unreachable\.example\.test::The CA answered 107/);
@@ -161,13 +172,13 @@ describe('config (acmapi.json, loaded on demand)', () => {
     const repo = join(temp.path, 'repo');
     const config = { endpoint: sandbox.url, customerId: 'acme', defaults: { storeDir: 'tls' }, certificates: [{ name: 'one', domains: ['one.example.test'] }, { name: 'two', domains: ['two.example.test'] }] };
     await writeFile(join(repo, 'acmapi.json'), JSON.stringify(config));
-    const result = await runDist(temp.path, { 'auth-token': CANARY_TOKEN, 'ca-file': 'sandbox-ca.pem', config: 'acmapi.json', preflight: 'off' });
+    const result = await runDist(temp.path, { 'auth-token': CANARY_TOKEN, 'ca-file': 'sandbox-ca.pem', config: 'acmapi.json', preflight: 'off', 'key-passphrase': PASSPHRASE });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.outputs['status']).toBe('issued');
     const results = JSON.parse(result.outputs['results'] ?? '[]') as { name: string; status: string; certificatePath: string }[];
     expect(results.map((r) => [r.name, r.status, r.certificatePath])).toEqual([['one', 'issued', 'certificates/one/cert.pem'], ['two', 'issued', 'certificates/two/cert.pem']]);
     expect(existsSync(join(repo, 'tls'))).toBe(false);
-    expect(await filesUnder(join(repo, 'certificates'))).toEqual(['one/cert.pem', 'one/chain.pem', 'one/fullchain.pem', 'two/cert.pem', 'two/chain.pem', 'two/fullchain.pem']);
+    expect(await filesUnder(join(repo, 'certificates'))).toEqual(['one/cert.pem', 'one/chain.pem', 'one/fullchain.pem', 'one/privkey.enc.pem', 'two/cert.pem', 'two/chain.pem', 'two/fullchain.pem', 'two/privkey.enc.pem']);
     expect(result.summary).toContain('| two | two.example.test | ✅ issued |');
     expectNoCanaryIn(result);
   });

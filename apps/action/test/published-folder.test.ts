@@ -44,13 +44,14 @@ afterEach(async () => {
 });
 
 /** One workflow run: a new folder and repository over the workspace. */
-function newRun(options: { passphrase?: string; givenPrivateKeys?: string[] } = {}) {
+function newRun(options: { passphrase?: string; givenPrivateKeys?: string[]; givenCsrs?: string[] } = {}) {
   const folder = new OutputFolder(temp.path, 'certificates');
   const masked: string[] = [];
   const repository = new PublishedFolderRepository({
     folder,
     keyPassphrase: options.passphrase,
     givenPrivateKeys: options.givenPrivateKeys,
+    givenCsrs: options.givenCsrs,
     jobKeyDir: join(temp.path, 'runner-temp', 'acmapi'),
     maskSecret: (secret) => masked.push(secret),
   });
@@ -129,15 +130,13 @@ describe('the published folder under core\'s lifecycle', () => {
   });
 
   it('a 108 while polling keeps the application (the handle may be right and the customer id wrong); a 109 retires it', async () => {
-    const first = newRun();
+    const first = newRun({ passphrase: PASSPHRASE });
     const pending = await renew(first.repository, ['pending.example.test']);
     const handleId = pending.status === 'pending' ? pending.handleId : '';
     const saved = await readState();
-    // Without key-passphrase the generated key is not stored: the CSR alone carries the application.
-    expect(saved.application?.encryptedPrivateKey).toBeUndefined();
     await writeFile(file('acmapi-state.json'), JSON.stringify({ ...saved, application: { ...saved.application, handleId: 'no-such-handle' } }));
 
-    const second = newRun();
+    const second = newRun({ passphrase: PASSPHRASE });
     await expect(renew(second.repository, ['pending.example.test'])).rejects.toMatchObject({ name: 'CaError', status: 108 });
     const after108 = await readState();
     expect(after108.application).toMatchObject({ status: 'pending', handleId: 'no-such-handle', polls: 1 });
@@ -146,12 +145,12 @@ describe('the published folder under core\'s lifecycle', () => {
 
     await writeFile(file('acmapi-state.json'), JSON.stringify({ ...after108, application: { ...after108.application, handleId } }));
     sandbox.refuse(handleId);
-    await expect(renew(newRun().repository, ['pending.example.test'])).rejects.toMatchObject({ name: 'CaError', status: 109 });
+    await expect(renew(newRun({ passphrase: PASSPHRASE }).repository, ['pending.example.test'])).rejects.toMatchObject({ name: 'CaError', status: 109 });
     const after109 = await readState();
     expect(after109.application).toBeUndefined();
     expect(after109.lastRetired).toMatchObject({ status: 'refused', handleId, domains: ['pending.example.test'] });
     expect(after109.lastError?.code).toBe('CA_REFUSED');
-    expect((await newRun().repository.get('site'))?.state).toBe('failed');
+    expect((await newRun({ passphrase: PASSPHRASE }).repository.get('site'))?.state).toBe('failed');
   });
 
   it('reads a version-1 state file, so that an upgrade keeps a pending handle and its encrypted key', async () => {
@@ -188,6 +187,30 @@ describe('the published folder under core\'s lifecycle', () => {
     expect(run.repository.jobKeyPath('site')).toBeUndefined();
   });
 
+  it('retrieves a pending application saved without a key only when its key is with the user (a CSR they give)', async () => {
+    const keys = await generateKeyAndCsr({ domains: ['pending.example.test'], keyType: 'ec-p256' });
+    const client = new AcmApiClient({ customerId: 'folder', authToken: TOKEN, endpoint: sandbox.url, ca: sandbox.caBundlePem });
+    const answer = await client.apply({ domains: ['pending.example.test'], csr: keys.csrPem });
+    await client.close();
+    if (answer.status !== 'pending') throw new Error('pending.example.test should be held');
+    await sandbox.approve(answer.handleId);
+    // As an earlier release wrote it: no key, and no word on whose the key is.
+    const saved = { version: 2, application: { status: 'pending', handleId: answer.handleId, domains: ['pending.example.test'], keyType: 'ec-p256', csr: keys.csrPem, preparedAt: '2026-01-01T00:00:00.000Z', polls: 0 } };
+    await newRun().folder.write('site/acmapi-state.json', JSON.stringify(saved));
+    const requests = sandbox.requests.length;
+    await expect(renew(newRun({ passphrase: PASSPHRASE }).repository, ['pending.example.test'])).rejects.toMatchObject({ code: 'STORE_KEY_MISSING', handleId: answer.handleId, path: 'certificates/site/acmapi-state.json' });
+    expect(sandbox.requests.length).toBe(requests);
+    expect(await exists(file('cert.pem'))).toBe(false);
+
+    const csrRun = newRun({ givenCsrs: [keys.csrPem] });
+    const result = await renew(csrRun.repository, ['pending.example.test'], { keySource: { kind: 'csr', csrPem: keys.csrPem } });
+    expect(result).toMatchObject({ status: 'issued', handleId: answer.handleId });
+    expect(certificateMatchesPrivateKey(await readFile(file('cert.pem'), 'utf8'), keys.privateKeyPem)).toBe(true);
+    // The live certificate's key is with the user: nothing to report; without that CSR, it is missing.
+    await csrRun.repository.assertLiveKeyKept('site');
+    await expect(newRun({ passphrase: PASSPHRASE }).repository.assertLiveKeyKept('site')).rejects.toMatchObject({ code: 'STORE_KEY_MISSING', path: 'certificates/site/cert.pem' });
+  });
+
   it('never stores a key the user gives, even with a passphrase, but checks the certificate against it and leaves it for the job', async () => {
     const keys = await generateKeyAndCsr({ domains: ['given.example.test'], keyType: 'ec-p256' });
     const run = newRun({ passphrase: PASSPHRASE, givenPrivateKeys: [keys.privateKeyPem] });
@@ -206,12 +229,14 @@ describe('the published folder under core\'s lifecycle', () => {
     expect(state.lastError?.code).toMatch(/^CERT_/);
   });
 
-  it('keeps a prepared application only when a later run can recover its key', async () => {
+  it('refuses a generated key it cannot keep before anything reaches the CA; with a passphrase it keeps a prepared application', async () => {
     const unreachable = 'https://127.0.0.1:1/';
-    // No passphrase: the generated key exists only in this process, so nothing of the application is kept.
-    await expect(renew(newRun().repository, ['lost.example.test'], { endpoint: unreachable })).rejects.toMatchObject({ name: 'TransportError' });
-    expect(await readState()).toEqual({ version: 2, lastError: expect.objectContaining({ code: 'TRANSPORT_REFUSED' }) as unknown });
-    expect((await renew(newRun().repository, ['lost.example.test'])).status).toBe('issued');
+    const applications = sandbox.applications().length;
+    // No passphrase: the generated key could exist only in this process, so nothing is applied for.
+    const refused = renew(newRun().repository, ['lost.example.test']);
+    await expect(refused).rejects.toMatchObject({ name: 'StoreError', code: 'STORE_KEY_NOT_KEPT', certificate: 'site' });
+    expect(sandbox.applications().length).toBe(applications);
+    expect(await exists(join(temp.path, 'certificates', 'site'))).toBe(false);
 
     // With it, the next run sends the same application again (the CA may have received it).
     await expect(renew(newRun({ passphrase: PASSPHRASE }).repository, ['kept.example.test'], { endpoint: unreachable })).rejects.toMatchObject({ name: 'TransportError' });
@@ -224,7 +249,7 @@ describe('the published folder under core\'s lifecycle', () => {
   });
 
   it('counts an unparsable cert.pem as no certificate, and refuses a name that is not a folder name', async () => {
-    const run = newRun();
+    const run = newRun({ passphrase: PASSPHRASE });
     await run.folder.write('site/cert.pem', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
     expect(await run.repository.get('site')).toBeUndefined();
     expect((await renew(run.repository, ['fresh.example.test'])).status).toBe('issued');

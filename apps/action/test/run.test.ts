@@ -4,10 +4,10 @@
  */
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AcmApiClient } from '@acmapi/core';
+import { AcmApiClient, certificateMatchesPrivateKey, generateKeyAndCsr } from '@acmapi/core';
 import type { ResolveOverride } from '@acmapi/core';
 import { serveSignfile } from '@acmapi/core/deploy';
 import type { ServeSignfileResult } from '@acmapi/core/deploy';
@@ -23,6 +23,8 @@ import type { ActionCore, ActionServices, UploadArtifactInput } from '../src/run
 
 const TOKEN = 'unit-token-5c1d2e3f';
 const SIGNFILE = 'unit-signfile-token';
+/** The passphrase every run gives unless a test leaves it out: a generated key is kept only encrypted. */
+const PASSPHRASE = 'unit-passphrase-7f2a';
 
 /** The runner's side, recorded. */
 class FixtureCore implements ActionCore {
@@ -72,6 +74,7 @@ beforeAll(async () => {
   sandbox = await startSandbox({
     customers: [{ customerId: 'unit', authToken: TOKEN, signfile: { name: 'signfile', content: SIGNFILE } }],
     validation: { resolve: { '*': ['127.0.0.1'] }, httpPort: signfile.port },
+    pending: { domains: ['pending.example.test'] },
   });
 });
 afterAll(async () => {
@@ -110,7 +113,7 @@ function services(core: FixtureCore, extra: Partial<ActionServices> = {}): Actio
 }
 
 function inputs(extra: Record<string, string>): Record<string, string> {
-  return { endpoint: sandbox.url, 'customer-id': 'unit', 'auth-token': TOKEN, preflight: 'off', ...extra };
+  return { endpoint: sandbox.url, 'customer-id': 'unit', 'auth-token': TOKEN, preflight: 'off', 'key-passphrase': PASSPHRASE, ...extra };
 }
 
 describe('run', () => {
@@ -227,7 +230,7 @@ describe('run', () => {
       certificates: [{ name: 'web', domains: ['Web.Example.TEST'] }, { name: 'api', domains: ['api.example.test'], keyType: 'ec-p384' }],
     };
     await writeFile(join(repo, 'tls', 'acmapi.json'), JSON.stringify(config));
-    const core = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', preflight: 'strict' });
+    const core = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', preflight: 'strict', 'key-passphrase': PASSPHRASE });
     const result = await run(services(core, { signfileNetwork: preflightVia({ 'web.example.test': '127.0.0.1', 'api.example.test': '127.0.0.1' }) }));
     expect(result.outcomes.map((o) => [o.name, o.status, o.domains])).toEqual([['web', 'issued', ['web.example.test']], ['api', 'issued', ['api.example.test']]]);
     // A strict preflight passed with the token read from signfile.path (its BOM and newline dropped).
@@ -241,22 +244,22 @@ describe('run', () => {
     expect(keyTypes).toEqual(['rsa 2048', 'ec secp384r1']);
 
     // The input renew-before-days wins over the config's; without it its renewBeforeDays 400 makes a certificate due.
-    const again = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'web', 'renew-before-days': '1' });
+    const again = new FixtureCore({ 'auth-token': TOKEN, 'key-passphrase': PASSPHRASE, config: 'tls/acmapi.json', certificates: 'web', 'renew-before-days': '1' });
     const second = await run(services(again, { signfileNetwork: preflightVia({ 'web.example.test': '127.0.0.1' }) }));
     expect(second.outcomes.map((o) => [o.name, o.status])).toEqual([['web', 'skipped']]);
     expect(second.outcomes[0]?.detail).toMatch(/^the existing certificate is valid for \d+ more days; renewal is due from .* \(renew-before-days 1\)$/);
-    const dueByConfig = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'api', preflight: 'off' });
+    const dueByConfig = new FixtureCore({ 'auth-token': TOKEN, 'key-passphrase': PASSPHRASE, config: 'tls/acmapi.json', certificates: 'api', preflight: 'off' });
     const apiAgain = await run(services(dueByConfig));
     expect(apiAgain.outcomes.map((o) => [o.name, o.status])).toEqual([['api', 'issued']]);
     expect(apiAgain.outcomes[0]?.fingerprint).not.toBe(result.outcomes[1]?.fingerprint);
     expect(dueByConfig.log.some((line) => line.startsWith('api: renewing, ') && line.includes('renew-before-days 400'))).toBe(true);
     // The input key-type wins over the config's default, and a new key type is a reason to renew (core's plan).
-    const third = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'web', 'key-type': 'ec-p256', 'renew-before-days': '1', preflight: 'off' });
+    const third = new FixtureCore({ 'auth-token': TOKEN, 'key-passphrase': PASSPHRASE, config: 'tls/acmapi.json', certificates: 'web', 'key-type': 'ec-p256', 'renew-before-days': '1', preflight: 'off' });
     const renewed = await run(services(third));
     expect(renewed.outcomes.map((o) => [o.name, o.status, o.certificatePath])).toEqual([['web', 'issued', 'certificates/web/cert.pem']]);
     expect(third.log).toContain("web: renewing, the key type changed: the existing certificate's key is rsa-2048.");
     expect(createPrivateKey(await readFile(renewed.outcomes[0]?.privateKeyPath ?? '', 'utf8')).asymmetricKeyType).toBe('ec');
-    const elsewhere = new FixtureCore({ 'auth-token': TOKEN, config: 'tls/acmapi.json', certificates: 'web', path: 'other', preflight: 'off' });
+    const elsewhere = new FixtureCore({ 'auth-token': TOKEN, 'key-passphrase': PASSPHRASE, config: 'tls/acmapi.json', certificates: 'web', path: 'other', preflight: 'off' });
     expect((await run(services(elsewhere))).outcomes.map((o) => [o.status, o.certificatePath])).toEqual([['issued', 'other/web/cert.pem']]);
   });
 
@@ -291,7 +294,7 @@ describe('run', () => {
     const core = new FixtureCore(inputs({ domains: 'art.example.test', output: 'artifact', 'retention-days': '3' }));
     await run(services(core, { uploadArtifact }));
     const root = join(temp.path, 'repo', 'certificates');
-    expect(uploads).toEqual([{ name: 'acmapi-certificates', rootDirectory: root, retentionDays: 3, files: ['cert.pem', 'chain.pem', 'fullchain.pem'].map((f) => join(root, 'art.example.test', f)) }]);
+    expect(uploads).toEqual([{ name: 'acmapi-certificates', rootDirectory: root, retentionDays: 3, files: ['cert.pem', 'chain.pem', 'fullchain.pem', 'privkey.enc.pem'].map((f) => join(root, 'art.example.test', f)) }]);
     expect(core.outputs.get('artifact-id')).toBe('7');
 
     const leaked = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -302,6 +305,79 @@ describe('run', () => {
     expect(uploads).toHaveLength(1);
     expect(again.failures[0]).toContain('certificates/art.example.test/privkey.pem');
     expect(again.failures[0]).not.toContain('PRIVATE KEY-----\n');
+  });
+
+  it('the Action with a generated key, a pending answer and no key-passphrase no longer loses the key', async () => {
+    const folder = join(temp.path, 'repo', 'certificates', 'pending.example.test');
+    const statePath = join(folder, 'acmapi-state.json');
+    const noPassphrase = { domains: 'pending.example.test', output: 'artifact', 'key-passphrase': '' };
+    const uploadArtifact = (): Promise<{ id: number }> => Promise.resolve({ id: 1 });
+
+    // 1. It fails before applying, naming the input to set: the CA never sees a CSR whose key would die with the runner.
+    const applications = sandbox.applications().length;
+    const refused = new FixtureCore(inputs(noPassphrase));
+    const first = await run(services(refused, { uploadArtifact }));
+    expect(first.status).toBe('failed');
+    expect(first.outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'STORE_KEY_NOT_KEPT' });
+    expect(refused.failures[0]).toMatch(/cannot be kept.*Nothing was sent to the CA\. Set the key-passphrase input/s);
+    expect(refused.failures[0]).toContain('private-key');
+    expect(sandbox.applications().length).toBe(applications);
+    expect(existsSync(folder)).toBe(false);
+
+    // 2. What an earlier release left: a pending application whose generated key was lost with RUNNER_TEMP.
+    const lost = await generateKeyAndCsr({ domains: ['pending.example.test'], keyType: 'ec-p256' });
+    const client = new AcmApiClient({ customerId: 'unit', authToken: TOKEN, endpoint: sandbox.url, ca: sandbox.caBundlePem });
+    const answer = await client.apply({ domains: ['pending.example.test'], csr: lost.csrPem });
+    await client.close();
+    if (answer.status !== 'pending') throw new Error('the sandbox should hold pending.example.test');
+    await mkdir(folder, { recursive: true });
+    const leftover = { version: 2, application: { status: 'pending', handleId: answer.handleId, domains: ['pending.example.test'], keyType: 'ec-p256', csr: lost.csrPem, endpoint: sandbox.url, preparedAt: '2026-01-01T00:00:00.000Z', pendingSince: '2026-01-01T00:00:00.000Z', polls: 0 } };
+    await writeFile(statePath, JSON.stringify(leftover, null, 2));
+    await sandbox.approve(answer.handleId);
+    const retrieves = sandbox.requests.length;
+    // The next run, with or without key-passphrase, publishes no certificate without its key and says what to do.
+    for (const extra of [noPassphrase, { domains: 'pending.example.test', output: 'artifact' }]) {
+      const next = new FixtureCore(inputs(extra));
+      const result = await run(services(next, { uploadArtifact }));
+      expect(result.status).toBe('failed');
+      expect(result.outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'STORE_KEY_MISSING' });
+      expect(next.outputs.get('status')).toBe('failed');
+      expect(next.failures[0]).toContain(`The application ${answer.handleId} of "pending.example.test"`);
+      expect(next.failures[0]).toContain('Remove certificates/pending.example.test/acmapi-state.json');
+      expect(next.failures[0]).toContain('key-passphrase');
+      expect(existsSync(join(folder, 'cert.pem'))).toBe(false);
+    }
+    // Nothing was asked of the CA for a certificate nobody could use.
+    expect(sandbox.requests.length).toBe(retrieves);
+
+    // 3. A live certificate an earlier release published without its key is not passed off as usable either.
+    const issuedKeys = await generateKeyAndCsr({ domains: ['keyless.example.test'], keyType: 'ec-p256' });
+    const issuer = new AcmApiClient({ customerId: 'unit', authToken: TOKEN, endpoint: sandbox.url, ca: sandbox.caBundlePem });
+    const issued = await issuer.apply({ domains: ['keyless.example.test'], csr: issuedKeys.csrPem });
+    await issuer.close();
+    if (issued.status !== 'issued') throw new Error('the sandbox should issue keyless.example.test');
+    const keyless = join(temp.path, 'repo', 'certificates', 'keyless.example.test');
+    await mkdir(keyless, { recursive: true });
+    await writeFile(join(keyless, 'cert.pem'), issued.certificate.certPem);
+    await writeFile(join(keyless, 'chain.pem'), issued.certificate.chainPem);
+    await writeFile(join(keyless, 'fullchain.pem'), issued.certificate.fullchainPem);
+    const skipped = new FixtureCore(inputs({ domains: 'keyless.example.test' }));
+    const notDue = await run(services(skipped));
+    expect(notDue.outcomes[0]).toMatchObject({ status: 'failed', errorCode: 'STORE_KEY_MISSING' });
+    expect(skipped.failures[0]).toContain('Remove cert.pem, chain.pem and fullchain.pem from certificates/keyless.example.test');
+
+    // 4. Doing what it says: the next pending application keeps its key, encrypted, for the run that retrieves it.
+    await rm(statePath);
+    const fixed = new FixtureCore(inputs({ domains: 'pending.example.test', output: 'artifact' }));
+    expect((await run(services(fixed, { uploadArtifact }))).status).toBe('pending');
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as { application?: { handleId?: string; encryptedPrivateKey?: string } };
+    expect(state.application?.encryptedPrivateKey).toContain('BEGIN ENCRYPTED PRIVATE KEY');
+    await sandbox.approve(state.application?.handleId ?? '');
+    const retrieved = new FixtureCore(inputs({ domains: 'pending.example.test', output: 'artifact' }));
+    const done = await run(services(retrieved, { uploadArtifact }));
+    expect(done.status).toBe('issued');
+    const keyPath = done.outcomes[0]?.privateKeyPath ?? '';
+    expect(certificateMatchesPrivateKey(await readFile(join(folder, 'cert.pem'), 'utf8'), await readFile(keyPath, 'utf8'))).toBe(true);
   });
 
   it('commit: reports what to do when GitHub refuses, and keeps the files', async () => {

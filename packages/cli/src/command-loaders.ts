@@ -15,6 +15,7 @@ export const COMMAND_LOADERS: Readonly<Record<CommandName, (ctx: CommandContext)
   schedule: async (ctx) => (await import('./commands/schedule.js')).scheduleCommand(ctx),
   list: async (ctx) => (await import('./commands/list.js')).listCommand(ctx),
   show: async (ctx) => (await import('./commands/show.js')).showCommand(ctx),
+  delete: async (ctx) => (await import('./commands/delete.js')).deleteCommand(ctx),
   check: async (ctx) => (await import('./commands/check.js')).checkCommand(ctx),
   matrix: async (ctx) => (await import('./commands/matrix.js')).matrixCommand(ctx),
   sandbox: async (ctx) => (await import('./commands/sandbox.js')).sandboxCommand(ctx),

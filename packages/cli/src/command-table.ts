@@ -52,6 +52,11 @@ export const COMMANDS = [
     summary: 'show one certificate: its remembered settings, state, renewal time, failures and next attempt',
   },
   {
+    name: 'delete',
+    term: 'delete [options] <name>',
+    summary: 'remove a certificate and its private keys from the store (asks on a terminal; --yes for scripts)',
+  },
+  {
     name: 'check',
     term: 'check [options]',
     summary:

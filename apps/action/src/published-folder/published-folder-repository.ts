@@ -15,6 +15,12 @@
  * encrypted. The plaintext key of the current run is only held in memory, and left for later
  * steps of the job at `RUNNER_TEMP/acmapi/<name>/privkey.pem` (mode 0600) — never in the folder.
  *
+ * It never loses a key (issue 10): a key it generates is kept, encrypted, or not applied with
+ * at all — `prepareApplication` refuses it without a passphrase (`STORE_KEY_NOT_KEPT`), before
+ * anything reaches the CA, since a pending answer would outlive the runner's temporary folder.
+ * An application or live certificate whose key is nowhere (left by a release before this
+ * rule) is reported as `STORE_KEY_MISSING` instead of being published without its key.
+ *
  * The runner is the only writer of its workspace, so holding a certificate is an in-process
  * mutex; each run reads the files afresh.
  */
@@ -75,6 +81,8 @@ export interface PublishedFolderOptions {
   readonly keyPassphrase?: string | undefined;
   /** Private keys the user gives (PEM): used to apply and to check certificates, never stored. */
   readonly givenPrivateKeys?: readonly string[] | undefined;
+  /** CSRs the user gives (PEM): an application or certificate for one of them has its key with the user. */
+  readonly givenCsrs?: readonly string[] | undefined;
   /** Where the plaintext key of this run is left for later steps of the job, outside the repository (`RUNNER_TEMP/acmapi`). */
   readonly jobKeyDir: string;
   /** Masks a secret in the runner's log (every plaintext key the repository sees). */
@@ -89,8 +97,6 @@ interface Shared {
   readonly now: () => Date;
   /** The plaintext key of each certificate's application or live certificate in this run. */
   readonly runKeys: Map<string, string>;
-  /** A prepared application whose key nothing could recover in a later run: kept in memory only (see #save). */
-  readonly unsaved: Map<string, PublishedApplication>;
   /** Where each certificate's key was left for later job steps. */
   readonly jobKeyPaths: Map<string, string>;
 }
@@ -103,7 +109,7 @@ export class PublishedFolderRepository implements CertificateRepository {
   readonly #queues = new Map<string, Promise<void>>();
 
   constructor(options: PublishedFolderOptions) {
-    this.#shared = { options, now: options.now ?? (() => new Date()), runKeys: new Map(), unsaved: new Map(), jobKeyPaths: new Map() };
+    this.#shared = { options, now: options.now ?? (() => new Date()), runKeys: new Map(), jobKeyPaths: new Map() };
   }
 
   /**
@@ -139,6 +145,17 @@ export class PublishedFolderRepository implements CertificateRepository {
   /** Where the plaintext key of certificate `name` was left for later job steps in this run, if it was. */
   jobKeyPath(name: string): string | undefined {
     return this.#shared.jobKeyPaths.get(name);
+  }
+
+  /**
+   * Checks that the live certificate of `name`, if any, has a private key the Action can
+   * provide: its `privkey.enc.pem`, or a key or CSR the user gives. Call it only where the
+   * Action is the keeper of the key (a generated key): a CSR's key is with the user.
+   * @throws {StoreError} `STORE_KEY_MISSING` (with `path`: its cert.pem) when the key is nowhere;
+   *   `STORE_NAME_INVALID`.
+   */
+  async assertLiveKeyKept(name: string): Promise<void> {
+    await new PublishedCertificate(checkName(name), this.#shared).assertLiveKeyKept();
   }
 }
 
@@ -242,30 +259,49 @@ class PublishedCertificate implements CertificateSession {
       text === undefined
         ? undefined
         : parseState(text, { where: this.#folder.repoPath(this.#file(STATE_FILE)), isKeyType, csrKeyType: (csr) => parseCsr(csr).keyType });
-    const unsaved = this.#shared.unsaved.get(this.name);
-    if (unsaved === undefined) return saved;
-    return { ...(saved ?? { version: STATE_VERSION }), application: unsaved };
+    return saved;
   }
 
-  /**
-   * Writes the state, or removes the file when nothing is left in it. A prepared application
-   * whose key is held only in memory (generated, no passphrase) is not written: a later run
-   * could only resend its CSR for a key nobody has. It is written once the CA gave a handle.
-   */
+  /** Writes the state, or removes the file when nothing is left in it. */
   async #save(state: PublishedState, bookkeeping = false): Promise<void> {
-    const { application } = state;
-    const keyOnlyInMemory =
-      application?.status === 'prepared' && application.encryptedPrivateKey === undefined && this.#shared.runKeys.has(this.name) && !this.#isGiven(this.#shared.runKeys.get(this.name));
-    let saved = state;
-    if (keyOnlyInMemory) {
-      this.#shared.unsaved.set(this.name, application);
-      saved = withoutApplication(state);
-    } else {
-      this.#shared.unsaved.delete(this.name);
-    }
     const path = this.#file(STATE_FILE);
-    if (isEmptyState(saved)) await this.#folder.remove(path);
-    else await this.#folder.write(path, formatState(saved), { bookkeeping });
+    if (isEmptyState(state)) await this.#folder.remove(path);
+    else await this.#folder.write(path, formatState(state), { bookkeeping });
+  }
+
+  #isGivenCsr(csrPem: string): boolean {
+    const csr = csrPem.trim();
+    return (this.#shared.options.givenCsrs ?? []).some((given) => given.trim() === csr);
+  }
+
+  /** Whether a CSR the user gives has the public key of `certPem`: its key is then with the user. */
+  #certificateOfGivenCsr(certPem: string): boolean {
+    const given = this.#shared.options.givenCsrs ?? [];
+    if (given.length === 0) return false;
+    const publicKey = new X509Certificate(certPem).publicKey;
+    return given.some((csr) => {
+      try {
+        return publicKey.equals(parseCsr(csr).publicKey);
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** @see PublishedFolderRepository.assertLiveKeyKept */
+  async assertLiveKeyKept(): Promise<void> {
+    const certPem = await this.#folder.read(this.#file(PUBLISHED_FILES.cert));
+    if (certPem === undefined || (await this.#liveInfo({})) === undefined) return;
+    if ((await this.#folder.read(this.#file(PUBLISHED_FILES.encryptedKey))) !== undefined) return;
+    if (this.#shared.runKeys.has(this.name)) return;
+    if ((this.#shared.options.givenPrivateKeys ?? []).some((key) => keyMatchesCertificate(key, certPem))) return;
+    if (this.#certificateOfGivenCsr(certPem)) return;
+    const where = this.#folder.repoPath(this.#file(PUBLISHED_FILES.cert));
+    throw new StoreError('STORE_KEY_MISSING', `The live certificate of "${this.name}" (${where}) has no private key here: no ${PUBLISHED_FILES.encryptedKey} beside it, and no key or CSR given matches it.`, {
+      certificate: this.name,
+      path: where,
+      hint: 'Apply for a new certificate whose private key is kept, or give the private key of this one.',
+    });
   }
 
   #isGiven(privateKeyPem: string | undefined): boolean {
@@ -366,6 +402,17 @@ class PublishedCertificate implements CertificateSession {
     const application = (await this.#state())?.application;
     if (application === undefined) return undefined;
     const where = this.#folder.repoPath(this.#file(STATE_FILE));
+    const privateKeyPem = this.#findKey((key) => keyMatchesCsr(key, application.csr), application.encryptedPrivateKey, where);
+    // Without its key, the certificate the CA signs for this CSR is of no use to anyone; unless the user holds the key of a CSR they gave.
+    if (privateKeyPem === undefined && application.keyWithUser !== true && !this.#isGivenCsr(application.csr)) {
+      const what = application.handleId === undefined ? 'The prepared application' : `The application ${application.handleId}`;
+      throw new StoreError('STORE_KEY_MISSING', `${what} of "${this.name}" (${where}) has no private key: none is saved with it, and no key or CSR given matches its CSR.`, {
+        certificate: this.name,
+        handleId: application.handleId,
+        path: where,
+        hint: 'Remove the application and apply anew with a private key that is kept, or give the private key of its CSR.',
+      });
+    }
     return {
       version: application.preparedAt,
       status: application.status,
@@ -373,7 +420,7 @@ class PublishedCertificate implements CertificateSession {
       keyType: application.keyType,
       handleId: application.handleId,
       endpoint: application.endpoint,
-      privateKeyPem: this.#findKey((key) => keyMatchesCsr(key, application.csr), application.encryptedPrivateKey, where),
+      privateKeyPem,
       csrPem: application.csr,
     };
   }
@@ -387,6 +434,15 @@ class PublishedCertificate implements CertificateSession {
     }
     const domains = normalizeDomains(input.domains);
     const key = input.privateKeyPem;
+    const passphrase = this.#shared.options.keyPassphrase;
+    if (key !== undefined && !this.#isGiven(key) && passphrase === undefined) {
+      // A pending answer outlives the runner's temporary folder: the key would be lost with it.
+      throw new StoreError(
+        'STORE_KEY_NOT_KEPT',
+        `The private key generated for "${this.name}" cannot be kept: the certificates folder keeps a generated key only encrypted, and no passphrase was given. Nothing was sent to the CA.`,
+        { certificate: this.name, hint: 'Give a passphrase to keep the generated private key encrypted, or give your own private key or CSR.' },
+      );
+    }
     if (key !== undefined) {
       checkKeyMatchesCsr(key, input.csrPem);
       this.#shared.options.maskSecret(key);
@@ -394,7 +450,6 @@ class PublishedCertificate implements CertificateSession {
     } else {
       this.#shared.runKeys.delete(this.name);
     }
-    const passphrase = this.#shared.options.keyPassphrase;
     const encrypted = key !== undefined && !this.#isGiven(key) && passphrase !== undefined ? encryptPrivateKey(key, passphrase) : undefined;
     const now = this.#now();
     const application: PublishedApplication = {
@@ -403,6 +458,7 @@ class PublishedCertificate implements CertificateSession {
       keyType: input.keyType,
       csr: input.csrPem,
       ...(encrypted === undefined ? {} : { encryptedPrivateKey: encrypted }),
+      ...(key === undefined || this.#isGiven(key) ? { keyWithUser: true as const } : {}),
       ...(input.endpoint === undefined ? {} : { endpoint: input.endpoint }),
       preparedAt: now,
       polls: 0,

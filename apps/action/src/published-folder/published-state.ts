@@ -28,8 +28,19 @@ export interface PublishedApplication {
   readonly keyType: KeyType;
   /** The CSR sent, PEM. */
   readonly csr: string;
-  /** The private key, encrypted PKCS#8 PEM; absent when the user keeps the key (a `private-key` secret, a CSR alone) or no passphrase was given. */
+  /**
+   * The private key, encrypted PKCS#8 PEM; absent when the user keeps the key (a `private-key`
+   * secret, a CSR alone). A generated key is always saved here: the repository refuses one it
+   * cannot encrypt. (Releases before that saved a pending application without its generated
+   * key: such a key is lost, and reading the application fails with `STORE_KEY_MISSING`.)
+   */
   readonly encryptedPrivateKey?: string;
+  /**
+   * `true`: the private key of `csr` stays with the user (a CSR given alone, or a key given
+   * from a secret), so no key is saved and none is missing. Absent in files of earlier
+   * releases, where a CSR the user still gives tells the same.
+   */
+  readonly keyWithUser?: true;
   /** The endpoint the application went to. */
   readonly endpoint?: string;
   readonly preparedAt: string;
@@ -92,7 +103,7 @@ const isEncryptedKey = (value: unknown): boolean => value === undefined || (isTe
 
 function application(value: unknown, isKeyType: (value: unknown) => value is KeyType): PublishedApplication | undefined {
   if (!isObject(value)) return undefined;
-  const { status, handleId, domains, keyType, csr, encryptedPrivateKey, endpoint, preparedAt, pendingSince, polls, lastPolledAt } = value;
+  const { status, handleId, domains, keyType, csr, encryptedPrivateKey, keyWithUser, endpoint, preparedAt, pendingSince, polls, lastPolledAt } = value;
   const ok =
     (status === 'prepared' || (status === 'pending' && isText(handleId))) &&
     isOptionalText(handleId) &&
@@ -100,6 +111,7 @@ function application(value: unknown, isKeyType: (value: unknown) => value is Key
     isKeyType(keyType) &&
     isText(csr) &&
     isEncryptedKey(encryptedPrivateKey) &&
+    (keyWithUser === undefined || keyWithUser === true) &&
     isOptionalText(endpoint) &&
     isText(preparedAt) &&
     isOptionalText(pendingSince) &&

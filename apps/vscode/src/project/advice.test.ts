@@ -37,10 +37,13 @@ function withCode(name: AcmApiErrorName, code: string): AcmApiError {
 }
 
 const EVERY_CODE = (Object.entries(ERROR_CODES) as [AcmApiErrorName, readonly string[]][]).flatMap(([name, codes]) => codes.map((code) => [name, code] as const));
-/** Codes whose advice is core's neutral hint: the webroot's (the extension deploys no signfile), and an option's (the hint names its rule). */
-// The extension neither writes a metrics file nor sends notifications, so ReportError's codes
-// only ever reach it through core's hint.
-const CORE_HINT_CODES: readonly string[] = [...ERROR_CODES.DeployError, ...ERROR_CODES.ReportError, 'OPTIONS_INVALID'];
+/**
+ * Codes whose advice is core's neutral hint: the webroot's (the extension deploys no signfile),
+ * an option's (the hint names its rule), and those the extension never meets (it deletes no
+ * certificate, writes no metrics file, sends no notification, and its store keeps every key
+ * it generates: the key codes are the Action folder's).
+ */
+const CORE_HINT_CODES: readonly string[] = [...ERROR_CODES.DeployError, ...ERROR_CODES.ReportError, 'OPTIONS_INVALID', 'STORE_NOT_FOUND', 'STORE_KEY_NOT_KEPT', 'STORE_KEY_MISSING'];
 
 describe('adviceFor (the extension\'s words)', () => {
   it.each(EVERY_CODE)('%s %s gets advice, none in the CLI\'s words', (name, code) => {

@@ -115,6 +115,10 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   STORE_NO_APPLICATION: (t) => t('The certificate has no application in progress: run "acmapi: Refresh".'),
   STORE_IO: (t, error) => t('Check that the store folder {0} is writable and the disk is not full, then try again.', error.path ?? ''),
   STORE_NAME_INVALID: (t) => t('Rename the certificate in acmapi.json: lower-case letters, digits, ".", "_" and "-", at most 64 characters.'),
+  // The extension deletes nothing, and the store keeps every key it generates (these come from the Action's folder).
+  STORE_NOT_FOUND: coreHint,
+  STORE_KEY_NOT_KEPT: coreHint,
+  STORE_KEY_MISSING: coreHint,
 
   CONFIG_INVALID: fixConfig,
   CONFIG_NOT_FOUND: (t) => t('Create it with "acmapi: Create acmapi.json".'),

@@ -150,6 +150,10 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   STORE_NO_APPLICATION: 'Check the certificate name and --out: acmapi list shows the certificates and their applications.',
   STORE_IO: 'Check the permissions of the store folder and the free disk space, or choose another folder with --out.',
   STORE_NAME_INVALID: 'Choose another --name: lower-case letters, digits, ".", "_" and "-", at most 64 characters.',
+  STORE_NOT_FOUND: 'Check the certificate name and --out (or --config): acmapi list shows the certificates of the store.',
+  // The filesystem store keeps every key it generates; these come from other repositories (the Action's).
+  STORE_KEY_NOT_KEPT: (error) => error.hint ?? 'Keep the private key somewhere a later run can read it, or give your own key.',
+  STORE_KEY_MISSING: (error) => error.hint ?? 'Give the private key of the certificate, or apply anew.',
 
   CONFIG_INVALID: 'Fix acmapi.json (or the file of --config / ACMAPI_CONFIG) as the message says: each problem names its JSON path. The auth token belongs in ACMAPI_AUTH_TOKEN, never in the file.',
   CONFIG_NOT_FOUND: 'Create acmapi.json, or pass --config FILE (or ACMAPI_CONFIG); without a project file, name the domains with -d.',

@@ -62,7 +62,17 @@ export const ERROR_CODES = {
   OptionsError: ['OPTIONS_INVALID'],
   PreflightError: ['PREFLIGHT_FAILED'],
   DeployError: ['DEPLOY_LOCKED', 'DEPLOY_WEB_CONFIG_EXISTS', 'DEPLOY_FAILED', 'DEPLOY_KEY_MISSING', 'DEPLOY_OWNER_UNKNOWN', 'DEPLOY_INSTALL_FAILED'],
-  StoreError: ['STORE_LOCKED', 'STORE_CORRUPT', 'STORE_PENDING_EXISTS', 'STORE_NO_APPLICATION', 'STORE_NAME_INVALID', 'STORE_IO'],
+  StoreError: [
+    'STORE_LOCKED',
+    'STORE_CORRUPT',
+    'STORE_PENDING_EXISTS',
+    'STORE_NO_APPLICATION',
+    'STORE_NAME_INVALID',
+    'STORE_IO',
+    'STORE_NOT_FOUND',
+    'STORE_KEY_NOT_KEPT',
+    'STORE_KEY_MISSING',
+  ],
   ConfigError: ['CONFIG_INVALID', 'CONFIG_NOT_FOUND', 'CONFIG_UNREADABLE'],
   ReportError: ['METRICS_WRITE_FAILED', 'NOTIFY_REJECTED', 'NOTIFY_FAILED', 'NOTIFY_TIMEOUT', 'NOTIFY_ABORTED'],
   InternalError: ['INTERNAL'],
@@ -385,6 +395,13 @@ export type StoreErrorCode = (typeof ERROR_CODES.StoreError)[number];
  * The certificate store refused an operation or found something it cannot trust: another
  * process holds the certificate's lock, a pending application already exists, its files
  * are damaged. Nothing in the store was changed by the failed operation.
+ *
+ * - `STORE_NOT_FOUND`: the store has no certificate of that name (e.g. to delete).
+ * - `STORE_KEY_NOT_KEPT`: a repository was asked to save a generated private key it cannot
+ *   keep for a later run (the Action's published folder without a passphrase); nothing was
+ *   sent to the CA.
+ * - `STORE_KEY_MISSING`: an application in progress, or the live certificate, whose private
+ *   key the repository no longer has and nobody gave: its certificate would be unusable.
  */
 export class StoreError extends AcmApiError {
   override name = 'StoreError';

@@ -5,7 +5,7 @@
  * {@link CertificateStore.withCertificate}; the state file's internals are not public.
  */
 export { CertificateStore, openStore } from './certificate-store.js';
-export type { CertificateLockOptions, OpenStoreOptions } from './certificate-store.js';
+export type { CertificateLockOptions, DeleteCertificateOptions, DeleteCertificateResult, OpenStoreOptions } from './certificate-store.js';
 export type { LockedCertificate } from './locked-certificate.js';
 export { listCertificates } from './list-certificates.js';
 export { CERTIFICATE_NAME_PATTERN, MAX_CERTIFICATE_NAME_LENGTH, certificateNameProblem } from './certificate-name.js';
