@@ -42,7 +42,8 @@ export function createClient(credentials: Credentials, flags: ClientFlags, outpu
     endpoint: credentials.endpoint,
     customerId: credentials.customerId,
     authToken: credentials.authToken,
-    ...(credentials.ca === undefined ? {} : { ca: credentials.ca }),
+    // --ca-file replaces the default roots (see readTrust in credentials.ts).
+    ...(credentials.ca === undefined ? {} : { ca: credentials.ca, trustDefaultRoots: false }),
     ...(flags.timeoutMs === undefined ? {} : { deadlineMs: flags.timeoutMs }),
     ...(flags.retries === undefined ? {} : { retries: flags.retries }),
     onRetry: (event) => {
