@@ -10,7 +10,8 @@
 // file is resolved, read, lexed and compiled on its own. Why a CommonJS entry: starting
 // Node's ES module loader alone costs about 5–10 ms, half of what `node -e 0` costs, and
 // --version and --help need none of it. `pnpm bench` measures the result.
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -39,6 +40,43 @@ const lazyChildProcess = {
   },
 };
 
+// undici's root module loads fetch, WebSocket, the cache API and cookies before it exports
+// anything; the program needs none of them. `undici` resolves to scripts/undici-slim.cjs,
+// read as if it were a file of undici's folder (its './lib/…' are undici's own files). The
+// build fails when a module imports a name from undici that the slim entry lacks.
+const undiciDir = dirname(createRequire(resolve(root, '../core/package.json')).resolve('undici/package.json'));
+const undiciImporters = new Set();
+const slimUndici = {
+  name: 'slim-undici',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^undici$/ }, (args) => {
+      undiciImporters.add(args.importer);
+      return { path: 'undici-slim', namespace: 'acmapi-undici' };
+    });
+    plugin.onLoad({ filter: /^undici-slim$/, namespace: 'acmapi-undici' }, async () => ({
+      contents: await readFile(resolve(root, 'scripts/undici-slim.cjs'), 'utf8'),
+      loader: 'js',
+      resolveDir: undiciDir,
+    }));
+  },
+};
+
+/** Fails unless every name imported from 'undici' by a bundled module is exported by the slim entry. */
+async function checkUndiciImports() {
+  // Evaluated as the bundle does: its require() is one of a file in undici's folder.
+  const slim = { exports: {} };
+  const text = await readFile(resolve(root, 'scripts/undici-slim.cjs'), 'utf8');
+  new Function('require', 'module', 'exports', text)(createRequire(resolve(undiciDir, 'index.js')), slim, slim.exports);
+  for (const file of undiciImporters) {
+    const source = await readFile(file, 'utf8');
+    for (const [, names] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"]undici['"]/g)) {
+      for (const name of names.split(',').map((n) => n.trim().split(/\s+as\s+/)[0]).filter(Boolean)) {
+        if (!(name in slim.exports)) throw new Error(`${file} imports ${name} from undici, which scripts/undici-slim.cjs does not export.`);
+      }
+    }
+  }
+}
+
 // bin.ts imports './program.js': in the executable, that is the program's bundle.
 const programFromChunks = {
   name: 'program-from-chunks',
@@ -62,7 +100,7 @@ const [program, executable] = await Promise.all([
     splitting: true,
     // version.ts finds package.json from here too (see there).
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [lazyChildProcess],
+    plugins: [lazyChildProcess, slimUndici],
   }),
   build({
     ...common,
@@ -76,6 +114,7 @@ const [program, executable] = await Promise.all([
   }),
 ]);
 
+await checkUndiciImports();
 await rm(resolve(outdir, 'chunks'), { recursive: true, force: true });
 for (const file of program.outputFiles) {
   const text = NAMES_REQUIRE.test(file.text) ? REQUIRE_SHIM + file.text : file.text;

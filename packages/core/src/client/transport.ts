@@ -3,7 +3,7 @@
  * every failure mapped to a {@link TransportError} code. Knows nothing of ACMAPI.
  */
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { EnvHttpProxyAgent, request } from 'undici';
+import { EnvHttpProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { ProtocolError, TransportError } from '../errors/errors.js';
 import type { TransportErrorCode, TransportPhase } from '../errors/errors.js';
@@ -248,8 +248,11 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
   const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
   let answer: Dispatcher.ResponseData;
   try {
-    answer = await request(options.url, {
-      dispatcher: options.dispatcher,
+    // The dispatcher's own request() (what undici's top-level request() calls): no need of
+    // undici's root module, whose fetch, WebSocket and cookie code a bundle can then leave out.
+    answer = await options.dispatcher.request({
+      origin: options.url.origin,
+      path: `${options.url.pathname}${options.url.search}`,
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
       body: options.body,
