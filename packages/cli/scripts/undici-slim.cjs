@@ -1,4 +1,5 @@
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS that esbuild bundles: its require() calls are the point. */
 // What the acmapi bundle takes from undici in place of undici's root module (index.js), which
 // loads fetch, WebSocket, EventSource, the cache API and cookies (and through them Node's own
 // copy of undici) before it exports anything: about a third of the CPU of one `acmapi issue`
