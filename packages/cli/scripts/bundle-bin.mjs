@@ -13,6 +13,7 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { compileFunction } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -66,7 +67,7 @@ async function checkUndiciImports() {
   // Evaluated as the bundle does: its require() is one of a file in undici's folder.
   const slim = { exports: {} };
   const text = await readFile(resolve(root, 'scripts/undici-slim.cjs'), 'utf8');
-  new Function('require', 'module', 'exports', text)(createRequire(resolve(undiciDir, 'index.js')), slim, slim.exports);
+  compileFunction(text, ['require', 'module', 'exports'])(createRequire(resolve(undiciDir, 'index.js')), slim, slim.exports);
   for (const file of undiciImporters) {
     const source = await readFile(file, 'utf8');
     for (const [, names] of source.matchAll(/import\s*\{([^}]*)\}\s*from\s*['"]undici['"]/g)) {
