@@ -78,6 +78,28 @@ async function checkUndiciImports() {
   }
 }
 
+// The ASN.1 libraries core builds CSRs with (@peculiar/asn1-*, asn1js and their helpers) ship
+// an ES module build beside the CommonJS one, and load every schema class of a package from
+// its index (all X.509 extensions, every ECC algorithm identifier), each with decorator calls
+// at load. Bundled from their ES module build and marked free of side effects (their side
+// effects are the schema registrations of the classes themselves), esbuild leaves out the
+// modules nothing imports: about 40 ms less CPU per `acmapi issue`. Every one of these names
+// resolves here, so no CommonJS copy (with a second schema registry) can slip in.
+const peculiarEsm = {
+  name: 'peculiar-esm',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^(@peculiar\/asn1-[a-z0-9-]+|asn1js|pvtsutils|pvutils|tslib)$/ }, async (args) => {
+      if (args.pluginData === 'peculiar-esm') return undefined;
+      const result = await plugin.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'peculiar-esm' });
+      if (result.errors.length > 0) return result;
+      const pkgDir = result.path.slice(0, result.path.lastIndexOf('/node_modules/') + '/node_modules/'.length + args.path.length);
+      const pkg = JSON.parse(await readFile(resolve(pkgDir, 'package.json'), 'utf8'));
+      const esm = pkg.module ?? pkg['jsnext:main'];
+      return { path: esm === undefined ? result.path : resolve(pkgDir, esm), sideEffects: false };
+    });
+  },
+};
+
 // bin.ts imports './program.js': in the executable, that is the program's bundle.
 const programFromChunks = {
   name: 'program-from-chunks',
@@ -101,7 +123,7 @@ const [program, executable] = await Promise.all([
     splitting: true,
     // version.ts finds package.json from here too (see there).
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [lazyChildProcess, slimUndici],
+    plugins: [lazyChildProcess, slimUndici, peculiarEsm],
   }),
   build({
     ...common,
