@@ -159,6 +159,17 @@ describe('acmapi issue (sandbox over HTTPS, signfile served by nginx)', () => {
     expect(run.stderr).toContain('--ca-file');
   });
 
+  it('--ca-file replaces the default roots (a file without the sandbox root fails); NODE_EXTRA_CA_CERTS still adds', async () => {
+    const other = join(world.temp.path, 'other-root.pem');
+    await runOpenssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(world.temp.path, 'other-root.key'), '-out', other, '-subj', '/CN=not the sandbox', '-days', '2']);
+    const env = { ...ca.env, ACMAPI_CA_FILE: other };
+    const untrusted = await runCli(['issue', '-d', 'cafile.acmapi.test', '--out', join(world.temp.path, 'cafile-1'), '--retries', '0'], env);
+    expect(untrusted.code).toBe(5);
+    const extra = await runCli(['issue', '-d', 'cafile.acmapi.test', '--out', join(world.temp.path, 'cafile-2'), '--retries', '0'], { ...env, NODE_EXTRA_CA_CERTS: ca.rootPath });
+    expect(extra.stderr).toBe('');
+    expect(extra.code).toBe(0);
+  });
+
   it('fails with exit 7 when the output folder cannot be created', async () => {
     const file = join(world.temp.path, 'a-file');
     await writeFile(file, 'not a folder');

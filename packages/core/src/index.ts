@@ -135,8 +135,9 @@ export { composeCertificateRecord } from './store/certificate-record.js';
 // The project file `acmapi.json`, and the one duration syntax.
 export { CONFIG_FILE_NAME, findConfig, readConfig } from './config/read-config.js';
 export type { ReadConfigResult } from './config/read-config.js';
-export { formatConfigIssues, validateConfig } from './config/validate-config.js';
-export { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR } from './config/config-schema.js';
+// validateConfig and formatConfigIssues are in `@acmapi/core/config`: re-exported here, they
+// (and zod, with the schema) would load with any import of the root in a bundle.
+export { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR } from './config/config-defaults.js';
 export type { AcmApiConfig, AcmApiConfigInput, CertificateConfig } from './config/config-schema.js';
 export { DURATION_UNITS, parseDuration } from './config/duration.js';
 export type { ParseDurationOptions } from './config/duration.js';

@@ -33,6 +33,7 @@ describe('resolveClientOptions', () => {
       minRetryDelayMs: 1000,
       maxRetryDelayMs: 30_000,
       ca: undefined,
+      trustDefaultRoots: true,
       dispatcher: undefined,
       clock: systemClock,
     });
@@ -49,6 +50,7 @@ describe('resolveClientOptions', () => {
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
     expect(resolveClientOptions({ ...base, ca: pem }).ca).toStrictEqual([pem]);
     expect(resolveClientOptions({ ...base, ca: [pem, pem] }).ca).toHaveLength(2);
+    expect(resolveClientOptions({ ...base, ca: pem, trustDefaultRoots: false })).toMatchObject({ ca: [pem], trustDefaultRoots: false });
   });
 
   it.each([
@@ -67,6 +69,9 @@ describe('resolveClientOptions', () => {
     [{ ...base, dispatcher: {} }, /dispatcher must be an undici Dispatcher/],
     [{ ...base, dispatcher: new Agent(), ca: '-----BEGIN CERTIFICATE-----\nA\n-----END CERTIFICATE-----' }, /configure the dispatcher the client builds, and a dispatcher was given too/],
     [{ ...base, clock: { now: (): number => 0 } }, /clock must have now\(\) and sleep/],
+    [{ ...base, trustDefaultRoots: false }, /trustDefaultRoots is false but no ca is given/],
+    [{ ...base, trustDefaultRoots: 'no' }, /trustDefaultRoots must be true or false/],
+    [{ ...base, dispatcher: new Agent(), trustDefaultRoots: true }, /configure the dispatcher the client builds, and a dispatcher was given too/],
   ])('rejects %o precisely', (options, message) => {
     const error = optionsError(options);
     expect(error.code).toBe('OPTIONS_INVALID');

@@ -3,11 +3,12 @@
  * timeouts per phase, refused ports, endless bodies, aborts and the deadline.
  */
 import type { ServerResponse } from 'node:http';
+import { rootCertificates } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AcmApiClient } from '../src/client/client.js';
 import type { AcmApiClientOptions, RetryEvent } from '../src/client/client-options.js';
 import { AcmApiError, TransportError } from '../src/errors/errors.js';
-import { toTransportError } from '../src/client/transport.js';
+import { toTransportError, trustedCertificates } from '../src/client/transport.js';
 import { closedPort, json, startAcmApiTestServer } from './helpers/acmapi-test-server.js';
 import type { AcmApiTestServer, AcmApiTestServerOptions, Reply } from './helpers/acmapi-test-server.js';
 import { makeServerCertificate } from './helpers/tls-server-cert.js';
@@ -85,6 +86,23 @@ describe('TLS (option ca)', () => {
     const other = makeServerCertificate('someone else');
     const { client: c } = await setup({ tls: tlsCert, replies: [pending] }, { ca: [other.cert] });
     expect((await transportError(c.retrieve('h1'))).code).toBe('TRANSPORT_TLS');
+  });
+
+  it('with trustDefaultRoots: false trusts ca alone: the endpoint\'s CA is enough, another CA is not', async () => {
+    const { client: c } = await setup({ tls: tlsCert, replies: [pending] }, { ca: tlsCert.cert, trustDefaultRoots: false });
+    expect(await c.retrieve('h1')).toStrictEqual({ status: 'pending', handleId: 'h1' });
+    await c.close();
+    await server?.close();
+    const other = makeServerCertificate('someone else');
+    const { client: c2 } = await setup({ tls: tlsCert, replies: [pending] }, { ca: [other.cert], trustDefaultRoots: false });
+    expect((await transportError(c2.retrieve('h1'))).code).toBe('TRANSPORT_TLS');
+  });
+
+  it('the trusted list is the default roots then ca, or ca alone without the default roots', () => {
+    const ca = [tlsCert.cert];
+    expect(rootCertificates.length).toBeGreaterThan(100);
+    expect(trustedCertificates(ca, true)).toStrictEqual([...rootCertificates, tlsCert.cert]);
+    expect(trustedCertificates(ca, false)).toStrictEqual([tlsCert.cert]);
   });
 });
 

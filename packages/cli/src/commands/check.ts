@@ -4,6 +4,7 @@ import { signfileToken } from '@acmapi/core';
 import { preflight } from '@acmapi/core/preflight';
 import type { PreflightResult } from '@acmapi/core/preflight';
 import { UsageError } from '../flags/cli-errors.js';
+import { keepHttpParserUnoptimized } from '../flags/client.js';
 import { addSignfileOptions, parseSignfileFlags } from '../flags/signfile-flags.js';
 import type { SignfileFlags } from '../flags/signfile-flags.js';
 import { describeError, formatError } from '../present/describe-error.js';
@@ -37,6 +38,7 @@ export function checkCommand(ctx: CommandContext): Command {
       if (settings.signfile === undefined) {
         throw new UsageError('No signfile given.', { code: 'USAGE_SIGNFILE', hint: 'Pass the signfile the CA issued with --signfile FILE (or ACMAPI_SIGNFILE=FILE).' });
       }
+      keepHttpParserUnoptimized();
       const result = await preflight({
         domains: flags.domain,
         signfile: { name: settings.signfile.name, content: signfileToken(settings.signfile.content) },

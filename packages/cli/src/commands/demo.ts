@@ -76,7 +76,7 @@ export async function runDemo(options: RunDemoOptions): Promise<ResultJson> {
         force: true,
         // The demo serves the signfile itself, at an address only its sandbox knows to use.
         signfile: { preflight: 'off' },
-        credentials: { endpoint: sandbox.url, customerId, authToken, ca: sandbox.caBundlePem, tokenFromFlag: false },
+        credentials: { endpoint: sandbox.url, customerId, authToken, ca: [sandbox.caBundlePem], tokenFromFlag: false },
         output,
       });
       if (result.status !== 'issued' || result.dir === undefined || result.files === undefined) return result;

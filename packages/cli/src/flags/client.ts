@@ -36,13 +36,33 @@ export function parseRetries(text: string | undefined): number | undefined {
   return Number(text);
 }
 
+let parserTieringOff = false;
+
+/**
+ * Keeps V8 from recompiling undici's HTTP parser (llhttp, WebAssembly) with its optimizing
+ * compiler: V8 compiles a WebAssembly module quickly first (Liftoff), then recompiles its
+ * hot functions with TurboFan on a background thread. llhttp's parser is one very large
+ * function: that recompilation alone cost about 100 ms of CPU per `acmapi issue` (a quarter
+ * of it), and the process waited for it before exiting, to parse a few small answers that
+ * Liftoff's code parses just as well. `--liftoff-only` changes WebAssembly only, and this
+ * process only: the CLI is its own process (core, a library, never sets V8 flags). Called
+ * before the first HTTP connection of a command; the flag exists in Node 20 to 24.
+ */
+export function keepHttpParserUnoptimized(): void {
+  if (parserTieringOff) return;
+  parserTieringOff = true;
+  process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
+}
+
 /** A client that announces its retries on stderr (so a slow CA does not look like a hang). */
 export function createClient(credentials: Credentials, flags: ClientFlags, output: Output): AcmApiClient {
+  keepHttpParserUnoptimized();
   return new AcmApiClient({
     endpoint: credentials.endpoint,
     customerId: credentials.customerId,
     authToken: credentials.authToken,
-    ...(credentials.ca === undefined ? {} : { ca: credentials.ca }),
+    // --ca-file replaces the default roots (see readTrust in credentials.ts).
+    ...(credentials.ca === undefined ? {} : { ca: credentials.ca, trustDefaultRoots: false }),
     ...(flags.timeoutMs === undefined ? {} : { deadlineMs: flags.timeoutMs }),
     ...(flags.retries === undefined ? {} : { retries: flags.retries }),
     onRetry: (event) => {

@@ -25,8 +25,12 @@ export interface Credentials {
   customerId: string;
   /** A secret: never printed, never saved. */
   authToken: string;
-  /** Extra CA certificates (PEM) to trust for the endpoint's TLS, from `--ca-file`/`ACMAPI_CA_FILE`. */
-  ca: string | undefined;
+  /**
+   * The CA certificates (PEM texts) the endpoint's TLS trusts in place of Node's default
+   * roots: `--ca-file`/`ACMAPI_CA_FILE`'s, then `NODE_EXTRA_CA_CERTS`'s when it is set.
+   * `undefined` without a CA file: Node's default roots (and `NODE_EXTRA_CA_CERTS`).
+   */
+  ca: readonly string[] | undefined;
   /** Whether the token came from the command line (visible to other users in `ps`). */
   tokenFromFlag: boolean;
 }
@@ -44,7 +48,7 @@ export interface CredentialDefaults {
 /**
  * Merges flags, environment (`ACMAPI_ENDPOINT`, `ACMAPI_CUSTOMER_ID`,
  * `ACMAPI_AUTH_TOKEN`, `ACMAPI_CA_FILE`) and acmapi.json's `endpoint`/`customerId`, in
- * that order, and reads the CA file.
+ * that order, and reads the CA file (see {@link readTrust}).
  *
  * @throws {UsageError} `USAGE_CREDENTIALS` when the customer id or token is missing, or the endpoint is not an http(s) URL.
  * @throws {LocalIoError} when the CA file cannot be read.
@@ -82,8 +86,26 @@ export async function resolveCredentials(flags: CredentialFlags, env: NodeJS.Pro
     });
   }
   const caFile = nonEmpty(flags.caFile) ?? nonEmpty(env['ACMAPI_CA_FILE']);
-  const ca = caFile === undefined ? undefined : await localIo('read the CA file', caFile, () => readFile(caFile, 'utf8'));
+  const ca = caFile === undefined ? undefined : await readTrust(caFile, env);
   return { endpoint, customerId, authToken, ca, tokenFromFlag: flagToken !== undefined };
+}
+
+/**
+ * The CA file's text, then `NODE_EXTRA_CA_CERTS`'s when that names a readable file with a
+ * certificate in it: `--ca-file` replaces Node's default roots, as curl's `--cacert` does
+ * (the sandbox, a private CA), and what `NODE_EXTRA_CA_CERTS` adds stays added (Node itself
+ * drops it wherever a CA list is given). Why replace: adding one root to Node's ~140 makes
+ * OpenSSL parse them all at each start, several times the CPU of the rest of the TLS call.
+ * An unreadable `NODE_EXTRA_CA_CERTS` is skipped, as Node skips it (Node warned at start).
+ *
+ * @throws {LocalIoError} when the CA file cannot be read.
+ */
+async function readTrust(caFile: string, env: NodeJS.ProcessEnv): Promise<readonly string[]> {
+  const ca = await localIo('read the CA file', caFile, () => readFile(caFile, 'utf8'));
+  const extraFile = nonEmpty(env['NODE_EXTRA_CA_CERTS']);
+  if (extraFile === undefined) return [ca];
+  const extra = await readFile(extraFile, 'utf8').catch(() => '');
+  return extra.includes('-----BEGIN CERTIFICATE-----') ? [ca, extra] : [ca];
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -124,7 +146,7 @@ export function addCredentialOptions(command: Command): Command {
     .option('--endpoint <url>', 'ACMAPI endpoint URL (env ACMAPI_ENDPOINT; default https://acmapi.wosign.com/)')
     .option('--customer-id <id>', 'customer id issued by the CA (env ACMAPI_CUSTOMER_ID)')
     .option('--auth-token <token>', 'auth token issued by the CA (env ACMAPI_AUTH_TOKEN, preferred: a flag is visible to other users)')
-    .option('--ca-file <file>', 'extra CA certificates (PEM) to trust for the endpoint\'s TLS (env ACMAPI_CA_FILE)');
+    .option('--ca-file <file>', 'CA certificates (PEM) the endpoint\'s TLS trusts instead of the default roots, like curl --cacert; NODE_EXTRA_CA_CERTS still adds (env ACMAPI_CA_FILE)');
 }
 
 /** Registers the auth token of the flag and of the environment as secrets of `output`, before anything can print it. */

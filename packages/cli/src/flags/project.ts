@@ -58,8 +58,10 @@ export async function loadProject(flags: ProjectFlags, env: NodeJS.ProcessEnv, c
   if (file === undefined) {
     return { config: undefined, configFile: undefined, configDir: undefined, storeDir: resolve(cwd, flags.out ?? DEFAULT_OUT_DIR) };
   }
-  // Loaded only when a project file is in play: `acmapi list --out DIR` stays light.
-  const { readConfig } = await import('@acmapi/core');
+  // Loaded only when a project file is in play (it brings zod): `acmapi list --out DIR` and
+  // `acmapi issue -d …` stay light. A subpath, not the root entry: a dynamic import of the
+  // root would make a bundle load every module of core with it.
+  const { readConfig } = await import('@acmapi/core/config');
   const { config, dir } = await readConfig(file);
   return {
     config,

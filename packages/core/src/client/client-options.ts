@@ -53,7 +53,8 @@ export interface RetryEvent {
  *
  * @throws {OptionsError} `OPTIONS_INVALID` from {@link resolveClientOptions} when a
  *   field has the wrong type or range, an unknown field is given, or `dispatcher` is
- *   combined with `ca` or `connectTimeoutMs` (configure those on the dispatcher).
+ *   combined with `ca`, `trustDefaultRoots` or `connectTimeoutMs` (configure those on the
+ *   dispatcher), or `trustDefaultRoots` is `false` without `ca`.
  */
 export interface AcmApiClientOptions {
   /** The customer id the CA issued to the platform (spec §1, §2 `customer_id`). Trimmed; required. */
@@ -66,11 +67,22 @@ export interface AcmApiClientOptions {
    */
   endpoint?: string | URL;
   /**
-   * Extra CA certificates (PEM, one or several per string) trusted for the endpoint,
-   * added to Node's default roots, for private endpoints (e.g. the sandbox).
+   * CA certificates (PEM, one or several per string) trusted for the endpoint, for
+   * private endpoints (e.g. the sandbox): added to Node's default roots, or in their
+   * place with `trustDefaultRoots: false`.
    * @default undefined (Node's default roots only)
    */
   ca?: string | readonly string[];
+  /**
+   * Whether the endpoint's TLS also trusts Node's default roots (`tls.rootCertificates`,
+   * Mozilla's list) besides `ca`. `false` trusts `ca` alone (as curl's `--cacert` does)
+   * and needs `ca`. Why one may want it: adding `ca` to the ~140 default roots makes
+   * OpenSSL parse all of them when the client is built (tens of milliseconds of CPU on a
+   * small machine), replacing them parses only `ca`. `NODE_EXTRA_CA_CERTS` is in neither
+   * list (Node uses it only where no `ca` is given): to keep trusting it, put it in `ca`.
+   * @default true
+   */
+  trustDefaultRoots?: boolean;
   /**
    * The undici transport. When absent the client builds an `EnvHttpProxyAgent`
    * (honouring `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`, the proxies as they are when the
@@ -155,6 +167,7 @@ export const ACMAPI_CLIENT_DEFAULTS = {
   minRetryDelayMs: 1_000,
   maxRetryDelayMs: 30_000,
   completeChain: true,
+  trustDefaultRoots: true,
 } as const;
 
 /** {@link AcmApiClientOptions} validated, with defaults applied. */
@@ -163,6 +176,7 @@ export interface ResolvedClientOptions {
   readonly authToken: string;
   readonly endpoint: URL;
   readonly ca: readonly string[] | undefined;
+  readonly trustDefaultRoots: boolean;
   readonly dispatcher: Dispatcher | undefined;
   readonly connectTimeoutMs: number;
   readonly headersTimeoutMs: number;
@@ -183,6 +197,7 @@ const KNOWN = new Set<string>([
   'authToken',
   'endpoint',
   'ca',
+  'trustDefaultRoots',
   'dispatcher',
   'connectTimeoutMs',
   'headersTimeoutMs',
@@ -276,13 +291,21 @@ export function resolveClientOptions(options: AcmApiClientOptions): ResolvedClie
   if (dispatcher !== undefined && (typeof dispatcher !== 'object' || dispatcher === null || typeof (dispatcher as { dispatch?: unknown }).dispatch !== 'function')) {
     throw new OptionsError('Option dispatcher must be an undici Dispatcher (an object with dispatch()).', { option: 'dispatcher' });
   }
-  if (dispatcher !== undefined && (options.ca !== undefined || options.connectTimeoutMs !== undefined)) {
-    throw new OptionsError('Options ca and connectTimeoutMs configure the dispatcher the client builds, and a dispatcher was given too.', {
+  if (dispatcher !== undefined && (options.ca !== undefined || options.trustDefaultRoots !== undefined || options.connectTimeoutMs !== undefined)) {
+    throw new OptionsError('Options ca, trustDefaultRoots and connectTimeoutMs configure the dispatcher the client builds, and a dispatcher was given too.', {
       option: 'dispatcher',
       hint: 'With your own dispatcher, set the CA certificates and the connect timeout on it instead.',
     });
   }
   const d = ACMAPI_CLIENT_DEFAULTS;
+  const ca = caOf(options.ca);
+  const trustDefaultRoots = flag('trustDefaultRoots', options.trustDefaultRoots, d.trustDefaultRoots);
+  if (!trustDefaultRoots && ca === undefined) {
+    throw new OptionsError('Option trustDefaultRoots is false but no ca is given: the endpoint\'s TLS would trust nothing.', {
+      option: 'trustDefaultRoots',
+      hint: 'Give the CA certificates to trust in ca, or leave trustDefaultRoots out.',
+    });
+  }
   const minRetryDelayMs = integer('minRetryDelayMs', options.minRetryDelayMs, d.minRetryDelayMs, 0);
   const maxRetryDelayMs = integer('maxRetryDelayMs', options.maxRetryDelayMs, Math.max(d.maxRetryDelayMs, minRetryDelayMs), 0);
   if (maxRetryDelayMs < minRetryDelayMs) {
@@ -296,7 +319,8 @@ export function resolveClientOptions(options: AcmApiClientOptions): ResolvedClie
     customerId: secretOrId('customerId', options.customerId),
     authToken: secretOrId('authToken', options.authToken),
     endpoint: endpointOf(options.endpoint),
-    ca: caOf(options.ca),
+    ca,
+    trustDefaultRoots,
     dispatcher: options.dispatcher,
     connectTimeoutMs: integer('connectTimeoutMs', options.connectTimeoutMs, d.connectTimeoutMs, 1),
     headersTimeoutMs: integer('headersTimeoutMs', options.headersTimeoutMs, d.headersTimeoutMs, 1),

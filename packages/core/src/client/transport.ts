@@ -3,16 +3,17 @@
  * every failure mapped to a {@link TransportError} code. Knows nothing of ACMAPI.
  */
 import { createSecureContext, rootCertificates } from 'node:tls';
-import type { SecureContext } from 'node:tls';
-import { EnvHttpProxyAgent, request } from 'undici';
+import { EnvHttpProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { ProtocolError, TransportError } from '../errors/errors.js';
 import type { TransportErrorCode, TransportPhase } from '../errors/errors.js';
 
 /** How {@link createDispatcher} builds the default transport. */
 export interface CreateDispatcherOptions {
-  /** Extra PEM CA certificates trusted besides Node's default roots. */
+  /** PEM CA certificates trusted for the endpoint (besides or instead of the default roots). */
   readonly ca: readonly string[] | undefined;
+  /** Whether Node's default roots are trusted too when `ca` is given. */
+  readonly trustDefaultRoots: boolean;
   /** Time to set up TCP (and TLS), milliseconds. */
   readonly connectTimeoutMs: number;
   /** Time to wait for the answer's headers, milliseconds. */
@@ -24,14 +25,17 @@ export interface CreateDispatcherOptions {
 /**
  * Builds the default transport: an undici `EnvHttpProxyAgent`, which honours
  * `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` (read when it is built). With `ca`, the
- * TLS trust is Node's default roots (`tls.rootCertificates`) plus `ca`, both for
- * direct connections (`connect`) and through a proxy's tunnel (`requestTls`).
- * `NODE_EXTRA_CA_CERTS` is not part of that list (Node 20 cannot enumerate it).
+ * TLS trust is Node's default roots (`tls.rootCertificates`) plus `ca`, or `ca` alone
+ * when `trustDefaultRoots` is false, both for direct connections (`connect`) and through
+ * a proxy's tunnel (`requestTls`). `NODE_EXTRA_CA_CERTS` is not part of either list
+ * (Node 20 cannot enumerate it; Node itself ignores it wherever a `ca` is given).
  *
  * @returns a dispatcher the caller owns and must `close()`.
  */
 export function createDispatcher(options: CreateDispatcherOptions): Dispatcher {
-  const secureContext = options.ca === undefined ? undefined : trustContext(options.ca);
+  // One TLS context, built once per dispatcher: handing `ca` to every connection instead
+  // would parse the list again for each one.
+  const secureContext = options.ca === undefined ? undefined : createSecureContext({ ca: trustedCertificates(options.ca, options.trustDefaultRoots) });
   const tls = secureContext === undefined ? {} : { secureContext };
   return new EnvHttpProxyAgent({
     connect: { timeout: options.connectTimeoutMs, ...tls },
@@ -43,13 +47,14 @@ export function createDispatcher(options: CreateDispatcherOptions): Dispatcher {
 }
 
 /**
- * One TLS context trusting the default roots plus `ca`, built once per dispatcher. Handing
- * `ca` to every connection instead makes Node load all ~145 roots again for each one
- * (OpenSSL 3 parses each PEM: 40 ms of CPU or more per connection on a small machine).
+ * The PEM certificates a dispatcher's TLS context trusts: Node's default roots
+ * (`tls.rootCertificates`) then `ca` when `withDefaultRoots`, else `ca` alone. OpenSSL
+ * parses every one of them when the context is built: ~145 default roots cost 40 ms of
+ * CPU or more on a small machine, which is why a caller may leave them out. OpenSSL
+ * skips a block it cannot decode, so no string here makes the context throw.
  */
-function trustContext(ca: readonly string[]): SecureContext {
-  // OpenSSL skips a block it cannot decode (as it did per connection): no throw for strings.
-  return createSecureContext({ ca: [...rootCertificates, ...ca] });
+export function trustedCertificates(ca: readonly string[], withDefaultRoots: boolean): string[] {
+  return withDefaultRoots ? [...rootCertificates, ...ca] : [...ca];
 }
 
 /** One POST of {@link postJson}. */
@@ -243,8 +248,11 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
   const signal = signals.length === 0 ? undefined : AbortSignal.any(signals);
   let answer: Dispatcher.ResponseData;
   try {
-    answer = await request(options.url, {
-      dispatcher: options.dispatcher,
+    // The dispatcher's own request() (what undici's top-level request() calls): no need of
+    // undici's root module, whose fetch, WebSocket and cookie code a bundle can then leave out.
+    answer = await options.dispatcher.request({
+      origin: options.url.origin,
+      path: `${options.url.pathname}${options.url.search}`,
       method: 'POST',
       headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
       body: options.body,

@@ -11,13 +11,9 @@ import { DomainError } from '../errors/errors.js';
 import { DEFAULT_KEY_TYPE, KEY_TYPES, type KeyType } from '../pki/key-types.js';
 import { MAX_DOMAINS, normalizeDomain } from '../domains/domains.js';
 import { certificateNameProblem } from '../store/certificate-name.js';
+import { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR } from './config-defaults.js';
 
-/** The endpoint used when the project file names none (spec §1). */
-export const DEFAULT_ENDPOINT = 'https://acmapi.wosign.com/';
-/** The signfile's name when none is given (spec §1). */
-export const DEFAULT_SIGNFILE_NAME = 'signfile';
-/** The store folder, relative to the project file, when none is given. */
-export const DEFAULT_STORE_DIR = 'certs';
+export { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR };
 /** The `$id` of the committed JSON Schema. */
 export const CONFIG_SCHEMA_ID = 'https://acmapi.dev/schema/acmapi.schema.json';
 

@@ -5,7 +5,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors/errors.js';
 import type { AcmApiConfig } from './config-schema.js';
-import { validateConfig } from './validate-config.js';
 
 /** The project file's name. */
 export const CONFIG_FILE_NAME = 'acmapi.json';
@@ -59,6 +58,9 @@ export async function readConfig(pathOrDir: string): Promise<ReadConfigResult> {
       hint: 'Fix the JSON syntax at the place named.',
     });
   }
+  // The schema (and zod) load here, with the first project file read: a program that reads
+  // none, or imports only this module's other exports, never loads them.
+  const { validateConfig } = await import('./validate-config.js');
   try {
     return { config: validateConfig(json), file, dir: dirname(file) };
   } catch (error) {

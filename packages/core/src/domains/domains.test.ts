@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { toASCII } from 'tr46';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors/errors.js';
 import { MAX_DOMAINS, diffDomains, normalizeDomain, normalizeDomains } from './domains.js';
@@ -45,6 +46,36 @@ describe('normalizeDomain (spec §4)', () => {
         },
       ),
     );
+  });
+
+  it('gives for names of ASCII letters, digits, dots and hyphens exactly what UTS #46 processing gives', () => {
+    // normalizeDomain returns such names without calling tr46 when UTS #46 could only
+    // lower-case them; whatever it returns must be tr46's answer.
+    const options = { checkBidi: true, checkHyphens: true, checkJoiners: true, useSTD3ASCIIRules: false, transitionalProcessing: false, verifyDNSLength: true };
+    const randomCase = (domain: string, flips: boolean[]): string => domain.replace(/./g, (c, i: number) => (flips[i % flips.length] === true ? c.toUpperCase() : c));
+    const names = fc.oneof(
+      fc.tuple(validDomain, fc.array(fc.boolean(), { minLength: 1 })).map(([domain, flips]) => randomCase(domain, flips)),
+      fc.stringMatching(/^[A-Za-z0-9.-]{1,70}$/),
+      fc.array(fc.constantFrom('xn--', 'ab--c', 'a', '-', 'Z9', '.'), { minLength: 1, maxLength: 12 }).map((parts) => parts.join('')),
+    );
+    let returned = 0;
+    fc.assert(
+      fc.property(names, (name) => {
+        let ours: string | undefined;
+        try {
+          ours = normalizeDomain(name);
+        } catch {
+          return;
+        }
+        returned++;
+        expect(toASCII(name.endsWith('.') ? name.slice(0, -1) : name, options)).toBe(ours);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(returned).toBeGreaterThan(500);
+    expect(normalizeDomain('WWW.Example.COM')).toBe('www.example.com');
+    expect(codeOf(() => normalizeDomain('ab--cd.example'))).toBe('DOMAIN_INVALID');
+    expect(codeOf(() => normalizeDomain('xn--zz.example'))).toBe('DOMAIN_INVALID');
   });
 
   it('rejects every wildcard, naming the input', () => {

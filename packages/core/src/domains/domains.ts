@@ -1,7 +1,7 @@
 /**
  * Domain rules of spec §4, as pure functions: checked before any network call.
  */
-import { isIP } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 import { toASCII } from 'tr46';
 import { DomainError } from '../errors/errors.js';
 
@@ -34,7 +34,9 @@ export function normalizeDomain(input: string): string {
   }
   if (name.endsWith('.')) name = name.slice(0, -1);
   const bare = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name;
-  if (isIP(bare) !== 0 || /^[0-9.]+$/.test(name)) {
+  // An IPv6 address has a colon; without one, isIPv4 decides alone (isIP would also compile
+  // Node's long IPv6 expression, several milliseconds at the first call).
+  if ((bare.includes(':') ? isIP(bare) !== 0 : isIPv4(bare)) || /^[0-9.]+$/.test(name)) {
     throw new DomainError(
       'DOMAIN_IP_ADDRESS',
       `Domain ${quote(input)} is an IP address; certificates are issued for domain names only (spec §4).`,
@@ -48,6 +50,8 @@ export function normalizeDomain(input: string): string {
       { input, hint: 'List each name instead of the wildcard.' },
     );
   }
+  const plain = plainAsciiName(name);
+  if (plain !== undefined) return plain;
   const ascii = toASCII(name, {
     checkBidi: true,
     checkHyphens: true,
@@ -79,6 +83,23 @@ export function normalizeDomain(input: string): string {
     );
   }
   return ascii;
+}
+
+/**
+ * The result of {@link normalizeDomain} for a name that UTS #46 can only lower-case: letters,
+ * digits, dots and hyphens whose lower-cased labels already pass every check below and
+ * UTS #46's (CheckHyphens: no hyphen at either end, none in both the 3rd and 4th place, so
+ * no `xn--` label, which UTS #46 decodes and checks; no empty label; lengths of
+ * VerifyDnsLength). For such a name tr46 would return the same lower-cased string (a test
+ * compares the two); anything else returns `undefined` and goes through tr46, errors
+ * included.
+ */
+function plainAsciiName(name: string): string | undefined {
+  if (!/^[A-Za-z0-9.-]+$/.test(name) || name.length > 253) return undefined;
+  const lower = name.toLowerCase();
+  const labels = lower.split('.');
+  if (labels.length < 2) return undefined;
+  return labels.every((label) => LABEL.test(label) && label.slice(2, 4) !== '--') ? lower : undefined;
 }
 
 /**

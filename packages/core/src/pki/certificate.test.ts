@@ -114,6 +114,16 @@ describe('parseCertificateChain', () => {
     expect(chain.fullchainPem).not.toContain('PRIVATE KEY');
   });
 
+  it('gives each call its own objects: changing one result changes no later one (parsing is shared)', () => {
+    for (let i = 0; i < 3; i++) {
+      const result = parseCertificateChain(leafPem + intermediate.pem);
+      expect(result.leaf.sans).toStrictEqual(domains);
+      expect(result.leaf.notAfter.toISOString()).toBe(notAfter.toISOString());
+      result.leaf.sans.push('changed.example');
+      result.leaf.notAfter.setTime(0);
+    }
+  });
+
   it('rejects a bundle with no certificate with CERT_INVALID', () => {
     for (const input of ['', '   ', 'not base64 at all!', privateKeyPem, csrPem]) {
       expectCertError(() => parseCertificateChain(input), 'CERT_INVALID');

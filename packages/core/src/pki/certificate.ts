@@ -10,6 +10,7 @@ import { parsePrivateKeyPem, publicKeySpkiDer } from './keys.js';
 import { parseCsr } from './csr.js';
 import { certificateNames, dnsNames, nameText, validityDate, type CertificateNames } from './certificate-fields.js';
 import { decodePemBlocks, encodePem, splitDerSequences, verifySigned } from './der.js';
+import { Recent } from './recent.js';
 
 /** What is known about one certificate (RFC 5280 §4.1). */
 export interface CertificateInfo {
@@ -75,7 +76,26 @@ function certInvalid(detail: string, cause?: unknown): CertificateError {
   );
 }
 
+/** Certificates parsed in this process, by their DER in base64 (see recent.ts). */
+const parsed = new Recent<ParsedCertificate>(32);
+/** Links whose signature verified: child's then parent's SHA-256 fingerprint. */
+const verifiedLinks = new Recent<true>(32);
+
+/** A copy of `info` a caller may change without changing what {@link parsed} keeps. */
+function copyInfo(info: CertificateInfo): CertificateInfo {
+  return { ...info, sans: [...info.sans], notBefore: new Date(info.notBefore), notAfter: new Date(info.notAfter) };
+}
+
 function parseOne(der: Buffer, index: number): ParsedCertificate {
+  const key = der.toString('base64');
+  const known = parsed.get(key);
+  if (known !== undefined) return { ...known, info: copyInfo(known.info) };
+  const certificate = parseDer(der, index);
+  parsed.set(key, { ...certificate, info: copyInfo(certificate.info) });
+  return certificate;
+}
+
+function parseDer(der: Buffer, index: number): ParsedCertificate {
   try {
     // node:crypto reads it with OpenSSL (issue 9: an ASN.1 schema walk cost far more CPU).
     const x509 = new X509Certificate(der);
@@ -131,7 +151,10 @@ function checkLinks(certificates: readonly ParsedCertificate[]): void {
         { hint: 'The CA must send the leaf first, then each issuer in order: report it to the CA.' },
       );
     }
+    const link = `${child.info.fingerprintSha256}>${parent.info.fingerprintSha256}`;
+    if (verifiedLinks.get(link) === true) continue;
     const check = verifySigned(child.der, parent.x509.publicKey);
+    if (check.valid) verifiedLinks.set(link, true);
     if (!check.valid) {
       throw new CertificateError(
         'CERT_CHAIN_INVALID',

@@ -6,7 +6,7 @@
  * The pure part (`caIssuersUrls`, `issuerUrlToFollow`, `parseIssuerBody`, `checkIssuer`)
  * is unit-tested on data; `completeChain` does the fetching and is thin.
  */
-import { interceptors, request } from 'undici';
+import { interceptors } from 'undici';
 import type { Dispatcher } from 'undici';
 import { CertificateError, TransportError } from '../errors/errors.js';
 import { parseCertificateChain } from './certificate.js';
@@ -138,9 +138,11 @@ async function fetchIssuer(url: URL, options: CompleteChainOptions): Promise<Buf
   const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
   let answer: Dispatcher.ResponseData;
   try {
-    answer = await request(url, {
+    // The dispatcher's own request(), as in client/transport.ts.
+    answer = await options.dispatcher.compose(interceptors.redirect({ maxRedirections: 3 })).request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: 'GET',
-      dispatcher: options.dispatcher.compose(interceptors.redirect({ maxRedirections: 3 })),
       headers: { accept: 'application/pkix-cert, application/x-x509-ca-cert, */*' },
       signal,
     });

@@ -155,6 +155,15 @@ describe('parseCsr', () => {
     }
   });
 
+  it('gives each call its own result: changing one changes no later one (parsing is shared)', async () => {
+    const { csrPem } = await generateKeyAndCsr({ domains: ['a.example', 'b.example'] });
+    for (let i = 0; i < 3; i++) {
+      const result = parseCsr(csrPem);
+      expect(result.domains).toEqual(['a.example', 'b.example']);
+      result.domains.push('changed.example');
+    }
+  });
+
   it('rejects a CSR block whose content is not PKCS#10', () => {
     const pem = encodePem('CERTIFICATE REQUEST', Buffer.from('not a certificate request at all'));
     expectCsrError(() => parseCsr(pem), 'CSR_INVALID');

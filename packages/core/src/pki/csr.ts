@@ -32,6 +32,7 @@ import {
   subjectPublicKeyInfoOf,
 } from './asn1.js';
 import { decodePemBlocks, encodePem, publicKeyFromSpki, verifySignedParts, type SignedParts } from './der.js';
+import { Recent } from './recent.js';
 
 /**
  * Optional subject fields of a CSR besides the CN (RFC 5280 §4.1.2.6 attribute types).
@@ -304,6 +305,16 @@ function readCsr(der: Buffer): ReadCsr {
  */
 export function parseCsr(pem: string): ParsedCsr {
   if (typeof pem !== 'string') throw csrInvalid('it is not text');
+  const known = parsedCsrs.get(pem);
+  const csr = known ?? readCsrPem(pem);
+  if (known === undefined) parsedCsrs.set(pem, { ...csr, domains: [...csr.domains] });
+  return known === undefined ? csr : { ...known, domains: [...known.domains] };
+}
+
+/** CSRs parsed in this process, by their PEM text (see recent.ts). */
+const parsedCsrs = new Recent<ParsedCsr>(16);
+
+function readCsrPem(pem: string): ParsedCsr {
   const blocks = decodePemBlocks(pem).filter((block) => CSR_LABELS.has(block.label));
   const block = blocks[0];
   if (block === undefined) throw csrInvalid('no PEM block BEGIN CERTIFICATE REQUEST was found');
