@@ -28,6 +28,11 @@ export interface PrepareApplicationInput {
   csrPem: string;
   /** The endpoint the application goes to, recorded so that retrieval asks the same CA. */
   endpoint?: string;
+  /**
+   * The run's settings, remembered in the same durable step where the repository keeps
+   * settings (see {@link CertificateSession.recordSettings}); ignored elsewhere.
+   */
+  settings?: CertificateSettings | undefined;
 }
 
 /** Options of {@link CertificateSession.prepareApplication}. */

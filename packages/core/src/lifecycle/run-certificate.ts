@@ -278,7 +278,6 @@ class Run {
   ): Promise<Issued | Pending> {
     const options = this.#options;
     return this.#signfilePhase(certificate, domains, async () => {
-      await this.#remember(certificate);
       const keyType = options.keyType ?? record?.live?.keyType;
       const source = await this.#keySource(certificate, record, options.keyType);
       if (source.kind === 'generate') this.#emit({ type: 'key-generating', certificate: certificate.name, keyType: keyType ?? 'ec-p256' });
@@ -287,7 +286,8 @@ class Run {
       const endpoint = client.endpoint.href;
       // Saved BEFORE the application is sent: if the CA signs and this process dies, the key is kept.
       const version = await certificate.prepareApplication(
-        { domains, keyType: keys.keyType, privateKeyPem: keys.privateKeyPem, csrPem: keys.csrPem, endpoint },
+        // The settings go into the same commit: one durable write, not two.
+        { domains, keyType: keys.keyType, privateKeyPem: keys.privateKeyPem, csrPem: keys.csrPem, endpoint, settings: options.settings },
         { force: replacesApplication },
       );
       return this.#apply(certificate, { version, status: 'prepared', domains, keyType: keys.keyType, handleId: undefined, endpoint, privateKeyPem: keys.privateKeyPem, csrPem: keys.csrPem }, client);

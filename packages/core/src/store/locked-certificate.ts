@@ -169,7 +169,8 @@ export class LockedCertificate implements CertificateSession {
       polls: 0,
       ...(input.endpoint === undefined ? {} : { endpoint: input.endpoint }),
     };
-    await this.#commit({ ...state, attempt: id, versions: [...versions, entry] });
+    const settings = input.settings === undefined ? {} : { settings: plainSettings(input.settings) };
+    await this.#commit({ ...state, ...settings, attempt: id, versions: [...versions, entry] });
     this.#step('prepared');
     return id;
   }
@@ -299,9 +300,7 @@ export class LockedCertificate implements CertificateSession {
   async recordSettings(settings: CertificateSettings): Promise<void> {
     const state = await this.state();
     if (state !== undefined && sameSettings(state.settings, settings)) return;
-    // Written as JSON reads it back: no undefined fields.
-    const plain = JSON.parse(JSON.stringify(settings)) as CertificateSettings;
-    await this.#commit({ ...(state ?? this.#emptyState(this.#now())), settings: plain });
+    await this.#commit({ ...(state ?? this.#emptyState(this.#now())), settings: plainSettings(settings) });
   }
 
   /** `state` with one more failure: `lastError`, `failures` (with the next attempt of the backoff) and `lastAttempt`. */
@@ -461,4 +460,9 @@ function describe(error: unknown): { code: string; message: string } {
   if (isAcmApiError(error)) return { code: error.code, message: error.message };
   if (error instanceof Error) return { code: 'UNEXPECTED', message: error.message };
   return { code: 'UNEXPECTED', message: String(error) };
+}
+
+/** Settings as `state.json` reads them back: no `undefined` fields. */
+function plainSettings(settings: CertificateSettings): CertificateSettings {
+  return JSON.parse(JSON.stringify(settings)) as CertificateSettings;
 }
