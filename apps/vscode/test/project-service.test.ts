@@ -3,8 +3,9 @@
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LifecycleEvent, PreflightMode } from '@acmapi/core';
+import { AcmApiClient, runCertificate, type CertificateSettings, type LifecycleEvent, type PreflightMode } from '@acmapi/core';
 import { serveSignfile, type ServeSignfileResult } from '@acmapi/core/deploy';
+import { openStore } from '@acmapi/core/store';
 import { startSandbox, type Sandbox } from '@acmapi/sandbox';
 import { makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
 import { formatMessage } from '../src/l10n/localize.js';
@@ -28,9 +29,9 @@ let temp: TempDir;
 let sandbox: Sandbox;
 let signfileServer: ServeSignfileResult;
 
-const DOMAINS = ['example.test', 'www.example.test', 'pending.example.test', 'missing.example.test', 'own.example.test', 'lonely.example.test', 'wizard.example.test', 'warned.example.test'];
+const DOMAINS = ['example.test', 'www.example.test', 'pending.example.test', 'missing.example.test', 'own.example.test', 'lonely.example.test', 'wizard.example.test', 'warned.example.test', 'remembered.example.test', 'tracked.example.test', 'refused.example.test'];
 
-async function open(authToken: string | null = TOKEN, preflightMode: PreflightMode = 'warn'): Promise<ProjectService> {
+async function open(authToken: string | null = TOKEN, preflightMode: PreflightMode = 'warn', env: NodeJS.ProcessEnv = {}): Promise<ProjectService> {
   return ProjectService.open({
     configFile: join(temp.path, 'acmapi.json'),
     settings: {
@@ -43,6 +44,7 @@ async function open(authToken: string | null = TOKEN, preflightMode: PreflightMo
     authToken: () => Promise.resolve(authToken ?? undefined),
     log,
     t: formatMessage,
+    env,
   });
 }
 
@@ -52,7 +54,8 @@ beforeAll(async () => {
   sandbox = await startSandbox({
     customers: [{ customerId: 'vscode', authToken: TOKEN, signfile: { name: 'signfile', content: SIGNFILE } }],
     validation: { httpPort: signfileServer.port, resolve: { '*': ['127.0.0.1'] } },
-    pending: { domains: ['pending.example.test'] },
+    pending: { domains: ['pending.example.test', 'tracked.example.test'] },
+    refuse: ['refused.example.test'],
   });
   await writeFile(join(temp.path, 'sandbox-ca.pem'), sandbox.caBundlePem);
   await writeFile(join(temp.path, 'signfile'), SIGNFILE);
@@ -68,6 +71,10 @@ beforeAll(async () => {
         { name: 'slow', domains: ['pending.example.test'] },
         { name: 'own', domains: ['own.example.test'], csr: 'own/csr.pem', key: 'keys/own.pem' },
         { name: 'lonely', domains: ['lonely.example.test'], csr: 'lonely/csr.pem' },
+        // No keyType, no placement, nothing of PKCS#12: what the certificate remembers decides.
+        { name: 'remembered', domains: ['remembered.example.test'] },
+        { name: 'tracked', domains: ['tracked.example.test'] },
+        { name: 'refused', domains: ['refused.example.test'] },
       ],
     }),
   );
@@ -96,6 +103,23 @@ async function withWrongSignfile<T>(fn: () => Promise<T>): Promise<T> {
   } finally {
     await writeFile(join(temp.path, 'signfile'), SIGNFILE);
   }
+}
+
+/**
+ * Runs core's lifecycle on the project's store the way `acmapi issue` does, with `settings` to
+ * remember (e.g. `--webroot DIR --reuse-key --key-type rsa-2048`, or `--pfx`).
+ */
+async function issueAsTheCli(name: string, settings: CertificateSettings): Promise<string> {
+  const store = await openStore(join(temp.path, 'certs'));
+  const result = await runCertificate({
+    repository: store,
+    name,
+    command: 'issue',
+    settings,
+    client: () => new AcmApiClient({ customerId: 'vscode', authToken: TOKEN, endpoint: sandbox.url, ca: sandbox.caBundlePem }),
+  });
+  if (result.status !== 'issued' && result.status !== 'pending') throw new Error(`expected issued or pending, got ${result.status}`);
+  return result.handleId;
 }
 
 afterAll(async () => {
@@ -210,6 +234,66 @@ describe('ProjectService', () => {
     expect(events.map((event) => event.type)).not.toContain('key-generating');
     expect(await versions('site')).toEqual(versionsBefore);
     expect(await readFile(state, 'utf8')).toBe(before);
+  });
+
+  it('renews with what the certificate remembers and acmapi.json does not say: the webroot placement, the key type and reuse-key', async () => {
+    const webroot = join(temp.path, 'webroot');
+    await mkdir(webroot);
+    const remembered: CertificateSettings = {
+      domains: ['remembered.example.test'],
+      keyType: 'rsa-2048',
+      reuseKey: true,
+      signfile: { path: join(temp.path, 'signfile'), name: 'signfile', placement: { kind: 'webroot', dir: webroot, iis: false } },
+    };
+    await issueAsTheCli('remembered', remembered);
+    const keyBefore = await readFile(join(temp.path, 'certs', 'remembered', 'privkey.pem'), 'utf8');
+    const certBefore = await readFile(join(temp.path, 'certs', 'remembered', 'cert.pem'), 'utf8');
+    const service = await open();
+    const events: LifecycleEvent[] = [];
+    const outcome = await service.apply({ name: 'remembered', domains: ['remembered.example.test'], command: 'renew', force: true, onEvent: (event) => events.push(event) });
+    expect(outcome.status).toBe('issued');
+    const deployed = events.find((event) => event.type === 'signfile-deployed');
+    expect(deployed?.type === 'signfile-deployed' ? deployed.path : undefined).toBe(join(webroot, '.well-known', 'pki-validation', 'signfile'));
+    expect(events.map((event) => event.type)).toContain('key-reused');
+    expect(events.map((event) => event.type)).not.toContain('key-generating');
+    // A new certificate for the same RSA key, as openssl (an independent peer) reads it.
+    const certAfter = await readFile(join(temp.path, 'certs', 'remembered', 'cert.pem'), 'utf8');
+    expect(certAfter).not.toBe(certBefore);
+    expect(await readFile(join(temp.path, 'certs', 'remembered', 'privkey.pem'), 'utf8')).toBe(keyBefore);
+    const text = await runOpenssl(['x509', '-noout', '-text', '-in', join('certs', 'remembered', 'cert.pem')], { cwd: temp.path });
+    expect(text.stdout).toContain('rsaEncryption');
+    const record = (await service.records()).find((entry) => entry.name === 'remembered');
+    expect(record?.settings).toEqual({ ...remembered, domains: ['remembered.example.test'] });
+  });
+
+  it('the pending tracker deploys as the certificate remembers: its PKCS#12 file, with the passphrase from the remembered variable', async () => {
+    const handleId = await issueAsTheCli('tracked', { domains: ['tracked.example.test'], pkcs12: { passphraseEnv: 'TRACKED_PFX' } });
+    const service = await open(TOKEN, 'warn', { TRACKED_PFX: 'tracked-pfx-passphrase' });
+    const poller = new PendingPoller({ list: () => service.pendingItems(), retrieve: (item, signal) => service.retrieve(item, signal) });
+    try {
+      await sandbox.approve(handleId);
+      await poller.pollNow();
+    } finally {
+      poller.dispose();
+    }
+    const pfx = join('certs', 'tracked', 'cert.pfx');
+    const read = await runOpenssl(['pkcs12', '-in', pfx, '-passin', 'pass:tracked-pfx-passphrase', '-nokeys', '-clcerts'], { cwd: temp.path });
+    expect(read.stdout).toContain('tracked.example.test');
+    expect(lines.join('\n')).not.toContain('tracked-pfx-passphrase');
+  });
+
+  it('says when Renew waits out the backoff of a failing certificate, and tries at once when forced', async () => {
+    const service = await open();
+    const refused = await service.apply({ name: 'refused', domains: ['refused.example.test'], command: 'issue' });
+    expect(refused.status).toBe('refused');
+    const renew = await service.apply({ name: 'refused', domains: ['refused.example.test'], command: 'renew' });
+    if (renew.status !== 'skipped-by-backoff') throw new Error(`expected skipped-by-backoff, got ${renew.status}`);
+    expect(renew.failures).toBe(1);
+    expect(renew.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+    const events: LifecycleEvent[] = [];
+    const forced = await service.apply({ name: 'refused', domains: ['refused.example.test'], command: 'renew', force: true, onEvent: (event) => events.push(event) });
+    expect(forced.status).toBe('refused');
+    expect(events.map((event) => event.type)).toContain('applying');
   });
 
   it('says what to do when no auth token is set, and never logs the token', async () => {

@@ -101,12 +101,24 @@ export type {
   StoredApplication,
   WithCertificateOptions,
 } from './lifecycle/repository.js';
-export { mergeSettings, sameSettings, signfilePhaseFromSettings, signfilePlacement } from './lifecycle/settings.js';
+export {
+  DEFAULT_PKCS12_PASSPHRASE_ENV,
+  mergeSettings,
+  readPkcs12Passphrase,
+  sameSettings,
+  settingsForRun,
+  settingsFromConfig,
+  signfilePhaseFromSettings,
+  signfilePlacement,
+} from './lifecycle/settings.js';
 export type {
   CertificateSettings,
+  GivenSettings,
   HookCommands,
   InstallTargets,
   Pkcs12Setting,
+  ProjectSettingsSource,
+  SettingsFallbacks,
   SignfilePhaseExtras,
   SignfilePlacementSetting,
   SignfileSetting,

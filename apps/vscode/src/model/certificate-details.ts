@@ -1,9 +1,11 @@
 /**
  * "Show Certificate Details": the live certificate's fields as readable text, the way
- * `openssl x509 -noout -text` would be read by a person, without the hex dumps. Pure.
+ * `openssl x509 -noout -text` would be read by a person, without the hex dumps, then its
+ * renewal (chosen time, failures, next attempt) and the settings it remembers. Pure.
  */
 import type { CertificateChain, CertificateRecord } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
+import { renewalLines, settingsLines } from './remembered-settings.js';
 
 const DAY_MS = 86_400_000;
 
@@ -32,5 +34,6 @@ export function formatCertificateDetails(chain: CertificateChain, record: Certif
     [t('Files'), record.dir],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  return `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`;
+  const table = rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
+  return `${[...table, '', ...renewalLines(record, t), ...settingsLines(record.settings, t)].join('\n')}\n`;
 }

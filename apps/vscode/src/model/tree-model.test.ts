@@ -153,6 +153,32 @@ describe('buildTreeModel', () => {
     expect(fresh?.tooltip).toContain('Last error: CA_DOMAIN_VERIFY_FAILED The CA answered 107.');
   });
 
+  it('says when Renew tries a failing certificate again (core\'s backoff), and what it remembers, in the tooltip', () => {
+    const failing: CertificateRecord = {
+      ...pendingRecord('fresh', ['new.example.test'], 'x'),
+      state: 'failed',
+      application: undefined,
+      lastError: { code: 'CA_DOMAIN_VERIFY_FAILED', message: 'The CA answered 107.', at: NOW },
+      failures: { count: 2, firstAt: new Date('2030-01-09T18:00:00Z'), lastAt: NOW, nextAttemptAt: new Date('2030-01-10T06:00:00Z'), code: 'CA_DOMAIN_VERIFY_FAILED' },
+      lastAttempt: { at: NOW, result: 'failed', code: 'CA_DOMAIN_VERIFY_FAILED' },
+      settings: { domains: ['new.example.test'], signfile: { path: '/etc/acmapi/signfile', placement: { kind: 'webroot', dir: '/var/www/html', iis: false } } },
+    };
+    const [, , fresh] = build([failing]);
+    expect(fresh?.description).toBe('failed: CA_DOMAIN_VERIFY_FAILED, next attempt 2030-01-10 06:00 UTC');
+    const tooltip = fresh?.tooltip.split('\n') ?? [];
+    expect(tooltip).toContain('Failed 2 time(s) in a row since 2030-01-09 18:00 UTC; last error CA_DOMAIN_VERIFY_FAILED');
+    expect(tooltip).toContain('Next attempt: Renew tries again from 2030-01-10 06:00 UTC (Renew anyway to try now)');
+    expect(tooltip).toContain('  Placement: written into the webroot /var/www/html');
+  });
+
+  it('shows the renewal time chosen for a live certificate, and says when it remembers nothing yet', () => {
+    const live = liveRecord('site', ['example.test'], new Date(NOW.getTime() - 10 * DAY), new Date(NOW.getTime() + 80 * DAY));
+    const [site] = build([{ ...live, renewalAt: new Date('2030-02-20T13:37:00Z') }]);
+    const tooltip = site?.tooltip.split('\n') ?? [];
+    expect(tooltip).toContain('Renewal time: 2030-02-20 13:37 UTC (chosen once for this certificate)');
+    expect(tooltip).toContain('Remembered settings: none yet (the next Apply or Renew records them)');
+  });
+
   it('localises through the function it is given', () => {
     const upper = (message: string, ...args: (string | number)[]) => formatMessage(message, ...args).toUpperCase();
     const [site] = buildTreeModel({ certificates: [{ name: 'site', domains: ['example.test'] }], records: [], signfile: new Map(), now: NOW, t: upper });

@@ -5,6 +5,7 @@
  */
 import type { CertificateRecord, KeyType } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
+import { formatTime, renewalLines, settingsLines } from './remembered-settings.js';
 import type { SignfileStatus } from './signfile-status.js';
 import type { NodeIcon, TreeNode } from './tree-node.js';
 
@@ -73,7 +74,12 @@ function describeState(record: CertificateRecord | undefined, now: Date, t: Loca
   }
   if (record?.lastError !== undefined) {
     lines.push(t('Last error: {0} {1}', record.lastError.code, record.lastError.message));
-    if (expiry === undefined) return { description: t('failed: {0}', record.lastError.code), icon: iconOf('error', 'errorForeground'), lines };
+    if (expiry === undefined) {
+      // Renew waits out core's backoff: say until when, so a failing certificate never looks forgotten.
+      const failures = record.failures;
+      const description = failures === undefined ? t('failed: {0}', record.lastError.code) : t('failed: {0}, next attempt {1}', record.lastError.code, formatTime(failures.nextAttemptAt));
+      return { description, icon: iconOf('error', 'errorForeground'), lines };
+    }
   }
   if (expiry !== undefined && expiryIcon !== undefined) return { description: expiry, icon: expiryIcon, lines };
   if (record?.application?.status === 'prepared') {
@@ -136,6 +142,7 @@ function certificateNode(name: string, domains: readonly string[], keyType: KeyT
     t('Domains: {0}', domains.join(', ')),
     t('Key type: {0}', record?.live?.keyType ?? keyType ?? record?.keyType ?? 'ec-p256'),
     ...view.lines,
+    ...(record === undefined ? [] : [...renewalLines(record, t), ...settingsLines(record.settings, t)]),
     ...(inConfig ? [] : [t('In the store only: not listed in acmapi.json.')]),
   ].join('\n');
   const state = record?.state ?? 'new';

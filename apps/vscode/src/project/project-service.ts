@@ -4,26 +4,35 @@
  * same run as the CLI's and the Action's): the store is its repository, acmapi.json's `csr`
  * and `key` its key source, the signfile and the `acmapi.preflight.*` settings its signfile
  * phase (run under the certificate's lock, before any key is written), and its events go to
- * the log and to the caller. This file only gathers input and maps results. Free of `vscode`:
- * settings, the auth token and the log are passed in.
+ * the log and to the caller. Like the CLI's `renew`, every run uses and records the
+ * certificate's remembered settings (core's `settingsForRun`): acmapi.json gives the domains,
+ * the key type and the signfile's file; what it does not say (the signfile's placement, the key
+ * policy, the PKCS#12 output, install targets, hooks) stays as the certificate remembers it.
+ * This file only gathers input and maps results. Free of `vscode`: settings, the auth token
+ * and the log are passed in.
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   AcmApiClient,
   isCaError,
+  isOptionsError,
   keySourceFromConfig,
   readConfig,
+  readPkcs12Passphrase,
   runCertificate,
+  settingsForRun,
+  settingsFromConfig,
+  signfilePhaseFromSettings,
   type AcmApiConfig,
   type CertificateRecord,
+  type CertificateSettings,
   type KeySource,
   type KeyType,
   type LifecycleEvent,
   type LifecycleListener,
   type PreflightMode,
   type PreflightResult,
-  type Signfile,
   type SignfilePhaseOptions,
 } from '@acmapi/core';
 import { parseResolveOverride, preflight } from '@acmapi/core/preflight';
@@ -62,6 +71,8 @@ export interface ProjectServiceOptions {
   readonly t: Localize;
   /** @default () => new Date() */
   readonly now?: () => Date;
+  /** Where a remembered PKCS#12 passphrase variable is read (core's `readPkcs12Passphrase`). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** A private key and its CSR made elsewhere (the CSR wizard) to apply with, PEM. Never logged. */
@@ -101,6 +112,11 @@ export type ApplyOutcome =
   | { readonly status: 'refused'; readonly message: string }
   /** Not due yet: nothing was sent. */
   | { readonly status: 'skipped'; readonly daysLeft: number; readonly renewAt: Date }
+  /**
+   * `renew` of a certificate that failed `failures` times in a row (last error `code`), before
+   * its next attempt (core's backoff): nothing was sent. `force` tries at once.
+   */
+  | { readonly status: 'skipped-by-backoff'; readonly failures: number; readonly code: string; readonly nextAttemptAt: Date }
   /** An application is pending already: nothing was sent. */
   | { readonly status: 'already-pending'; readonly handleId: string };
 
@@ -202,15 +218,18 @@ export class ProjectService {
 
   /**
    * Applies for a certificate through core's `runCertificate`: under the certificate's lock
-   * it plans (`planApplication`), runs the signfile phase (the preflight in
-   * `acmapi.preflight.mode`), takes the key and CSR (the request's, acmapi.json's `csr`/`key`,
-   * or a generated key), saves them BEFORE sending, applies, then installs or records pending.
-   * The client is made only when the CA is contacted.
+   * it plans (`planApplication`), runs the signfile phase (placed as the certificate
+   * remembers, the preflight in `acmapi.preflight.mode`), takes the key and CSR (the
+   * request's, acmapi.json's `csr`/`key`, the live key when the certificate remembers
+   * `reuseKey`, or a generated key), saves them BEFORE sending, applies, then installs or
+   * records pending. The run's settings (see the module comment) are remembered. The client
+   * is made only when the CA is contacted.
    *
    * @throws {ExtensionError} `AUTH_TOKEN_MISSING`, `CUSTOMER_ID_MISSING`, `CA_FILE_UNREADABLE`.
    * @throws {ConfigError} `CONFIG_UNREADABLE` when acmapi.json's `csr` or `key` cannot be read.
-   * @throws {OptionsError} for a malformed `acmapi.preflight.resolve` entry, or (`field`
-   *   `signfile`) mode `strict` without a readable signfile.
+   * @throws {OptionsError} for a malformed `acmapi.preflight.resolve` entry; (option `signfile`)
+   *   a remembered placement whose signfile cannot be read, or mode `strict` without a readable
+   *   signfile.
    * @throws {CsrError} e.g. `KEY_REQUIRED` for a CSR without its private key; nothing written.
    * @throws {PreflightError} `PREFLIGHT_FAILED` in mode `strict`; nothing written, nothing sent.
    * @throws every other error of core's `runCertificate` (recorded in the store first; CA 109 is
@@ -224,22 +243,35 @@ export class ProjectService {
         ? await keySourceFromConfig(configured ?? {}, this.project.dir)
         : { kind: 'csr', csrPem: request.keyAndCsr.csrPem, privateKeyPem: request.keyAndCsr.privateKeyPem };
     // A given key or CSR decides its own key type; the plan then leaves the key type alone.
-    const keyType = keySource.kind === 'generate' ? (request.keyType ?? configured?.keyType ?? config.defaults.keyType) : undefined;
-    const signfile = await this.#signfilePhase();
+    const own = keySource.kind !== 'generate';
     const store = await this.store();
+    // Read without the lock, only to build the run's settings; the run reads the record again under it.
+    const record = await store.get(request.name);
+    const keyType = own ? undefined : (request.keyType ?? configured?.keyType);
+    const settings = settingsForRun(
+      record?.settings,
+      { ...settingsFromConfig({ dir: this.project.dir, signfile: config.signfile }, configured), domains: [...request.domains], ...(keyType === undefined ? {} : { keyType }) },
+      own ? {} : { liveKeyType: record?.live?.keyType, defaultKeyType: config.defaults.keyType },
+    );
+    const signfile = await this.#signfilePhase(settings);
+    const pkcs12 = await this.#pkcs12(request.name, settings);
     const result = await this.#refusedAsOutcome(() =>
       runCertificate({
         repository: store,
         name: request.name,
         command: request.command,
         domains: request.domains,
-        keyType,
-        keySource,
+        settings,
+        keyType: own ? undefined : settings.keyType,
+        // A generated key is core's default; leaving it unset lets core keep the live key when `reuseKey` is remembered.
+        keySource: own ? keySource : undefined,
         force: request.force ?? false,
-        renewBeforeDays: config.defaults.renewBeforeDays,
+        renewBeforeDays: settings.renewBeforeDays ?? config.defaults.renewBeforeDays,
         client: () => this.#client(),
         signal: request.signal,
         signfile,
+        pkcs12,
+        now: this.#options.now,
         onEvent: this.#listener(request.onEvent),
       }),
     );
@@ -258,8 +290,7 @@ export class ProjectService {
       case 'already-pending':
         return { status: 'already-pending', handleId: result.handleId };
       case 'skipped-by-backoff':
-        // `renew` of a certificate that failed before, inside its backoff window: nothing was sent.
-        return { status: 'refused', message: this.#options.t('It failed {0} time(s) in a row ({1}); renew tries again from {2}.', String(result.failures), result.code, result.nextAttemptAt.toISOString()) };
+        return { status: 'skipped-by-backoff', failures: result.failures, code: result.code, nextAttemptAt: result.nextAttemptAt };
       case 'already-installed':
       case 'not-found':
         throw new Error(`${request.name}: unexpected result ${result.status} of an application`);
@@ -268,22 +299,29 @@ export class ProjectService {
 
   /**
    * Asks the CA once for a pending application and records the answer (the poller's
-   * `retrieve`), through core's `runCertificate` with `command: 'retrieve'`.
+   * `retrieve`), through core's `runCertificate` with `command: 'retrieve'` and the
+   * certificate's remembered settings, so a certificate that arrives is deployed as `renew`
+   * would deploy it (e.g. its PKCS#12 file).
    *
    * @throws like {@link apply}, except that CA 109 is returned as `refused`.
    */
   async retrieve(item: PendingItem, signal?: AbortSignal): Promise<PollOutcome> {
     const { t } = this.#options;
     const store = await this.store();
+    const settings = (await store.get(item.certificateName))?.settings;
+    const pkcs12 = await this.#pkcs12(item.certificateName, settings);
     const result = await this.#refusedAsOutcome(() =>
       runCertificate({
         repository: store,
         name: item.certificateName,
         command: 'retrieve',
         handleId: item.handleId,
+        settings,
+        pkcs12,
         client: () => this.#client(),
         signal,
         lockWaitMs: 2_000,
+        now: this.#options.now,
         onEvent: this.#listener(undefined),
       }),
     );
@@ -317,26 +355,50 @@ export class ProjectService {
   }
 
   /**
-   * The signfile phase of an application: the site serves the signfile already (no
-   * placement); the preflight runs in the settings' mode. Without a readable signfile the
-   * lifecycle skips a `warn` preflight (event `preflight-skipped`) and refuses a `strict` one.
+   * The signfile phase of an application, from the run's settings: the signfile is placed as
+   * the certificate remembers (none: the site serves it already); the preflight runs in the
+   * extension's `acmapi.preflight.mode` (a setting of this workstation, not remembered). Without
+   * a placement and without a readable signfile the lifecycle skips a `warn` preflight (event
+   * `preflight-skipped`) and refuses a `strict` one.
    *
-   * @throws {OptionsError} for a malformed `acmapi.preflight.resolve` entry.
+   * @throws {OptionsError} for a malformed `acmapi.preflight.resolve` entry; (option
+   *   `signfile`) a remembered placement whose signfile cannot be read.
    */
-  async #signfilePhase(): Promise<SignfilePhaseOptions> {
-    const { settings, log } = this.#options;
-    if (settings.preflightMode === 'off') return { preflight: 'off' };
-    const signfile = await this.signfile();
-    let given: Signfile | undefined;
-    if ('reason' in signfile) log.warn(`signfile check: ${signfile.reason}`);
-    else given = signfile;
-    return {
-      signfile: given,
-      preflight: settings.preflightMode,
-      resolve: settings.resolve.map(parseResolveOverride),
-      httpPort: settings.httpPort,
-      httpsPort: settings.httpsPort,
-    };
+  async #signfilePhase(settings: CertificateSettings): Promise<SignfilePhaseOptions> {
+    const { settings: host, log } = this.#options;
+    const mode = host.preflightMode;
+    const extras = { resolve: host.resolve.map(parseResolveOverride), httpPort: host.httpPort, httpsPort: host.httpsPort };
+    const placed = settings.signfile !== undefined && settings.signfile.placement.kind !== 'none';
+    if (!placed && mode === 'off') return { preflight: 'off' };
+    if (settings.signfile?.path === undefined) {
+      if (!placed) log.warn(`signfile check: ${this.#options.t('acmapi.json names no signfile.path, so the signfile cannot be checked.')}`);
+      return { signfile: undefined, preflight: mode, ...extras };
+    }
+    try {
+      return await signfilePhaseFromSettings({ signfile: { ...settings.signfile, preflight: mode } }, extras);
+    } catch (error) {
+      // Only a preflight needs it here: the lifecycle says so (skipped in `warn`, refused in `strict`).
+      if (placed || !isOptionsError(error)) throw error;
+      log.warn(`signfile check: ${error.message}`);
+      return { signfile: undefined, preflight: mode, ...extras };
+    }
+  }
+
+  /**
+   * The PKCS#12 output the certificate remembers, with its passphrase read from where it is
+   * kept (core's `readPkcs12Passphrase`). When that place holds none for VS Code (e.g. a variable
+   * set only in cron's environment), the run goes on without the file and the log says so:
+   * the next `acmapi renew` writes it.
+   */
+  async #pkcs12(name: string, settings: CertificateSettings | undefined): Promise<{ passphrase: string } | undefined> {
+    try {
+      const passphrase = await readPkcs12Passphrase(settings?.pkcs12, this.#options.env ?? process.env);
+      return passphrase === undefined ? undefined : { passphrase };
+    } catch (error) {
+      if (!isOptionsError(error)) throw error;
+      this.#options.log.warn(`${name}: the PKCS#12 file is not updated by this run: ${error.message}`);
+      return undefined;
+    }
   }
 
   /** Core's events: into the log, then to `next`. */

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { generateKeyAndCsr, normalizeDomains, parseCertificateChain, type LifecycleEvent } from '@acmapi/core';
 import { formatCertificateDetails } from '../model/certificate-details.js';
+import { formatTime, renewalLines, settingsLines } from '../model/remembered-settings.js';
 import type { TreeNode } from '../model/tree-node.js';
 import type { ApplyOutcome, KeyAndCsr } from '../project/project-service.js';
 import { CSR_WIZARD_FILES } from '../wizard/csr-wizard.js';
@@ -135,6 +136,15 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
         if (choice === anyway) await applyFlow(name, domains, command, { ...extra, force: true });
         break;
       }
+      case 'skipped-by-backoff': {
+        const now = t('Try now');
+        const choice = await vscode.window.showWarningMessage(
+          t('Certificate {0} failed {1} time(s) in a row (last error {2}); Renew waits until {3} before trying again.', name, outcome.failures, outcome.code, formatTime(outcome.nextAttemptAt)),
+          now,
+        );
+        if (choice === now) await applyFlow(name, domains, command, { ...extra, force: true });
+        break;
+      }
     }
   }
 
@@ -191,7 +201,9 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
       const name = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.txt$/, ''));
       const record = await service?.store().then((store) => store.get(name));
       const live = await service?.liveCertificate(name);
-      if (record === undefined || live === undefined) return t('Certificate {0} has not been issued yet.', name);
+      if (record === undefined) return t('Certificate {0} has not been issued yet.', name);
+      // Not issued yet (e.g. a first application that failed): what Renew will do with it still matters.
+      if (live === undefined) return `${[t('Certificate {0} has not been issued yet.', name), '', ...renewalLines(record, t), ...settingsLines(record.settings, t)].join('\n')}\n`;
       return formatCertificateDetails(parseCertificateChain(live.certPem + live.chainPem), record, new Date(), t);
     },
   };

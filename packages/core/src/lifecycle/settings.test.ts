@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../errors/errors.js';
-import { mergeSettings, sameSettings, signfilePhaseFromSettings, type CertificateSettings } from './settings.js';
+import { mergeSettings, readPkcs12Passphrase, sameSettings, settingsForRun, settingsFromConfig, signfilePhaseFromSettings, type CertificateSettings } from './settings.js';
 
 const stored: CertificateSettings = {
   domains: ['example.com'],
@@ -72,5 +72,59 @@ describe('signfilePhaseFromSettings', () => {
 
   it('gives no signfile and the default preflight without remembered signfile settings', async () => {
     expect(await signfilePhaseFromSettings({}, { defaultPreflight: 'off' })).toEqual({ signfile: undefined, placement: undefined, preflight: 'off' });
+  });
+});
+
+describe('settingsForRun', () => {
+  it('keeps the remembered placement, key policy and PKCS#12 output when acmapi.json names only the signfile and domains', () => {
+    const given = settingsFromConfig({ dir: '/srv/project', signfile: { name: 'signfile', path: 'keys/signfile' } }, { domains: ['example.com', 'www.example.com'] });
+    expect(given).toEqual({ domains: ['example.com', 'www.example.com'], signfile: { path: '/srv/project/keys/signfile', name: 'signfile' } });
+    const run = settingsForRun({ ...stored, reuseKey: true, keyType: 'rsa-2048' }, given, { defaultKeyType: 'ec-p256' });
+    expect(run).toEqual({
+      ...stored,
+      domains: ['example.com', 'www.example.com'],
+      keyType: 'rsa-2048',
+      reuseKey: true,
+      signfile: { ...stored.signfile, path: '/srv/project/keys/signfile' },
+    });
+  });
+
+  it('places nothing for a signfile given without a placement and none remembered', () => {
+    expect(settingsForRun(undefined, { domains: ['a.example'], signfile: { path: '/sf' } }).signfile).toEqual({ path: '/sf', placement: { kind: 'none' } });
+    expect(settingsForRun(undefined, { domains: ['a.example'] }).signfile).toBeUndefined();
+  });
+
+  it('takes the key type given, else remembered, else the live certificate\'s, else the project\'s default', () => {
+    const fallbacks = { liveKeyType: 'rsa-3072', defaultKeyType: 'ec-p256' } as const;
+    expect(settingsForRun({ domains: ['x'], keyType: 'ec-p384' }, { keyType: 'rsa-2048' }, fallbacks).keyType).toBe('rsa-2048');
+    expect(settingsForRun({ domains: ['x'], keyType: 'ec-p384' }, {}, fallbacks).keyType).toBe('ec-p384');
+    expect(settingsForRun({ domains: ['x'] }, {}, fallbacks).keyType).toBe('rsa-3072');
+    expect(settingsForRun(undefined, {}, { defaultKeyType: 'ec-p256' }).keyType).toBe('ec-p256');
+    expect(settingsForRun(undefined, {}).keyType).toBeUndefined();
+  });
+
+  it('gives no domains or key type for a certificate the project file does not list', () => {
+    expect(settingsFromConfig({ dir: '/p', signfile: { name: 'signfile' } }, undefined)).toEqual({});
+  });
+});
+
+describe('readPkcs12Passphrase', () => {
+  it('reads the remembered file (one trailing newline removed) or variable, and names the place when it is empty', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'acmapi-pfx-'));
+    try {
+      const file = join(dir, 'pass');
+      await writeFile(file, 'p4ss word\n');
+      expect(await readPkcs12Passphrase({ passphraseFile: file }, {})).toBe('p4ss word');
+      expect(await readPkcs12Passphrase({ passphraseEnv: 'MY_PFX' }, { MY_PFX: 'from-env' })).toBe('from-env');
+      expect(await readPkcs12Passphrase({}, { ACMAPI_PFX_PASSPHRASE: 'default-env' })).toBe('default-env');
+      expect(await readPkcs12Passphrase(undefined, { ACMAPI_PFX_PASSPHRASE: 'unused' })).toBeUndefined();
+      const empty = await readPkcs12Passphrase({ passphraseEnv: 'MY_PFX' }, { MY_PFX: '' }).catch((error: unknown) => error);
+      expect(empty).toBeInstanceOf(OptionsError);
+      expect((empty as OptionsError).message).toContain('MY_PFX');
+      const gone = await readPkcs12Passphrase({ passphraseFile: join(dir, 'gone') }, {}).catch((error: unknown) => error);
+      expect(gone).toMatchObject({ option: 'pkcs12', code: 'OPTIONS_INVALID' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

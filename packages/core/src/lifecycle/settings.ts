@@ -9,6 +9,7 @@
  * name), never a secret itself: `state.json` is not a secret store.
  */
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { InstallTargets } from '../deploy/install-targets.js';
 import { OptionsError } from '../errors/errors.js';
 import type { KeyType } from '../pki/key-types.js';
@@ -102,6 +103,96 @@ export function mergeSettings(stored: CertificateSettings | undefined, given: Pa
   }
   const result = merged as unknown as CertificateSettings;
   return { ...result, domains: [...result.domains] };
+}
+
+/**
+ * Settings as a front end gives them for one run: like {@link CertificateSettings}, but every
+ * field optional, the signfile's `placement` too (a signfile path given without a placement
+ * keeps the remembered placement, else places nothing).
+ */
+export type GivenSettings = Omit<Partial<CertificateSettings>, 'signfile'> & { signfile?: Partial<SignfileSetting> | undefined };
+
+/** What fills a key type that neither the given nor the remembered settings name (see {@link settingsForRun}). */
+export interface SettingsFallbacks {
+  /** The live certificate's key type: a renewal keeps it (a change would mean a new application). */
+  readonly liveKeyType?: KeyType | undefined;
+  /** The project's default key type (acmapi.json `defaults.keyType`), for a certificate with none of the above. */
+  readonly defaultKeyType?: KeyType | undefined;
+}
+
+/**
+ * The settings of a run, the one rule for every front end: `given` over `stored` field by
+ * field ({@link mergeSettings}); a signfile without a placement places nothing
+ * (`{ kind: 'none' }`); the key type is the given one, else the remembered one, else the live
+ * certificate's, else the project's default. So a project file that says nothing of the
+ * placement, the key policy or the PKCS#12 output keeps what the certificate remembers. Pure.
+ */
+export function settingsForRun(stored: CertificateSettings | undefined, given: GivenSettings, fallbacks: SettingsFallbacks = {}): CertificateSettings {
+  // mergeSettings merges `signfile` field by field, so a given one without a placement is fine here; the placement is completed below.
+  const merged = mergeSettings(stored, given as Partial<CertificateSettings>);
+  const signfile = merged.signfile as Partial<SignfileSetting> | undefined;
+  const keyType = merged.keyType ?? fallbacks.liveKeyType ?? fallbacks.defaultKeyType;
+  return {
+    ...merged,
+    ...(signfile !== undefined && signfile.placement === undefined ? { signfile: { ...signfile, placement: { kind: 'none' } } } : {}),
+    ...(keyType === undefined ? {} : { keyType }),
+  };
+}
+
+/** The parts of a project file (`acmapi.json`, see `config-schema.ts`) that {@link settingsFromConfig} reads. */
+export interface ProjectSettingsSource {
+  /** The folder of the project file: its relative paths are relative to it. */
+  readonly dir: string;
+  readonly signfile: { readonly name: string; readonly path?: string | undefined };
+}
+
+/**
+ * What a project file gives of one certificate's settings: its domains and key type (when its
+ * entry names them) and the signfile's file and name. It names no placement, key policy,
+ * PKCS#12 output, install target or hook: those stay as remembered (see {@link settingsForRun}).
+ * `defaults.keyType` is a fallback, not given (see {@link SettingsFallbacks}). Pure.
+ *
+ * @param entry - the certificate's entry of `certificates`, or `undefined` for one only the store has.
+ */
+export function settingsFromConfig(project: ProjectSettingsSource, entry: { readonly domains: readonly string[]; readonly keyType?: KeyType | undefined } | undefined): GivenSettings {
+  const { path, name } = project.signfile;
+  return {
+    ...(entry === undefined ? {} : { domains: [...entry.domains] }),
+    ...(entry?.keyType === undefined ? {} : { keyType: entry.keyType }),
+    ...(path === undefined ? {} : { signfile: { path: resolve(project.dir, path), name } }),
+  };
+}
+
+/** The PKCS#12 passphrase's default environment variable, when a setting names neither a file nor a variable. */
+export const DEFAULT_PKCS12_PASSPHRASE_ENV = 'ACMAPI_PFX_PASSPHRASE';
+
+/**
+ * The passphrase of a remembered PKCS#12 output, read at each run from where the setting says:
+ * its file (one trailing newline removed), else its environment variable (default
+ * {@link DEFAULT_PKCS12_PASSPHRASE_ENV}).
+ *
+ * @returns `undefined` when no PKCS#12 output is remembered.
+ * @throws {OptionsError} `OPTIONS_INVALID` (option `pkcs12`) when the file cannot be read (read
+ *   error as `cause`) or the place holds no passphrase; the message names the place, never a value.
+ */
+export async function readPkcs12Passphrase(setting: Pkcs12Setting | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (setting === undefined) return undefined;
+  const file = setting.passphraseFile;
+  let passphrase: string | undefined;
+  if (file === undefined) {
+    passphrase = env[setting.passphraseEnv ?? DEFAULT_PKCS12_PASSPHRASE_ENV];
+  } else {
+    try {
+      passphrase = (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new OptionsError(`The PKCS#12 passphrase file ${file} cannot be read.`, { option: 'pkcs12', cause: error, hint: 'Put the passphrase back in that file (mode 0600), or name another place.' });
+    }
+  }
+  if (passphrase === undefined || passphrase === '') {
+    const place = file ?? `the environment variable ${setting.passphraseEnv ?? DEFAULT_PKCS12_PASSPHRASE_ENV}`;
+    throw new OptionsError(`The certificate keeps a PKCS#12 file, but ${place} holds no passphrase now.`, { option: 'pkcs12', hint: 'Put the passphrase back there, or name another place.' });
+  }
+  return passphrase;
 }
 
 /** Whether two settings say the same (so a run need not write them again). */

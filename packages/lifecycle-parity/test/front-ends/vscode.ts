@@ -34,6 +34,7 @@ function outcomeOf(result: ApplyOutcome | PollOutcome): Outcome {
     case 'refused':
       return { outcome: 'failed', code: 'CA_REFUSED' };
     case 'skipped':
+    case 'skipped-by-backoff':
     case 'already-pending':
       return { outcome: 'other', what: result.status };
   }
