@@ -95,6 +95,8 @@ export interface ApplyRequest {
   readonly command: 'issue' | 'renew';
   /** Apply anew even when not due or while an application is pending. @default false */
   readonly force?: boolean;
+  /** Try a failing certificate now, inside its backoff ("Try now"); keeps a pending application. @default false */
+  readonly ignoreBackoff?: boolean;
   /** Apply with this key and CSR instead of acmapi.json's `csr`/`key` or a generated key. */
   readonly keyAndCsr?: KeyAndCsr | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -114,7 +116,7 @@ export type ApplyOutcome =
   | { readonly status: 'skipped'; readonly daysLeft: number; readonly renewAt: Date }
   /**
    * `renew` of a certificate that failed `failures` times in a row (last error `code`), before
-   * its next attempt (core's backoff): nothing was sent. `force` tries at once.
+   * its next attempt (core's backoff): nothing was sent. `ignoreBackoff` tries at once.
    */
   | { readonly status: 'skipped-by-backoff'; readonly failures: number; readonly code: string; readonly nextAttemptAt: Date }
   /** An application is pending already: nothing was sent. */
@@ -266,6 +268,7 @@ export class ProjectService {
         // A generated key is core's default; leaving it unset lets core keep the live key when `reuseKey` is remembered.
         keySource: own ? keySource : undefined,
         force: request.force ?? false,
+        ignoreBackoff: request.ignoreBackoff ?? false,
         renewBeforeDays: settings.renewBeforeDays ?? config.defaults.renewBeforeDays,
         client: () => this.#client(),
         signal: request.signal,

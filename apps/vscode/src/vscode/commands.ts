@@ -62,7 +62,7 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
    * preflight inside the application (acmapi.preflight.mode); its result is shown in the view,
    * and a failing one in mode `warn` (the application goes ahead) as a warning.
    */
-  async function applyFlow(name: string, domains: string[], command: 'issue' | 'renew', extra: { force?: boolean; keyAndCsr?: KeyAndCsr } = {}): Promise<void> {
+  async function applyFlow(name: string, domains: string[], command: 'issue' | 'renew', extra: { force?: boolean; ignoreBackoff?: boolean; keyAndCsr?: KeyAndCsr } = {}): Promise<void> {
     const service = controller.service;
     if (service === undefined) return;
     const configured = service.project.config.certificates.find((certificate) => certificate.name === name);
@@ -95,7 +95,7 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
               break;
           }
         };
-        return service.apply({ name, domains, keyType: configured?.keyType, command, force: extra.force ?? false, keyAndCsr: extra.keyAndCsr, signal: abort.signal, onEvent });
+        return service.apply({ name, domains, keyType: configured?.keyType, command, force: extra.force ?? false, ignoreBackoff: extra.ignoreBackoff ?? false, keyAndCsr: extra.keyAndCsr, signal: abort.signal, onEvent });
       });
     } catch (error) {
       reportError(title, error);
@@ -142,7 +142,8 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
           t('Certificate {0} failed {1} time(s) in a row (last error {2}); Renew waits until {3} before trying again.', name, outcome.failures, outcome.code, formatTime(outcome.nextAttemptAt)),
           now,
         );
-        if (choice === now) await applyFlow(name, domains, command, { ...extra, force: true });
+        // Tries now without forcing: a pending application stays the one retrieved.
+        if (choice === now) await applyFlow(name, domains, command, { ...extra, ignoreBackoff: true });
         break;
       }
     }

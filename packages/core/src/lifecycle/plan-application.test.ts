@@ -109,6 +109,13 @@ describe('planApplication: renew picks up every state', () => {
     expect(planApplication(failed, { command: 'renew', now: at, force: true })).toMatchObject({ action: 'apply' });
   });
 
+  it('ignoreBackoff (a person asking: --retry-now) tries now and, unlike force, keeps a pending application', () => {
+    const later = new Date(at.getTime() + 3_600_000);
+    const waiting = { ...record({ application: pending }), failures: failing(later) };
+    expect(planApplication(waiting, { command: 'renew', now: at, ignoreBackoff: true })).toEqual({ action: 'retrieve', handleId: 'H7' });
+    expect(planApplication(waiting, { command: 'renew', now: at, force: true })).toMatchObject({ action: 'apply', reason: 'forced', replacesApplication: true });
+  });
+
   it('an interrupted (prepared) application is resent and a pending one retrieved by renew', () => {
     expect(planApplication(noLive({ application: { ...pending, status: 'prepared', handleId: undefined } }), { command: 'renew', now: at })).toEqual({ action: 'resume' });
     expect(planApplication(noLive({ application: pending }), { command: 'renew', now: at })).toEqual({ action: 'retrieve', handleId: 'H7' });

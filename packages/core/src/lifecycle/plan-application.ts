@@ -45,6 +45,12 @@ export interface PlanApplicationOptions {
   keyType?: KeyType;
   /** The time of the decision, compared with the backoff's next attempt. @default new Date() */
   now?: Date;
+  /**
+   * Try a failing certificate now, inside its backoff: a person asked (`--retry-now`, the
+   * extension's "Try now"), not the timer. Unlike `force` it keeps a pending application.
+   * @default false
+   */
+  ignoreBackoff?: boolean;
 }
 
 function sameDomains(a: readonly string[], b: readonly string[]): boolean {
@@ -63,7 +69,7 @@ function sameDomains(a: readonly string[], b: readonly string[]): boolean {
 export function planApplication(record: CertificateRecord | undefined, options: PlanApplicationOptions): ApplicationPlan {
   const force = options.force ?? false;
   const failures = record?.failures;
-  if (options.command === 'renew' && !force && failures !== undefined && (options.now ?? new Date()).getTime() < failures.nextAttemptAt.getTime()) {
+  if (options.command === 'renew' && !force && options.ignoreBackoff !== true && failures !== undefined && (options.now ?? new Date()).getTime() < failures.nextAttemptAt.getTime()) {
     return { action: 'skip', reason: 'backoff', nextAttemptAt: failures.nextAttemptAt, failures: failures.count, code: failures.code };
   }
   const application = record?.application;

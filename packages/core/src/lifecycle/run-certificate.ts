@@ -61,6 +61,8 @@ export interface RunCertificateOptions {
   settings?: CertificateSettings | undefined;
   /** The clock of the plan's backoff decision. @default () => new Date() */
   now?: (() => Date) | undefined;
+  /** `renew` a failing certificate now, inside its backoff, keeping its application (see `planApplication`). @default false */
+  ignoreBackoff?: boolean | undefined;
   /** For `retrieve`: the handle of the pending application (spec §3). */
   handleId?: string | undefined;
   /** The key type of a generated key. @default the live certificate's, else `ec-p256` */
@@ -199,6 +201,7 @@ class Run {
       force: options.force ?? false,
       domains,
       now: options.now?.() ?? new Date(),
+      ignoreBackoff: options.ignoreBackoff ?? false,
       ...(options.keyType === undefined ? {} : { keyType: options.keyType }),
     });
     this.#emit({ type: 'planned', certificate: certificate.name, plan, record });
