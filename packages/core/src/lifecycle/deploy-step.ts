@@ -38,6 +38,8 @@ export interface HookRunOptions {
   secretEnv?: readonly string[] | undefined;
   /** Ends a running hook as its timeout does. */
   signal?: AbortSignal | undefined;
+  /** Receives every hook's whole result (with its command line, which events leave out). */
+  onHookResult?: ((result: HookResult) => void) | undefined;
 }
 
 /** The paths a hook is told of: the repository's live files (the store's top-level links) and its folder, plus the install targets by kind. */
@@ -79,6 +81,7 @@ export async function runReportedHook(
     ...(options.secretEnv === undefined ? {} : { secretEnv: options.secretEnv }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
+  options.onHookResult?.(result);
   emit({
     type: 'hook-finished',
     certificate: event.certificate,
