@@ -5,10 +5,10 @@
  * certificate inside its backoff window is reported `skipped-by-backoff`. With acmapi.json the
  * certificates are its `certificates`; without, every certificate of the store.
  */
-import { join, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { Command, Option } from 'commander';
 import pLimit from 'p-limit';
-import { KEY_TYPES, planApplication, runFleet } from '@acmapi/core';
+import { KEY_TYPES, planApplication } from '@acmapi/core';
 import type { CertificateSettings, KeyType, SignfilePhaseOptions } from '@acmapi/core';
 import { CertificateStore, listCertificates } from '@acmapi/core/store';
 import { localIo, UsageError } from '../flags/cli-errors.js';
@@ -20,27 +20,21 @@ import { addCredentialOptions, lazyCredentials } from '../flags/credentials.js';
 import type { CredentialFlags, Credentials } from '../flags/credentials.js';
 import { parseLockWait, parseTimeout, parseWait } from '../flags/durations.js';
 import { keySourceFor } from '../flags/key-flags.js';
-import { addPfxOptions, pfxPassphrase, pfxPassphraseOf } from '../flags/pfx.js';
+import { addPfxOptions, pfxPassphrase } from '../flags/pfx.js';
 import { loadProject } from '../flags/project.js';
 import type { Project } from '../flags/project.js';
-import { addSettingsOptions, settingsFromFlags, signfilePhaseOf } from '../flags/settings-flags.js';
+import { addSettingsOptions, settingsFromFlags } from '../flags/settings-flags.js';
 import type { SettingsFlags } from '../flags/settings-flags.js';
 import { addSignfileOptions, parseSignfileFlags } from '../flags/signfile-flags.js';
 import type { SignfileFlags, SignfileSettings } from '../flags/signfile-flags.js';
 import { addProjectOptions, addRenewalOptions, parseDays } from '../flags/store-flags.js';
 import type { StoreFlags } from '../flags/store-flags.js';
-import { describeError } from '../present/describe-error.js';
-import { exitCodeFor } from '../present/exit-code-for.js';
 import { EXIT_CODES } from '../present/exit-codes.js';
 import type { Output } from '../present/output.js';
 import { printRenewResult } from '../present/print-result.js';
-import type { RenewPlanJson, RenewResultJson, ResultJson } from '../present/result-json.js';
-import { withStore } from './certificate-run.js';
+import type { RenewPlanJson, RenewResultJson } from '../present/result-json.js';
+import { runPresentedFleet, withStore } from './certificate-run.js';
 import type { CertificateTarget } from './certificate-run.js';
-import { createClient } from '../flags/client.js';
-import { EventPresenter } from '../present/event-presenter.js';
-import { hookJson, interruptedResult, toResultJson } from '../present/result-json.js';
-import { InterruptWatch } from './interrupt-watch.js';
 import type { CommandContext } from './command-kit.js';
 import { runAction } from './command-kit.js';
 
@@ -81,8 +75,6 @@ export interface RenewOptions extends ClientFlags {
   notifyUrl?: string | undefined;
 }
 
-/** No `--signfile` nor preflight overrides. */
-const NO_SIGNFILE_FLAGS: SignfileSettings = { signfile: undefined, signfilePath: undefined, resolve: [], httpPort: undefined, httpsPort: undefined };
 
 /** One certificate to renew; its key source is read only when it is worked on. */
 interface RenewTarget extends Omit<CertificateTarget, 'keySource'> {
@@ -168,70 +160,36 @@ export async function renewCertificates(options: RenewOptions): Promise<RenewRes
     const plans = await Promise.all(list.map((target) => limit(() => planOne(store, target, options))));
     return { status: 'ok', dryRun: true, certificates: plans, exitCode: EXIT_CODES.OK };
   }
-  const output = options.output;
-  const presented = new Map<string, { presenter: EventPresenter; interrupt: InterruptWatch }>();
-  // The run's own events (pre/post hooks, reports); each certificate's go to its own presenter.
-  const runPresenter = new EventPresenter(output);
-  const fleet = await withStore(options.project.storeDir, options.now, (store) =>
-    runFleet({
-      repository: store,
+  const { results, hooks: runHooks, reportErrors } = await withStore(options.project.storeDir, options.now, (store) =>
+    runPresentedFleet({
+      store,
       command: 'renew',
       targets: list.map((target) => ({
         name: target.name,
+        domains: target.domains,
         settings: { ...options.settings, domains: target.domains, ...(target.keyType === undefined ? {} : { keyType: target.keyType }) },
         ...(target.keySource === undefined ? {} : { keySource: target.keySource }),
       })),
-      client: async () => createClient(await options.credentials(), options, output),
+      credentials: options.credentials,
+      output: options.output,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
       now: options.now,
       concurrency: Math.max(1, options.concurrency),
       force: options.force,
-      renewBeforeDays: options.days,
+      days: options.days,
       waitMs: options.waitMs,
       lockWaitMs: options.lockWaitMs,
       metricsFile: options.metricsFile,
       notifyUrl: options.notifyUrl,
-      hookOptions: { env: options.env ?? process.env },
-      onEvent: (event) => {
-        if (event.certificate === undefined || event.type === 'report-failed') runPresenter.onEvent(event);
-      },
-      prepare: async (target, settings) => {
-        // From cron, no signfile means no preflight, and no note per certificate.
-        const signfile = options.signfile ?? (await signfilePhaseOf(settings, options.signfileExtras ?? NO_SIGNFILE_FLAGS, settings.signfile?.path === undefined ? 'off' : 'warn'));
-        const pfx = options.pfxPassphrase ?? (await pfxPassphraseOf(settings.pkcs12, options.env ?? process.env));
-        if (pfx !== undefined) output.addSecret(pfx);
-        // Ctrl-C or SIGTERM while waiting for a pending application ends the wait, not the process.
-        const interrupt = new InterruptWatch();
-        const presenter = new EventPresenter(output, { onWaiting: () => { interrupt.start(); } });
-        presented.set(target.name, { presenter, interrupt });
-        return { signfile, ...(pfx === undefined ? {} : { pkcs12: { passphrase: pfx } }), onEvent: presenter.onEvent, signal: interrupt.signal };
-      },
+      env: options.env ?? process.env,
+      signfile: options.signfile,
+      signfileExtras: options.signfileExtras,
+      // From cron, no signfile means no preflight, and no note per certificate.
+      defaultPreflight: (settings) => (settings.signfile?.path === undefined ? 'off' : 'warn'),
+      pfxPassphrase: options.pfxPassphrase,
     }),
   );
-  const results = fleet.certificates.map((certificate, i): ResultJson => {
-    const target = list[i];
-    const own = presented.get(certificate.name);
-    own?.interrupt.stop();
-    const hooks = certificate.hooks.map(hookJson);
-    const base = { outcome: certificate.outcome, ...(hooks.length === 0 ? {} : { hooks }) };
-    const result = certificate.result;
-    if (result === undefined) {
-      own?.presenter.failed();
-      const error = certificate.error;
-      return { status: 'error', name: certificate.name, domains: target?.domains ?? [], dir: join(options.project.storeDir, certificate.name), exitCode: exitCodeFor(error), error: describeError(error), ...base };
-    }
-    own?.presenter.finished(result);
-    let json: ResultJson = {
-      ...toResultJson(result),
-      ...(own?.presenter.preflight === undefined ? {} : { preflight: own.presenter.preflight }),
-      ...base,
-    };
-    const received = own?.interrupt.received;
-    if (result.status === 'pending' && result.interrupted && received !== undefined) json = interruptedResult(json, received);
-    if (certificate.outcome === 'failed' && certificate.error !== undefined && json.error === undefined) json = { ...json, error: describeError(certificate.error), exitCode: exitCodeFor(certificate.error) };
-    return json;
-  });
-  const runHooks = fleet.hooks.map(hookJson);
-  const reportErrors = (fleet.reportErrors ?? []).map((report) => describeError(report.error));
   // A certificate skipped by its backoff is still failing: the run says so in its exit code.
   const failed = results.find((result) => result.status === 'error' || result.status === 'skipped-by-backoff' || result.outcome === 'failed');
   // A pre or post hook, the metrics file or a notification that failed: exit 10 when nothing else did.
