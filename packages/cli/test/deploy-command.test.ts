@@ -50,10 +50,13 @@ describe('deployment: install targets and hooks', () => {
     const domain = 'deploy.acmapi.test';
     await mkdir(target, { recursive: true });
     const install = ['--install-fullchain', join(target, 'fullchain.pem'), '--install-key', join(target, 'key.pem'), '--install-mode', '640'];
-    const issued = await runCli(['issue', '-d', domain, '--out', out, ...install, '--deploy-hook', logHook(log), '--json'], ca.env);
+    const prepost = join(world.temp.path, 'prepost.log');
+    const around = ['--pre-hook', `echo pre >> '${prepost}'`, '--post-hook', `echo post >> '${prepost}'`];
+    const issued = await runCli(['issue', '-d', domain, '--out', out, ...install, ...around, '--deploy-hook', logHook(log), '--json'], ca.env);
     expect(issued.code, issued.stderr).toBe(0);
     expect(parseJsonOutput(issued)).toMatchObject({ status: 'issued', deploy: { written: [join(target, 'key.pem'), join(target, 'fullchain.pem')], hook: { ok: true, exitCode: 0 } } });
     expect(await lines(log)).toHaveLength(1);
+    expect(await lines(prepost)).toStrictEqual(['pre', 'post']);
     const dir = join(out, domain);
     expect(await readFile(join(target, 'fullchain.pem'), 'utf8')).toBe(await readFile(join(dir, 'fullchain.pem'), 'utf8'));
     expect((await stat(join(target, 'key.pem'))).mode & 0o777).toBe(0o640);
@@ -67,6 +70,7 @@ describe('deployment: install targets and hooks', () => {
     expect(notDue.code).toBe(0);
     expect((parseJsonOutput(notDue)['certificates'] as RenewEntry[]).map((c) => [c.name, c.outcome, c.status])).toStrictEqual([[domain, 'not-due', 'not-due']]);
     expect(await lines(log)).toHaveLength(1);
+    expect(await lines(prepost)).toStrictEqual(['pre', 'post']);
     expect(await mtimes()).toStrictEqual(before);
 
     // Due (ACMAPI_NOW 8 minutes on): renewed with the remembered targets and hook, which runs once.
@@ -75,6 +79,7 @@ describe('deployment: install targets and hooks', () => {
     const [entry] = parseJsonOutput(renewed)['certificates'] as RenewEntry[];
     expect(entry).toMatchObject({ status: 'issued', outcome: 'renewed', exitCode: 0, deploy: { hook: { ok: true } } });
     expect(await lines(log)).toHaveLength(2);
+    expect(await lines(prepost)).toStrictEqual(['pre', 'post', 'pre', 'post']);
     expect(await readFile(join(target, 'fullchain.pem'), 'utf8')).toBe(await readFile(join(dir, 'fullchain.pem'), 'utf8'));
     expect(await readFile(join(target, 'key.pem'), 'utf8')).toBe(await readFile(join(dir, 'privkey.pem'), 'utf8'));
 
