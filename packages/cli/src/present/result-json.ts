@@ -81,7 +81,7 @@ export interface ResultJson {
    */
   alreadyInstalled?: boolean;
   /**
-   * `renew` only: how this certificate's run ended — `renewed` (a new certificate went live and
+   * `issue` (with settings) and `renew`: how this certificate's run ended — `renewed` (a new certificate went live and
    * was deployed), `not-due`, `pending`, `failed` (see `error`; with `status` `issued` or
    * `not-due` when only the deploy step failed), `skipped-by-backoff`.
    */
