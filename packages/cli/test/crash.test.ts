@@ -62,23 +62,25 @@ async function killedAt(step: string, args: string[], env: Record<string, string
 
 // Steps of a first issue, in order. `:partial` leaves a half-written temporary file, as a kill in the middle of that write would.
 const ISSUE_STEPS = [
+  // The certificate's settings are remembered first (issue 10), before any key exists.
+  'write:state.json#1:partial',
   'key-generated',
   'write:privkey.pem:partial',
   'write:csr.pem:partial',
-  'write:state.json#1:partial',
+  'write:state.json#2:partial',
   'prepared',
   'applied',
   'write:cert.pem:partial',
   'write:chain.pem:partial',
   'write:fullchain.pem:partial',
-  'write:state.json#2:partial',
+  'write:state.json#3:partial',
   'installed',
   'live-switched',
 ];
 // From 'prepared' on, the key and CSR are committed: the rerun must certify THAT key.
 const KEY_COMMITTED = ISSUE_STEPS.indexOf('prepared');
-// From 'write:state.json#2' on, the verified certificate is beside its key: the rerun finishes without the CA.
-const CERTIFICATE_ON_DISK = ISSUE_STEPS.indexOf('write:state.json#2:partial');
+// From 'write:state.json#3' on, the verified certificate is beside its key: the rerun finishes without the CA.
+const CERTIFICATE_ON_DISK = ISSUE_STEPS.indexOf('write:state.json#3:partial');
 
 describe('acmapi issue killed at each step, then run again', () => {
   it.each(ISSUE_STEPS.map((step, index) => ({ step, index })))('$step', async ({ step, index }) => {

@@ -87,6 +87,7 @@ describe('deployment: install targets and hooks', () => {
     const shown = await runCli(['show', domain, '--out', out], {});
     expect(shown.stdout).toContain(join(target, 'fullchain.pem'));
     expect(shown.stdout).toContain(logHook(log));
+    expect(shown.stdout).toContain('Install mode: 640');
   });
 
   it('a failing deploy hook is exit 10 with outcome failed, the certificate stays live; --deploy-hook \'\' forgets the hook', async () => {
