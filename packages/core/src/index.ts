@@ -85,7 +85,13 @@ export type { CertificateChain, CertificateInfo, VerifyCertificateExpected } fro
 // The certificate lifecycle.
 export { runCertificate } from './lifecycle/run-certificate.js';
 export type { RunCertificateOptions, RunCertificateResult } from './lifecycle/run-certificate.js';
+export type { AfterRun } from './lifecycle/run-certificate.js';
 export type { LifecycleEvent, LifecycleListener } from './lifecycle/events.js';
+export { FLEET_DEFAULT_CONCURRENCY, runFleet } from './lifecycle/run-fleet.js';
+export type { FleetCertificateResult, FleetOutcome, FleetPrepared, FleetTarget, RunFleetOptions, RunFleetResult } from './lifecycle/run-fleet.js';
+export { expiryWarning, hookSucceeded } from './lifecycle/deploy-step.js';
+export type { DeployReport, HookRunOptions } from './lifecycle/deploy-step.js';
+export type { HookKind, HookResult } from './deploy/hooks.js';
 export { checkKeySource, keySourceFromConfig, resolveKeySource } from './lifecycle/key-source.js';
 export type { KeyAndCsr, KeySource, ResolveKeySourceOptions } from './lifecycle/key-source.js';
 export { checkSignfilePhase, signfileToken } from './lifecycle/signfile-phase.js';
@@ -103,6 +109,7 @@ export type {
 } from './lifecycle/repository.js';
 export {
   DEFAULT_PKCS12_PASSPHRASE_ENV,
+  dropClearedSettings,
   mergeSettings,
   readPkcs12Passphrase,
   sameSettings,

@@ -100,6 +100,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   DEPLOY_KEY_MISSING: coreHint,
   DEPLOY_OWNER_UNKNOWN: coreHint,
   DEPLOY_INSTALL_FAILED: coreHint,
+  DEPLOY_HOOK_FAILED: coreHint,
   METRICS_WRITE_FAILED: coreHint,
   NOTIFY_REJECTED: coreHint,
   NOTIFY_FAILED: coreHint,

@@ -7,8 +7,19 @@
  * of the wait, and turns its result into the `--json` result.
  */
 import { rmdir, stat } from 'node:fs/promises';
-import { runCertificate as runLifecycle } from '@acmapi/core';
-import type { CertificateRepository, CertificateSettings, KeySource, KeyType, RunCertificateOptions as LifecycleOptions, RunCertificateResult, SignfilePhaseOptions } from '@acmapi/core';
+import { join } from 'node:path';
+import { runCertificate as runLifecycle, runFleet } from '@acmapi/core';
+import type {
+  CertificateRepository,
+  CertificateSettings,
+  FleetTarget,
+  KeySource,
+  KeyType,
+  PreflightMode,
+  RunCertificateOptions as LifecycleOptions,
+  RunCertificateResult,
+  SignfilePhaseOptions,
+} from '@acmapi/core';
 import { openStore } from '@acmapi/core/store';
 import type { CertificateStore } from '@acmapi/core/store';
 import { localIo } from '../flags/cli-errors.js';
@@ -17,8 +28,14 @@ import type { ClientFlags } from '../flags/client.js';
 import type { Credentials } from '../flags/credentials.js';
 import { EventPresenter } from '../present/event-presenter.js';
 import type { Output } from '../present/output.js';
-import { interruptedResult, toResultJson } from '../present/result-json.js';
-import type { ResultJson } from '../present/result-json.js';
+import { describeError } from '../present/describe-error.js';
+import type { ErrorJson } from '../present/describe-error.js';
+import { exitCodeFor } from '../present/exit-code-for.js';
+import { hookJson, interruptedResult, toResultJson } from '../present/result-json.js';
+import type { HookJson, ResultJson } from '../present/result-json.js';
+import { pfxPassphraseOf } from '../flags/pfx.js';
+import { signfilePhaseOf } from '../flags/settings-flags.js';
+import type { SignfileSettings } from '../flags/signfile-flags.js';
 import { InterruptWatch } from './interrupt-watch.js';
 
 export type { KeyAndCsr } from '@acmapi/core';
@@ -174,4 +191,120 @@ export async function withStore<T>(dir: string, now: (() => Date) | undefined, f
     // rmdir removes only an empty folder: a certificate written meanwhile (by this run or another) stays.
     if (!existed) await rmdir(dir).catch(() => undefined);
   }
+}
+
+/** One certificate of {@link runPresentedFleet}: core's fleet target, with its domains for an error's result. */
+export interface PresentedFleetTarget extends FleetTarget {
+  domains: string[];
+}
+
+/** Options of {@link runPresentedFleet}. */
+export interface PresentedFleetOptions extends ClientFlags {
+  store: CertificateRepository & { readonly dir: string };
+  command: 'issue' | 'renew';
+  targets: readonly PresentedFleetTarget[];
+  credentials: () => Promise<Credentials>;
+  output: Output;
+  now: (() => Date) | undefined;
+  concurrency: number;
+  force: boolean;
+  /** Renew when fewer than this many days are left, for certificates that remember none. */
+  days: number | undefined;
+  waitMs: number;
+  lockWaitMs: number;
+  metricsFile?: string | undefined;
+  notifyUrl?: string | undefined;
+  /** Where a remembered passphrase variable is read; the environment hooks inherit. */
+  env: NodeJS.ProcessEnv;
+  /** The signfile phase of every certificate; `undefined`: each one's from its settings. */
+  signfile?: SignfilePhaseOptions | undefined;
+  /** The preflight's overrides for a signfile phase made from the settings. */
+  signfileExtras?: SignfileSettings | undefined;
+  /** The preflight mode of a certificate whose settings name none. */
+  defaultPreflight: (settings: CertificateSettings) => PreflightMode;
+  /** `--pfx` given: its passphrase; else each certificate's remembered one. */
+  pfxPassphrase: string | undefined;
+}
+
+/** What {@link runPresentedFleet} led to. */
+export interface PresentedFleet {
+  /** Per target, in order: its `--json` result (`status: 'error'` when its run threw). */
+  results: ResultJson[];
+  /** What each run threw, by target (for `issue`, which reports it as its own error). */
+  errors: unknown[];
+  /** The run's pre and post hooks. */
+  hooks: HookJson[];
+  /** The metrics file or notifications that failed. */
+  reportErrors: ErrorJson[];
+}
+
+const NO_SIGNFILE_FLAGS: SignfileSettings = { signfile: undefined, signfilePath: undefined, resolve: [], httpPort: undefined, httpsPort: undefined };
+
+/**
+ * Runs certificates through core's `runFleet` (pre/post hooks once, deploy and failure hooks,
+ * metrics file, notifications) with the command line's context, each presented by its own
+ * {@link EventPresenter}, a Ctrl-C during a `--wait` ending that wait. Never throws for one
+ * certificate: see {@link PresentedFleet}.
+ */
+export async function runPresentedFleet(options: PresentedFleetOptions): Promise<PresentedFleet> {
+  const { output } = options;
+  const presented = new Map<string, { presenter: EventPresenter; interrupt: InterruptWatch }>();
+  // The run's own events (pre/post hooks, reports); each certificate's go to its own presenter.
+  const runPresenter = new EventPresenter(output);
+  const fleet = await runFleet({
+    repository: options.store,
+    command: options.command,
+    targets: options.targets.map((target) => ({ name: target.name, settings: target.settings, keySource: target.keySource })),
+    client: async () => createClient(await options.credentials(), options, output),
+    now: options.now,
+    concurrency: options.concurrency,
+    force: options.force,
+    renewBeforeDays: options.days,
+    waitMs: options.waitMs,
+    lockWaitMs: options.lockWaitMs,
+    metricsFile: options.metricsFile,
+    notifyUrl: options.notifyUrl,
+    hookOptions: { env: options.env },
+    onEvent: (event) => {
+      if (event.certificate === undefined || event.type === 'report-failed') runPresenter.onEvent(event);
+    },
+    prepare: async (target, settings) => {
+      const signfile = options.signfile ?? (await signfilePhaseOf(settings, options.signfileExtras ?? NO_SIGNFILE_FLAGS, options.defaultPreflight(settings)));
+      const pfx = options.pfxPassphrase ?? (await pfxPassphraseOf(settings.pkcs12, options.env));
+      if (pfx !== undefined) output.addSecret(pfx);
+      // Ctrl-C or SIGTERM while waiting for a pending application ends the wait, not the process.
+      const interrupt = new InterruptWatch();
+      const presenter = new EventPresenter(output, { onWaiting: () => { interrupt.start(); } });
+      presented.set(target.name, { presenter, interrupt });
+      return { signfile, ...(pfx === undefined ? {} : { pkcs12: { passphrase: pfx } }), onEvent: presenter.onEvent, signal: interrupt.signal };
+    },
+  });
+  const errors: unknown[] = [];
+  const results = fleet.certificates.map((certificate, i): ResultJson => {
+    const target = options.targets[i];
+    const own = presented.get(certificate.name);
+    own?.interrupt.stop();
+    errors.push(certificate.result === undefined || certificate.result.status === 'already-pending' ? certificate.error : undefined);
+    const hooks = certificate.hooks.map(hookJson);
+    const base = { outcome: certificate.outcome, ...(hooks.length === 0 ? {} : { hooks }) };
+    const result = certificate.result;
+    if (result === undefined || result.status === 'already-pending') {
+      own?.presenter.failed();
+      const error = certificate.error;
+      return { status: 'error', name: certificate.name, domains: target?.domains ?? [], dir: join(options.store.dir, certificate.name), exitCode: exitCodeFor(error), error: describeError(error), ...base };
+    }
+    own?.presenter.finished(result);
+    let json: ResultJson = {
+      ...toResultJson(result),
+      ...(own?.presenter.preflight === undefined ? {} : { preflight: own.presenter.preflight }),
+      ...(own?.presenter.preflightNote === undefined ? {} : { preflightNote: own.presenter.preflightNote }),
+      ...base,
+    };
+    const received = own?.interrupt.received;
+    if (result.status === 'pending' && result.interrupted && received !== undefined) json = interruptedResult(json, received);
+    // Only the deploy step failed: the result says what went live, the error why it failed.
+    if (certificate.outcome === 'failed' && certificate.error !== undefined && json.error === undefined) json = { ...json, error: describeError(certificate.error), exitCode: exitCodeFor(certificate.error) };
+    return json;
+  });
+  return { results, errors, hooks: fleet.hooks.map(hookJson), reportErrors: (fleet.reportErrors ?? []).map((report) => describeError(report.error)) };
 }

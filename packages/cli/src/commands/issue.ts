@@ -19,9 +19,9 @@ import type { CredentialFlags, Credentials } from '../flags/credentials.js';
 import { DEFAULT_LOCK_WAIT_MS, parseLockWait, parseTimeout, parseWait } from '../flags/durations.js';
 import { keySourceFor } from '../flags/key-flags.js';
 import type { KeyFlags } from '../flags/key-flags.js';
-import { addPfxOptions, pfxPassphrase, pfxPassphraseOf } from '../flags/pfx.js';
+import { addPfxOptions, pfxPassphrase } from '../flags/pfx.js';
 import { loadProject } from '../flags/project.js';
-import { addSettingsOptions, runSettings, settingsFromFlags, signfilePhaseOf } from '../flags/settings-flags.js';
+import { addSettingsOptions, settingsFromFlags } from '../flags/settings-flags.js';
 import type { SettingsFlags } from '../flags/settings-flags.js';
 import { addSignfileOptions, parseSignfileFlags } from '../flags/signfile-flags.js';
 import type { SignfileFlags, SignfileSettings } from '../flags/signfile-flags.js';
@@ -31,7 +31,8 @@ import { storeNameFor } from '../flags/store-name.js';
 import type { Output } from '../present/output.js';
 import { printCertificateResult } from '../present/print-result.js';
 import type { ResultJson, TargetFacts } from '../present/result-json.js';
-import { runCertificate, withStore } from './certificate-run.js';
+import { runCertificate, runPresentedFleet, withStore } from './certificate-run.js';
+import { EXIT_CODES } from '../present/exit-codes.js';
 import type { CommandContext } from './command-kit.js';
 import { runAction } from './command-kit.js';
 
@@ -105,33 +106,56 @@ export async function issueToFolder(options: IssueToFolderOptions): Promise<Resu
   options.onTarget?.({ name, domains, dir: join(storeDir, name) });
   const given = options.credentials;
   const keyType = options.keySource === undefined ? options.keyType : undefined;
-  let settings: CertificateSettings | undefined;
-  let signfile = options.signfile;
-  let pfx = options.pfxPassphrase;
+  const credentials = typeof given === 'function' ? given : () => Promise.resolve(given);
   if (options.settings !== undefined) {
-    const stored = records.find((record) => record.name === name)?.settings;
-    settings = runSettings(stored, { ...options.settings, domains, ...(keyType === undefined ? {} : { keyType }) });
-    const extras = options.signfileExtras ?? { signfile: undefined, signfilePath: undefined, resolve: [], httpPort: undefined, httpsPort: undefined };
-    signfile ??= await signfilePhaseOf(settings, extras, 'warn');
-    pfx ??= await pfxPassphraseOf(settings.pkcs12, options.env ?? process.env);
-    if (pfx !== undefined) options.output.addSecret(pfx);
+    // With settings, through core's runFleet (one certificate): the pre and post hooks run
+    // around it as around a renew run, the deploy and failure hooks inside it.
+    const settings = options.settings;
+    const run = await withStore(storeDir, options.now, (store) =>
+      runPresentedFleet({
+        store,
+        command: 'issue',
+        targets: [{ name, domains, settings: { ...settings, domains, ...(keyType === undefined ? {} : { keyType }) }, ...(options.keySource === undefined ? {} : { keySource: options.keySource }) }],
+        credentials,
+        output: options.output,
+        timeoutMs: options.timeoutMs,
+        retries: options.retries,
+        now: options.now,
+        concurrency: 1,
+        force: options.force ?? false,
+        days: options.days,
+        waitMs: options.waitMs,
+        lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+        env: options.env ?? process.env,
+        signfile: options.signfile,
+        signfileExtras: options.signfileExtras,
+        defaultPreflight: () => 'warn',
+        pfxPassphrase: options.pfxPassphrase,
+      }),
+    );
+    const [result] = run.results;
+    // What the run threw is this command's error (exit code, advice, --json error).
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrown exactly as the lifecycle threw it (core's typed errors)
+    if (result === undefined || result.status === 'error') throw run.errors[0] ?? new Error('The run of the certificate gave no result.');
+    const hookFailed = run.hooks.some((hook) => !hook.ok) || run.reportErrors.length > 0;
+    return hookFailed && result.exitCode === EXIT_CODES.OK ? { ...result, exitCode: EXIT_CODES.DEPLOY_FAILED } : result;
   }
+  // Without settings (the demo, library callers): one lifecycle run, nothing remembered.
   return withStore(storeDir, options.now, (store) =>
     runCertificate({
       store,
       command: 'issue',
       // A key of the user's has its own type.
       target: { name, domains, keyType, keySource: options.keySource },
-      settings,
       force: options.force ?? false,
-      days: settings?.renewBeforeDays ?? options.days,
+      days: options.days,
       now: options.now,
       waitMs: options.waitMs,
       lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
-      credentials: typeof given === 'function' ? given : () => Promise.resolve(given),
+      credentials,
       output: options.output,
-      pfxPassphrase: pfx,
-      signfile,
+      pfxPassphrase: options.pfxPassphrase,
+      signfile: options.signfile,
       timeoutMs: options.timeoutMs,
       retries: options.retries,
     }),

@@ -5,7 +5,7 @@
  * certificate inside its backoff window is reported `skipped-by-backoff`. With acmapi.json the
  * certificates are its `certificates`; without, every certificate of the store.
  */
-import { join } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { Command, Option } from 'commander';
 import pLimit from 'p-limit';
 import { KEY_TYPES, planApplication } from '@acmapi/core';
@@ -20,22 +20,20 @@ import { addCredentialOptions, lazyCredentials } from '../flags/credentials.js';
 import type { CredentialFlags, Credentials } from '../flags/credentials.js';
 import { parseLockWait, parseTimeout, parseWait } from '../flags/durations.js';
 import { keySourceFor } from '../flags/key-flags.js';
-import { addPfxOptions, pfxPassphrase, pfxPassphraseOf } from '../flags/pfx.js';
+import { addPfxOptions, pfxPassphrase } from '../flags/pfx.js';
 import { loadProject } from '../flags/project.js';
 import type { Project } from '../flags/project.js';
-import { addSettingsOptions, runSettings, settingsFromFlags, signfilePhaseOf } from '../flags/settings-flags.js';
+import { addSettingsOptions, settingsFromFlags } from '../flags/settings-flags.js';
 import type { SettingsFlags } from '../flags/settings-flags.js';
 import { addSignfileOptions, parseSignfileFlags } from '../flags/signfile-flags.js';
 import type { SignfileFlags, SignfileSettings } from '../flags/signfile-flags.js';
 import { addProjectOptions, addRenewalOptions, parseDays } from '../flags/store-flags.js';
 import type { StoreFlags } from '../flags/store-flags.js';
-import { describeError } from '../present/describe-error.js';
-import { exitCodeFor } from '../present/exit-code-for.js';
 import { EXIT_CODES } from '../present/exit-codes.js';
 import type { Output } from '../present/output.js';
 import { printRenewResult } from '../present/print-result.js';
-import type { RenewPlanJson, RenewResultJson, ResultJson } from '../present/result-json.js';
-import { runCertificate, withStore } from './certificate-run.js';
+import type { RenewPlanJson, RenewResultJson } from '../present/result-json.js';
+import { runPresentedFleet, withStore } from './certificate-run.js';
 import type { CertificateTarget } from './certificate-run.js';
 import type { CommandContext } from './command-kit.js';
 import { runAction } from './command-kit.js';
@@ -68,13 +66,15 @@ export interface RenewOptions extends ClientFlags {
   settings?: Partial<CertificateSettings> | undefined;
   /** `--signfile` and the preflight's overrides (`--resolve`, ports). */
   signfileExtras?: SignfileSettings | undefined;
-  /** Where a remembered passphrase variable is read. @default process.env */
+  /** Where a remembered passphrase variable is read, and the environment hooks inherit. @default process.env */
   env?: NodeJS.ProcessEnv | undefined;
   now: () => Date;
+  /** `--metrics-file`: the Prometheus textfile written after the run. */
+  metricsFile?: string | undefined;
+  /** `--notify-url`: where failures and expiry warnings are posted (a secret: never printed). */
+  notifyUrl?: string | undefined;
 }
 
-/** No `--signfile` nor preflight overrides. */
-const NO_SIGNFILE_FLAGS: SignfileSettings = { signfile: undefined, signfilePath: undefined, resolve: [], httpPort: undefined, httpsPort: undefined };
 
 /** One certificate to renew; its key source is read only when it is worked on. */
 interface RenewTarget extends Omit<CertificateTarget, 'keySource'> {
@@ -160,51 +160,50 @@ export async function renewCertificates(options: RenewOptions): Promise<RenewRes
     const plans = await Promise.all(list.map((target) => limit(() => planOne(store, target, options))));
     return { status: 'ok', dryRun: true, certificates: plans, exitCode: EXIT_CODES.OK };
   }
-  const results = await withStore(options.project.storeDir, options.now, (store) =>
-    Promise.all(
-      list.map((target) =>
-        limit(async (): Promise<ResultJson> => {
-          try {
-            const stored = (await store.get(target.name))?.settings;
-            const settings = runSettings(stored, { ...options.settings, domains: target.domains, ...(target.keyType === undefined ? {} : { keyType: target.keyType }) });
-            // From cron, no signfile means no preflight, and no note per certificate.
-            const signfile = options.signfile ?? (await signfilePhaseOf(settings, options.signfileExtras ?? NO_SIGNFILE_FLAGS, settings.signfile?.path === undefined ? 'off' : 'warn'));
-            const pfx = options.pfxPassphrase ?? (await pfxPassphraseOf(settings.pkcs12, options.env ?? process.env));
-            if (pfx !== undefined) options.output.addSecret(pfx);
-            return await runCertificate({
-              store,
-              command: 'renew',
-              target: { name: target.name, domains: target.domains, keyType: target.keyType, keySource: await target.keySource?.() },
-              settings,
-              now: options.now,
-              force: options.force,
-              days: settings.renewBeforeDays ?? options.days,
-              waitMs: options.waitMs,
-              lockWaitMs: options.lockWaitMs,
-              credentials: options.credentials,
-              output: options.output,
-              pfxPassphrase: pfx,
-              signfile,
-              timeoutMs: options.timeoutMs,
-              retries: options.retries,
-            });
-          } catch (error) {
-            return { status: 'error', name: target.name, domains: target.domains, dir: join(store.dir, target.name), exitCode: exitCodeFor(error), error: describeError(error) };
-          }
-        }),
-      ),
-    ),
+  const { results, hooks: runHooks, reportErrors } = await withStore(options.project.storeDir, options.now, (store) =>
+    runPresentedFleet({
+      store,
+      command: 'renew',
+      targets: list.map((target) => ({
+        name: target.name,
+        domains: target.domains,
+        settings: { ...options.settings, domains: target.domains, ...(target.keyType === undefined ? {} : { keyType: target.keyType }) },
+        ...(target.keySource === undefined ? {} : { keySource: target.keySource }),
+      })),
+      credentials: options.credentials,
+      output: options.output,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      now: options.now,
+      concurrency: Math.max(1, options.concurrency),
+      force: options.force,
+      days: options.days,
+      waitMs: options.waitMs,
+      lockWaitMs: options.lockWaitMs,
+      metricsFile: options.metricsFile,
+      notifyUrl: options.notifyUrl,
+      env: options.env ?? process.env,
+      signfile: options.signfile,
+      signfileExtras: options.signfileExtras,
+      // From cron, no signfile means no preflight, and no note per certificate.
+      defaultPreflight: (settings) => (settings.signfile?.path === undefined ? 'off' : 'warn'),
+      pfxPassphrase: options.pfxPassphrase,
+    }),
   );
   // A certificate skipped by its backoff is still failing: the run says so in its exit code.
-  const failed = results.find((result) => result.status === 'error' || result.status === 'skipped-by-backoff');
+  const failed = results.find((result) => result.status === 'error' || result.status === 'skipped-by-backoff' || result.outcome === 'failed');
+  // A pre or post hook, the metrics file or a notification that failed: exit 10 when nothing else did.
+  const deployFailed = runHooks.some((hook) => !hook.ok) || reportErrors.length > 0;
   const pending = results.some((result) => result.status === 'pending');
   // A wait ended by Ctrl-C/SIGTERM ends the run with that signal's code (130/143).
   const interrupted = results.find((result) => result.interrupted !== undefined);
   return {
-    status: failed !== undefined ? 'error' : pending ? 'pending' : 'ok',
+    status: failed !== undefined || deployFailed ? 'error' : pending ? 'pending' : 'ok',
     dryRun: false,
     certificates: results,
-    exitCode: interrupted?.exitCode ?? failed?.exitCode ?? (pending ? EXIT_CODES.PENDING : EXIT_CODES.OK),
+    exitCode: interrupted?.exitCode ?? failed?.exitCode ?? (deployFailed ? EXIT_CODES.DEPLOY_FAILED : pending ? EXIT_CODES.PENDING : EXIT_CODES.OK),
+    ...(runHooks.length === 0 ? {} : { hooks: runHooks }),
+    ...(reportErrors.length === 0 ? {} : { reportErrors }),
   };
 }
 
@@ -220,6 +219,29 @@ interface RenewFlags extends CredentialFlags, SignfileFlags, StoreFlags, Setting
   days?: string;
   renewBeforeDays?: string;
   json?: boolean;
+  quiet?: boolean;
+  metricsFile?: string;
+  notifyUrl?: string;
+}
+
+/**
+ * Checks `--notify-url`: an absolute http(s) URL. Its path is a secret (webhook URLs carry
+ * their token there), so no message repeats it.
+ *
+ * @throws {UsageError} `USAGE_NOTIFY_URL` otherwise.
+ */
+export function parseNotifyUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError('--notify-url is not an http:// or https:// URL.', { code: 'USAGE_NOTIFY_URL', hint: 'Give the webhook URL, e.g. https://hooks.example.com/…' });
+  }
+  return url.href;
 }
 
 function parseConcurrency(text: string | undefined): number {
@@ -235,7 +257,7 @@ export function renewCommand(ctx: CommandContext): Command {
   const command = new Command('renew')
     .summary('renew what is due, retrieve pending applications (for cron)')
     .description(
-      'renew the certificates that are due (at their renewal time, or --renew-before-days N), apply again for new, failed and refused ones, retrieve pending applications and resend interrupted ones, each with the settings it remembers (placement flags given here override them and are remembered); certificates not yet due are left alone, failing ones wait out their backoff (1 h, 6 h, 24 h; --force ignores it). Exit 0 when all are fine, 3 when one is still pending, else the exit code of the first that failed (5 for one waiting out its backoff)',
+      'renew the certificates that are due (at their renewal time, or --renew-before-days N), apply again for new, failed and refused ones, retrieve pending applications and resend interrupted ones, each with the settings it remembers (placement flags given here override them and are remembered); certificates not yet due are left alone, failing ones wait out their backoff (1 h, 6 h, 24 h; --force ignores it). Exit 0 when all are fine, 3 when one is still pending, else the exit code of the first that failed (5 for one waiting out its backoff, 10 when installing into its install targets or a hook failed — the certificate stays live). Install targets are written after each new certificate (and on a run with nothing due when one is missing or differs), then the deploy hook runs; nothing due: no file changed, no hook',
     )
     .argument('[certificates...]', 'store names (acmapi.json names with a project file); none: all')
     .option('--all', 'every certificate (of acmapi.json, else of the store); the default when no name is given')
@@ -243,7 +265,10 @@ export function renewCommand(ctx: CommandContext): Command {
     .option('--concurrency <n>', `how many certificates at once (default ${DEFAULT_RENEW_CONCURRENCY})`)
     .addOption(new Option('--key-type <type>', 'type of new private keys (default: acmapi.json, else each certificate\'s own)').choices(KEY_TYPES))
     .option('--wait <duration>', 'how long to poll an application the CA answers pending, e.g. 5m, at most 30d (default 0)')
-    .option('--json', 'print one JSON object on stdout; messages go to stderr');
+    .option('--json', 'print one JSON object on stdout; messages go to stderr')
+    .option('--quiet', 'for cron: print nothing unless a certificate changed (went live, installed, pending) or something failed')
+    .option('--metrics-file <file>', 'after the run, write a Prometheus textfile here for node_exporter (not-after, renewal time, last attempt and result per certificate), atomically')
+    .option('--notify-url <url>', 'POST a JSON notification (Slack-compatible "text") here for each failure and each expiry warning; never printed (webhook paths are secrets)');
   addSettingsOptions(command, 'signfile preflight before each new application: warn, strict (that certificate fails with exit 8, nothing written), off');
   addRenewalOptions(command);
   addProjectOptions(command);
@@ -276,6 +301,14 @@ export function renewCommand(ctx: CommandContext): Command {
         const given = settingsFromFlags(flags, parsed, withConfig.signfileName, flagDays);
         const passphrase = await pfxPassphrase(flags, ctx.env);
         if (passphrase !== undefined) output.addSecret(passphrase);
+        const notifyUrl = parseNotifyUrl(flags.notifyUrl);
+        // The URL's path and query are a secret: redacted wherever a message might carry them.
+        if (notifyUrl !== undefined) {
+          const url = new URL(notifyUrl);
+          if (url.pathname.length > 1) output.addSecret(url.pathname);
+          if (url.search !== '') output.addSecret(url.search);
+          output.addSecret(notifyUrl);
+        }
         return renewCertificates({
           project,
           names,
@@ -295,10 +328,12 @@ export function renewCommand(ctx: CommandContext): Command {
           signfileExtras: parsed,
           env: ctx.env,
           now,
+          metricsFile: flags.metricsFile === undefined ? undefined : resolvePath(flags.metricsFile),
+          notifyUrl,
         });
       },
       (result) => {
-        printRenewResult(output, result, outLabel);
+        printRenewResult(output, result, outLabel, { quiet: flags.quiet === true });
       },
     );
   });

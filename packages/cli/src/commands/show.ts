@@ -114,8 +114,9 @@ export function showLines(show: ShowJson): string[] {
     lines.push(`  PKCS#12:        passphrase from ${settings.pkcs12.passphraseFile === undefined ? `env ${settings.pkcs12.passphraseEnv ?? 'ACMAPI_PFX_PASSPHRASE'}` : `file ${settings.pkcs12.passphraseFile}`}`);
   }
   if (settings.renewBeforeDays !== undefined) lines.push(`  Renew before:   ${settings.renewBeforeDays} days left`);
-  for (const [field, value] of Object.entries(settings.install ?? {})) lines.push(`  Install ${field}: ${String(value)}`);
-  for (const [field, value] of Object.entries(settings.hooks ?? {})) lines.push(`  Hook ${field}: ${String(value)}`);
+  // The mode in octal as chmod takes it, the hook timeout in seconds; paths and commands as remembered.
+  for (const [field, value] of Object.entries(settings.install ?? {})) lines.push(`  Install ${field}: ${field === 'mode' && typeof value === 'number' ? value.toString(8).padStart(3, '0') : String(value)}`);
+  for (const [field, value] of Object.entries(settings.hooks ?? {})) lines.push(field === 'timeoutMs' && typeof value === 'number' ? `  Hook timeout:   ${value / 1000} s` : `  Hook ${field}: ${String(value)}`);
   return lines;
 }
 

@@ -2,25 +2,27 @@
  * The flags that a certificate remembers (core's `CertificateSettings`, issue 10): where the
  * signfile is placed (`--webroot DIR [--iis]`, `--standalone [--port N]`), the signfile's file
  * and name, the preflight mode, the key policy (`--reuse-key`/`--new-key`), `--pfx` and
- * `--renew-before-days`. `issue` and `renew` both take them; a flag given overrides the
+ * `--renew-before-days`, install targets and hooks (`deploy-flags.ts`). `issue` and `renew` both take them; a flag given overrides the
  * remembered value and is remembered, a flag not given keeps it (core's `mergeSettings`), so
  * `issue --webroot …` once and then `renew` from cron places the signfile the same way.
  *
  * Only paths and names are remembered, never a secret.
  */
 import { resolve as resolvePath } from 'node:path';
-import { mergeSettings, signfilePhaseFromSettings } from '@acmapi/core';
+import { dropClearedSettings, mergeSettings, signfilePhaseFromSettings } from '@acmapi/core';
 import type { CertificateSettings, PreflightMode, SignfilePhaseOptions, SignfilePlacementSetting, SignfileSetting } from '@acmapi/core';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UsageError } from './cli-errors.js';
+import { addDeployOptions, deploySettingsFromFlags } from './deploy-flags.js';
+import type { DeployFlags } from './deploy-flags.js';
 import type { PfxFlags } from './pfx.js';
 import { parsePort } from './port.js';
 import { DEFAULT_STANDALONE_PORT, PREFLIGHT_MODES } from './signfile-flags.js';
 import type { SignfileSettings } from './signfile-flags.js';
 
 /** The remembered flags as commander parsed them. */
-export interface SettingsFlags extends PfxFlags {
+export interface SettingsFlags extends PfxFlags, DeployFlags {
   /** Without a commander default, so that "not given" keeps the remembered mode. */
   preflight?: PreflightMode | undefined;
   webroot?: string | undefined;
@@ -31,8 +33,9 @@ export interface SettingsFlags extends PfxFlags {
   newKey?: boolean | undefined;
 }
 
-/** Adds `--preflight --webroot --iis --standalone --port --reuse-key --new-key`. */
+/** Adds `--preflight --webroot --iis --standalone --port --reuse-key --new-key`, and the install target and hook flags (`deploy-flags.ts`). */
 export function addSettingsOptions(command: Command, preflightHelp: string): Command {
+  addDeployOptions(command);
   return command
     .addOption(new Option('--preflight <mode>', `${preflightHelp} (default: the remembered mode, else warn)`).choices(PREFLIGHT_MODES))
     .option('--webroot <dir>', 'write the signfile into DIR/.well-known/pki-validation/ for the time of the application (needs --signfile); remembered for renew')
@@ -90,6 +93,7 @@ export function settingsFromFlags(flags: SettingsFlags, signfile: SignfileSettin
     ...(reuseKey === undefined ? {} : { reuseKey }),
     ...(flags.pfx === true ? { pkcs12: flags.pfxPassphraseFile === undefined ? { passphraseEnv: 'ACMAPI_PFX_PASSPHRASE' } : { passphraseFile: resolvePath(flags.pfxPassphraseFile) } } : {}),
     ...(days === undefined ? {} : { renewBeforeDays: days }),
+    ...deploySettingsFromFlags(flags),
   };
 }
 
@@ -98,11 +102,8 @@ export function settingsFromFlags(flags: SettingsFlags, signfile: SignfileSettin
  * Pure.
  */
 export function runSettings(stored: CertificateSettings | undefined, given: Partial<CertificateSettings>): CertificateSettings {
-  const merged = mergeSettings(stored, given);
-  if (merged.signfile !== undefined && (merged.signfile as Partial<SignfileSetting>).placement === undefined) {
-    return { ...merged, signfile: { ...merged.signfile, placement: { kind: 'none' } } };
-  }
-  return merged;
+  // An empty install target or hook clears the remembered one (see deploy-flags.ts); a signfile without a placement gets `none`.
+  return dropClearedSettings(mergeSettings(stored, given));
 }
 
 /**

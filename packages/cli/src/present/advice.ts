@@ -134,6 +134,8 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   DEPLOY_OWNER_UNKNOWN: 'Check --install-owner USER[:GROUP]: the user and group must exist on this machine (or give numeric ids).',
   DEPLOY_INSTALL_FAILED: (error) =>
     `${error.hint ?? 'Check the folder of the install target.'} The install target is ${error.path ?? 'named above'}; the certificate itself is live in the store.`,
+  DEPLOY_HOOK_FAILED:
+    'Run the hook command by hand to see why (acmapi show NAME prints it; its standard error is above). A certificate that went live stays live; a failing deploy hook runs again only when an install target changes, so reload the service yourself once fixed.',
   METRICS_WRITE_FAILED: 'Check that the folder of --metrics-file exists and that this user may write into it (node_exporter reads *.prom files there).',
   NOTIFY_REJECTED: 'Check --notify-url: the receiver refused the notification (a webhook URL that was revoked or mistyped answers 403 or 404).',
   NOTIFY_FAILED: 'The receiver of --notify-url did not accept the notification after retries; the certificates are unaffected. Check that it is up.',

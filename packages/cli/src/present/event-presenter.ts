@@ -91,6 +91,32 @@ export class EventPresenter {
       case 'failed':
         this.failed();
         return;
+      case 'deployed':
+        if (event.written.length > 0) output.warn(`Certificate "${event.certificate}": installed into ${event.written.join(', ')}.`);
+        return;
+      case 'deploy-failed':
+        output.warn(
+          event.step === 'install'
+            ? `Certificate "${event.certificate}": installing into its install targets failed; the certificate is live in the store.`
+            : `Certificate "${event.certificate}": its deploy hook failed; the certificate is live (installed where asked).`,
+        );
+        return;
+      case 'hook-finished': {
+        const whose = event.certificate === undefined ? '' : ` of "${event.certificate}"`;
+        if (event.ok) {
+          output.warn(`Ran the ${event.kind} hook${whose} (${Math.round(event.durationMs)} ms).`);
+          return;
+        }
+        const how = event.timedOut ? 'timed out' : event.exitCode === null ? `ended by ${event.signal ?? 'a signal'}` : `exited with status ${event.exitCode}`;
+        output.warn(`The ${event.kind} hook${whose} ${how}.${event.stderrTail === '' ? '' : ` Its standard error ends with:\n${event.stderrTail.trimEnd()}`}`);
+        return;
+      }
+      case 'expiry-warning':
+        output.warn(`Warning: certificate "${event.certificate}" expires ${event.notAfter.toISOString()} (${event.daysLeft} days left) and was not renewed by this run.`);
+        return;
+      case 'report-failed':
+        output.warn(event.what === 'metrics' ? 'Writing the metrics file failed.' : `Sending the notification${event.certificate === undefined ? '' : ` about "${event.certificate}"`} to --notify-url failed.`);
+        return;
       case 'planned':
       case 'signfile-removed':
       case 'polled':

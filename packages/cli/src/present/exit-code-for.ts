@@ -13,6 +13,7 @@ import {
   isOptionsError,
   isPreflightError,
   isProtocolError,
+  isReportError,
   isStoreError,
   isTransportError,
 } from '@acmapi/core';
@@ -20,6 +21,9 @@ import { LocalIoError, UsageError } from '../flags/cli-errors.js';
 import { isErrnoException } from './describe-error.js';
 import { EXIT_CODES } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
+
+/** Deploy codes of install targets and hooks (exit 10); the signfile's (webroot) stay local I/O (exit 7). */
+const DEPLOY_STEP_CODES: ReadonlySet<string> = new Set(['DEPLOY_HOOK_FAILED', 'DEPLOY_INSTALL_FAILED', 'DEPLOY_KEY_MISSING', 'DEPLOY_OWNER_UNKNOWN']);
 
 /** Maps an error thrown by a command to its exit code. */
 export function exitCodeFor(error: unknown): ExitCode {
@@ -40,6 +44,9 @@ export function exitCodeFor(error: unknown): ExitCode {
   if (isTransportError(error)) return EXIT_CODES.UNAVAILABLE;
   if (isProtocolError(error) || isCertificateError(error)) return EXIT_CODES.CHECK_FAILED;
   if (isPreflightError(error)) return EXIT_CODES.PREFLIGHT_FAILED;
+  // The deploy step after a certificate went live (install targets, hooks) and the run's reports.
+  if (isDeployError(error) && DEPLOY_STEP_CODES.has(error.code)) return EXIT_CODES.DEPLOY_FAILED;
+  if (isReportError(error)) return EXIT_CODES.DEPLOY_FAILED;
   // Writing the signfile into the webroot failed: lock held, a foreign web.config, permissions.
   if (error instanceof LocalIoError || isDeployError(error) || isErrnoException(error)) return EXIT_CODES.LOCAL_IO;
   // INTERNAL (a broken invariant of core) and anything else: a bug.

@@ -1,4 +1,4 @@
-import { CaError, CertificateError, ConfigError, CsrError, DeployError, DomainError, InternalError, OptionsError, PreflightError, ProtocolError, StoreError, TransportError } from '@acmapi/core';
+import { CaError, CertificateError, ConfigError, CsrError, DeployError, DomainError, InternalError, OptionsError, PreflightError, ProtocolError, ReportError, StoreError, TransportError } from '@acmapi/core';
 import { describe, expect, it } from 'vitest';
 import { LocalIoError, UsageError } from '../flags/cli-errors.js';
 import { exitCodeFor } from './exit-code-for.js';
@@ -42,6 +42,14 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor({ name: 'CaError', code: 'CA_UNKNOWN_ERROR', message: 'x' })).toBe(EXIT_CODES.UNAVAILABLE);
     expect(exitCodeFor({ name: 'PreflightError', code: 'PREFLIGHT_FAILED', message: 'x' })).toBe(EXIT_CODES.PREFLIGHT_FAILED);
     expect(exitCodeFor(new InternalError('x'))).toBe(EXIT_CODES.UNEXPECTED);
+  });
+
+  it('maps a failed deploy step (install targets, hooks) and a failed report to 10, the webroot\'s deploy errors to 7', () => {
+    for (const code of ['DEPLOY_HOOK_FAILED', 'DEPLOY_INSTALL_FAILED', 'DEPLOY_KEY_MISSING', 'DEPLOY_OWNER_UNKNOWN'] as const) {
+      expect(exitCodeFor(new DeployError(code, 'x')), code).toBe(EXIT_CODES.DEPLOY_FAILED);
+    }
+    expect(exitCodeFor(new ReportError('METRICS_WRITE_FAILED', 'x'))).toBe(10);
+    expect(exitCodeFor(new DeployError('DEPLOY_FAILED', 'x'))).toBe(EXIT_CODES.LOCAL_IO);
   });
 
   it('has distinct codes', () => {

@@ -40,6 +40,12 @@ export const EXIT_CODES = {
    * within `--lock-wait`: nothing was done; run again later.
    */
   LOCKED: 9,
+  /**
+   * Deploying failed (issue 10): an install target could not be written, or a hook (pre,
+   * deploy, post, failure) failed or timed out, or the metrics file or a notification could
+   * not be delivered. A certificate that went live stays live (see the result's `deploy`).
+   */
+  DEPLOY_FAILED: 10,
 } as const;
 
 /** One of {@link EXIT_CODES}. */

@@ -28,6 +28,8 @@ export function fileLines(files: ResultJson['files']): string[] {
  */
 export function printCertificateResult(output: Output, result: ResultJson, outDir: string): void {
   if (result.preflightNote !== undefined) output.say(result.preflightNote);
+  // The certificate is live, but installing it into its install targets or its deploy hook failed (exit 10).
+  if (result.deploy?.error !== undefined) output.say(`${result.name ?? '?'}: deploying failed.\n${formatError(result.deploy.error)}`);
   const outFlag = outDir === '' ? '' : ` --out ${outDir}`;
   if (result.status === 'pending' && result.interrupted !== undefined) {
     const dir = result.dir ?? '?';
@@ -83,10 +85,16 @@ const PLAN_WORDS: Record<RenewPlanJson['action'], string> = {
   refuse: 'would refuse: an application is pending',
 };
 
-/** `renew`'s result: per certificate its plan (`--dry-run`), its failure, or its result. */
-export function printRenewResult(output: Output, result: RenewResultJson, outDir: string): void {
-  if (result.certificates.length === 0) output.say('No certificates to renew.');
+/**
+ * `renew`'s result: per certificate its plan (`--dry-run`), its failure, or its result. With
+ * `quiet` (cron), a certificate with nothing to report — not due, nothing installed, no
+ * warning — prints nothing, so a run where nothing changed and nothing failed is silent.
+ */
+export function printRenewResult(output: Output, result: RenewResultJson, outDir: string, options: { quiet?: boolean } = {}): void {
+  const quiet = options.quiet === true;
+  if (result.certificates.length === 0 && !quiet) output.say('No certificates to renew.');
   for (const entry of result.certificates) {
+    if (quiet && !isPlan(entry) && entry.status === 'not-due' && entry.exitCode === 0 && (entry.deploy?.written.length ?? 0) === 0 && entry.expiryWarning === undefined) continue;
     if (isPlan(entry)) {
       const extra = [entry.reason === 'not-due' ? 'not yet due' : entry.reason, entry.nextAttemptAt === undefined ? undefined : `next attempt ${entry.nextAttemptAt}`, entry.handleId === undefined ? undefined : `handle ${entry.handleId}`, entry.daysLeft === undefined ? undefined : `${entry.daysLeft} days left`].filter((x) => x !== undefined);
       output.say(`${entry.name}: ${PLAN_WORDS[entry.action]}${extra.length === 0 ? '' : ` (${extra.join('; ')})`}`);
@@ -96,4 +104,5 @@ export function printRenewResult(output: Output, result: RenewResultJson, outDir
       printCertificateResult(output, entry, outDir);
     }
   }
+  for (const error of result.reportErrors ?? []) output.say(`Reporting failed.\n${formatError(error)}`);
 }

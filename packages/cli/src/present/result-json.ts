@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import { StoreError } from '@acmapi/core';
-import type { CertificateInfo, CertificateRecord, PreflightResult, RunCertificateResult } from '@acmapi/core';
+import type { CertificateInfo, CertificateRecord, DeployReport, FleetOutcome, HookResult, PreflightResult, RunCertificateResult } from '@acmapi/core';
+import { hookSucceeded } from '@acmapi/core';
+import { describeError } from './describe-error.js';
 import type { ErrorJson } from './describe-error.js';
 import { EXIT_CODES, INTERRUPT_EXIT_CODES } from './exit-codes.js';
 import type { InterruptSignal } from './exit-codes.js';
@@ -78,9 +80,69 @@ export interface ResultJson {
    * run and is live; nothing was asked of the CA. `certificate` is then absent.
    */
   alreadyInstalled?: boolean;
+  /**
+   * `issue` (with settings) and `renew`: how this certificate's run ended — `renewed` (a new certificate went live and
+   * was deployed), `not-due`, `pending`, `failed` (see `error`; with `status` `issued` or
+   * `not-due` when only the deploy step failed), `skipped-by-backoff`.
+   */
+  outcome?: FleetOutcome;
+  /** The deploy step, when there was one: install targets written and unchanged, the deploy hook, and why it failed (exit 10). */
+  deploy?: DeployJson;
+  /** The live certificate is in its warning period (the last sixth of its lifetime) and was not renewed. */
+  expiryWarning?: { notAfter: string; daysLeft: number };
+  /** The certificate's hooks that ran (deploy, failure). */
+  hooks?: HookJson[];
   /** The exit code the command ends with. */
   exitCode: number;
   error?: ErrorJson;
+}
+
+/** One hook that ran, without its command line (`acmapi show` prints that). */
+export interface HookJson {
+  kind: HookResult['kind'];
+  /** Exited 0 within its timeout. */
+  ok: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+/** The deploy step of one certificate (core's `DeployReport`). */
+export interface DeployJson {
+  written: string[];
+  unchanged: string[];
+  hook?: HookJson;
+  error?: ErrorJson;
+}
+
+/** A hook's JSON. */
+export function hookJson(result: HookResult): HookJson {
+  return { kind: result.kind, ok: hookSucceeded(result), exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, durationMs: result.durationMs };
+}
+
+function deployJson(report: DeployReport): DeployJson {
+  return {
+    written: report.written,
+    unchanged: report.unchanged,
+    ...(report.hook === undefined ? {} : { hook: hookJson(report.hook) }),
+    ...(report.error === undefined ? {} : { error: describeError(report.error) }),
+  };
+}
+
+/**
+ * Adds what core did after the lifecycle step (deploy, expiry warning) to a result; a failed
+ * deploy step makes it exit 10 (the certificate stays live).
+ */
+function withAfterRun(json: ResultJson, result: RunCertificateResult): ResultJson {
+  const deploy = 'deploy' in result && result.deploy !== undefined ? deployJson(result.deploy) : undefined;
+  const warning = 'expiryWarning' in result ? result.expiryWarning : undefined;
+  return {
+    ...json,
+    ...(deploy === undefined ? {} : { deploy }),
+    ...(warning === undefined ? {} : { expiryWarning: { notAfter: warning.notAfter.toISOString(), daysLeft: warning.daysLeft } }),
+    ...(deploy?.error === undefined ? {} : { exitCode: EXIT_CODES.DEPLOY_FAILED }),
+  };
 }
 
 /** The JSON facts of a certificate (its leaf). */
@@ -221,6 +283,10 @@ export interface RenewResultJson {
   /** 0 ok; 3 when one is still pending; else the exit code of the first failed certificate (by name); 130/143 when a wait was interrupted. */
   exitCode: number;
   error?: ErrorJson;
+  /** The run's pre and post hooks that ran. */
+  hooks?: HookJson[];
+  /** The metrics file or a notification that failed (exit 10 when nothing else failed). */
+  reportErrors?: ErrorJson[];
 }
 
 /**
@@ -230,6 +296,10 @@ export interface RenewResultJson {
  * @throws {Error} for `not-found`, which the caller (`retrieve`) reports itself.
  */
 export function toResultJson(result: RunCertificateResult): ResultJson {
+  return withAfterRun(lifecycleResultJson(result), result);
+}
+
+function lifecycleResultJson(result: RunCertificateResult): ResultJson {
   switch (result.status) {
     case 'issued':
       return issuedResult({ name: result.name, domains: result.domains, handleId: result.handleId, dir: result.dir, leaf: result.leaf, pfxPath: result.pkcs12Path });

@@ -61,7 +61,7 @@ export const ERROR_CODES = {
   CertificateError: ['CERT_INVALID', 'CERT_KEY_MISMATCH', 'CERT_DOMAINS_MISSING', 'CERT_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_CHAIN_INVALID'],
   OptionsError: ['OPTIONS_INVALID'],
   PreflightError: ['PREFLIGHT_FAILED'],
-  DeployError: ['DEPLOY_LOCKED', 'DEPLOY_WEB_CONFIG_EXISTS', 'DEPLOY_FAILED', 'DEPLOY_KEY_MISSING', 'DEPLOY_OWNER_UNKNOWN', 'DEPLOY_INSTALL_FAILED'],
+  DeployError: ['DEPLOY_LOCKED', 'DEPLOY_WEB_CONFIG_EXISTS', 'DEPLOY_FAILED', 'DEPLOY_KEY_MISSING', 'DEPLOY_OWNER_UNKNOWN', 'DEPLOY_INSTALL_FAILED', 'DEPLOY_HOOK_FAILED'],
   StoreError: [
     'STORE_LOCKED',
     'STORE_CORRUPT',
@@ -367,7 +367,9 @@ export class PreflightError extends AcmApiError {
 /**
  * Codes of failures to deploy: putting the signfile in place (spec §1: `DEPLOY_LOCKED`,
  * `DEPLOY_WEB_CONFIG_EXISTS`, `DEPLOY_FAILED`) and installing a live certificate into its
- * install targets (`DEPLOY_KEY_MISSING`, `DEPLOY_OWNER_UNKNOWN`, `DEPLOY_INSTALL_FAILED`).
+ * install targets (`DEPLOY_KEY_MISSING`, `DEPLOY_OWNER_UNKNOWN`, `DEPLOY_INSTALL_FAILED`), or a
+ * hook failed: it exited non-zero, was ended by a signal or its timeout, or could not start
+ * (`DEPLOY_HOOK_FAILED`, see `deploy/hooks.ts`).
  */
 export type DeployErrorCode = (typeof ERROR_CODES.DeployError)[number];
 

@@ -1,7 +1,7 @@
 /**
  * What the lifecycle tells its front end while it works: one typed stream of events
- * (`onEvent`), in place of hooks threaded through options. Every event names the certificate;
- * none carries a private key or the auth token. Front ends present them in their own words
+ * (`onEvent`), in place of callbacks threaded through options. Every event names the certificate
+ * (`undefined` only for a fleet run's own hooks and reports); none carries a private key or the auth token. Front ends present them in their own words
  * (the CLI's progress lines, the Action's log and annotations, the extension's output channel).
  */
 import type { PreflightResult } from '../preflight/types.js';
@@ -9,6 +9,7 @@ import type { CertificateInfo } from '../pki/certificate.js';
 import type { KeyType } from '../pki/key-types.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
 import type { ApplicationPlan } from './plan-application.js';
+import type { HookKind } from '../deploy/hooks.js';
 
 /** One event of {@link runCertificate}; `certificate` is the certificate's name. */
 export type LifecycleEvent =
@@ -56,7 +57,43 @@ export type LifecycleEvent =
   /** A PKCS#12 file of the live version is at `path`. */
   | { type: 'pkcs12-exported'; certificate: string; path: string }
   /** The run failed; the failure is recorded (`retired`: the application ended and its key was archived). */
-  | { type: 'failed'; certificate: string; error: unknown; retired: boolean };
+  | { type: 'failed'; certificate: string; error: unknown; retired: boolean }
+  /**
+   * The live files were installed into the install targets: `written` changed, `unchanged`
+   * already held them (absolute paths as configured).
+   */
+  | { type: 'deployed'; certificate: string; written: readonly string[]; unchanged: readonly string[] }
+  /**
+   * Installing into the install targets (`step: 'install'`) or the deploy hook failed. The
+   * certificate that went live stays live; the run counts as failed.
+   */
+  | { type: 'deploy-failed'; certificate: string; step: 'install' | 'deploy-hook'; error: unknown }
+  /**
+   * A hook ran (see `deploy/hooks.ts`); `ok` when it exited 0 in time. `certificate` is
+   * `undefined` for a run's `pre` and `post` hooks. `stderrTail`: the end of its standard error,
+   * control characters escaped. The command line is not repeated (it may hold an operator's secret).
+   */
+  | {
+      type: 'hook-finished';
+      certificate: string | undefined;
+      kind: HookKind;
+      ok: boolean;
+      exitCode: number | null;
+      signal: string | null;
+      timedOut: boolean;
+      durationMs: number;
+      stderrTail: string;
+    }
+  /**
+   * The live certificate is within its warning period (the last sixth of its lifetime, see
+   * `expiryWarning`) and was not renewed by this run; `daysLeft` whole days until `notAfter`.
+   */
+  | { type: 'expiry-warning'; certificate: string; notAfter: Date; daysLeft: number }
+  /**
+   * `runFleet` could not report: the metrics file could not be written, or a notification
+   * not be delivered (`certificate`: the one it was about). The run itself stands.
+   */
+  | { type: 'report-failed'; certificate: string | undefined; what: 'metrics' | 'notification'; error: unknown };
 
 /** Receives {@link LifecycleEvent}s; called synchronously, in order. */
 export type LifecycleListener = (event: LifecycleEvent) => void;

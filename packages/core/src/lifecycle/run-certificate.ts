@@ -3,10 +3,11 @@
  * CLI, the GitHub Action and the VS Code extension all call:
  *
  * ```
- * lock ─ plan ─ signfile phase ─ key + CSR ─ prepare (saved) ─ apply ─ pending? (handle saved) ─ poll ─ install (verified) ─ PKCS#12
- *         │      (place, preflight,                                                                  │
- *         │       clean up)                                                                          └─ or record the failure
+ * lock ─ plan ─ signfile phase ─ key + CSR ─ prepare (saved) ─ apply ─ pending? (handle saved) ─ poll ─ install (verified) ─ PKCS#12 ─ deploy
+ *         │      (place, preflight,                                                                  │                          (install targets,
+ *         │       clean up)                                                                          └─ or record the failure    deploy hook)
  *         └─ not due / already pending / retrieve a pending handle / resend a prepared application
+ *            (not due: install targets that are missing or differ are written, then the deploy hook)
  * ```
  *
  * Rules that live here and nowhere else:
@@ -18,7 +19,15 @@
  * - a CA error 101–110 to a new application retires its key (`refused`); while pending only
  *   109 does (a 108 may be a wrong customer id, so the handle is kept); anything else keeps the
  *   application for the next run;
- * - the certificate is checked against the saved CSR and key before it goes live.
+ * - the certificate is checked against the saved CSR and key before it goes live;
+ * - after a certificate went live, the settings' install targets are written and the `deploy`
+ *   hook runs once; a run with nothing due writes only targets that are missing or differ, and
+ *   runs the deploy hook only when it wrote one — so nothing due means no file changed and no
+ *   hook (see `deploy-step.ts`); a failing install or hook is reported (`deploy` in the result,
+ *   `deploy-failed` event), never undoes the live certificate, and counts as a failure;
+ * - the `failure` hook runs when the run failed (an error thrown from under the lock, or a
+ *   failed deploy step), or when the live certificate is within its warning period (the last
+ *   sixth of its lifetime, `expiryWarning`) and this run did not renew it (`expiry-warning` event).
  *
  * Persistence is a {@link CertificateRepository}; progress is a stream of {@link LifecycleEvent}s.
  */
@@ -34,6 +43,8 @@ import { sameSettings, signfilePhaseFromSettings, type CertificateSettings } fro
 import { checkSignfilePhase, withSignfile, type SignfilePhaseOptions } from './signfile-phase.js';
 import { publishStep } from './steps.js';
 import type { CertificateInfo } from '../pki/certificate.js';
+import type { HookResult } from '../deploy/hooks.js';
+import { deployLive, errorSummary, expiryWarning, hookFiles, runReportedHook, type DeployReport, type HookRunOptions } from './deploy-step.js';
 
 /** Options of {@link runCertificate}. Durations are in milliseconds. */
 export interface RunCertificateOptions {
@@ -90,6 +101,21 @@ export interface RunCertificateOptions {
   pkcs12?: { readonly passphrase: string } | undefined;
   /** Receives the run's events (see {@link LifecycleEvent}). */
   onEvent?: LifecycleListener | undefined;
+  /** How the settings' `deploy` and `failure` hooks are started (their environment, a signal). @default process.env */
+  hookOptions?: HookRunOptions | undefined;
+}
+
+/**
+ * What a run did after its certificate's lifecycle step, in every result that has a live
+ * certificate or a warning (`issued`, `not-due`, `skipped-by-backoff`, `pending`).
+ */
+export interface AfterRun {
+  /** The deploy step (install targets, deploy hook); `undefined` when there was nothing to do. See {@link DeployReport}. */
+  deploy?: DeployReport | undefined;
+  /** The live certificate is within its warning period and was not renewed (see `expiryWarning`). */
+  expiryWarning?: { notAfter: Date; daysLeft: number } | undefined;
+  /** The `failure` hook, when it ran (a failed deploy step, or the expiry warning). */
+  failureHook?: HookResult | undefined;
 }
 
 /** The pending and issued results share these. */
@@ -112,13 +138,13 @@ export type RunCertificateResult =
       chainWarnings: readonly string[];
       /** The PKCS#12 file, when `pkcs12` was asked for. */
       pkcs12Path: string | undefined;
-    })
+    } & AfterRun)
   /** Not due yet: nothing was sent. */
-  | { status: 'not-due'; record: CertificateRecord; pkcs12Path: string | undefined }
+  | ({ status: 'not-due'; record: CertificateRecord; pkcs12Path: string | undefined } & AfterRun)
   /** `renew` of a failing certificate before its next attempt (the backoff): nothing was sent. */
-  | { status: 'skipped-by-backoff'; record: CertificateRecord; nextAttemptAt: Date; failures: number; code: string }
+  | ({ status: 'skipped-by-backoff'; record: CertificateRecord; nextAttemptAt: Date; failures: number; code: string } & AfterRun)
   /** The CA holds the application for review; its handle is saved. `interrupted`: `signal` ended the wait. */
-  | (Answered & { status: 'pending'; interrupted: boolean })
+  | (Answered & { status: 'pending'; interrupted: boolean } & AfterRun)
   /** `issue` without `force` over a pending application: nothing was sent. */
   | { status: 'already-pending'; name: string; handleId: string }
   /** `retrieve` of a handle whose certificate is live already: nothing was asked. */
@@ -158,7 +184,7 @@ export async function runCertificate(given: RunCertificateOptions): Promise<RunC
   const run = new Run(options);
   return options.repository.withCertificate(
     options.name,
-    (certificate) => (command === 'retrieve' ? run.retrieveHandle(certificate, options.handleId ?? '') : run.planAndAct(certificate, command)),
+    (certificate) => run.withDeploy(certificate, () => (command === 'retrieve' ? run.retrieveHandle(certificate, options.handleId ?? '') : run.planAndAct(certificate, command))),
     options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs },
   );
 }
@@ -186,6 +212,93 @@ class Run {
 
   #emit(event: LifecycleEvent): void {
     this.#options.onEvent?.(event);
+  }
+
+  #now(): Date {
+    return this.#options.now?.() ?? new Date();
+  }
+
+  /**
+   * Runs the lifecycle step `step`, then the deploy step and the warning check (see the module
+   * comment); runs the `failure` hook when `step` throws, and rethrows.
+   */
+  async withDeploy(certificate: CertificateSession, step: () => Promise<RunCertificateResult>): Promise<RunCertificateResult> {
+    let result: RunCertificateResult;
+    try {
+      result = await step();
+    } catch (error) {
+      await this.#failureHook(certificate, 'failed', { error });
+      throw error;
+    }
+    return this.#afterRun(certificate, result);
+  }
+
+  async #afterRun(certificate: CertificateSession, result: RunCertificateResult): Promise<RunCertificateResult> {
+    const settings = this.#options.settings;
+    const common = { certificate, install: settings?.install, hooks: settings?.hooks, hookOptions: this.#options.hookOptions ?? {}, emit: (event: LifecycleEvent) => { this.#emit(event); } };
+    switch (result.status) {
+      case 'issued': {
+        const deploy = await deployLive({ ...common, domains: result.domains, notAfter: result.leaf.notAfter, handleId: result.handleId, wentLive: true });
+        const failureHook = deploy?.error === undefined ? undefined : await this.#failureHook(certificate, 'deploy-failed', { error: deploy.error, notAfter: result.leaf.notAfter });
+        return { ...result, deploy, ...(failureHook === undefined ? {} : { failureHook }) };
+      }
+      case 'not-due':
+      case 'skipped-by-backoff':
+      case 'pending': {
+        const record = result.status === 'pending' ? await certificate.record(this.#recordOptions()) : result.record;
+        const live = record?.live;
+        if (live === undefined) return result;
+        const deploy =
+          result.status === 'pending' ? undefined : await deployLive({ ...common, domains: live.domains, notAfter: live.notAfter, handleId: live.handleId, wentLive: false });
+        const warning = expiryWarning(live, this.#now());
+        const expiry = warning.warn ? { notAfter: live.notAfter, daysLeft: warning.daysLeft } : undefined;
+        if (expiry !== undefined) this.#emit({ type: 'expiry-warning', certificate: certificate.name, ...expiry });
+        // One failure hook per run: a failed deploy step says more than the warning.
+        const failureHook =
+          deploy?.error !== undefined
+            ? await this.#failureHook(certificate, 'deploy-failed', { error: deploy.error, notAfter: live.notAfter })
+            : expiry === undefined
+              ? undefined
+              : await this.#failureHook(certificate, 'expiry-warning', { notAfter: live.notAfter });
+        return { ...result, deploy, ...(expiry === undefined ? {} : { expiryWarning: expiry }), ...(failureHook === undefined ? {} : { failureHook }) };
+      }
+      case 'already-pending':
+      case 'already-installed':
+      case 'not-found':
+        return result;
+    }
+  }
+
+  /** Runs the settings' `failure` hook, when there is one; never throws. */
+  async #failureHook(certificate: CertificateSession, reason: 'failed' | 'deploy-failed' | 'expiry-warning', about: { error?: unknown; notAfter?: Date }): Promise<HookResult | undefined> {
+    const settings = this.#options.settings;
+    const command = settings?.hooks?.failure;
+    if (command === undefined || command === '') return undefined;
+    try {
+      const record = await certificate.record(this.#recordOptions()).catch(() => undefined);
+      const notAfter = about.notAfter ?? record?.live?.notAfter;
+      const result = await runReportedHook(
+        'failure',
+        command,
+        {
+          kind: 'failure',
+          certificate: certificate.name,
+          domains: [...(this.#options.domains ?? record?.domains ?? settings?.domains ?? [])],
+          files: hookFiles(certificate.dir, settings?.install),
+          ...(notAfter === undefined ? {} : { notAfter: notAfter.toISOString() }),
+          ...(record?.application?.handleId === undefined ? {} : { handleId: record.application.handleId }),
+          ...(about.error === undefined ? {} : { error: errorSummary(about.error) }),
+          reason,
+        },
+        settings?.hooks?.timeoutMs,
+        this.#options.hookOptions ?? {},
+        (event) => { this.#emit(event); },
+      );
+      return result;
+    } catch {
+      // runHook never throws; reading the record may. The run's own outcome matters more.
+      return undefined;
+    }
   }
 
   #recordOptions(): { days?: number } {

@@ -251,3 +251,28 @@ export async function signfilePhaseFromSettings(settings: Pick<CertificateSettin
     ...(extras.httpsPort === undefined ? {} : { httpsPort: extras.httpsPort }),
   };
 }
+
+/**
+ * The settings without the values a caller cleared: an empty string in `install` (a path or
+ * the owner) or in `hooks` (a command) means "forget the remembered one" — `mergeSettings`
+ * keeps a stored value when the given one is `undefined`, so clearing needs a value of its
+ * own, and an empty path or command has no other meaning. A `signfile` without a placement
+ * gets `{ kind: 'none' }`. Pure.
+ */
+export function dropClearedSettings(settings: CertificateSettings): CertificateSettings {
+  const clean = <T extends object>(value: T | undefined): T | undefined => {
+    if (value === undefined) return undefined;
+    const kept = Object.fromEntries(Object.entries(value).filter(([, field]) => field !== '' && field !== undefined)) as T;
+    return Object.keys(kept).length === 0 ? undefined : kept;
+  };
+  const { install, hooks, ...rest } = settings;
+  const keptInstall = clean(install);
+  const keptHooks = clean(hooks);
+  const signfile = rest.signfile !== undefined && (rest.signfile as Partial<SignfileSetting>).placement === undefined ? { ...rest.signfile, placement: { kind: 'none' } as const } : rest.signfile;
+  return {
+    ...rest,
+    ...(signfile === undefined ? {} : { signfile }),
+    ...(keptInstall === undefined ? {} : { install: keptInstall }),
+    ...(keptHooks === undefined ? {} : { hooks: keptHooks }),
+  };
+}
