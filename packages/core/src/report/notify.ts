@@ -8,7 +8,7 @@
  * else a caller's object may carry (an auth token, a key) can reach the receiver.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EnvHttpProxyAgent, request } from 'undici';
+import { EnvHttpProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { OptionsError, ReportError } from '../errors/errors.js';
 import { computeRetryDelay } from '../client/retry.js';
@@ -243,7 +243,17 @@ export async function sendNotification(url: string, notification: Notification, 
     const timeout = AbortSignal.timeout(resolved.timeoutMs);
     const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
     try {
-      const answer = await request(target, { method: 'POST', headers, body, dispatcher, signal, headersTimeout: resolved.timeoutMs, bodyTimeout: resolved.timeoutMs });
+      // Through the dispatcher's own request(), as the client does: the CLI's bundle carries undici's dispatchers, not its root module.
+      const answer = await dispatcher.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: 'POST',
+        headers,
+        body,
+        signal,
+        headersTimeout: resolved.timeoutMs,
+        bodyTimeout: resolved.timeoutMs,
+      });
       await answer.body.dump({ limit: MAX_ANSWER_BYTES, signal });
       if (answer.statusCode >= 200 && answer.statusCode <= 299) return undefined;
       const retryAfter = answer.headers['retry-after'];
