@@ -49,6 +49,13 @@ async function expectServed(fingerprint: string): Promise<void> {
     served = await servedFingerprint();
   }
   expect(served).toBe(fingerprint);
+  // And what nginx serves is a whole chain to the sandbox's root, for this name.
+  const { stdout } = await runOpenssl(
+    ['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-servername', DOMAIN, '-CAfile', ca.rootPath, '-verify_hostname', DOMAIN, '-verify_return_error'],
+    { input: '' },
+  );
+  expect(stdout).toContain('Verification: OK');
+  expect(stdout).not.toContain('Verification error');
 }
 
 /** What identifies a file's content and identity: inode, size, mode, modification time. */
@@ -85,6 +92,10 @@ describe('deploying to a real nginx (issue 10 acceptance)', () => {
     const store = join(world.temp.path, 'store');
     const placeholder = await fingerprintOf(await readFile(fullchainPath, 'utf8'));
     expect(await servedFingerprint()).toBe(placeholder);
+    const untrusted = await runOpenssl(['s_client', '-connect', `127.0.0.1:${httpsPort}`, '-servername', DOMAIN, '-CAfile', ca.rootPath, '-verify_return_error'], { input: '', allowFailure: true });
+    // The check below can fail: the placeholder does not verify (a failed handshake exits non-zero).
+    expect(untrusted.status).not.toBe(0);
+    expect(untrusted.stdout).not.toContain('Verification: OK');
 
     const nginx = findBinary('nginx', 'nginx', ['/usr/sbin/nginx']);
     const conf = join(https.prefix, 'nginx.conf');
