@@ -126,7 +126,7 @@ async function apply(fields: ApiRequestFields, customer: ResolvedCustomer, draft
     domains,
     publicKey: csr.publicKey,
     keyType: csr.keyType,
-    createdAt: new Date(),
+    createdAt: options.now(),
     state: 'pending',
   };
   const pendingByDomain = domains.some((domain) => findMatchingPattern(domain, options.pending.domains) !== undefined);
@@ -148,7 +148,7 @@ async function apply(fields: ApiRequestFields, customer: ResolvedCustomer, draft
  *   for a body that is not a JSON object) and its log record.
  */
 export async function handleApiCall(body: string, remoteAddress: string, context: ApiContext): Promise<ApiResult> {
-  const draft: Draft = { at: new Date(), remoteAddress, kind: 'invalid' };
+  const draft: Draft = { at: context.options.now(), remoteAddress, kind: 'invalid' };
   const read = readApiRequest(body);
   if (!read.ok) return done(draft, errorAnswer(111), [read.reason], 400);
   const { fields } = read;

@@ -65,7 +65,7 @@ function methodNotAllowed(response: ServerResponse, allow: string): void {
 
 function tooLarge(response: ServerResponse, context: RouteContext, remoteAddress: string): void {
   const body = formatAnswer({ result: 'error', status: 111 }, context.options.quirks);
-  context.log({ at: new Date(), remoteAddress, kind: 'invalid', httpStatus: 413, status: 111, detail: ['body too large'] });
+  context.log({ at: context.options.now(), remoteAddress, kind: 'invalid', httpStatus: 413, status: 111, detail: ['body too large'] });
   send(response, 413, body, JSON_TYPE, { connection: 'close' });
 }
 

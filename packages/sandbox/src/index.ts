@@ -9,6 +9,7 @@ export {
   type SandboxCustomerOptions,
   type SandboxFaultOptions,
   type SandboxOptions,
+  type SandboxOutage,
   type SandboxPendingOptions,
   type SandboxQuirkOptions,
   type SandboxValidationOptions,

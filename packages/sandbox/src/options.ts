@@ -122,7 +122,27 @@ export interface SandboxOptions {
    * @default Math.random
    */
   random?: number | (() => number);
+  /**
+   * The CA's clock, for simulations that move time (e.g. years of renewals in seconds): the
+   * issued certificates' notBefore/notAfter (notBefore = now − `backdateSeconds`, notAfter = now
+   * + lifetime), the applications' `createdAt`/`issuedAt`, and the request log's `at`. The test
+   * CA's own certificates are valid from the earlier of this clock and the real one at start
+   * (root 10 years, intermediate 5 years), so a clock that starts about now covers years of
+   * simulated renewals. The sandbox's HTTPS certificate keeps the real clock, which TLS peers
+   * check it against. Programmatic only: a configuration file cannot hold a function.
+   * @default () => new Date()
+   */
+  now?: () => Date;
 }
+
+/**
+ * A CA outage as its clients see it ({@link Sandbox.setOutage}):
+ * - `http-503`: every request is answered HTTP 503 with `Retry-After: 3600` and an HTML page,
+ *   as a load balancer in front of a CA that is down answers;
+ * - `connection-reset`: every connection is accepted and closed at once without an answer,
+ *   as a crashed server behind a TCP proxy looks.
+ */
+export type SandboxOutage = 'http-503' | 'connection-reset';
 
 /**
  * The demo platform, used when no customer is configured. Its token is public on

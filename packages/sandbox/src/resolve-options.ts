@@ -54,6 +54,8 @@ export interface ResolvedSandboxOptions {
     readonly certificateFormat: SandboxCertificateFormat;
   };
   readonly random: RandomSource;
+  /** The CA's clock (see `SandboxOptions.now`). */
+  readonly now: () => Date;
 }
 
 type Fields = Record<string, unknown>;
@@ -146,6 +148,17 @@ function resolveRandom(value: unknown, path: string): RandomSource {
   return fail(path, 'expected an integer seed or a function');
 }
 
+function resolveClock(value: unknown, path: string): () => Date {
+  if (value === undefined) return () => new Date();
+  if (typeof value !== 'function') fail(path, 'expected a function returning a Date (programmatic option only)');
+  const clock = value as () => unknown;
+  return () => {
+    const now = clock();
+    if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError(`The sandbox option ${path} returned ${String(now)}, not a valid Date.`);
+    return now;
+  };
+}
+
 function resolveResolveMap(value: unknown, path: string): Record<string, string[]> {
   const fields = objectAt(value, path, Object.keys(value ?? {})) ?? {};
   const map: Record<string, string[]> = {};
@@ -160,7 +173,7 @@ function resolveResolveMap(value: unknown, path: string): Record<string, string[
 
 const TOP_LEVEL = [
   'host', 'port', 'tls', 'customers', 'adminToken', 'maxRequestBytes', 'validityDays', 'validitySeconds',
-  'backdateSeconds', 'refuse', 'pending', 'validation', 'faults', 'quirks', 'random',
+  'backdateSeconds', 'refuse', 'pending', 'validation', 'faults', 'quirks', 'random', 'now',
 ];
 
 /**
@@ -230,5 +243,6 @@ export function resolveSandboxOptions(input: unknown = {}, root = 'options'): Re
       certificateFormat: format,
     },
     random: resolveRandom(o['random'], `${root}.random`),
+    now: resolveClock(o['now'], `${root}.now`),
   };
 }

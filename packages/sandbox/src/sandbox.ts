@@ -8,7 +8,7 @@ import { isIP } from 'node:net';
 import { ApplicationStore, type SandboxApplication, viewOf } from './applications.js';
 import { route, type RouteContext } from './http-server.js';
 import { DEMO_CUSTOMER } from './options.js';
-import type { SandboxOptions } from './options.js';
+import type { SandboxOptions, SandboxOutage } from './options.js';
 import { createServerCredentials, createTestCa } from './pki/test-ca.js';
 import type { SandboxRequestRecord } from './request-log.js';
 import { resolveSandboxOptions } from './resolve-options.js';
@@ -68,8 +68,16 @@ export interface Sandbox {
   refuse(handleId: string): SandboxApplication;
   /** Every application that passed all checks (issued, pending or refused), oldest first. */
   applications(): readonly SandboxApplication[];
-  /** Every API call (`POST /`) received, oldest first, without secrets. */
+  /** Every API call (`POST /`) received, oldest first, without secrets (not those turned away by an outage). */
   readonly requests: readonly SandboxRequestRecord[];
+  /**
+   * Starts (`'http-503'`, `'connection-reset'`, see {@link SandboxOutage}) or ends (`false`) an
+   * outage of the whole server: API, CA files and admin. Requests turned away are counted in
+   * {@link Sandbox.outageRejections}, not logged in {@link Sandbox.requests} (the CA never saw them).
+   */
+  setOutage(outage: SandboxOutage | false): void;
+  /** How many requests an outage turned away since the start. */
+  readonly outageRejections: number;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }
@@ -89,7 +97,11 @@ function urlHost(host: string): string {
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const resolved = resolveSandboxOptions(options);
-  const ca = await createTestCa();
+  // Valid from the earlier of the two clocks: the simulated one for issued certificates, the
+  // real one for the HTTPS certificate that TLS clients check against the system time.
+  const simulatedStart = resolved.now();
+  const realStart = new Date();
+  const ca = await createTestCa(simulatedStart < realStart ? simulatedStart : realStart);
   const store = new ApplicationStore();
   const requests: SandboxRequestRecord[] = [];
   const signer: { -readonly [K in keyof SignerSettings]: SignerSettings[K] } = {
@@ -99,6 +111,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     caIssuersUrl: '',
     wrongKeyShare: resolved.faults.wrongKeyShare,
     random: resolved.random,
+    now: resolved.now,
   };
   const approve = async (handleId: string): Promise<SandboxApplication> => {
     const record = store.pending(handleId);
@@ -119,8 +132,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     approve,
     refuse,
   };
+  let outage: SandboxOutage | false = false;
+  let outageRejections = 0;
   const listener = (request: http.IncomingMessage, response: http.ServerResponse): void => {
-    void route(request, response, context);
+    if (outage === false) {
+      void route(request, response, context);
+      return;
+    }
+    outageRejections++;
+    // Drain the body so the 503 reaches the client instead of a reset while it still writes.
+    request.resume();
+    if (outage === 'connection-reset') {
+      request.socket.destroy();
+      return;
+    }
+    response.writeHead(503, { 'content-type': 'text/html', 'retry-after': '3600', connection: 'close', 'cache-control': 'no-store' });
+    response.end('<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>503 Service Temporarily Unavailable</h1></body></html>\n');
   };
   let server: http.Server;
   if (resolved.tls) {
@@ -165,6 +192,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     applications: () => store.list(),
     get requests() {
       return [...requests];
+    },
+    setOutage: (value) => {
+      outage = value;
+    },
+    get outageRejections() {
+      return outageRejections;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

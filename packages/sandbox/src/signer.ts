@@ -21,11 +21,13 @@ export interface SignerSettings {
   /** Share of certificates deliberately signed for another key. */
   readonly wrongKeyShare: number;
   readonly random: RandomSource;
+  /** The CA's clock: notBefore, notAfter and `issuedAt` come from it. */
+  readonly now: () => Date;
 }
 
 /** Signs the certificate of `record` and marks it issued. */
 export async function signApplication(record: ApplicationRecord, settings: SignerSettings): Promise<void> {
-  const now = Date.now();
+  const now = settings.now().getTime();
   const wrongKey = roll(settings.random, settings.wrongKeyShare);
   const publicKey = wrongKey ? (await generateCaKeyPair()).publicKey : record.publicKey;
   const issued = await issueCertificate(settings.ca, {

@@ -35,6 +35,13 @@ export interface StartNginxOptions {
    */
   httpConfig?: string;
   /**
+   * Run a master process with a worker, as nginx runs in production, so that `nginx -s reload`
+   * (SIGHUP) works: in the single-process mode used otherwise, a reload breaks TLS listeners.
+   * As root the worker runs as root too (the default user, nobody, could not read a 0700 temp
+   * folder). @default false
+   */
+  masterProcess?: boolean;
+  /**
    * How long to wait for nginx to answer, in milliseconds.
    * @default 10000
    */
@@ -61,11 +68,12 @@ export interface NginxServer {
 function renderConfig(prefix: string, port: number, options: StartNginxOptions): string {
   const host = options.host ?? '127.0.0.1';
   // As root, the default worker user (nobody) could not read a 0700 temp webroot;
-  // one process without workers serves a test just as well.
+  // one process without workers serves a test just as well, unless it must reload.
+  const processes = options.masterProcess === true ? `master_process on;${process.getuid?.() === 0 ? '\nuser root;' : ''}` : 'master_process off;';
   return `
 pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log info;
-master_process off;
+${processes}
 worker_processes 1;
 events { worker_connections 64; }
 http {
