@@ -208,6 +208,8 @@ export interface PresentedFleetOptions extends ClientFlags {
   now: (() => Date) | undefined;
   concurrency: number;
   force: boolean;
+  /** `--retry-now`: failing certificates are tried inside their backoff. */
+  ignoreBackoff?: boolean | undefined;
   /** Renew when fewer than this many days are left, for certificates that remember none. */
   days: number | undefined;
   waitMs: number;
@@ -259,6 +261,7 @@ export async function runPresentedFleet(options: PresentedFleetOptions): Promise
     now: options.now,
     concurrency: options.concurrency,
     force: options.force,
+    ignoreBackoff: options.ignoreBackoff,
     renewBeforeDays: options.days,
     waitMs: options.waitMs,
     lockWaitMs: options.lockWaitMs,

@@ -50,6 +50,8 @@ export interface RenewOptions extends ClientFlags {
   names: readonly string[];
   dryRun: boolean;
   force: boolean;
+  /** `--retry-now`: failing certificates are tried inside their backoff (pending applications are kept). */
+  retryNow?: boolean | undefined;
   days: number | undefined;
   /** Key type asked for on the command line; overrides acmapi.json. */
   keyType: KeyType | undefined;
@@ -130,6 +132,7 @@ async function planOne(store: CertificateStore, target: RenewTarget, options: Re
   const plan = planApplication(record, {
     command: 'renew',
     force: options.force,
+    ignoreBackoff: options.retryNow === true,
     domains: target.domains,
     now: options.now(),
     ...(target.keyType === undefined ? {} : { keyType: target.keyType }),
@@ -177,6 +180,7 @@ export async function renewCertificates(options: RenewOptions): Promise<RenewRes
       now: options.now,
       concurrency: Math.max(1, options.concurrency),
       force: options.force,
+      ignoreBackoff: options.retryNow === true,
       days: options.days,
       waitMs: options.waitMs,
       lockWaitMs: options.lockWaitMs,
@@ -216,6 +220,7 @@ interface RenewFlags extends CredentialFlags, SignfileFlags, StoreFlags, Setting
   timeout?: string;
   retries?: string;
   force?: boolean;
+  retryNow?: boolean;
   days?: string;
   renewBeforeDays?: string;
   json?: boolean;
@@ -257,10 +262,11 @@ export function renewCommand(ctx: CommandContext): Command {
   const command = new Command('renew')
     .summary('renew what is due, retrieve pending applications (for cron)')
     .description(
-      'renew the certificates that are due (at their renewal time, or --renew-before-days N), apply again for new, failed and refused ones, retrieve pending applications and resend interrupted ones, each with the settings it remembers (placement flags given here override them and are remembered); certificates not yet due are left alone, failing ones wait out their backoff (1 h, 6 h, 24 h; --force ignores it). Exit 0 when all are fine, 3 when one is still pending, else the exit code of the first that failed (5 for one waiting out its backoff, 10 when installing into its install targets or a hook failed — the certificate stays live). Install targets are written after each new certificate (and on a run with nothing due when one is missing or differs), then the deploy hook runs; nothing due: no file changed, no hook',
+      'renew the certificates that are due (at their renewal time, or --renew-before-days N), apply again for new, failed and refused ones, retrieve pending applications and resend interrupted ones, each with the settings it remembers (placement flags given here override them and are remembered); certificates not yet due are left alone, failing ones wait out their backoff (1 h, 6 h, 24 h; --retry-now tries them at once). Exit 0 when all are fine, 3 when one is still pending, else the exit code of the first that failed (5 for one waiting out its backoff, 10 when installing into its install targets or a hook failed — the certificate stays live). Install targets are written after each new certificate (and on a run with nothing due when one is missing or differs), then the deploy hook runs; nothing due: no file changed, no hook',
     )
     .argument('[certificates...]', 'store names (acmapi.json names with a project file); none: all')
     .option('--all', 'every certificate (of acmapi.json, else of the store); the default when no name is given')
+    .option('--retry-now', 'try failing certificates now instead of waiting out their backoff (a person after fixing the cause; unlike --force it keeps pending applications and renews nothing that is not due)')
     .option('--dry-run', 'only say what would be done for each certificate; contacts no CA and changes nothing')
     .option('--concurrency <n>', `how many certificates at once (default ${DEFAULT_RENEW_CONCURRENCY})`)
     .addOption(new Option('--key-type <type>', 'type of new private keys (default: acmapi.json, else each certificate\'s own)').choices(KEY_TYPES))
@@ -314,6 +320,7 @@ export function renewCommand(ctx: CommandContext): Command {
           names,
           dryRun: flags.dryRun === true,
           force: flags.force === true,
+          retryNow: flags.retryNow === true,
           days,
           keyType: flags.keyType,
           concurrency,

@@ -66,6 +66,8 @@ export interface RunFleetOptions {
   concurrency?: number | undefined;
   /** Apply even when not due (and ignore the backoff). @default false */
   force?: boolean | undefined;
+  /** Try failing certificates now, inside their backoff, keeping pending applications (see `planApplication`). @default false */
+  ignoreBackoff?: boolean | undefined;
   /** Renew when fewer than this many days are left, for certificates that remember no such setting. */
   renewBeforeDays?: number | undefined;
   /** How long to poll a pending application. @default 0 */
@@ -236,6 +238,7 @@ export async function runFleet(options: RunFleetOptions): Promise<RunFleetResult
             now,
             keySource,
             force: options.force,
+            ignoreBackoff: options.ignoreBackoff,
             renewBeforeDays: settings.renewBeforeDays ?? options.renewBeforeDays,
             client: async () => {
               await runPre(settings);

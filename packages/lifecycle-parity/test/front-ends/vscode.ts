@@ -104,7 +104,8 @@ export const vscodeFrontEnd: FrontEnd = {
           return 'error' in answer ? failed(answer.error) : outcomeOf(answer);
         }
         try {
-          return outcomeOf(await service.apply({ name: setup.name, domains: setup.domains, command: step.command }));
+          // As the CLI's `--retry-now`: a person's rerun at once, not held by the backoff ("Try now").
+          return outcomeOf(await service.apply({ name: setup.name, domains: setup.domains, command: step.command, ignoreBackoff: true }));
         } catch (error) {
           return failed(error);
         }
