@@ -7,7 +7,7 @@ import { generateKeyAndCsr } from '../pki/csr.js';
 import { parsePrivateKeyPem } from '../pki/keys.js';
 import { DeployError, OptionsError } from '../errors/errors.js';
 import { issueLeaf, makeIntermediate, makeRoot, type TestIssuer } from '../../test/helpers/test-ca.js';
-import { installTargets, type InstallFiles, type InstallTargets } from './install-targets.js';
+import { installTargets, type InstallFiles } from './install-targets.js';
 
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534; // nobody / nogroup on Debian
