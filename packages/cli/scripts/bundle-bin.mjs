@@ -1,16 +1,23 @@
 // Bundles the `acmapi` executable, after tsc has built the library (dist/index.js and the
 // rest stay as tsc writes them):
 //
-//   dist/bin.cjs                the executable: --version and --help, else imports ↓
-//   dist/chunks/program.js      the program (ES module), which imports one command's chunk
-//   dist/chunks/*-HASH.js       the commands and what they share, split at each import()
+//   dist/bin.cjs                the executable: --version and --help, else loads ↓
+//   dist/program.cjs            the program and every command (CommonJS), loaded with a
+//                               V8 code cache (src/code-cache.ts); a command's modules are
+//                               still evaluated only when it runs (esbuild keeps each
+//                               import() lazy inside the bundle)
 //
 // Why bundle: on Node 20, loading the command as ~300 separate modules (core, undici, zod,
 // @peculiar/x509, commander…) costs more CPU than the command's work: each ESM or CommonJS
 // file is resolved, read, lexed and compiled on its own. Why a CommonJS entry: starting
 // Node's ES module loader alone costs about 5–10 ms, half of what `node -e 0` costs, and
-// --version and --help need none of it. `pnpm bench` measures the result.
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+// --version and --help need none of it. Why one CommonJS bundle for the program rather than
+// ES module chunks: Node 20 can take a code cache only for a script it compiles through
+// node:vm (ES modules would need the experimental vm.SourceTextModule), and with the code
+// cache compiling nearly disappears (about 80 ms less CPU per `acmapi issue`), whatever the
+// bundle's size. `pnpm bench` measures the result.
+import { createHash } from 'node:crypto';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { compileFunction } from 'node:vm';
@@ -19,12 +26,6 @@ import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = resolve(root, 'dist');
-
-// CommonJS dependencies (undici, commander, node-forge…) call require() for Node built-ins;
-// esbuild routes those calls through one helper that needs a real `require` in scope. Only
-// the files that name `require` get one: creating it costs about half a millisecond a file.
-const REQUIRE_SHIM = "import { createRequire as __acmapiCreateRequire } from 'node:module';\nconst require = __acmapiCreateRequire(import.meta.url);\n";
-const NAMES_REQUIRE = /(?<![\w$.])require(?![\w$])/;
 
 // commander requires node:child_process at load, for executable subcommands, which acmapi
 // has none of; loading it costs about 3 ms of every command. It is taken when first used.
@@ -100,50 +101,44 @@ const peculiarEsm = {
   },
 };
 
-// bin.ts imports './program.js': in the executable, that is the program's bundle.
-const programFromChunks = {
-  name: 'program-from-chunks',
-  setup(plugin) {
-    plugin.onResolve({ filter: /^\.\/program\.js$/ }, (args) =>
-      args.importer.endsWith(`${'src'}/bin.ts`) ? { path: './chunks/program.js', external: true } : undefined,
-    );
-  },
-};
-
 // Whitespace and comments go, and syntax is shortened (less to read and parse at each start);
 // names stay, so a stack trace still says which function failed. Licence comments are kept.
 // Minifying names too was measured: no gain in `acmapi issue` CPU beyond the noise.
-const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', sourcemap: false, minifyWhitespace: true, minifySyntax: true, logLevel: 'warning', write: false };
-const [program, executable] = await Promise.all([
-  build({
-    ...common,
-    entryPoints: { 'chunks/program': 'src/program.ts' },
-    outdir,
-    format: 'esm',
-    splitting: true,
-    // version.ts finds package.json from here too (see there).
-    chunkNames: 'chunks/[name]-[hash]',
-    plugins: [lazyChildProcess, slimUndici, peculiarEsm],
-  }),
-  build({
-    ...common,
-    entryPoints: ['src/bin.ts'],
-    outfile: resolve(outdir, 'bin.cjs'),
-    format: 'cjs',
-    plugins: [programFromChunks],
-    // version.ts reads package.json relative to its own URL.
-    define: { 'import.meta.url': '__acmapiModuleUrl' },
-    banner: { js: "'use strict';\nconst __acmapiModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  }),
-]);
+// Both are CommonJS; version.ts reads package.json relative to its own URL (dist/, either way).
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  write: false,
+  banner: { js: "'use strict';\nconst __acmapiModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+const program = await build({
+  ...common,
+  entryPoints: ['src/program.ts'],
+  outfile: resolve(outdir, 'program.cjs'),
+  define: { 'import.meta.url': '__acmapiModuleUrl' },
+  plugins: [lazyChildProcess, slimUndici, peculiarEsm],
+});
+const [programFile] = program.outputFiles;
+// The code cache of a build is named by this hash, so a new build never meets an old cache.
+const programHash = createHash('sha256').update(programFile.contents).digest('hex').slice(0, 32);
+const executable = await build({
+  ...common,
+  entryPoints: ['src/bin.ts'],
+  outfile: resolve(outdir, 'bin.cjs'),
+  define: { 'import.meta.url': '__acmapiModuleUrl', __ACMAPI_PROGRAM_HASH__: JSON.stringify(programHash) },
+});
 
 await checkUndiciImports();
+// The ES module chunks of earlier builds.
 await rm(resolve(outdir, 'chunks'), { recursive: true, force: true });
-for (const file of program.outputFiles) {
-  const text = NAMES_REQUIRE.test(file.text) ? REQUIRE_SHIM + file.text : file.text;
-  await mkdir(dirname(file.path), { recursive: true });
-  await writeFile(file.path, text);
-}
+await writeFile(programFile.path, programFile.text);
 for (const file of executable.outputFiles) {
   await writeFile(file.path, file.text);
   await chmod(file.path, 0o755);

@@ -2,12 +2,38 @@
 /**
  * The `acmapi` executable, built as CommonJS (dist/bin.cjs) so that `acmapi --version` and
  * `acmapi --help` are answered without starting Node's ES module loader: the version comes
- * from package.json, the help from the command table. Any other command line imports the
- * program (an ES module bundle), which loads only the command being run.
+ * from package.json, the help from the command table. Any other command line loads the
+ * program (dist/program.cjs, one CommonJS bundle) with a code cache (see code-cache.ts), and
+ * the program builds only the command being run.
  */
 import module from 'node:module';
+import { join } from 'node:path';
+import { cacheDir, requireWithCodeCache } from './code-cache.js';
+import { commandToLoad } from './command-table.js';
 import { helpWidthOf, programHelp } from './program-help.js';
+import type * as Program from './program.js';
 import { cliVersion } from './version.js';
+
+/** The program bundle's content hash (SHA-256, hex), written in by scripts/bundle-bin.mjs. */
+declare const __ACMAPI_PROGRAM_HASH__: string;
+
+/** Loads the program: through Node's compile cache where Node has one (22.1 and later), else through ours. */
+function loadProgram(): typeof Program {
+  // flags/client.ts sets --liftoff-only before a command's first connection. V8 accepts a code
+  // cache only under the flags it was made with, and ours is made at the end of a run: set the
+  // flag before compiling too, or every cache made by a command that connects is rejected.
+  process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
+  const file = join(__dirname, 'program.cjs');
+  // Test for the function rather than the Node version.
+  const enableCompileCache = (module as { enableCompileCache?: () => unknown }).enableCompileCache;
+  if (enableCompileCache !== undefined || process.env['NODE_DISABLE_COMPILE_CACHE'] !== undefined) {
+    // Node's own cache (in the OS temp folder, never in the package) covers require().
+    enableCompileCache?.();
+    return module.createRequire(file)(file) as typeof Program;
+  }
+  const command = commandToLoad(process.argv.slice(2))?.name ?? 'none';
+  return requireWithCodeCache(file, __ACMAPI_PROGRAM_HASH__, cacheDir(process.env), command) as typeof Program;
+}
 
 const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
@@ -16,11 +42,10 @@ if (only === '--version' || only === '-V') {
 } else if (only === '--help' || only === '-h') {
   process.stdout.write(programHelp(helpWidthOf(process.stdout)));
 } else {
-  // Node 22.1 and later keep compiled code between runs (in the OS temp folder, never in
-  // the package); older Node has no such function, so test for it rather than the version.
-  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   // An error that escapes run() is a bug: the rejection ends the process with its stack, exit 1.
-  void import('./program.js').then(async ({ run }) => {
-    process.exitCode = await run(process.argv);
-  });
+  void loadProgram()
+    .run(process.argv)
+    .then((code) => {
+      process.exitCode = code;
+    });
 }
