@@ -63,6 +63,27 @@ const slimUndici = {
   },
 };
 
+// undici's HTTP/2 client (lib/dispatcher/client-h2.js) loads Node's http2 module when it is
+// loaded, which is when undici's Client is: about 5–15 ms of CPU per `acmapi issue`, though
+// core's dispatcher never offers HTTP/2 (allowH2 is off). Its one export, connectH2(), is
+// called only on a connection that negotiated h2; in its place, a function that loads the
+// real module on that first call.
+const lazyUndiciH2 = {
+  name: 'lazy-undici-h2',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+      /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/.test(args.importer)
+        ? { path: 'lazy-client-h2', namespace: 'acmapi', pluginData: args.resolveDir }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /^lazy-client-h2$/, namespace: 'acmapi' }, (args) => ({
+      contents: "module.exports = function connectH2(client, socket) { return require('./client-h2.js')(client, socket); };",
+      loader: 'js',
+      resolveDir: args.pluginData,
+    }));
+  },
+};
+
 /** Fails unless every name imported from 'undici' by a bundled module is exported by the slim entry. */
 async function checkUndiciImports() {
   // Evaluated as the bundle does: its require() is one of a file in undici's folder.
@@ -123,7 +144,7 @@ const program = await build({
   entryPoints: ['src/program.ts'],
   outfile: resolve(outdir, 'program.cjs'),
   define: { 'import.meta.url': '__acmapiModuleUrl' },
-  plugins: [lazyChildProcess, slimUndici, peculiarEsm],
+  plugins: [lazyChildProcess, slimUndici, lazyUndiciH2, peculiarEsm],
 });
 const [programFile] = program.outputFiles;
 // The code cache of a build is named by this hash, so a new build never meets an old cache.
