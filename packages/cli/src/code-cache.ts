@@ -51,14 +51,16 @@ function placeHash(text: string): string {
 /**
  * `require(file)` for one CommonJS file, compiled with the code cache described above.
  *
- * @param file absolute path of the CommonJS file
+ * @param file absolute path of the CommonJS file, all ASCII
  * @param buildHash a hash of the file's content, fixed at build time (names the cache)
  * @param dir the cache folder (see `cacheDir`), or undefined for no cache
  * @param variant what the file is loaded for (a command's name: `[a-z-]*`), a cache of its own
  * @returns the file's `module.exports`
  */
 export function requireWithCodeCache(file: string, buildHash: string, dir: string | undefined, variant: string): unknown {
-  const source = readFileSync(file, 'utf8');
+  // The build checks that the file is all ASCII (scripts/bundle-bin.mjs), which latin1 reads
+  // byte for byte, and without UTF-8's decoding.
+  const source = readFileSync(file, 'latin1');
   const place = `${PREFIX}${placeHash(file)}-`;
   let thisBuild: string | undefined;
   let cacheFile: string | undefined;
