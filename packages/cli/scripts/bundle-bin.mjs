@@ -84,6 +84,28 @@ const lazyUndiciH2 = {
   },
 };
 
+// undici requires node:assert in 33 of its files, and only ever calls it, as assert(value),
+// on values that are true unless undici has a bug; loading Node's assert module (with its
+// error class and colour support) costs a few ms of every `acmapi issue`. In undici's files,
+// 'node:assert' is a function that passes a true value and hands anything else, and any
+// property, to the real module, loaded then: the same outcome, the same AssertionError.
+const lazyUndiciAssert = {
+  name: 'lazy-undici-assert',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^node:assert$/ }, (args) => (/[\\/]undici[\\/]lib[\\/]/.test(args.importer) ? { path: 'lazy-assert', namespace: 'acmapi' } : undefined));
+    plugin.onLoad({ filter: /^lazy-assert$/, namespace: 'acmapi' }, () => ({
+      contents: [
+        "const real = () => require('node:assert');",
+        'module.exports = new Proxy(function assert() {}, {',
+        '  apply: (_, self, args) => (args.length > 0 && args[0] ? undefined : Reflect.apply(real(), self, args)),',
+        '  get: (_, key) => real()[key],',
+        '});',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 /** Fails unless every name imported from 'undici' by a bundled module is exported by the slim entry. */
 async function checkUndiciImports() {
   // Evaluated as the bundle does: its require() is one of a file in undici's folder.
@@ -150,7 +172,7 @@ const program = await build({
   // ASCII, which src/code-cache.ts reads as latin1: V8 then takes the bytes as they are, where
   // UTF-8 is decoded and checked first (about 2 ms of every run for 2 MB).
   legalComments: 'external',
-  plugins: [lazyChildProcess, slimUndici, lazyUndiciH2, peculiarEsm],
+  plugins: [lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, peculiarEsm],
 });
 const programFile = program.outputFiles.find((file) => file.path.endsWith('.cjs'));
 if (programFile === undefined) throw new Error('esbuild wrote no program.cjs');
