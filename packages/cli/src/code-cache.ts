@@ -16,10 +16,12 @@
  * cache when the command is done, so that it holds the code of every function the command ran
  * (a scheduled `acmapi renew` thus fills it at its first run); later runs read it. Nothing here
  * ever fails the command: an unreadable, unwritable or rejected cache (V8 checks its own
- * version, flags and the source length) means compiling as without one.
+ * version, flags and the source length) means compiling as without one. A cache file is used
+ * only when no other user could have written it or its folder (see `onlyMineCanWrite`).
  * `NODE_DISABLE_COMPILE_CACHE=1`, Node's switch for its own compile cache, turns it off.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -65,13 +67,13 @@ export function requireWithCodeCache(file: string, buildHash: string, dir: strin
   let thisBuild: string | undefined;
   let cacheFile: string | undefined;
   let cachedData: Buffer | undefined;
-  if (dir !== undefined) {
+  if (dir !== undefined && folderIsUsable(dir)) {
     try {
       // Size and time too: a bundle edited in place after the build must not meet the old code.
       const { size, mtimeMs } = statSync(file);
       thisBuild = `${place}${buildHash}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}-`;
       cacheFile = join(dir, `${thisBuild}${variant}.bin`);
-      cachedData = readFileSync(cacheFile);
+      cachedData = readOwnFile(cacheFile);
     } catch {
       // No cache yet (or no access): compile, and try to write one at the end.
     }
@@ -90,6 +92,37 @@ export function requireWithCodeCache(file: string, buildHash: string, dir: strin
   const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
   wrapper(module.exports, createRequire(file), module, file, dirname(file));
   return module.exports;
+}
+
+/**
+ * Whether only this user can have written `stats`' file or folder. A code cache is code that
+ * V8 runs without checking it (beyond a checksum): one planted by another user, in a folder
+ * they can write (a shared XDG_CACHE_HOME, say), would run as this user, root under cron.
+ * Always true where there are no POSIX owners (Windows).
+ */
+function onlyMineCanWrite(stats: Stats): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || (stats.uid === uid && (stats.mode & 0o022) === 0);
+}
+
+/** Whether the cache folder is missing (the first write makes it, mode 0700) or passes `onlyMineCanWrite`. */
+function folderIsUsable(dir: string): boolean {
+  try {
+    return onlyMineCanWrite(statSync(dir));
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+/** The cache file's bytes, when it passes `onlyMineCanWrite`; else throws. */
+function readOwnFile(cacheFile: string): Buffer {
+  const fd = openSync(cacheFile, 'r');
+  try {
+    if (!onlyMineCanWrite(fstatSync(fd))) throw new Error(`${cacheFile} can be written by others`);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

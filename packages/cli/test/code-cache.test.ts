@@ -5,7 +5,7 @@
  * and later use Node's own compile cache instead, so there these tests are skipped.
  */
 import module from 'node:module';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
@@ -65,6 +65,22 @@ describe.skipIf(nodeHasCompileCache)('code cache (Node without module.enableComp
     const other = join(temp.path, 'other-cache');
     expect(await runCli(['list', '--out', join(temp.path, 'store'), '--json'], { XDG_CACHE_HOME: other, NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual(reference);
     await expect(readdir(other)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it.skipIf(process.platform === 'win32')('neither takes nor writes a cache in a folder that other users can write, nor takes a cache file they can', async () => {
+    const reference = await list();
+    const [name = ''] = await cacheFiles();
+    // A good cache file, but one others could have written: not taken (a miss), so replaced
+    // by one of ours (were it taken, it would stay as it is).
+    await chmod(join(cache, 'acmapi', name), 0o666);
+    expect(await list()).toEqual(reference);
+    expect((await stat(join(cache, 'acmapi', name))).mode & 0o777).toBe(0o600);
+
+    const shared = join(temp.path, 'shared');
+    await mkdir(join(shared, 'acmapi'), { recursive: true });
+    await chmod(join(shared, 'acmapi'), 0o777);
+    expect(await runCli(['list', '--out', join(temp.path, 'store'), '--json'], { XDG_CACHE_HOME: shared })).toEqual(reference);
+    expect(await readdir(join(shared, 'acmapi'))).toEqual([]);
   });
 
   it("keeps each command's cache, removes an older build's at the same place, and leaves other places' alone", async () => {
