@@ -2,22 +2,21 @@
 // rest stay as tsc writes them):
 //
 //   dist/bin.cjs                the executable: --version and --help, else loads ↓
-//   dist/program.cjs            the program and every command (CommonJS), loaded with a
-//                               V8 code cache (src/code-cache.ts); a command's modules are
-//                               still evaluated only when it runs (esbuild keeps each
-//                               import() lazy inside the bundle)
+//   dist/programs/NAME.cjs      the program with the command NAME alone (CommonJS), loaded
+//                               with a V8 code cache (src/code-cache.ts); none.cjs has no
+//                               command, for a command line that names none
 //
 // Why bundle: on Node 20, loading the command as ~300 separate modules (core, undici, zod,
 // @peculiar/x509, commander…) costs more CPU than the command's work: each ESM or CommonJS
 // file is resolved, read, lexed and compiled on its own. Why a CommonJS entry: starting
 // Node's ES module loader alone costs about 5–10 ms, half of what `node -e 0` costs, and
-// --version and --help need none of it. Why one CommonJS bundle for the program rather than
+// --version and --help need none of it. Why CommonJS bundles for the program rather than
 // ES module chunks: Node 20 can take a code cache only for a script it compiles through
 // node:vm (ES modules would need the experimental vm.SourceTextModule), and with the code
 // cache compiling nearly disappears (about 80 ms less CPU per `acmapi issue`), whatever the
 // bundle's size. `pnpm bench` measures the result.
 import { createHash } from 'node:crypto';
-import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { compileFunction } from 'node:vm';
@@ -146,7 +145,7 @@ const peculiarEsm = {
 
 // Whitespace and comments go, and syntax is shortened (less to read and parse at each start);
 // names stay, so a stack trace still says which function failed. Licence comments are kept
-// (the program's in dist/program.cjs.LEGAL.txt, see below).
+// (the programs' in dist/programs/NAME.cjs.LEGAL.txt, see below).
 // Minifying names too was measured: no gain in `acmapi issue` CPU beyond the noise.
 // Both are CommonJS; version.ts reads package.json relative to its own URL (dist/, either way).
 const common = {
@@ -162,35 +161,84 @@ const common = {
   write: false,
   banner: { js: "'use strict';\nconst __acmapiModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
-const program = await build({
-  ...common,
-  entryPoints: ['src/program.ts'],
-  outfile: resolve(outdir, 'program.cjs'),
-  define: { 'import.meta.url': '__acmapiModuleUrl' },
-  // esbuild writes code in ASCII (charset 'ascii', its default: other characters as escapes),
-  // but licence comments as they are. Kept in a file of their own, they leave program.cjs all
-  // ASCII, which src/code-cache.ts reads as latin1: V8 then takes the bytes as they are, where
-  // UTF-8 is decoded and checked first (about 2 ms of every run for 2 MB).
-  legalComments: 'external',
-  plugins: [lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, peculiarEsm],
-});
-const programFile = program.outputFiles.find((file) => file.path.endsWith('.cjs'));
-if (programFile === undefined) throw new Error('esbuild wrote no program.cjs');
-const notAscii = programFile.contents.findIndex((byte) => byte > 0x7f);
-if (notAscii !== -1) throw new Error(`dist/program.cjs has a byte that is not ASCII at ${notAscii}; src/code-cache.ts reads it as latin1.`);
-// The code cache of a build is named by this hash, so a new build never meets an old cache.
-const programHash = createHash('sha256').update(programFile.contents).digest('hex').slice(0, 32);
+// One program per command (the others' modules left out), and one with no command (for a
+// command line that names none): a command's code cache holds that command alone, and it
+// reads and loads no other command's modules (`acmapi issue` about 4% less CPU than with one
+// program of every command, `acmapi list` a third of the bytes). The commands come from
+// src/command-loaders.ts, whose import of every other command is left out of each program.
+const loaderSource = await readFile(resolve(root, 'src/command-loaders.ts'), 'utf8');
+const LOADER_ROW = /^ {2}([a-z]+): async \(ctx\) => \(await import\('(\.\/commands\/[a-z-]+\.js)'\)\)\.([A-Za-z]+)\(ctx\),$/gm;
+const loaders = [...loaderSource.matchAll(LOADER_ROW)].map(([, name, path, builder]) => ({ name, path, builder }));
+if (loaders.length === 0 || loaders.length !== loaderSource.split('await import(').length - 1) {
+  throw new Error('src/command-loaders.ts has a row this script cannot read: keep each as `  NAME: async (ctx) => (await import(PATH)).BUILDER(ctx),`.');
+}
+
+/** src/command-loaders.ts with only `command`'s import (none for undefined); the other rows fail if called, which commandToLoad rules out. */
+function loadersOf(command) {
+  const rows = loaders.map(({ name, path, builder }) =>
+    name === command ? `  ${name}: async (ctx) => (await import(${JSON.stringify(path)})).${builder}(ctx),` : `  ${name}: absent,`,
+  );
+  return {
+    name: 'one-command',
+    setup(plugin) {
+      plugin.onResolve({ filter: /^\.\/command-loaders\.js$/ }, (args) =>
+        args.importer.endsWith(`${'src'}/program.ts`) ? { path: 'command-loaders', namespace: 'acmapi-loaders' } : undefined,
+      );
+      plugin.onLoad({ filter: /^command-loaders$/, namespace: 'acmapi-loaders' }, () => ({
+        contents: [
+          `const absent = async () => { throw new Error('internal error: this program of acmapi has only the command ${command ?? '(none)'}'); };`,
+          'export const COMMAND_LOADERS = {',
+          ...rows,
+          '};',
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: resolve(root, 'src'),
+      }));
+    },
+  };
+}
+
+const programs = await Promise.all(
+  [undefined, ...loaders.map(({ name }) => name)].map(async (command) => {
+    const name = command ?? 'none';
+    const result = await build({
+      ...common,
+      entryPoints: ['src/program.ts'],
+      outfile: resolve(outdir, 'programs', `${name}.cjs`),
+      define: { 'import.meta.url': '__acmapiModuleUrl' },
+      // esbuild writes code in ASCII (charset 'ascii', its default: other characters as
+      // escapes), but licence comments as they are. Kept in a file of their own, they leave
+      // the program all ASCII, which src/code-cache.ts reads as latin1: V8 then takes the
+      // bytes as they are, where UTF-8 is decoded and checked first (about 2 ms a run).
+      legalComments: 'external',
+      plugins: [loadersOf(command), lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, peculiarEsm],
+    });
+    const file = result.outputFiles.find((output) => output.path.endsWith('.cjs'));
+    if (file === undefined) throw new Error(`esbuild wrote no programs/${name}.cjs`);
+    const notAscii = file.contents.findIndex((byte) => byte > 0x7f);
+    if (notAscii !== -1) throw new Error(`dist/programs/${name}.cjs has a byte that is not ASCII at ${notAscii}; src/code-cache.ts reads it as latin1.`);
+    // The code cache of a build is named by this hash, so a new build never meets an old cache.
+    return { name, outputFiles: result.outputFiles, hash: createHash('sha256').update(file.contents).digest('hex').slice(0, 32) };
+  }),
+);
 const executable = await build({
   ...common,
   entryPoints: ['src/bin.ts'],
   outfile: resolve(outdir, 'bin.cjs'),
-  define: { 'import.meta.url': '__acmapiModuleUrl', __ACMAPI_PROGRAM_HASH__: JSON.stringify(programHash) },
+  define: {
+    'import.meta.url': '__acmapiModuleUrl',
+    __ACMAPI_PROGRAM_HASHES__: JSON.stringify(Object.fromEntries(programs.map(({ name, hash }) => [name, hash]))),
+  },
 });
 
 await checkUndiciImports();
-// The ES module chunks of earlier builds.
+// The programs of earlier builds (and their ES module chunks, before that).
 await rm(resolve(outdir, 'chunks'), { recursive: true, force: true });
-for (const file of program.outputFiles) await writeFile(file.path, file.text);
+await rm(resolve(outdir, 'programs'), { recursive: true, force: true });
+await rm(resolve(outdir, 'program.cjs'), { force: true });
+await rm(resolve(outdir, 'program.cjs.LEGAL.txt'), { force: true });
+await mkdir(resolve(outdir, 'programs'), { recursive: true });
+for (const file of programs.flatMap((program) => program.outputFiles)) await writeFile(file.path, file.text);
 for (const file of executable.outputFiles) {
   await writeFile(file.path, file.text);
   await chmod(file.path, 0o755);

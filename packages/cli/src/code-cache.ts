@@ -1,6 +1,6 @@
 /**
- * Loads the bundled program (dist/program.cjs, CommonJS) with a V8 code cache on Node versions
- * without `module.enableCompileCache` (before 22.1): compiling the 2 MB bundle and then,
+ * Loads the bundled program (dist/programs/NAME.cjs, CommonJS) with a V8 code cache on Node
+ * versions without `module.enableCompileCache` (before 22.1): compiling a 2 MB bundle and then,
  * function by function, what a command runs costs more CPU than an `acmapi issue` spends on
  * its own work. V8 can save the compiled code of a script (`vm.Script#createCachedData`) and
  * take it back at the next start (`cachedData`), which skips both. This is what
@@ -9,10 +9,10 @@
  * one file is loaded, so a small loader does it without touching Node's module system).
  *
  * The cache lives in the user's cache folder (`$XDG_CACHE_HOME/acmapi`, else
- * `~/.cache/acmapi`; `%LOCALAPPDATA%\acmapi` on Windows), one file per command (the code a
- * command runs differs), program build (by the content hash the build wrote into the
- * executable, and the file's size and time), Node version and architecture; a new build
- * replaces the caches of the old one at the same place. The first run of a command writes its
+ * `~/.cache/acmapi`; `%LOCALAPPDATA%\acmapi` on Windows), one file per program (a command's,
+ * by its place), build (by the content hash the build wrote into the executable, and the
+ * file's size and time), Node version and architecture; a new build replaces the cache of the
+ * old one at the same place. The first run of a command writes its
  * cache when the command is done, so that it holds the code of every function the command ran
  * (a scheduled `acmapi renew` thus fills it at its first run); later runs read it. Nothing here
  * ever fails the command: an unreadable, unwritable or rejected cache (V8 checks its own
@@ -56,10 +56,9 @@ function placeHash(text: string): string {
  * @param file absolute path of the CommonJS file, all ASCII
  * @param buildHash a hash of the file's content, fixed at build time (names the cache)
  * @param dir the cache folder (see `cacheDir`), or undefined for no cache
- * @param variant what the file is loaded for (a command's name: `[a-z-]*`), a cache of its own
  * @returns the file's `module.exports`
  */
-export function requireWithCodeCache(file: string, buildHash: string, dir: string | undefined, variant: string): unknown {
+export function requireWithCodeCache(file: string, buildHash: string, dir: string | undefined): unknown {
   // The build checks that the file is all ASCII (scripts/bundle-bin.mjs), which latin1 reads
   // byte for byte, and without UTF-8's decoding.
   const source = readFileSync(file, 'latin1');
@@ -71,8 +70,8 @@ export function requireWithCodeCache(file: string, buildHash: string, dir: strin
     try {
       // Size and time too: a bundle edited in place after the build must not meet the old code.
       const { size, mtimeMs } = statSync(file);
-      thisBuild = `${place}${buildHash}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}-`;
-      cacheFile = join(dir, `${thisBuild}${variant}.bin`);
+      thisBuild = `${place}${buildHash}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}`;
+      cacheFile = join(dir, `${thisBuild}.bin`);
       cachedData = readOwnFile(cacheFile);
     } catch {
       // No cache yet (or no access): compile, and try to write one at the end.

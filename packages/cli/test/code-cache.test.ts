@@ -5,7 +5,7 @@
  * and later use Node's own compile cache instead, so there these tests are skipped.
  */
 import module from 'node:module';
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
@@ -35,7 +35,7 @@ describe.skipIf(nodeHasCompileCache)('code cache (Node without module.enableComp
     expect(first.code).toBe(0);
     const files = await cacheFiles();
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(/^code-cache-[0-9a-f]{8}-[0-9a-f]{32}-\d+-\d+-v\d+\.\d+\.\d+-[a-z0-9]+-list\.bin$/);
+    expect(files[0]).toMatch(/^code-cache-[0-9a-f]{8}-[0-9a-f]{32}-\d+-\d+-v\d+\.\d+\.\d+-[a-z0-9]+\.bin$/);
     const path = join(cache, 'acmapi', files[0] ?? '');
     const before = await stat(path);
     expect(before.size).toBeGreaterThan(10_000);
@@ -83,21 +83,28 @@ describe.skipIf(nodeHasCompileCache)('code cache (Node without module.enableComp
     expect(await readdir(join(shared, 'acmapi'))).toEqual([]);
   });
 
-  it("keeps each command's cache, removes an older build's at the same place, and leaves other places' alone", async () => {
+  it("keeps each command's cache, removes an older build's of the same program, and leaves other programs' alone", async () => {
     await list();
     const [listCache = ''] = await cacheFiles();
     const place = /^code-cache-[0-9a-f]{8}-/.exec(listCache)?.[0] ?? '';
-    const olderBuild = `${place}${'0'.repeat(32)}-1-1-${process.version}-${process.arch}-issue.bin`;
-    const otherPlace = `code-cache-${place === 'code-cache-00000000-' ? '11111111' : '00000000'}-${'0'.repeat(32)}-1-1-${process.version}-${process.arch}-issue.bin`;
+    const olderBuild = `${place}${'0'.repeat(32)}-1-1-${process.version}-${process.arch}.bin`;
+    const otherPlace = `code-cache-${place === 'code-cache-00000000-' ? '11111111' : '00000000'}-${'0'.repeat(32)}-1-1-${process.version}-${process.arch}.bin`;
     await writeFile(join(cache, 'acmapi', olderBuild), 'old');
     await writeFile(join(cache, 'acmapi', otherPlace), 'theirs');
 
-    // A command without a cache yet: its run writes one, and tidies up.
+    // Another command: a cache of its own, and the list program's files untouched.
     expect((await runCli(['check', '--help'], env)).code).toBe(0);
+    const withCheck = await cacheFiles();
+    expect(withCheck).toHaveLength(4);
+    expect(withCheck).toEqual(expect.arrayContaining([listCache, olderBuild, otherPlace]));
+
+    // The list program's cache, written anew, tidies up that program's older build.
+    await unlink(join(cache, 'acmapi', listCache));
+    await list();
     const files = await cacheFiles();
     expect(files).toContain(listCache);
     expect(files).toContain(otherPlace);
     expect(files).not.toContain(olderBuild);
-    expect(files.filter((name) => name.endsWith('-check.bin'))).toHaveLength(1);
+    expect(files).toHaveLength(3);
   });
 });
