@@ -105,6 +105,27 @@ const lazyUndiciAssert = {
   },
 };
 
+// core's domain rules import toASCII from tr46 (UTS #46) for names that are not plain ASCII;
+// for plain names they never call it (src/domains/domains.ts). tr46's module builds its
+// mapping table (about 240 KB of code) and regular expressions when loaded, in every command
+// that handles a domain name. Here core's import is a function that loads tr46 when first
+// called. A name core imports that this module lacks fails the build (esbuild checks).
+const lazyTr46 = {
+  name: 'lazy-tr46',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^tr46$/ }, (args) =>
+      args.kind === 'import-statement' && /[\\/]core[\\/]dist[\\/]/.test(args.importer)
+        ? { path: 'lazy-tr46', namespace: 'acmapi', pluginData: args.resolveDir }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /^lazy-tr46$/, namespace: 'acmapi' }, (args) => ({
+      contents: "export function toASCII(...args) { return require('tr46').toASCII(...args); }",
+      loader: 'js',
+      resolveDir: args.pluginData,
+    }));
+  },
+};
+
 /** Fails unless every name imported from 'undici' by a bundled module is exported by the slim entry. */
 async function checkUndiciImports() {
   // Evaluated as the bundle does: its require() is one of a file in undici's folder.
@@ -211,7 +232,7 @@ const programs = await Promise.all(
       // the program all ASCII, which src/code-cache.ts reads as latin1: V8 then takes the
       // bytes as they are, where UTF-8 is decoded and checked first (about 2 ms a run).
       legalComments: 'external',
-      plugins: [loadersOf(command), lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, peculiarEsm],
+      plugins: [loadersOf(command), lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, lazyTr46, peculiarEsm],
     });
     const file = result.outputFiles.find((output) => output.path.endsWith('.cjs'));
     if (file === undefined) throw new Error(`esbuild wrote no programs/${name}.cjs`);
