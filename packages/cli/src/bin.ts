@@ -6,7 +6,6 @@
  * program built for the command it names (dist/programs/NAME.cjs, a CommonJS bundle with that
  * command alone; none.cjs when it names none) with a code cache (see code-cache.ts).
  */
-import module from 'node:module';
 import { join } from 'node:path';
 import { cacheDir, requireWithCodeCache } from './code-cache.js';
 import { commandToLoad } from './command-table.js';
@@ -25,14 +24,18 @@ function loadProgram(): typeof Program {
   process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
   const name = commandToLoad(process.argv.slice(2))?.name ?? 'none';
   const file = join(__dirname, 'programs', `${name}.cjs`);
-  // Test for the function rather than the Node version.
-  const enableCompileCache = (module as { enableCompileCache?: () => unknown }).enableCompileCache;
-  if (enableCompileCache !== undefined || process.env['NODE_DISABLE_COMPILE_CACHE'] !== undefined) {
+  // The version, not the function: node:module costs five more built-in modules (its ES
+  // module loader among them) that nothing else here needs.
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major > 22 || (major === 22 && minor >= 1)) {
     // Node's own cache (in the OS temp folder, never in the package) covers require().
-    enableCompileCache?.();
-    return module.createRequire(file)(file) as typeof Program;
+    (process.getBuiltinModule('node:module') as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  } else if (process.env['NODE_DISABLE_COMPILE_CACHE'] === undefined) {
+    return requireWithCodeCache(file, __ACMAPI_PROGRAM_HASHES__[name] ?? 'unknown', cacheDir(process.env), require) as typeof Program;
   }
-  return requireWithCodeCache(file, __ACMAPI_PROGRAM_HASHES__[name] ?? 'unknown', cacheDir(process.env)) as typeof Program;
+  // bin.ts runs as CommonJS (dist/bin.cjs): its own require loads the program.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is a CommonJS file chosen at run time
+  return require(file) as typeof Program;
 }
 
 const args = process.argv.slice(2);

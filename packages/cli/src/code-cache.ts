@@ -22,10 +22,9 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { Script } from 'node:vm';
+// node:os and node:vm are taken where used: bin.ts imports this module for `--version` too.
+import type { Script } from 'node:vm';
 
 /** The folder for acmapi's cache files, or undefined when there is no home to put it in. */
 export function cacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
@@ -34,7 +33,7 @@ export function cacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = pro
   if (platform === 'win32' && env['LOCALAPPDATA'] !== undefined && isAbsolute(env['LOCALAPPDATA'])) return join(env['LOCALAPPDATA'], 'acmapi');
   let home: string;
   try {
-    home = homedir();
+    home = process.getBuiltinModule('node:os').homedir();
   } catch {
     return undefined;
   }
@@ -56,9 +55,11 @@ function placeHash(text: string): string {
  * @param file absolute path of the CommonJS file, all ASCII
  * @param buildHash a hash of the file's content, fixed at build time (names the cache)
  * @param dir the cache folder (see `cacheDir`), or undefined for no cache
+ * @param require the file's `require`: the caller's serves a bundle that requires only Node's
+ * built-in modules (createRequire would cost node:module and what it loads)
  * @returns the file's `module.exports`
  */
-export function requireWithCodeCache(file: string, buildHash: string, dir: string | undefined): unknown {
+export function requireWithCodeCache(file: string, buildHash: string, dir: string | undefined, require: NodeJS.Require): unknown {
   // The build checks that the file is all ASCII (scripts/bundle-bin.mjs), which latin1 reads
   // byte for byte, and without UTF-8's decoding.
   const source = readFileSync(file, 'latin1');
@@ -78,7 +79,8 @@ export function requireWithCodeCache(file: string, buildHash: string, dir: strin
     }
   }
   // The wrapper Node's own CommonJS loader puts around a module.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  const { Script: VmScript } = process.getBuiltinModule('node:vm');
+  const script = new VmScript(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     ...(cachedData === undefined ? {} : { cachedData }),
   });
@@ -89,7 +91,7 @@ export function requireWithCodeCache(file: string, buildHash: string, dir: strin
   }
   const module = { exports: {} as unknown };
   const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
-  wrapper(module.exports, createRequire(file), module, file, dirname(file));
+  wrapper(module.exports, require, module, file, dirname(file));
   return module.exports;
 }
 
