@@ -1,15 +1,21 @@
 // Bundles the `acmapi` executable, after tsc has built the library (dist/index.js and the
 // rest stay as tsc writes them):
 //
-//   dist/bin.cjs                the executable: --version and --help, else imports ↓
-//   dist/chunks/program.js      the program (ES module), which imports one command's chunk
-//   dist/chunks/*-HASH.js       the commands and what they share, split at each import()
+//   dist/bin.cjs                the executable: --version and --help, else loads ↓
+//   dist/programs/NAME.cjs      the program with the command NAME alone (CommonJS), loaded
+//                               with a V8 code cache (src/code-cache.ts); none.cjs has no
+//                               command, for a command line that names none
 //
 // Why bundle: on Node 20, loading the command as ~300 separate modules (core, undici, zod,
 // @peculiar/x509, commander…) costs more CPU than the command's work: each ESM or CommonJS
 // file is resolved, read, lexed and compiled on its own. Why a CommonJS entry: starting
 // Node's ES module loader alone costs about 5–10 ms, half of what `node -e 0` costs, and
-// --version and --help need none of it. `pnpm bench` measures the result.
+// --version and --help need none of it. Why CommonJS bundles for the program rather than
+// ES module chunks: Node 20 can take a code cache only for a script it compiles through
+// node:vm (ES modules would need the experimental vm.SourceTextModule), and with the code
+// cache compiling nearly disappears (about 80 ms less CPU per `acmapi issue`), whatever the
+// bundle's size. `pnpm bench` measures the result.
+import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
@@ -19,12 +25,6 @@ import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = resolve(root, 'dist');
-
-// CommonJS dependencies (undici, commander, node-forge…) call require() for Node built-ins;
-// esbuild routes those calls through one helper that needs a real `require` in scope. Only
-// the files that name `require` get one: creating it costs about half a millisecond a file.
-const REQUIRE_SHIM = "import { createRequire as __acmapiCreateRequire } from 'node:module';\nconst require = __acmapiCreateRequire(import.meta.url);\n";
-const NAMES_REQUIRE = /(?<![\w$.])require(?![\w$])/;
 
 // commander requires node:child_process at load, for executable subcommands, which acmapi
 // has none of; loading it costs about 3 ms of every command. It is taken when first used.
@@ -58,6 +58,70 @@ const slimUndici = {
       contents: await readFile(resolve(root, 'scripts/undici-slim.cjs'), 'utf8'),
       loader: 'js',
       resolveDir: undiciDir,
+    }));
+  },
+};
+
+// undici's HTTP/2 client (lib/dispatcher/client-h2.js) loads Node's http2 module when it is
+// loaded, which is when undici's Client is: about 5–15 ms of CPU per `acmapi issue`, though
+// core's dispatcher never offers HTTP/2 (allowH2 is off). Its one export, connectH2(), is
+// called only on a connection that negotiated h2; in its place, a function that loads the
+// real module on that first call.
+const lazyUndiciH2 = {
+  name: 'lazy-undici-h2',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) =>
+      /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/.test(args.importer)
+        ? { path: 'lazy-client-h2', namespace: 'acmapi', pluginData: args.resolveDir }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /^lazy-client-h2$/, namespace: 'acmapi' }, (args) => ({
+      contents: "module.exports = function connectH2(client, socket) { return require('./client-h2.js')(client, socket); };",
+      loader: 'js',
+      resolveDir: args.pluginData,
+    }));
+  },
+};
+
+// undici requires node:assert in 33 of its files, and only ever calls it, as assert(value),
+// on values that are true unless undici has a bug; loading Node's assert module (with its
+// error class and colour support) costs a few ms of every `acmapi issue`. In undici's files,
+// 'node:assert' is a function that passes a true value and hands anything else, and any
+// property, to the real module, loaded then: the same outcome, the same AssertionError.
+const lazyUndiciAssert = {
+  name: 'lazy-undici-assert',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^node:assert$/ }, (args) => (/[\\/]undici[\\/]lib[\\/]/.test(args.importer) ? { path: 'lazy-assert', namespace: 'acmapi' } : undefined));
+    plugin.onLoad({ filter: /^lazy-assert$/, namespace: 'acmapi' }, () => ({
+      contents: [
+        "const real = () => require('node:assert');",
+        'module.exports = new Proxy(function assert() {}, {',
+        '  apply: (_, self, args) => (args.length > 0 && args[0] ? undefined : Reflect.apply(real(), self, args)),',
+        '  get: (_, key) => real()[key],',
+        '});',
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
+// core's domain rules import toASCII from tr46 (UTS #46) for names that are not plain ASCII;
+// for plain names they never call it (src/domains/domains.ts). tr46's module builds its
+// mapping table (about 240 KB of code) and regular expressions when loaded, in every command
+// that handles a domain name. Here core's import is a function that loads tr46 when first
+// called. A name core imports that this module lacks fails the build (esbuild checks).
+const lazyTr46 = {
+  name: 'lazy-tr46',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^tr46$/ }, (args) =>
+      args.kind === 'import-statement' && /[\\/]core[\\/]dist[\\/]/.test(args.importer)
+        ? { path: 'lazy-tr46', namespace: 'acmapi', pluginData: args.resolveDir }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /^lazy-tr46$/, namespace: 'acmapi' }, (args) => ({
+      contents: "export function toASCII(...args) { return require('tr46').toASCII(...args); }",
+      loader: 'js',
+      resolveDir: args.pluginData,
     }));
   },
 };
@@ -100,50 +164,102 @@ const peculiarEsm = {
   },
 };
 
-// bin.ts imports './program.js': in the executable, that is the program's bundle.
-const programFromChunks = {
-  name: 'program-from-chunks',
-  setup(plugin) {
-    plugin.onResolve({ filter: /^\.\/program\.js$/ }, (args) =>
-      args.importer.endsWith(`${'src'}/bin.ts`) ? { path: './chunks/program.js', external: true } : undefined,
-    );
-  },
-};
-
 // Whitespace and comments go, and syntax is shortened (less to read and parse at each start);
-// names stay, so a stack trace still says which function failed. Licence comments are kept.
+// names stay, so a stack trace still says which function failed. Licence comments are kept
+// (the programs' in dist/programs/NAME.cjs.LEGAL.txt, see below).
 // Minifying names too was measured: no gain in `acmapi issue` CPU beyond the noise.
-const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', sourcemap: false, minifyWhitespace: true, minifySyntax: true, logLevel: 'warning', write: false };
-const [program, executable] = await Promise.all([
-  build({
-    ...common,
-    entryPoints: { 'chunks/program': 'src/program.ts' },
-    outdir,
-    format: 'esm',
-    splitting: true,
-    // version.ts finds package.json from here too (see there).
-    chunkNames: 'chunks/[name]-[hash]',
-    plugins: [lazyChildProcess, slimUndici, peculiarEsm],
+// Both are CommonJS; version.ts reads package.json relative to its own URL (dist/, either way).
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'warning',
+  write: false,
+  banner: { js: "'use strict';\nconst __acmapiModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+// One program per command (the others' modules left out), and one with no command (for a
+// command line that names none): a command's code cache holds that command alone, and it
+// reads and loads no other command's modules (`acmapi issue` about 4% less CPU than with one
+// program of every command, `acmapi list` a third of the bytes). The commands come from
+// src/command-loaders.ts, whose import of every other command is left out of each program.
+const loaderSource = await readFile(resolve(root, 'src/command-loaders.ts'), 'utf8');
+const LOADER_ROW = /^ {2}([a-z]+): async \(ctx\) => \(await import\('(\.\/commands\/[a-z-]+\.js)'\)\)\.([A-Za-z]+)\(ctx\),$/gm;
+const loaders = [...loaderSource.matchAll(LOADER_ROW)].map(([, name, path, builder]) => ({ name, path, builder }));
+if (loaders.length === 0 || loaders.length !== loaderSource.split('await import(').length - 1) {
+  throw new Error('src/command-loaders.ts has a row this script cannot read: keep each as `  NAME: async (ctx) => (await import(PATH)).BUILDER(ctx),`.');
+}
+
+/** src/command-loaders.ts with only `command`'s import (none for undefined); the other rows fail if called, which commandToLoad rules out. */
+function loadersOf(command) {
+  const rows = loaders.map(({ name, path, builder }) =>
+    name === command ? `  ${name}: async (ctx) => (await import(${JSON.stringify(path)})).${builder}(ctx),` : `  ${name}: absent,`,
+  );
+  return {
+    name: 'one-command',
+    setup(plugin) {
+      plugin.onResolve({ filter: /^\.\/command-loaders\.js$/ }, (args) =>
+        args.importer.endsWith(`${'src'}/program.ts`) ? { path: 'command-loaders', namespace: 'acmapi-loaders' } : undefined,
+      );
+      plugin.onLoad({ filter: /^command-loaders$/, namespace: 'acmapi-loaders' }, () => ({
+        contents: [
+          `const absent = async () => { throw new Error('internal error: this program of acmapi has only the command ${command ?? '(none)'}'); };`,
+          'export const COMMAND_LOADERS = {',
+          ...rows,
+          '};',
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: resolve(root, 'src'),
+      }));
+    },
+  };
+}
+
+const programs = await Promise.all(
+  [undefined, ...loaders.map(({ name }) => name)].map(async (command) => {
+    const name = command ?? 'none';
+    const result = await build({
+      ...common,
+      entryPoints: ['src/program.ts'],
+      outfile: resolve(outdir, 'programs', `${name}.cjs`),
+      define: { 'import.meta.url': '__acmapiModuleUrl' },
+      // esbuild writes code in ASCII (charset 'ascii', its default: other characters as
+      // escapes), but licence comments as they are. Kept in a file of their own, they leave
+      // the program all ASCII, which src/code-cache.ts reads as latin1: V8 then takes the
+      // bytes as they are, where UTF-8 is decoded and checked first (about 2 ms a run).
+      legalComments: 'external',
+      plugins: [loadersOf(command), lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, lazyTr46, peculiarEsm],
+    });
+    const file = result.outputFiles.find((output) => output.path.endsWith('.cjs'));
+    if (file === undefined) throw new Error(`esbuild wrote no programs/${name}.cjs`);
+    const notAscii = file.contents.findIndex((byte) => byte > 0x7f);
+    if (notAscii !== -1) throw new Error(`dist/programs/${name}.cjs has a byte that is not ASCII at ${notAscii}; src/code-cache.ts reads it as latin1.`);
+    // The code cache of a build is named by this hash, so a new build never meets an old cache.
+    return { name, outputFiles: result.outputFiles, hash: createHash('sha256').update(file.contents).digest('hex').slice(0, 32) };
   }),
-  build({
-    ...common,
-    entryPoints: ['src/bin.ts'],
-    outfile: resolve(outdir, 'bin.cjs'),
-    format: 'cjs',
-    plugins: [programFromChunks],
-    // version.ts reads package.json relative to its own URL.
-    define: { 'import.meta.url': '__acmapiModuleUrl' },
-    banner: { js: "'use strict';\nconst __acmapiModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  }),
-]);
+);
+const executable = await build({
+  ...common,
+  entryPoints: ['src/bin.ts'],
+  outfile: resolve(outdir, 'bin.cjs'),
+  define: {
+    'import.meta.url': '__acmapiModuleUrl',
+    __ACMAPI_PROGRAM_HASHES__: JSON.stringify(Object.fromEntries(programs.map(({ name, hash }) => [name, hash]))),
+  },
+});
 
 await checkUndiciImports();
+// The programs of earlier builds (and their ES module chunks, before that).
 await rm(resolve(outdir, 'chunks'), { recursive: true, force: true });
-for (const file of program.outputFiles) {
-  const text = NAMES_REQUIRE.test(file.text) ? REQUIRE_SHIM + file.text : file.text;
-  await mkdir(dirname(file.path), { recursive: true });
-  await writeFile(file.path, text);
-}
+await rm(resolve(outdir, 'programs'), { recursive: true, force: true });
+await rm(resolve(outdir, 'program.cjs'), { force: true });
+await rm(resolve(outdir, 'program.cjs.LEGAL.txt'), { force: true });
+await mkdir(resolve(outdir, 'programs'), { recursive: true });
+for (const file of programs.flatMap((program) => program.outputFiles)) await writeFile(file.path, file.text);
 for (const file of executable.outputFiles) {
   await writeFile(file.path, file.text);
   await chmod(file.path, 0o755);

@@ -2,12 +2,41 @@
 /**
  * The `acmapi` executable, built as CommonJS (dist/bin.cjs) so that `acmapi --version` and
  * `acmapi --help` are answered without starting Node's ES module loader: the version comes
- * from package.json, the help from the command table. Any other command line imports the
- * program (an ES module bundle), which loads only the command being run.
+ * from package.json, the help from the command table. Any other command line loads the
+ * program built for the command it names (dist/programs/NAME.cjs, a CommonJS bundle with that
+ * command alone; none.cjs when it names none) with a code cache (see code-cache.ts).
  */
-import module from 'node:module';
+import { join } from 'node:path';
+import { cacheDir, requireWithCodeCache } from './code-cache.js';
+import { commandToLoad } from './command-table.js';
 import { helpWidthOf, programHelp } from './program-help.js';
+import type * as Program from './program.js';
 import { cliVersion } from './version.js';
+
+/** Each program's content hash (SHA-256, hex) by its name (a command's, or `none`), written in by scripts/bundle-bin.mjs. */
+declare const __ACMAPI_PROGRAM_HASHES__: Readonly<Record<string, string>>;
+
+/** Loads the program: through Node's compile cache where Node has one (22.1 and later), else through ours. */
+function loadProgram(): typeof Program {
+  // flags/client.ts sets --liftoff-only before a command's first connection. V8 accepts a code
+  // cache only under the flags it was made with, and ours is made at the end of a run: set the
+  // flag before compiling too, or every cache made by a command that connects is rejected.
+  process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
+  const name = commandToLoad(process.argv.slice(2))?.name ?? 'none';
+  const file = join(__dirname, 'programs', `${name}.cjs`);
+  // The version, not the function: node:module costs five more built-in modules (its ES
+  // module loader among them) that nothing else here needs.
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major > 22 || (major === 22 && minor >= 1)) {
+    // Node's own cache (in the OS temp folder, never in the package) covers require().
+    (process.getBuiltinModule('node:module') as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  } else if (process.env['NODE_DISABLE_COMPILE_CACHE'] === undefined) {
+    return requireWithCodeCache(file, __ACMAPI_PROGRAM_HASHES__[name] ?? 'unknown', cacheDir(process.env), require) as typeof Program;
+  }
+  // bin.ts runs as CommonJS (dist/bin.cjs): its own require loads the program.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is a CommonJS file chosen at run time
+  return require(file) as typeof Program;
+}
 
 const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
@@ -16,11 +45,10 @@ if (only === '--version' || only === '-V') {
 } else if (only === '--help' || only === '-h') {
   process.stdout.write(programHelp(helpWidthOf(process.stdout)));
 } else {
-  // Node 22.1 and later keep compiled code between runs (in the OS temp folder, never in
-  // the package); older Node has no such function, so test for it rather than the version.
-  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   // An error that escapes run() is a bug: the rejection ends the process with its stack, exit 1.
-  void import('./program.js').then(async ({ run }) => {
-    process.exitCode = await run(process.argv);
-  });
+  void loadProgram()
+    .run(process.argv)
+    .then((code) => {
+      process.exitCode = code;
+    });
 }

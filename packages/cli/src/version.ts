@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 /**
  * Where package.json is from this module: beside `dist/` when it runs as `dist/version.js`
- * (the library), or as part of the bundled command in `dist/bin.cjs` or `dist/chunks/*.js`.
+ * (the library), or as part of the bundled command in `dist/bin.cjs` or `dist/programs/*.cjs`.
  */
 const PACKAGE_JSON_CANDIDATES = ['../package.json', '../../package.json'];
 

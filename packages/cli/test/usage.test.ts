@@ -75,4 +75,20 @@ describe('acmapi command line', () => {
       await temp.cleanup();
     }
   });
+
+  // The bundle loads tr46 only when a name is not plain ASCII (scripts/bundle-bin.mjs): the
+  // built command must still map names through UTS #46, and reject what it forbids.
+  it('maps an internationalised name to its A-label, and rejects one UTS #46 forbids (exit 4)', async () => {
+    const temp = await makeTempDir();
+    try {
+      const refused = { ...CREDS, ACMAPI_ENDPOINT: 'https://127.0.0.1:9/' };
+      const idn = await runCli(['issue', '-d', 'bücher.example', '--retries', '0', '--out', temp.path, '--json'], refused);
+      expect(parseJsonOutput(idn)).toMatchObject({ domains: ['xn--bcher-kva.example'], error: { code: 'TRANSPORT_REFUSED' } });
+      const bad = await runCli(['issue', '-d', 'bü--x.example', '--out', temp.path, '--json'], refused);
+      expect(bad.code).toBe(4);
+      expect(parseJsonOutput(bad)).toMatchObject({ error: { code: 'DOMAIN_INVALID' } });
+    } finally {
+      await temp.cleanup();
+    }
+  });
 });
