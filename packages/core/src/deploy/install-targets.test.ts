@@ -196,6 +196,26 @@ describe('installTargets', () => {
     await expect(installTargets({ cert: path }, await makeFiles())).rejects.toMatchObject({ code: 'DEPLOY_INSTALL_FAILED', path });
   });
 
+  it('a failing install target changes no target (the key never goes ahead of its certificate)', async () => {
+    const targets = allTargets();
+    await installTargets({ key: targets.key, fullchain: targets.fullchain, combined: targets.combined }, await makeFiles());
+    const paths = [targets.key, targets.fullchain, targets.combined];
+    const before = await Promise.all(paths.map(async (path) => ({ bytes: await readFile(path), identity: identity(await stat(path)) })));
+    // cert comes after key in the install order: its parent is a regular file (ENOTDIR).
+    await writeFile(join(dir, 'not-a-folder'), 'x');
+    const cert = join(dir, 'not-a-folder', 'cert.pem');
+    const attempt = installTargets({ key: targets.key, cert, fullchain: targets.fullchain, combined: targets.combined }, await makeFiles());
+    await expect(attempt).rejects.toBeInstanceOf(DeployError);
+    await expect(attempt).rejects.toMatchObject({ code: 'DEPLOY_INSTALL_FAILED', path: cert });
+    for (const [index, path] of paths.entries()) {
+      expect(await readFile(path)).toEqual(before[index]?.bytes);
+      expect(identity(await stat(path))).toEqual(before[index]?.identity);
+    }
+    expect((await readdir(dir)).sort()).toEqual(['fullchain.pem', 'haproxy.pem', 'key.pem', 'not-a-folder']);
+    // And the error says so: no target was changed.
+    await expect(attempt).rejects.toMatchObject({ written: [] });
+  });
+
   it('follows a symbolic link at a target, replacing the file it points at and keeping the link', async () => {
     const files = await makeFiles();
     await mkdir(join(dir, 'real'));

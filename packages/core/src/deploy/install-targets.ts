@@ -9,9 +9,9 @@
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { chmod, chown } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 import { DeployError, OptionsError, isAcmApiError } from '../errors/errors.js';
-import { writeFileAtomic } from '../store/write-atomic.js';
+import { commitStaged, discardStaged, stageFile, syncDirectory, type StagedFile } from '../store/write-atomic.js';
 import { resolveOwner, type FileOwner } from './file-owner.js';
 
 /**
@@ -171,8 +171,20 @@ function isPermissionError(error: unknown): boolean {
   return code === 'EPERM' || code === 'EACCES';
 }
 
-/** Installs one planned file; true when something changed. */
-async function installOne(target: PlannedInstallTarget, owner: FileOwner, explicitMode: number | undefined, previousKeyPath: string | undefined): Promise<boolean> {
+/**
+ * One target made ready to change without touching it: new content staged beside it, or an
+ * owner/mode to bring in line in place, or nothing to do.
+ */
+interface PreparedTarget {
+  readonly target: PlannedInstallTarget;
+  /** The new file, waiting to be renamed over the target. */
+  readonly staged?: StagedFile;
+  /** Same content, but an explicit owner or mode differs: changed in place (the inode stays). */
+  readonly adjust?: { readonly path: string; readonly before: Stats; readonly chown: boolean; readonly mode: number | undefined };
+}
+
+/** Stages one planned file (or notes the owner/mode to bring in line); touches no target. */
+async function prepareOne(target: PlannedInstallTarget, owner: FileOwner, explicitMode: number | undefined, previousKeyPath: string | undefined): Promise<PreparedTarget> {
   const path = await resolveTarget(target.path);
   const current = await statOrUndefined(path);
   if (current !== undefined && !current.isFile()) {
@@ -185,16 +197,10 @@ async function installOne(target: PlannedInstallTarget, owner: FileOwner, explic
   if (current?.size === bytes.length && (await readFile(path)).equals(bytes)) {
     // Same content: a not-due run must change nothing. Only an owner or mode asked for
     // explicitly is brought in line (in place; the content stays).
-    let changed = false;
-    if ((owner.uid !== undefined && owner.uid !== current.uid) || (owner.gid !== undefined && owner.gid !== current.gid)) {
-      await chown(path, owner.uid ?? -1, owner.gid ?? -1);
-      changed = true;
-    }
-    if (explicitMode !== undefined && (changed || (current.mode & 0o7777) !== explicitMode)) {
-      await chmod(path, explicitMode);
-      changed = true;
-    }
-    return changed;
+    const chown = (owner.uid !== undefined && owner.uid !== current.uid) || (owner.gid !== undefined && owner.gid !== current.gid);
+    // chown(2) may clear set-user/group-id bits, so an explicit mode is set again after it.
+    const mode = explicitMode !== undefined && (chown || (current.mode & 0o7777) !== explicitMode) ? explicitMode : undefined;
+    return chown || mode !== undefined ? { target, adjust: { path, before: current, chown, mode } } : { target };
   }
 
   // certbot ≥ 0.29: a new private key takes the group, and the group-read bit, of the key it
@@ -203,39 +209,79 @@ async function installOne(target: PlannedInstallTarget, owner: FileOwner, explic
   const previous = target.keyBearing ? (current ?? (previousKeyPath === undefined ? undefined : await statOrUndefined(previousKeyPath))) : undefined;
   const keptGid = owner.gid === undefined ? previous?.gid : undefined;
   const baseMode = target.keyBearing ? KEY_MODE : PUBLIC_MODE;
-  const write = (gid: number | undefined, groupRead: boolean): Promise<void> =>
-    writeFileAtomic(path, bytes, {
+  const stage = (gid: number | undefined, groupRead: boolean): Promise<StagedFile> =>
+    stageFile(path, bytes, {
       mode: explicitMode ?? (groupRead ? baseMode | GROUP_READ : baseMode),
       ...(owner.uid === undefined ? {} : { uid: owner.uid }),
       ...(gid === undefined ? {} : { gid }),
     });
-  if (keptGid === undefined) {
-    await write(owner.gid, false);
-    return true;
-  }
+  if (keptGid === undefined) return { target, staged: await stage(owner.gid, false) };
   try {
-    await write(keptGid, ((previous?.mode ?? 0) & GROUP_READ) !== 0);
+    return { target, staged: await stage(keptGid, ((previous?.mode ?? 0) & GROUP_READ) !== 0) };
   } catch (error) {
     if (!isPermissionError(error) || owner.uid !== undefined) throw error;
     // Not root and not a member of that group: the group cannot be kept, and then neither may
     // the group-read bit (it would open the key to this process's own group instead).
-    await write(undefined, false);
+    return { target, staged: await stage(undefined, false) };
   }
-  return true;
+}
+
+/** Brings an unchanged file's owner and mode in line, in place. */
+async function adjustOne(adjust: NonNullable<PreparedTarget['adjust']>, owner: FileOwner): Promise<void> {
+  if (adjust.chown) await chown(adjust.path, owner.uid ?? -1, owner.gid ?? -1);
+  if (adjust.mode !== undefined) await chmod(adjust.path, adjust.mode);
+}
+
+/** Puts an adjusted file's owner and mode back as they were (best effort: it was just changed by this process). */
+async function revertAdjust(adjust: NonNullable<PreparedTarget['adjust']>): Promise<void> {
+  try {
+    if (adjust.chown) await chown(adjust.path, adjust.before.uid, adjust.before.gid);
+    await chmod(adjust.path, adjust.before.mode & 0o7777);
+  } catch {
+    // Nothing more can be done; the content is the same either way.
+  }
+}
+
+/** The typed error for a target that could not be prepared or put in place. */
+function installFailed(target: PlannedInstallTarget, error: unknown, written: readonly string[] = []): DeployError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const already = written.length === 0 ? '' : ` The install targets ${written.join(', ')} were already changed; the others still hold their previous files.`;
+  return new DeployError('DEPLOY_INSTALL_FAILED', `The ${target.kind} install target ${target.path} could not be written (${code ?? (error as Error).message}).${already}`, {
+    cause: error,
+    path: target.path,
+    written,
+    hint:
+      (written.length === 0 ? '' : 'The installed files may not belong together until the next install succeeds. ') +
+      (code === 'ENOENT'
+        ? 'Create the folder of the install target first.'
+        : code === 'ENOTDIR'
+          ? 'A part of the folder of the install target is a file, not a folder: give a path inside a folder.'
+          : isPermissionError(error)
+            ? 'Check that this user may write into the folder of the install target, and may give the owner asked for.'
+            : 'Check the folder of the install target and the free disk space.'),
+  });
 }
 
 /**
  * Installs a certificate's files into its install targets: for each target given, the file
- * is written atomically (a temporary file in the same folder, fsynced, given its owner and
+ * is replaced atomically (a temporary file in the same folder, fsynced, given its owner and
  * mode, renamed over the target, then the folder fsynced), so a web server reloading at any
  * moment reads the old file or the new one, whole. A file that already holds exactly this
  * content is not written at all, so a run with nothing new changes no file (not even its
  * modification time); with an explicit `owner` or `mode`, its owner and mode are brought in
  * line in place.
  *
+ * The targets change all together or not at all, so a key never goes ahead of its
+ * certificate (a web server would refuse the pair, e.g. nginx's "key values mismatch"): every
+ * changed file is first staged beside its target (written, fsynced, given its owner and mode)
+ * and only when all were staged are the in-place owner/mode changes made and the staged files
+ * renamed over their targets, then the folders fsynced. When a file cannot be staged (or an
+ * owner/mode not changed), every staged file is removed and owner/mode changes already made
+ * are put back: no target changes. Only a rename failing midway (rare: each is within one
+ * folder) leaves the earlier targets replaced; the error then names them in `written`.
+ *
  * The folders must exist. A symbolic link at a target path is followed: the file it points
- * at is replaced. Files are written in the order key, cert, chain, fullchain, combined; on a
- * failure the files already written stay written (each one whole).
+ * at is replaced.
  *
  * Ownership and mode: `mode` is applied exactly, whatever the umask. Without `mode`, the
  * files holding the private key get 0600 and the others 0644. Without a group in `owner`, a
@@ -247,37 +293,65 @@ async function installOne(target: PlannedInstallTarget, owner: FileOwner, explic
  *
  * @param targets - paths (absolute), owner and mode; see {@link InstallTargets}.
  * @param files - the live version's PEM files.
- * @returns the target paths written and those left unchanged, in the order above.
+ * @returns the target paths written and those left unchanged, each in the order key, cert,
+ *   chain, fullchain, combined.
  * @throws {OptionsError} `OPTIONS_INVALID` for a relative path, two targets at one path, a
  *   mode outside 0–0o777, or a malformed owner (nothing is written).
  * @throws {DeployError} `DEPLOY_KEY_MISSING` when a key or combined target is asked for and
  *   there is no private key (nothing is written); `DEPLOY_OWNER_UNKNOWN` for an owner name
  *   this system does not know (nothing is written); `DEPLOY_INSTALL_FAILED` when a file
- *   cannot be read, written or chowned, with the target's `path`.
+ *   cannot be read, written or chowned, with the failing target's `path` — no target
+ *   changed, unless a rename failed midway: then `written` lists the targets already changed.
  */
 export async function installTargets(targets: InstallTargets, files: InstallFiles, options: InstallTargetsOptions = {}): Promise<InstallResult> {
   const planned = planInstallTargets(targets, files);
   const result: InstallResult = { written: [], unchanged: [] };
   if (planned.length === 0) return result;
   const owner = targets.owner === undefined ? {} : await resolveOwner(targets.owner);
+
+  // 1. Stage: nothing at any target changes yet.
+  const prepared: PreparedTarget[] = [];
+  const discardAll = (): Promise<unknown> => Promise.all(prepared.map(async (entry) => (entry.staged === undefined ? undefined : discardStaged(entry.staged))));
   for (const target of planned) {
     try {
-      const changed = await installOne(target, owner, targets.mode, options.previousKeyPath);
-      (changed ? result.written : result.unchanged).push(target.path);
+      prepared.push(await prepareOne(target, owner, targets.mode, options.previousKeyPath));
     } catch (error) {
-      if (isAcmApiError(error)) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new DeployError('DEPLOY_INSTALL_FAILED', `The ${target.kind} install target ${target.path} could not be written (${code ?? (error as Error).message}).`, {
-        cause: error,
-        path: target.path,
-        hint:
-          code === 'ENOENT'
-            ? 'Create the folder of the install target first.'
-            : isPermissionError(error)
-              ? 'Check that this user may write into the folder of the install target, and may give the owner asked for.'
-              : 'Check the folder of the install target and the free disk space.',
-      });
+      await discardAll();
+      throw isAcmApiError(error) ? error : installFailed(target, error);
     }
   }
+
+  // 2. Owner/mode of unchanged files, in place; put back if one fails.
+  const adjusted: NonNullable<PreparedTarget['adjust']>[] = [];
+  for (const { target, adjust } of prepared) {
+    if (adjust === undefined) continue;
+    try {
+      await adjustOne(adjust, owner);
+      adjusted.push(adjust);
+    } catch (error) {
+      for (const done of adjusted.reverse()) await revertAdjust(done);
+      await discardAll();
+      throw installFailed(target, error);
+    }
+  }
+
+  // 3. Rename every staged file into place, then make the renames durable.
+  const changed = new Set(prepared.filter((entry) => entry.adjust !== undefined).map((entry) => entry.target.path));
+  const folders = new Set<string>();
+  for (const [index, { target, staged }] of prepared.entries()) {
+    if (staged === undefined) continue;
+    try {
+      await commitStaged(staged);
+    } catch (error) {
+      await Promise.all(prepared.slice(index).map(async (entry) => (entry.staged === undefined ? undefined : discardStaged(entry.staged))));
+      await Promise.all([...folders].map(syncDirectory));
+      throw installFailed(target, error, planned.map((entry) => entry.path).filter((path) => changed.has(path)));
+    }
+    changed.add(target.path);
+    folders.add(dirname(staged.path));
+  }
+  await Promise.all([...folders].map(syncDirectory));
+
+  for (const { target } of prepared) (changed.has(target.path) ? result.written : result.unchanged).push(target.path);
   return result;
 }

@@ -383,10 +383,17 @@ export class DeployError extends AcmApiError {
   declare readonly code: DeployErrorCode;
   /** The file or folder concerned. */
   readonly path: string | undefined;
+  /**
+   * `DEPLOY_INSTALL_FAILED` only: the install targets (paths as given) already changed when
+   * the install stopped — empty when no target changed (the usual case: targets change all
+   * together or not at all; only a rename failing midway leaves some changed).
+   */
+  readonly written: readonly string[];
 
-  constructor(code: DeployErrorCode, message: string, options: AcmApiErrorOptions & { path?: string } = {}) {
+  constructor(code: DeployErrorCode, message: string, options: AcmApiErrorOptions & { path?: string; written?: readonly string[] } = {}) {
     super(code, message, options);
     this.path = options.path;
+    this.written = options.written ?? [];
   }
 }
 

@@ -15,7 +15,11 @@ import type { HookCommands } from './settings.js';
 
 /** What the deploy step did for one certificate (see {@link deployLive}). */
 export interface DeployReport {
-  /** Install targets whose content (or explicit owner/mode) changed. */
+  /**
+   * Install targets whose content (or explicit owner/mode) changed. On an install failure
+   * those already changed when it stopped (`DeployError.written`; empty unless a rename failed
+   * midway, as the targets change all together or not at all).
+   */
   written: string[];
   /** Install targets that already held the live files, left untouched. */
   unchanged: string[];
@@ -142,7 +146,7 @@ export interface DeployLiveInput {
 }
 
 /**
- * Installs the live files into the install targets (each written atomically, an equal file
+ * Installs the live files into the install targets (all together or none, an equal file
  * left untouched; see `installTargets`), then runs the `deploy` hook once, when a new
  * certificate went live or an install target was written. A failure to install skips the
  * hook (it would reload a half-updated set of files) and both are reported in the result and
@@ -170,6 +174,9 @@ export async function deployLive(input: DeployLiveInput): Promise<DeployReport |
       emit({ type: 'deployed', certificate: certificate.name, written: installed.written, unchanged: installed.unchanged });
     } catch (error) {
       report.error = error;
+      // Usually empty (the targets change all together or not at all); after a rename failed
+      // midway, the targets already changed, so the report does not hide them.
+      if (error instanceof DeployError) report.written = [...error.written];
       emit({ type: 'deploy-failed', certificate: certificate.name, step: 'install', error });
       return report;
     }

@@ -33,28 +33,35 @@ export interface WriteFileAtomicOptions {
 const DEFAULT_MODE = 0o666;
 
 /**
- * Writes `data` to `path` atomically: a temporary file is created in the same
- * directory with `mode` (exclusive create), written, fsynced, renamed over the
- * target, and then the directory is fsynced so the rename itself survives a crash.
- * With `uid`/`gid` the temporary file is chowned before the rename as well. On any failure
- * the temporary file is removed and the target is left untouched.
+ * A new file written, fsynced and given its owner and mode under a temporary name beside its
+ * target, waiting to be renamed over it ({@link stageFile}).
+ */
+export interface StagedFile {
+  /** The target file it replaces. */
+  readonly path: string;
+  /** The temporary file, in the target's directory (so the rename is atomic). */
+  readonly temp: string;
+}
+
+/**
+ * The first half of an atomic write: creates a temporary file in `path`'s directory with
+ * `mode` (exclusive create), writes `data`, gives it `uid`/`gid` and the exact mode, and
+ * fsyncs it; the target itself is not touched. Put it in place with {@link commitStaged}
+ * or remove it with {@link discardStaged}. Several files staged first and committed only
+ * when all were staged change all of them or none (short of a failing rename).
  *
  * @param path - the target file; its directory must exist.
  * @param data - the bytes, or a string written as UTF-8.
- * @throws the underlying `NodeJS.ErrnoException` (`ENOENT`, `EACCES`, `ENOSPC`, …).
+ * @throws the underlying `NodeJS.ErrnoException` (`ENOENT`, `ENOTDIR`, `EACCES`, `EPERM`,
+ *   `ENOSPC`, …); the temporary file is then removed.
  */
-export async function writeFileAtomic(
-  path: string,
-  data: string | Uint8Array,
-  options: WriteFileAtomicOptions = {},
-): Promise<void> {
+export async function stageFile(path: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<StagedFile> {
   const mode = options.mode ?? DEFAULT_MODE;
-  const dir = dirname(path);
   // Dot-prefixed and random, so it neither collides with a concurrent writer nor
   // looks like a finished file to someone listing the directory. node:crypto is taken on
   // first use: modules that only read the store (its listing) start without it.
   const { randomBytes } = process.getBuiltinModule('node:crypto');
-  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const chown = options.uid !== undefined || options.gid !== undefined;
   // With an exact mode still to come, group and others get nothing while the group is the
   // process's: a key meant for another group must not be readable by this one even for a moment.
@@ -71,16 +78,57 @@ export async function writeFileAtomic(
     } finally {
       await handle.close();
     }
-    await rename(temp, path);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    await discardStaged({ path, temp });
     throw error;
   }
-  await syncDirectory(dir);
+  return { path, temp };
 }
 
-/** fsyncs a directory so a rename in it is durable; some platforms cannot, which is fine. */
-async function syncDirectory(dir: string): Promise<void> {
+/**
+ * Renames a staged file over its target (atomic: a reader sees the old file or the new one).
+ * The directory is not fsynced here: call {@link syncDirectory} once per directory after the
+ * last rename. On failure the temporary file stays; remove it with {@link discardStaged}.
+ *
+ * @throws the underlying `NodeJS.ErrnoException` of rename(2).
+ */
+export async function commitStaged(staged: StagedFile): Promise<void> {
+  await rename(staged.temp, staged.path);
+}
+
+/** Removes a staged file's temporary file; never throws (it may already be gone). */
+export async function discardStaged(staged: StagedFile): Promise<void> {
+  await unlink(staged.temp).catch(() => undefined);
+}
+
+/**
+ * Writes `data` to `path` atomically: a temporary file is created in the same
+ * directory with `mode` (exclusive create), written, fsynced, renamed over the
+ * target, and then the directory is fsynced so the rename itself survives a crash.
+ * With `uid`/`gid` the temporary file is chowned before the rename as well. On any failure
+ * the temporary file is removed and the target is left untouched.
+ *
+ * @param path - the target file; its directory must exist.
+ * @param data - the bytes, or a string written as UTF-8.
+ * @throws the underlying `NodeJS.ErrnoException` (`ENOENT`, `EACCES`, `ENOSPC`, …).
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
+  const staged = await stageFile(path, data, options);
+  try {
+    await commitStaged(staged);
+  } catch (error) {
+    await discardStaged(staged);
+    throw error;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/** fsyncs a directory so a rename in it is durable; some platforms cannot, which is fine (never throws). */
+export async function syncDirectory(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, 'r');
