@@ -313,14 +313,16 @@ export async function runPresentedFleet(options: PresentedFleetOptions): Promise
   // Core's result does not carry the backoff a failure left; the store recorded it (failures in
   // a row, next attempt), so a failed entry says when renew tries again, as show does.
   const withBackoff = await Promise.all(
-    results.map(async (json, i) => (fleet.certificates[i]?.outcome === 'failed' ? withFailures(json, await readFailures(options.store, fleet.certificates[i]?.name)) : json)),
+    results.map(async (json, i) => {
+      const certificate = fleet.certificates[i];
+      return certificate?.outcome === 'failed' ? withFailures(json, await readFailures(options.store, certificate.name)) : json;
+    }),
   );
   return { results: withBackoff, errors, hooks: fleet.hooks.map(hookJson), reportErrors: (fleet.reportErrors ?? []).map((report) => describeError(report.error)) };
 }
 
 /** The recorded failures of certificate `name`; `undefined` when it has none or its record cannot be read (its run said why). */
-async function readFailures(store: CertificateRepository, name: string | undefined): Promise<CertificateFailures | undefined> {
-  if (name === undefined) return undefined;
+async function readFailures(store: CertificateRepository, name: string): Promise<CertificateFailures | undefined> {
   try {
     return (await store.get(name))?.failures;
   } catch {
