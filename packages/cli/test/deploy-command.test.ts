@@ -124,10 +124,35 @@ describe('deployment: install targets and hooks', () => {
     expect(json).toMatchObject({ certificates: [{ outcome: 'failed', error: { code: 'CA_DOMAIN_VERIFY_FAILED' } }], reportErrors: [{ code: expect.stringMatching(/^NOTIFY_/) as unknown }] });
     expect(renewed.stdout + renewed.stderr).not.toContain(secret);
     expect(await lines(log)).toStrictEqual(['CA_DOMAIN_VERIFY_FAILED', 'CA_DOMAIN_VERIFY_FAILED']);
+    // The failed entry carries the backoff the store recorded for it, as show does.
+    const shown = await runCli(['show', NO_SIGNFILE_DOMAIN, '--out', out, '--json'], {});
+    // show --json prints only its JSON, like list --json: nothing on stderr.
+    expect(shown.stderr).toBe('');
+    const failures = parseJsonOutput(shown)['failures'] as { count: number; nextAttemptAt: string };
+    expect(failures.count).toBe(2);
+    expect(json['certificates']).toMatchObject([{ outcome: 'failed', failures: 2, nextAttemptAt: failures.nextAttemptAt }]);
     // Without --force the backoff holds it: skipped-by-backoff, exit 5.
     const skipped = await runCli(['renew', '--out', out, '--json'], ca.env);
     expect(skipped.code).toBe(5);
     expect(parseJsonOutput(skipped)).toMatchObject({ certificates: [{ outcome: 'skipped-by-backoff', status: 'skipped-by-backoff' }] });
+    // The human text points at --retry-now, which keeps a pending application; --force would abandon it.
+    const human = await runCli(['renew', '--out', out], ca.env);
+    expect(human.stdout).toContain('(backoff). To try now, add --retry-now.');
+    expect(human.stdout + human.stderr).not.toContain('add --force');
+  });
+
+  it('renew takes the notification URL from ACMAPI_NOTIFY_URL (kept out of argv) and never prints it', async () => {
+    const out = join(world.temp.path, 'store-down-env');
+    expect((await runCli(['issue', '-d', NO_SIGNFILE_DOMAIN, '--out', out], ca.env)).code).toBe(4);
+    const secret = 'T000/B000/YYYYenvsecretYYYY';
+    const renewed = await runCli(['renew', '--out', out, '--force', '--json'], { ...ca.env, ACMAPI_NOTIFY_URL: `http://127.0.0.1:1/services/${secret}` });
+    expect(renewed.code).toBe(4);
+    expect(parseJsonOutput(renewed)).toMatchObject({ certificates: [{ outcome: 'failed' }], reportErrors: [{ code: expect.stringMatching(/^NOTIFY_/) as unknown }] });
+    expect(renewed.stdout + renewed.stderr).not.toContain(secret);
+    const bad = await runCli(['renew', '--out', out, '--json'], { ...ca.env, ACMAPI_NOTIFY_URL: 'ftp://x/envsecret' });
+    expect(bad.code).toBe(2);
+    expect(parseJsonOutput(bad)).toMatchObject({ error: { code: 'USAGE_NOTIFY_URL' } });
+    expect(bad.stdout + bad.stderr).not.toContain('envsecret');
   });
 
   it('refuses a bad --install-mode and a --notify-url that is not http(s)', async () => {

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { serveSignfile } from '@acmapi/core/deploy';
 import { makeTempDir } from '@acmapi/test-utils';
@@ -52,6 +53,34 @@ describe('acmapi sandbox', () => {
     child.kill(signal);
     expect(await exited).toBe(0);
     expect(stdout + stderr).not.toContain(token);
+  });
+
+  it('listens on the config file\'s "port" and "host" when no --port/--host is given; flags given win', async () => {
+    const freePort = (): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+          const address = server.address();
+          server.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0); });
+        });
+      });
+    const endpointOf = async (args: string[]): Promise<string | undefined> => {
+      const child = spawn(process.execPath, [CLI_BIN, 'sandbox', ...args], { env: { PATH: process.env['PATH'] ?? '' } });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code); }));
+      for (let i = 0; i < 200 && !stdout.includes('Press Ctrl-C') && child.exitCode === null; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      child.kill('SIGTERM');
+      await exited;
+      return /API endpoint:\s+(\S+)/.exec(stdout)?.[1];
+    };
+    const port = await freePort();
+    const config = join(temp.path, 'sandbox-port.json');
+    await writeFile(config, JSON.stringify({ port, host: 'localhost' }));
+    expect(await endpointOf(['--config', config])).toBe(`https://localhost:${port}/`);
+    const flagPort = await freePort();
+    expect(await endpointOf(['--config', config, '--port', String(flagPort), '--host', '127.0.0.1'])).toBe(`https://127.0.0.1:${flagPort}/`);
   });
 
   it('rejects a bad port with exit 2', async () => {

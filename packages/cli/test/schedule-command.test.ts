@@ -191,6 +191,19 @@ describe('acmapi schedule install (cron, where systemd is absent)', () => {
     expect(existsSync(join(root, 'etc'))).toBe(false);
   });
 
+  it.each([['--cron', '--notify-url', 'https://hooks.example.com/services/canary-hook-path'], ['--systemd', '--notify-url=https://hooks.example.com/services/canary-hook-path']])(
+    'refuses the notification URL after -- (%s) and points at ACMAPI_NOTIFY_URL in the environment file',
+    async (kind, ...extra) => {
+      const root = newRoot();
+      const run = await runCli(['schedule', 'install', '--root', root, kind, '--environment-file', '/etc/acmapi.env', '--', ...extra], {}, base);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('ACMAPI_NOTIFY_URL');
+      expect(run.stderr).toMatch(/--environment-file/);
+      expect(run.stdout + run.stderr).not.toContain('canary-hook-path');
+      expect(existsSync(join(root, 'etc'))).toBe(false);
+    },
+  );
+
   it('refuses --systemd with --cron', async () => {
     const run = await runCli(['schedule', 'install', '--root', newRoot(), '--systemd', '--cron'], {}, base);
     expect(run.code).toBe(2);

@@ -10,6 +10,7 @@ import { rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCertificate as runLifecycle, runFleet } from '@acmapi/core';
 import type {
+  CertificateFailures,
   CertificateRepository,
   CertificateSettings,
   FleetTarget,
@@ -31,7 +32,7 @@ import type { Output } from '../present/output.js';
 import { describeError } from '../present/describe-error.js';
 import type { ErrorJson } from '../present/describe-error.js';
 import { exitCodeFor } from '../present/exit-code-for.js';
-import { hookJson, interruptedResult, toResultJson } from '../present/result-json.js';
+import { hookJson, interruptedResult, toResultJson, withFailures } from '../present/result-json.js';
 import type { HookJson, ResultJson } from '../present/result-json.js';
 import { pfxPassphraseOf } from '../flags/pfx.js';
 import { signfilePhaseOf } from '../flags/settings-flags.js';
@@ -309,5 +310,22 @@ export async function runPresentedFleet(options: PresentedFleetOptions): Promise
     if (certificate.outcome === 'failed' && certificate.error !== undefined && json.error === undefined) json = { ...json, error: describeError(certificate.error), exitCode: exitCodeFor(certificate.error) };
     return json;
   });
-  return { results, errors, hooks: fleet.hooks.map(hookJson), reportErrors: (fleet.reportErrors ?? []).map((report) => describeError(report.error)) };
+  // Core's result does not carry the backoff a failure left; the store recorded it (failures in
+  // a row, next attempt), so a failed entry says when renew tries again, as show does.
+  const withBackoff = await Promise.all(
+    results.map(async (json, i) => {
+      const certificate = fleet.certificates[i];
+      return certificate?.outcome === 'failed' ? withFailures(json, await readFailures(options.store, certificate.name)) : json;
+    }),
+  );
+  return { results: withBackoff, errors, hooks: fleet.hooks.map(hookJson), reportErrors: (fleet.reportErrors ?? []).map((report) => describeError(report.error)) };
+}
+
+/** The recorded failures of certificate `name`; `undefined` when it has none or its record cannot be read (its run said why). */
+async function readFailures(store: CertificateRepository, name: string): Promise<CertificateFailures | undefined> {
+  try {
+    return (await store.get(name))?.failures;
+  } catch {
+    return undefined;
+  }
 }

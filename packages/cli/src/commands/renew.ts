@@ -73,7 +73,7 @@ export interface RenewOptions extends ClientFlags {
   now: () => Date;
   /** `--metrics-file`: the Prometheus textfile written after the run. */
   metricsFile?: string | undefined;
-  /** `--notify-url`: where failures and expiry warnings are posted (a secret: never printed). */
+  /** `--notify-url` or env `ACMAPI_NOTIFY_URL`: where failures and expiry warnings are posted (a secret: never printed). */
   notifyUrl?: string | undefined;
 }
 
@@ -229,13 +229,17 @@ interface RenewFlags extends CredentialFlags, SignfileFlags, StoreFlags, Setting
   notifyUrl?: string;
 }
 
+/** The environment variable `renew` reads the notification URL from when `--notify-url` is not given. */
+export const NOTIFY_URL_ENV = 'ACMAPI_NOTIFY_URL';
+
 /**
  * Checks `--notify-url`: an absolute http(s) URL. Its path is a secret (webhook URLs carry
  * their token there), so no message repeats it.
  *
+ * @param source what the message names: the flag, or the environment variable it came from.
  * @throws {UsageError} `USAGE_NOTIFY_URL` otherwise.
  */
-export function parseNotifyUrl(text: string | undefined): string | undefined {
+export function parseNotifyUrl(text: string | undefined, source = '--notify-url'): string | undefined {
   if (text === undefined) return undefined;
   let url: URL | undefined;
   try {
@@ -244,7 +248,7 @@ export function parseNotifyUrl(text: string | undefined): string | undefined {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new UsageError('--notify-url is not an http:// or https:// URL.', { code: 'USAGE_NOTIFY_URL', hint: 'Give the webhook URL, e.g. https://hooks.example.com/…' });
+    throw new UsageError(`${source} is not an http:// or https:// URL.`, { code: 'USAGE_NOTIFY_URL', hint: 'Give the webhook URL, e.g. https://hooks.example.com/…' });
   }
   return url.href;
 }
@@ -274,7 +278,10 @@ export function renewCommand(ctx: CommandContext): Command {
     .option('--json', 'print one JSON object on stdout; messages go to stderr')
     .option('--quiet', 'for cron: print nothing unless a certificate changed (went live, installed, pending) or something failed')
     .option('--metrics-file <file>', 'after the run, write a Prometheus textfile here for node_exporter (not-after, renewal time, last attempt and result per certificate), atomically')
-    .option('--notify-url <url>', 'POST a JSON notification (Slack-compatible "text") here for each failure and each expiry warning; never printed (webhook paths are secrets)');
+    .option(
+      '--notify-url <url>',
+      `POST a JSON notification (Slack-compatible "text") here for each failure and each expiry warning; never printed (webhook paths are secrets). Prefer env ${NOTIFY_URL_ENV}: a flag shows in ps and in a schedule's files (acmapi schedule: put it in the --environment-file)`,
+    );
   addSettingsOptions(command, 'signfile preflight before each new application: warn, strict (that certificate fails with exit 8, nothing written), off');
   addRenewalOptions(command);
   addProjectOptions(command);
@@ -307,7 +314,9 @@ export function renewCommand(ctx: CommandContext): Command {
         const given = settingsFromFlags(flags, parsed, withConfig.signfileName, flagDays);
         const passphrase = await pfxPassphrase(flags, ctx.env);
         if (passphrase !== undefined) output.addSecret(passphrase);
-        const notifyUrl = parseNotifyUrl(flags.notifyUrl);
+        // The flag wins over the environment, as for the credentials; an empty variable is unset.
+        const envNotifyUrl = ctx.env[NOTIFY_URL_ENV] === '' ? undefined : ctx.env[NOTIFY_URL_ENV];
+        const notifyUrl = flags.notifyUrl === undefined ? parseNotifyUrl(envNotifyUrl, NOTIFY_URL_ENV) : parseNotifyUrl(flags.notifyUrl);
         // The URL's path and query are a secret: redacted wherever a message might carry them.
         if (notifyUrl !== undefined) {
           const url = new URL(notifyUrl);

@@ -23,9 +23,10 @@ interface SandboxFlags {
 export function sandboxCommand(ctx: CommandContext): Command {
   return new Command('sandbox')
     .description('run the ACMAPI reference server with a test CA in the foreground (Ctrl-C stops it)')
-    .option('--port <n>', 'port to listen on (0: a free one)', '0')
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--config <file>', 'JSON file of sandbox options (customers, validation, pending, refuse, faults, quirks)')
+    // No commander defaults: a default would always be "given" and override the file's port and host.
+    .option('--port <n>', 'port to listen on (0: a free one; default: the config file\'s "port", else a free one)')
+    .option('--host <address>', 'address to listen on (default: the config file\'s "host", else 127.0.0.1)')
+    .option('--config <file>', 'JSON file of sandbox options (port, host, customers, validation, pending, refuse, faults, quirks); flags given win over it')
     .option('--http-port <n>', 'port the signfile check connects to for http:// URLs (instead of 80)')
     .option('--https-port <n>', 'port the signfile check connects to for https:// URLs (instead of 443)')
     .option(

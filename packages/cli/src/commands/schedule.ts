@@ -306,7 +306,7 @@ export function scheduleCommand(ctx: CommandContext): Command {
     .option('--cron', 'install /etc/cron.d/acmapi even where systemd runs')
     .option('--user <user>', 'run renew as this user (cron user field, systemd User=; default root)')
     // Not --env-file: Node 20 takes --env-file for itself wherever it stands on its command line.
-    .option('--environment-file <file>', 'a root-only file of ACMAPI_CUSTOMER_ID=…, ACMAPI_AUTH_TOKEN=… lines the run reads (systemd EnvironmentFile=); the token never goes into the schedule')
+    .option('--environment-file <file>', 'a root-only file of ACMAPI_CUSTOMER_ID=…, ACMAPI_AUTH_TOKEN=… (and ACMAPI_NOTIFY_URL=…) lines the run reads (systemd EnvironmentFile=); the token and the notification URL never go into the schedule')
     .option('--out <dir>', 'the certificate store the run renews (default: what acmapi renew uses here: defaults.storeDir of acmapi.json, else ./certs), made absolute')
     .option('--config <file>', 'the project file (env ACMAPI_CONFIG; default ./acmapi.json when it exists), made absolute')
     .option('--node <file>', 'the Node.js binary to run (default: the one running now)')

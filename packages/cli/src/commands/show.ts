@@ -162,7 +162,8 @@ export function showCommand(ctx: CommandContext): Command {
           return showJson(record);
         },
         (show) => {
-          print(output, show);
+          // --json prints only the JSON object on stdout, as list --json does.
+          if (flags.json !== true) print(output, show);
         },
       );
     });

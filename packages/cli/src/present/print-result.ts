@@ -53,7 +53,7 @@ export function printCertificateResult(output: Output, result: ResultJson, outDi
   }
   if (result.status === 'skipped-by-backoff') {
     output.say(
-      `Certificate "${result.name ?? '?'}" for ${(result.domains ?? []).join(', ')} failed ${result.failures ?? '?'} time(s) in a row (last: ${result.lastErrorCode ?? '?'}); not tried again before ${result.nextAttemptAt ?? '?'} (backoff). To try now, add --force.`,
+      `Certificate "${result.name ?? '?'}" for ${(result.domains ?? []).join(', ')} failed ${result.failures ?? '?'} time(s) in a row (last: ${result.lastErrorCode ?? '?'}); not tried again before ${result.nextAttemptAt ?? '?'} (backoff). To try now, add --retry-now.`,
     );
     return;
   }

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { StoreError } from '@acmapi/core';
-import type { CertificateInfo, CertificateRecord, DeployReport, FleetOutcome, HookResult, PreflightResult, RunCertificateResult } from '@acmapi/core';
+import type { CertificateFailures, CertificateInfo, CertificateRecord, DeployReport, FleetOutcome, HookResult, PreflightResult, RunCertificateResult } from '@acmapi/core';
 import { hookSucceeded } from '@acmapi/core';
 import { describeError } from './describe-error.js';
 import type { ErrorJson } from './describe-error.js';
@@ -57,9 +57,9 @@ export interface ResultJson {
   daysLeft?: number;
   /** `not-due`: when it becomes due for renewal (ISO 8601). */
   renewAt?: string;
-  /** `skipped-by-backoff`: the earliest next attempt (ISO 8601). */
+  /** `skipped-by-backoff`, and a `renew` entry with outcome `failed` once its failure is recorded: the earliest next attempt of `renew` (ISO 8601). */
   nextAttemptAt?: string;
-  /** `skipped-by-backoff`: failures in a row. */
+  /** `skipped-by-backoff`, and a `renew` entry with outcome `failed` once its failure is recorded: failures in a row. */
   failures?: number;
   /** `skipped-by-backoff`: the code of the last failure. */
   lastErrorCode?: string;
@@ -236,6 +236,15 @@ export function backoffResult(record: CertificateRecord, nextAttemptAt: Date, fa
     lastErrorCode: code,
     exitCode: EXIT_CODES.UNAVAILABLE,
   };
+}
+
+/**
+ * A failed entry with the backoff its failure left in the store (`state.json` `failures`):
+ * failures in a row and the earliest next attempt of `renew`. Unchanged without them. Pure.
+ */
+export function withFailures(json: ResultJson, failures: CertificateFailures | undefined): ResultJson {
+  if (failures === undefined) return json;
+  return { ...json, failures: failures.count, nextAttemptAt: failures.nextAttemptAt.toISOString() };
 }
 
 /** A pending application whose wait a signal ended: still pending, its handle saved; exit 130 (SIGINT) or 143 (SIGTERM). */

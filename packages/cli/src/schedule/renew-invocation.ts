@@ -58,11 +58,13 @@ export function checkAbsolutePath(what: string, value: string): void {
 /**
  * Builds the scheduled command line.
  *
- * The auth token never goes on it (a unit file and a cron line are readable by every user, and
- * the command line shows in `ps`): it comes from the environment (`EnvironmentFile=`, or the
- * file a cron line sources), so `--auth-token` among the extra arguments is refused.
+ * The auth token and the notification URL (a webhook's path is its secret) never go on it (a
+ * unit file and a cron line are readable by every user, and the command line shows in `ps`):
+ * they come from the environment (`EnvironmentFile=`, or the file a cron line sources:
+ * `ACMAPI_AUTH_TOKEN`, `ACMAPI_NOTIFY_URL`), so `--auth-token` and `--notify-url` among the
+ * extra arguments are refused.
  *
- * @throws {UsageError} `USAGE_SCHEDULE` for a relative path, a control character, or `--auth-token`.
+ * @throws {UsageError} `USAGE_SCHEDULE` for a relative path, a control character, `--auth-token` or `--notify-url`.
  */
 export function renewInvocation(options: RenewInvocationOptions): RenewInvocation {
   checkAbsolutePath('The Node.js binary', options.node);
@@ -81,6 +83,13 @@ export function renewInvocation(options: RenewInvocationOptions): RenewInvocatio
       throw new UsageError('The auth token cannot be put into a schedule: unit files and cron lines are readable by every user, and the command line shows in ps.', {
         code: 'USAGE_SCHEDULE',
         hint: 'Put ACMAPI_CUSTOMER_ID=… and ACMAPI_AUTH_TOKEN=… in a file only root can read (chmod 600) and pass --environment-file FILE.',
+      });
+    }
+    if (arg === '--notify-url' || arg.startsWith('--notify-url=')) {
+      // A webhook URL's path is its secret, like the token: same files, same readers.
+      throw new UsageError('The notification URL cannot be put into a schedule: its path is a secret, and unit files and cron lines are readable by every user, and the command line shows in ps.', {
+        code: 'USAGE_SCHEDULE',
+        hint: 'Put ACMAPI_NOTIFY_URL=… in the environment file only root can read (chmod 600) and pass --environment-file FILE; renew reads it from there.',
       });
     }
     checkScheduleValue('The renew argument', arg);
