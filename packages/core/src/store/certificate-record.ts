@@ -110,7 +110,7 @@ export interface CertificateFailures {
   count: number;
   firstAt: Date;
   lastAt: Date;
-  /** `renew` skips the certificate before this (result `skipped-by-backoff`) unless forced. */
+  /** `renew` skips the certificate before this (result `skipped-by-backoff`) unless forced or `ignoreBackoff` (`--retry-now`). */
   nextAttemptAt: Date;
   /** The error code of the last failure. */
   code: string;
