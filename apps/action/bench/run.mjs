@@ -56,14 +56,17 @@ async function toInputError() {
 
 /** Spawn to the first request reaching the endpoint. */
 async function toFirstRequest() {
-  const env = await runnerEnv({ endpoint, 'customer-id': 'bench', 'auth-token': 'bench-token', domains: 'bench.example.test', preflight: 'off' });
+  // With a generated key the Action applies only when it can keep the key (key-passphrase).
+  const env = await runnerEnv({ endpoint, 'customer-id': 'bench', 'auth-token': 'bench-token', 'key-passphrase': 'bench-passphrase-of-some-length', domains: 'bench.example.test', preflight: 'off' });
   const started = performance.now();
   const first = new Promise((resolve) => {
     onRequest = () => resolve(performance.now());
   });
   const child = spawn(NODE24, [bundle], { env, stdio: 'ignore' });
-  const at = await first;
-  await exitOf(child);
+  const exited = exitOf(child);
+  // A bundle that ends before it sends anything fails the bench instead of hanging it.
+  const at = await Promise.race([first, exited.then((code) => Promise.reject(new Error(`The bundle exited with ${code} before its first request.`)))]);
+  await exited;
   return at - started;
 }
 
