@@ -287,6 +287,18 @@ describe('runFleet', () => {
     }
   });
 
+  it('a failed run in the warning period carries its expiry warning and says so in an event, without any report asked for', async () => {
+    await serve([sign]);
+    await fleet([{ name: 'late', settings: settingsFor('late') }]);
+    clock += 80 * DAY;
+    await serve([refuse107]);
+    const events: LifecycleEvent[] = [];
+    const run = await fleet([{ name: 'late' }], { onEvent: (event: LifecycleEvent) => events.push(event) });
+    expect(run.certificates[0]?.outcome).toBe('failed');
+    expect(run.certificates[0]?.expiryWarning?.daysLeft).toBeLessThan(15);
+    expect(events.filter((event) => event.type === 'expiry-warning').map((event) => event.certificate)).toStrictEqual(['late']);
+  });
+
   it('a notification that cannot be delivered is a report error, never the URL', async () => {
     await serve([refuse107]);
     const events: LifecycleEvent[] = [];

@@ -271,6 +271,8 @@ export async function runPresentedFleet(options: PresentedFleetOptions): Promise
     hookOptions: { env: options.env },
     onEvent: (event) => {
       if (event.certificate === undefined || event.type === 'report-failed') runPresenter.onEvent(event);
+      // The warning of a certificate whose run failed comes from the fleet, after that run.
+      else if (event.type === 'expiry-warning') (presented.get(event.certificate)?.presenter ?? runPresenter).onEvent(event);
     },
     prepare: async (target, settings) => {
       const signfile = options.signfile ?? (await signfilePhaseOf(settings, options.signfileExtras ?? NO_SIGNFILE_FLAGS, options.defaultPreflight(settings)));
@@ -290,7 +292,12 @@ export async function runPresentedFleet(options: PresentedFleetOptions): Promise
     own?.interrupt.stop();
     errors.push(certificate.result === undefined || certificate.result.status === 'already-pending' ? certificate.error : undefined);
     const hooks = certificate.hooks.map(hookJson);
-    const base = { outcome: certificate.outcome, ...(hooks.length === 0 ? {} : { hooks }) };
+    const warning = certificate.expiryWarning;
+    const base = {
+      outcome: certificate.outcome,
+      ...(hooks.length === 0 ? {} : { hooks }),
+      ...(warning === undefined ? {} : { expiryWarning: { notAfter: warning.notAfter.toISOString(), daysLeft: warning.daysLeft } }),
+    };
     const result = certificate.result;
     if (result === undefined || result.status === 'already-pending') {
       own?.presenter.failed();

@@ -274,17 +274,24 @@ export async function runFleet(options: RunFleetOptions): Promise<RunFleetResult
     reportErrors.push({ what, certificate, error });
     emit({ type: 'report-failed', certificate, what, error });
   };
-  if (options.metricsFile !== undefined || options.notifyUrl !== undefined) {
-    const at = now();
-    const records = await Promise.all(certificates.map((c) => readRecord(options.repository, c.name, at)));
-    // A failed run keeps no expiry warning of its own: the record tells whether it is in its warning period.
-    for (const [i, certificate] of certificates.entries()) {
-      const live = records[i]?.live;
-      if (certificate.expiryWarning === undefined && certificate.outcome === 'failed' && live !== undefined) {
-        const warning = expiryWarning(live, at);
-        if (warning.warn) certificate.expiryWarning = { notAfter: live.notAfter, daysLeft: warning.daysLeft };
+  const at = now();
+  const reporting = options.metricsFile !== undefined || options.notifyUrl !== undefined;
+  // Records are read for the reports, and for every failed certificate: a failed run keeps no
+  // expiry warning of its own, the record tells whether it is in its warning period.
+  const records = await Promise.all(
+    certificates.map((c) => (reporting || c.outcome === 'failed' ? readRecord(options.repository, c.name, at) : Promise.resolve(undefined))),
+  );
+  for (const [i, certificate] of certificates.entries()) {
+    const live = records[i]?.live;
+    if (certificate.expiryWarning === undefined && certificate.outcome === 'failed' && live !== undefined) {
+      const warning = expiryWarning(live, at);
+      if (warning.warn) {
+        certificate.expiryWarning = { notAfter: live.notAfter, daysLeft: warning.daysLeft };
+        emit({ type: 'expiry-warning', certificate: certificate.name, ...certificate.expiryWarning });
       }
     }
+  }
+  if (reporting) {
     if (options.metricsFile !== undefined) {
       const metrics = certificates.map((c, i): CertificateMetrics => metricsOf(c, records[i], at));
       try {
