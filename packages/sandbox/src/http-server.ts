@@ -3,7 +3,7 @@
  * - `POST /` — the API (spec §2, §3); other methods 405.
  * - `GET /ca/root.pem`, `/ca/intermediate.pem`, `/ca/root.der`, `/ca/intermediate.der` — the test CA.
  * - `POST /admin/approve`, `POST /admin/refuse`, `GET /admin/applications` — admin, Bearer token.
- * - anything else 404.
+ * - anything else 404; a request target without a routable path (`*`, `http://[`) 400.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { adminAuthorized, decide, listApplications, type AdminResult } from './admin-handler.js';
@@ -133,11 +133,30 @@ async function serveAdmin(path: string, request: IncomingMessage, response: Serv
 
 const ADMIN_PATHS = ['/admin/approve', '/admin/refuse', '/admin/applications'];
 
-/** Routes one request; never throws (an unexpected failure becomes HTTP 500). */
-export async function route(request: IncomingMessage, response: ServerResponse, context: RouteContext): Promise<void> {
-  const path = new URL(request.url ?? '/', 'http://sandbox.invalid').pathname;
+/**
+ * The path of a request target (RFC 9112 §3.2), or `undefined` when it has none we route:
+ * origin-form (`/a/b?q`) is read as a path under a fixed origin, so `//`, `///?x=1` or
+ * `//:` stay paths (404) instead of being taken for a scheme-relative URL with a host;
+ * absolute-form (`http://host/a`) gives its path; anything else (`*`, `http://[`, …) has none.
+ */
+export function routedPath(target: string): string | undefined {
   try {
-    if (path === '/') {
+    if (target.startsWith('/')) return new URL(`http://sandbox.invalid${target}`).pathname;
+    const url = new URL(target);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.pathname : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Routes one request; never throws nor rejects (an unroutable target gets 400, an unexpected failure 500). */
+export async function route(request: IncomingMessage, response: ServerResponse, context: RouteContext): Promise<void> {
+  try {
+    const path = routedPath(request.url ?? '');
+    if (path === undefined) {
+      request.resume();
+      sendJson(response, 400, { error: 'bad request target' }, { connection: 'close' });
+    } else if (path === '/') {
       if (request.method === 'POST') await serveApi(request, response, context);
       else methodNotAllowed(response, 'POST');
     } else if (path.startsWith('/ca/')) {
@@ -149,7 +168,13 @@ export async function route(request: IncomingMessage, response: ServerResponse, 
       sendJson(response, 404, { error: 'not found' });
     }
   } catch {
-    if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
-    else response.destroy();
+    // Nothing may escape: the promise is not awaited, and an unhandled rejection would end
+    // the process hosting the sandbox (issue 11, finding 1).
+    try {
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+      else response.destroy();
+    } catch {
+      response.destroy();
+    }
   }
 }
