@@ -55,7 +55,7 @@ describe('acmapi sandbox', () => {
     expect(stdout + stderr).not.toContain(token);
   });
 
-  it('listens on the config file\'s "port" and "host" when no --port/--host is given; flags given win', async () => {
+  it('finding 8: listens on the config file\'s "port" and "host" when no --port/--host is given; flags given win', async () => {
     const freePort = (): Promise<number> =>
       new Promise((resolve, reject) => {
         const server = createServer();
