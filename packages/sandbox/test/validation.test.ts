@@ -52,6 +52,11 @@ const httpRoutes: Record<string, Route> = {
   'v4.test': text(TOKEN),
   'dual.test': text(TOKEN),
   'cross.test': redirect(301, `http://plain.test${SIGNFILE}`),
+  'to-ipv4.test': redirect(301, `http://127.0.0.1${SIGNFILE}`),
+  'to-ipv6.test': redirect(302, `http://[::1]${SIGNFILE}`),
+  // What an IP-address URL would find if the check went there: the token.
+  '127.0.0.1': text(TOKEN),
+  '[::1]': text(TOKEN),
 };
 
 /** Answers the signfile with `count` redirects through /hop/1..count, then the token. */
@@ -160,6 +165,16 @@ describe('signfile check', () => {
     const ftp = await applyFor('to-ftp.test');
     expect(ftp.status).toBe(107);
     expect(ftp.detail).toContain('scheme ftp:');
+  });
+
+  it('finding 15: refuses a redirect to an IP-address URL (IPv4 or IPv6) though the token is served there', async () => {
+    for (const domain of ['to-ipv4.test', 'to-ipv6.test']) {
+      const result = await applyFor(domain);
+      expect(result).toMatchObject({ status: 107, otherMsg: domain });
+      expect(result.detail).toContain('is an IP address, not a domain name');
+    }
+    expect(seenFor(web, '127.0.0.1')).toEqual([]);
+    expect(seenFor(web, '[::1]')).toEqual([]);
   });
 
   it('refuses 303 (not one of 301/302/307/308) and a redirect without Location', async () => {

@@ -43,6 +43,13 @@ describe('decideHop', () => {
     expect(hop(301, 'https://example.test:80/x')).toMatchObject({ action: 'follow' });
   });
 
+  it('finding 15: refuses a redirect to an IP-address URL, in any spelling the URL parser accepts', () => {
+    for (const location of ['http://127.0.0.1/x', 'https://[::1]/x', 'http://2130706433/x', 'http://0x7f.1/x', 'https://[::ffff:127.0.0.1]:443/x']) {
+      expect(hop(301, location)).toMatchObject({ action: 'fail', reason: expect.stringContaining('is an IP address') as string });
+    }
+    expect(hop(301, 'http://127.0.0.1.example.test/x')).toMatchObject({ action: 'follow' });
+  });
+
   it('detects a loop', () => {
     const other = 'http://example.test/a';
     expect(hop(301, other, 1, [start.href, other])).toMatchObject({ action: 'fail', reason: expect.stringContaining('loop') as string });

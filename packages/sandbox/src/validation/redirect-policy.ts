@@ -1,8 +1,14 @@
 /**
  * The redirect rules of the signfile check as pure functions (spec §5, BR §3.2.2.4.18):
  * redirects are followed only for 301, 302, 307 and 308 with a `Location`, only to
- * `http` or `https` URLs on ports 80 or 443, at most a few times and never in a loop.
+ * `http` or `https` URLs on ports 80 or 443, to domain names (never IP addresses), at
+ * most a few times and never in a loop.
+ *
+ * Kept apart from core's preflight rules on purpose: the sandbox is the independent peer
+ * the preflight is tested against, so a shared bug would pass both.
  */
+import { isIP } from 'node:net';
+
 
 /** Status codes whose `Location` is followed (BR §3.2.2.4.18). */
 export const FOLLOWED_REDIRECT_STATUSES: readonly number[] = [301, 302, 307, 308];
@@ -43,13 +49,18 @@ export function effectivePort(url: URL): number {
 
 /**
  * Why a URL may not be requested during the signfile check, or `undefined` when it
- * may: only `http:`/`https:` on port 80 or 443, without credentials.
+ * may: only `http:`/`https:` on port 80 or 443, without credentials, to a domain name.
+ * An IP-address host is refused as Boulder refuses it: the method proves control of a
+ * domain (spec §4 rejects IP addresses), and a redirect to an address would let the
+ * check be answered by whatever listens there. The WHATWG parser has already turned
+ * spellings like `0x7f.1` or `2130706433` into dotted IPv4, so they are caught too.
  */
 export function urlRefusal(url: URL): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `scheme ${url.protocol} is not http or https`;
   const port = effectivePort(url);
   if (!AUTHORIZED_PORTS.includes(port)) return `port ${port} is not 80 or 443`;
   if (url.username !== '' || url.password !== '') return 'URL carries credentials';
+  if (isIP(url.hostname.replace(/^\[|\]$/g, '')) !== 0) return `host ${url.hostname} is an IP address, not a domain name`;
   return undefined;
 }
 
