@@ -6,6 +6,7 @@ export {
   DEMO_CUSTOMER,
   defaultSandboxOptions,
   type SandboxCertificateFormat,
+  type SandboxConnectionOptions,
   type SandboxCustomerOptions,
   type SandboxFaultOptions,
   type SandboxOptions,

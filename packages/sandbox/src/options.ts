@@ -73,6 +73,26 @@ export interface SandboxFaultOptions {
   wrongKeyShare?: number;
 }
 
+/**
+ * How long the server keeps a client's connection, milliseconds. Every limit bounds what one
+ * client that stops talking can hold: sockets (descriptors) and parser state.
+ */
+export interface SandboxConnectionOptions {
+  /**
+   * A connection with no request under way (before its first request, or a TLS handshake
+   * that does not finish) is closed after this long without traffic. The time a request takes
+   * to be answered (signfile checks, `faults.delayMs`) does not count.
+   * @default 10000
+   */
+  idleTimeoutMs?: number;
+  /** Time to receive a request's headers from its first byte (Node's `server.headersTimeout`). @default 10000 */
+  headersTimeoutMs?: number;
+  /** Time to receive a whole request, headers and body (Node's `server.requestTimeout`); at least `headersTimeoutMs`. @default 30000 */
+  requestTimeoutMs?: number;
+  /** How long a kept-alive connection waits for its next request (Node's `server.keepAliveTimeout`). @default 5000 */
+  keepAliveTimeoutMs?: number;
+}
+
 /** Form of the `certificate` field (spec §3: a client accepts all three). */
 export type SandboxCertificateFormat = 'pem' | 'bundle' | 'der-base64';
 
@@ -100,6 +120,14 @@ export interface SandboxOptions {
   adminToken?: string;
   /** Largest API request body, bytes; larger ones get HTTP 413. @default 65536 */
   maxRequestBytes?: number;
+  /**
+   * How many API calls `Sandbox.requests` keeps: the newest this many, older ones are dropped
+   * (and counted in `Sandbox.requestsDropped`), so a long-running sandbox's memory stays bounded.
+   * @default 10000
+   */
+  maxLoggedRequests?: number;
+  /** Connection time limits. */
+  connections?: SandboxConnectionOptions;
   /** Certificate lifetime in days (ignored when `validitySeconds` is set). @default 90 */
   validityDays?: number;
   /** Certificate lifetime in seconds, for short-lived test certificates. */
@@ -164,6 +192,8 @@ export const defaultSandboxOptions = Object.freeze({
   tls: true,
   customers: [DEMO_CUSTOMER],
   maxRequestBytes: 65_536,
+  maxLoggedRequests: 10_000,
+  connections: { idleTimeoutMs: 10_000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000 },
   validityDays: 90,
   backdateSeconds: 60,
   refuse: new Array<string>(),

@@ -19,3 +19,38 @@ export interface SandboxRequestRecord {
   /** Why the sandbox answered an error, or what the signfile check did (for debugging tests). */
   readonly detail?: readonly string[];
 }
+
+/**
+ * The newest `capacity` records, oldest first: a ring buffer, so a sandbox that runs for
+ * weeks holds at most `capacity` records (about 0.35 KiB each) however many calls it gets.
+ */
+export class RequestLog {
+  private readonly ring: SandboxRequestRecord[] = [];
+  /** Where the next record goes once the ring is full (the oldest record's slot). */
+  private next = 0;
+  private droppedCount = 0;
+
+  /** @param capacity - the most records kept, ≥ 1. */
+  constructor(private readonly capacity: number) {}
+
+  /** Adds a record, dropping the oldest when `capacity` are kept. */
+  push(record: SandboxRequestRecord): void {
+    if (this.ring.length < this.capacity) {
+      this.ring.push(record);
+      return;
+    }
+    this.ring[this.next] = record;
+    this.next = (this.next + 1) % this.capacity;
+    this.droppedCount += 1;
+  }
+
+  /** The kept records, oldest first, as a new array. */
+  list(): SandboxRequestRecord[] {
+    return [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
+  }
+
+  /** How many records were dropped to stay within `capacity`. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+}

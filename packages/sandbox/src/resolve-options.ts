@@ -30,6 +30,14 @@ export interface ResolvedSandboxOptions {
   readonly customers: readonly ResolvedCustomer[];
   readonly adminToken: string;
   readonly maxRequestBytes: number;
+  readonly maxLoggedRequests: number;
+  /** Connection time limits, milliseconds (see `SandboxConnectionOptions`). */
+  readonly connections: {
+    readonly idleTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+  };
   /** Certificate lifetime, milliseconds. */
   readonly validityMs: number;
   readonly backdateMs: number;
@@ -172,7 +180,7 @@ function resolveResolveMap(value: unknown, path: string): Record<string, string[
 }
 
 const TOP_LEVEL = [
-  'host', 'port', 'tls', 'customers', 'adminToken', 'maxRequestBytes', 'validityDays', 'validitySeconds',
+  'host', 'port', 'tls', 'customers', 'adminToken', 'maxRequestBytes', 'maxLoggedRequests', 'connections', 'validityDays', 'validitySeconds',
   'backdateSeconds', 'refuse', 'pending', 'validation', 'faults', 'quirks', 'random', 'now',
 ];
 
@@ -195,6 +203,13 @@ export function resolveSandboxOptions(input: unknown = {}, root = 'options'): Re
     objectAt(o['validation'], `${root}.validation`, Object.keys(d.validation).concat(['resolve'])) ?? {};
   const faults = objectAt(o['faults'], `${root}.faults`, Object.keys(d.faults)) ?? {};
   const quirks = objectAt(o['quirks'], `${root}.quirks`, Object.keys(d.quirks)) ?? {};
+  const connections = objectAt(o['connections'], `${root}.connections`, Object.keys(d.connections)) ?? {};
+  const c = d.connections;
+  const limit = (key: keyof typeof c): number => intAt(connections[key], `${root}.connections.${key}`, c[key], 1, 3_600_000);
+  const headersTimeoutMs = limit('headersTimeoutMs');
+  const requestTimeoutMs = limit('requestTimeoutMs');
+  // Node refuses a headers timeout longer than the request timeout; say so in our words.
+  if (headersTimeoutMs > requestTimeoutMs) fail(`${root}.connections.headersTimeoutMs`, `must not exceed requestTimeoutMs (${requestTimeoutMs})`);
   const format = quirks['certificateFormat'] ?? d.quirks.certificateFormat;
   if (format !== 'pem' && format !== 'bundle' && format !== 'der-base64') {
     fail(`${root}.quirks.certificateFormat`, 'expected "pem", "bundle" or "der-base64"');
@@ -212,6 +227,8 @@ export function resolveSandboxOptions(input: unknown = {}, root = 'options'): Re
     customers: resolveCustomers(o['customers'], `${root}.customers`),
     adminToken: stringAt(o['adminToken'], `${root}.adminToken`) ?? `admin_${randomBytes(16).toString('hex')}`,
     maxRequestBytes: intAt(o['maxRequestBytes'], `${root}.maxRequestBytes`, d.maxRequestBytes, 1024, 16_777_216),
+    maxLoggedRequests: intAt(o['maxLoggedRequests'], `${root}.maxLoggedRequests`, d.maxLoggedRequests, 1, 1_000_000),
+    connections: { idleTimeoutMs: limit('idleTimeoutMs'), headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs: limit('keepAliveTimeoutMs') },
     validityMs: (validitySeconds ?? validityDays * 86_400) * 1000,
     backdateMs: intAt(o['backdateSeconds'], `${root}.backdateSeconds`, d.backdateSeconds, 0, 86_400) * 1000,
     refuse: stringsAt(o['refuse'], `${root}.refuse`, patternProblem) ?? [],

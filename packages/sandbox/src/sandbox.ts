@@ -10,7 +10,7 @@ import { route, type RouteContext } from './http-server.js';
 import { DEMO_CUSTOMER } from './options.js';
 import type { SandboxOptions, SandboxOutage } from './options.js';
 import { createServerCredentials, createTestCa } from './pki/test-ca.js';
-import type { SandboxRequestRecord } from './request-log.js';
+import { RequestLog, type SandboxRequestRecord } from './request-log.js';
 import { resolveSandboxOptions } from './resolve-options.js';
 import { signApplication, type SignerSettings } from './signer.js';
 
@@ -68,8 +68,14 @@ export interface Sandbox {
   refuse(handleId: string): SandboxApplication;
   /** Every application that passed all checks (issued, pending or refused), oldest first. */
   applications(): readonly SandboxApplication[];
-  /** Every API call (`POST /`) received, oldest first, without secrets (not those turned away by an outage). */
+  /**
+   * The API calls (`POST /`) received, oldest first, without secrets (not those turned away by
+   * an outage): every one, up to the newest `maxLoggedRequests` (default 10,000). A new array
+   * on every read.
+   */
   readonly requests: readonly SandboxRequestRecord[];
+  /** How many API calls were dropped from {@link Sandbox.requests} to keep it within `maxLoggedRequests`. */
+  readonly requestsDropped: number;
   /**
    * Starts (`'http-503'`, `'connection-reset'`, see {@link SandboxOutage}) or ends (`false`) an
    * outage of the whole server: API, CA files and admin. Requests turned away are counted in
@@ -103,7 +109,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const realStart = new Date();
   const ca = await createTestCa(simulatedStart < realStart ? simulatedStart : realStart);
   const store = new ApplicationStore();
-  const requests: SandboxRequestRecord[] = [];
+  const requests = new RequestLog(resolved.maxLoggedRequests);
   const signer: { -readonly [K in keyof SignerSettings]: SignerSettings[K] } = {
     ca,
     validityMs: resolved.validityMs,
@@ -128,13 +134,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ca,
     store,
     signer,
-    log: (record) => requests.push(record),
+    log: (record) => {
+      requests.push(record);
+    },
     approve,
     refuse,
   };
   let outage: SandboxOutage | false = false;
   let outageRejections = 0;
   const listener = (request: http.IncomingMessage, response: http.ServerResponse): void => {
+    // A request under way is bounded by requestTimeout and its own work, not by the idle
+    // limit: a slow signfile check must not cost the caller its answer. After the answer,
+    // Node's keepAliveTimeout takes the socket over.
+    request.socket.setTimeout(0);
     if (outage === false) {
       void route(request, response, context);
       return;
@@ -149,14 +161,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     response.writeHead(503, { 'content-type': 'text/html', 'retry-after': '3600', connection: 'close', 'cache-control': 'no-store' });
     response.end('<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>503 Service Temporarily Unavailable</h1></body></html>\n');
   };
+  const limits = resolved.connections;
+  // Idle sockets would otherwise stay open forever and exhaust descriptors (issue 11, finding 9):
+  // `connectionsCheckingInterval` makes Node enforce headersTimeout/requestTimeout within a
+  // second instead of 30 s; `timeout` closes a connection that sends no request at all, which
+  // Node's own timeouts never look at.
+  const serverOptions: http.ServerOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+  };
   let server: http.Server;
   if (resolved.tls) {
     const extra = isIP(resolved.host) === 0 && resolved.host !== 'localhost' ? [resolved.host] : [];
     const credentials = await createServerCredentials(ca, extra);
-    server = https.createServer({ cert: credentials.certificatePem, key: credentials.privateKeyPem }, listener);
+    server = https.createServer(
+      { ...serverOptions, cert: credentials.certificatePem, key: credentials.privateKeyPem, handshakeTimeout: limits.idleTimeoutMs },
+      listener,
+    );
   } else {
-    server = http.createServer(listener);
+    server = http.createServer(serverOptions, listener);
   }
+  server.timeout = limits.idleTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(resolved.port, resolved.host, () => {
@@ -191,7 +218,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     refuse,
     applications: () => store.list(),
     get requests() {
-      return [...requests];
+      return requests.list();
+    },
+    get requestsDropped() {
+      return requests.dropped;
     },
     setOutage: (value) => {
       outage = value;
