@@ -129,7 +129,7 @@ export function bodyExcerpt(text: string, options: ParseResponseOptions = {}, le
     if (secret !== '') redacted = redacted.split(secret).join('[redacted]');
   }
   const chars = Array.from(redacted);
-  return displayText(chars.slice(0, length).join(''), { maxLength: length }) + (chars.length > length ? '…' : '');
+  return displayText(chars.slice(0, length).join(''), { maxLength: Number.MAX_SAFE_INTEGER }) + (chars.length > length ? '…' : '');
 }
 
 /**

@@ -25,8 +25,8 @@ function showChar(c: string): string {
 /** Options of {@link displayText}. */
 export interface DisplayTextOptions {
   /**
-   * Characters (code points) of the original kept; the rest is replaced by
-   * `… (N more characters)`.
+   * The longest result, in characters, before the suffix `… (N more characters)` (N counts
+   * the original's code points left out). Escapes count as what they print (`\u{1b}` is six).
    * @default DISPLAY_TEXT_MAX (200)
    */
   readonly maxLength?: number;
@@ -35,19 +35,24 @@ export interface DisplayTextOptions {
 /**
  * A server string (a handle, `other_msg`, a subject or issuer name, an error text) made safe
  * to print on one line: a backslash becomes `\\`, LF/CR/TAB become `\n`/`\r`/`\t`, every
- * other control, bidi or invisible formatting character becomes `\u{hex}`, and the text is
- * cut after `maxLength` code points. Ordinary text (letters of any script, punctuation)
- * is unchanged. Pure; never throws.
+ * other control, bidi or invisible formatting character becomes `\u{hex}`, and the result is
+ * cut at `maxLength` characters. Ordinary text (letters of any script, punctuation) is
+ * unchanged. Pure; never throws.
  *
  * @param value - the string as received.
  * @param options - the length cap.
- * @returns one line without control characters, at most `maxLength` code points of the original.
+ * @returns one line without control characters, at most `maxLength` characters plus the suffix.
  */
 export function displayText(value: string, options: DisplayTextOptions = {}): string {
   const max = options.maxLength ?? DISPLAY_TEXT_MAX;
   const chars = Array.from(value);
-  const shown = chars.slice(0, max).map(showChar).join('');
-  return chars.length > max ? `${shown}… (${chars.length - max} more characters)` : shown;
+  let shown = '';
+  for (let index = 0; index < chars.length; index += 1) {
+    const piece = showChar(chars[index] ?? '');
+    if (shown.length + piece.length > max) return `${shown}… (${chars.length - index} more characters)`;
+    shown += piece;
+  }
+  return shown;
 }
 
 // Words a POSIX shell takes literally without quotes (no globbing, expansion, splitting).
@@ -58,14 +63,15 @@ const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
  * zsh): unchanged when it holds only characters a shell takes literally, else in single
  * quotes, where nothing is special but the quote itself, written `'\''` (POSIX.1-2017
  * XCU §2.2.2). A control character in `value` is escaped by {@link displayText} first, so
- * the line stays one line (such a value is not meant to be typed back; a protocol layer
- * refuses such handles).
+ * the line stays one line, and so is a value longer than the cap (neither is meant to be
+ * typed back; the protocol layer refuses such handles).
  *
  * @param value - the argument (a handle, a store path, a certificate name).
+ * @param options - the length cap, as for {@link displayText}; @default 200 characters.
  * @returns the argument quoted for the shell; `''` for the empty string.
  */
-export function shellQuote(value: string): string {
-  const shown = displayText(value, { maxLength: Number.MAX_SAFE_INTEGER });
+export function shellQuote(value: string, options: DisplayTextOptions = {}): string {
+  const shown = displayText(value, options);
   if (SHELL_SAFE.test(shown) && !shown.startsWith('-')) return shown;
   return `'${shown.replaceAll("'", "'\\''")}'`;
 }
