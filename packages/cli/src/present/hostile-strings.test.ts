@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { showLines } from '../commands/show.js';
 import type { ShowJson } from '../commands/show.js';
 import { listEntry, listLines } from './list-view.js';
+import { StoreError } from '@acmapi/core';
+import { adviceFor } from './advice.js';
 import { Output } from './output.js';
 import { printCertificateResult } from './print-result.js';
 
@@ -100,5 +102,11 @@ describe('finding 2: server strings in the CLI (hostile-strings corpus)', () => 
       exitCode: 0,
     };
     expectSafe(showLines(show));
+  });
+
+  it.each(cases)('finding 2: the advice for a pending application quotes a handle with %s in its retrieve command', (_label, value) => {
+    const advice = adviceFor(new StoreError('STORE_PENDING_EXISTS', 'm', { certificate: 'shop', handleId: value })) ?? '';
+    expectSafe([advice]);
+    expect(shellWords(advice.replace(' (see acmapi list)', '  '))).toEqual([displayText(value)]);
   });
 });
