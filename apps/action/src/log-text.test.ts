@@ -6,11 +6,11 @@ describe('text for the runner\'s log', () => {
     const hostile = 'handle-1\n::set-output name=status::issued\r\n::add-mask::x';
     const line = logLine(`www: pending, handle ${hostile}.`);
     expect(line).not.toMatch(/[\r\n]/);
-    expect(line).toBe('www: pending, handle handle-1\\u000a::set-output name=status::issued\\u000d\\u000a::add-mask::x.');
+    expect(line).toBe('www: pending, handle handle-1\\n::set-output name=status::issued\\r\\n::add-mask::x.');
   });
 
   it('keeps line feeds in annotations (the runner encodes them) but escapes terminal controls', () => {
-    expect(annotationText('first\nsecond \u001b[31mred\u0007 \u009b')).toBe('first\nsecond \\u001b[31mred\\u0007 \\u009b');
+    expect(annotationText('first\nsecond \u001b[31mred\u0007 \u009b')).toBe('first\nsecond \\u{1b}[31mred\\u{7} \\u{9b}');
   });
 
   it('caps the length', () => {

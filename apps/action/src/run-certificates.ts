@@ -14,7 +14,7 @@ import { describeFailure } from './failure.js';
 import { InputError } from './inputs.js';
 import type { ActionInputs, CertificateRequest } from './inputs.js';
 import type { ActionLog } from './lifecycle-log.js';
-import { annotationText, logLine } from './log-text.js';
+import { runnerLog } from './log-text.js';
 import { mapLimit } from './map-limit.js';
 import { maskSecret } from './masking.js';
 import type { CertificateOutcome } from './outcome.js';
@@ -159,17 +159,7 @@ export async function runCertificates(inputs: ActionInputs, config: ProjectConfi
     maskSecret: mask,
     now: services.now,
   });
-  const log: ActionLog = {
-    info: (message) => {
-      core.info(logLine(message));
-    },
-    warning: (message, title) => {
-      core.warning(annotationText(message), title === undefined ? undefined : logLine(title));
-    },
-    error: (message, title) => {
-      core.error(annotationText(message), title === undefined ? undefined : logLine(title));
-    },
-  };
+  const log: ActionLog = runnerLog(core);
   const clientOptions = { customerId: inputs.customerId, authToken: inputs.authToken, endpoint: inputs.endpoint, ...(ca === undefined ? {} : { ca }) };
   const context = {
     inputs,

@@ -46,7 +46,7 @@ describe('summary and outputs', () => {
       '',
       '| certificate | domain | address | scheme | reason | what to do |',
       '| --- | --- | --- | --- | --- | --- |',
-      '| www | www.example.com | 2001:db8::1 | https | http-status: www.example.com at [2001:db8::1]: https://www.example.com/… answered 404. | Put the signfile there. |',
+      '| www | www.example.com | 2001:db8::1 | https | http-status: www.example.com at \\[2001:db8::1\\]: https://www.example.com/… answered 404. | Put the signfile there. |',
       '| www | example.com |  |  | dns-no-such-name: example.com does not exist in DNS (ENOTFOUND). | Create the A/AAAA records \\| then retry. |',
       '',
     ]);

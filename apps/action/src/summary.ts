@@ -1,4 +1,5 @@
 /** The job summary (`GITHUB_STEP_SUMMARY`): one table row per certificate. Pure. */
+import { displayText } from '@acmapi/core/text';
 import type { CertificateOutcome } from './outcome.js';
 
 const STATUS_ICON: Readonly<Record<CertificateOutcome['status'], string>> = {
@@ -8,9 +9,23 @@ const STATUS_ICON: Readonly<Record<CertificateOutcome['status'], string>> = {
   failed: '❌ failed',
 };
 
-/** Escapes text for a Markdown table cell. */
+/** Longest text of one cell, in characters: a CA's message is quoted, not reproduced. */
+const CELL_MAX = 500;
+
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Escapes text (a CA's handle or message, a domain, a file name) for a Markdown table cell or
+ * list item of the job summary, which GitHub renders as GitHub Flavored Markdown with HTML:
+ * control characters escaped and the length capped by core's `displayText`; `& < > " '` as
+ * HTML entities, so no tag or entity of the text is rendered; and Markdown's active
+ * punctuation (`\ | * _ ` ~ [ ]`) backslash-escaped (CommonMark §2.4), so no emphasis,
+ * code, link, image or extra table column is made of it.
+ */
 export function cell(text: string): string {
-  return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replaceAll(/\r?\n/g, ' ');
+  return displayText(text, { maxLength: CELL_MAX })
+    .replaceAll(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c)
+    .replaceAll(/[\\|*_`~[\]]/g, (c) => `\\${c}`);
 }
 
 /**

@@ -63,6 +63,10 @@ export type {
   TransportPhase,
 } from './errors/errors.js';
 
+// Server strings shown as data: escaping for display, quoting for printed command lines.
+export { DISPLAY_TEXT_MAX, displayText, shellQuote } from './text/display-text.js';
+export type { DisplayTextOptions } from './text/display-text.js';
+
 // The client (spec §2, §3).
 export { AcmApiClient } from './client/client.js';
 export type { AcmApiCallOptions, ApplyInput, CertificateResult, IssueOptions, IssuedCertificate, RetrieveOptions, WaitForOptions } from './client/client.js';

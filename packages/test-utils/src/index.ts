@@ -4,3 +4,4 @@ export * from './nginx.js';
 export * from './openssl.js';
 export * from './temp-dir.js';
 export * from './signfile-site.js';
+export * from './hostile-strings.js';

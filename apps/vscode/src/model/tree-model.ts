@@ -3,6 +3,7 @@
  * holds) → its pending handle and its domains with their signfile status. Pure: built from the
  * project file, the store's records and the preflight results, so it is tested without VS Code.
  */
+import { displayText } from '@acmapi/core/text';
 import type { CertificateRecord, KeyType } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
 import { formatTime, renewalLines, settingsLines } from './remembered-settings.js';
@@ -65,15 +66,15 @@ function describeState(record: CertificateRecord | undefined, now: Date, t: Loca
       expiryIcon = iconOf('verified-filled', 'charts.green');
       lines.push(t('Renewal due from {0}', isoDay(live.renewal.renewAt)));
     }
-    lines.push(t('Issuer: {0}', live.issuer));
+    lines.push(t('Issuer: {0}', displayText(live.issuer)));
   }
   if (record?.application?.status === 'pending') {
-    lines.push(t('Pending at the CA, handle {0}', record.application.handleId ?? '?'));
+    lines.push(t('Pending at the CA, handle {0}', displayText(record.application.handleId ?? '?')));
     const description = expiry === undefined ? t('pending at the CA') : t('{0}; renewal pending at the CA', expiry);
     return { description, icon: iconOf('watch', 'charts.yellow'), lines };
   }
   if (record?.lastError !== undefined) {
-    lines.push(t('Last error: {0} {1}', record.lastError.code, record.lastError.message));
+    lines.push(t('Last error: {0} {1}', displayText(record.lastError.code), displayText(record.lastError.message, { maxLength: 1000 })));
     if (expiry === undefined) {
       // Renew waits out core's backoff: say until when, so a failing certificate never looks forgotten.
       const failures = record.failures;
@@ -126,7 +127,7 @@ function certificateNode(name: string, domains: readonly string[], keyType: KeyT
     children.push({
       id: `${name}/pending/${application.handleId}`,
       kind: 'pending',
-      label: t('Pending: {0}', application.handleId),
+      label: t('Pending: {0}', displayText(application.handleId)),
       description: application.polls === 0 ? t('since {0}', since) : t('since {0}, asked {1} times', since, application.polls),
       tooltip: t('The CA has not signed this application yet; the handle is polled in the background.'),
       icon: iconOf('watch'),

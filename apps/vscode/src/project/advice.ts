@@ -5,6 +5,7 @@
  * context fields, `retryable`) and a neutral `hint`; the CLI and the Action have their own
  * maps, in their own words. No `vscode` import: the edge passes `vscode.l10n.t`.
  */
+import { displayText } from '@acmapi/core/text';
 import { isAcmApiError, type AcmApiError, type AcmApiErrorCode, type PreflightFailure } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
 import { ExtensionError } from './extension-error.js';
@@ -111,7 +112,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   STORE_PENDING_EXISTS: (t, error) =>
     error.handleId === undefined
       ? t('An application was prepared but no answer was recorded: Renew sends it again.')
-      : t('Application {0} is pending at the CA: run "acmapi: Retrieve Pending", or wait for the background retrieval.', error.handleId),
+      : t('Application {0} is pending at the CA: run "acmapi: Retrieve Pending", or wait for the background retrieval.', displayText(error.handleId)),
   STORE_CORRUPT: (t, error) => t('Restore {0} from a backup; the private keys in the version folders are untouched.', error.path ?? 'state.json'),
   STORE_NO_APPLICATION: (t) => t('The certificate has no application in progress: run "acmapi: Refresh".'),
   STORE_IO: (t, error) => t('Check that the store folder {0} is writable and the disk is not full, then try again.', error.path ?? ''),

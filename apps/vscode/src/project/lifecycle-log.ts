@@ -4,13 +4,15 @@
  * output channels; notifications are localized by the edge. Events carry no secrets (no auth
  * token, no private key), so every field may be written.
  */
+import { displayText } from '@acmapi/core/text';
 import { isAcmApiError, type LifecycleEvent } from '@acmapi/core';
 import type { Logger } from './logger.js';
 
 /** Writes `event` to `log`: problems as warnings, progress as info, chatter as debug. */
 export function logLifecycleEvent(log: Logger, event: LifecycleEvent): void {
   const say = (level: 'debug' | 'info' | 'warn', message: string): void => {
-    log[level](`${event.certificate}: ${message}`);
+    // The message quotes the CA (handles, other_msg): shown through core's one escaping.
+    log[level](displayText(`${event.certificate}: ${message}`, { maxLength: 1000 }));
   };
   switch (event.type) {
     case 'planned': {

@@ -5,6 +5,7 @@
  * reads each `state.json` and parses no certificate), not the client, so that listing a fleet
  * of 1,000 certificates costs about what reading their certificates would (`pnpm bench`).
  */
+import { shellQuote } from '@acmapi/core/text';
 import { Command } from 'commander';
 import { listCertificates } from '@acmapi/core/store-list';
 import { clockFrom } from '../flags/clock.js';
@@ -57,5 +58,5 @@ export function listCommand(ctx: CommandContext): Command {
 
 /** The flags `retrieve`/`renew` need to find this store again (none for the default one). */
 function storeFlags(flags: ListFlags): string {
-  return `${flags.config === undefined ? '' : ` --config ${flags.config}`}${flags.out === undefined ? '' : ` --out ${flags.out}`}`;
+  return `${flags.config === undefined ? '' : ` --config ${shellQuote(flags.config)}`}${flags.out === undefined ? '' : ` --out ${shellQuote(flags.out)}`}`;
 }

@@ -9,6 +9,7 @@
 import { Command } from 'commander';
 import type { CertificateRecord, CertificateSettings } from '@acmapi/core';
 import { CertificateStore } from '@acmapi/core/store';
+import { displayText } from '@acmapi/core/text';
 import { UsageError } from '../flags/cli-errors.js';
 import { clockFrom } from '../flags/clock.js';
 import { loadProject } from '../flags/project.js';
@@ -87,19 +88,19 @@ function placementLine(settings: CertificateSettings): string {
 
 /** The human lines of one certificate. Pure. */
 export function showLines(show: ShowJson): string[] {
-  const lines = [`Certificate "${show.name}" in ${show.dir}`, `  State:          ${show.state}`, `  Domains:        ${show.domains.join(', ')}`, `  Key type:       ${show.keyType}`];
+  const lines = [`Certificate "${show.name}" in ${show.dir}`, `  State:          ${show.state}`, `  Domains:        ${show.domains.map((d) => displayText(d)).join(', ')}`, `  Key type:       ${show.keyType}`];
   if (show.live !== null) {
     lines.push(`  Not after:      ${show.live.notAfter} (${show.live.daysLeft} days left)`, `  SHA-256:        ${show.live.fingerprintSha256}`);
   }
   if (show.renewAt !== null) lines.push(`  Renewal time:   ${show.renewAt}${show.renewalTimeChosen ? ' (chosen for this certificate)' : ' (by the days rule)'}`);
   if (show.application !== null) {
-    lines.push(`  Application:    ${show.application.status}${show.application.handleId === null ? '' : ` with handle ${show.application.handleId}`}, ${show.application.polls} poll(s)`);
+    lines.push(`  Application:    ${show.application.status}${show.application.handleId === null ? '' : ` with handle ${displayText(show.application.handleId)}`}, ${show.application.polls} poll(s)`);
   }
   if (show.lastAttempt !== null) lines.push(`  Last attempt:   ${show.lastAttempt.at} ${show.lastAttempt.result}${show.lastAttempt.code === undefined ? '' : ` (${show.lastAttempt.code})`}`);
   if (show.failures !== null) {
     lines.push(`  Failures:       ${show.failures.count} in a row since ${show.failures.firstAt} (last ${show.failures.code}); renew tries again from ${show.failures.nextAttemptAt}`);
   }
-  if (show.lastError !== null) lines.push(`  Last error:     ${show.lastError.code}: ${show.lastError.message}`);
+  if (show.lastError !== null) lines.push(`  Last error:     ${displayText(show.lastError.code)}: ${displayText(show.lastError.message, { maxLength: 1000 })}`);
   const settings = show.settings;
   if (settings === null) {
     lines.push('Remembered settings: none yet (the next issue or renew records them).');

@@ -4,6 +4,7 @@
  * and a neutral `hint`; this module maps each `code` to advice a user of the command line
  * can follow. The Action and the extension have their own maps, in their own words.
  */
+import { shellQuote } from '@acmapi/core/text';
 import type { AcmApiError, AcmApiErrorCode, PreflightFailure, PreflightRemedy } from '@acmapi/core';
 import { flagForOption } from '../flags/option-fields.js';
 
@@ -147,7 +148,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   STORE_PENDING_EXISTS: (error) =>
     error.handleId === undefined
       ? `Send the prepared application again with acmapi renew${error.certificate === undefined ? '' : ` ${error.certificate}`}, or apply anew with --force (its key is kept in the store).`
-      : `Fetch the pending certificate with acmapi retrieve ${error.handleId} (see acmapi list), or apply anew with --force (the pending key is kept in the store).`,
+      : `Fetch the pending certificate with acmapi retrieve ${shellQuote(error.handleId)} (see acmapi list), or apply anew with --force (the pending key is kept in the store).`,
   STORE_CORRUPT: 'Restore the named file from a backup; the private keys in versions/ are untouched (acmapi list shows the damaged certificate).',
   STORE_NO_APPLICATION: 'Check the certificate name and --out: acmapi list shows the certificates and their applications.',
   STORE_IO: 'Check the permissions of the store folder and the free disk space, or choose another folder with --out.',

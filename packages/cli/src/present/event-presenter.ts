@@ -5,6 +5,7 @@
  * core's lifecycle; this only says it. What the `--json` result needs from the events (the
  * preflight's result, why none ran) is kept for the caller.
  */
+import { displayText } from '@acmapi/core/text';
 import type { LifecycleEvent, PreflightResult, RunCertificateResult } from '@acmapi/core';
 import type { Output, Progress } from './output.js';
 import { preflightReportLines } from './preflight-report.js';
@@ -76,13 +77,13 @@ export class EventPresenter {
         this.#start(`Applying for a certificate for ${event.domains.join(', ')}`, 'The application failed');
         return;
       case 'retrieving':
-        this.#start(`Asking the CA for handle ${event.handleId}`, 'Retrieving failed');
+        this.#start(`Asking the CA for handle ${displayText(event.handleId)}`, 'Retrieving failed');
         return;
       case 'pending':
         this.#stop();
         if (event.waitMs > 0) {
           this.#onWaiting?.();
-          output.warn(`The application is pending at the CA (handle ${event.handleId}); waiting up to ${Math.round(event.waitMs / 1000)} s.`);
+          output.warn(`The application is pending at the CA (handle ${displayText(event.handleId)}); waiting up to ${Math.round(event.waitMs / 1000)} s.`);
         }
         return;
       case 'issued':

@@ -2,6 +2,7 @@
  * What `acmapi list` prints, computed purely from the store's records: the `--json` object
  * (a stable shape, documented in README.md) and the human table.
  */
+import { displayText, shellQuote } from '@acmapi/core/text';
 import type { CertificateRecord, CertificateState } from '@acmapi/core/store-list';
 
 /** One certificate of `acmapi list --json`. */
@@ -64,6 +65,9 @@ export function configOnlyEntries(certificates: readonly { name: string; domains
     .map((certificate) => ({ name: certificate.name, domains: certificate.domains, state: 'new' as const, daysLeft: null, notAfter: null, fingerprintSha256: null, renewAt: null }));
 }
 
+/** Longest stored error text shown, in characters: a message quotes the CA's answer at most in part. */
+const MESSAGE_MAX = 1000;
+
 /** An ISO time to the minute, as the table shows it; `-` for none. */
 function minute(iso: string | null): string {
   return iso === null ? '-' : iso.slice(0, 16).replace('T', ' ');
@@ -72,20 +76,24 @@ function minute(iso: string | null): string {
 /**
  * The human table: one line per certificate, then a note per pending or failed one.
  *
- * @param storeFlags - what `retrieve`/`renew` need to find the same store, e.g. ` --out /etc/acmapi`; `''` for the default store.
+ * Every string from the store (a CA's handle, domains, a stored error text) is shown through
+ * core's `displayText`, and the printed commands quote the handle with `shellQuote`.
+ *
+ * @param storeFlags - what `retrieve`/`renew` need to find the same store, shell-quoted, e.g. ` --out /etc/acmapi`; `''` for the default store.
  */
 export function listLines(entries: readonly ListEntryJson[], storeFlags = ''): string[] {
   if (entries.length === 0) return ['No certificates in the store yet. Get one with: acmapi issue -d DOMAIN'];
   const rows = [
     ['NAME', 'STATE', 'DAYS LEFT', 'NOT AFTER', 'RENEW AT', 'DOMAINS'],
-    ...entries.map((e) => [e.name, e.state, e.daysLeft === null ? '-' : String(e.daysLeft), minute(e.notAfter), minute(e.renewAt), e.domains.join(', ')]),
+    ...entries.map((e) => [displayText(e.name), e.state, e.daysLeft === null ? '-' : String(e.daysLeft), minute(e.notAfter), minute(e.renewAt), e.domains.map((d) => displayText(d)).join(', ')]),
   ];
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   const lines = rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  '));
   for (const e of entries) {
-    if (e.handleId !== undefined) lines.push(`${e.name}: pending at the CA with handle ${e.handleId}; acmapi retrieve ${e.handleId}${storeFlags} (or acmapi renew${storeFlags}) fetches it.`);
-    if (e.lastError !== undefined) lines.push(`${e.name}: last error ${e.lastError.code} at ${e.lastError.at}: ${e.lastError.message}`);
-    if (e.failures !== undefined) lines.push(`${e.name}: failed ${e.failures.count} time(s) in a row; renew tries again from ${e.failures.nextAttemptAt}.`);
+    const name = displayText(e.name);
+    if (e.handleId !== undefined) lines.push(`${name}: pending at the CA with handle ${displayText(e.handleId)}; acmapi retrieve ${shellQuote(e.handleId)}${storeFlags} (or acmapi renew${storeFlags}) fetches it.`);
+    if (e.lastError !== undefined) lines.push(`${name}: last error ${displayText(e.lastError.code)} at ${e.lastError.at}: ${displayText(e.lastError.message, { maxLength: MESSAGE_MAX })}`);
+    if (e.failures !== undefined) lines.push(`${name}: failed ${e.failures.count} time(s) in a row; renew tries again from ${e.failures.nextAttemptAt}.`);
   }
   return lines;
 }

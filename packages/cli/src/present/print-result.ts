@@ -1,4 +1,5 @@
 /** The human rendering of the results of `issue`, `retrieve`, `demo` and `renew`. Prints through {@link Output}. */
+import { displayText, shellQuote } from '@acmapi/core/text';
 import { dirname } from 'node:path';
 import { formatError } from './describe-error.js';
 import type { Output } from './output.js';
@@ -7,9 +8,9 @@ import type { CertificateJson, RenewPlanJson, RenewResultJson, ResultJson } from
 /** The certificate's facts: aligned "label  value" lines. */
 export function certificateLines(c: CertificateJson): string[] {
   return [
-    `  Subject:      ${c.subject}`,
-    `  SANs:         ${c.sans.join(', ')}`,
-    `  Issuer:       ${c.issuer}`,
+    `  Subject:      ${displayText(c.subject)}`,
+    `  SANs:         ${c.sans.map((san) => displayText(san)).join(', ')}`,
+    `  Issuer:       ${displayText(c.issuer)}`,
     `  Valid:        ${c.notBefore} to ${c.notAfter}`,
     `  Serial:       ${c.serialNumber}`,
     `  SHA-256:      ${c.fingerprintSha256}`,
@@ -30,19 +31,22 @@ export function printCertificateResult(output: Output, result: ResultJson, outDi
   if (result.preflightNote !== undefined) output.say(result.preflightNote);
   // The certificate is live, but installing it into its install targets or its deploy hook failed (exit 10).
   if (result.deploy?.error !== undefined) output.say(`${result.name ?? '?'}: deploying failed.\n${formatError(result.deploy.error)}`);
-  const outFlag = outDir === '' ? '' : ` --out ${outDir}`;
+  const outFlag = outDir === '' ? '' : ` --out ${shellQuote(outDir)}`;
+  const handle = result.handleId === undefined ? '?' : displayText(result.handleId);
+  const handleArg = result.handleId === undefined ? 'HANDLE' : shellQuote(result.handleId);
+  const domains = (result.domains ?? []).map((d) => displayText(d)).join(', ');
   if (result.status === 'pending' && result.interrupted !== undefined) {
     const dir = result.dir ?? '?';
     const store = outDir === '' ? dirname(dir) : outDir;
     output.warn(
-      `Interrupted while waiting; the application is pending with handle ${result.handleId ?? '?'}, saved in ${dir}: run \`acmapi retrieve ${result.handleId ?? '?'} --out ${store}\` (or \`acmapi renew --out ${store}\`) later.`,
+      `Interrupted while waiting; the application is pending with handle ${handle}, saved in ${displayText(dir)}: run \`acmapi retrieve ${handleArg} --out ${shellQuote(store)}\` (or \`acmapi renew --out ${shellQuote(store)}\`) later.`,
     );
     return;
   }
   if (result.status === 'pending') {
-    output.say(`The CA holds the application for ${(result.domains ?? []).join(', ')} for review (handle ${result.handleId ?? '?'}).`);
+    output.say(`The CA holds the application for ${domains} for review (handle ${handle}).`);
     output.say(`The private key, CSR and handle are saved in the store, ${result.dir ?? '?'}; the live files there are untouched.`);
-    output.say(`What to do: later, run  acmapi retrieve ${result.handleId ?? '?'}${outFlag}  (or acmapi renew${outFlag})`);
+    output.say(`What to do: later, run  acmapi retrieve ${handleArg}${outFlag}  (or acmapi renew${outFlag})`);
     return;
   }
   if (result.status === 'not-due') {
@@ -60,12 +64,12 @@ export function printCertificateResult(output: Output, result: ResultJson, outDi
   if (result.status !== 'issued') return;
   if (result.alreadyInstalled === true) {
     const left = result.daysLeft === undefined ? '' : ` (${result.daysLeft} days left)`;
-    output.say(`The certificate of handle ${result.handleId ?? '?'} is already installed: "${result.name ?? '?'}" for ${(result.domains ?? []).join(', ')}${left}; nothing was asked of the CA.`);
+    output.say(`The certificate of handle ${handle} is already installed: "${result.name ?? '?'}" for ${domains}${left}; nothing was asked of the CA.`);
     output.say('Files:');
     output.say(fileLines(result.files).join('\n'));
     return;
   }
-  output.say(`Issued a certificate for ${(result.domains ?? []).join(', ')} (handle ${result.handleId ?? '?'}).`);
+  output.say(`Issued a certificate for ${domains} (handle ${handle}).`);
   if (result.certificate !== undefined) {
     output.say(certificateLines(result.certificate).join('\n'));
   }

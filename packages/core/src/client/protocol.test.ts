@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CaError, ProtocolError } from '../errors/errors.js';
-import { bodyExcerpt, buildApplyRequest, buildRetrieveRequest, parseResponse } from './protocol.js';
+import { HOSTILE_STRINGS, unsafeForDisplay } from '@acmapi/test-utils';
+import { bodyExcerpt, buildApplyRequest, buildRetrieveRequest, OTHER_MSG_MAX, parseResponse } from './protocol.js';
 
 const credentials = { customerId: 'customer_01', authToken: 'tok-SECRET-123' };
 
@@ -163,5 +164,43 @@ describe('bodyExcerpt', () => {
 
   it('does not cut a surrogate pair in half', () => {
     expect(bodyExcerpt('😀😀😀', {}, 2)).toBe('😀😀…');
+  });
+});
+
+describe('finding 2: hostile handles and other_msg', () => {
+  it.each(HOSTILE_STRINGS.map((h) => [h.label, h.value] as const))('finding 2: a handle_id with %s is a protocol error', (_label, value) => {
+    for (const status of [0, 1]) {
+      const body = JSON.stringify({ result: status === 0 ? 'success' : 'pending', status, handle_id: value, certificate: 'x' });
+      let caught: unknown;
+      try {
+        parseResponse(body);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(ProtocolError);
+      const message = (caught as ProtocolError).message;
+      expect(unsafeForDisplay(message)).toBeUndefined();
+    }
+  });
+
+  it('finding 2: accepts ordinary handles up to 128 characters and refuses longer ones', () => {
+    for (const handle of ['handle_01', 'a', 'AbC-123.x~y+z=:/q', 'h'.repeat(128)]) {
+      expect(parseResponse(JSON.stringify({ result: 'pending', status: 1, handle_id: handle }))).toMatchObject({ handleId: handle });
+    }
+    expect(() => parseResponse(JSON.stringify({ result: 'pending', status: 1, handle_id: 'h'.repeat(129) }))).toThrow(ProtocolError);
+    expect(() => parseResponse(JSON.stringify({ result: 'pending', status: 1, handle_id: '-rf' }))).toThrow(ProtocolError);
+  });
+
+  it.each(HOSTILE_STRINGS.map((h) => [h.label, h.value] as const))('finding 2: a 107 whose other_msg holds %s gives a capped domain and a safe message', (_label, value) => {
+    let caught: unknown;
+    try {
+      parseResponse(JSON.stringify({ result: 'error', status: 107, other_msg: value }));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CaError);
+    const error = caught as CaError;
+    expect((error.domain ?? '').length).toBeLessThanOrEqual(OTHER_MSG_MAX + 1);
+    expect(unsafeForDisplay(error.message)).toBeUndefined();
   });
 });

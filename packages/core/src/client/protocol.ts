@@ -3,6 +3,7 @@
  * no I/O here, so every quirk of the source document is unit-tested on data.
  */
 import { CaError, isCaErrorStatus, ProtocolError } from '../errors/errors.js';
+import { displayText } from '../text/display-text.js';
 
 /** The only request type of the protocol (spec §2 `req_type`). */
 export const REQ_TYPE = 'cert_apply';
@@ -113,15 +114,10 @@ export interface ParseResponseOptions {
 /** How many characters of an unexpected body an error quotes. */
 export const EXCERPT_LENGTH = 80;
 
-// Invisible or line-breaking characters that would make a quoted excerpt lie:
-// C0, DEL, C1, bidi controls, line/paragraph separators, BOM.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/u;
-
 /**
  * A short, printable excerpt of a body for an error message: secrets replaced by
  * `[redacted]`, then the first `length` characters, control characters escaped
- * (`\n`, `\t`, `\u{7}`…), `…` appended when cut.
+ * (`\n`, `\t`, `\u{7}`…) by {@link displayText}.
  *
  * @param text - the body as decoded.
  * @param options - secrets to redact.
@@ -133,15 +129,27 @@ export function bodyExcerpt(text: string, options: ParseResponseOptions = {}, le
     if (secret !== '') redacted = redacted.split(secret).join('[redacted]');
   }
   const chars = Array.from(redacted);
-  const head = chars.slice(0, length).map((c) => {
-    if (c === '\\') return '\\\\';
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    if (UNPRINTABLE.test(c)) return `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`;
-    return c;
-  });
-  return head.join('') + (chars.length > length ? '…' : '');
+  return displayText(chars.slice(0, length).join(''), { maxLength: Number.MAX_SAFE_INTEGER }) + (chars.length > length ? '…' : '');
+}
+
+/**
+ * The handles acmapi accepts (spec §3 `handle_id`, whose format the source leaves open):
+ * 1 to 128 characters of letters, digits and `. _ - ~ + = : /`, starting with a letter or
+ * digit. A handle is stored, printed and typed back into `acmapi retrieve`, so anything
+ * else (control characters, white space, shell or workflow-command syntax) is refused as a
+ * protocol error rather than carried around.
+ */
+export const HANDLE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~+=:/-]{0,127}$/;
+
+/**
+ * Longest `other_msg` kept (a 107's domain): a domain name has at most 253 characters
+ * (RFC 1035 §2.3.4); a longer one is cut to this, with `…`, so that no CA fills a log line.
+ */
+export const OTHER_MSG_MAX = 253;
+
+/** Whether `value` is a handle acmapi accepts ({@link HANDLE_PATTERN}). */
+export function isValidHandle(value: string): boolean {
+  return HANDLE_PATTERN.test(value);
 }
 
 function badShape(what: string, bodyText: string, options: ParseResponseOptions): ProtocolError {
@@ -197,7 +205,8 @@ function nonEmptyString(value: unknown): string | undefined {
  * @throws {ProtocolError} `PROTOCOL_NOT_JSON` when the body is not JSON (the message
  *   quotes its first 80 characters, sanitised); `PROTOCOL_BAD_SHAPE` when it is not an
  *   object, lacks `result` or `status`, has an unknown `result` or `status`, status 0
- *   without `certificate` or `handle_id`, or status 1 without `handle_id`;
+ *   without `certificate` or `handle_id`, status 1 without `handle_id`, or a `handle_id`
+ *   outside {@link HANDLE_PATTERN} (`other_msg` is cut to {@link OTHER_MSG_MAX} characters);
  *   `PROTOCOL_CONTRADICTION` when `result` and `status` disagree (e.g. `success` with 107).
  */
 export function parseResponse(bodyText: string, options: ParseResponseOptions = {}): AcmApiResponse {
@@ -242,12 +251,20 @@ export function parseResponse(bodyText: string, options: ParseResponseOptions = 
   }
 
   if (isCaErrorStatus(status)) {
-    const domain = status === 107 ? nonEmptyString(fields.get('other_msg')) : undefined;
+    const otherMsg = status === 107 ? nonEmptyString(fields.get('other_msg')) : undefined;
+    const domain = otherMsg === undefined || otherMsg.length <= OTHER_MSG_MAX ? otherMsg : `${otherMsg.slice(0, OTHER_MSG_MAX)}…`;
     throw new CaError(status, domain, { handleId: options.handleId });
   }
   const handleId = nonEmptyString(fields.get('handle_id'));
   if (handleId === undefined) {
     throw badShape(`status ${status} comes without a "handle_id"`, bodyText, options);
+  }
+  if (!isValidHandle(handleId)) {
+    throw badShape(
+      `its "handle_id" is not 1 to 128 letters, digits or ". _ - ~ + = : /" (it starts with "${displayText(handleId, { maxLength: 40 })}")`,
+      bodyText,
+      options,
+    );
   }
   if (status === 1) return { result: 'pending', status: 1, handleId };
   const certificate = nonEmptyString(fields.get('certificate'));

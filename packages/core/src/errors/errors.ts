@@ -13,6 +13,7 @@
  * end maps `code` to its own words. Nothing here ever holds the auth token or key
  * material.
  */
+import { displayText } from '../text/display-text.js';
 import type { DomainPreflight } from '../preflight/types.js';
 
 /** Options shared by every error constructor. */
@@ -223,7 +224,7 @@ export class CaError extends AcmApiError {
 
   constructor(status: CaErrorStatus, domain?: string, options: Pick<AcmApiErrorOptions, 'cause'> & { handleId?: string | undefined } = {}) {
     const info = CA_ERRORS[status];
-    const what = status === 107 && domain !== undefined ? `${info.sourceText.split(',')[0] ?? ''} for ${domain}` : info.sourceText;
+    const what = status === 107 && domain !== undefined ? `${info.sourceText.split(',')[0] ?? ''} for ${displayText(domain)}` : info.sourceText;
     super(info.code, `The CA answered ${status} (${what}).`, { cause: options.cause, hint: info.hint, retryable: info.retryable });
     this.status = status;
     this.domain = domain;
