@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodePemBlocks, scanPemBlocks } from './der.js';
+import { issueLeaf, makeIntermediate, makeRoot } from '../../test/helpers/test-ca.js';
+import { BasicConstraintsExtension } from '@peculiar/x509';
+import { basicConstraintsCa, decodePemBlocks, scanPemBlocks } from './der.js';
+import { generatePrivateKey } from './keys.js';
 
 describe('scanPemBlocks (RFC 7468)', () => {
   it('finds blocks in order, ignoring text between them', () => {
@@ -31,5 +34,18 @@ describe('scanPemBlocks (RFC 7468)', () => {
     const blocks = decodePemBlocks(text);
     expect(performance.now() - started).toBeLessThan(1000);
     expect(blocks).toStrictEqual([]);
+  });
+});
+
+describe('basicConstraintsCa (RFC 5280 §4.2.1.9)', () => {
+  it('finding 15: reads cA from the DER: TRUE for a CA, FALSE for a leaf, TRUE for a leaf marked CA:TRUE without keyCertSign', async () => {
+    const root = await makeRoot();
+    const intermediate = await makeIntermediate(root);
+    const key = await generatePrivateKey('ec-p256');
+    const derOf = (pem: string): Buffer => decodePemBlocks(pem)[0]?.der ?? Buffer.alloc(0);
+    expect(basicConstraintsCa(derOf(intermediate.pem))).toBe(true);
+    expect(basicConstraintsCa(derOf(await issueLeaf(intermediate, { publicKey: key, domains: ['a.example'] })))).toBe(false);
+    const caLeaf = await issueLeaf(intermediate, { publicKey: key, domains: ['a.example'], extensionsReplaceBasicConstraints: new BasicConstraintsExtension(true) });
+    expect(basicConstraintsCa(derOf(caLeaf))).toBe(true);
   });
 });

@@ -139,6 +139,43 @@ export function splitDerSequences(der: Uint8Array): Buffer[] {
   return parts;
 }
 
+/** The DER content bytes of the OID 2.5.29.19, basicConstraints (RFC 5280 §4.2.1.9). */
+const BASIC_CONSTRAINTS_OID = Buffer.from([0x55, 0x1d, 0x13]);
+
+/**
+ * Whether a certificate's basicConstraints extension (RFC 5280 §4.2.1.9) says `cA` TRUE, read
+ * from the DER itself: node's `X509Certificate.ca` (OpenSSL's X509_check_ca) also wants a key
+ * usage with keyCertSign, so it calls a CA:TRUE certificate without that usage "not a CA".
+ *
+ * @param der - one certificate's DER.
+ * @returns `false` when there is no such extension or `cA` is absent (its default is FALSE).
+ * @throws {Error} when the DER is not a certificate's shape.
+ */
+export function basicConstraintsCa(der: Uint8Array): boolean {
+  const certificate = readDer(der, 0);
+  const tbs = readDer(der, certificate.contentStart);
+  for (let offset = tbs.contentStart; offset < tbs.end; ) {
+    const field = readDer(der, offset);
+    offset = field.end;
+    if (field.tag !== 0xa3) continue; // [3] extensions
+    const extensions = readDer(der, field.contentStart);
+    for (let at = extensions.contentStart; at < extensions.end; ) {
+      const extension = readDer(der, at);
+      at = extension.end;
+      const oid = readDer(der, extension.contentStart);
+      if (oid.tag !== 0x06 || !Buffer.from(der.subarray(oid.contentStart, oid.end)).equals(BASIC_CONSTRAINTS_OID)) continue;
+      let value = readDer(der, oid.end);
+      if (value.tag === 0x01) value = readDer(der, value.end); // critical
+      if (value.tag !== 0x04) throw new Error('basicConstraints is not an OCTET STRING');
+      const constraints = readDer(der, value.contentStart);
+      if (constraints.tag !== 0x30 || constraints.contentStart >= constraints.end) return false;
+      const first = readDer(der, constraints.contentStart);
+      return first.tag === 0x01 && der[first.contentStart] !== 0x00 && first.end > first.contentStart;
+    }
+  }
+  return false;
+}
+
 /** Decodes the content of a DER OBJECT IDENTIFIER into dotted form (X.690 §8.19). */
 function decodeOid(content: Uint8Array): string {
   const arcs: number[] = [];
