@@ -10,7 +10,7 @@ import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AcmApiClient } from '../src/client/client.js';
 import type { AcmApiClientOptions, AcmApiClock, RetryEvent } from '../src/client/client-options.js';
-import { AcmApiError, CaError, CertificateError, DomainError, ProtocolError } from '../src/errors/errors.js';
+import { AcmApiError, CaError, CertificateError, DomainError, ProtocolError, TransportError } from '../src/errors/errors.js';
 import { json, startAcmApiTestServer } from './helpers/acmapi-test-server.js';
 import type { AcmApiTestServer, Reply } from './helpers/acmapi-test-server.js';
 import { makeFixture } from './helpers/acmapi-fixtures.js';
@@ -199,12 +199,44 @@ describe('CA errors and retries (spec §3)', () => {
   });
 
   it('maps a non-2xx answer that is not ACMAPI to PROTOCOL_HTTP_STATUS, not retried', async () => {
-    const { server: s, client: c } = await setup([json('<html><body>502 Bad Gateway</body></html>', { status: 502 })]);
+    const { server: s, client: c } = await setup([json('<html><body>500 Internal Server Error</body></html>', { status: 500 })]);
     const error = await rejection(c.retrieve('h'));
     expect(error.code).toBe('PROTOCOL_HTTP_STATUS');
-    expect(error.message).toContain('HTTP 502');
-    expect(error.message).toContain('502 Bad Gateway');
+    expect(error.message).toContain('HTTP 500');
+    expect(error.message).toContain('500 Internal Server Error');
     expect(s.requests).toHaveLength(1);
+  });
+
+  it.each([502, 503, 504])(
+    'finding 13: a gateway\'s HTTP %i is "CA unavailable" (a retryable TransportError), retried with Retry-After capped, then succeeds',
+    async (status) => {
+      const events: RetryEvent[] = [];
+      const gateway = json(`<html><body>${status} from the gateway</body></html>`, { status, headers: { 'retry-after': '1' } });
+      const { server: s, client: c } = await setup([gateway, pending('handle_after_gateway')], {
+        minRetryDelayMs: 5,
+        maxRetryDelayMs: 200,
+        onRetry: (event) => events.push(event),
+      });
+      const result = await c.apply({ domains: fixture.domains, csr: fixture.csrPem });
+      expect(result).toStrictEqual({ status: 'pending', handleId: 'handle_after_gateway' });
+      expect(s.requests).toHaveLength(2);
+      // Backoff alone would wait 5–10 ms; 200 is Retry-After's 1000 ms capped.
+      expect(events.map((e) => [e.retry, e.delayMs, e.error.code])).toStrictEqual([[1, 200, 'TRANSPORT_FAILED']]);
+    },
+  );
+
+  it('finding 13: a 503 that lasts ends as TransportError TRANSPORT_FAILED naming the status and the asked wait', async () => {
+    const { server: s, client: c } = await setup([json('Service Unavailable', { status: 503, headers: { 'retry-after': '120' } })], {
+      retries: 2,
+      minRetryDelayMs: 1,
+      maxRetryDelayMs: 5,
+    });
+    const error = await rejection(c.retrieve('h'));
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toMatchObject({ code: 'TRANSPORT_FAILED', httpStatus: 503, answered: true, retryable: true });
+    expect(error.message).toContain('HTTP 503');
+    expect(error.message).toContain('try again in 120 s');
+    expect(s.requests).toHaveLength(3);
   });
 
   it('does not follow a redirect: PROTOCOL_HTTP_STATUS naming where it pointed', async () => {

@@ -91,6 +91,24 @@ function run(options: Partial<RunCertificateOptions> = {}): ReturnType<typeof ru
 }
 
 describe('runCertificate', () => {
+  it('finding 14: an endpoint with credentials in its user info or query is recorded without them, and retrieve sees no change of endpoint', async () => {
+    const s = await serve([pending]);
+    const endpoint = new URL(s.url);
+    endpoint.username = 'platform';
+    endpoint.password = 'URLTOKEN1';
+    endpoint.search = '?token=QUERYTOKEN2';
+    const events: LifecycleEvent[] = [];
+    const withCredentials = (): AcmApiClient => new AcmApiClient({ customerId: 'c1', authToken: 'secret-token', endpoint, retries: 0 });
+    expect(await run({ client: withCredentials })).toMatchObject({ status: 'pending', handleId: 'H1' });
+    const state = await readFile(join(store.dir, 'site', 'state.json'), 'utf8');
+    expect(state).not.toContain('URLTOKEN1');
+    expect(state).not.toContain('QUERYTOKEN2');
+    expect(state).not.toContain('platform');
+    expect((await store.get('site'))?.application?.endpoint).toBe(`${endpoint.origin}${endpoint.pathname}`);
+    await run({ command: 'retrieve', handleId: 'H1', client: withCredentials, onEvent: (event) => events.push(event) });
+    expect(events.filter((event) => event.type === 'endpoint-changed')).toEqual([]);
+  });
+
   it('applies with a new key saved before sending, installs it, and then leaves a certificate not due alone without a client', async () => {
     const s = await serve([sign]);
     const first = await run();

@@ -77,7 +77,9 @@ function fleet(targets: FleetTarget[], options: Partial<RunFleetOptions> = {}): 
 
 /** A hook command that appends one line `KIND NAME` and its stdin (the JSON event) to `log`. */
 function logHook(log: string): string {
-  return `printf '%s %s ' "$ACMAPI_HOOK" "\${ACMAPI_CERTIFICATE:-run}" >> '${log}'; cat >> '${log}'`;
+  // One append of the whole line: hooks of certificates run concurrently, and two appends
+  // each (the prefix, then the JSON) interleave.
+  return `line="$(printf '%s %s ' "$ACMAPI_HOOK" "\${ACMAPI_CERTIFICATE:-run}"; cat)"; printf '%s\n' "$line" >> '${log}'`;
 }
 
 /** The hook log as lines `KIND NAME {json}`. */

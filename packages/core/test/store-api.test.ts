@@ -49,6 +49,17 @@ async function issue(name: string, lifetimeDays = 90): Promise<string> {
 }
 
 describe('store API', () => {
+  it('finding 14: prepareApplication records the endpoint without a URL\'s user info, query or fragment', async () => {
+    const { privateKeyPem, csrPem, keyType } = await generateKeyAndCsr({ domains });
+    await store.withCertificate('api', async (certificate) => {
+      const endpoint = 'https://platform:URLTOKEN1@acmapi.example:8443/v1/?token=QUERYTOKEN2#FRAGMENT3';
+      await certificate.prepareApplication({ domains, keyType, privateKeyPem, csrPem, endpoint });
+    });
+    const state = await readFile(join(store.dir, 'api', 'state.json'), 'utf8');
+    for (const secret of ['platform', 'URLTOKEN1', 'QUERYTOKEN2', 'FRAGMENT3']) expect(state).not.toContain(secret);
+    expect((await store.get('api'))?.application?.endpoint).toBe('https://acmapi.example:8443/v1/');
+  });
+
   it('installs with private files 0600 in 0700 folders, and servers see them through the live links', async () => {
     const version = await issue('api');
     const dir = join(store.dir, 'api');

@@ -335,7 +335,7 @@ describe('a fleet kept for two simulated years (issue 10 acceptance)', () => {
             // Only a disruption makes a renewal fail, and each failure fires the failure hook once, with its code.
             const code = codeOf(certificate.error);
             expect(outage || misconfigured, `${at}: failed with nothing broken (${code ?? '?'})`).toBe(true);
-            expect(code, at).toBe(outage ? 'PROTOCOL_HTTP_STATUS' : 'CA_DOMAIN_VERIFY_FAILED');
+            expect(code, at).toBe(outage ? 'TRANSPORT_FAILED' : 'CA_DOMAIN_VERIFY_FAILED');
             if (outage) failuresBy.outage++;
             else failuresBy.misconfiguration++;
             const withError = hooks.failure.filter((h) => !isWarning(h));

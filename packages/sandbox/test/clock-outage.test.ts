@@ -76,7 +76,7 @@ describe('now: the CA clock', () => {
 });
 
 describe('setOutage', () => {
-  it('http-503: every request gets HTTP 503 with Retry-After, the client reports an HTTP status error, and service resumes', async () => {
+  it('http-503: every request gets HTTP 503 with Retry-After, the client reports the CA unavailable (TRANSPORT_FAILED), and service resumes', async () => {
     const sandbox = await sandboxWith({});
     sandbox.setOutage('http-503');
     const answer = await api(sandbox, { ...AUTH, domain_name: ['outage.example.test'], csr: 'x' });
@@ -86,7 +86,7 @@ describe('setOutage', () => {
     const client = new AcmApiClient({ customerId: 'demo', authToken: 'demo-token', endpoint: sandbox.url, ca: sandbox.caBundlePem, retries: 0 });
     try {
       const { csrPem } = await makeCsr({ domains: ['outage.example.test'] });
-      await expect(client.apply({ domains: ['outage.example.test'], csr: csrPem })).rejects.toMatchObject({ code: 'PROTOCOL_HTTP_STATUS' });
+      await expect(client.apply({ domains: ['outage.example.test'], csr: csrPem })).rejects.toMatchObject({ code: 'TRANSPORT_FAILED', httpStatus: 503 });
       expect(sandbox.requests).toHaveLength(0);
       expect(sandbox.outageRejections).toBe(2);
       sandbox.setOutage(false);

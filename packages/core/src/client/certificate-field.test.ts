@@ -106,3 +106,26 @@ describe('certificateFieldToPem (spec §3 "certificate")', () => {
     expect(error.message).not.toContain(derBase64(key).slice(0, 20));
   });
 });
+
+describe('certificateFieldToPem on hostile sizes', () => {
+  it('finding 10: a 1 MiB field of PEM armour is refused at once as PROTOCOL_BAD_CERTIFICATE, not parsed for seconds', () => {
+    const field = '-----BEGIN CERTIFICATE-----\n'.repeat(Math.ceil(1_048_576 / 28));
+    const started = performance.now();
+    const error = badCertificate(field);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error.code).toBe('PROTOCOL_BAD_CERTIFICATE');
+    expect(error.message).toContain('more than the 65536');
+  });
+
+  it('finding 10: a field just under the cap made of BEGIN lines fails in linear time', () => {
+    const field = '-----BEGIN CERTIFICATE-----\n'.repeat(Math.floor(65_536 / 28));
+    const started = performance.now();
+    expect(badCertificate(field).message).toContain('no complete CERTIFICATE block');
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it('still finds a certificate after stray BEGIN lines and a block whose END names another label', () => {
+    const field = `-----BEGIN CERTIFICATE-----\nnoise\n-----BEGIN X-----\nAAAA\n-----END Y-----\n${leafPem}`;
+    expect(certificateFieldToPem(field)).toBe(leafPem);
+  });
+});

@@ -5,9 +5,14 @@
  */
 import { ProtocolError } from '../errors/errors.js';
 import { X509Certificate } from 'node:crypto';
-import { encodePem, splitDerSequences } from '../pki/der.js';
+import { encodePem, scanPemBlocks, splitDerSequences } from '../pki/der.js';
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+/**
+ * The longest `certificate` field read, in characters: 64 KiB holds a leaf and some twenty
+ * RSA-4096 issuers in PEM. A longer field is refused before any parsing (issue 11, finding 10).
+ */
+export const MAX_CERTIFICATE_FIELD_LENGTH = 65_536;
+
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function bad(what: string, cause?: unknown): ProtocolError {
@@ -45,13 +50,12 @@ function checkX509(der: Uint8Array, index: number): void {
 /** The DER of each certificate in a field that holds PEM armour. */
 function derFromPem(field: string): Uint8Array[] {
   const ders: Uint8Array[] = [];
-  for (const match of field.matchAll(PEM_BLOCK)) {
-    const label = match[1] ?? '';
+  for (const { label, body } of scanPemBlocks(field)) {
     if (label !== 'CERTIFICATE') {
       // Never quote the block: it might be a private key.
       throw bad(`it holds a PEM block labelled "${label}" where only CERTIFICATE blocks belong`);
     }
-    const der = decodeBase64(match[2] ?? '');
+    const der = decodeBase64(body);
     if (der === undefined) throw bad('a PEM block does not hold valid base64');
     ders.push(...splitDer(der));
   }
@@ -84,11 +88,17 @@ function derFromBase64(field: string): Uint8Array[] {
  * @param field - the `certificate` field as received.
  * @returns canonical PEM: one `CERTIFICATE` block per certificate, in the order
  *   received, base64 in 64-character lines, each block ending with `\n`.
- * @throws {ProtocolError} `PROTOCOL_BAD_CERTIFICATE` when the field is empty, holds
+ * Parsing is linear in the field's length (PEM is scanned without a backtracking expression).
+ *
+ * @throws {ProtocolError} `PROTOCOL_BAD_CERTIFICATE` when the field is empty or longer than
+ *   {@link MAX_CERTIFICATE_FIELD_LENGTH} characters, holds
  *   anything other than CERTIFICATE blocks, is not base64, or a part does not decode
  *   as X.509 (checked with @peculiar/x509). The message never quotes the field.
  */
 export function certificateFieldToPem(field: string): string {
+  if (field.length > MAX_CERTIFICATE_FIELD_LENGTH) {
+    throw bad(`it is ${field.length} characters long, more than the ${MAX_CERTIFICATE_FIELD_LENGTH} a certificate and its chain need`);
+  }
   const text = field.trim();
   if (text === '') throw bad('it is empty');
   const ders = text.includes('-----BEGIN ') ? derFromPem(text) : derFromBase64(text);

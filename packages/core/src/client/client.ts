@@ -16,7 +16,7 @@ import { AcmApiError, OptionsError, ProtocolError, TransportError } from '../err
 import type { CaError } from '../errors/errors.js';
 import { bodyExcerpt, buildApplyRequest, buildRetrieveRequest, parseResponse } from './protocol.js';
 import type { AcmApiResponse } from './protocol.js';
-import { computePollDelay, computeRetryDelay, isRetryableError, ISSUE_POLL_DEFAULTS } from './retry.js';
+import { computePollDelay, computeRetryDelay, isRetryableError, ISSUE_POLL_DEFAULTS, parseRetryAfter, UNAVAILABLE_HTTP_STATUSES } from './retry.js';
 import { createDispatcher, describeEndpoint, headerValue, postJson, toTransportError } from './transport.js';
 import type { PostJsonOptions, PostJsonResult } from './transport.js';
 
@@ -338,6 +338,21 @@ export class AcmApiClient {
     }
   }
 
+  /**
+   * A 502, 503 or 504 without an ACMAPI body: the CA, or a gateway before it, is unavailable
+   * (RFC 9110 §15.6.3–15.6.5). A transport failure, retried by `#call` within its policy (its
+   * delay honours `Retry-After`, capped at `maxRetryDelayMs`), not a protocol error.
+   */
+  #unavailable(answer: PostJsonResult, cause: ProtocolError): TransportError {
+    const wait = parseRetryAfter(headerValue(answer.headers, 'retry-after'), this.#options.clock.now());
+    const later = wait === undefined ? '' : `; it asks to try again in ${Math.ceil(wait / 1000)} s`;
+    return new TransportError(
+      'TRANSPORT_FAILED',
+      `${describeEndpoint(this.endpoint)} is unavailable: it (or a gateway before it) answered HTTP ${answer.statusCode}${later}.`,
+      { cause, answered: true, phase: 'headers', httpStatus: answer.statusCode, retryable: true, hint: 'The CA is unavailable for now: try again later.' },
+    );
+  }
+
   #parse(answer: PostJsonResult, handleId: string | undefined): AcmApiResponse {
     const secrets = { secrets: [this.#authToken] };
     try {
@@ -345,6 +360,7 @@ export class AcmApiClient {
     } catch (error) {
       const ok = answer.statusCode >= 200 && answer.statusCode < 300;
       if (ok || !(error instanceof ProtocolError)) throw error;
+      if (UNAVAILABLE_HTTP_STATUSES.has(answer.statusCode)) throw this.#unavailable(answer, error);
       const location = headerValue(answer.headers, 'location');
       const target = location === undefined ? undefined : bodyExcerpt(location, secrets);
       const redirect = target === undefined ? '' : ` (a redirect to "${target}", which ACMAPI calls do not follow)`;

@@ -72,6 +72,13 @@ describe('isRetryableError', () => {
     expect(isRetryableError(new TransportError('TRANSPORT_TLS', 'x', { phase: 'connect' }))).toBe(false);
   });
 
+  it('finding 13: retries an answered 502, 503 or 504 (CA unavailable), not another answered status', () => {
+    for (const httpStatus of [502, 503, 504]) {
+      expect(isRetryableError(new TransportError('TRANSPORT_FAILED', 'x', { phase: 'headers', answered: true, httpStatus }))).toBe(true);
+    }
+    expect(isRetryableError(new TransportError('TRANSPORT_FAILED', 'x', { phase: 'headers', answered: true, httpStatus: 500 }))).toBe(false);
+  });
+
   it('never retries protocol errors or foreign errors', () => {
     expect(isRetryableError(new ProtocolError('PROTOCOL_NOT_JSON', 'x'))).toBe(false);
     expect(isRetryableError(new Error('x'))).toBe(false);

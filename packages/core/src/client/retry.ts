@@ -61,15 +61,25 @@ export function computeRetryDelay(
 }
 
 /**
- * Whether a failed call may be sent again unchanged: only CA error 111 ("unknow
- * error", spec §3) and transport failures that happened before any answer arrived
- * and were neither the caller's abort, the deadline, nor a TLS failure. Never 101–110 (the same request gets the same
- * answer), never protocol errors, never a failure after the CA answered (it may
- * have acted on the request).
+ * The HTTP statuses that say the CA is unavailable for now (RFC 9110 §15.6.3–15.6.5: 502 Bad
+ * Gateway, 503 Service Unavailable, 504 Gateway Timeout), when they come without an ACMAPI body.
+ */
+export const UNAVAILABLE_HTTP_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/**
+ * Whether a failed call may be sent again unchanged: CA error 111 ("unknow error",
+ * spec §3); an answer with HTTP 502, 503 or 504 that is not ACMAPI (the CA, or a gateway
+ * before it, is unavailable: issue 11, finding 13); and transport failures that happened
+ * before any answer arrived and were neither the caller's abort, the deadline, nor a TLS
+ * failure. Never 101–110 (the same request gets the same answer), never protocol errors,
+ * never another failure after the CA answered (it may have acted on the request). A 502 or
+ * 504 to an apply may hide an application the CA went on to handle, as a 111 may: a retry
+ * then files a second application, which costs less than failing the run.
  */
 export function isRetryableError(error: unknown): boolean {
   if (error instanceof CaError) return error.status === 111;
   if (error instanceof TransportError) {
+    if (error.httpStatus !== undefined && UNAVAILABLE_HTTP_STATUSES.has(error.httpStatus)) return true;
     // A TLS failure (untrusted or wrong certificate) does not heal in seconds.
     return !error.answered && error.code !== 'TRANSPORT_ABORTED' && error.code !== 'TRANSPORT_TLS' && error.phase !== 'deadline';
   }

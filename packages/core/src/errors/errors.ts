@@ -248,16 +248,22 @@ export class TransportError extends AcmApiError {
   readonly answered: boolean;
   /** For `TRANSPORT_TIMEOUT`: the limit that passed, in milliseconds, when known. */
   readonly limitMs: number | undefined;
+  /**
+   * For `TRANSPORT_FAILED` from an answer that says the CA is unavailable: its HTTP status,
+   * 502, 503 or 504 (RFC 9110 §15.6.3–15.6.5), sent by the CA or a gateway before it.
+   */
+  readonly httpStatus: number | undefined;
 
   constructor(
     code: TransportErrorCode,
     message: string,
-    options: AcmApiErrorOptions & { phase?: TransportPhase | undefined; answered?: boolean; limitMs?: number | undefined } = {},
+    options: AcmApiErrorOptions & { phase?: TransportPhase | undefined; answered?: boolean; limitMs?: number | undefined; httpStatus?: number | undefined } = {},
   ) {
     super(code, message, options);
     this.phase = options.phase;
     this.answered = options.answered ?? false;
     this.limitMs = options.limitMs;
+    this.httpStatus = options.httpStatus;
   }
 }
 

@@ -26,7 +26,12 @@ export interface PrepareApplicationInput {
   privateKeyPem: string | undefined;
   /** The CSR, PEM. */
   csrPem: string;
-  /** The endpoint the application goes to, recorded so that retrieval asks the same CA. */
+  /**
+   * The endpoint the application goes to, recorded so that retrieval asks the same CA:
+   * scheme, host, port and path only. A URL's user info, query and fragment (where some
+   * gateways take credentials) are never recorded: the lifecycle passes the endpoint through
+   * `recordableEndpoint` (client/endpoint.ts), and the filesystem store strips them again.
+   */
   endpoint?: string;
   /**
    * The run's settings, remembered in the same durable step where the repository keeps

@@ -32,6 +32,7 @@
  * Persistence is a {@link CertificateRepository}; progress is a stream of {@link LifecycleEvent}s.
  */
 import type { AcmApiClient, CertificateResult } from '../client/client.js';
+import { recordableEndpoint } from '../client/endpoint.js';
 import { CaError, InternalError, OptionsError } from '../errors/errors.js';
 import type { KeyType } from '../pki/key-types.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
@@ -378,9 +379,11 @@ class Run {
   }
 
   #noteEndpoint(certificate: CertificateSession, application: StoredApplication, client: AcmApiClient, action: 'resend' | 'retrieve'): void {
-    const current = client.endpoint.href;
-    if (application.endpoint !== undefined && application.endpoint !== current) {
-      this.#emit({ type: 'endpoint-changed', certificate: certificate.name, recorded: application.endpoint, current, action });
+    // Compared and shown without credentials: an older record may hold a URL's user info or query.
+    const current = recordableEndpoint(client.endpoint);
+    const recorded = application.endpoint === undefined ? undefined : (recordableEndpoint(application.endpoint) ?? '(not a URL)');
+    if (recorded !== undefined && recorded !== current) {
+      this.#emit({ type: 'endpoint-changed', certificate: certificate.name, recorded, current, action });
     }
   }
 
@@ -399,7 +402,8 @@ class Run {
       if (source.kind === 'generate') this.#emit({ type: 'key-generating', certificate: certificate.name, keyType: keyType ?? 'ec-p256' });
       const keys = await resolveKeySource(source, { domains, keyType, requirePrivateKey: options.repository.requiresPrivateKey });
       publishStep('key-generated', { certificate: certificate.name });
-      const endpoint = client.endpoint.href;
+      // Recorded without the user info or query a URL may carry credentials in (issue 11, finding 14).
+      const endpoint = recordableEndpoint(client.endpoint);
       // Saved BEFORE the application is sent: if the CA signs and this process dies, the key is kept.
       const version = await certificate.prepareApplication(
         // The settings go into the same commit: one durable write, not two.

@@ -209,6 +209,37 @@ describe('verifyCertificate', () => {
     }, 'CERT_DOMAINS_MISSING');
   });
 
+  it('finding 15: a leaf naming a domain beyond those requested is refused with CERT_INVALID naming it', async () => {
+    const wide = parseCertificateChain(
+      (await issueLeaf(intermediate, { publicKey: loadPrivateKey(privateKeyPem).key, domains: [...domains, 'www.a.example', 'evil.example'], notBefore, notAfter })) +
+        intermediate.pem,
+    );
+    const error = expectCertError(() => {
+      verifyCertificate(wide, expected());
+    }, 'CERT_INVALID');
+    expect(error.message).toContain('also names www.a.example, evil.example, which was not requested');
+    expect(error.message).toContain('not saved');
+  });
+
+  it('finding 15: a leaf with basicConstraints CA:TRUE is refused with CERT_INVALID', async () => {
+    const { BasicConstraintsExtension } = await import('@peculiar/x509');
+    const caLeaf = parseCertificateChain(
+      (await issueLeaf(intermediate, {
+        publicKey: loadPrivateKey(privateKeyPem).key,
+        domains,
+        notBefore,
+        notAfter,
+        extensionsReplaceBasicConstraints: new BasicConstraintsExtension(true, undefined, true),
+      })) + intermediate.pem,
+    );
+    // OpenSSL (node's `.ca`) wants keyCertSign too; this leaf has CA:TRUE without it.
+    expect(new NodeX509Certificate(der(caLeaf.leaf.pem)).ca).toBe(false);
+    const error = expectCertError(() => {
+      verifyCertificate(caLeaf, expected());
+    }, 'CERT_INVALID');
+    expect(error.message).toContain('CA:TRUE');
+  });
+
   it('CERT_EXPIRED after notAfter, CERT_NOT_YET_VALID before notBefore', async () => {
     expectCertError(() => {
       verifyCertificate(good, expected({ now: new Date(notAfter.getTime() + 1000) }));

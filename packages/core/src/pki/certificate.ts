@@ -9,7 +9,7 @@ import { CertificateError } from '../errors/errors.js';
 import { parsePrivateKeyPem, publicKeySpkiDer } from './keys.js';
 import { parseCsr } from './csr.js';
 import { certificateNames, dnsNames, nameText, validityDate, type CertificateNames } from './certificate-fields.js';
-import { decodePemBlocks, encodePem, splitDerSequences, verifySigned } from './der.js';
+import { basicConstraintsCa, decodePemBlocks, encodePem, splitDerSequences, verifySigned } from './der.js';
 import { Recent } from './recent.js';
 
 /** What is known about one certificate (RFC 5280 §4.1). */
@@ -188,10 +188,16 @@ export function parseCertificateChain(pemBundle: string): CertificateChain {
 /**
  * Checks a certificate from the CA before it is saved (spec §3): the leaf's public key is the
  * CSR's; its SANs include every requested domain (exact dNSName match, lower-case; RFC 5280
- * §4.2.1.6, BR §7.1.2.7.12); it is valid at `now` (RFC 5280 §4.1.2.5); and the chain links.
+ * §4.2.1.6, BR §7.1.2.7.12) and no other dNSName; it is not a CA certificate; it is valid at
+ * `now` (RFC 5280 §4.1.2.5); and the chain links.
  *
- * @throws {CertificateError} `CERT_KEY_MISMATCH`, `CERT_DOMAINS_MISSING` (naming the missing
- *   domains), `CERT_NOT_YET_VALID`, `CERT_EXPIRED` or `CERT_CHAIN_INVALID`.
+ * A SAN beyond the requested domains is refused, not warned about: the signfile method (BR
+ * §3.2.2.4.18) validates each requested name alone, so the CA validated no other name.
+ *
+ * @throws {CertificateError} `CERT_KEY_MISMATCH`, `CERT_INVALID` (the leaf is a CA certificate,
+ *   basicConstraints CA:TRUE; or it names a domain that was not requested, named in the message),
+ *   `CERT_DOMAINS_MISSING` (naming the missing domains), `CERT_NOT_YET_VALID`, `CERT_EXPIRED`
+ *   or `CERT_CHAIN_INVALID`.
  * @throws {CsrError} when `expected.csrPem` is not a valid CSR.
  * @throws {DomainError} when `expected.domains` break a rule of spec §4.
  */
@@ -214,6 +220,15 @@ export function verifyCertificate(chain: CertificateChain, expected: VerifyCerti
       { hint: 'Apply again, and report this to the CA if it repeats.' },
     );
   }
+  if (leaf.x509.ca || basicConstraintsCa(leaf.der)) {
+    // RFC 5280 §4.2.1.9, BR §7.1.2.7.8: a subscriber certificate must not be a CA; a key that
+    // could sign certificates must not sit on a web server.
+    throw new CertificateError(
+      'CERT_INVALID',
+      `The CA returned a CA certificate (basicConstraints CA:TRUE) as the leaf (${leaf.info.subject}, serial ${leaf.info.serialNumber}); it was not saved.`,
+      { hint: 'A server certificate must not be a CA certificate: report this to the CA.' },
+    );
+  }
   const sans = new Set(leaf.info.sans);
   const missing = domains.filter((domain) => !sans.has(domain));
   if (missing.length > 0) {
@@ -221,6 +236,20 @@ export function verifyCertificate(chain: CertificateChain, expected: VerifyCerti
       'CERT_DOMAINS_MISSING',
       `The CA returned a certificate that does not name ${missing.join(', ')} (its SANs: ${leaf.info.sans.join(', ') || 'none'}); it was not saved.`,
       { hint: 'Apply again, and report this to the CA if it repeats.' },
+    );
+  }
+  // BR §3.2.2.4.18 (the signfile method): a name validated by it covers no other name, and the
+  // CA fetches the signfile only for the requested domains, so any other dNSName SAN was not
+  // validated; such a certificate is mis-issued and liable to revocation (BR §4.9.1.1). Refused,
+  // not warned about (issue 11, finding 15).
+  const requested = new Set<string>(domains);
+  const extra = [...new Set(leaf.info.sans.map((san) => san.replace(/\.$/, '')))].filter((san) => !requested.has(san));
+  if (extra.length > 0) {
+    const shown = extra.slice(0, 5).join(', ') + (extra.length > 5 ? ` and ${extra.length - 5} more` : '');
+    throw new CertificateError(
+      'CERT_INVALID',
+      `The CA returned a certificate that also names ${shown}, which was not requested (requested: ${domains.join(', ')}); it was not saved.`,
+      { hint: 'A certificate must name only the requested domains, which the CA validated: report this to the CA.' },
     );
   }
   const now = expected.now ?? new Date();

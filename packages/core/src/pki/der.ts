@@ -13,19 +13,73 @@ export interface PemBlock {
   der: Buffer;
 }
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+/** One PEM block as text: its label and the raw text between its BEGIN and END lines. */
+export interface PemTextBlock {
+  label: string;
+  body: string;
+}
+
+const BEGIN = '-----BEGIN ';
+const END = '-----END ';
+const DASHES = '-----';
+/** RFC 7468 labels are short words; a longer "label" is not PEM armour. */
+const MAX_LABEL_LENGTH = 64;
+const LABEL = /^[A-Z0-9 ]+$/;
 
 /**
- * Finds every PEM block (RFC 7468) in a text, in order. Text between blocks is ignored.
- * Headers inside a block (RFC 1421 `Proc-Type:` lines) make the block undecodable and it is skipped.
+ * Finds every PEM block (RFC 7468) in a text, in order, without decoding it: `-----BEGIN L-----`,
+ * then text up to the next `-----END `, which must be `-----END L-----`. A BEGIN whose next END
+ * names another label (or that has none) is not a block; the scan goes on after its BEGIN line.
+ * Blocks do not nest. Text between blocks is ignored.
+ *
+ * Linear in the text's length, whatever it holds (finding 10 of issue 11: the regular expression
+ * this replaces rescanned to the end of the text from every BEGIN, so a megabyte of BEGIN lines
+ * blocked the event loop for ~20 s): each BEGIN reads at most {@link MAX_LABEL_LENGTH} characters
+ * of label, the position of the next END is remembered until the scan passes it, and a block's
+ * body is read only once, when its label matches.
+ */
+export function scanPemBlocks(text: string): PemTextBlock[] {
+  const blocks: PemTextBlock[] = [];
+  let nextEnd = -2; // -2: not searched yet; -1: none after the search position.
+  let position = 0;
+  for (;;) {
+    const begin = text.indexOf(BEGIN, position);
+    if (begin === -1) return blocks;
+    const labelStart = begin + BEGIN.length;
+    const labelEnd = text.indexOf(DASHES, labelStart);
+    position = labelStart;
+    if (labelEnd === -1) return blocks;
+    if (labelEnd - labelStart > MAX_LABEL_LENGTH) continue;
+    const label = text.slice(labelStart, labelEnd);
+    if (!LABEL.test(label)) continue;
+    const bodyStart = labelEnd + DASHES.length;
+    if (nextEnd !== -1 && nextEnd < bodyStart) nextEnd = text.indexOf(END, bodyStart);
+    if (nextEnd === -1) return blocks;
+    const footer = `${END}${label}${DASHES}`;
+    if (!text.startsWith(footer, nextEnd)) continue;
+    blocks.push({ label, body: text.slice(bodyStart, nextEnd) });
+    position = nextEnd + footer.length;
+  }
+}
+
+/** Whether a PEM body (white space allowed) is base64 (RFC 4648 §4); returns the compact form, or `undefined`. */
+export function compactBase64(body: string): string | undefined {
+  const compact = body.replace(/\s+/g, '');
+  if (compact === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
+  return compact;
+}
+
+/**
+ * Finds every PEM block (RFC 7468) in a text, in order (see {@link scanPemBlocks}); linear in
+ * the text's length. Text between blocks is ignored. Headers inside a block (RFC 1421
+ * `Proc-Type:` lines) make the block undecodable and it is skipped.
  */
 export function decodePemBlocks(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
-  for (const match of text.matchAll(PEM_BLOCK)) {
-    const label = match[1] ?? '';
-    const body = (match[2] ?? '').replace(/\s+/g, '');
-    if (body === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) continue;
-    blocks.push({ label, der: Buffer.from(body, 'base64') });
+  for (const { label, body } of scanPemBlocks(text)) {
+    const base64 = compactBase64(body);
+    if (base64 === undefined) continue;
+    blocks.push({ label, der: Buffer.from(base64, 'base64') });
   }
   return blocks;
 }
@@ -83,6 +137,43 @@ export function splitDerSequences(der: Uint8Array): Buffer[] {
     offset = element.end;
   }
   return parts;
+}
+
+/** The DER content bytes of the OID 2.5.29.19, basicConstraints (RFC 5280 §4.2.1.9). */
+const BASIC_CONSTRAINTS_OID = Buffer.from([0x55, 0x1d, 0x13]);
+
+/**
+ * Whether a certificate's basicConstraints extension (RFC 5280 §4.2.1.9) says `cA` TRUE, read
+ * from the DER itself: node's `X509Certificate.ca` (OpenSSL's X509_check_ca) also wants a key
+ * usage with keyCertSign, so it calls a CA:TRUE certificate without that usage "not a CA".
+ *
+ * @param der - one certificate's DER.
+ * @returns `false` when there is no such extension or `cA` is absent (its default is FALSE).
+ * @throws {Error} when the DER is not a certificate's shape.
+ */
+export function basicConstraintsCa(der: Uint8Array): boolean {
+  const certificate = readDer(der, 0);
+  const tbs = readDer(der, certificate.contentStart);
+  for (let offset = tbs.contentStart; offset < tbs.end; ) {
+    const field = readDer(der, offset);
+    offset = field.end;
+    if (field.tag !== 0xa3) continue; // [3] extensions
+    const extensions = readDer(der, field.contentStart);
+    for (let at = extensions.contentStart; at < extensions.end; ) {
+      const extension = readDer(der, at);
+      at = extension.end;
+      const oid = readDer(der, extension.contentStart);
+      if (oid.tag !== 0x06 || !Buffer.from(der.subarray(oid.contentStart, oid.end)).equals(BASIC_CONSTRAINTS_OID)) continue;
+      let value = readDer(der, oid.end);
+      if (value.tag === 0x01) value = readDer(der, value.end); // critical
+      if (value.tag !== 0x04) throw new Error('basicConstraints is not an OCTET STRING');
+      const constraints = readDer(der, value.contentStart);
+      if (constraints.tag !== 0x30 || constraints.contentStart >= constraints.end) return false;
+      const first = readDer(der, constraints.contentStart);
+      return first.tag === 0x01 && der[first.contentStart] !== 0x00 && first.end > first.contentStart;
+    }
+  }
+  return false;
 }
 
 /** Decodes the content of a DER OBJECT IDENTIFIER into dotted form (X.690 §8.19). */

@@ -23,6 +23,7 @@ import { certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate 
 import { checkKeyMatchesCsr } from '../pki/csr.js';
 import { toPkcs12 } from '../pki/pkcs12.js';
 import { normalizeDomains } from '../domains/domains.js';
+import { recordableEndpoint } from '../client/endpoint.js';
 import { CertificateError, CsrError, StoreError, isAcmApiError } from '../errors/errors.js';
 import { publishStep } from '../lifecycle/steps.js';
 import { nextAttemptAt } from '../lifecycle/backoff.js';
@@ -152,6 +153,7 @@ export class LockedCertificate implements CertificateSession {
         },
       );
     }
+    const endpoint = input.endpoint === undefined ? undefined : recordableEndpoint(input.endpoint);
     const id = newVersionId(now);
     const dir = this.#paths.version(id);
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -167,7 +169,8 @@ export class LockedCertificate implements CertificateSession {
       keyType: input.keyType,
       preparedAt: now.toISOString(),
       polls: 0,
-      ...(input.endpoint === undefined ? {} : { endpoint: input.endpoint }),
+      // Never a URL's user info or query, where credentials may sit (issue 11, finding 14).
+      ...(endpoint === undefined ? {} : { endpoint }),
     };
     const settings = input.settings === undefined ? {} : { settings: plainSettings(input.settings) };
     await this.#commit({ ...state, ...settings, attempt: id, versions: [...versions, entry] });

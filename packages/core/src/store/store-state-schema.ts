@@ -36,6 +36,7 @@ const versionEntry = z.object({
   domains: z.array(z.string()).min(1),
   keyType: z.enum(KEY_TYPES as readonly [KeyType, ...KeyType[]]),
   preparedAt: isoDate,
+  /** Scheme, host, port and path only: never a URL's user info, query or fragment (credentials may sit there). */
   endpoint: z.string().optional(),
   handleId: z.string().optional(),
   pendingSince: isoDate.optional(),

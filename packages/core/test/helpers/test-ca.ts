@@ -46,6 +46,8 @@ export interface IssueLeafOptions {
   serialNumber?: string;
   /** More extensions, e.g. AIA. @default none */
   extensions?: readonly Extension[];
+  /** A basicConstraints extension in place of the leaf's own (CA:FALSE), e.g. a hostile CA:TRUE. @default CA:FALSE */
+  extensionsReplaceBasicConstraints?: Extension;
 }
 
 function spki(key: KeyObject): Uint8Array {
@@ -114,7 +116,7 @@ export async function makeIntermediate(
 export async function issueLeaf(parent: TestIssuer, options: IssueLeafOptions): Promise<string> {
   const keys = await toCryptoKeyPair(parent.key, parent.keyType);
   const extensions: Extension[] = [
-    new BasicConstraintsExtension(false, undefined, true),
+    options.extensionsReplaceBasicConstraints ?? new BasicConstraintsExtension(false, undefined, true),
     new KeyUsagesExtension(KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment, true),
   ];
   if (options.domains.length > 0) {
