@@ -1,4 +1,5 @@
 /** Errors the command itself raises (the library's errors come from @acmapi/core). */
+import { fileTooLargeDetail } from '@acmapi/core/store';
 
 /** The command line is wrong; the message says which flag and what to write instead. Exit 2. */
 export class UsageError extends Error {
@@ -21,14 +22,16 @@ export class LocalIoError extends Error {
   readonly hint: string;
   constructor(action: string, path: string, cause: unknown) {
     const errno = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
-    super(`Could not ${action} ${path}${errno === undefined ? '' : ` (${errno})`}.`, { cause });
+    super(`Could not ${action} ${path}${errno === undefined ? '' : ` (${errno})`}${fileTooLargeDetail(cause)}.`, { cause });
     this.errno = errno;
     this.hint =
       errno === 'ENOENT'
         ? 'Check that the path exists.'
         : errno === 'EACCES' || errno === 'EPERM'
           ? 'Check the permissions of the file and its folder, or choose another folder with --out.'
-          : errno === 'ENOSPC'
+          : errno === 'EFBIG'
+            ? 'Name the file itself, not a device, a pipe or a larger file.'
+            : errno === 'ENOSPC'
             ? 'Free some disk space and run the command again.'
             : 'Check the path, its permissions and the free disk space.';
   }
