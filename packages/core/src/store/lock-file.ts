@@ -10,13 +10,18 @@
  *   only if the file still holds the same owner token, so two processes that both see a
  *   stale lock cannot remove each other's fresh one.
  * - A lock from another host is never broken automatically (its pid means nothing here).
+ * - On a read-only file system (`EROFS`) no process can change the resource, so reading it
+ *   needs no lock: the lock is granted without a file ({@link HeldLock.readOnly}), and any
+ *   write the holder then tries fails with `EROFS` naming its file. A run with nothing to
+ *   write (a certificate not yet due) thus still answers.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreError } from '../errors/errors.js';
+import { makeDirectory, withPath } from './fs-errors.js';
 
 /** What a lock file holds. */
 export interface LockOwner {
@@ -54,6 +59,8 @@ export interface AcquireLockOptions {
 /** A held lock. */
 export interface HeldLock {
   readonly owner: LockOwner;
+  /** Granted without a lock file because the file system is read-only (`EROFS`). */
+  readonly readOnly: boolean;
   /** Removes the lock file if it is still ours; safe to call twice. */
   release(): Promise<void>;
 }
@@ -117,7 +124,7 @@ async function tryCreate(path: string, content: string): Promise<boolean> {
     if (code === 'EEXIST') return false;
     // The folder of a new certificate is removed again by a run that wrote nothing into it.
     if (code === 'ENOENT') {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await makeDirectory(dirname(path), 0o700);
       return tryCreate(path, content);
     }
     throw error;
@@ -125,9 +132,13 @@ async function tryCreate(path: string, content: string): Promise<boolean> {
   try {
     await handle.writeFile(content);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // Disk full: an empty lock file left behind would hold the certificate until it ages out.
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw withPath(error, path, 'write');
   }
+  await handle.close();
   return true;
 }
 
@@ -174,7 +185,14 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
   const content = `${JSON.stringify(owner)}\n`;
   const deadline = Date.now() + waitMs;
   for (;;) {
-    if (await tryCreate(path, content)) break;
+    let created: boolean;
+    try {
+      created = await tryCreate(path, content);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EROFS') return { owner, readOnly: true, release: () => Promise.resolve() };
+      throw error;
+    }
+    if (created) break;
     const found = await readOwner(path);
     if (found !== undefined && (await isStale(path, found))) {
       await breakStaleLock(path, found.text);
@@ -199,6 +217,7 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
   let released = false;
   return {
     owner,
+    readOnly: false,
     release: async () => {
       if (released) return;
       released = true;

@@ -16,7 +16,7 @@
  *    but before the commit: the next lock holder finds the verified certificate beside its
  *    key and finishes the install without asking the CA again.
  */
-import { mkdir, readFile, readlink, rename, stat, symlink, unlink } from 'node:fs/promises';
+import { readFile, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate } from '../pki/certificate.js';
@@ -38,6 +38,7 @@ import type {
   StoredApplication,
 } from '../lifecycle/repository.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { makeDirectory } from './fs-errors.js';
 import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
 import { switchLive, sweepTemporaryFiles, liveVersion } from './live-link.js';
 import { PKCS12_FILE, type CertificatePaths } from './store-layout.js';
@@ -154,23 +155,29 @@ export class LockedCertificate implements CertificateSession {
     }
     const id = newVersionId(now);
     const dir = this.#paths.version(id);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await this.#writeKey(join(dir, 'privkey.pem'), input.privateKeyPem, state.current === undefined ? undefined : join(this.#paths.version(state.current), 'privkey.pem'));
-    await this.#write(join(dir, 'csr.pem'), input.csrPem, 0o644);
-    const versions = state.versions.map((entry) =>
-      entry.id === previous?.id ? { ...entry, status: 'abandoned' as const, retiredAt: now.toISOString(), reason: 'replaced by a forced new application' } : entry,
-    );
-    const entry: VersionEntry = {
-      id,
-      status: 'prepared',
-      domains,
-      keyType: input.keyType,
-      preparedAt: now.toISOString(),
-      polls: 0,
-      ...(input.endpoint === undefined ? {} : { endpoint: input.endpoint }),
-    };
-    const settings = input.settings === undefined ? {} : { settings: plainSettings(input.settings) };
-    await this.#commit({ ...state, ...settings, attempt: id, versions: [...versions, entry] });
+    try {
+      await makeDirectory(dir, 0o700);
+      await this.#writeKey(join(dir, 'privkey.pem'), input.privateKeyPem, state.current === undefined ? undefined : join(this.#paths.version(state.current), 'privkey.pem'));
+      await this.#write(join(dir, 'csr.pem'), input.csrPem, 0o644);
+      const versions = state.versions.map((entry) =>
+        entry.id === previous?.id ? { ...entry, status: 'abandoned' as const, retiredAt: now.toISOString(), reason: 'replaced by a forced new application' } : entry,
+      );
+      const entry: VersionEntry = {
+        id,
+        status: 'prepared',
+        domains,
+        keyType: input.keyType,
+        preparedAt: now.toISOString(),
+        polls: 0,
+        ...(input.endpoint === undefined ? {} : { endpoint: input.endpoint }),
+      };
+      const settings = input.settings === undefined ? {} : { settings: plainSettings(input.settings) };
+      await this.#commit({ ...state, ...settings, attempt: id, versions: [...versions, entry] });
+    } catch (error) {
+      // Not recorded in state.json, the folder is nobody's: a full disk must not leave one per run.
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
     this.#step('prepared');
     return id;
   }
