@@ -143,7 +143,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   NOTIFY_ABORTED: 'The notification was cancelled with the run; the certificates are unaffected.',
 
   STORE_LOCKED: (error) =>
-    `Another acmapi run is working on this certificate: let it finish and run again, or wait longer with --lock-wait 2m${error.path === undefined ? '' : `; if no acmapi process runs there, remove ${error.path}`}.`,
+    `Another acmapi run is working on this certificate: let it finish and run again, or wait longer with --lock-wait 2m (a lock left by a run on another host, e.g. a killed container, is taken over once it has not been refreshed for 10 minutes)${error.path === undefined ? '' : `; if no acmapi process runs there, remove ${error.path}`}.`,
   STORE_PENDING_EXISTS: (error) =>
     error.handleId === undefined
       ? `Send the prepared application again with acmapi renew${error.certificate === undefined ? '' : ` ${error.certificate}`}, or apply anew with --force (its key is kept in the store).`

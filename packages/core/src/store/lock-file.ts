@@ -9,14 +9,20 @@
  *   longer exists. Breaking it happens under a short-lived second lock (`.lock.break`) and
  *   only if the file still holds the same owner token, so two processes that both see a
  *   stale lock cannot remove each other's fresh one.
- * - A lock from another host is never broken automatically (its pid means nothing here).
+ * - A lock from another host (a container or CronJob pod gets a new host name on every run,
+ *   so its owner never comes back) is judged by its age instead, as its pid means nothing
+ *   here: the holder touches the lock file every {@link LOCK_REFRESH_MS} while it holds it,
+ *   and a lock from another host untouched for {@link LOCK_STALE_MS} is stale. Node has no
+ *   flock(2), and a lock the kernel releases with the process would not reach other hosts
+ *   over NFS anyway, so an age it is: an OOM-killed run blocks its certificate for at most
+ *   that long, not forever.
  * - On a read-only file system (`EROFS`) no process can change the resource, so reading it
  *   needs no lock: the lock is granted without a file ({@link HeldLock.readOnly}), and any
  *   write the holder then tries fails with `EROFS` naming its file. A run with nothing to
  *   write (a certificate not yet due) thus still answers.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -54,6 +60,16 @@ export interface AcquireLockOptions {
    * on host-a (since …)"). @default a {@link StoreError} `STORE_LOCKED` naming the certificate
    */
   lockedError?: (holder: string, waitMs: number) => Error;
+  /**
+   * How old a lock from another host may grow untouched before it is broken, in milliseconds.
+   * @default {@link LOCK_STALE_MS}
+   */
+  staleMs?: number;
+  /**
+   * How often the holder touches its lock file, in milliseconds; well below every waiter's
+   * `staleMs`. @default {@link LOCK_REFRESH_MS}
+   */
+  refreshMs?: number;
 }
 
 /** A held lock. */
@@ -67,6 +83,16 @@ export interface HeldLock {
 
 /** Default wait for a lock held by another process. */
 export const DEFAULT_LOCK_WAIT_MS = 10_000;
+
+/**
+ * 10 minutes: a lock from another host untouched this long is stale. Far above
+ * {@link LOCK_REFRESH_MS} (a holder stalled by a busy machine is not robbed) and above any
+ * sane clock skew between hosts sharing a store.
+ */
+export const LOCK_STALE_MS = 10 * 60_000;
+
+/** 30 seconds: how often a holder touches its lock file (its mtime) to show it is alive. */
+export const LOCK_REFRESH_MS = 30_000;
 
 /** A break-lock older than this is itself left over from a crash. */
 const BREAK_LOCK_STALE_MS = 10_000;
@@ -103,16 +129,22 @@ async function readOwner(path: string): Promise<{ owner: LockOwner | undefined; 
   }
 }
 
-async function isStale(path: string, found: { owner: LockOwner | undefined }): Promise<boolean> {
+async function ageMs(path: string): Promise<number | undefined> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isStale(path: string, found: { owner: LockOwner | undefined }, staleMs: number): Promise<boolean> {
   if (found.owner === undefined) {
     // Empty or unparsable: stale only once it is old enough that its writer must be gone.
-    try {
-      return Date.now() - (await stat(path)).mtimeMs > BREAK_LOCK_STALE_MS;
-    } catch {
-      return false;
-    }
+    return ((await ageMs(path)) ?? 0) > BREAK_LOCK_STALE_MS;
   }
-  return found.owner.hostname === hostname() && !processExists(found.owner.pid);
+  if (found.owner.hostname === hostname()) return !processExists(found.owner.pid);
+  // Another host: its holder touches the file while it lives (see the module comment).
+  return ((await ageMs(path)) ?? 0) > staleMs;
 }
 
 async function tryCreate(path: string, content: string): Promise<boolean> {
@@ -176,6 +208,7 @@ function describeOwner(owner: LockOwner | undefined): string {
 export async function acquireLock(path: string, options: AcquireLockOptions = {}): Promise<HeldLock> {
   const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
   const retryMs = options.retryMs ?? 100;
+  const staleMs = options.staleMs ?? LOCK_STALE_MS;
   const owner: LockOwner = {
     pid: process.pid,
     hostname: hostname(),
@@ -194,7 +227,7 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
     }
     if (created) break;
     const found = await readOwner(path);
-    if (found !== undefined && (await isStale(path, found))) {
+    if (found !== undefined && (await isStale(path, found, staleMs))) {
       await breakStaleLock(path, found.text);
       continue;
     }
@@ -207,7 +240,10 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
         {
           certificate: options.certificate,
           path,
-          hint: `Let that run finish; if nothing works on the certificate there any more, remove ${path}.`,
+          hint:
+            found?.owner !== undefined && found.owner.hostname !== hostname()
+              ? `Let that run finish; a lock from another host is taken over once it has not been refreshed for ${Math.round(staleMs / 60_000)} minutes (if that host is gone for good, remove ${path} now).`
+              : `Let that run finish; if nothing works on the certificate there any more, remove ${path}.`,
           retryable: true,
         },
       );
@@ -215,12 +251,19 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
     await sleep(Math.min(retryMs, Math.max(1, deadline - Date.now())));
   }
   let released = false;
+  // Shows waiters on other hosts that this holder lives; unref'd so it never keeps a process up.
+  const refresh = setInterval(() => {
+    const now = new Date();
+    void utimes(path, now, now).catch(() => undefined);
+  }, options.refreshMs ?? LOCK_REFRESH_MS);
+  refresh.unref();
   return {
     owner,
     readOnly: false,
     release: async () => {
       if (released) return;
       released = true;
+      clearInterval(refresh);
       const found = await readOwner(path);
       if (found?.owner?.token === owner.token) await unlink(path).catch(() => undefined);
     },
