@@ -65,6 +65,10 @@ describe('loadSandboxConfig', () => {
     await expect(loadSandboxConfig(bad)).rejects.toThrow(`${bad}: Invalid sandbox option $.tls: expected true or false.`);
     await expect(loadSandboxConfig(join(dir, 'missing.json'))).rejects.toThrow(/Cannot read sandbox configuration .*missing\.json: ENOENT/);
   });
+
+  it('finding 12: an endless --config file (/dev/zero) fails naming the file and the cap', async () => {
+    await expect(loadSandboxConfig('/dev/zero')).rejects.toThrow(/Cannot read sandbox configuration \/dev\/zero: EFBIG \(larger than 1 MiB/);
+  });
 });
 
 describe('resolveSandboxOptions', () => {

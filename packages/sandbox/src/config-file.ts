@@ -3,8 +3,8 @@
  * shape of {@link SandboxOptions} (`random` may only be an integer seed there).
  * `parseSandboxConfig` is pure; `loadSandboxConfig` only reads the file.
  */
-import { readFile } from 'node:fs/promises';
 import { OptionsError } from '@acmapi/core';
+import { fileTooLargeDetail, readLocalTextFile } from '@acmapi/core/store';
 import type { SandboxOptions } from './options.js';
 import { resolveSandboxOptions } from './resolve-options.js';
 
@@ -41,9 +41,9 @@ export function parseSandboxConfig(json: unknown): SandboxOptions {
 export async function loadSandboxConfig(path: string): Promise<SandboxOptions> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readLocalTextFile(path);
   } catch (error) {
-    throw new OptionsError(`Cannot read sandbox configuration ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}.`, {
+    throw new OptionsError(`Cannot read sandbox configuration ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}${fileTooLargeDetail(error)}.`, {
       cause: error,
     });
   }

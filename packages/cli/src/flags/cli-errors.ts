@@ -1,4 +1,5 @@
 /** Errors the command itself raises (the library's errors come from @acmapi/core). */
+import { fileTooLargeDetail } from '@acmapi/core/store';
 
 /** The command line is wrong; the message says which flag and what to write instead. Exit 2. */
 export class UsageError extends Error {
@@ -21,16 +22,32 @@ export class LocalIoError extends Error {
   readonly hint: string;
   constructor(action: string, path: string, cause: unknown) {
     const errno = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
-    super(`Could not ${action} ${path}${errno === undefined ? '' : ` (${errno})`}.`, { cause });
+    super(`Could not ${action} ${path}${errno === undefined ? '' : ` (${errno})`}${fileTooLargeDetail(cause)}.`, { cause });
     this.errno = errno;
-    this.hint =
-      errno === 'ENOENT'
-        ? 'Check that the path exists.'
-        : errno === 'EACCES' || errno === 'EPERM'
-          ? 'Check the permissions of the file and its folder, or choose another folder with --out.'
-          : errno === 'ENOSPC'
-            ? 'Free some disk space and run the command again.'
-            : 'Check the path, its permissions and the free disk space.';
+    this.hint = localIoHint(errno);
+  }
+}
+
+/**
+ * What to do about a failed file operation, by its errno code: each names the one cause
+ * it means (a read-only file system is not a missing path, a full disk not a permission).
+ */
+export function localIoHint(errno: string | undefined): string {
+  switch (errno) {
+    case 'ENOENT':
+      return 'Check that the path exists.';
+    case 'EACCES':
+    case 'EPERM':
+      return 'Check the permissions of the file and its folder, or choose another folder with --out.';
+    case 'EROFS':
+      return 'The file system is mounted read-only: mount it read-write, or choose another folder with --out.';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'The disk (or your quota) is full: free some space and run the command again.';
+    case 'EFBIG':
+      return 'Name the file itself, not a device, a pipe or a larger file.';
+    default:
+      return 'Check the path, its permissions and the free disk space, or choose another folder with --out.';
   }
 }
 

@@ -2,7 +2,7 @@
  * Where the CLI gets the CA's endpoint and the platform's credentials (spec §1):
  * flags first, then environment variables.
  */
-import { readFile } from 'node:fs/promises';
+import { MAX_CA_FILE_BYTES, readLocalTextFile } from '@acmapi/core/store';
 import { isIPv4 } from 'node:net';
 import type { Command } from 'commander';
 import type { Output } from '../present/output.js';
@@ -101,10 +101,10 @@ export async function resolveCredentials(flags: CredentialFlags, env: NodeJS.Pro
  * @throws {LocalIoError} when the CA file cannot be read.
  */
 async function readTrust(caFile: string, env: NodeJS.ProcessEnv): Promise<readonly string[]> {
-  const ca = await localIo('read the CA file', caFile, () => readFile(caFile, 'utf8'));
+  const ca = await localIo('read the CA file', caFile, () => readLocalTextFile(caFile, { maxBytes: MAX_CA_FILE_BYTES }));
   const extraFile = nonEmpty(env['NODE_EXTRA_CA_CERTS']);
   if (extraFile === undefined) return [ca];
-  const extra = await readFile(extraFile, 'utf8').catch(() => '');
+  const extra = await readLocalTextFile(extraFile, { maxBytes: MAX_CA_FILE_BYTES }).catch(() => '');
   return extra.includes('-----BEGIN CERTIFICATE-----') ? [ca, extra] : [ca];
 }
 

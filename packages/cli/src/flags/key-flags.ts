@@ -5,7 +5,7 @@
  * the CSR's, a CSR comes with its key — `CsrError` `KEY_REQUIRED` — because the store keeps
  * every certificate with its key) before anything is written or sent.
  */
-import { readFile } from 'node:fs/promises';
+import { readLocalTextFile } from '@acmapi/core/store';
 import { keySourceFromConfig } from '@acmapi/core';
 import type { CertificateConfig, KeySource } from '@acmapi/core';
 import { localIo } from './cli-errors.js';
@@ -39,8 +39,8 @@ export async function keySourceFor(flags: KeyFlags, entry: CertificateConfig | u
   }
   const csrPath = flags.csr ?? configPath(project, entry?.csr);
   const keyPath = flags.key;
-  const privateKeyPem = keyPath === undefined ? undefined : await localIo('read the private key', keyPath, () => readFile(keyPath, 'utf8'));
+  const privateKeyPem = keyPath === undefined ? undefined : await localIo('read the private key', keyPath, () => readLocalTextFile(keyPath));
   if (csrPath === undefined) return privateKeyPem === undefined ? undefined : { kind: 'key', privateKeyPem };
-  const csrPem = await localIo('read the CSR', csrPath, () => readFile(csrPath, 'utf8'));
+  const csrPem = await localIo('read the CSR', csrPath, () => readLocalTextFile(csrPath));
   return { kind: 'csr', csrPem, privateKeyPem };
 }

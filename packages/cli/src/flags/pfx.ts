@@ -3,7 +3,7 @@
  * store writes the file (core's `exportPkcs12`, under the certificate's lock); the command
  * line only supplies the passphrase, which never comes from a flag's value (`ps` shows those).
  */
-import { readFile } from 'node:fs/promises';
+import { MAX_PASSPHRASE_FILE_BYTES, readLocalTextFile } from '@acmapi/core/store';
 import type { Pkcs12Setting } from '@acmapi/core';
 import type { Command } from 'commander';
 import { localIo, UsageError } from './cli-errors.js';
@@ -35,7 +35,7 @@ export async function pfxPassphrase(flags: PfxFlags, env: NodeJS.ProcessEnv): Pr
     return undefined;
   }
   const file = flags.pfxPassphraseFile;
-  const passphrase = file === undefined ? env['ACMAPI_PFX_PASSPHRASE'] : (await localIo('read the passphrase file', file, () => readFile(file, 'utf8'))).replace(/\r?\n$/, '');
+  const passphrase = file === undefined ? env['ACMAPI_PFX_PASSPHRASE'] : (await localIo('read the passphrase file', file, () => readLocalTextFile(file, { maxBytes: MAX_PASSPHRASE_FILE_BYTES }))).replace(/\r?\n$/, '');
   if (passphrase === undefined || passphrase === '') {
     throw new UsageError('--pfx needs a passphrase.', {
       code: 'USAGE_PFX',
@@ -56,7 +56,7 @@ export async function pfxPassphrase(flags: PfxFlags, env: NodeJS.ProcessEnv): Pr
 export async function pfxPassphraseOf(setting: Pkcs12Setting | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (setting === undefined) return undefined;
   const file = setting.passphraseFile;
-  const passphrase = file !== undefined ? (await localIo('read the passphrase file', file, () => readFile(file, 'utf8'))).replace(/\r?\n$/, '') : env[setting.passphraseEnv ?? 'ACMAPI_PFX_PASSPHRASE'];
+  const passphrase = file !== undefined ? (await localIo('read the passphrase file', file, () => readLocalTextFile(file, { maxBytes: MAX_PASSPHRASE_FILE_BYTES }))).replace(/\r?\n$/, '') : env[setting.passphraseEnv ?? 'ACMAPI_PFX_PASSPHRASE'];
   if (passphrase === undefined || passphrase === '') {
     throw new UsageError(`The certificate keeps a PKCS#12 file, but ${file ?? setting.passphraseEnv ?? 'ACMAPI_PFX_PASSPHRASE'} holds no passphrase now.`, {
       code: 'USAGE_PFX',

@@ -5,7 +5,7 @@
  * and the constants of `issue`/`renew`'s placement flags (parsed in `settings-flags.ts`, since
  * a certificate remembers them). Core's lifecycle runs the signfile phase.
  */
-import { readFile } from 'node:fs/promises';
+import { readLocalFile } from '@acmapi/core/store';
 import { DEFAULT_SIGNFILE_NAME, OptionsError, signfileToken } from '@acmapi/core';
 import type { PreflightMode, ResolveOverride, Signfile } from '@acmapi/core';
 import { parseResolveOverride } from '@acmapi/core/preflight';
@@ -86,7 +86,7 @@ export async function parseSignfileFlags(flags: SignfileFlags, env: NodeJS.Proce
   const path = flags.signfile ?? (envPath === undefined || envPath === '' ? undefined : envPath);
   let signfile: Signfile | undefined;
   if (path !== undefined) {
-    const content = new Uint8Array(await localIo('read the signfile', path, () => readFile(path)));
+    const content = new Uint8Array(await localIo('read the signfile', path, () => readLocalFile(path)));
     if (signfileToken(content) === '') {
       throw new UsageError(`The signfile ${path} is empty.`, { code: 'USAGE_SIGNFILE', hint: 'Pass the file the CA issued to your platform (its content is the token).' });
     }

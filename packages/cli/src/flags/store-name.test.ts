@@ -49,3 +49,19 @@ describe('defaultCertificateName', () => {
     expect(name).not.toBe(defaultCertificateName(`${long}x`));
   });
 });
+
+describe('defaultCertificateName: device names reserved on Windows', () => {
+  it.each(['con.example.com', 'aux.example.com', 'nul.test', 'prn.example.org', 'com1.example.com', 'com9.x.test', 'lpt1.example.com', 'lpt9.example.org', `con.${'a'.repeat(60)}.example`])(
+    'finding 7: a first label reserved on Windows (%s) still gets a valid, stable default name',
+    (domain) => {
+      const name = defaultCertificateName(domain);
+      expect(certificateNameProblem(name)).toBeUndefined();
+      expect(defaultCertificateName(domain)).toBe(name);
+      expect(name.startsWith(`${domain.split('.')[0] ?? ''}-`)).toBe(true);
+    },
+  );
+
+  it('finding 7: reserved first labels of different domains get different names', () => {
+    expect(defaultCertificateName('con.example.com')).not.toBe(defaultCertificateName('con.example.org'));
+  });
+});

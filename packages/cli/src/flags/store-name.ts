@@ -15,13 +15,29 @@ import { certificateNameProblem, MAX_CERTIFICATE_NAME_LENGTH } from '@acmapi/cor
 import { UsageError } from './cli-errors.js';
 
 /**
- * The default name for a first domain: the domain itself, or, when it is too long for a
- * folder name, its start and a short hash (still stable for the same domain).
+ * The default name for a first domain: the domain itself; else, when it is too long for a
+ * folder name, its start and a short hash; else, when its first label is a device name
+ * Windows reserves (`con`, `aux`, `nul`, `com1`, `lpt9`, … — judged on the part before the
+ * first dot, so a hash at the end does not help), that label with the hash after it:
+ * `con.example.com` → `con-1a2b3c4d.example.com`. Stable for the same domain.
  */
 export function defaultCertificateName(firstDomain: string): string {
   if (certificateNameProblem(firstDomain) === undefined) return firstDomain;
   const hash = createHash('sha256').update(firstDomain).digest('hex').slice(0, 8);
-  return `${firstDomain.slice(0, MAX_CERTIFICATE_NAME_LENGTH - 9).replace(/[^a-z0-9]+$/, '')}-${hash}`;
+  const shortened = `${trimEnd(firstDomain.slice(0, MAX_CERTIFICATE_NAME_LENGTH - 9))}-${hash}`;
+  if (certificateNameProblem(shortened) === undefined) return shortened;
+  const dot = firstDomain.indexOf('.');
+  const label = dot === -1 ? firstDomain : firstDomain.slice(0, dot);
+  const rest = dot === -1 ? '' : firstDomain.slice(dot);
+  const relabelled = trimEnd(`${label}-${hash}${rest}`.slice(0, MAX_CERTIFICATE_NAME_LENGTH));
+  if (certificateNameProblem(relabelled) === undefined) return relabelled;
+  // A normalised domain always fits one of the above; this keeps the function total.
+  return `cert-${hash}`;
+}
+
+// A store name may not end in "." (nor in anything but a letter, digit, "_" or "-").
+function trimEnd(name: string): string {
+  return name.replace(/[^a-z0-9_-]+$/, '');
 }
 
 /**

@@ -144,7 +144,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   NOTIFY_ABORTED: 'The notification was cancelled with the run; the certificates are unaffected.',
 
   STORE_LOCKED: (error) =>
-    `Another acmapi run is working on this certificate: let it finish and run again, or wait longer with --lock-wait 2m${error.path === undefined ? '' : `; if no acmapi process runs there, remove ${error.path}`}.`,
+    `Another acmapi run is working on this certificate: let it finish and run again, or wait longer with --lock-wait 2m (a lock left by a run on another host, e.g. a killed container, is taken over once it has not been refreshed for 10 minutes)${error.path === undefined ? '' : `; if no acmapi process runs there, remove ${error.path}`}.`,
   STORE_PENDING_EXISTS: (error) =>
     error.handleId === undefined
       ? `Send the prepared application again with acmapi renew${error.certificate === undefined ? '' : ` ${error.certificate}`}, or apply anew with --force (its key is kept in the store).`
@@ -152,7 +152,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   STORE_CORRUPT: 'Restore the named file from a backup; the private keys in versions/ are untouched (acmapi list shows the damaged certificate).',
   STORE_NO_APPLICATION: 'Check the certificate name and --out: acmapi list shows the certificates and their applications.',
   STORE_IO: 'Check the permissions of the store folder and the free disk space, or choose another folder with --out.',
-  STORE_NAME_INVALID: 'Choose another --name: lower-case letters, digits, ".", "_" and "-", at most 64 characters.',
+  STORE_NAME_INVALID: 'Give the certificate a store name with --name NAME: lower-case letters, digits, ".", "_" and "-", at most 64 characters.',
   STORE_NOT_FOUND: 'Check the certificate name and --out (or --config): acmapi list shows the certificates of the store.',
   // The filesystem store keeps every key it generates; these come from other repositories (the Action's).
   STORE_KEY_NOT_KEPT: (error) => error.hint ?? 'Keep the private key somewhere a later run can read it, or give your own key.',

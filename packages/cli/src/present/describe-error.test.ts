@@ -26,3 +26,19 @@ describe('advice per error code, in the command line\'s words', () => {
     expect(described.hint).toContain('--key');
   });
 });
+
+describe('failed file operations', () => {
+  function errnoError(code: string, syscall: string, path: string): NodeJS.ErrnoException {
+    return Object.assign(new Error(`${code}: ${syscall} '${path}'`), { code, syscall, path });
+  }
+
+  it('finding 11: a read-only file system, a full disk and a refused permission each get their own advice, naming the file', () => {
+    const readOnly = describeError(errnoError('EROFS', 'open', '/srv/certs/shop/.lock'));
+    expect(readOnly).toMatchObject({ code: 'LOCAL_IO', message: 'Could not open /srv/certs/shop/.lock (EROFS).' });
+    expect(readOnly.hint).toMatch(/read-only/);
+    expect(readOnly.hint).not.toMatch(/exists/);
+    expect(describeError(errnoError('ENOSPC', 'write', '/srv/certs/shop/state.json')).hint).toMatch(/full/);
+    expect(describeError(errnoError('EACCES', 'mkdir', '/srv/certs/new')).hint).toMatch(/permissions/);
+    expect(describeError(errnoError('ENOENT', 'open', '/nope')).hint).toMatch(/exists/);
+  });
+});

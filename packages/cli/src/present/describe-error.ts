@@ -5,7 +5,7 @@
  * the human message and the `--json` `error` object.
  */
 import { isAcmApiError, isCaError, isStoreError } from '@acmapi/core';
-import { LocalIoError, UsageError } from '../flags/cli-errors.js';
+import { LocalIoError, UsageError, localIoHint } from '../flags/cli-errors.js';
 import { adviceFor } from './advice.js';
 
 /** The `error` object of `--json` output. */
@@ -50,7 +50,7 @@ export function describeError(error: unknown): ErrorJson {
     return {
       code: 'LOCAL_IO',
       message: `Could not ${error.syscall ?? 'access'} ${error.path ?? 'a file'} (${error.code ?? 'error'}).`,
-      hint: 'Check the path, its permissions and the free disk space, or choose another folder with --out.',
+      hint: localIoHint(error.code),
     };
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,8 @@
 /**
  * Reading the project file: the thin I/O around {@link validateConfig}.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readLocalTextFile } from '../store/read-bounded.js';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../errors/errors.js';
 import type { AcmApiConfig } from './config-schema.js';
@@ -39,13 +40,19 @@ export async function readConfig(pathOrDir: string): Promise<ReadConfigResult> {
   const file = (await isDirectory(absolute)) ? join(absolute, CONFIG_FILE_NAME) : absolute;
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readLocalTextFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'CONFIG_NOT_FOUND' : 'CONFIG_UNREADABLE';
+    const errno = (error as NodeJS.ErrnoException).code;
+    const code = errno === 'ENOENT' ? 'CONFIG_NOT_FOUND' : 'CONFIG_UNREADABLE';
     throw new ConfigError(code, `Cannot read the project file ${file}: ${(error as Error).message}`, {
       cause: error,
       file,
-      hint: code === 'CONFIG_NOT_FOUND' ? 'Create the project file, or give the path of an existing one.' : 'Check the permissions of the file.',
+      hint:
+        code === 'CONFIG_NOT_FOUND'
+          ? 'Create the project file, or give the path of an existing one.'
+          : errno === 'EFBIG'
+            ? 'Give the path of the project file itself (a JSON file), not a device or a pipe.'
+            : 'Check the permissions of the file.',
     });
   }
   let json: unknown;

@@ -9,7 +9,7 @@
  *
  * Checked before anything is written or sent.
  */
-import { readFile } from 'node:fs/promises';
+import { fileTooLargeDetail as tooLarge, readLocalTextFile } from '../store/read-bounded.js';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, CsrError } from '../errors/errors.js';
 import { checkCsr, checkKeyMatchesCsr, createCsr, generateKeyAndCsr } from '../pki/csr.js';
@@ -95,14 +95,14 @@ export async function keySourceFromConfig(entry: { readonly csr?: string | undef
   const csrFile = resolve(projectDir, entry.csr);
   const csrPem = await readConfigFile(csrFile, 'csr');
   if (entry.key !== undefined) return { kind: 'csr', csrPem, privateKeyPem: await readConfigFile(resolve(projectDir, entry.key), 'key') };
-  const beside = await readFile(join(dirname(csrFile), 'privkey.pem'), 'utf8').catch(() => undefined);
+  const beside = await readLocalTextFile(join(dirname(csrFile), 'privkey.pem')).catch(() => undefined);
   return { kind: 'csr', csrPem, privateKeyPem: beside };
 }
 
 async function readConfigFile(file: string, field: 'csr' | 'key'): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readLocalTextFile(file);
   } catch (error) {
-    throw new ConfigError('CONFIG_UNREADABLE', `The file ${file} named by "${field}" in acmapi.json cannot be read.`, { file, cause: error });
+    throw new ConfigError('CONFIG_UNREADABLE', `The file ${file} named by "${field}" in acmapi.json cannot be read${tooLarge(error)}.`, { file, cause: error });
   }
 }

@@ -8,7 +8,7 @@
  * Only WHERE secrets are is remembered (a passphrase file's path, an environment variable's
  * name), never a secret itself: `state.json` is not a secret store.
  */
-import { readFile } from 'node:fs/promises';
+import { fileTooLargeDetail as tooLarge, MAX_PASSPHRASE_FILE_BYTES, readLocalFile, readLocalTextFile } from '../store/read-bounded.js';
 import { resolve } from 'node:path';
 import type { InstallTargets } from '../deploy/install-targets.js';
 import { OptionsError } from '../errors/errors.js';
@@ -183,9 +183,9 @@ export async function readPkcs12Passphrase(setting: Pkcs12Setting | undefined, e
     passphrase = env[setting.passphraseEnv ?? DEFAULT_PKCS12_PASSPHRASE_ENV];
   } else {
     try {
-      passphrase = (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
+      passphrase = (await readLocalTextFile(file, { maxBytes: MAX_PASSPHRASE_FILE_BYTES })).replace(/\r?\n$/, '');
     } catch (error) {
-      throw new OptionsError(`The PKCS#12 passphrase file ${file} cannot be read.`, { option: 'pkcs12', cause: error, hint: 'Put the passphrase back in that file (mode 0600), or name another place.' });
+      throw new OptionsError(`The PKCS#12 passphrase file ${file} cannot be read${tooLarge(error)}.`, { option: 'pkcs12', cause: error, hint: 'Put the passphrase back in that file (mode 0600), or name another place.' });
     }
   }
   if (passphrase === undefined || passphrase === '') {
@@ -237,9 +237,9 @@ export async function signfilePhaseFromSettings(settings: Pick<CertificateSettin
   if (setting?.path !== undefined) {
     const path = setting.path;
     try {
-      content = new Uint8Array(await readFile(path));
+      content = new Uint8Array(await readLocalFile(path));
     } catch (error) {
-      throw new OptionsError(`The signfile ${path} cannot be read.`, { option: 'signfile', cause: error });
+      throw new OptionsError(`The signfile ${path} cannot be read${tooLarge(error)}.`, { option: 'signfile', cause: error });
     }
   }
   return {

@@ -4,7 +4,8 @@
  * keys, and one process at a time per certificate. See `README.md` beside this file for the
  * layout and the crash-safety argument.
  */
-import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
+import { makeDirectory } from './fs-errors.js';
 import { join, resolve } from 'node:path';
 import { StoreError } from '../errors/errors.js';
 import { checkCertificateName } from './certificate-name.js';
@@ -131,7 +132,7 @@ export class CertificateStore implements CertificateRepository {
     options: CertificateLockOptions = {},
   ): Promise<T> {
     const paths = certificatePaths(this.dir, checkCertificateName(name));
-    const created = (await mkdir(paths.dir, { recursive: true, mode: 0o700 })) !== undefined;
+    const created = (await makeDirectory(paths.dir, 0o700)) !== undefined;
     const lock = await acquireLock(paths.lock, {
       waitMs: options.waitMs ?? DEFAULT_LOCK_WAIT_MS,
       ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
@@ -226,6 +227,6 @@ export class CertificateStore implements CertificateRepository {
  */
 export async function openStore(dir: string, options: OpenStoreOptions = {}): Promise<CertificateStore> {
   const store = new CertificateStore(dir, options);
-  await mkdir(store.dir, { recursive: true, mode: 0o700 });
+  await makeDirectory(store.dir, 0o700);
   return store;
 }

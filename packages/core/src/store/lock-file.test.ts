@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withTempDir } from '@acmapi/test-utils';
-import { acquireLock, processExists } from './lock-file.js';
+import { acquireLock, LOCK_STALE_MS, processExists } from './lock-file.js';
 
 /** The pid of a process that has exited (so no process has it, barring reuse). */
 async function deadPid(): Promise<number> {
@@ -53,7 +53,7 @@ describe('acquireLock', () => {
     });
   });
 
-  it('never breaks a lock held by another host', async () => {
+  it('keeps a lock held by another host that is fresh', async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, '.lock');
       await writeFile(path, JSON.stringify({ pid: await deadPid(), hostname: `not-${hostname()}`, startedAt: 'x', token: 't' }));
@@ -68,6 +68,33 @@ describe('acquireLock', () => {
       await writeFile(path, JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: 'x', token: 'someone-else' }));
       await lock.release();
       expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ token: 'someone-else' });
+    });
+  });
+
+  it('finding 6: takes over a lock from another host once it has not been refreshed for LOCK_STALE_MS, and says so while it waits', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, '.lock');
+      await writeFile(path, JSON.stringify({ pid: 4242, hostname: 'renew-28391-abcde', startedAt: '2026-01-01T00:00:00.000Z', token: 'pod' }));
+      const fresh = await acquireLock(path, { waitMs: 0, certificate: 'site' }).catch((caught: unknown) => caught);
+      expect(fresh).toMatchObject({ code: 'STORE_LOCKED' });
+      expect((fresh as { hint: string }).hint).toContain('10 minutes');
+      const old = new Date(Date.now() - LOCK_STALE_MS - 60_000);
+      await utimes(path, old, old);
+      const lock = await acquireLock(path, { waitMs: 0 });
+      expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ token: lock.owner.token, hostname: hostname() });
+      await lock.release();
+    });
+  });
+
+  it('finding 6: a holder touches its lock file while it holds it, so waiters elsewhere do not take it over', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, '.lock');
+      const lock = await acquireLock(path, { refreshMs: 20 });
+      const old = new Date(Date.now() - LOCK_STALE_MS - 60_000);
+      await utimes(path, old, old);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(Date.now() - (await stat(path)).mtimeMs).toBeLessThan(LOCK_STALE_MS);
+      await lock.release();
     });
   });
 });

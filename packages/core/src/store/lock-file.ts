@@ -9,14 +9,25 @@
  *   longer exists. Breaking it happens under a short-lived second lock (`.lock.break`) and
  *   only if the file still holds the same owner token, so two processes that both see a
  *   stale lock cannot remove each other's fresh one.
- * - A lock from another host is never broken automatically (its pid means nothing here).
+ * - A lock from another host (a container or CronJob pod gets a new host name on every run,
+ *   so its owner never comes back) is judged by its age instead, as its pid means nothing
+ *   here: the holder touches the lock file every {@link LOCK_REFRESH_MS} while it holds it,
+ *   and a lock from another host untouched for {@link LOCK_STALE_MS} is stale. Node has no
+ *   flock(2), and a lock the kernel releases with the process would not reach other hosts
+ *   over NFS anyway, so an age it is: an OOM-killed run blocks its certificate for at most
+ *   that long, not forever.
+ * - On a read-only file system (`EROFS`) no process can change the resource, so reading it
+ *   needs no lock: the lock is granted without a file ({@link HeldLock.readOnly}), and any
+ *   write the holder then tries fails with `EROFS` naming its file. A run with nothing to
+ *   write (a certificate not yet due) thus still answers.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreError } from '../errors/errors.js';
+import { makeDirectory, withPath } from './fs-errors.js';
 
 /** What a lock file holds. */
 export interface LockOwner {
@@ -49,17 +60,39 @@ export interface AcquireLockOptions {
    * on host-a (since …)"). @default a {@link StoreError} `STORE_LOCKED` naming the certificate
    */
   lockedError?: (holder: string, waitMs: number) => Error;
+  /**
+   * How old a lock from another host may grow untouched before it is broken, in milliseconds.
+   * @default {@link LOCK_STALE_MS}
+   */
+  staleMs?: number;
+  /**
+   * How often the holder touches its lock file, in milliseconds; well below every waiter's
+   * `staleMs`. @default {@link LOCK_REFRESH_MS}
+   */
+  refreshMs?: number;
 }
 
 /** A held lock. */
 export interface HeldLock {
   readonly owner: LockOwner;
+  /** Granted without a lock file because the file system is read-only (`EROFS`). */
+  readonly readOnly: boolean;
   /** Removes the lock file if it is still ours; safe to call twice. */
   release(): Promise<void>;
 }
 
 /** Default wait for a lock held by another process. */
 export const DEFAULT_LOCK_WAIT_MS = 10_000;
+
+/**
+ * 10 minutes: a lock from another host untouched this long is stale. Far above
+ * {@link LOCK_REFRESH_MS} (a holder stalled by a busy machine is not robbed) and above any
+ * sane clock skew between hosts sharing a store.
+ */
+export const LOCK_STALE_MS = 10 * 60_000;
+
+/** 30 seconds: how often a holder touches its lock file (its mtime) to show it is alive. */
+export const LOCK_REFRESH_MS = 30_000;
 
 /** A break-lock older than this is itself left over from a crash. */
 const BREAK_LOCK_STALE_MS = 10_000;
@@ -96,16 +129,22 @@ async function readOwner(path: string): Promise<{ owner: LockOwner | undefined; 
   }
 }
 
-async function isStale(path: string, found: { owner: LockOwner | undefined }): Promise<boolean> {
+async function ageMs(path: string): Promise<number | undefined> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isStale(path: string, found: { owner: LockOwner | undefined }, staleMs: number): Promise<boolean> {
   if (found.owner === undefined) {
     // Empty or unparsable: stale only once it is old enough that its writer must be gone.
-    try {
-      return Date.now() - (await stat(path)).mtimeMs > BREAK_LOCK_STALE_MS;
-    } catch {
-      return false;
-    }
+    return ((await ageMs(path)) ?? 0) > BREAK_LOCK_STALE_MS;
   }
-  return found.owner.hostname === hostname() && !processExists(found.owner.pid);
+  if (found.owner.hostname === hostname()) return !processExists(found.owner.pid);
+  // Another host: its holder touches the file while it lives (see the module comment).
+  return ((await ageMs(path)) ?? 0) > staleMs;
 }
 
 async function tryCreate(path: string, content: string): Promise<boolean> {
@@ -117,7 +156,7 @@ async function tryCreate(path: string, content: string): Promise<boolean> {
     if (code === 'EEXIST') return false;
     // The folder of a new certificate is removed again by a run that wrote nothing into it.
     if (code === 'ENOENT') {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await makeDirectory(dirname(path), 0o700);
       return tryCreate(path, content);
     }
     throw error;
@@ -125,9 +164,13 @@ async function tryCreate(path: string, content: string): Promise<boolean> {
   try {
     await handle.writeFile(content);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // Disk full: an empty lock file left behind would hold the certificate until it ages out.
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw withPath(error, path, 'write');
   }
+  await handle.close();
   return true;
 }
 
@@ -165,6 +208,7 @@ function describeOwner(owner: LockOwner | undefined): string {
 export async function acquireLock(path: string, options: AcquireLockOptions = {}): Promise<HeldLock> {
   const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
   const retryMs = options.retryMs ?? 100;
+  const staleMs = options.staleMs ?? LOCK_STALE_MS;
   const owner: LockOwner = {
     pid: process.pid,
     hostname: hostname(),
@@ -174,9 +218,16 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
   const content = `${JSON.stringify(owner)}\n`;
   const deadline = Date.now() + waitMs;
   for (;;) {
-    if (await tryCreate(path, content)) break;
+    let created: boolean;
+    try {
+      created = await tryCreate(path, content);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EROFS') return { owner, readOnly: true, release: () => Promise.resolve() };
+      throw error;
+    }
+    if (created) break;
     const found = await readOwner(path);
-    if (found !== undefined && (await isStale(path, found))) {
+    if (found !== undefined && (await isStale(path, found, staleMs))) {
       await breakStaleLock(path, found.text);
       continue;
     }
@@ -189,7 +240,10 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
         {
           certificate: options.certificate,
           path,
-          hint: `Let that run finish; if nothing works on the certificate there any more, remove ${path}.`,
+          hint:
+            found?.owner !== undefined && found.owner.hostname !== hostname()
+              ? `Let that run finish; a lock from another host is taken over once it has not been refreshed for ${Math.round(staleMs / 60_000)} minutes (if that host is gone for good, remove ${path} now).`
+              : `Let that run finish; if nothing works on the certificate there any more, remove ${path}.`,
           retryable: true,
         },
       );
@@ -197,11 +251,19 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
     await sleep(Math.min(retryMs, Math.max(1, deadline - Date.now())));
   }
   let released = false;
+  // Shows waiters on other hosts that this holder lives; unref'd so it never keeps a process up.
+  const refresh = setInterval(() => {
+    const now = new Date();
+    void utimes(path, now, now).catch(() => undefined);
+  }, options.refreshMs ?? LOCK_REFRESH_MS);
+  refresh.unref();
   return {
     owner,
+    readOnly: false,
     release: async () => {
       if (released) return;
       released = true;
+      clearInterval(refresh);
       const found = await readOwner(path);
       if (found?.owner?.token === owner.token) await unlink(path).catch(() => undefined);
     },

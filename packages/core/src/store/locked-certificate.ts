@@ -16,7 +16,7 @@
  *    but before the commit: the next lock holder finds the verified certificate beside its
  *    key and finishes the install without asking the CA again.
  */
-import { mkdir, readFile, readlink, rename, stat, symlink, unlink } from 'node:fs/promises';
+import { readFile, readlink, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate } from '../pki/certificate.js';
@@ -39,6 +39,7 @@ import type {
   StoredApplication,
 } from '../lifecycle/repository.js';
 import { writeFileAtomic } from './write-atomic.js';
+import { makeDirectory } from './fs-errors.js';
 import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
 import { switchLive, sweepTemporaryFiles, liveVersion } from './live-link.js';
 import { PKCS12_FILE, type CertificatePaths } from './store-layout.js';
@@ -156,9 +157,16 @@ export class LockedCertificate implements CertificateSession {
     const endpoint = input.endpoint === undefined ? undefined : recordableEndpoint(input.endpoint);
     const id = newVersionId(now);
     const dir = this.#paths.version(id);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await this.#writeKey(join(dir, 'privkey.pem'), input.privateKeyPem, state.current === undefined ? undefined : join(this.#paths.version(state.current), 'privkey.pem'));
-    await this.#write(join(dir, 'csr.pem'), input.csrPem, 0o644);
+    try {
+      await makeDirectory(dir, 0o700);
+      await this.#writeKey(join(dir, 'privkey.pem'), input.privateKeyPem, state.current === undefined ? undefined : join(this.#paths.version(state.current), 'privkey.pem'));
+      await this.#write(join(dir, 'csr.pem'), input.csrPem, 0o644);
+    } catch (error) {
+      // Not yet named in state.json, the folder is nobody's: a full disk must not leave one per
+      // run. (Only before the commit: once state.json may name it, its key is never removed.)
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw error;
+    }
     const versions = state.versions.map((entry) =>
       entry.id === previous?.id ? { ...entry, status: 'abandoned' as const, retiredAt: now.toISOString(), reason: 'replaced by a forced new application' } : entry,
     );

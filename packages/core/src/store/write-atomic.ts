@@ -4,6 +4,7 @@
  */
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { withPath } from './fs-errors.js';
 
 /** Options of {@link writeFileAtomic}. */
 export interface WriteFileAtomicOptions {
@@ -80,7 +81,8 @@ export async function stageFile(path: string, data: string | Uint8Array, options
     }
   } catch (error) {
     await discardStaged({ path, temp });
-    throw error;
+    // A failed write or fsync on a handle (ENOSPC, EIO) carries no path: name the target.
+    throw withPath(error, path, 'write');
   }
   return { path, temp };
 }

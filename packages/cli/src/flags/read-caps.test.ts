@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { LocalIoError } from './cli-errors.js';
+import { keySourceFor } from './key-flags.js';
+import { pfxPassphrase } from './pfx.js';
+import { parseSignfileFlags } from './signfile-flags.js';
+
+const project = { config: undefined, configFile: '/nonexistent/acmapi.json', configDir: '/nonexistent', storeDir: '/nonexistent/certs' };
+
+async function failure(promise: Promise<unknown>): Promise<LocalIoError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(LocalIoError);
+  return error as LocalIoError;
+}
+
+describe('reads of files named by flags are capped', () => {
+  it('finding 12: --signfile /dev/zero fails with EFBIG naming the file and the cap', async () => {
+    const error = await failure(parseSignfileFlags({ signfile: '/dev/zero', resolve: [] }, {}));
+    expect(error.errno).toBe('EFBIG');
+    expect(error.message).toContain('/dev/zero');
+    expect(error.message).toContain('1 MiB');
+    expect(error.hint).toMatch(/device|pipe/);
+  });
+
+  it('finding 12: ACMAPI_SIGNFILE, --csr, --key and --pfx-passphrase-file are capped too', async () => {
+    expect((await failure(parseSignfileFlags({ resolve: [] }, { ACMAPI_SIGNFILE: '/dev/zero' }))).errno).toBe('EFBIG');
+    expect((await failure(keySourceFor({ csr: '/dev/zero' }, undefined, project))).errno).toBe('EFBIG');
+    expect((await failure(keySourceFor({ key: '/dev/zero' }, undefined, project))).errno).toBe('EFBIG');
+    const passphrase = await failure(pfxPassphrase({ pfx: true, pfxPassphraseFile: '/dev/zero' }, {}));
+    expect(passphrase.errno).toBe('EFBIG');
+    expect(passphrase.message).toContain('64 KiB');
+  });
+});

@@ -1,0 +1,37 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { withTempDir } from '@acmapi/test-utils';
+import { readConfig } from '../config/read-config.js';
+import { signfilePhaseFromSettings, readPkcs12Passphrase } from '../lifecycle/settings.js';
+import { LocalFileTooLargeError, MAX_LOCAL_FILE_BYTES, MAX_PASSPHRASE_FILE_BYTES, readLocalFile, readLocalTextFile } from './read-bounded.js';
+
+describe('readLocalFile', () => {
+  it('finding 12: an endless file (/dev/zero) ends in EFBIG naming the file and the cap, not in unbounded memory', async () => {
+    const error: unknown = await readLocalFile('/dev/zero', { maxBytes: 4096 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(LocalFileTooLargeError);
+    expect(error).toMatchObject({ code: 'EFBIG', path: '/dev/zero', maxBytes: 4096 });
+    expect((error as Error).message).toContain('/dev/zero');
+    expect((error as Error).message).toContain('4 KiB');
+    await expect(readLocalFile('/dev/zero')).rejects.toMatchObject({ code: 'EFBIG', maxBytes: MAX_LOCAL_FILE_BYTES });
+  });
+
+  it('finding 12: a file of exactly the cap is read whole; one byte more is refused', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'f');
+      await writeFile(file, 'x'.repeat(100_000));
+      expect((await readLocalTextFile(file, { maxBytes: 100_000 })).length).toBe(100_000);
+      await expect(readLocalFile(file, { maxBytes: 99_999 })).rejects.toMatchObject({ code: 'EFBIG' });
+      await expect(readLocalFile(join(dir, 'missing'))).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+  });
+
+  it('finding 12: the project file, the signfile and the passphrase file are capped', async () => {
+    await expect(readConfig('/dev/zero')).rejects.toMatchObject({ name: 'ConfigError', code: 'CONFIG_UNREADABLE', file: '/dev/zero', message: expect.stringContaining('1 MiB') as string });
+    await expect(signfilePhaseFromSettings({ signfile: { path: '/dev/zero', placement: { kind: 'none' } } })).rejects.toMatchObject({ name: 'OptionsError', message: expect.stringContaining('1 MiB') as string });
+    await expect(readPkcs12Passphrase({ passphraseFile: '/dev/zero' }, {})).rejects.toMatchObject({
+      name: 'OptionsError',
+      message: expect.stringContaining(`${MAX_PASSPHRASE_FILE_BYTES / 1024} KiB`) as string,
+    });
+  });
+});
