@@ -32,7 +32,7 @@
  * Persistence is a {@link CertificateRepository}; progress is a stream of {@link LifecycleEvent}s.
  */
 import type { AcmApiClient, CertificateResult } from '../client/client.js';
-import { CaError, InternalError, OptionsError } from '../errors/errors.js';
+import { CaError, CertificateError, InternalError, OptionsError } from '../errors/errors.js';
 import type { KeyType } from '../pki/key-types.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
 import type { LifecycleEvent, LifecycleListener } from './events.js';
@@ -453,12 +453,27 @@ class Run {
     try {
       answer = await client.apply({ domains: application.domains, csr: application.csrPem }, { signal: this.#options.signal });
     } catch (error) {
+      if (error instanceof CertificateError && error.handleId !== undefined) {
+        // An answer came, and its certificate failed a check (a clock behind the CA's): the CA
+        // holds it under the handle, which is kept so that the next run retrieves it instead of
+        // applying a second time (issue 11, finding 4).
+        const handleId = error.handleId;
+        await certificate.recordPending(handleId).catch(() => undefined);
+        await this.#recordFailure(certificate, error, false);
+        throw error;
+      }
       // 101–110 to the application itself: the CA holds nothing for this key, retire it.
       await this.#recordFailure(certificate, error, error instanceof CaError && error.status !== 111);
       throw error;
     }
     publishStep('applied', { certificate: certificate.name });
-    if (answer.status === 'issued') return this.#install(certificate, application, answer);
+    if (answer.status === 'issued') {
+      // The handle first: should the checks before installing fail (a clock behind the CA's, a
+      // full disk) or the process die, the next run retrieves this certificate instead of
+      // applying a second time.
+      await this.#guard(certificate, true, () => certificate.recordPending(answer.handleId));
+      return this.#install(certificate, application, answer);
+    }
     return this.#pending(certificate, { ...application, handleId: answer.handleId }, client);
   }
 
@@ -536,6 +551,9 @@ class Run {
       pkcs12Path: undefined,
     };
     this.#emit({ type: 'issued', certificate: certificate.name, handleId: result.handleId, version: result.version, leaf: result.leaf, chainMissing: result.chainMissing, chainWarnings: result.chainWarnings });
+    const now = this.#now();
+    const aheadMs = result.leaf.notBefore.getTime() - now.getTime();
+    if (aheadMs > 0) this.#emit({ type: 'clock-skew', certificate: certificate.name, notBefore: result.leaf.notBefore, now, aheadMs });
     return { ...result, pkcs12Path: await this.#exportPkcs12(certificate) };
   }
 
