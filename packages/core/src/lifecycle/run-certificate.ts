@@ -453,7 +453,7 @@ class Run {
     try {
       answer = await client.apply({ domains: application.domains, csr: application.csrPem }, { signal: this.#options.signal });
     } catch (error) {
-      if (error instanceof CertificateError && error.handleId !== undefined) {
+      if (error instanceof CertificateError && error.handleId !== undefined && retrievingCanHelp(error)) {
         // An answer came, and its certificate failed a check (a clock behind the CA's): the CA
         // holds it under the handle, which is kept so that the next run retrieves it instead of
         // applying a second time (issue 11, finding 4).
@@ -467,13 +467,7 @@ class Run {
       throw error;
     }
     publishStep('applied', { certificate: certificate.name });
-    if (answer.status === 'issued') {
-      // The handle first: should the checks before installing fail (a clock behind the CA's, a
-      // full disk) or the process die, the next run retrieves this certificate instead of
-      // applying a second time.
-      await this.#guard(certificate, true, () => certificate.recordPending(answer.handleId));
-      return this.#install(certificate, application, answer);
-    }
+    if (answer.status === 'issued') return this.#install(certificate, application, answer, true);
     return this.#pending(certificate, { ...application, handleId: answer.handleId }, client);
   }
 
@@ -538,9 +532,19 @@ class Run {
     }
   }
 
-  async #install(certificate: CertificateSession, application: StoredApplication, answer: Extract<CertificateResult, { status: 'issued' }>): Promise<Issued> {
+  /** `saveHandle`: the answer came to `apply`, so the application has no handle saved yet. */
+  async #install(certificate: CertificateSession, application: StoredApplication, answer: Extract<CertificateResult, { status: 'issued' }>, saveHandle = false): Promise<Issued> {
     // The repository checks again, against the saved CSR and private key, before writing anything.
-    const installed = await this.#guard(certificate, true, () => certificate.installCertificate(answer.certificate.fullchainPem));
+    const installed = await this.#guard(certificate, true, async () => {
+      try {
+        return await certificate.installCertificate(answer.certificate.fullchainPem);
+      } catch (error) {
+        // The CA holds the certificate under the handle: kept, the next run retrieves it instead
+        // of applying a second time (issue 11, finding 4). A killed process resends instead.
+        if (saveHandle && retrievingCanHelp(error)) await certificate.recordPending(answer.handleId).catch(() => undefined);
+        throw error;
+      }
+    });
     const result: Issued = {
       status: 'issued',
       ...this.#answered(certificate, { ...application, handleId: answer.handleId }),
@@ -580,4 +584,14 @@ class Run {
     }
     this.#emit({ type: 'failed', certificate: certificate.name, error, retired: retire });
   }
+}
+
+/**
+ * Whether fetching the same certificate again by its handle can succeed after `error` failed its
+ * installation: yes after a clock that disagrees with the CA's (`CERT_NOT_YET_VALID`,
+ * `CERT_EXPIRED`) or a failure of the store (a full disk); no when the certificate itself is wrong
+ * (another key, missing domains, a broken chain): then the kept application is sent again.
+ */
+function retrievingCanHelp(error: unknown): boolean {
+  return !(error instanceof CertificateError) || error.code === 'CERT_NOT_YET_VALID' || error.code === 'CERT_EXPIRED';
 }
