@@ -95,7 +95,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   CERT_KEY_MISMATCH: NOT_SAVED,
   CERT_DOMAINS_MISSING: NOT_SAVED,
   CERT_EXPIRED: `Check the runner's clock. ${NOT_SAVED}`,
-  CERT_NOT_YET_VALID: `Check the runner's clock. ${NOT_SAVED}`,
+  CERT_NOT_YET_VALID: "Check the runner's clock: it is more than 5 minutes behind the CA's. The certificate was NOT saved, but the CA holds it and its handle is kept in acmapi-state.json: a later run fetches the same certificate by its handle, without applying again.",
   CERT_CHAIN_INVALID: NOT_SAVED,
 
   OPTIONS_INVALID: (error) => (error.option === undefined ? undefined : OPTIONS[error.option]) ?? error.hint ?? "Check the Action's inputs (action.yml lists them).",

@@ -45,6 +45,22 @@ describe('parseInputs', () => {
     expect(() => parseInputs(reader({ ...base, output: 'commit' }))).toThrow(/github-token/);
   });
 
+  it('finding 5: refuses a key-passphrase too weak to protect a committed key, without echoing it', () => {
+    for (const weak of ['abc', 'fifteen-chars!!', 'x'.repeat(32)]) {
+      let message = '';
+      try {
+        parseInputs(reader({ ...base, 'key-passphrase': weak }));
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError);
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^Input key-passphrase is too weak: /);
+      expect(message).not.toContain(weak);
+    }
+    expect(parseInputs(reader({ ...base, 'key-passphrase': 'sixteen-chars-ok' })).keyPassphrase).toBe('sixteen-chars-ok');
+    expect(parseInputs(reader(base)).keyPassphrase).toBeUndefined();
+  });
+
   it('restores newlines of a PEM secret pasted with \\n escapes', () => {
     const inputs = parseInputs(reader({ ...base, csr: '-----BEGIN CERTIFICATE REQUEST-----\\nAAAA\\n-----END CERTIFICATE REQUEST-----' }));
     expect(inputs.csr).toBe('-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n');

@@ -9,6 +9,7 @@
 import { isKeyType, OptionsError, parseDuration } from '@acmapi/core/options';
 import type { KeySource, PreflightMode as CorePreflightMode } from '@acmapi/core';
 import type { KeyType } from '@acmapi/core/options';
+import { passphraseWeakness } from './published-folder/passphrase.js';
 
 /** Reads one input as the runner gives it (`INPUT_<NAME>`), `''` when absent. */
 export type GetInput = (name: string) => string;
@@ -155,6 +156,18 @@ function optional(getInput: GetInput, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
+/** `key-passphrase`, refused before any I/O when too weak to protect a committed key (issue 11, finding 5). */
+function keyPassphrase(getInput: GetInput): string | undefined {
+  const value = optional(getInput, 'key-passphrase');
+  const weakness = value === undefined ? undefined : passphraseWeakness(value);
+  if (weakness !== undefined) {
+    throw new InputError(
+      `Input key-passphrase is too weak: ${weakness}. The key it encrypts is committed or uploaded, where anyone who reads it can guess offline; use a random secret, e.g. from \`openssl rand -base64 24\`. A key saved with an older, shorter passphrase: see "Key passphrase" in the Action's README.`,
+    );
+  }
+  return value;
+}
+
 function required(getInput: GetInput, name: string, what: string): string {
   const value = optional(getInput, name);
   if (value === undefined) throw new InputError(`Input ${name} is required: ${what}.`);
@@ -241,7 +254,7 @@ export function parseInputs(getInput: GetInput, fallbacks: InputFallbacks = {}):
     retentionDays: wholeNumber(getInput, 'retention-days', 1, undefined),
     branch: optional(getInput, 'branch'),
     commitMessage: optional(getInput, 'commit-message') ?? INPUT_DEFAULTS.commitMessage,
-    keyPassphrase: optional(getInput, 'key-passphrase'),
+    keyPassphrase: keyPassphrase(getInput),
     githubToken,
     concurrency: wholeNumber(getInput, 'concurrency', 1, INPUT_DEFAULTS.concurrency) ?? INPUT_DEFAULTS.concurrency,
   };

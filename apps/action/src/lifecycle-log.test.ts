@@ -94,4 +94,13 @@ describe('LifecyclePresenter', () => {
       'warning [Endpoint changed] www: the application was made with the endpoint https://a.example/; the endpoint is now https://b.example/, which is asked instead.',
     ]);
   });
+
+  it('finding 4: a certificate installed before its notBefore (the runner\'s clock behind the CA\'s) is a warning annotation', () => {
+    const log = recording();
+    const presenter = new LifecyclePresenter({ name: 'www', log, renewBeforeDays: undefined });
+    presenter.onEvent({ type: 'clock-skew', certificate: 'www', notBefore: new Date('2026-01-01T00:01:30.000Z'), now: new Date('2026-01-01T00:00:00.000Z'), aheadMs: 90_000 });
+    expect(log.lines).toEqual([
+      'warning [Clock behind the CA] www: valid only from 2026-01-01T00:01:30.000Z, 90 s after the runner\'s clock (2026-01-01T00:00:00.000Z); the runner\'s clock seems to be behind the CA\'s. The certificate was saved.',
+    ]);
+  });
 });

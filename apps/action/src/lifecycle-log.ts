@@ -114,6 +114,9 @@ export class LifecyclePresenter {
         log.info(`${name}: issued, valid until ${iso(event.leaf.notAfter)}, SHA-256 ${event.leaf.fingerprintSha256}.`);
         for (const warning of event.chainWarnings) log.warning(`${name}: ${warning}`, 'Certificate chain incomplete');
         return;
+      case 'clock-skew':
+        log.warning(`${name}: valid only from ${iso(event.notBefore)}, ${seconds(event.aheadMs)} after the runner's clock (${iso(event.now)}); the runner's clock seems to be behind the CA's. The certificate was saved.`, 'Clock behind the CA');
+        return;
       // The Action places no signfile (the site serves it), exports no PKCS#12, and reports failures with the outcome;
       // a generated key is kept encrypted or refused before it is used (the published folder's STORE_KEY_NOT_KEPT).
       case 'key-generating':

@@ -4,6 +4,7 @@
  * workflow run is a new process over a checkout: what one run leaves in the folder is all the
  * next one has.
  */
+import { createPrivateKey } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import type { Sandbox } from '@acmapi/sandbox';
 import { makeTempDir, runOpenssl } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
 import { OutputFolder } from '../src/output-folder.js';
-import { decryptPrivateKey, encryptPrivateKey } from '../src/published-folder/key-encryption.js';
+import { decryptPrivateKey, encryptPrivateKey, pbkdf2Iterations, PBKDF2_ITERATIONS } from '../src/published-folder/key-encryption.js';
 import { PublishedFolderRepository } from '../src/published-folder/index.js';
 import type { PublishedState } from '../src/published-folder/index.js';
 
@@ -175,6 +176,24 @@ describe('the published folder under core\'s lifecycle', () => {
     expect(certificateMatchesPrivateKey(await readFile(file('cert.pem'), 'utf8'), keys.privateKeyPem)).toBe(true);
     expect(decryptPrivateKey(await readFile(file('privkey.enc.pem'), 'utf8'), PASSPHRASE, 'x')).toBe(keys.privateKeyPem);
     expect(await exists(file('acmapi-state.json'))).toBe(false);
+  });
+
+  it('finding 5: a pending key saved by an older release (2,048 PBKDF2 iterations) is encrypted anew, at 600,000, when the certificate goes live', async () => {
+    const keys = await generateKeyAndCsr({ domains: ['pending.example.test'], keyType: 'ec-p256' });
+    const client = new AcmApiClient({ customerId: 'folder', authToken: TOKEN, endpoint: sandbox.url, ca: sandbox.caBundlePem });
+    const answer = await client.apply({ domains: ['pending.example.test'], csr: keys.csrPem });
+    await client.close();
+    if (answer.status !== 'pending') throw new Error('pending.example.test should be held');
+    // What an older release wrote: Node's own export, OpenSSL's default of 2,048 iterations.
+    const legacy = createPrivateKey(keys.privateKeyPem).export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: PASSPHRASE }).toString();
+    expect(pbkdf2Iterations(legacy)).toBe(2048);
+    const saved = { version: 2, application: { status: 'pending', handleId: answer.handleId, domains: ['pending.example.test'], keyType: 'ec-p256', csr: keys.csrPem, encryptedPrivateKey: legacy, preparedAt: '2026-01-01T00:00:00.000Z', polls: 0 } };
+    await newRun().folder.write('site/acmapi-state.json', JSON.stringify(saved));
+    await sandbox.approve(answer.handleId);
+    expect(await renew(newRun({ passphrase: PASSPHRASE }).repository, ['pending.example.test'])).toMatchObject({ status: 'issued', handleId: answer.handleId });
+    const stored = await readFile(file('privkey.enc.pem'), 'utf8');
+    expect(pbkdf2Iterations(stored)).toBe(PBKDF2_ITERATIONS);
+    expect(decryptPrivateKey(stored, PASSPHRASE, 'x')).toBe(keys.privateKeyPem);
   });
 
   it('applies with a CSR alone (the key stays with the user): nothing of a key is stored or left for the job', async () => {

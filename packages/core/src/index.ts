@@ -83,8 +83,8 @@ export { loadPrivateKey } from './pki/keys.js';
 export type { LoadedPrivateKey } from './pki/keys.js';
 export { checkCsr, checkKeyMatchesCsr, createCsr, generateKeyAndCsr, parseCsr } from './pki/csr.js';
 export type { CheckCsrOptions, CreateCsrOptions, CsrSubject, GenerateKeyAndCsrOptions, GenerateKeyAndCsrResult, ParsedCsr } from './pki/csr.js';
-export { certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate } from './pki/certificate.js';
-export type { CertificateChain, CertificateInfo, VerifyCertificateExpected } from './pki/certificate.js';
+export { CLOCK_SKEW_TOLERANCE_MS, certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate } from './pki/certificate.js';
+export type { CertificateChain, CertificateInfo, VerifyCertificateExpected, VerifyCertificateResult } from './pki/certificate.js';
 
 // The certificate lifecycle.
 export { runCertificate } from './lifecycle/run-certificate.js';

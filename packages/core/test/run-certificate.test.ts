@@ -70,6 +70,18 @@ const pending: Reply = (res, request) => {
   json({ result: 'pending', status: 1, handle_id: handle })(res, request);
 };
 
+/** Signs like {@link sign}, with notBefore `aheadMs` after this machine's clock: the CA's clock is ahead. */
+const signAhead = (aheadMs: number): Reply => (res, request) => {
+  const body = JSON.parse(request.bodyText) as Body;
+  const handle = body.handle_id ?? `H${csrByHandle.size + 1}`;
+  const csr = body.csr ?? csrByHandle.get(handle) ?? '';
+  csrByHandle.set(handle, csr);
+  const parsed = parseCsr(csr);
+  void issueLeaf(ca, { domains: parsed.domains, publicKey: parsed.publicKey, notBefore: new Date(Date.now() + aheadMs) }).then((leaf) => {
+    json({ result: 'success', status: 0, handle_id: handle, certificate: leaf + ca.pem })(res, request);
+  });
+};
+
 async function serve(replies: Reply[]): Promise<AcmApiTestServer> {
   server = await startAcmApiTestServer({ replies });
   return server;
@@ -160,6 +172,37 @@ describe('runCertificate', () => {
     const again = await run({ command: 'retrieve', handleId: 'H1' });
     expect(again).toMatchObject({ status: 'already-installed', handleId: 'H1' });
     expect(server?.requests).toHaveLength(1);
+  });
+
+  it('finding 4: 90 s behind the CA, issue installs the fresh certificate and says the clock is behind (clock-skew event)', async () => {
+    const s = await serve([signAhead(90_000)]);
+    const skews: Extract<LifecycleEvent, { type: 'clock-skew' }>[] = [];
+    const result = await run({ onEvent: (event) => { if (event.type === 'clock-skew') skews.push(event); } });
+    expect(result).toMatchObject({ status: 'issued', handleId: 'H1' });
+    expect((await store.get('site'))?.state).toBe('valid');
+    expect(skews).toHaveLength(1);
+    expect(skews[0]?.aheadMs).toBeGreaterThan(60_000);
+    expect(skews[0]?.aheadMs).toBeLessThanOrEqual(90_000);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('finding 4: a certificate failing its checks after the answer keeps its handle, and the next run retrieves that same certificate', async () => {
+    // Beyond any tolerance: the certificate cannot be installed now.
+    const s = await serve([signAhead(2 * 60 * 60_000), sign]);
+    const error = await run().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'CertificateError', code: 'CERT_NOT_YET_VALID' });
+    const record = await store.get('site');
+    expect(record?.application).toMatchObject({ status: 'pending', handleId: 'H1' });
+    expect(record?.lastError?.code).toBe('CERT_NOT_YET_VALID');
+    // `renew` does not apply again over the kept handle (its backoff holds it here); `retrieve` fetches it.
+    expect((await run({ command: 'renew' })).status).not.toBe('issued');
+    expect(s.requests).toHaveLength(1);
+    const next = await run({ command: 'retrieve', handleId: 'H1' });
+    expect(next).toMatchObject({ status: 'issued', handleId: 'H1' });
+    expect((await store.get('site'))?.live?.handleId).toBe('H1');
+    // One application at the CA: the second request retrieves H1, it sends no CSR.
+    expect(s.requests.map((request) => (JSON.parse(request.bodyText) as Body).handle_id)).toEqual([undefined, 'H1']);
+    expect(csrByHandle.size).toBe(1);
   });
 
   it('records a CA refusal of a new application: the key is retired as refused and its domains stay in the record', async () => {

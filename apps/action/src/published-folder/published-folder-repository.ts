@@ -60,7 +60,7 @@ import type {
 } from '@acmapi/core';
 import { certificateNameProblem, writeFileAtomic } from '@acmapi/core/store';
 import type { OutputFolder } from '../output-folder.js';
-import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
+import { decryptPrivateKey, encryptPrivateKey, needsReEncryption } from './key-encryption.js';
 import { formatState, isEmptyState, parseState, STATE_FILE, STATE_VERSION, StateError } from './published-state.js';
 import type { PublishedApplication, PublishedState } from './published-state.js';
 
@@ -515,7 +515,10 @@ class PublishedCertificate implements CertificateSession {
     }
     const previous = await this.#liveInfo({});
     const passphrase = this.#shared.options.keyPassphrase;
-    const encrypted = application.encryptedPrivateKey ?? (key !== undefined && !this.#isGiven(key) && passphrase !== undefined ? encryptPrivateKey(key, passphrase) : undefined);
+    // A key saved by an older release (2,048 PBKDF2 iterations) is encrypted anew now that it is written again.
+    const saved = application.encryptedPrivateKey;
+    const canEncrypt = key !== undefined && !this.#isGiven(key) && passphrase !== undefined;
+    const encrypted = saved !== undefined && !(canEncrypt && needsReEncryption(saved)) ? saved : canEncrypt ? encryptPrivateKey(key, passphrase) : undefined;
     await this.#folder.write(this.#file(PUBLISHED_FILES.cert), chain.certPem);
     await this.#folder.write(this.#file(PUBLISHED_FILES.chain), chain.chainPem);
     await this.#folder.write(this.#file(PUBLISHED_FILES.fullchain), chain.fullchainPem);

@@ -2,12 +2,16 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isKeyType } from '@acmapi/core';
 import type { KeyType } from '@acmapi/core';
-import { decryptPrivateKey, encryptPrivateKey } from './key-encryption.js';
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey } from 'node:crypto';
+import { decryptPrivateKey, encryptPrivateKey, needsReEncryption, pbkdf2Iterations, PBKDF2_ITERATIONS } from './key-encryption.js';
+import { passphraseWeakness } from './passphrase.js';
 import { formatState, isEmptyState, parseState, StateError } from './published-state.js';
 import type { PublishedState } from './published-state.js';
 
 const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-const encrypted = encryptPrivateKey(key, 'right');
+const RIGHT = 'right-passphrase-for-the-key';
+const encrypted = encryptPrivateKey(key, RIGHT);
 const csrKeyTypes: string[] = [];
 const options = {
   where: 'certificates/www/acmapi-state.json',
@@ -85,7 +89,7 @@ describe('the encrypted key', () => {
   it('is PKCS#8 that only the passphrase decrypts, and the message names the file, never the key', () => {
     expect(encrypted).toContain('-----BEGIN ENCRYPTED PRIVATE KEY-----');
     expect(encrypted).not.toContain(key.split('\n')[1]);
-    expect(decryptPrivateKey(encrypted, 'right', 'x')).toBe(key);
+    expect(decryptPrivateKey(encrypted, RIGHT, 'x')).toBe(key);
     let message = '';
     try {
       decryptPrivateKey(encrypted, 'wrong', 'certificates/www/privkey.enc.pem');
@@ -95,5 +99,28 @@ describe('the encrypted key', () => {
     }
     expect(message).toMatch(/^The private key saved in certificates\/www\/privkey.enc.pem could not be decrypted/);
     expect(() => encryptPrivateKey(key, '')).toThrow(StateError);
+  });
+
+  it('finding 5: is PBKDF2-HMAC-SHA256 with at least 600,000 iterations, which openssl reads, and a weak passphrase is refused', () => {
+    expect(PBKDF2_ITERATIONS).toBeGreaterThanOrEqual(600_000);
+    expect(pbkdf2Iterations(encrypted)).toBe(PBKDF2_ITERATIONS);
+    expect(needsReEncryption(encrypted)).toBe(false);
+    // An independent peer: openssl states the scheme and decrypts with the passphrase.
+    const parsed = execFileSync('openssl', ['asn1parse'], { input: encrypted }).toString();
+    expect(parsed).toMatch(/PBES2[\s\S]*PBKDF2[\s\S]*INTEGER\s+:0*927C0[\s\S]*hmacWithSHA256[\s\S]*aes-256-cbc/);
+    const plain = execFileSync('openssl', ['pkey', '-passin', 'env:PASS'], { input: encrypted, env: { ...process.env, PASS: RIGHT } }).toString();
+    expect(createPrivateKey(plain).export({ format: 'pem', type: 'pkcs8' }).toString()).toBe(key);
+    for (const weak of ['', 'abc', 'fifteen-chars!!', 'a'.repeat(40)]) {
+      expect(passphraseWeakness(weak)).toBeDefined();
+      expect(() => encryptPrivateKey(key, weak)).toThrow(StateError);
+    }
+    expect(passphraseWeakness('sixteen-chars-ok')).toBeUndefined();
+  });
+
+  it('finding 5: a key saved by an older release (2,048 iterations) still decrypts and is marked for encrypting anew', () => {
+    const legacy = createPrivateKey(key).export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'abc' }).toString();
+    expect(pbkdf2Iterations(legacy)).toBe(2048);
+    expect(needsReEncryption(legacy)).toBe(true);
+    expect(decryptPrivateKey(legacy, 'abc', 'x')).toBe(key);
   });
 });

@@ -66,6 +66,9 @@ export function logLifecycleEvent(log: Logger, event: LifecycleEvent): void {
       say('info', `issued, valid until ${event.leaf.notAfter.toISOString()} (version ${event.version})`);
       if (event.chainMissing) say('warn', `the CA sent no chain and it could not be completed: ${event.chainWarnings.join('; ') || 'no reason given'}`);
       return;
+    case 'clock-skew':
+      say('warn', `valid only from ${event.notBefore.toISOString()}, ${Math.ceil(event.aheadMs / 1000)} s after this machine's clock: the clock seems to be behind the CA's; the certificate was installed`);
+      return;
     case 'pkcs12-exported':
       say('info', `PKCS#12 file written to ${event.path}`);
       return;

@@ -108,7 +108,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   CERT_KEY_MISMATCH: NOT_WRITTEN,
   CERT_DOMAINS_MISSING: NOT_WRITTEN,
   CERT_EXPIRED: `Check this machine's clock. ${NOT_WRITTEN}`,
-  CERT_NOT_YET_VALID: `Check this machine's clock. ${NOT_WRITTEN}`,
+  CERT_NOT_YET_VALID: "Set this machine's clock right (NTP): it is more than 5 minutes behind the CA's. The certificate was NOT written, but the CA holds it and its handle is kept: `acmapi list` shows the handle, and `acmapi retrieve HANDLE` then fetches the same certificate without applying again.",
   CERT_CHAIN_INVALID: NOT_WRITTEN,
 
   OPTIONS_INVALID: (error) => {

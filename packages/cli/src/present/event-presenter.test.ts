@@ -31,6 +31,12 @@ describe('EventPresenter', () => {
     expect(presenter.preflightNote).toBeUndefined();
   });
 
+  it('finding 4: a certificate installed before its notBefore says the clock seems behind the CA\'s', () => {
+    const { output, stderr } = capture();
+    new EventPresenter(output).onEvent({ type: 'clock-skew', certificate: 'a', notBefore: new Date('2026-01-01T00:01:30.000Z'), now: new Date('2026-01-01T00:00:00.000Z'), aheadMs: 90_000 });
+    expect(stderr()).toContain('Warning: certificate "a" is valid only from 2026-01-01T00:01:30.000Z, 90 s after this machine\'s clock (2026-01-01T00:00:00.000Z): this clock seems to be behind the CA\'s. It was installed; check the clock (NTP).');
+  });
+
   it('a strict preflight that fails is reported without "applying anyway"; a skipped one becomes the note', () => {
     const { output, stderr } = capture();
     const presenter = new EventPresenter(output);

@@ -112,6 +112,9 @@ export class EventPresenter {
         output.warn(`The ${event.kind} hook${whose} ${how}.${event.stderrTail === '' ? '' : ` Its standard error ends with:\n${event.stderrTail.trimEnd()}`}`);
         return;
       }
+      case 'clock-skew':
+        output.warn(`Warning: certificate "${event.certificate}" is valid only from ${event.notBefore.toISOString()}, ${Math.ceil(event.aheadMs / 1000)} s after this machine's clock (${event.now.toISOString()}): this clock seems to be behind the CA's. It was installed; check the clock (NTP).`);
+        return;
       case 'expiry-warning':
         output.warn(`Warning: certificate "${event.certificate}" expires ${event.notAfter.toISOString()} (${event.daysLeft} days left) and was not renewed by this run.`);
         return;

@@ -12,7 +12,7 @@ import { resolveClientOptions } from './client-options.js';
 import type { AcmApiClientOptions, ResolvedClientOptions } from './client-options.js';
 import { parseCsr } from '../pki/csr.js';
 import { normalizeDomains } from '../domains/domains.js';
-import { AcmApiError, OptionsError, ProtocolError, TransportError } from '../errors/errors.js';
+import { AcmApiError, CertificateError, OptionsError, ProtocolError, TransportError } from '../errors/errors.js';
 import type { CaError } from '../errors/errors.js';
 import { bodyExcerpt, buildApplyRequest, buildRetrieveRequest, parseResponse } from './protocol.js';
 import type { AcmApiResponse } from './protocol.js';
@@ -168,7 +168,8 @@ export class AcmApiClient {
    * @throws {CaError} for the CA's statuses 101–111 (111 after the retries).
    * @throws {TransportError} `TRANSPORT_*` when the CA cannot be reached or stops answering.
    * @throws {ProtocolError} `PROTOCOL_*` when the answer is not ACMAPI (spec §3).
-   * @throws {CertificateError} `CERT_*` when the certificate fails a check: it is never returned as good.
+   * @throws {CertificateError} `CERT_*` when the certificate fails a check: it is never returned as
+   *   good; its `handleId` is the answer's, under which the CA still holds the certificate.
    */
   async apply(input: ApplyInput, options: AcmApiCallOptions = {}): Promise<CertificateResult> {
     const domains = normalizeDomains(input.domains);
@@ -269,9 +270,18 @@ export class AcmApiClient {
 
   async #outcome(response: AcmApiResponse, expected: Expected | undefined, signal: AbortSignal | undefined): Promise<CertificateResult> {
     if (response.status === 1) return { status: 'pending', handleId: response.handleId };
-    const parsed = parseCertificateChain(certificateFieldToPem(response.certificate));
-    if (expected !== undefined) {
-      verifyCertificate(parsed, { ...expected, now: new Date(this.#options.clock.now()) });
+    let parsed: CertificateChain;
+    try {
+      parsed = parseCertificateChain(certificateFieldToPem(response.certificate));
+      if (expected !== undefined) {
+        verifyCertificate(parsed, { ...expected, now: new Date(this.#options.clock.now()) });
+      }
+    } catch (error) {
+      // The CA holds this certificate under the handle: without it the caller could only apply again.
+      if (error instanceof CertificateError && error.handleId === undefined) {
+        throw new CertificateError(error.code, error.message, { cause: error, hint: error.hint, handleId: response.handleId });
+      }
+      throw error;
     }
     // Only a leaf that passed its checks is worth completing; a bundle with a chain is kept as sent.
     if (!this.#options.completeChain || parsed.chain.length > 0) {

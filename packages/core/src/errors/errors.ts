@@ -321,10 +321,16 @@ export class CertificateError extends AcmApiError {
   declare readonly code: CertificateErrorCode;
   /** The certificate's store name, when the check ran for a stored certificate. */
   readonly certificate: string | undefined;
+  /**
+   * The handle of the CA's answer that carried the certificate, when the check ran on an answer
+   * (spec §3): the CA holds the certificate under it, so `retrieve` can fetch it again.
+   */
+  readonly handleId: string | undefined;
 
-  constructor(code: CertificateErrorCode, message: string, options: AcmApiErrorOptions & { certificate?: string } = {}) {
+  constructor(code: CertificateErrorCode, message: string, options: AcmApiErrorOptions & { certificate?: string; handleId?: string | undefined } = {}) {
     super(code, message, options);
     this.certificate = options.certificate;
+    this.handleId = options.handleId;
   }
 }
 

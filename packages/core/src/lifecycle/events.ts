@@ -54,6 +54,13 @@ export type LifecycleEvent =
       chainMissing: boolean;
       chainWarnings: readonly string[];
     }
+  /**
+   * The certificate that just went live is not valid yet by this machine's clock: its notBefore
+   * is `aheadMs` milliseconds after `now`, within the tolerated skew (`CLOCK_SKEW_TOLERANCE_MS`).
+   * This clock is probably behind the CA's; until notBefore, peers with a correct clock accept
+   * the certificate, peers with this clock do not.
+   */
+  | { type: 'clock-skew'; certificate: string; notBefore: Date; now: Date; aheadMs: number }
   /** A PKCS#12 file of the live version is at `path`. */
   | { type: 'pkcs12-exported'; certificate: string; path: string }
   /** The run failed; the failure is recorded (`retired`: the application ended and its key was archived). */

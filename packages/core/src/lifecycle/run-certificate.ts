@@ -33,7 +33,7 @@
  */
 import type { AcmApiClient, CertificateResult } from '../client/client.js';
 import { recordableEndpoint } from '../client/endpoint.js';
-import { CaError, InternalError, OptionsError } from '../errors/errors.js';
+import { CaError, CertificateError, InternalError, OptionsError } from '../errors/errors.js';
 import type { KeyType } from '../pki/key-types.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
 import type { LifecycleEvent, LifecycleListener } from './events.js';
@@ -457,12 +457,21 @@ class Run {
     try {
       answer = await client.apply({ domains: application.domains, csr: application.csrPem }, { signal: this.#options.signal });
     } catch (error) {
+      if (error instanceof CertificateError && error.handleId !== undefined && retrievingCanHelp(error)) {
+        // An answer came, and its certificate failed a check (a clock behind the CA's): the CA
+        // holds it under the handle, which is kept so that the next run retrieves it instead of
+        // applying a second time (issue 11, finding 4).
+        const handleId = error.handleId;
+        await certificate.recordPending(handleId).catch(() => undefined);
+        await this.#recordFailure(certificate, error, false);
+        throw error;
+      }
       // 101–110 to the application itself: the CA holds nothing for this key, retire it.
       await this.#recordFailure(certificate, error, error instanceof CaError && error.status !== 111);
       throw error;
     }
     publishStep('applied', { certificate: certificate.name });
-    if (answer.status === 'issued') return this.#install(certificate, application, answer);
+    if (answer.status === 'issued') return this.#install(certificate, application, answer, true);
     return this.#pending(certificate, { ...application, handleId: answer.handleId }, client);
   }
 
@@ -527,9 +536,19 @@ class Run {
     }
   }
 
-  async #install(certificate: CertificateSession, application: StoredApplication, answer: Extract<CertificateResult, { status: 'issued' }>): Promise<Issued> {
+  /** `saveHandle`: the answer came to `apply`, so the application has no handle saved yet. */
+  async #install(certificate: CertificateSession, application: StoredApplication, answer: Extract<CertificateResult, { status: 'issued' }>, saveHandle = false): Promise<Issued> {
     // The repository checks again, against the saved CSR and private key, before writing anything.
-    const installed = await this.#guard(certificate, true, () => certificate.installCertificate(answer.certificate.fullchainPem));
+    const installed = await this.#guard(certificate, true, async () => {
+      try {
+        return await certificate.installCertificate(answer.certificate.fullchainPem);
+      } catch (error) {
+        // The CA holds the certificate under the handle: kept, the next run retrieves it instead
+        // of applying a second time (issue 11, finding 4). A killed process resends instead.
+        if (saveHandle && retrievingCanHelp(error)) await certificate.recordPending(answer.handleId).catch(() => undefined);
+        throw error;
+      }
+    });
     const result: Issued = {
       status: 'issued',
       ...this.#answered(certificate, { ...application, handleId: answer.handleId }),
@@ -540,6 +559,9 @@ class Run {
       pkcs12Path: undefined,
     };
     this.#emit({ type: 'issued', certificate: certificate.name, handleId: result.handleId, version: result.version, leaf: result.leaf, chainMissing: result.chainMissing, chainWarnings: result.chainWarnings });
+    const now = this.#now();
+    const aheadMs = result.leaf.notBefore.getTime() - now.getTime();
+    if (aheadMs > 0) this.#emit({ type: 'clock-skew', certificate: certificate.name, notBefore: result.leaf.notBefore, now, aheadMs });
     return { ...result, pkcs12Path: await this.#exportPkcs12(certificate) };
   }
 
@@ -566,4 +588,14 @@ class Run {
     }
     this.#emit({ type: 'failed', certificate: certificate.name, error, retired: retire });
   }
+}
+
+/**
+ * Whether fetching the same certificate again by its handle can succeed after `error` failed its
+ * installation: yes after a clock that disagrees with the CA's (`CERT_NOT_YET_VALID`,
+ * `CERT_EXPIRED`) or a failure of the store (a full disk); no when the certificate itself is wrong
+ * (another key, missing domains, a broken chain): then the kept application is sent again.
+ */
+function retrievingCanHelp(error: unknown): boolean {
+  return !(error instanceof CertificateError) || error.code === 'CERT_NOT_YET_VALID' || error.code === 'CERT_EXPIRED';
 }

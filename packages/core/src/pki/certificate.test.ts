@@ -5,6 +5,7 @@ import {
   certificateMatchesPrivateKey,
   parseCertificateChain,
   verifyCertificate,
+  CLOCK_SKEW_TOLERANCE_MS,
   type CertificateChain,
   type VerifyCertificateExpected,
 } from './certificate.js';
@@ -240,12 +241,22 @@ describe('verifyCertificate', () => {
     expect(error.message).toContain('CA:TRUE');
   });
 
-  it('CERT_EXPIRED after notAfter, CERT_NOT_YET_VALID before notBefore', async () => {
+  it('finding 4: a notBefore up to the tolerated clock skew ahead passes, and says by how much', () => {
+    expect(CLOCK_SKEW_TOLERANCE_MS).toBeGreaterThanOrEqual(2 * 60_000);
+    expect(verifyCertificate(good, expected({ now: new Date(notBefore.getTime() - 90_000) }))).toEqual({ notYetValidMs: 90_000 });
+    expect(verifyCertificate(good, expected({ now: new Date(notBefore.getTime() - CLOCK_SKEW_TOLERANCE_MS) }))).toEqual({ notYetValidMs: CLOCK_SKEW_TOLERANCE_MS });
+    expect(verifyCertificate(good, expected({ now: new Date(notBefore.getTime() + 1000) }))).toEqual({ notYetValidMs: 0 });
+  });
+
+  it('CERT_EXPIRED after notAfter, CERT_NOT_YET_VALID before notBefore beyond the tolerated skew', async () => {
     expectCertError(() => {
       verifyCertificate(good, expected({ now: new Date(notAfter.getTime() + 1000) }));
     }, 'CERT_EXPIRED');
     expectCertError(() => {
-      verifyCertificate(good, expected({ now: new Date(notBefore.getTime() - 1000) }));
+      verifyCertificate(good, expected({ now: new Date(notBefore.getTime() - CLOCK_SKEW_TOLERANCE_MS - 1000) }));
+    }, 'CERT_NOT_YET_VALID');
+    expectCertError(() => {
+      verifyCertificate(good, expected({ now: new Date(notBefore.getTime() - 1000), clockSkewToleranceMs: 0 }));
     }, 'CERT_NOT_YET_VALID');
     // And an expired certificate at the default time (now).
     const expired = parseCertificateChain(

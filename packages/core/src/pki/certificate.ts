@@ -59,6 +59,29 @@ export interface VerifyCertificateExpected {
    * @default new Date()
    */
   now?: Date;
+  /**
+   * How far, in milliseconds, the leaf's notBefore may lie after `now` and still pass: this
+   * machine's clock may be behind the CA's (issue 11, finding 4). The caller reports such a
+   * certificate (`notYetValidMs` of the result) instead of losing it.
+   * @default {@link CLOCK_SKEW_TOLERANCE_MS}
+   */
+  clockSkewToleranceMs?: number;
+}
+
+/**
+ * How far this machine's clock may be behind the CA's before a fresh certificate is refused as
+ * not yet valid, in milliseconds: 5 minutes, the skew Kerberos tolerates by default. A CA sets
+ * notBefore from its own clock (RFC 5280 §4.1.2.5), often exactly at issuance.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 5 * 60_000;
+
+/** What {@link verifyCertificate} found beyond its checks. */
+export interface VerifyCertificateResult {
+  /**
+   * Milliseconds until the leaf's notBefore, when it lies after `now` within the tolerance
+   * (this clock is behind the CA's); 0 when the leaf is valid at `now`.
+   */
+  notYetValidMs: number;
 }
 
 interface ParsedCertificate {
@@ -196,12 +219,12 @@ export function parseCertificateChain(pemBundle: string): CertificateChain {
  *
  * @throws {CertificateError} `CERT_KEY_MISMATCH`, `CERT_INVALID` (the leaf is a CA certificate,
  *   basicConstraints CA:TRUE; or it names a domain that was not requested, named in the message),
- *   `CERT_DOMAINS_MISSING` (naming the missing domains), `CERT_NOT_YET_VALID`, `CERT_EXPIRED`
- *   or `CERT_CHAIN_INVALID`.
+ *   `CERT_DOMAINS_MISSING` (naming the missing domains), `CERT_NOT_YET_VALID` (notBefore more
+ *   than `clockSkewToleranceMs` after `now`), `CERT_EXPIRED` or `CERT_CHAIN_INVALID`.
  * @throws {CsrError} when `expected.csrPem` is not a valid CSR.
  * @throws {DomainError} when `expected.domains` break a rule of spec §4.
  */
-export function verifyCertificate(chain: CertificateChain, expected: VerifyCertificateExpected): void {
+export function verifyCertificate(chain: CertificateChain, expected: VerifyCertificateExpected): VerifyCertificateResult {
   const csr = parseCsr(expected.csrPem);
   const domains = normalizeDomains(expected.domains);
   // Re-parse from PEM so that a chain object assembled by hand gets the same checks.
@@ -253,11 +276,13 @@ export function verifyCertificate(chain: CertificateChain, expected: VerifyCerti
     );
   }
   const now = expected.now ?? new Date();
-  if (now.getTime() < leaf.info.notBefore.getTime()) {
+  const tolerance = expected.clockSkewToleranceMs ?? CLOCK_SKEW_TOLERANCE_MS;
+  const notYetValidMs = Math.max(0, leaf.info.notBefore.getTime() - now.getTime());
+  if (notYetValidMs > tolerance) {
     throw new CertificateError(
       'CERT_NOT_YET_VALID',
-      `The certificate is not valid until ${leaf.info.notBefore.toISOString()} (now ${now.toISOString()}); it was not saved.`,
-      { hint: "Check this machine's clock." },
+      `The certificate is not valid until ${leaf.info.notBefore.toISOString()} (now ${now.toISOString()}, more than ${String(Math.round(tolerance / 1000))} s of clock skew); it was not saved.`,
+      { hint: "Check this machine's clock (NTP): it seems to be behind the CA's." },
     );
   }
   if (now.getTime() > leaf.info.notAfter.getTime()) {
@@ -268,6 +293,7 @@ export function verifyCertificate(chain: CertificateChain, expected: VerifyCerti
     );
   }
   checkLinks(certificates);
+  return { notYetValidMs };
 }
 
 /**
