@@ -4,9 +4,10 @@
  * line only supplies the passphrase, which never comes from a flag's value (`ps` shows those).
  */
 import { MAX_PASSPHRASE_FILE_BYTES, readLocalTextFile } from '@acmapi/core/store';
+import { isOptionsError, readPkcs12Passphrase } from '@acmapi/core';
 import type { Pkcs12Setting } from '@acmapi/core';
 import type { Command } from 'commander';
-import { localIo, UsageError } from './cli-errors.js';
+import { LocalIoError, localIo, UsageError } from './cli-errors.js';
 
 /** The pfx flags as commander parsed them. */
 export interface PfxFlags {
@@ -54,14 +55,13 @@ export async function pfxPassphrase(flags: PfxFlags, env: NodeJS.ProcessEnv): Pr
  * @throws {LocalIoError} when the passphrase file cannot be read.
  */
 export async function pfxPassphraseOf(setting: Pkcs12Setting | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (setting === undefined) return undefined;
-  const file = setting.passphraseFile;
-  const passphrase = file !== undefined ? (await localIo('read the passphrase file', file, () => readLocalTextFile(file, { maxBytes: MAX_PASSPHRASE_FILE_BYTES }))).replace(/\r?\n$/, '') : env[setting.passphraseEnv ?? 'ACMAPI_PFX_PASSPHRASE'];
-  if (passphrase === undefined || passphrase === '') {
-    throw new UsageError(`The certificate keeps a PKCS#12 file, but ${file ?? setting.passphraseEnv ?? 'ACMAPI_PFX_PASSPHRASE'} holds no passphrase now.`, {
-      code: 'USAGE_PFX',
-      hint: 'Put the passphrase back there, or pass --pfx with --pfx-passphrase-file FILE.',
-    });
+  // Where the passphrase is read from is core's rule (readPkcs12Passphrase); only the words are the CLI's.
+  try {
+    return await readPkcs12Passphrase(setting, env);
+  } catch (error) {
+    if (!isOptionsError(error) || error.option !== 'pkcs12') throw error;
+    // A file that cannot be read comes with its cause; an empty place does not.
+    if (error.cause !== undefined && setting?.passphraseFile !== undefined) throw new LocalIoError('read the passphrase file', setting.passphraseFile, error.cause);
+    throw new UsageError(error.message, { code: 'USAGE_PFX', hint: 'Put the passphrase back there, or pass --pfx with --pfx-passphrase-file FILE.' });
   }
-  return passphrase;
 }
