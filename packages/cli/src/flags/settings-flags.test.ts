@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './cli-errors.js';
-import { placementFromFlags, runSettings, settingsFromFlags, signfilePhaseOf } from './settings-flags.js';
+import { dropClearedSettings, mergeSettings, type CertificateSettings } from '@acmapi/core';
+import { placementFromFlags, settingsFromFlags, signfilePhaseOf } from './settings-flags.js';
+
+/** What a run remembers, as core's runFleet composes it. */
+function runSettings(stored: CertificateSettings | undefined, given: Partial<CertificateSettings>): CertificateSettings {
+  return dropClearedSettings(mergeSettings(stored, given));
+}
 import { DEFAULT_STANDALONE_PORT } from './signfile-flags.js';
 import type { SignfileSettings } from './signfile-flags.js';
 

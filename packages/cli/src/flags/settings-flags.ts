@@ -9,7 +9,7 @@
  * Only paths and names are remembered, never a secret.
  */
 import { resolve as resolvePath } from 'node:path';
-import { dropClearedSettings, mergeSettings, signfilePhaseFromSettings } from '@acmapi/core';
+import { signfilePhaseFromSettings } from '@acmapi/core';
 import type { CertificateSettings, PreflightMode, SignfilePhaseOptions, SignfilePlacementSetting, SignfileSetting } from '@acmapi/core';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -95,15 +95,6 @@ export function settingsFromFlags(flags: SettingsFlags, signfile: SignfileSettin
     ...(days === undefined ? {} : { renewBeforeDays: days }),
     ...deploySettingsFromFlags(flags),
   };
-}
-
-/**
- * The settings of a run: `given` over `stored`, with a placement (`none` when neither names one).
- * Pure.
- */
-export function runSettings(stored: CertificateSettings | undefined, given: Partial<CertificateSettings>): CertificateSettings {
-  // An empty install target or hook clears the remembered one (see deploy-flags.ts); a signfile without a placement gets `none`.
-  return dropClearedSettings(mergeSettings(stored, given));
 }
 
 /**
