@@ -41,6 +41,18 @@ describe('describeFailure', () => {
     expect(failure.hint).toContain('whatever your port mapping');
   });
 
+  it("finding 2: a redirect's Location is the web server's string, shown escaped", () => {
+    const failure = describeFailure({
+      kind: 'redirect-not-allowed',
+      domain: 'a.test',
+      url,
+      redirect: { reason: 'port', status: 301, location: 'https://a.test:8443/\u001b[2J\nWhat to do: rm -rf /', port: 8443 },
+    });
+    expect(failure.message).toContain('to https://a.test:8443/\\u{1b}[2J\\nWhat to do: rm -rf /');
+    expect(failure.message).not.toContain('\u001b');
+    expect(failure.message).not.toContain('\n');
+  });
+
   it('the Apache lost slash is named', () => {
     const failure = describeFailure({
       kind: 'redirect-not-allowed',

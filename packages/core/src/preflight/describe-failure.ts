@@ -2,6 +2,7 @@
  * The words of a preflight failure: one message naming the domain, address,
  * URL and what happened, and one hint saying what to do (spec §5). Pure.
  */
+import { displayText } from '../text/display-text.js';
 import type { RedirectRefusal } from './redirect-policy.js';
 import type { SignfileBodyCheck } from './signfile-body.js';
 import type { PreflightFailure, PreflightFailureKind, PreflightRemedy, PreflightTimeoutPhase } from './types.js';
@@ -41,7 +42,8 @@ function at(context: FailureContext): string {
 }
 
 function redirectWhat(refusal: RedirectRefusal): { message: string; hint: string } {
-  const location = refusal.location === undefined ? '' : ` to ${refusal.location}`;
+  // The Location header is the web server's string: shown escaped, never raw (issue 11, finding 2).
+  const location = refusal.location === undefined ? '' : ` to ${displayText(refusal.location)}`;
   switch (refusal.reason) {
     case 'status':
       return {
