@@ -105,6 +105,48 @@ const lazyUndiciAssert = {
   },
 };
 
+// Two of undici's files load Node's http module when they load: client.js reads its
+// maxHeaderSize to pick a default, util.js compares a stream's class with IncomingMessage
+// when destroying it. Neither is needed before (core passes no stream bodies, and the
+// default is read when a client is built), yet loading http costs about 5–8 ms of CPU per
+// `acmapi issue`. Both files are rewritten to read http where they use it; the build fails
+// when a pattern is not found (a new undici), rather than bundling the eager form.
+const lazyUndiciHttp = {
+  name: 'lazy-undici-http',
+  setup(plugin) {
+    const edits = [
+      {
+        file: /[\\/]undici[\\/]lib[\\/]core[\\/]util\.js$/,
+        replace: [
+          ["const { IncomingMessage } = require('node:http')\n", ''],
+          ['.constructor === IncomingMessage)', ".constructor === require('node:http').IncomingMessage)"],
+        ],
+      },
+      {
+        file: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
+        replace: [
+          ["const http = require('node:http')\n", ''],
+          [
+            /const getDefaultNodeMaxHeaderSize = http &&[^]*?http module not available or http\.maxHeaderSize invalid'\) \}\n/,
+            "const getDefaultNodeMaxHeaderSize = () => {\n  const { maxHeaderSize } = require('node:http')\n  if (Number.isInteger(maxHeaderSize) && maxHeaderSize > 0) return maxHeaderSize\n  throw new InvalidArgumentError('http module not available or http.maxHeaderSize invalid')\n}\n",
+          ],
+        ],
+      },
+    ];
+    for (const { file, replace } of edits) {
+      plugin.onLoad({ filter: file }, async (args) => {
+        let contents = await readFile(args.path, 'utf8');
+        for (const [from, to] of replace) {
+          const next = contents.replace(from, to);
+          if (next === contents) throw new Error(`lazy-undici-http: ${args.path} no longer has ${String(from)}; update scripts/bundle-bin.mjs for this undici.`);
+          contents = next;
+        }
+        return { contents, loader: 'js' };
+      });
+    }
+  },
+};
+
 // core's domain rules import toASCII from tr46 (UTS #46) for names that are not plain ASCII;
 // for plain names they never call it (src/domains/domains.ts). tr46's module builds its
 // mapping table (about 240 KB of code) and regular expressions when loaded, in every command
@@ -232,7 +274,7 @@ const programs = await Promise.all(
       // the program all ASCII, which src/code-cache.ts reads as latin1: V8 then takes the
       // bytes as they are, where UTF-8 is decoded and checked first (about 2 ms a run).
       legalComments: 'external',
-      plugins: [loadersOf(command), lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, lazyTr46, peculiarEsm],
+      plugins: [loadersOf(command), lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, lazyUndiciHttp, lazyTr46, peculiarEsm],
     });
     const file = result.outputFiles.find((output) => output.path.endsWith('.cjs'));
     if (file === undefined) throw new Error(`esbuild wrote no programs/${name}.cjs`);

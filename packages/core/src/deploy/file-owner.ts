@@ -7,7 +7,6 @@
  * service switch (LDAP, sssd, systemd's dynamic users) where it is installed. Numeric ids are
  * taken as they are, as chown(1) does.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { DeployError, OptionsError } from '../errors/errors.js';
 
@@ -66,7 +65,9 @@ async function lookupInFile(file: string, name: string): Promise<string[] | unde
 }
 
 /** `getent DATABASE NAME`'s fields, or `undefined` (not found, or no getent here). */
-function lookupWithGetent(database: 'passwd' | 'group', name: string): Promise<string[] | undefined> {
+async function lookupWithGetent(database: 'passwd' | 'group', name: string): Promise<string[] | undefined> {
+  // Loaded here, not at the top: only a name given as owner needs it (issue 9's start-up budget).
+  const { execFile } = await import('node:child_process');
   return new Promise((resolve) => {
     execFile('getent', [database, name], { timeout: 10_000, encoding: 'utf8' }, (error, stdout) => {
       const fields = stdout.split('\n')[0]?.split(':');

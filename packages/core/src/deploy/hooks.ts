@@ -6,7 +6,9 @@
  * fields in environment variables, runs under a timeout that kills its whole process group,
  * and never makes this package throw: a failing hook is a result, for the lifecycle to report.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+// node:child_process is loaded when a hook runs: most runs have none, and loading it costs
+// every `acmapi issue` CPU at start (issue 9's start-up budget).
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { dirname } from 'node:path';
 
 /** Which hook: certbot's `--pre-hook`, `--post-hook`, `--deploy-hook`, plus `failure`. */
@@ -226,6 +228,7 @@ export async function runHook(kind: HookKind, command: string, event: HookEvent,
   const env = hookEnvironment(kind, event, options.env ?? process.env, options.secretEnv);
   const stdout = new Tail(HOOK_OUTPUT_TAIL_BYTES);
   const stderr = new Tail(HOOK_OUTPUT_TAIL_BYTES);
+  const { spawn } = await import('node:child_process');
   return new Promise<HookResult>((resolve) => {
     let timedOut = false;
     let aborted = false;

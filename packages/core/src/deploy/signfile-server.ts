@@ -3,7 +3,6 @@
  * server of their own (the demo, tests, a one-off validation). Spec §1, §5;
  * BR §3.2.2.4.18.
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** The well-known folder the CA fetches the signfile from (spec §1). */
@@ -47,6 +46,9 @@ export async function serveSignfile(options: ServeSignfileOptions): Promise<Serv
   const body = typeof options.signfile.content === 'string' ? Buffer.from(options.signfile.content, 'utf8') : Buffer.from(options.signfile.content);
   const path = SIGNFILE_PATH_PREFIX + encodeURIComponent(options.signfile.name);
 
+  // node:http is loaded here: every program that can serve a signfile imports this module,
+  // and most runs never do (issue 9's start-up budget).
+  const { createServer } = await import('node:http');
   const server = createServer((request, response) => {
     // Compare the path without the query string: a CA may add cache busters.
     const requestPath = (request.url ?? '').split('?')[0];
