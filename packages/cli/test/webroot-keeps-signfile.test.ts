@@ -41,6 +41,7 @@ describe('--webroot and a signfile kept in the webroot', () => {
 
     const issued = await runCli(['issue', '-d', 'kept.acmapi.test', '--webroot', webroot, '--signfile', signfile, '--preflight', 'off', '--out', store], ca.env);
     expect(issued.code, issued.stderr).toBe(0);
+    expect(issued.stderr).toContain(`The signfile at ${kept} already holds this content; it is used as it is and stays.`);
     expect(await readFile(kept)).toEqual(bytes);
     expect(await identity()).toEqual(before);
 

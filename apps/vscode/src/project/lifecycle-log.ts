@@ -21,7 +21,7 @@ export function logLifecycleEvent(log: Logger, event: LifecycleEvent): void {
       return;
     }
     case 'signfile-deployed':
-      say('info', `signfile written to ${event.path}${event.webConfigPath === undefined ? '' : ` (and ${event.webConfigPath})`}`);
+      say('info', `signfile ${event.previous === 'same' ? 'already in place at' : 'written to'} ${event.path}${event.webConfigPath === undefined ? '' : ` (and ${event.webConfigPath})`}${event.previous === 'different' ? '; the file it replaced is put back afterwards' : ''}`);
       return;
     case 'signfile-served':
       say('info', `serving the signfile on port ${event.port}`);

@@ -18,7 +18,7 @@ describe('EventPresenter', () => {
     const { output, stderr } = capture();
     const presenter = new EventPresenter(output);
     const events: LifecycleEvent[] = [
-      { type: 'signfile-deployed', certificate: 'a', path: '/srv/www/.well-known/pki-validation/signfile', webConfigPath: undefined },
+      { type: 'signfile-deployed', certificate: 'a', path: '/srv/www/.well-known/pki-validation/signfile', webConfigPath: undefined, previous: undefined },
       { type: 'signfile-served', certificate: 'a', port: 8080 },
       { type: 'preflight-finished', certificate: 'a', result: failing },
     ];
@@ -29,6 +29,17 @@ describe('EventPresenter', () => {
     expect(stderr()).toContain('Applying anyway (--preflight warn)');
     expect(presenter.preflight).toBe(failing);
     expect(presenter.preflightNote).toBeUndefined();
+  });
+
+  it('says that a signfile already in the webroot stays, or is put back, instead of "removed"', () => {
+    const { output, stderr } = capture();
+    const presenter = new EventPresenter(output);
+    const path = '/srv/www/.well-known/pki-validation/signfile';
+    presenter.onEvent({ type: 'signfile-deployed', certificate: 'a', path, webConfigPath: undefined, previous: 'same' });
+    presenter.onEvent({ type: 'signfile-deployed', certificate: 'b', path, webConfigPath: undefined, previous: 'different' });
+    expect(stderr()).toContain(`The signfile at ${path} already holds this content; it is used as it is and stays.`);
+    expect(stderr()).toContain(`Signfile written to ${path} in place of the file there; that file is put back after the application.`);
+    expect(stderr()).not.toContain('it is removed after the application');
   });
 
   it('finding 4: a certificate installed before its notBefore says the clock seems behind the CA\'s', () => {

@@ -43,7 +43,7 @@ export class EventPresenter {
     const output = this.#output;
     switch (event.type) {
       case 'signfile-deployed':
-        output.warn(`Signfile written to ${event.path}${event.webConfigPath === undefined ? '' : ` (and ${event.webConfigPath})`}; it is removed after the application.`);
+        output.warn(signfileDeployedLine(event));
         return;
       case 'signfile-served':
         output.warn(`Serving the signfile on port ${event.port} (--standalone) for the time of the application.`);
@@ -165,4 +165,12 @@ export class EventPresenter {
     this.#progress?.stop();
     this.#progress = undefined;
   }
+}
+
+/** What the CLI says of a signfile put in place in a webroot: what happens to it after the application depends on what was there. */
+function signfileDeployedLine(event: Extract<LifecycleEvent, { type: 'signfile-deployed' }>): string {
+  const also = event.webConfigPath === undefined ? '' : ` (and ${event.webConfigPath}, removed after the application)`;
+  if (event.previous === 'same') return `The signfile at ${event.path} already holds this content; it is used as it is and stays${also}.`;
+  if (event.previous === 'different') return `Signfile written to ${event.path} in place of the file there${also}; that file is put back after the application.`;
+  return `Signfile written to ${event.path}${also}; it is removed after the application.`;
 }

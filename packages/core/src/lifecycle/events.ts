@@ -15,8 +15,13 @@ import type { HookKind } from '../deploy/hooks.js';
 export type LifecycleEvent =
   /** The plan, decided under the certificate's lock (not for `retrieve`). */
   | { type: 'planned'; certificate: string; plan: ApplicationPlan; record: CertificateRecord | undefined }
-  /** The signfile was written into a webroot (spec §1); it is removed after the application. */
-  | { type: 'signfile-deployed'; certificate: string; path: string; webConfigPath: string | undefined }
+  /**
+   * The signfile is in place in a webroot (spec §1) for the application. `previous`: a signfile
+   * was already at `path`, with the same content (`'same'`: left untouched, and it stays) or
+   * another (`'different'`: replaced, and put back afterwards); `undefined`: there was none, and
+   * the one written is removed afterwards.
+   */
+  | { type: 'signfile-deployed'; certificate: string; path: string; webConfigPath: string | undefined; previous: 'same' | 'different' | undefined }
   /** The signfile is being served by a standalone server on `port` for the time of the application. */
   | { type: 'signfile-served'; certificate: string; port: number }
   /** The signfile preflight (spec §5) ran; `result.ok` false in mode `warn` means the application goes ahead anyway. */

@@ -102,7 +102,7 @@ export async function withSignfile<T>(
   try {
     if (signfile !== undefined && placement?.kind === 'webroot') {
       deployed = await deployWebroot(placement.dir, signfile, { iis: placement.iis === true });
-      emit({ type: 'signfile-deployed', certificate, path: deployed.path, webConfigPath: deployed.webConfigPath });
+      emit({ type: 'signfile-deployed', certificate, path: deployed.path, webConfigPath: deployed.webConfigPath, previous: deployed.previous });
     }
     if (signfile !== undefined && placement?.kind === 'standalone') {
       server = await listen(placement, signfile);
