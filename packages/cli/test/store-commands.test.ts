@@ -98,6 +98,25 @@ describe('acmapi.json', () => {
     ]);
   });
 
+  it('defaults.keyType is a fallback: a key type remembered from --key-type survives renew (core\'s settingsForRun precedence)', async () => {
+    const env = { ACMAPI_AUTH_TOKEN: ca.token, ACMAPI_CA_FILE: ca.rootPath };
+    const keyOf = async (name: string): Promise<string> => (await runOpenssl(['pkey', '-in', join(project, 'store', name, 'privkey.pem'), '-noout', '-text'])).stdout;
+    const other = join(world.temp.path, 'project-keytype');
+    await mkdir(other);
+    await writeFile(
+      join(other, 'acmapi.json'),
+      JSON.stringify({ endpoint: ca.sandbox.url, customerId: ca.customerId, defaults: { keyType: 'rsa-2048', storeDir: '../project/store' }, certificates: [{ name: 'keytype', domains: ['keytype.acmapi.test'] }] }),
+    );
+    const issued = await runCli(['issue', 'keytype', '--key-type', 'ec-p384'], env, other);
+    expect(issued.code, issued.stderr).toBe(0);
+    expect(await keyOf('keytype')).toContain('NIST CURVE: P-384');
+    const renewed = await runCli(['renew', 'keytype', '--force'], env, other);
+    expect(renewed.code, renewed.stderr).toBe(0);
+    // A new key (the default key policy), of the remembered type, not defaults.keyType's.
+    expect(await keyOf('keytype')).toContain('NIST CURVE: P-384');
+    expect(await keyOf('keytype')).not.toContain('2048 bit');
+  });
+
   it('renew --json lists the certificates by name (as the README says), not in acmapi.json order', async () => {
     const dry = await runCli(['renew', '--dry-run', '--json'], {}, project);
     expect(dry.code, dry.stderr).toBe(0);

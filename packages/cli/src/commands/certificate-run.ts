@@ -47,8 +47,10 @@ export interface CertificateTarget {
   name: string;
   /** The domains wanted (spec §4); a change from the live certificate's means a new application. */
   domains: string[];
-  /** The key type asked for (flag or acmapi.json); `undefined` keeps the live one's (new keys: `ec-p256`). */
+  /** The key type asked for (flag or acmapi.json); `undefined` keeps the live one's (new keys: `defaultKeyType`). */
   keyType: KeyType | undefined;
+  /** acmapi.json's `defaults.keyType`: only when nothing else names a key type (core's precedence), never remembered. */
+  defaultKeyType?: KeyType | undefined;
   /** Where a new application's key and CSR come from (`--csr`/`--key`, acmapi.json). @default a generated key */
   keySource?: KeySource | undefined;
 }
@@ -102,7 +104,7 @@ export interface PresentedRun {
  */
 export async function runPresented(
   context: RunContext,
-  lifecycle: Pick<LifecycleOptions, 'name' | 'command' | 'domains' | 'handleId' | 'keyType' | 'keySource' | 'force' | 'renewBeforeDays' | 'waitMs' | 'settings' | 'now'>,
+  lifecycle: Pick<LifecycleOptions, 'name' | 'command' | 'domains' | 'handleId' | 'keyType' | 'defaultKeyType' | 'keySource' | 'force' | 'renewBeforeDays' | 'waitMs' | 'settings' | 'now'>,
 ): Promise<PresentedRun> {
   // Ctrl-C or SIGTERM while waiting for a pending application ends the wait, not the process:
   // the handle is saved already, so the run unwinds (lock released) and says how to go on.
@@ -163,6 +165,7 @@ export async function runCertificate(options: RunCertificateOptions): Promise<Re
     command: options.command,
     domains: target.domains,
     keyType: target.keyType,
+    defaultKeyType: target.defaultKeyType,
     keySource: target.keySource,
     force: options.force,
     renewBeforeDays: options.days,
@@ -257,7 +260,7 @@ export async function runPresentedFleet(options: PresentedFleetOptions): Promise
   const fleet = await runFleet({
     repository: options.store,
     command: options.command,
-    targets: options.targets.map((target) => ({ name: target.name, settings: target.settings, keySource: target.keySource })),
+    targets: options.targets.map((target) => ({ name: target.name, settings: target.settings, keySource: target.keySource, defaultKeyType: target.defaultKeyType })),
     client: async () => createClient(await options.credentials(), options, output),
     now: options.now,
     concurrency: options.concurrency,

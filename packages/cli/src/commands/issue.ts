@@ -45,8 +45,10 @@ export interface IssueToFolderOptions extends ClientFlags {
    * @default the stored certificate with the same domains, else the first domain (see `store-name.ts`)
    */
   name?: string | undefined;
-  /** Key type of a generated key; `undefined` keeps the live certificate's (new keys: `ec-p256`). */
+  /** Key type of a generated key; `undefined` keeps the live certificate's (new keys: `defaultKeyType`). */
   keyType?: KeyType | undefined;
+  /** acmapi.json's `defaults.keyType`: used only when nothing else names a key type; never remembered. @default `ec-p256` */
+  defaultKeyType?: KeyType | undefined;
   /** Where a new application's key and CSR come from (`--csr`/`--key`, acmapi.json). @default a generated key */
   keySource?: KeySource | undefined;
   /** The store folder; the certificate lives in `outDir/<name>/`. */
@@ -106,6 +108,7 @@ export async function issueToFolder(options: IssueToFolderOptions): Promise<Resu
   options.onTarget?.({ name, domains, dir: join(storeDir, name) });
   const given = options.credentials;
   const keyType = options.keySource === undefined ? options.keyType : undefined;
+  const defaultKeyType = options.keySource === undefined ? options.defaultKeyType : undefined;
   const credentials = typeof given === 'function' ? given : () => Promise.resolve(given);
   if (options.settings !== undefined) {
     // With settings, through core's runFleet (one certificate): the pre and post hooks run
@@ -115,7 +118,7 @@ export async function issueToFolder(options: IssueToFolderOptions): Promise<Resu
       runPresentedFleet({
         store,
         command: 'issue',
-        targets: [{ name, domains, settings: { ...settings, domains, ...(keyType === undefined ? {} : { keyType }) }, ...(options.keySource === undefined ? {} : { keySource: options.keySource }) }],
+        targets: [{ name, domains, defaultKeyType, settings: { ...settings, domains, ...(keyType === undefined ? {} : { keyType }) }, ...(options.keySource === undefined ? {} : { keySource: options.keySource }) }],
         credentials,
         output: options.output,
         timeoutMs: options.timeoutMs,
@@ -146,7 +149,7 @@ export async function issueToFolder(options: IssueToFolderOptions): Promise<Resu
       store,
       command: 'issue',
       // A key of the user's has its own type.
-      target: { name, domains, keyType, keySource: options.keySource },
+      target: { name, domains, keyType, defaultKeyType, keySource: options.keySource },
       force: options.force ?? false,
       days: options.days,
       now: options.now,
@@ -240,7 +243,9 @@ export function issueCommand(ctx: CommandContext): Command {
         learn({ domains: normalizeDomains(domains) });
         const flagDays = parseDays(flags);
         const days = flagDays ?? project.config?.defaults.renewBeforeDays;
-        const keyType = flags.keyType ?? (entry === undefined ? undefined : (entry.keyType ?? project.config?.defaults.keyType));
+        const keyType = flags.keyType ?? entry?.keyType;
+        // A fallback, as core's settingsForRun has it: after the remembered and the live key type.
+        const defaultKeyType = entry === undefined ? undefined : project.config?.defaults.keyType;
         const withConfig = withConfigSignfile(flags, project, ctx.env);
         const parsed = await parseSignfileFlags(withConfig, ctx.env);
         const given = settingsFromFlags(flags, parsed, withConfig.signfileName, flagDays);
@@ -252,6 +257,7 @@ export function issueCommand(ctx: CommandContext): Command {
           domains,
           name: certificateName ?? flags.name,
           keyType,
+          defaultKeyType,
           keySource,
           outDir: project.storeDir,
           waitMs,

@@ -101,7 +101,9 @@ async function unsortedTargets(options: RenewOptions): Promise<RenewTarget[]> {
         name,
         domains: entry.domains,
         // A key of the user's has its own type.
-        keyType: own ? undefined : (options.keyType ?? entry.keyType ?? project.config?.defaults.keyType),
+        keyType: own ? undefined : (options.keyType ?? entry.keyType),
+        // A fallback, as core's settingsForRun has it: after the remembered and the live key type.
+        defaultKeyType: own ? undefined : project.config?.defaults.keyType,
         ...(own ? { keySource: () => keySourceFor({}, entry, project) } : {}),
       };
     });
@@ -172,6 +174,7 @@ export async function renewCertificates(options: RenewOptions): Promise<RenewRes
         domains: target.domains,
         settings: { ...options.settings, domains: target.domains, ...(target.keyType === undefined ? {} : { keyType: target.keyType }) },
         ...(target.keySource === undefined ? {} : { keySource: target.keySource }),
+        defaultKeyType: target.defaultKeyType,
       })),
       credentials: options.credentials,
       output: options.output,

@@ -77,8 +77,14 @@ export interface RunCertificateOptions {
   ignoreBackoff?: boolean | undefined;
   /** For `retrieve`: the handle of the pending application (spec §3). */
   handleId?: string | undefined;
-  /** The key type of a generated key. @default the live certificate's, else `ec-p256` */
+  /** The key type of a generated key. @default the live certificate's, else `defaultKeyType` */
   keyType?: KeyType | undefined;
+  /**
+   * The key type of a generated key when neither `keyType`, `settings` nor the live certificate
+   * names one (a project file's `defaults.keyType`); never remembered, the same precedence as
+   * {@link settingsForRun}'s fallbacks. @default `ec-p256`
+   */
+  defaultKeyType?: KeyType | undefined;
   /** Where a new application's key and CSR come from (see {@link KeySource}). @default `{ kind: 'generate' }` */
   keySource?: KeySource | undefined;
   /** Apply even when not due, or over an application in progress (its key is kept, `abandoned`). @default false */
@@ -397,7 +403,7 @@ class Run {
   ): Promise<Issued | Pending> {
     const options = this.#options;
     return this.#signfilePhase(certificate, domains, async () => {
-      const keyType = options.keyType ?? record?.live?.keyType;
+      const keyType = options.keyType ?? record?.live?.keyType ?? options.defaultKeyType;
       const source = await this.#keySource(certificate, record, options.keyType);
       if (source.kind === 'generate') this.#emit({ type: 'key-generating', certificate: certificate.name, keyType: keyType ?? 'ec-p256' });
       const keys = await resolveKeySource(source, { domains, keyType, requirePrivateKey: options.repository.requiresPrivateKey });

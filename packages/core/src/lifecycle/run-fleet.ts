@@ -23,6 +23,7 @@ import pLimit from 'p-limit';
 import type { AcmApiClient } from '../client/client.js';
 import { InternalError, OptionsError, StoreError } from '../errors/errors.js';
 import type { HookResult } from '../deploy/hooks.js';
+import type { KeyType } from '../pki/key-types.js';
 import { writeMetricsFile, type CertificateMetrics, type MetricsResult } from '../report/metrics.js';
 import { sendNotification, type Notification, type SendNotificationOptions } from '../report/notify.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
@@ -45,6 +46,8 @@ export interface FleetTarget {
   settings?: Partial<CertificateSettings> | undefined;
   /** Where a new application's key and CSR come from; a function is called only when this certificate is worked on. @default a generated key */
   keySource?: KeySource | (() => Promise<KeySource | undefined>) | undefined;
+  /** The key type when neither the settings nor the live certificate name one (see {@link RunCertificateOptions.defaultKeyType}); never remembered. */
+  defaultKeyType?: KeyType | undefined;
 }
 
 /** What a caller adds to one certificate's run (see {@link RunFleetOptions.prepare}). */
@@ -237,6 +240,7 @@ export async function runFleet(options: RunFleetOptions): Promise<RunFleetResult
             settings,
             now,
             keySource,
+            defaultKeyType: target.defaultKeyType,
             force: options.force,
             ignoreBackoff: options.ignoreBackoff,
             renewBeforeDays: settings.renewBeforeDays ?? options.renewBeforeDays,
