@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '@acmapi/test-utils';
 import { generateKeyAndCsr } from '../src/pki/csr.js';
 import { CertificateStore, openStore } from '../src/store/certificate-store.js';
-import { STORE_GITIGNORE_RULES } from '../src/store/store-gitignore.js';
+import { KEY_GITIGNORE_RULES } from '../src/store/key-gitignore.js';
 
 const run = promisify(execFile);
 let temp: TempDir;
@@ -69,7 +69,7 @@ describe('the store in a git repository', () => {
   it('every rule is a pattern git accepts and matches at any depth', async () => {
     const store = await openStore(join(temp.path, 'certs'));
     const samples = ['privkey.pem', 'cert.pfx', 'x.p12', '.lock', '.lock.break', '.privkey.pem.1a2b.tmp'];
-    expect(samples).toHaveLength(STORE_GITIGNORE_RULES.length);
+    expect(samples).toHaveLength(KEY_GITIGNORE_RULES.length);
     for (const sample of samples) await git(temp.path, 'check-ignore', '-q', '--no-index', join(store.dir, 'n', 'versions', 'v', sample));
   });
 });
