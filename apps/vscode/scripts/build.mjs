@@ -23,6 +23,9 @@ await build({
   // VS Code 1.138's extension host runs Node 22.
   target: 'node22',
   external: ['vscode'],
+  // jsonc-parser's `main` is a UMD build whose require('./impl/format') esbuild cannot follow
+  // (the bundle then fails to load): its ES module build bundles cleanly.
+  mainFields: ['module', 'main'],
   legalComments: 'none',
   sourcemap: false,
   minify: true,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Makes sure the end-to-end suite's tools are there, fast when they are (the `pretest` step):
-// - Debian packages: Chromium (the browser playwright-core drives), openssl, and the libraries
+// - Debian packages: Chromium (the browser playwright-core drives), openssl, CJK fonts (the
+//   Chinese screenshots), and the libraries
 //   code-server's native modules build against. Installed with apt-get when root, else a clear
 //   message says what to install.
 // - code-server 4.139.1 (VS Code 1.139.1 in a browser) in a cache outside the clone,
@@ -23,7 +24,7 @@ export const NODE24 = process.env.ACMAPI_NODE24 ?? fileURLToPath(new URL('../nod
 /** The browser the suite drives: Debian's Chromium, or ACMAPI_CHROMIUM (e.g. a CI runner's own Chrome). */
 export const CHROMIUM = process.env.ACMAPI_CHROMIUM ?? '/usr/bin/chromium';
 
-const DEBIAN_PACKAGES = [...(process.env.ACMAPI_CHROMIUM === undefined ? ['chromium'] : []), 'openssl', 'libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev', 'pkg-config'];
+const DEBIAN_PACKAGES = [...(process.env.ACMAPI_CHROMIUM === undefined ? ['chromium'] : []), 'openssl', 'fonts-noto-cjk', 'libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'libx11-dev', 'pkg-config'];
 
 function fail(message) {
   console.error(`ensure-code-server: ${message}`);

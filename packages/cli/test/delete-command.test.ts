@@ -52,7 +52,8 @@ describe('acmapi delete', () => {
     expect(deleted.code, deleted.stderr).toBe(0);
     expect(parseJsonOutput(deleted)).toEqual({ status: 'deleted', name: 'gone.acmapi.test', dir, domains: ['gone.acmapi.test'], state: 'valid', exitCode: 0 });
     expect(await exists(dir)).toBe(false);
-    expect(await readdir(out)).toEqual(['kept.acmapi.test']);
+    // The store's own .gitignore (core keeps keys out of git) and the certificate kept.
+    expect((await readdir(out)).sort()).toEqual(['.gitignore', 'kept.acmapi.test']);
     expect(await listNames(out)).toEqual(['kept.acmapi.test']);
 
     const human = await runCli(['delete', 'kept.acmapi.test', '--out', out, '-y']);

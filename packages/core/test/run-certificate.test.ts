@@ -283,7 +283,8 @@ describe('runCertificate', () => {
   it('refuses a CSR without its private key before anything is written: the store keeps every certificate with its key', async () => {
     const { csrPem } = await generateKeyAndCsr({ domains, keyType: 'ec-p256' });
     await expect(run({ keySource: { kind: 'csr', csrPem } })).rejects.toMatchObject({ code: 'KEY_REQUIRED' });
-    await expect(readdir(join(temp.path, 'store'))).resolves.toEqual([]);
+    // Only the store's own .gitignore (written by openStore): no certificate folder.
+    await expect(readdir(join(temp.path, 'store'))).resolves.toEqual(['.gitignore']);
     expect(clientsMade).toBe(0);
   });
 
@@ -339,7 +340,8 @@ describe('runCertificate', () => {
   it('refuses a strict preflight or a placement without a signfile, before anything happens', async () => {
     await expect(run({ signfile: { preflight: 'strict' } })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', option: 'signfile' });
     await expect(run({ signfile: { placement: { kind: 'standalone', port: 0 } } })).rejects.toMatchObject({ code: 'OPTIONS_INVALID', option: 'signfile' });
-    await expect(readdir(join(temp.path, 'store'))).resolves.toEqual([]);
+    // Only the store's own .gitignore (written by openStore): no certificate folder.
+    await expect(readdir(join(temp.path, 'store'))).resolves.toEqual(['.gitignore']);
   });
 });
 

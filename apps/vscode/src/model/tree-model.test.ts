@@ -124,9 +124,10 @@ describe('buildTreeModel', () => {
     expect(ok?.description).toBe('signfile OK');
     expect(ok?.icon.id).toBe('pass-filled');
     expect(ok?.contextValue).toBe('acmapi.domain.ok');
-    expect(failed?.description).toBe('signfile failing: http-status');
+    expect(failed?.description).toBe('signfile failing: the web server answered with an error');
+    expect(failed?.tooltip).toContain('(http-status)');
     expect(failed?.icon.id).toBe('error');
-    expect(failed?.tooltip).toBe('http://www.example.test/.well-known/pki-validation/signfile answered 404 on 127.0.0.1.\nPut the signfile in the webroot.');
+    expect(failed?.tooltip).toBe('http://www.example.test/.well-known/pki-validation/signfile answered 404 on 127.0.0.1.\nPut the signfile in the webroot.\n(http-status)');
     expect(fresh?.children[0]?.description).toBe('signfile not checked');
     expect(fresh?.children[0]?.icon.id).toBe('question');
   });
@@ -149,7 +150,7 @@ describe('buildTreeModel', () => {
       lastError: { code: 'CA_DOMAIN_VERIFY_FAILED', message: 'The CA answered 107.', at: NOW },
     };
     const [, , fresh] = build([failed]);
-    expect(fresh?.description).toBe('failed: CA_DOMAIN_VERIFY_FAILED');
+    expect(fresh?.description).toBe('failed: the CA could not fetch the signfile');
     expect(fresh?.tooltip).toContain('Last error: CA_DOMAIN_VERIFY_FAILED The CA answered 107.');
   });
 
@@ -164,7 +165,7 @@ describe('buildTreeModel', () => {
       settings: { domains: ['new.example.test'], signfile: { path: '/etc/acmapi/signfile', placement: { kind: 'webroot', dir: '/var/www/html', iis: false } } },
     };
     const [, , fresh] = build([failing]);
-    expect(fresh?.description).toBe('failed: CA_DOMAIN_VERIFY_FAILED, next attempt 2030-01-10 06:00 UTC');
+    expect(fresh?.description).toBe('failed: the CA could not fetch the signfile, next attempt 2030-01-10 06:00 UTC');
     const tooltip = fresh?.tooltip.split('\n') ?? [];
     expect(tooltip).toContain('Failed 2 time(s) in a row since 2030-01-09 18:00 UTC; last error CA_DOMAIN_VERIFY_FAILED');
     expect(tooltip).toContain('Next attempt: Renew tries again from 2030-01-10 06:00 UTC (Renew anyway to try now)');

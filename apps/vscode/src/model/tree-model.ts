@@ -6,6 +6,7 @@
 import { displayText } from '@acmapi/core/text';
 import type { CertificateRecord, KeyType } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
+import { failurePhrase, signfileFailurePhrase } from '../project/human-words.js';
 import { formatTime, renewalLines, settingsLines } from './remembered-settings.js';
 import type { SignfileStatus } from './signfile-status.js';
 import type { NodeIcon, TreeNode } from './tree-node.js';
@@ -78,7 +79,9 @@ function describeState(record: CertificateRecord | undefined, now: Date, t: Loca
     if (expiry === undefined) {
       // Renew waits out core's backoff: say until when, so a failing certificate never looks forgotten.
       const failures = record.failures;
-      const description = failures === undefined ? t('failed: {0}', record.lastError.code) : t('failed: {0}, next attempt {1}', record.lastError.code, formatTime(failures.nextAttemptAt));
+      // Words in the row; the code itself stays in the tooltip's "Last error" line.
+      const phrase = failurePhrase(record.lastError.code, t);
+      const description = failures === undefined ? t('failed: {0}', phrase) : t('failed: {0}, next attempt {1}', phrase, formatTime(failures.nextAttemptAt));
       return { description, icon: iconOf('error', 'errorForeground'), lines };
     }
   }
@@ -103,8 +106,8 @@ function domainNode(certificate: string, domain: string, status: SignfileStatus,
     case 'failed':
       return {
         ...base,
-        description: t('signfile failing: {0}', status.kind),
-        tooltip: [status.message, status.hint].filter((line) => line !== '').join('\n'),
+        description: t('signfile failing: {0}', signfileFailurePhrase(status.kind, t)),
+        tooltip: [status.message, status.hint, `(${status.kind})`].filter((line) => line !== '').join('\n'),
         icon: iconOf('error', 'testing.iconFailed'),
         contextValue: 'acmapi.domain.failed',
       };

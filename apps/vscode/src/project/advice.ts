@@ -9,6 +9,7 @@ import { displayText } from '@acmapi/core/text';
 import { isAcmApiError, type AcmApiError, type AcmApiErrorCode, type PreflightFailure } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
 import { ExtensionError } from './extension-error.js';
+import { failurePhrase } from './human-words.js';
 
 /** Facts an advice may use; every field is optional, as on core's error classes. */
 type ErrorFacts = AcmApiError & {
@@ -18,7 +19,13 @@ type ErrorFacts = AcmApiError & {
   readonly option?: string | undefined;
 };
 
-type Advice = (t: Localize, error: ErrorFacts) => string;
+/** What the project knows beyond the error (issue 12: 107 showed `<signfile name>` though acmapi.json names it). */
+export interface ProjectFacts {
+  /** `signfile.name` of acmapi.json. */
+  readonly signfileName?: string | undefined;
+}
+
+type Advice = (t: Localize, error: ErrorFacts, project: ProjectFacts) => string;
 
 const fixDomains: Advice = (t) => t('Fix the domains of the certificate in acmapi.json: plain host names, at most five, no wildcards or IP addresses.');
 const fixCsr: Advice = (t) => t('Fix the CSR that "csr" in acmapi.json names, or make a new key and CSR with "acmapi: Create CSR".');
@@ -38,8 +45,14 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   CA_CSR_REJECTED: fixCsr,
   CA_DOMAIN_FORMAT: fixDomains,
   CA_DOMAIN_COUNT: (t) => t('At most five domains fit in one certificate: split them over several certificates in acmapi.json.'),
-  CA_DOMAIN_VERIFY_FAILED: (t, error) =>
-    t('The CA could not fetch the signfile of {0}: run "acmapi: Check Signfile" to see what each address serves, fix it, then apply again.', error.domain ?? '?'),
+  CA_DOMAIN_VERIFY_FAILED: (t, error, project) =>
+    error.domain !== undefined && project.signfileName !== undefined
+      ? t(
+          'It fetched {0}: run "acmapi: Check Signfile" to see what each address of {1} serves there, fix it, then apply again.',
+          `http://${displayText(error.domain)}/.well-known/pki-validation/${encodeURIComponent(project.signfileName)}`,
+          displayText(error.domain),
+        )
+      : t('The CA could not fetch the signfile of {0}: run "acmapi: Check Signfile" to see what each address serves, fix it, then apply again.', error.domain ?? '?'),
   CA_HANDLE_REJECTED: (t) => t('The CA does not know this handle for this customer: check "customerId" in acmapi.json.'),
   CA_REFUSED: (t) => t('Contact the CA before applying for this certificate again.'),
   CA_IP_NOT_PERMITTED: (t) => t('This machine\'s IP address is not registered for the customer id: apply from a registered address, or ask the CA to add this one.'),
@@ -135,9 +148,9 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
  * (English) for a code this version does not know (a newer core), and to `undefined`
  * when there is neither.
  */
-export function adviceFor(error: AcmApiError, t: Localize): string | undefined {
+export function adviceFor(error: AcmApiError, t: Localize, project: ProjectFacts = {}): string | undefined {
   const advice = (ADVICE as Readonly<Record<string, Advice | undefined>>)[error.code];
-  return advice === undefined ? error.hint : advice(t, error);
+  return advice === undefined ? error.hint : advice(t, error, project);
 }
 
 /**
@@ -152,12 +165,31 @@ export function preflightFailureAdvice(failure: PreflightFailure, t: Localize): 
   return failure.hint;
 }
 
-/** A one-line description of an error for the log and messages: what happened, what to do, and the code; never a secret. */
-export function describeError(error: unknown, t: Localize): string {
+/**
+ * What happened, in the user's language. Core's message is English facts; for the CA's
+ * answers (101-111, spec §3) every fact is in the error's fields (`status`, `code`, `domain`),
+ * so the sentence is the extension's own. Other errors keep core's message (it names the URL,
+ * path or option concerned).
+ */
+function whatHappened(error: AcmApiError & { readonly status?: unknown; readonly domain?: unknown }, t: Localize): string {
+  if (error.name === 'CaError' && typeof error.status === 'number') {
+    const reason = failurePhrase(error.code, t);
+    return typeof error.domain === 'string' ? t('The CA answered {0} for {1}: {2}.', error.status, displayText(error.domain), reason) : t('The CA answered {0}: {1}.', error.status, reason);
+  }
+  return error.message;
+}
+
+/**
+ * A one-line description of an error for the log and messages: what happened, what to do, and
+ * the code; never a secret.
+ *
+ * @param project - facts of the project that make the advice concrete (the signfile name).
+ */
+export function describeError(error: unknown, t: Localize, project: ProjectFacts = {}): string {
   if (error instanceof ExtensionError) return `${error.message} ${error.hint}`;
   if (isAcmApiError(error)) {
-    const advice = adviceFor(error, t);
-    return `${error.message}${advice === undefined ? '' : ` ${advice}`} [${error.code}]`;
+    const advice = adviceFor(error, t, project);
+    return `${whatHappened(error, t)}${advice === undefined ? '' : ` ${advice}`} [${error.code}]`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -43,10 +43,10 @@ describe('describeError for the lifecycle\'s errors', () => {
     expect(text).toMatch(/\[OPTIONS_INVALID\]$/);
   });
 
-  it('shows a core error\'s message, the extension\'s advice and the code', () => {
+  it('says what the CA answered in the extension\'s own (localisable) sentence, the advice and the code', () => {
     const error = new CaError(109);
     const text = describeError(error, formatMessage);
-    expect(text.startsWith(error.message)).toBe(true);
+    expect(text.startsWith('The CA answered 109: refused by the CA.')).toBe(true);
     expect(text).toMatch(/\[CA_REFUSED\]$/);
   });
 

@@ -12,7 +12,7 @@
  * and the log are passed in.
  */
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   AcmApiClient,
   isCaError,
@@ -64,6 +64,12 @@ export interface ProjectSettings {
 /** What {@link ProjectService} needs from its host. */
 export interface ProjectServiceOptions {
   readonly configFile: string;
+  /**
+   * The configuration already checked from the file's text (`checkConfigText`: core's
+   * validation, possibly without certificate entries that have problems); read and validated
+   * from `configFile` when absent.
+   */
+  readonly config?: AcmApiConfig | undefined;
   readonly settings: ProjectSettings;
   /** The auth token from the secret storage, or `undefined` when none was set. */
   readonly authToken: () => Promise<string | undefined>;
@@ -151,7 +157,9 @@ export class ProjectService {
 
   /** Loads the project file. @throws {ConfigError} `CONFIG_*` */
   static async open(options: ProjectServiceOptions): Promise<ProjectService> {
-    return new ProjectService(await loadProject(options.configFile), options);
+    if (options.config === undefined) return new ProjectService(await loadProject(options.configFile), options);
+    const dir = dirname(resolve(options.configFile));
+    return new ProjectService({ config: options.config, configFile: resolve(options.configFile), dir, storeDir: resolve(dir, options.config.defaults.storeDir) }, options);
   }
 
   /** The settings the service was opened with. */
@@ -192,6 +200,8 @@ export class ProjectService {
     try {
       return { name: this.project.config.signfile.name, content: await readFile(file, 'utf8') };
     } catch (error) {
+      // A missing file is the common first-run case: say what to do, not ENOENT.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { reason: t('The signfile {0} does not exist: save the signfile the CA issued there, or fix "signfile.path" in acmapi.json.', file) };
       return { reason: t('The signfile {0} cannot be read: {1}', file, (error as Error).message) };
     }
   }

@@ -2,17 +2,21 @@
  * The commands of the palette and the view's menus. Each one orchestrates: ask the user,
  * call the controller / project service with progress and cancellation, report.
  */
-import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { generateKeyAndCsr, normalizeDomains, parseCertificateChain, type LifecycleEvent } from '@acmapi/core';
+import { ensureKeyGitignore } from '@acmapi/core/store';
 import { formatCertificateDetails } from '../model/certificate-details.js';
 import { formatTime, renewalLines, settingsLines } from '../model/remembered-settings.js';
 import type { TreeNode } from '../model/tree-node.js';
 import type { ApplyOutcome, KeyAndCsr } from '../project/project-service.js';
+import { addCertificate, newCertificateName } from '../project/config-edit.js';
 import { CSR_WIZARD_FILES } from '../wizard/csr-wizard.js';
 import type { Controller } from './controller.js';
 import { runCsrWizard } from './csr-wizard-ui.js';
+import { showErrorWithFixes } from './error-report.js';
+import { confirmKeyLocation } from './key-guard.js';
 
 /** The read-only documents of "Show Certificate Details". */
 export const DETAILS_SCHEME = 'acmapi-certificate';
@@ -23,8 +27,9 @@ function nameOf(target: Target): string | undefined {
   return typeof target === 'string' ? target : target?.certificateName;
 }
 
+// No "$schema": a remote URL is "untrusted" in a new file and would replace the schema this
+// extension bundles (jsonValidation in package.json), which then checks nothing (issue 12).
 const CONFIG_TEMPLATE = {
-  $schema: 'https://acmapi.dev/schema/acmapi.schema.json',
   endpoint: 'https://acmapi.wosign.com/',
   customerId: 'YOUR-CUSTOMER-ID',
   signfile: { name: 'signfile', path: 'signfile' },
@@ -52,9 +57,31 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
   }
 
   function reportError(what: string, error: unknown): void {
-    const description = controller.describe(error);
-    log.error(`${what}: ${description}`);
-    void vscode.window.showErrorMessage(`${what}: ${description}`);
+    void showErrorWithFixes(`${what}: ${controller.describe(error)}`, error, t, log);
+  }
+
+  /**
+   * In preflight mode `warn`, a failing signfile check is asked about BEFORE anything is sent,
+   * with "Do Not Apply" as the default button (issue 12: the default was to apply anyway).
+   *
+   * @returns whether to go on.
+   */
+  async function confirmSignfile(domains: readonly string[]): Promise<boolean> {
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Checking the signfile…') }, () => controller.checkSignfile(domains));
+    if (result === undefined || 'reason' in result || result.ok) return true;
+    const failing = result.domains.filter((domain) => !domain.ok).map((domain) => domain.domain).join(', ');
+    const stop = { title: t('Do Not Apply') };
+    const go = { title: t('Apply Anyway') };
+    const choice = await vscode.window.showWarningMessage(
+      t('The signfile check failed for {0}.', failing),
+      {
+        modal: true,
+        detail: t('The CA will probably refuse the application (107). Hover over the domains in the acmapi view for what each address serves; apply anyway only if the CA sees the site differently from this machine (split DNS, NAT).'),
+      },
+      stop,
+      go,
+    );
+    return choice === go;
   }
 
   /**
@@ -67,6 +94,12 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
     if (service === undefined) return;
     const configured = service.project.config.certificates.find((certificate) => certificate.name === name);
     const title = command === 'issue' ? t('Applying for {0}', name) : t('Renewing {0}', name);
+    // The store writes the new private key: say so first if git would offer it for commit.
+    const store = await service.store();
+    if (!(await confirmKeyLocation(join(store.dir, name, 'versions', 'new', 'privkey.pem'), t, log))) return;
+    // A due-or-not renew asks the CA nothing when it is not due: the question is for a sure application.
+    const asked = service.settings.preflightMode === 'warn' && (command === 'issue' || extra.force === true);
+    if (asked && !(await confirmSignfile(domains))) return;
     let outcome: ApplyOutcome;
     try {
       outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
@@ -83,7 +116,7 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
               break;
             case 'preflight-finished':
               void controller.showPreflight(event.result);
-              if (!event.result.ok && event.result.mode === 'warn') {
+              if (!event.result.ok && event.result.mode === 'warn' && !asked) {
                 const failing = event.result.domains.filter((domain) => !domain.ok).map((domain) => domain.domain).join(', ');
                 void vscode.window.showWarningMessage(t('The signfile check failed for {0}; applying anyway (acmapi.preflight.mode is warn). The CA will probably answer 107.', failing));
               }
@@ -161,10 +194,17 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
     const keyFile = join(answers.outputFolder, CSR_WIZARD_FILES.privateKey);
     const csrFile = join(answers.outputFolder, CSR_WIZARD_FILES.csr);
     if (await exists(keyFile)) {
-      const overwrite = t('Overwrite');
-      const choice = await vscode.window.showWarningMessage(t('{0} exists. Overwrite the private key?', keyFile), { modal: true }, overwrite);
+      // The first button is the default (Enter): keeping the key is the safe one.
+      const keep = { title: t('Keep the Existing Key') };
+      const overwrite = { title: t('Overwrite') };
+      const choice = await vscode.window.showWarningMessage(t('{0} exists. Overwrite the private key?', keyFile), { modal: true }, keep, overwrite);
       if (choice !== overwrite) return;
     }
+    // Before the key exists: a .gitignore for it in its folder (core's rules for key folders),
+    // then git's own verdict, asked about when git would still offer the key for commit.
+    await mkdir(answers.outputFolder, { recursive: true, mode: 0o700 });
+    if (await ensureKeyGitignore(answers.outputFolder)) log.info(`wrote ${join(answers.outputFolder, '.gitignore')} (keeps the private key out of git)`);
+    if (!(await confirmKeyLocation(keyFile, t, log))) return;
     let made: KeyAndCsr;
     try {
       made = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Generating a {0} private key and a CSR…', answers.keyType) }, () =>
@@ -192,8 +232,38 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
       }
       const wanted = new Set(normalizeDomains(answers.domains));
       const same = controller.configuredCertificates().find((certificate) => certificate.domains.length === wanted.size && certificate.domains.every((domain) => wanted.has(domain)));
-      await applyFlow(same?.name ?? answers.domains[0] ?? 'certificate', answers.domains, 'issue', { keyAndCsr: made });
+      const name = same?.name ?? (await offerToAddCertificate(answers.domains));
+      if (name === undefined) return;
+      await applyFlow(name, answers.domains, 'issue', { keyAndCsr: made });
     }
+  }
+
+  /**
+   * Domains that no certificate of acmapi.json lists: offers to add them as a certificate, so
+   * that it is listed, renewed and checked with the project (issue 12).
+   *
+   * @returns the certificate's name to apply under, or `undefined` when the user cancelled.
+   */
+  async function offerToAddCertificate(domains: readonly string[]): Promise<string | undefined> {
+    const service = controller.service;
+    if (service === undefined) return undefined;
+    const taken = [...service.project.config.certificates.map((certificate) => certificate.name), ...(await service.records()).map((record) => record.name)];
+    const name = newCertificateName(domains, taken);
+    const add = { title: t('Add to acmapi.json') };
+    const storeOnly = { title: t('Apply Without Adding') };
+    const choice = await vscode.window.showInformationMessage(
+      t('No certificate of acmapi.json has the domains {0}.', domains.join(', ')),
+      { modal: true, detail: t('Add them to acmapi.json as certificate {0}? Then the view lists it and Renew and the signfile check include it. Without it, the certificate exists only in the store.', name) },
+      add,
+      storeOnly,
+    );
+    if (choice === storeOnly) return name;
+    if (choice !== add) return undefined;
+    const file = service.project.configFile;
+    await writeFile(file, addCertificate(await readFile(file, 'utf8'), { name, domains }), 'utf8');
+    log.info(`added certificate ${name} (${domains.join(', ')}) to ${file}`);
+    await controller.refresh();
+    return name;
   }
 
   const details: vscode.TextDocumentContentProvider = {
@@ -225,25 +295,50 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
     }),
     register('acmapi.setAuthToken', async () => {
       const config = controller.service?.project.config;
-      if (config?.customerId === undefined) {
-        void vscode.window.showWarningMessage(t('Set "customerId" in acmapi.json first: the auth token belongs to a customer id.'));
+      if (config === undefined) {
+        const create = t('Create acmapi.json');
+        const choice = await vscode.window.showWarningMessage(t('The auth token belongs to the endpoint of acmapi.json: create acmapi.json first.'), create);
+        if (choice === create) await vscode.commands.executeCommand('acmapi.createConfig');
         return;
       }
+      // One token per endpoint: it may be set before the customer id is filled in.
+      const isSet = (await controller.tokens.get(config.endpoint, config.customerId)) !== undefined;
       const token = await vscode.window.showInputBox({
         title: t('acmapi auth token'),
-        prompt: t('The auth token the CA issued with customer id {0}. Kept in VS Code\'s secret storage only; empty removes it.', config.customerId),
+        prompt: isSet
+          ? t('A token is set for {0}. Enter a new one to replace it; leave it empty to remove it (you will be asked). Kept in VS Code\'s secret storage only.', config.endpoint)
+          : t('The auth token the CA issued for {0}. Kept in VS Code\'s secret storage only.', config.endpoint),
         password: true,
         ignoreFocusOut: true,
       });
       if (token === undefined) return;
       if (token.trim() === '') {
-        await controller.tokens.delete(config.endpoint, config.customerId);
+        if (!isSet) return;
+        const keep = { title: t('Keep the Token') };
+        const remove = { title: t('Remove') };
+        const choice = await vscode.window.showWarningMessage(t('Remove the auth token of {0}?', config.endpoint), { modal: true, detail: t('Applications and renewals from VS Code fail until a token is set again.') }, keep, remove);
+        if (choice !== remove) return;
+        await controller.tokens.delete(config.endpoint);
+        await controller.updateTokenStatus();
         void vscode.window.showInformationMessage(t('The auth token was removed.'));
         return;
       }
-      await controller.tokens.set(config.endpoint, config.customerId, token.trim());
-      log.info(`auth token stored in the secret storage for customer ${config.customerId}`);
+      await controller.tokens.set(config.endpoint, token.trim());
+      await controller.updateTokenStatus();
+      log.info(`auth token stored in the secret storage for ${config.endpoint}`);
       void vscode.window.showInformationMessage(t('The auth token is saved in the secret storage.'));
+    }),
+    register('acmapi.openConfig', async () => {
+      const file = controller.service?.project.configFile ?? (controller.folder === undefined ? undefined : join(controller.folder.fsPath, 'acmapi.json'));
+      if (file === undefined || !(await exists(file))) {
+        await vscode.commands.executeCommand('acmapi.createConfig');
+        return;
+      }
+      await vscode.window.showTextDocument(vscode.Uri.file(file));
+    }),
+    register('acmapi.showOutput', () => {
+      log.show(true);
+      return Promise.resolve();
     }),
     register('acmapi.createConfig', async () => {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -266,7 +361,21 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
       if (chosen !== undefined) await applyFlow(chosen.name, chosen.domains, 'renew');
     }),
     register('acmapi.checkSignfile', async (target) => {
-      const domains = typeof target === 'object' ? (target.domain !== undefined ? [target.domain] : target.children.flatMap((child) => (child.domain === undefined ? [] : [child.domain]))) : undefined;
+      if (controller.service === undefined) {
+        const create = t('Create acmapi.json');
+        const choice = await vscode.window.showWarningMessage(t('Check Signfile needs acmapi.json: it names the domains and the signfile to check.'), create);
+        if (choice === create) await vscode.commands.executeCommand('acmapi.createConfig');
+        return;
+      }
+      // A string is one domain (the button under a 107 error).
+      const domains =
+        typeof target === 'object'
+          ? target.domain !== undefined
+            ? [target.domain]
+            : target.children.flatMap((child) => (child.domain === undefined ? [] : [child.domain]))
+          : typeof target === 'string'
+            ? [target]
+            : undefined;
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Checking the signfile…'), cancellable: true }, async (_progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => {
@@ -274,6 +383,11 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
         });
         const result = await controller.checkSignfile(domains, abort.signal);
         if (result === undefined) return;
+        if ('reason' in result) {
+          const open = t('Open acmapi.json');
+          void vscode.window.showWarningMessage(t('The signfile check did not run: {0}', result.reason), open).then((choice) => (choice === open ? vscode.commands.executeCommand('acmapi.openConfig') : undefined));
+          return;
+        }
         const failing = result.domains.filter((domain) => !domain.ok).map((domain) => domain.domain);
         if (failing.length === 0) void vscode.window.showInformationMessage(t('The signfile is served for every domain checked ({0}).', result.domains.length));
         else void vscode.window.showWarningMessage(t('The signfile check failed for {0}.', failing.join(', ')));

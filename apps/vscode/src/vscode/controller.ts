@@ -12,9 +12,13 @@ import { buildTreeModel, countPending, type ConfiguredCertificate } from '../mod
 import type { TreeNode } from '../model/tree-node.js';
 import { PendingPoller, type PendingItem, type PollOutcome } from '../pending/poller.js';
 import { describeError, preflightFailureAdvice } from '../project/advice.js';
+import { checkConfigText } from '../project/config-problems.js';
+import { failurePhrase } from '../project/human-words.js';
 import { ProjectService } from '../project/project-service.js';
 import { AuthTokenStore } from './auth-token.js';
 import type { CertificateTreeProvider } from './certificate-tree.js';
+import { ConfigDiagnostics } from './config-diagnostics.js';
+import { TokenStatusItem } from './token-status.js';
 import type { PendingStatusItem } from './pending-status.js';
 import { readPollBackoff, readProjectSettings } from './settings.js';
 
@@ -38,10 +42,17 @@ export class Controller implements vscode.Disposable {
   #folder: vscode.Uri | undefined;
   #refreshing: Promise<void> | undefined;
   #storeWatcher: vscode.FileSystemWatcher | undefined;
+  readonly #diagnostics = new ConfigDiagnostics();
+  readonly #tokenStatus: TokenStatusItem;
+  /** Certificate entries of acmapi.json left out of the view for their problems (shown as rows). */
+  #skipped: readonly { readonly index: number; readonly name: string | undefined }[] = [];
+  /** Endpoints already asked for their token in this window: asked once, not on every save. */
+  readonly #askedForToken = new Set<string>();
 
   constructor(parts: ControllerParts) {
     this.parts = parts;
     this.tokens = new AuthTokenStore(parts.context.secrets);
+    this.#tokenStatus = new TokenStatusItem(parts.t);
     this.#poller = new PendingPoller({
       list: async () => (this.#service === undefined ? [] : this.#service.pendingItems()),
       retrieve: (item, signal) => this.#retrieve(item, signal),
@@ -107,9 +118,10 @@ export class Controller implements vscode.Disposable {
     const service = this.#service;
     if (service === undefined) return;
     const records = await service.records();
-    this.parts.tree.setNodes(
-      buildTreeModel({ certificates: service.project.config.certificates, records, signfile: this.#signfile, now: new Date(), t: this.parts.t }),
-    );
+    this.parts.tree.setNodes([
+      ...this.#skipped.map((entry) => this.#skippedNode(entry)),
+      ...buildTreeModel({ certificates: service.project.config.certificates, records, signfile: this.#signfile, now: new Date(), t: this.parts.t }),
+    ]);
     this.parts.status.update(countPending(records));
   }
 
@@ -117,7 +129,7 @@ export class Controller implements vscode.Disposable {
    * Runs the signfile preflight for `domains` (all of the project when absent) and shows the
    * result per domain.
    */
-  async checkSignfile(domains?: readonly string[], signal?: AbortSignal): Promise<PreflightResult | undefined> {
+  async checkSignfile(domains?: readonly string[], signal?: AbortSignal): Promise<PreflightResult | { reason: string } | undefined> {
     const service = this.#service;
     if (service === undefined) return undefined;
     const wanted = [...new Set(domains ?? service.project.config.certificates.flatMap((certificate) => certificate.domains))];
@@ -134,7 +146,7 @@ export class Controller implements vscode.Disposable {
       for (const domain of wanted) this.#signfile.set(domain, { state: 'unavailable', reason: result.reason });
       this.parts.log.warn(`signfile check not run: ${result.reason}`);
       await this.redraw();
-      return undefined;
+      return { reason: result.reason };
     }
     for (const domain of result.domains) {
       this.parts.log.info(`signfile ${domain.domain}: ${domain.ok ? 'ok' : `failing (${domain.failure?.kind ?? 'unknown'}): ${domain.failure?.message ?? ''}`}`);
@@ -151,7 +163,25 @@ export class Controller implements vscode.Disposable {
 
   /** Describes `error` in the extension's words, for the log and the notifications. */
   describe(error: unknown): string {
-    return describeError(error, this.parts.t);
+    return describeError(error, this.parts.t, { signfileName: this.#service?.project.config.signfile.name });
+  }
+
+  /** Shows whether the project's endpoint has a token; `ask` offers to set a missing one (once per endpoint and window). */
+  async updateTokenStatus(ask = false): Promise<void> {
+    const config = this.#service?.project.config;
+    if (config === undefined) {
+      this.#tokenStatus.update({ kind: 'no-project' });
+      return;
+    }
+    const token = await this.tokens.get(config.endpoint, config.customerId);
+    this.#tokenStatus.update({ kind: token === undefined ? 'missing' : 'set', endpoint: config.endpoint, customerId: config.customerId });
+    if (!ask || token !== undefined || this.#askedForToken.has(config.endpoint)) return;
+    this.#askedForToken.add(config.endpoint);
+    const { t } = this.parts;
+    const set = t('Set Auth Token');
+    void vscode.window.showInformationMessage(t('acmapi.json is ready. No auth token is set for {0} yet: set the token the CA issued with your customer id.', config.endpoint), set).then((choice) =>
+      choice === set ? vscode.commands.executeCommand('acmapi.setAuthToken') : undefined,
+    );
   }
 
   /** Reads the store's pending applications into the poller (after an apply or a refresh). */
@@ -162,6 +192,8 @@ export class Controller implements vscode.Disposable {
   dispose(): void {
     this.#poller.dispose();
     this.#storeWatcher?.dispose();
+    this.#diagnostics.dispose();
+    this.#tokenStatus.dispose();
     for (const disposable of this.#disposables) disposable.dispose();
   }
 
@@ -181,32 +213,50 @@ export class Controller implements vscode.Disposable {
     }
     this.#folder = found;
     await vscode.commands.executeCommand('setContext', 'acmapi.hasConfig', found !== undefined);
+    this.#diagnostics.clear();
+    this.#skipped = [];
     if (found === undefined) {
       this.#service = undefined;
       tree.setNodes([]);
+      await this.updateTokenStatus();
       await this.#poller.sync();
       return;
+    }
+    // Core's rules on the file's text: each problem in the Problems panel at its line, and the
+    // valid certificates still shown when only some entries have problems.
+    const configUri = vscode.Uri.joinPath(found, 'acmapi.json');
+    let checked: ReturnType<typeof checkConfigText> | undefined;
+    try {
+      checked = checkConfigText(Buffer.from(await vscode.workspace.fs.readFile(configUri)).toString('utf8'));
+      this.#diagnostics.set(configUri, checked.problems);
+      this.#skipped = checked.skipped;
+    } catch (error) {
+      // Unreadable: ProjectService.open below reports it in core's words.
+      log.warn(`acmapi.json could not be checked: ${this.describe(error)}`);
     }
     try {
       const folder = found;
       this.#service = await ProjectService.open({
         configFile: join(folder.fsPath, 'acmapi.json'),
+        config: checked?.config,
         settings: readProjectSettings(folder),
         authToken: async () => {
           const config = this.#service?.project.config;
-          return config?.customerId === undefined ? undefined : this.tokens.get(config.endpoint, config.customerId);
+          // Read before any store lock is taken (the lifecycle asks for it first): one token per endpoint.
+          return config === undefined ? undefined : this.tokens.get(config.endpoint, config.customerId);
         },
         log,
         t,
       });
     } catch (error) {
       this.#service = undefined;
+      await this.updateTokenStatus();
       log.error(`acmapi.json: ${this.describe(error)}`);
       const message: TreeNode = {
         id: 'config-error',
         kind: 'message',
         label: t('acmapi.json has problems'),
-        description: isAcmApiError(error) ? error.code : '',
+        description: isAcmApiError(error) ? (checked?.problems.length ? t('{0} problem(s): see the Problems panel', checked.problems.length) : failurePhrase(error.code, t)) : '',
         tooltip: this.describe(error),
         icon: { id: 'error', color: 'errorForeground' },
         contextValue: 'acmapi.message',
@@ -218,7 +268,23 @@ export class Controller implements vscode.Disposable {
     this.#watchStore(this.#service.project.storeDir);
     this.#poller.setBackoff(readPollBackoff(found));
     await this.redraw();
+    await this.updateTokenStatus(true);
     await this.#poller.sync();
+  }
+
+  #skippedNode(entry: { readonly index: number; readonly name: string | undefined }): TreeNode {
+    const { t } = this.parts;
+    const label = entry.name ?? t('certificate #{0}', entry.index + 1);
+    return {
+      id: `config-skipped/${entry.index}`,
+      kind: 'message',
+      label,
+      description: t('not loaded: fix it in acmapi.json'),
+      tooltip: t('This entry of acmapi.json has problems (see the Problems panel); the other certificates are shown.'),
+      icon: { id: 'warning', color: 'problemsWarningIcon.foreground' },
+      contextValue: 'acmapi.message',
+      children: [],
+    };
   }
 
   #watchStore(storeDir: string): void {

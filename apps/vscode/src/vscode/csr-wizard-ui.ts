@@ -9,6 +9,7 @@ import {
   CSR_WIZARD_STEPS,
   defaultOutputFolder,
   keyTypeChoices,
+  normalisationNote,
   parseSubjectInput,
   stepNumber,
   stepTitle,
@@ -27,6 +28,8 @@ interface InputStep<T> {
   prompt: string;
   placeholder: string;
   validate: (text: string) => StepValidation<T>;
+  /** Shown as information (it does not block Enter) when the value is valid, e.g. the normalised domains. */
+  note?: (value: T, text: string) => string | undefined;
 }
 
 function askInput<T>(options: InputStep<T>): Promise<StepAnswer<T>> {
@@ -49,7 +52,8 @@ function askInput<T>(options: InputStep<T>): Promise<StepAnswer<T>> {
     };
     const check = (text: string): StepValidation<T> => {
       const verdict = options.validate(text);
-      input.validationMessage = verdict.ok ? undefined : verdict.message;
+      const note = verdict.ok ? options.note?.(verdict.value, text) : undefined;
+      input.validationMessage = !verdict.ok ? verdict.message : note === undefined ? undefined : { message: note, severity: vscode.InputBoxValidationSeverity.Info };
       return verdict;
     };
     input.onDidChangeValue(check);
@@ -64,6 +68,8 @@ function askInput<T>(options: InputStep<T>): Promise<StepAnswer<T>> {
       finish({ kind: 'cancel' });
       input.dispose();
     });
+    // A value given back (Back, or a certificate's domains) shows its verdict and note at once.
+    if (options.value !== '') check(options.value);
     input.show();
   });
 }
@@ -130,6 +136,7 @@ export async function runCsrWizard(t: Localize, workspaceDir: string, initialDom
           prompt: t('Domains of the certificate, separated by commas: at most 5, no wildcards.'),
           placeholder: 'example.com, www.example.com',
           validate: (text) => validateDomainsInput(text, t),
+          note: (value, text) => normalisationNote(text, value, t),
         });
         if (result.kind === 'value') {
           domains = result.value;

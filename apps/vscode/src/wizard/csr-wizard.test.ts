@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KEY_TYPES } from '@acmapi/core';
 import { formatMessage as t } from '../l10n/localize.js';
-import { CSR_WIZARD_STEPS, defaultOutputFolder, keyTypeChoices, parseSubjectInput, stepNumber, stepTitle, validateDomainsInput, validateOutputFolder } from './csr-wizard.js';
+import { CSR_WIZARD_STEPS, defaultOutputFolder, keyTypeChoices, parseSubjectInput, stepNumber, stepTitle, normalisationNote, validateDomainsInput, validateOutputFolder } from './csr-wizard.js';
 
 describe('validateDomainsInput', () => {
   it('normalises as spec §4 says and removes duplicates', () => {
@@ -61,12 +61,28 @@ describe('output folder', () => {
   it('suggests csr/<first domain> and resolves relative folders against the workspace', () => {
     expect(defaultOutputFolder(['example.com', 'www.example.com'])).toBe('csr/example.com');
     expect(validateOutputFolder('csr/example.com', '/work/site', t)).toEqual({ ok: true, value: '/work/site/csr/example.com' });
-    expect(validateOutputFolder('/etc/ssl/site', '/work/site', t)).toEqual({ ok: true, value: '/etc/ssl/site' });
+    expect(validateOutputFolder('./keys/../csr', '/work/site', t)).toEqual({ ok: true, value: '/work/site/csr' });
     expect(validateOutputFolder('  ', '/work/site', t).ok).toBe(false);
   });
 });
 
 describe('stepTitle and stepNumber', () => {
+  it('refuses absolute folders and folders outside the workspace (issue 12)', () => {
+    for (const outside of ['/etc/ssl/site', '../outside', 'csr/../../outside', '..', '.', 'C:\\keys']) {
+      const verdict = validateOutputFolder(outside, '/work/site', t);
+      expect(verdict.ok, outside).toBe(false);
+    }
+    expect(validateOutputFolder('../outside', '/work/site', t)).toMatchObject({ message: expect.stringContaining('not inside the workspace') as unknown });
+  });
+
+  it('shows the normalised domains only when normalisation changed the input (IDN to punycode)', () => {
+    const typed = 'Bücher.example, www.example.com.';
+    const verdict = validateDomainsInput(typed, t);
+    if (!verdict.ok) throw new Error(verdict.message);
+    expect(normalisationNote(typed, verdict.value, t)).toBe('Will be requested as: xn--bcher-kva.example, www.example.com');
+    expect(normalisationNote('a.example, b.example', ['a.example', 'b.example'], t)).toBeUndefined();
+  });
+
   it('name each step and number it for the counter', () => {
     expect(stepTitle('domains', t)).toBe('Create CSR: domains');
     expect(stepTitle('subject', t)).toBe('Create CSR: subject (optional)');

@@ -3,7 +3,7 @@
  * (`src/vscode/csr-wizard-ui.ts`) shows each step as a quick input with a step counter and a
  * Back button and asks these functions whether the value may go on. Pure.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { DEFAULT_KEY_TYPE, KEY_TYPES, MAX_DOMAINS, isAcmApiError, normalizeDomain, type CsrSubject, type KeyType } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
 
@@ -140,7 +140,10 @@ export function defaultOutputFolder(domains: readonly string[]): string {
 }
 
 /**
- * Step 4: the folder for `privkey.pem` and `csr.pem`, absolute or relative to `workspaceDir`.
+ * Step 4: the folder for `privkey.pem` and `csr.pem`, relative to `workspaceDir` and inside
+ * it. An absolute folder or one that climbs out (`../outside`) is refused: the wizard's
+ * folder gets a `.gitignore` for its key and is checked with git before the key is written,
+ * which only holds for folders of the workspace.
  *
  * @returns the absolute folder.
  */
@@ -148,5 +151,22 @@ export function validateOutputFolder(text: string, workspaceDir: string, t: Loca
   const folder = text.trim();
   if (folder === '') return { ok: false, message: t('Enter a folder for the private key and the CSR.') };
   if (folder.includes('\0')) return { ok: false, message: t('The folder name contains a NUL character.') };
-  return { ok: true, value: isAbsolute(folder) ? resolve(folder) : resolve(workspaceDir, folder) };
+  if (isAbsolute(folder) || /^[a-zA-Z]:/.test(folder)) return { ok: false, message: t('Give a folder inside the workspace, relative to it (e.g. {0}), not an absolute path.', 'csr/example.com') };
+  const absolute = resolve(workspaceDir, folder);
+  const inside = relative(resolve(workspaceDir), absolute);
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    return { ok: false, message: t('{0} is not inside the workspace: give a sub-folder such as {1}.', folder, 'csr/example.com') };
+  }
+  return { ok: true, value: absolute };
+}
+
+/**
+ * What the domains step shows once its input is valid: the domains exactly as they will be
+ * requested when normalisation (spec §4: lower case, no trailing dot, IDN to punycode
+ * A-labels, duplicates removed) changed what was typed; `undefined` when nothing changed.
+ */
+export function normalisationNote(text: string, domains: readonly string[], t: Localize): string | undefined {
+  const typed = text.split(/[\s,;]+/).filter((part) => part !== '');
+  const same = typed.length === domains.length && typed.every((part, index) => part === domains[index]);
+  return same ? undefined : t('Will be requested as: {0}', domains.join(', '));
 }

@@ -15,6 +15,7 @@ import { acquireLock, DEFAULT_LOCK_WAIT_MS } from './lock-file.js';
 import type { CertificateRepository, WithCertificateOptions } from '../lifecycle/repository.js';
 import { LockedCertificate } from './locked-certificate.js';
 import { certificatePaths } from './store-layout.js';
+import { ensureKeyGitignore } from './key-gitignore.js';
 import { readStoreState } from './store-state.js';
 
 /** Options of {@link openStore}. */
@@ -133,6 +134,8 @@ export class CertificateStore implements CertificateRepository {
   ): Promise<T> {
     const paths = certificatePaths(this.dir, checkCertificateName(name));
     const created = (await makeDirectory(paths.dir, 0o700)) !== undefined;
+    // Before any key can be written: also for a store made with `new CertificateStore` (no openStore).
+    await ensureKeyGitignore(this.dir);
     const lock = await acquireLock(paths.lock, {
       waitMs: options.waitMs ?? DEFAULT_LOCK_WAIT_MS,
       ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
@@ -221,12 +224,14 @@ export class CertificateStore implements CertificateRepository {
 }
 
 /**
- * Opens (and creates, mode 0700) the certificate store at `dir`.
+ * Opens (and creates, mode 0700) the certificate store at `dir`, with a `.gitignore` for its
+ * private keys unless the folder has one (see `key-gitignore.ts`).
  *
  * @param dir - the store folder, e.g. `defaults.storeDir` of `acmapi.json` resolved against its folder.
  */
 export async function openStore(dir: string, options: OpenStoreOptions = {}): Promise<CertificateStore> {
   const store = new CertificateStore(dir, options);
   await makeDirectory(store.dir, 0o700);
+  await ensureKeyGitignore(store.dir);
   return store;
 }

@@ -60,8 +60,12 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-/** Starts code-server on `port` and resolves once its HTTP server answers (at most 60 s). */
-export async function startCodeServer(port: number, workspace: string, dirs: CodeServerDirs): Promise<CodeServer> {
+/**
+ * Starts code-server on `port` and resolves once its HTTP server answers (at most 60 s).
+ *
+ * @param extraArgs - more of code-server's options, e.g. `['--locale', 'zh-cn']`.
+ */
+export async function startCodeServer(port: number, workspace: string, dirs: CodeServerDirs, extraArgs: readonly string[] = []): Promise<CodeServer> {
   const child = spawn(
     NODE24,
     [
@@ -80,6 +84,7 @@ export async function startCodeServer(port: number, workspace: string, dirs: Cod
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
+      ...extraArgs,
       workspace,
     ],
     // Its own process group, so that stop() reaches the extension host and the file watcher too.

@@ -1,0 +1,33 @@
+/**
+ * The problems of `acmapi.json` in the Problems panel, each at its place (issue 12: validation
+ * never reached the Problems panel). The checking is `checkConfigText` (core's rules); this
+ * edge only turns its problems into diagnostics.
+ */
+import * as vscode from 'vscode';
+import type { ConfigProblem } from '../project/config-problems.js';
+
+export class ConfigDiagnostics implements vscode.Disposable {
+  readonly #collection = vscode.languages.createDiagnosticCollection('acmapi');
+
+  /** Replaces the problems shown for `file`. */
+  set(file: vscode.Uri, problems: readonly ConfigProblem[]): void {
+    this.#collection.set(
+      file,
+      problems.map((problem) => {
+        const range = new vscode.Range(problem.start.line, problem.start.character, problem.end.line, problem.end.character);
+        const diagnostic = new vscode.Diagnostic(range, problem.path === '' ? problem.message : `${problem.path}: ${problem.message}`, vscode.DiagnosticSeverity.Error);
+        diagnostic.source = 'acmapi';
+        diagnostic.code = 'CONFIG_INVALID';
+        return diagnostic;
+      }),
+    );
+  }
+
+  clear(): void {
+    this.#collection.clear();
+  }
+
+  dispose(): void {
+    this.#collection.dispose();
+  }
+}
