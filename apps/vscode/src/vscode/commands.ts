@@ -9,6 +9,7 @@ import { generateKeyAndCsr, normalizeDomains, parseCertificateChain, type Lifecy
 import { formatCertificateDetails } from '../model/certificate-details.js';
 import { formatTime, renewalLines, settingsLines } from '../model/remembered-settings.js';
 import type { TreeNode } from '../model/tree-node.js';
+import { reportMessage } from '../pending/pending-summary.js';
 import type { ApplyOutcome, KeyAndCsr } from '../project/project-service.js';
 import { CSR_WIZARD_FILES } from '../wizard/csr-wizard.js';
 import type { Controller } from './controller.js';
@@ -67,12 +68,25 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
     if (service === undefined) return;
     const configured = service.project.config.certificates.find((certificate) => certificate.name === name);
     const title = command === 'issue' ? t('Applying for {0}', name) : t('Renewing {0}', name);
+    // Set once the application is on its way to the CA: a Cancel after that cannot take it
+    // back (the CA may already hold it), so it stops the waiting in the UI, not the run.
+    const run = { sent: false, cancelledLate: false };
+    let running: Promise<ApplyOutcome> | undefined;
     let outcome: ApplyOutcome;
     try {
-      outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
         const abort = new AbortController();
+        let stopWaiting: () => void = () => undefined;
+        const detached = new Promise<void>((resolve) => {
+          stopWaiting = resolve;
+        });
         token.onCancellationRequested(() => {
-          abort.abort(new Error('cancelled'));
+          if (!run.sent) {
+            abort.abort(new Error('cancelled'));
+            return;
+          }
+          run.cancelledLate = true;
+          stopWaiting();
         });
         const onEvent = (event: LifecycleEvent): void => {
           switch (event.type) {
@@ -89,14 +103,24 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
               }
               break;
             case 'applying':
+              run.sent = true;
               progress.report({ message: t('sending the application…') });
               break;
             default:
               break;
           }
         };
-        return service.apply({ name, domains, keyType: configured?.keyType, command, force: extra.force ?? false, ignoreBackoff: extra.ignoreBackoff ?? false, keyAndCsr: extra.keyAndCsr, signal: abort.signal, onEvent });
+        running = service.apply({ name, domains, keyType: configured?.keyType, command, force: extra.force ?? false, ignoreBackoff: extra.ignoreBackoff ?? false, keyAndCsr: extra.keyAndCsr, signal: abort.signal, onEvent });
+        return Promise.race([running.then(() => undefined), detached]);
       });
+      if (run.cancelledLate) {
+        log.info(`${name}: Cancel after the application was sent; waiting for the CA's answer in the background`);
+        void vscode.window.showWarningMessage(
+          t('The application for {0} was already sent, so the CA may already hold it. acmapi keeps waiting for its answer and tracks it if it is pending; the certificate is not marked failed.', name),
+        );
+      }
+      if (running === undefined) throw new Error(`${name}: the application did not start`);
+      outcome = await running;
     } catch (error) {
       reportError(title, error);
       await controller.redraw();
@@ -286,8 +310,22 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
         void vscode.window.showInformationMessage(t('No certificate is pending at the CA.'));
         return;
       }
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Asking the CA for pending certificates…') }, () => controller.poller.pollNow(name));
+      const reports = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Asking the CA for pending certificates…') }, () => controller.poller.pollNow(name));
       await controller.redraw();
+      // Always an answer (issue 12): the tracker announces issued and refused itself; the rest is said here.
+      if (reports.length === 0 && name !== undefined) void vscode.window.showInformationMessage(t('Certificate {0} is not pending at the CA.', name));
+      const now = new Date();
+      for (const report of reports) {
+        if (report.kind === 'answered' && report.outcome.status !== 'pending') continue;
+        const message = reportMessage(report, now, t, (error) => controller.describe(error));
+        if (report.kind === 'error') log.error(message.text);
+        else log.info(message.text);
+        const show = message.severity === 'error' ? vscode.window.showErrorMessage : message.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+        const output = t('Show Output');
+        void show(message.text, ...(report.kind === 'error' ? [output] : [])).then((choice) => {
+          if (choice === output) log.show(true);
+        });
+      }
     }),
     register('acmapi.showDetails', async (target) => {
       const chosen = await pickCertificate(target, t('Certificate to show'));

@@ -10,7 +10,8 @@ import type { Localize } from '../l10n/localize.js';
 import { signfileStatuses, type SignfileStatus } from '../model/signfile-status.js';
 import { buildTreeModel, countPending, type ConfiguredCertificate } from '../model/tree-model.js';
 import type { TreeNode } from '../model/tree-node.js';
-import { PendingPoller, type PendingItem, type PollOutcome } from '../pending/poller.js';
+import { pendingTooltip } from '../pending/pending-summary.js';
+import { DEFAULT_POLL_BACKOFF, PendingPoller, type PendingItem, type PollBackoff, type PollOutcome } from '../pending/poller.js';
 import { describeError, preflightFailureAdvice } from '../project/advice.js';
 import { ProjectService } from '../project/project-service.js';
 import { AuthTokenStore } from './auth-token.js';
@@ -38,23 +39,29 @@ export class Controller implements vscode.Disposable {
   #folder: vscode.Uri | undefined;
   #refreshing: Promise<void> | undefined;
   #storeWatcher: vscode.FileSystemWatcher | undefined;
+  #backoff: PollBackoff = DEFAULT_POLL_BACKOFF;
+  #pendingCount = 0;
 
   constructor(parts: ControllerParts) {
     this.parts = parts;
     this.tokens = new AuthTokenStore(parts.context.secrets);
+    this.#backoff = readPollBackoff(undefined);
     this.#poller = new PendingPoller({
       list: async () => (this.#service === undefined ? [] : this.#service.pendingItems()),
       retrieve: (item, signal) => this.#retrieve(item, signal),
-      onCount: (count) => {
-        parts.status.update(count);
-      },
       onOutcome: (item, outcome) => {
         this.#announce(item, outcome);
       },
       onError: (item, error) => {
         parts.log.warn(`${item.certificateName}: polling ${item.handleId} failed: ${this.describe(error)}; trying again later`);
       },
-      backoff: readPollBackoff(undefined),
+      // Another window or an `acmapi` command holds the certificate: it is asking the CA already.
+      isBusy: (error) => isAcmApiError(error) && error.code === 'STORE_LOCKED',
+      onSchedule: () => {
+        // The tree's "next check" and the status bar's tooltip follow the schedule.
+        void this.redraw();
+      },
+      backoff: this.#backoff,
     });
     const configWatcher = vscode.workspace.createFileSystemWatcher('**/acmapi.json');
     const onConfig = (): void => {
@@ -68,7 +75,7 @@ export class Controller implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(onConfig),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('acmapi')) {
-          this.#poller.setBackoff(readPollBackoff(this.#folder));
+          this.#setBackoff(readPollBackoff(this.#folder));
           void this.refresh();
         }
       }),
@@ -107,10 +114,16 @@ export class Controller implements vscode.Disposable {
     const service = this.#service;
     if (service === undefined) return;
     const records = await service.records();
-    this.parts.tree.setNodes(
-      buildTreeModel({ certificates: service.project.config.certificates, records, signfile: this.#signfile, now: new Date(), t: this.parts.t }),
-    );
-    this.parts.status.update(countPending(records));
+    const now = new Date();
+    const schedule = this.#poller.schedule;
+    this.parts.tree.setNodes(buildTreeModel({ certificates: service.project.config.certificates, records, signfile: this.#signfile, now, t: this.parts.t, schedule }));
+    this.#pendingCount = countPending(records);
+    this.parts.status.update(this.#pendingCount, pendingTooltip(schedule, this.#backoff, now, this.parts.t));
+  }
+
+  /** The number of certificates pending at the CA, as the store said at the last redraw. */
+  get pendingCount(): number {
+    return this.#pendingCount;
   }
 
   /**
@@ -184,6 +197,7 @@ export class Controller implements vscode.Disposable {
     if (found === undefined) {
       this.#service = undefined;
       tree.setNodes([]);
+      this.parts.status.update(0, '');
       await this.#poller.sync();
       return;
     }
@@ -216,9 +230,14 @@ export class Controller implements vscode.Disposable {
       return;
     }
     this.#watchStore(this.#service.project.storeDir);
-    this.#poller.setBackoff(readPollBackoff(found));
+    this.#setBackoff(readPollBackoff(found));
     await this.redraw();
     await this.#poller.sync();
+  }
+
+  #setBackoff(backoff: PollBackoff): void {
+    this.#backoff = backoff;
+    this.#poller.setBackoff(backoff);
   }
 
   #watchStore(storeDir: string): void {
