@@ -13,6 +13,7 @@ import { reportMessage } from '../pending/pending-summary.js';
 import type { ApplyOutcome, KeyAndCsr } from '../project/project-service.js';
 import { CSR_WIZARD_FILES } from '../wizard/csr-wizard.js';
 import type { Controller } from './controller.js';
+import { CERTIFICATE_VIEW_TYPE, liveFullchain } from './certificate-editor.js';
 import { runCsrWizard } from './csr-wizard-ui.js';
 
 /** The read-only documents of "Show Certificate Details". */
@@ -332,6 +333,15 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
       if (chosen === undefined) return;
       const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeURIComponent(chosen.name)}.txt` });
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+    }),
+    register('acmapi.openCertificate', async (target) => {
+      const chosen = await pickCertificate(target, t('Certificate to show'));
+      const service = controller.service;
+      if (chosen === undefined || service === undefined) return;
+      const record = await service.store().then((store) => store.get(chosen.name));
+      // Issued: its live full chain in the certificate view; else what is known (the details document).
+      if (record?.live === undefined) await vscode.commands.executeCommand('acmapi.showDetails', chosen.name);
+      else await vscode.commands.executeCommand('vscode.openWith', liveFullchain(service.project.storeDir, chosen.name), CERTIFICATE_VIEW_TYPE, { preview: true });
     }),
     register('acmapi.revealFiles', async (target) => {
       const chosen = await pickCertificate(target, t('Certificate to reveal'));

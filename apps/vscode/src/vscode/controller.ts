@@ -40,6 +40,9 @@ export class Controller implements vscode.Disposable {
   #refreshing: Promise<void> | undefined;
   #storeWatcher: vscode.FileSystemWatcher | undefined;
   #backoff: PollBackoff = DEFAULT_POLL_BACKOFF;
+  readonly #refreshed = new vscode.EventEmitter<void>();
+  /** Fires after each reload of acmapi.json (the workspace scan for certificates follows it). */
+  readonly onDidRefresh = this.#refreshed.event;
   #pendingCount = 0;
 
   constructor(parts: ControllerParts) {
@@ -105,6 +108,7 @@ export class Controller implements vscode.Disposable {
   refresh(): Promise<void> {
     this.#refreshing ??= this.#refresh().finally(() => {
       this.#refreshing = undefined;
+      this.#refreshed.fire();
     });
     return this.#refreshing;
   }
@@ -173,6 +177,7 @@ export class Controller implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.#refreshed.dispose();
     this.#poller.dispose();
     this.#storeWatcher?.dispose();
     for (const disposable of this.#disposables) disposable.dispose();
