@@ -16,7 +16,7 @@ import { startSandbox, type Sandbox } from '@acmapi/sandbox';
 import { freePort, makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
 import { CHROMIUM, installExtension, runToEnd, startCodeServer, type CodeServer } from './code-server.js';
 import { clearNotifications, notification, quickInput, runCommand, waitForRow } from './workbench.js';
-import { makeZhCnLanguagePack } from './zh-cn-language-pack.js';
+import { makeZhCnLanguagePack, registerZhCnLanguagePack } from './zh-cn-language-pack.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SIGNFILE = 'acmapi-vscode-view-signfile';
@@ -26,7 +26,7 @@ const DOMAINS = ['example.test', 'www.example.test', 'pending.example.test', 'la
 /** The poll interval the workspace sets (acmapi.pending.firstPoll / maxPollInterval): the tracker's floor. */
 const POLL_MS = 60_000;
 /** Every CA answer waits this long, so a Cancel can come after the application was sent. */
-const CA_DELAY_MS = 2_500;
+const CA_DELAY_MS = 6_000;
 
 export type Locale = 'en' | 'zh-cn';
 
@@ -192,7 +192,10 @@ export function defineViewPendingSuite(locale: Locale): void {
       }),
     );
     expect(await installExtension(vsix, dirs)).toMatch(/acmapi-vscode\.vsix' was successfully installed/);
-    if (locale === 'zh-cn') expect(await installExtension(await makeZhCnLanguagePack(temp.path, vsce), dirs)).toMatch(/was successfully installed/);
+    if (locale === 'zh-cn') {
+      expect(await installExtension(await makeZhCnLanguagePack(temp.path, vsce), dirs)).toMatch(/was successfully installed/);
+      await registerZhCnLanguagePack(dirs.userDataDir, dirs.extensionsDir);
+    }
 
     codeServer = await startCodeServer(await freePort(), workspace, dirs);
     context = await chromium.launchPersistentContext(join(temp.path, 'chromium'), {
