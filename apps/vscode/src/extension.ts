@@ -5,6 +5,7 @@
  * to the view's model being ready) for `pnpm bench`.
  */
 import * as vscode from 'vscode';
+import { CERTIFICATE_VIEW_TYPE, CertificateEditorProvider, WorkspaceCertificateDecorations } from './vscode/certificate-editor.js';
 import { CertificateTreeProvider } from './vscode/certificate-tree.js';
 import { registerCommands } from './vscode/commands.js';
 import { Controller } from './vscode/controller.js';
@@ -18,7 +19,21 @@ export function activate(context: vscode.ExtensionContext): void {
   const status = new PendingStatusItem(t);
   const controller = new Controller({ context, log, tree, status, t });
   const view = vscode.window.createTreeView('acmapi.certificates', { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(log, tree, status, controller, view, ...registerCommands(controller));
+  const decorations = new WorkspaceCertificateDecorations(controller);
+  context.subscriptions.push(
+    log,
+    tree,
+    status,
+    controller,
+    view,
+    decorations,
+    ...registerCommands(controller),
+    vscode.window.registerCustomEditorProvider(CERTIFICATE_VIEW_TYPE, new CertificateEditorProvider(controller), { supportsMultipleEditorsPerDocument: true }),
+    vscode.window.registerFileDecorationProvider(decorations),
+    controller.onDidRefresh(() => {
+      void decorations.scan();
+    }),
+  );
   controller
     .refresh()
     .then(() => {

@@ -296,6 +296,33 @@ describe('ProjectService', () => {
     expect(events.map((event) => event.type)).toContain('applying');
   });
 
+  it('reads the auth token before it takes the certificate\'s lock (no lock held across a secret-storage read)', async () => {
+    const lockFile = join(temp.path, 'certs', 'slow', '.lock');
+    const lockedWhileReading: boolean[] = [];
+    const service = await ProjectService.open({
+      configFile: join(temp.path, 'acmapi.json'),
+      settings: { caFile: join(temp.path, 'sandbox-ca.pem'), preflightMode: 'off', resolve: [], httpPort: signfileServer.port, httpsPort: 1 },
+      authToken: async () => {
+        lockedWhileReading.push(await stat(lockFile).then(() => true, () => false));
+        // A slow keychain: another window's retrieve must not wait for it.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return TOKEN;
+      },
+      log,
+      t: formatMessage,
+    });
+    const outcome = await service.apply({ name: 'slow', domains: ['pending.example.test'], command: 'issue', force: true });
+    if (outcome.status !== 'pending') throw new Error(`expected pending, got ${outcome.status}`);
+    const other = await open();
+    const [mine, theirs] = await Promise.all([
+      service.retrieve({ certificateName: 'slow', handleId: outcome.handleId }),
+      // Starts while the first retrieve is still reading its token: the lock is free then.
+      new Promise((resolve) => setTimeout(resolve, 100)).then(() => other.retrieve({ certificateName: 'slow', handleId: outcome.handleId })),
+    ]);
+    expect([mine.status, theirs.status]).toEqual(['pending', 'pending']);
+    expect(lockedWhileReading).toEqual([false, false]);
+  });
+
   it('says what to do when no auth token is set, and never logs the token', async () => {
     const service = await open(null);
     await expect(service.apply({ name: 'site', domains: ['example.test'], command: 'issue', force: true })).rejects.toMatchObject({ code: 'AUTH_TOKEN_MISSING' });

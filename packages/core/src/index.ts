@@ -85,6 +85,8 @@ export { checkCsr, checkKeyMatchesCsr, createCsr, generateKeyAndCsr, parseCsr } 
 export type { CheckCsrOptions, CreateCsrOptions, CsrSubject, GenerateKeyAndCsrOptions, GenerateKeyAndCsrResult, ParsedCsr } from './pki/csr.js';
 export { CLOCK_SKEW_TOLERANCE_MS, certificateMatchesPrivateKey, parseCertificateChain, verifyCertificate } from './pki/certificate.js';
 export type { CertificateChain, CertificateInfo, VerifyCertificateExpected, VerifyCertificateResult } from './pki/certificate.js';
+export { describePkiFile } from './pki/pki-file.js';
+export type { CertificateDescription, CsrDescription, PkiFileDescription } from './pki/pki-file.js';
 
 // The certificate lifecycle.
 export { runCertificate } from './lifecycle/run-certificate.js';

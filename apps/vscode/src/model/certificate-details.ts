@@ -5,6 +5,7 @@
  */
 import type { CertificateChain, CertificateRecord } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
+import { displayWidth, padToWidth } from './display-width.js';
 import { renewalLines, settingsLines } from './remembered-settings.js';
 
 const DAY_MS = 86_400_000;
@@ -33,7 +34,8 @@ export function formatCertificateDetails(chain: CertificateChain, record: Certif
     [t('Chain'), chain.chain.length === 0 ? t('(none)') : chain.chain.map((certificate) => certificate.subject).join(' → ')],
     [t('Files'), record.dir],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  const table = rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
+  // Padded by display width: a Chinese label takes two columns per character (see display-width.ts).
+  const width = Math.max(...rows.map(([label]) => displayWidth(label)));
+  const table = rows.map(([label, value]) => `${padToWidth(label, width)}  ${value}`);
   return `${[...table, '', ...renewalLines(record, t), ...settingsLines(record.settings, t)].join('\n')}\n`;
 }

@@ -111,6 +111,22 @@ describe('buildTreeModel', () => {
     expect(slow?.children[1]?.label).toBe('pending.example.test');
   });
 
+  it('shows when the tracker asks for a pending application next, and the poll interval with its settings', () => {
+    const next = new Date(NOW.getTime() + 4 * 60_000);
+    const [node] = buildTreeModel({
+      certificates: [{ name: 'slow', domains: ['pending.example.test'] }],
+      records: [pendingRecord('slow', ['pending.example.test'], 'H-42')],
+      signfile: new Map(),
+      now: NOW,
+      t: formatMessage,
+      schedule: [{ item: { certificateName: 'slow', handleId: 'H-42' }, nextCheckAt: next, intervalMinutes: 4 }],
+    });
+    const child = node?.children[0];
+    const hhmm = `${String(next.getHours()).padStart(2, '0')}:${String(next.getMinutes()).padStart(2, '0')}`;
+    expect(child?.description).toBe(`since 2030-01-09, asked 3 times; next check ${hhmm}`);
+    expect(child?.tooltip).toContain('Poll interval now: 4 min (settings acmapi.pending.firstPoll and acmapi.pending.maxPollInterval).');
+  });
+
   it('puts each domain\'s signfile status in its icon and description, and the reason in its tooltip', () => {
     const signfile = new Map<string, SignfileStatus>([
       ['example.test', { state: 'ok', warnings: [] }],

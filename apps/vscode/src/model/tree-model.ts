@@ -7,6 +7,8 @@ import { displayText } from '@acmapi/core/text';
 import type { CertificateRecord, KeyType } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
 import { failurePhrase, signfileFailurePhrase } from '../project/human-words.js';
+import { clockTime, minutesText } from '../pending/pending-summary.js';
+import type { ScheduledPoll } from '../pending/poller.js';
 import { formatTime, renewalLines, settingsLines } from './remembered-settings.js';
 import type { SignfileStatus } from './signfile-status.js';
 import type { NodeIcon, TreeNode } from './tree-node.js';
@@ -31,6 +33,8 @@ export interface TreeModelInput {
   /** The time the view is built at: days left are counted from it. */
   readonly now: Date;
   readonly t: Localize;
+  /** The pending tracker's schedule (when each application is asked for next); absent: not tracked yet. */
+  readonly schedule?: readonly ScheduledPoll[];
 }
 
 function iconOf(id: string, color?: string): NodeIcon {
@@ -127,12 +131,20 @@ function certificateNode(name: string, domains: readonly string[], keyType: KeyT
   const application = record?.application;
   if (application?.status === 'pending' && application.handleId !== undefined) {
     const since = application.since === undefined ? '' : isoDay(application.since);
+    const handleId = application.handleId;
+    const scheduled = input.schedule?.find((entry) => entry.item.certificateName === name && entry.item.handleId === handleId);
+    const asked = application.polls === 0 ? t('since {0}', since) : t('since {0}, asked {1} times', since, application.polls);
+    const next =
+      scheduled === undefined ? undefined : scheduled.nextCheckAt === undefined ? t('asking the CA now') : t('next check {0}', clockTime(scheduled.nextCheckAt, input.now));
     children.push({
       id: `${name}/pending/${application.handleId}`,
       kind: 'pending',
       label: t('Pending: {0}', displayText(application.handleId)),
-      description: application.polls === 0 ? t('since {0}', since) : t('since {0}, asked {1} times', since, application.polls),
-      tooltip: t('The CA has not signed this application yet; the handle is polled in the background.'),
+      description: next === undefined ? asked : `${asked}; ${next}`,
+      tooltip: [
+        t('The CA has not signed this application yet; the handle is polled in the background.'),
+        ...(scheduled === undefined ? [] : [t('Poll interval now: {0} (settings acmapi.pending.firstPoll and acmapi.pending.maxPollInterval).', minutesText(scheduled.intervalMinutes, t))]),
+      ].join('\n'),
       icon: iconOf('watch'),
       contextValue: 'acmapi.pending',
       certificateName: name,

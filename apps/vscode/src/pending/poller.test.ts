@@ -128,6 +128,16 @@ describe('PendingPoller', () => {
     expect(h.timers.delays().sort((x, y) => x - y)).toEqual([2 * MINUTE, 4 * MINUTE]);
   });
 
+  it('a changed poll interval (the setting) reschedules the waiting handles at once', async () => {
+    const h = harness([{ certificateName: 'a', handleId: 'h1' }], () => ({ status: 'pending' }));
+    await h.poller.sync();
+    await h.timers.fireAll();
+    expect(h.timers.delays()).toEqual([4 * MINUTE]);
+    h.poller.setBackoff({ firstMinutes: 1, maxMinutes: 2 });
+    expect(h.timers.delays()).toEqual([2 * MINUTE]);
+    expect(h.poller.schedule.map((entry) => entry.intervalMinutes)).toEqual([2]);
+  });
+
   it('picks up new pending applications and drops those gone from the store on sync', async () => {
     const h = harness([{ certificateName: 'a', handleId: 'h1' }], () => ({ status: 'pending' }));
     await h.poller.sync();
@@ -158,6 +168,72 @@ describe('PendingPoller', () => {
     await polling;
     expect(timers.scheduled.size).toBe(0);
     expect(outcomes).toEqual([]);
+  });
+});
+
+describe('PendingPoller: a manual retrieve always has an outcome to report', () => {
+  const T0 = Date.parse('2026-12-02T14:00:00Z');
+  const busyError = Object.assign(new Error('locked'), { code: 'STORE_LOCKED' });
+
+  function reporting(answer: () => PollOutcome | Error) {
+    const timers = new ManualTimers();
+    const schedules: string[][] = [];
+    const poller = new PendingPoller({
+      list: () => Promise.resolve([{ certificateName: 'a', handleId: 'h1' }]),
+      retrieve: () => {
+        const result = answer();
+        return result instanceof Error ? Promise.reject(result) : Promise.resolve(result);
+      },
+      isBusy: (error) => (error as { code?: string }).code === 'STORE_LOCKED',
+      onSchedule: (schedule) => schedules.push(schedule.map((entry) => `${entry.item.handleId}@${entry.nextCheckAt?.toISOString() ?? 'now'}`)),
+      now: () => T0,
+      backoff: { firstMinutes: 2, maxMinutes: 60 },
+      timers,
+    });
+    return { poller, timers, schedules };
+  }
+
+  it('still pending: says when the next check is (4 minutes after the first poll at 14:00)', async () => {
+    const h = reporting(() => ({ status: 'pending' }));
+    await h.poller.sync();
+    expect(h.poller.schedule.map((entry) => [entry.nextCheckAt?.toISOString(), entry.intervalMinutes])).toEqual([['2026-12-02T14:02:00.000Z', 2]]);
+    const [report] = await h.poller.pollNow('a');
+    expect(report?.kind).toBe('answered');
+    expect(report?.nextCheckAt?.toISOString()).toBe('2026-12-02T14:04:00.000Z');
+    // The schedule was announced while the poll ran (no next check) and after it.
+    expect(h.schedules.slice(-2)).toEqual([['h1@now'], ['h1@2026-12-02T14:04:00.000Z']]);
+  });
+
+  it('another window holds the lock: reported as busy, not as a failure, and the wait does not grow', async () => {
+    const h = reporting(() => busyError);
+    await h.poller.sync();
+    const [report] = await h.poller.pollNow();
+    expect(report?.kind).toBe('busy');
+    expect(report?.nextCheckAt?.toISOString()).toBe('2026-12-02T14:02:00.000Z');
+    expect(h.timers.delays()).toEqual([2 * MINUTE]);
+  });
+
+  it('another failure: reported with its error, and the wait grows', async () => {
+    const h = reporting(() => new Error('ECONNREFUSED'));
+    await h.poller.sync();
+    const [report] = await h.poller.pollNow();
+    expect(report?.kind).toBe('error');
+    expect(report?.kind === 'error' ? (report.error as Error).message : '').toBe('ECONNREFUSED');
+    expect(h.timers.delays()).toEqual([4 * MINUTE]);
+  });
+
+  it('issued: reported, and no next check remains', async () => {
+    const h = reporting(() => ({ status: 'issued', notAfter: new Date('2027-03-01T00:00:00Z') }));
+    await h.poller.sync();
+    const reports = await h.poller.pollNow('a');
+    expect(reports.map((report) => [report.kind, report.kind === 'answered' ? report.outcome.status : '', report.nextCheckAt])).toEqual([['answered', 'issued', undefined]]);
+    expect(h.poller.schedule).toEqual([]);
+  });
+
+  it('nothing of that certificate is pending: an empty list, not silence', async () => {
+    const h = reporting(() => ({ status: 'pending' }));
+    await h.poller.sync();
+    expect(await h.poller.pollNow('other')).toEqual([]);
   });
 });
 

@@ -67,6 +67,26 @@ export type PollOutcome =
   /** The CA refused it (status 109); the store retired the application. */
   | { readonly status: 'refused'; readonly message: string };
 
+/** A tracked application and when it is asked for next. */
+export interface ScheduledPoll {
+  readonly item: PendingItem;
+  /** When the next background poll runs; `undefined` while a poll is in flight. */
+  readonly nextCheckAt: Date | undefined;
+  /** The wait before that poll, minutes (the interval the user sees and sets). */
+  readonly intervalMinutes: number;
+}
+
+/**
+ * What one "retrieve now" learned for one application: the CA's answer, or why there is
+ * none (the store's lock is held elsewhere, e.g. by another window: `busy`; any other
+ * failure: `error`). `nextCheckAt`: the next background poll, when the application is still
+ * tracked.
+ */
+export type PollReport =
+  | { readonly item: PendingItem; readonly kind: 'answered'; readonly outcome: PollOutcome; readonly nextCheckAt: Date | undefined }
+  | { readonly item: PendingItem; readonly kind: 'busy'; readonly error: unknown; readonly nextCheckAt: Date | undefined }
+  | { readonly item: PendingItem; readonly kind: 'error'; readonly error: unknown; readonly nextCheckAt: Date | undefined };
+
 /** Timers, injectable (tests record the delays instead of waiting). */
 export interface PollerTimers {
   setTimeout(callback: () => void, ms: number): unknown;
@@ -88,6 +108,16 @@ export interface PendingPollerOptions {
   readonly onOutcome?: (item: PendingItem, outcome: PollOutcome) => void;
   /** Called when a poll failed; the handle is polled again later. */
   readonly onError?: (item: PendingItem, error: unknown) => void;
+  /** Called whenever the schedule changed (a poll planned, started or dropped). */
+  readonly onSchedule?: (schedule: readonly ScheduledPoll[]) => void;
+  /**
+   * Whether `error` means another process holds the certificate (core's `STORE_LOCKED`):
+   * reported as `busy`, not as a failure.
+   * @default () => false
+   */
+  readonly isBusy?: (error: unknown) => boolean;
+  /** @default Date.now */
+  readonly now?: () => number;
   /** @default DEFAULT_POLL_BACKOFF */
   readonly backoff?: PollBackoff;
   /** @default globalThis setTimeout / clearTimeout */
@@ -98,7 +128,9 @@ interface Tracked {
   item: PendingItem;
   attempt: number;
   timer: unknown;
-  polling: Promise<void> | undefined;
+  /** Epoch ms of the next background poll, while one is scheduled. */
+  nextAt: number | undefined;
+  polling: Promise<PollReport> | undefined;
 }
 
 const key = (item: PendingItem): string => `${item.certificateName}\u0000${item.handleId}`;
@@ -127,9 +159,28 @@ export class PendingPoller {
     return [...this.#tracked.values()].map((tracked) => tracked.item);
   }
 
-  /** Changes the backoff; applies from each handle's next poll. */
+  /** Every tracked application with its next poll, soonest first. */
+  get schedule(): ScheduledPoll[] {
+    return [...this.#tracked.values()]
+      .map((tracked) => ({
+        item: tracked.item,
+        nextCheckAt: tracked.nextAt === undefined ? undefined : new Date(tracked.nextAt),
+        intervalMinutes: backoffMinutes(tracked.attempt, this.#backoff),
+      }))
+      .sort((a, b) => (a.nextCheckAt?.getTime() ?? 0) - (b.nextCheckAt?.getTime() ?? 0));
+  }
+
+  /**
+   * Changes the backoff (the user changed a setting): each waiting handle is scheduled again
+   * with its wait under the new backoff, counted from now, so a shorter interval takes
+   * effect at once instead of after the old, longer wait.
+   */
   setBackoff(backoff: PollBackoff): void {
+    const same = backoff.firstMinutes === this.#backoff.firstMinutes && backoff.maxMinutes === this.#backoff.maxMinutes;
     this.#backoff = backoff;
+    if (same) return;
+    for (const tracked of this.#tracked.values()) if (tracked.timer !== undefined) this.#schedule(tracked);
+    this.#changed();
   }
 
   /**
@@ -144,7 +195,7 @@ export class PendingPoller {
       const id = key(item);
       seen.add(id);
       if (!this.#tracked.has(id)) {
-        const tracked: Tracked = { item, attempt: 0, timer: undefined, polling: undefined };
+        const tracked: Tracked = { item, attempt: 0, timer: undefined, nextAt: undefined, polling: undefined };
         this.#tracked.set(id, tracked);
         this.#schedule(tracked);
       }
@@ -153,16 +204,20 @@ export class PendingPoller {
       if (!seen.has(id)) this.#drop(id, tracked);
     }
     this.#options.onCount?.(this.#tracked.size);
+    this.#changed();
   }
 
   /**
    * Polls at once (every tracked handle, or those of `certificateName`) and waits for the
    * answers. A handle still pending afterwards keeps backing off from where it was.
+   *
+   * @returns one report per application asked for, so the caller can always say what
+   *   happened (an empty list: nothing of `certificateName` is pending).
    */
-  async pollNow(certificateName?: string): Promise<void> {
+  async pollNow(certificateName?: string): Promise<PollReport[]> {
     await this.sync();
     const targets = [...this.#tracked.values()].filter((tracked) => certificateName === undefined || tracked.item.certificateName === certificateName);
-    await Promise.all(targets.map((tracked) => this.#poll(tracked)));
+    return Promise.all(targets.map((tracked) => this.#poll(tracked)));
   }
 
   /** Stops every timer and aborts polls in flight. */
@@ -175,6 +230,7 @@ export class PendingPoller {
     if (this.#abort.signal.aborted) return;
     if (tracked.timer !== undefined) this.#timers.clearTimeout(tracked.timer);
     const delayMs = backoffMinutes(tracked.attempt, this.#backoff) * MINUTE_MS;
+    tracked.nextAt = this.#now() + delayMs;
     tracked.timer = this.#timers.setTimeout(() => {
       tracked.timer = undefined;
       void this.#poll(tracked);
@@ -184,10 +240,25 @@ export class PendingPoller {
   #drop(id: string, tracked: Tracked): void {
     if (tracked.timer !== undefined) this.#timers.clearTimeout(tracked.timer);
     tracked.timer = undefined;
+    tracked.nextAt = undefined;
     this.#tracked.delete(id);
   }
 
-  #poll(tracked: Tracked): Promise<void> {
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+
+  #changed(): void {
+    if (!this.#abort.signal.aborted) this.#options.onSchedule?.(this.schedule);
+  }
+
+  #report(tracked: Tracked, report: { kind: 'answered'; outcome: PollOutcome } | { kind: 'busy' | 'error'; error: unknown }): PollReport {
+    const nextCheckAt = tracked.nextAt === undefined ? undefined : new Date(tracked.nextAt);
+    this.#changed();
+    return { item: tracked.item, ...report, nextCheckAt };
+  }
+
+  #poll(tracked: Tracked): Promise<PollReport> {
     // One poll per handle at a time: "Retrieve now" while a timer's poll runs joins it.
     tracked.polling ??= this.#pollOnce(tracked).finally(() => {
       tracked.polling = undefined;
@@ -195,30 +266,35 @@ export class PendingPoller {
     return tracked.polling;
   }
 
-  async #pollOnce(tracked: Tracked): Promise<void> {
+  async #pollOnce(tracked: Tracked): Promise<PollReport> {
     const id = key(tracked.item);
     if (tracked.timer !== undefined) {
       this.#timers.clearTimeout(tracked.timer);
       tracked.timer = undefined;
     }
+    tracked.nextAt = undefined;
+    this.#changed();
     let outcome: PollOutcome;
     try {
       outcome = await this.#options.retrieve(tracked.item, this.#abort.signal);
     } catch (error) {
-      if (this.#abort.signal.aborted) return;
-      this.#options.onError?.(tracked.item, error);
-      tracked.attempt += 1;
+      const busy = this.#options.isBusy?.(error) === true;
+      if (this.#abort.signal.aborted) return { item: tracked.item, kind: 'error', error, nextCheckAt: undefined };
+      if (!busy) this.#options.onError?.(tracked.item, error);
+      // Busy: another process asks the CA right now; the next attempt keeps the same wait.
+      if (!busy) tracked.attempt += 1;
       this.#schedule(tracked);
-      return;
+      return this.#report(tracked, busy ? { kind: 'busy', error } : { kind: 'error', error });
     }
-    if (this.#abort.signal.aborted) return;
+    if (this.#abort.signal.aborted) return { item: tracked.item, kind: 'answered', outcome, nextCheckAt: undefined };
     this.#options.onOutcome?.(tracked.item, outcome);
     if (outcome.status === 'pending') {
       tracked.attempt += 1;
       this.#schedule(tracked);
-      return;
+      return this.#report(tracked, { kind: 'answered', outcome });
     }
     this.#drop(id, tracked);
     this.#options.onCount?.(this.#tracked.size);
+    return this.#report(tracked, { kind: 'answered', outcome });
   }
 }

@@ -267,6 +267,9 @@ export class ProjectService {
     );
     const signfile = await this.#signfilePhase(settings);
     const pkcs12 = await this.#pkcs12(request.name, settings);
+    // Read BEFORE the run takes the certificate's lock: a secret-storage read can wait on the
+    // OS keychain or on a window being reloaded, and the lock must never wait with it (issue 12).
+    const authToken = await this.#options.authToken();
     const result = await this.#refusedAsOutcome(() =>
       runCertificate({
         repository: store,
@@ -280,7 +283,7 @@ export class ProjectService {
         force: request.force ?? false,
         ignoreBackoff: request.ignoreBackoff ?? false,
         renewBeforeDays: settings.renewBeforeDays ?? config.defaults.renewBeforeDays,
-        client: () => this.#client(),
+        client: () => this.#client(authToken),
         signal: request.signal,
         signfile,
         pkcs12,
@@ -323,6 +326,8 @@ export class ProjectService {
     const store = await this.store();
     const settings = (await store.get(item.certificateName))?.settings;
     const pkcs12 = await this.#pkcs12(item.certificateName, settings);
+    // Before the lock, as in apply: no lock is ever held across a secret-storage read.
+    const authToken = await this.#options.authToken();
     const result = await this.#refusedAsOutcome(() =>
       runCertificate({
         repository: store,
@@ -331,7 +336,7 @@ export class ProjectService {
         handleId: item.handleId,
         settings,
         pkcs12,
-        client: () => this.#client(),
+        client: () => this.#client(authToken),
         signal,
         lockWaitMs: 2_000,
         now: this.#options.now,
@@ -434,13 +439,13 @@ export class ProjectService {
     }
   }
 
-  async #client(): Promise<AcmApiClient> {
+  /** The client of a run, with the auth token read before the run (see {@link apply}). Called under the certificate's lock: no user-interface or secret-storage call here. */
+  async #client(authToken: string | undefined): Promise<AcmApiClient> {
     const { t, settings, log } = this.#options;
     const customerId = this.project.config.customerId;
     if (customerId === undefined) {
       throw new ExtensionError('CUSTOMER_ID_MISSING', t('acmapi.json has no customerId.'), t('Add the customer id the CA issued to your platform as "customerId" in acmapi.json.'));
     }
-    const authToken = await this.#options.authToken();
     if (authToken === undefined || authToken.trim() === '') {
       throw new ExtensionError('AUTH_TOKEN_MISSING', t('No auth token is set for this project.'), t('Run "acmapi: Set Auth Token"; it is kept in VS Code\'s secret storage.'));
     }

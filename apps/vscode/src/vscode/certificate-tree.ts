@@ -36,6 +36,8 @@ export class CertificateTreeProvider implements vscode.TreeDataProvider<TreeNode
     item.contextValue = node.contextValue;
     item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color === undefined ? undefined : new vscode.ThemeColor(node.icon.color));
     item.accessibilityInformation = { label: `${node.label}, ${node.description}` };
+    // A click opens the certificate's details (its live files in the certificate view).
+    if (node.kind === 'certificate') item.command = { command: 'acmapi.openCertificate', title: node.label, arguments: [node] };
     return item;
   }
 

@@ -10,10 +10,12 @@ import { ensureKeyGitignore } from '@acmapi/core/store';
 import { formatCertificateDetails } from '../model/certificate-details.js';
 import { formatTime, renewalLines, settingsLines } from '../model/remembered-settings.js';
 import type { TreeNode } from '../model/tree-node.js';
+import { reportMessage } from '../pending/pending-summary.js';
 import type { ApplyOutcome, KeyAndCsr } from '../project/project-service.js';
 import { addCertificate, newCertificateName } from '../project/config-edit.js';
 import { CSR_WIZARD_FILES } from '../wizard/csr-wizard.js';
 import type { Controller } from './controller.js';
+import { CERTIFICATE_VIEW_TYPE, liveFullchain } from './certificate-editor.js';
 import { runCsrWizard } from './csr-wizard-ui.js';
 import { showErrorWithFixes } from './error-report.js';
 import { confirmKeyLocation } from './key-guard.js';
@@ -100,12 +102,25 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
     // A due-or-not renew asks the CA nothing when it is not due: the question is for a sure application.
     const asked = service.settings.preflightMode === 'warn' && (command === 'issue' || extra.force === true);
     if (asked && !(await confirmSignfile(domains))) return;
+    // Set once the application is on its way to the CA: a Cancel after that cannot take it
+    // back (the CA may already hold it), so it stops the waiting in the UI, not the run.
+    const run = { sent: false, cancelledLate: false };
+    let running: Promise<ApplyOutcome> | undefined;
     let outcome: ApplyOutcome;
     try {
-      outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
         const abort = new AbortController();
+        let stopWaiting: () => void = () => undefined;
+        const detached = new Promise<void>((resolve) => {
+          stopWaiting = resolve;
+        });
         token.onCancellationRequested(() => {
-          abort.abort(new Error('cancelled'));
+          if (!run.sent) {
+            abort.abort(new Error('cancelled'));
+            return;
+          }
+          run.cancelledLate = true;
+          stopWaiting();
         });
         const onEvent = (event: LifecycleEvent): void => {
           switch (event.type) {
@@ -122,14 +137,24 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
               }
               break;
             case 'applying':
+              run.sent = true;
               progress.report({ message: t('sending the application…') });
               break;
             default:
               break;
           }
         };
-        return service.apply({ name, domains, keyType: configured?.keyType, command, force: extra.force ?? false, ignoreBackoff: extra.ignoreBackoff ?? false, keyAndCsr: extra.keyAndCsr, signal: abort.signal, onEvent });
+        running = service.apply({ name, domains, keyType: configured?.keyType, command, force: extra.force ?? false, ignoreBackoff: extra.ignoreBackoff ?? false, keyAndCsr: extra.keyAndCsr, signal: abort.signal, onEvent });
+        return Promise.race([running.then(() => undefined), detached]);
       });
+      if (run.cancelledLate) {
+        log.info(`${name}: Cancel after the application was sent; waiting for the CA's answer in the background`);
+        void vscode.window.showWarningMessage(
+          t('The application for {0} was already sent, so the CA may already hold it. acmapi keeps waiting for its answer and tracks it if it is pending; the certificate is not marked failed.', name),
+        );
+      }
+      if (running === undefined) throw new Error(`${name}: the application did not start`);
+      outcome = await running;
     } catch (error) {
       reportError(title, error);
       await controller.redraw();
@@ -400,14 +425,37 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
         void vscode.window.showInformationMessage(t('No certificate is pending at the CA.'));
         return;
       }
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Asking the CA for pending certificates…') }, () => controller.poller.pollNow(name));
+      const reports = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Asking the CA for pending certificates…') }, () => controller.poller.pollNow(name));
       await controller.redraw();
+      // Always an answer (issue 12): the tracker announces issued and refused itself; the rest is said here.
+      if (reports.length === 0 && name !== undefined) void vscode.window.showInformationMessage(t('Certificate {0} is not pending at the CA.', name));
+      const now = new Date();
+      for (const report of reports) {
+        if (report.kind === 'answered' && report.outcome.status !== 'pending') continue;
+        const message = reportMessage(report, now, t, (error) => controller.describe(error));
+        if (report.kind === 'error') log.error(message.text);
+        else log.info(message.text);
+        const show = message.severity === 'error' ? vscode.window.showErrorMessage : message.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+        const output = t('Show Output');
+        void show(message.text, ...(report.kind === 'error' ? [output] : [])).then((choice) => {
+          if (choice === output) log.show(true);
+        });
+      }
     }),
     register('acmapi.showDetails', async (target) => {
       const chosen = await pickCertificate(target, t('Certificate to show'));
       if (chosen === undefined) return;
       const uri = vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${encodeURIComponent(chosen.name)}.txt` });
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+    }),
+    register('acmapi.openCertificate', async (target) => {
+      const chosen = await pickCertificate(target, t('Certificate to show'));
+      const service = controller.service;
+      if (chosen === undefined || service === undefined) return;
+      const record = await service.store().then((store) => store.get(chosen.name));
+      // Issued: its live full chain in the certificate view; else what is known (the details document).
+      if (record?.live === undefined) await vscode.commands.executeCommand('acmapi.showDetails', chosen.name);
+      else await vscode.commands.executeCommand('vscode.openWith', liveFullchain(service.project.storeDir, chosen.name), CERTIFICATE_VIEW_TYPE, { preview: true });
     }),
     register('acmapi.revealFiles', async (target) => {
       const chosen = await pickCertificate(target, t('Certificate to reveal'));

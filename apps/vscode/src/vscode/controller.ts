@@ -10,7 +10,8 @@ import type { Localize } from '../l10n/localize.js';
 import { signfileStatuses, type SignfileStatus } from '../model/signfile-status.js';
 import { buildTreeModel, countPending, type ConfiguredCertificate } from '../model/tree-model.js';
 import type { TreeNode } from '../model/tree-node.js';
-import { PendingPoller, type PendingItem, type PollOutcome } from '../pending/poller.js';
+import { pendingTooltip } from '../pending/pending-summary.js';
+import { DEFAULT_POLL_BACKOFF, PendingPoller, type PendingItem, type PollBackoff, type PollOutcome } from '../pending/poller.js';
 import { describeError, preflightFailureAdvice } from '../project/advice.js';
 import { checkConfigText } from '../project/config-problems.js';
 import { failurePhrase } from '../project/human-words.js';
@@ -48,24 +49,33 @@ export class Controller implements vscode.Disposable {
   #skipped: readonly { readonly index: number; readonly name: string | undefined }[] = [];
   /** Endpoints already asked for their token in this window: asked once, not on every save. */
   readonly #askedForToken = new Set<string>();
+  #backoff: PollBackoff = DEFAULT_POLL_BACKOFF;
+  readonly #refreshed = new vscode.EventEmitter<void>();
+  /** Fires after each reload of acmapi.json (the workspace scan for certificates follows it). */
+  readonly onDidRefresh = this.#refreshed.event;
+  #pendingCount = 0;
 
   constructor(parts: ControllerParts) {
     this.parts = parts;
     this.tokens = new AuthTokenStore(parts.context.secrets);
     this.#tokenStatus = new TokenStatusItem(parts.t);
+    this.#backoff = readPollBackoff(undefined);
     this.#poller = new PendingPoller({
       list: async () => (this.#service === undefined ? [] : this.#service.pendingItems()),
       retrieve: (item, signal) => this.#retrieve(item, signal),
-      onCount: (count) => {
-        parts.status.update(count);
-      },
       onOutcome: (item, outcome) => {
         this.#announce(item, outcome);
       },
       onError: (item, error) => {
         parts.log.warn(`${item.certificateName}: polling ${item.handleId} failed: ${this.describe(error)}; trying again later`);
       },
-      backoff: readPollBackoff(undefined),
+      // Another window or an `acmapi` command holds the certificate: it is asking the CA already.
+      isBusy: (error) => isAcmApiError(error) && error.code === 'STORE_LOCKED',
+      onSchedule: () => {
+        // The tree's "next check" and the status bar's tooltip follow the schedule.
+        void this.redraw();
+      },
+      backoff: this.#backoff,
     });
     const configWatcher = vscode.workspace.createFileSystemWatcher('**/acmapi.json');
     const onConfig = (): void => {
@@ -79,7 +89,7 @@ export class Controller implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(onConfig),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('acmapi')) {
-          this.#poller.setBackoff(readPollBackoff(this.#folder));
+          this.#setBackoff(readPollBackoff(this.#folder));
           void this.refresh();
         }
       }),
@@ -109,6 +119,7 @@ export class Controller implements vscode.Disposable {
   refresh(): Promise<void> {
     this.#refreshing ??= this.#refresh().finally(() => {
       this.#refreshing = undefined;
+      this.#refreshed.fire();
     });
     return this.#refreshing;
   }
@@ -118,11 +129,19 @@ export class Controller implements vscode.Disposable {
     const service = this.#service;
     if (service === undefined) return;
     const records = await service.records();
+    const now = new Date();
+    const schedule = this.#poller.schedule;
     this.parts.tree.setNodes([
       ...this.#skipped.map((entry) => this.#skippedNode(entry)),
-      ...buildTreeModel({ certificates: service.project.config.certificates, records, signfile: this.#signfile, now: new Date(), t: this.parts.t }),
+      ...buildTreeModel({ certificates: service.project.config.certificates, records, signfile: this.#signfile, now, t: this.parts.t, schedule }),
     ]);
-    this.parts.status.update(countPending(records));
+    this.#pendingCount = countPending(records);
+    this.parts.status.update(this.#pendingCount, pendingTooltip(schedule, this.#backoff, now, this.parts.t));
+  }
+
+  /** The number of certificates pending at the CA, as the store said at the last redraw. */
+  get pendingCount(): number {
+    return this.#pendingCount;
   }
 
   /**
@@ -190,6 +209,7 @@ export class Controller implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.#refreshed.dispose();
     this.#poller.dispose();
     this.#storeWatcher?.dispose();
     this.#diagnostics.dispose();
@@ -219,6 +239,7 @@ export class Controller implements vscode.Disposable {
       this.#service = undefined;
       tree.setNodes([]);
       await this.updateTokenStatus();
+      this.parts.status.update(0, '');
       await this.#poller.sync();
       return;
     }
@@ -266,7 +287,7 @@ export class Controller implements vscode.Disposable {
       return;
     }
     this.#watchStore(this.#service.project.storeDir);
-    this.#poller.setBackoff(readPollBackoff(found));
+    this.#setBackoff(readPollBackoff(found));
     await this.redraw();
     await this.updateTokenStatus(true);
     await this.#poller.sync();
@@ -285,6 +306,11 @@ export class Controller implements vscode.Disposable {
       contextValue: 'acmapi.message',
       children: [],
     };
+  }
+
+  #setBackoff(backoff: PollBackoff): void {
+    this.#backoff = backoff;
+    this.#poller.setBackoff(backoff);
   }
 
   #watchStore(storeDir: string): void {

@@ -1,4 +1,7 @@
-/** The status-bar item of the pending tracker: "N pending", a click retrieves now. */
+/**
+ * The status-bar item of the pending tracker: "N pending", a tooltip listing each pending
+ * certificate with its next check and the poll interval (`pendingTooltip`), a click retrieves now.
+ */
 import * as vscode from 'vscode';
 import type { Localize } from '../l10n/localize.js';
 
@@ -14,13 +17,14 @@ export class PendingStatusItem implements vscode.Disposable {
     this.#item.command = 'acmapi.retrievePending';
   }
 
-  update(count: number): void {
+  /** `tooltip`: the tracker's summary (see `pendingTooltip`). */
+  update(count: number, tooltip: string): void {
     if (count === 0) {
       this.#item.hide();
       return;
     }
     this.#item.text = `$(watch) ${this.#t('{0} pending', count)}`;
-    this.#item.tooltip = this.#t('{0} certificate(s) wait for the CA. Click to retrieve now.', count);
+    this.#item.tooltip = tooltip;
     this.#item.show();
   }
 

@@ -97,8 +97,8 @@ function escapeValue(value: string): string {
     .replace(/([\r\n\t])/, (char) => `\\${Buffer.from(char, 'utf8').toString('hex').toUpperCase()}`);
 }
 
-/** A Name's text from its DER, read with the asn1-x509 schema (the exact form for every name). */
-function nameTextFromDer(nameDer: Uint8Array): NameText {
+/** A Name's text from its DER, read with the asn1-x509 schema (the exact form for every name, e.g. a CSR's subject). */
+export function nameTextFromDer(nameDer: Uint8Array): NameText {
   const name = AsnConvert.parse(nameDer, AsnName);
   let commonName: string | undefined;
   const text = name

@@ -243,9 +243,11 @@ function csrInvalid(detail: string, cause?: unknown): CsrError {
 }
 
 /** What {@link readCsr} finds in a CSR. */
-interface ReadCsr {
+export interface ReadCsr {
   /** The subject's first CN. */
   commonName: string | undefined;
+  /** The subject Name's DER (RFC 5280 §4.1.2.6). */
+  subjectDer: Buffer;
   /** The SAN extension's dNSNames, lower-cased; `undefined` when there is no SAN extension. */
   sanNames: string[] | undefined;
   publicKey: KeyObject;
@@ -258,7 +260,14 @@ interface ReadCsr {
  *
  * @throws {Error} whatever the ASN.1 parser or node's SPKI decoder throws for malformed input.
  */
-function readCsr(der: Buffer): ReadCsr {
+/**
+ * Reads a CSR's DER (RFC 2986) without judging it: its subject's CN and Name DER, its SAN
+ * dNSNames (`undefined` without a SAN), its public key and its signed parts. Internal to pki/
+ * (parseCsr and the file description of pki-file.ts).
+ *
+ * @throws {Error} when the DER is not a CertificationRequest.
+ */
+export function readCsr(der: Buffer): ReadCsr {
   const request = AsnConvert.parse(der, CertificationRequest);
   const info = request.certificationRequestInfo;
   let commonName: string | undefined;
@@ -285,6 +294,7 @@ function readCsr(der: Buffer): ReadCsr {
   if (tbs === undefined) throw new Error('the parser kept no CertificationRequestInfo bytes');
   return {
     commonName,
+    subjectDer: Buffer.from(AsnConvert.serialize(info.subject)),
     sanNames,
     publicKey: publicKeyFromSpki(AsnConvert.serialize(info.subjectPKInfo)),
     signed: {
