@@ -125,7 +125,7 @@ function describeCorroboration(result: DomainCorroboration): string[] {
   const lines = [...result.primary.attempts];
   if (!result.primary.ok) return lines;
   for (const remote of result.remote) {
-    lines.push(`perspective ${remote.perspective} (${remote.source}): ${remote.ok ? 'ok' : (remote.attempts.at(-1) ?? 'failed')}`);
+    lines.push(`perspective ${remote.perspective} (${remote.source}): ${remote.ok ? 'ok' : remote.attempts.join('; ')}`);
   }
   if (result.remote.length > 0) {
     lines.push(`${result.remote.length - result.remoteFailures} of ${result.remote.length} remote perspectives corroborate; at most ${result.allowedFailures} may disagree`);
