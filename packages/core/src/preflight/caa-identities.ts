@@ -25,3 +25,16 @@ export function defaultCaaIdentities(endpoint: string | URL): string[] {
   if (isIP(host) !== 0 || host === 'localhost' || host.endsWith('.localhost')) return [SANDBOX_CAA_IDENTITY];
   return [host.split('.').slice(-2).join('.')];
 }
+
+/**
+ * The CA's CAA values for an endpoint and customer: {@link defaultCaaIdentities}, and for the
+ * sandbox its RFC 8657 account URI `https://sandbox.acmapi.test/customer/CUSTOMER_ID`
+ * (docs/ACMAPI.md). Another CA's account URI is not known to the client.
+ *
+ * @param identities - the configured `caaIdentities`, when the project names them.
+ */
+export function caaPolicyFor(endpoint: string | URL, customerId: string, identities?: readonly string[]): { identities: readonly string[]; accountUri?: string } {
+  const defaults = defaultCaaIdentities(endpoint);
+  const chosen = identities ?? defaults;
+  return chosen.includes(SANDBOX_CAA_IDENTITY) ? { identities: chosen, accountUri: `https://${SANDBOX_CAA_IDENTITY}/customer/${customerId}` } : { identities: chosen };
+}

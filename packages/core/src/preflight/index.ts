@@ -10,7 +10,7 @@ export { CAA_CRITICAL, KNOWN_CAA_TAGS, caaClimb, evaluateCaa, parseCaaIssueValue
 export type { CaaDecision, CaaIssueValue, CaaLookup, CaaLookupFailure, CaaPolicy, CaaRecord, CaaRefusal } from './caa.js';
 export { lookupCaa } from './caa-lookup.js';
 export type { CaaResolver, NodeCaaRecord } from './caa-lookup.js';
-export { SANDBOX_CAA_IDENTITY, defaultCaaIdentities } from './caa-identities.js';
+export { SANDBOX_CAA_IDENTITY, caaPolicyFor, defaultCaaIdentities } from './caa-identities.js';
 export { DEFAULT_DNS_PORT, dnsServerResolver, parseDnsServer } from './dns-servers.js';
 export type { DnsServerResolverOptions } from './dns-servers.js';
 export { checkSignfileBody, sanitizeExcerpt } from './signfile-body.js';
