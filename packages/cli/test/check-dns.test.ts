@@ -10,12 +10,13 @@ import { freePort } from '@acmapi/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonOutput, runCli } from './cli-harness.js';
 import { SIGNFILE, startWorld } from './fixtures.js';
-import type { World } from './fixtures.js';
+import type { World, WorldSandbox } from './fixtures.js';
 
 let world: World;
 let dns: DnsServer;
 let signfilePath: string;
 let closedPort: number;
+let ca: WorldSandbox;
 
 beforeAll(async () => {
   world = await startWorld();
@@ -24,6 +25,7 @@ beforeAll(async () => {
   await writeFile(signfilePath, SIGNFILE.content);
   closedPort = await freePort();
   await dns.set('www.acmapi.test', { A: ['127.0.0.1'] });
+  ca = await world.sandbox();
 });
 
 afterAll(async () => {
@@ -59,5 +61,32 @@ describe('acmapi check --dns-server', () => {
     const run = await runCli(['check', '-d', 'www.acmapi.test', '--signfile', signfilePath, '--dns-server', 'dns.example.com', '--json']);
     expect(run.code).toBe(2);
     expect(parseJsonOutput(run)).toMatchObject({ status: 'error', exitCode: 2, error: { code: 'USAGE_DNS_SERVER' } });
+  });
+});
+
+describe('acmapi issue --dns-server', () => {
+  it('a strict preflight weighs CAA for the sandbox\'s identity and account: refused, nothing is sent; allowed for this account, issued', async () => {
+    await dns.set('acmapi.test', { CAA: [{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }] });
+    const before = ca.sandbox.requests.length;
+    const refused = await runCli(
+      ['issue', '-d', 'www.acmapi.test', '--signfile', signfilePath, '--dns-server', dns.address, ...ports(), '--preflight', 'strict', '--out', join(world.temp.path, 'caa-refused')],
+      ca.env,
+    );
+    expect(refused.code).toBe(8);
+    expect(refused.stderr + refused.stdout).toContain('CAA at acmapi.test allows only letsencrypt.org, not sandbox.acmapi.test.');
+    expect(ca.sandbox.requests.length).toBe(before);
+
+    // RFC 8657: the sandbox's account URI for this customer (docs/ACMAPI.md).
+    const accountUri = `https://sandbox.acmapi.test/customer/${ca.customerId}`;
+    await dns.set('acmapi.test', { CAA: [{ flags: 0, tag: 'issue', value: `sandbox.acmapi.test; accounturi=${accountUri}` }] });
+    const issued = await runCli(
+      ['issue', '-d', 'www.acmapi.test', '--signfile', signfilePath, '--dns-server', dns.address, ...ports(), '--preflight', 'strict', '--out', join(world.temp.path, 'caa-ok'), '--json'],
+      ca.env,
+    );
+    expect(issued.code).toBe(0);
+    expect(parseJsonOutput(issued)).toMatchObject({
+      status: 'issued',
+      preflight: { ok: true, domains: [{ domain: 'www.acmapi.test', caa: { ok: true, reason: 'allowed', at: 'acmapi.test' } }] },
+    });
   });
 });

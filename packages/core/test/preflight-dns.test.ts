@@ -36,6 +36,8 @@ beforeAll(async () => {
   await dns.set('www.far.test', { CNAME: 'edge.other' });
   await dns.set('edge.other', { A: ['127.0.0.1'], CAA: [{ flags: 0, tag: 'issue', value: 'digicert.com' }] });
   await dns.set('v6only.test', { AAAA: ['::1'] });
+  await dns.set('loop1.test', { CNAME: 'loop2.other' });
+  await dns.set('loop2.other', { CNAME: 'loop1.test' });
   await dns.set('account.test', { A: ['127.0.0.1'], CAA: [{ flags: 0, tag: 'issue', value: 'wosign.com; accounturi=https://ca.test/customer/7' }] });
   await dns.set('www.cut.test', { A: ['127.0.0.1'] });
   await dns.servfail('broken.test');
@@ -101,6 +103,13 @@ describe('preflight with CAA against a real DNS server', () => {
   it('a CNAME into another zone (an authoritative server does not follow it): CAA follows it hop by hop', async () => {
     const [first] = await lookupCaa('www.far.test', dnsServerResolver([dns.address]));
     expect(first).toEqual({ domain: 'www.far.test', records: [{ flags: 0, tag: 'issue', value: 'digicert.com' }], via: ['edge.other'] });
+  });
+
+  it('a CNAME loop is a failed lookup (what a recursive resolver answers with SERVFAIL), not an empty set', async () => {
+    const [first] = await lookupCaa('loop1.test', dnsServerResolver([dns.address]));
+    expect(first).toEqual({ domain: 'loop1.test', failed: 'dns-error', code: 'ECNAMELOOP' });
+    const result = await preflight(options(['loop1.test']));
+    expect(result.domains[0]?.failure).toMatchObject({ kind: 'caa-lookup-failed', code: 'ECNAMELOOP' });
   });
 
   it('a name with only AAAA is checked over IPv6', async () => {

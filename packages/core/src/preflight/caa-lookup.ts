@@ -23,6 +23,9 @@ export interface CaaResolver {
 /** CNAME hops followed at most, as resolvers do (a loop ends here). */
 export const MAX_CNAME_HOPS = 8;
 
+/** The code of a CNAME chain that loops or is longer than {@link MAX_CNAME_HOPS}. */
+export const CNAME_LOOP = 'ECNAMELOOP';
+
 function errorCode(reason: unknown): string {
   const code = (reason as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : 'EUNKNOWN';
@@ -77,7 +80,12 @@ export async function lookupCaaAt(name: string, resolver: CaaResolver): Promise<
     if (target !== undefined) chain.push(target);
     return { domain: name, records: toRecords(caa.value), ...(chain.length > 0 ? { via: chain } : {}) };
   }
-  while (target !== undefined && chain.length < MAX_CNAME_HOPS && !chain.includes(target)) {
+  while (target !== undefined) {
+    // A loop, or a chain longer than resolvers follow, is what a recursive resolver answers
+    // with SERVFAIL: no answer to rely on (BR 3.2.2.8), not an empty set.
+    if (target === name || chain.includes(target) || chain.length >= MAX_CNAME_HOPS) {
+      return { domain: name, failed: 'dns-error', code: CNAME_LOOP };
+    }
     chain.push(target);
     const [next, nextCname] = await Promise.all([settle(resolver.resolveCaa(target)), settle(resolver.resolveCname(target))]);
     if (!next.ok && !isEmptyAnswer(next.code)) return { domain: name, failed: classifyDnsFailure(next.code), code: next.code };

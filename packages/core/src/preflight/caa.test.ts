@@ -115,6 +115,9 @@ describe('evaluateCaa', () => {
   it('server strings in the message are escaped', () => {
     const decision = evaluateCaa('example.com', [at('example.com', { flags: 128, tag: 'x', value: 'a\u001b[31mred' })], policy);
     expect(decision.message).not.toContain('\u001b');
+    const viaHostile = evaluateCaa('example.com', [{ domain: 'example.com', records: [issue('other.test')], via: ['x\u001b]0;title\u0007.test'] }], policy);
+    expect(viaHostile.message).not.toContain('\u001b');
+    expect(viaHostile.message).not.toContain('\u0007');
   });
 });
 

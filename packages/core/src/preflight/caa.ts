@@ -157,7 +157,8 @@ export function parseCaaIssueValue(value: string): CaaIssueValue | undefined {
 const shown = (record: CaaRecord): string => `${record.flags} ${displayText(record.tag)} "${displayText(record.value)}"`;
 
 function where(at: string, via: readonly string[] | undefined): string {
-  return via === undefined || via.length === 0 ? `CAA at ${at}` : `CAA at ${at} (via CNAME ${via.join(' → ')})`;
+  // CNAME targets are the DNS server's strings: escaped like every other server string.
+  return via === undefined || via.length === 0 ? `CAA at ${at}` : `CAA at ${at} (via CNAME ${via.map((name) => displayText(name)).join(' → ')})`;
 }
 
 /** Why a record that names the CA still does not authorise it, or `undefined` when it does (RFC 8657 §3, §4). */
