@@ -265,8 +265,8 @@ const TOP_LEVEL = [
 
 /**
  * Validates options (from code or a config file) and merges the defaults of
- * {@link defaultSandboxOptions}. Pure apart from generating an admin token when
- * none is given.
+ * {@link defaultSandboxOptions}. Pure apart from generating an admin token, and a
+ * customer's signfile token (issued at `now()`), when none is given.
  *
  * @param input - a {@link SandboxOptions} or an untrusted value of that shape.
  * @param root - the name of the whole value in messages (`options`, or `$` for a file).
