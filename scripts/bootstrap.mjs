@@ -56,6 +56,8 @@ function ensureSystemTools() {
   if (!has('promtool', ['--version'])) missing.push('prometheus');
   // `acmapi schedule`'s tests check the units it writes with systemd's own reader.
   if (!has('systemd-analyze', ['--version'])) missing.push('systemd');
+  // The DNS suites (issue 13) run a real authoritative server: Knot DNS (@acmapi/test-dns).
+  if (!existsSync('/usr/sbin/knotd') && !has('knotd', ['--version'])) missing.push('knot');
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && has('apt-get', ['--version'])) {

@@ -1,10 +1,11 @@
 /**
- * ONE table of real server setups on loopback (a real nginx, plus a server that
- * never answers), each run through BOTH core's `preflight()` and the sandbox's own
- * signfile validator (a real application to an in-process sandbox with the same
- * resolve map and ports): they must agree with each other and with the verdict
- * written in the table (spec §5: a domain passes when every address the CA could
- * pick serves the signfile on some allowed scheme).
+ * ONE table of real server setups on loopback (a real nginx, a server that never
+ * answers, and real DNS servers: Knot DNS from @acmapi/test-dns, plus one that never
+ * answers), each run through BOTH core's `preflight()` and the sandbox's own checks (a
+ * real application to an in-process sandbox with the same resolve map or DNS servers and
+ * ports): they must agree with each other and with the verdict written in the table
+ * (spec §5: a domain passes when every address the CA could pick serves the signfile on
+ * some allowed scheme; §7: CAA, DNS, perspectives, the token in the URL).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -14,6 +15,9 @@ import { generateKeyAndCsr } from '@acmapi/core';
 import { preflight } from '@acmapi/core/preflight';
 import type { PreflightFailureKind, SignfileContentKind } from '@acmapi/core/preflight';
 import { startSandbox } from '@acmapi/sandbox';
+import type { SandboxPerspectiveOptions } from '@acmapi/sandbox';
+import { startDnsServer, startSilentDnsServer } from '@acmapi/test-dns';
+import type { DnsServer, RecordSet } from '@acmapi/test-dns';
 import { freePort, makeTempDir, runOpenssl, startNginx } from '@acmapi/test-utils';
 import type { NginxServer, TempDir } from '@acmapi/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +29,11 @@ const SIGNFILE_PATH = '/.well-known/pki-validation/signfile';
 const LIMITS = { connectTimeoutMs: 1_500, headersTimeoutMs: 1_500, bodyTimeoutMs: 1_500 };
 const V4 = ['127.0.0.1'];
 const DUAL = ['127.0.0.1', '::1'];
+/** The sandbox's CAA identity and this customer's RFC 8657 account URI, given to the preflight too. */
+const CAA_IDENTITY = 'sandbox.acmapi.test';
+const ACCOUNT_URI = 'https://sandbox.acmapi.test/customer/agree';
+/** One DNS query's limit on both sides, so that the silent server fails fast. */
+const DNS_TIMEOUT_MS = 400;
 
 /** One row of the table. */
 interface AgreementCase {
@@ -44,12 +53,30 @@ interface AgreementCase {
   readonly failure?: PreflightFailureKind;
   /** For a passing row: what the preflight says of the body. */
   readonly content?: SignfileContentKind;
+  /**
+   * Names are looked up in DNS, not in `resolve`: `main` (Knot DNS with {@link DNS_RECORDS}),
+   * `silent` (a server that never answers), or `split` (the CA's primary and the preflight's
+   * first server are `main`, an `outside` server answers differently; see `outsidePerspectives`).
+   */
+  readonly dns?: 'main' | 'silent' | 'split';
+  /** For `split`: how many of the CA's 5 remote perspectives ask the outside server. */
+  readonly outsidePerspectives?: number;
+  /** The sandbox's answer for a failing row: 107 (validation) or 109 (CAA refusal). @default 107 */
+  readonly sandboxStatus?: 107 | 109;
+  /** The signfile's name. @default "signfile" */
+  readonly signfileName?: string;
+  /** For a DNS row: the addresses the preflight must have found. */
+  readonly addresses?: readonly string[];
 }
 
 let temp: TempDir;
 let nginx: NginxServer;
 let httpsPort: number;
 let silent: { server: Server; port: number; sockets: Set<Socket> };
+let dns: DnsServer;
+/** Outside the split horizon: split.dns.agree.test points where nothing serves. */
+let outside: DnsServer;
+let silentDns: { address: string; close(): Promise<void> };
 
 const served = (content: string = TOKEN): Record<string, string> => ({ '.well-known/pki-validation/signfile': content });
 
@@ -190,7 +217,138 @@ const CASES: readonly AgreementCase[] = [
     nginx: `${plain('v6https.agree.test', 'return 301 https://$host$request_uri;', true)} ${tls('v6https.agree.test', `root {{root:good}};`)}`,
     failure: 'connection-refused',
   },
+  // Issue 13: CAA (BR 3.2.2.8, RFC 8659, RFC 8657) and DNS through a real DNS server.
+  { name: 'DNS: A record, no CAA up the tree', domain: 'plain.dns.agree.test', pass: true, dns: 'main', resolve: {}, nginx: plain('plain.dns.agree.test', `root {{root:good}};`), addresses: V4 },
+  { name: 'CAA at the parent names this CA', domain: 'www.allow.dns.agree.test', pass: true, dns: 'main', resolve: {}, nginx: plain('www.allow.dns.agree.test', `root {{root:good}};`) },
+  {
+    name: 'CAA at the parent names another CA',
+    domain: 'www.deny.dns.agree.test',
+    pass: false,
+    dns: 'main',
+    resolve: {},
+    nginx: plain('www.deny.dns.agree.test', `root {{root:good}};`),
+    failure: 'caa-forbids',
+    sandboxStatus: 109,
+  },
+  {
+    name: 'CAA with a critical unknown tag',
+    domain: 'critical.dns.agree.test',
+    pass: false,
+    dns: 'main',
+    resolve: {},
+    nginx: plain('critical.dns.agree.test', `root {{root:good}};`),
+    failure: 'caa-critical-unknown-tag',
+    sandboxStatus: 109,
+  },
+  { name: 'CAA accounturi of this account (RFC 8657)', domain: 'myaccount.dns.agree.test', pass: true, dns: 'main', resolve: {}, nginx: plain('myaccount.dns.agree.test', `root {{root:good}};`) },
+  {
+    name: 'CAA accounturi of another account (RFC 8657)',
+    domain: 'otheraccount.dns.agree.test',
+    pass: false,
+    dns: 'main',
+    resolve: {},
+    nginx: plain('otheraccount.dns.agree.test', `root {{root:good}};`),
+    failure: 'caa-forbids',
+    sandboxStatus: 109,
+  },
+  {
+    name: 'CAA validationmethods without acmapi-file (RFC 8657)',
+    domain: 'methods.dns.agree.test',
+    pass: false,
+    dns: 'main',
+    resolve: {},
+    nginx: plain('methods.dns.agree.test', `root {{root:good}};`),
+    failure: 'caa-forbids',
+    sandboxStatus: 109,
+  },
+  {
+    name: "CAA through a CNAME: the target's set forbids",
+    domain: 'alias.dns.agree.test',
+    pass: false,
+    dns: 'main',
+    resolve: {},
+    nginx: plain('alias.dns.agree.test', `root {{root:good}};`),
+    failure: 'caa-forbids',
+    sandboxStatus: 109,
+  },
+  { name: 'CAA issuewild for another CA does not bind a plain name', domain: 'wild.dns.agree.test', pass: true, dns: 'main', resolve: {}, nginx: plain('wild.dns.agree.test', `root {{root:good}};`) },
+  {
+    name: 'SERVFAIL: never permission to issue',
+    domain: 'www.broken.dns.agree.test',
+    pass: false,
+    dns: 'main',
+    resolve: {},
+    nginx: plain('www.broken.dns.agree.test', `root {{root:good}};`),
+    failure: 'caa-lookup-failed',
+    sandboxStatus: 109,
+  },
+  {
+    name: 'a DNS server that never answers',
+    domain: 'plain.dns.agree.test',
+    pass: false,
+    dns: 'silent',
+    resolve: {},
+    nginx: '',
+    failure: 'caa-lookup-failed',
+    sandboxStatus: 109,
+  },
+  { name: 'DNS: a CNAME chain to the A record', domain: 'chain.dns.agree.test', pass: true, dns: 'main', resolve: {}, nginx: plain('chain.dns.agree.test', `root {{root:good}};`), addresses: V4 },
+  { name: 'DNS: only AAAA', domain: 'six.dns.agree.test', pass: true, dns: 'main', resolve: {}, nginx: plain('six.dns.agree.test', `root {{root:good}};`, true), addresses: ['::1'] },
+  { name: 'DNS: NXDOMAIN', domain: 'missing.dns.agree.test', pass: false, dns: 'main', resolve: {}, nginx: '', failure: 'dns-no-such-name' },
+  { name: 'DNS: the name exists without A or AAAA', domain: 'noaddr.dns.agree.test', pass: false, dns: 'main', resolve: {}, nginx: '', failure: 'dns-no-address' },
+  {
+    name: 'the signfile name contains the token (BR 3.2.2.4.18: not in the URL)',
+    domain: 'served.agree.test',
+    pass: false,
+    resolve: { 'served.agree.test': V4 },
+    nginx: '',
+    signfileName: `sf-${TOKEN}`,
+    failure: 'signfile-name-contains-token',
+  },
+  {
+    // The preflight cannot stand where the CA's perspectives stand: given both DNS servers it
+    // warns that they disagree; the CA tolerates one remote perspective that disagrees.
+    name: 'split-horizon DNS, 1 of 5 CA perspectives outside',
+    domain: 'split.dns.agree.test',
+    pass: true,
+    dns: 'split',
+    outsidePerspectives: 1,
+    resolve: {},
+    nginx: plain('split.dns.agree.test', `root {{root:good}};`),
+  },
+  {
+    // ... but not two (BR 3.2.2.9): the preflight's warning is the prediction of this refusal.
+    name: 'split-horizon DNS, 2 of 5 CA perspectives outside',
+    domain: 'split.dns.agree.test',
+    pass: false,
+    dns: 'split',
+    outsidePerspectives: 2,
+    resolve: {},
+    nginx: '',
+  },
 ];
+
+/** The main DNS server's zone (`test`) for the DNS rows. */
+const DNS_RECORDS: Readonly<Record<string, RecordSet>> = {
+  'plain.dns.agree.test': { A: V4 },
+  'allow.dns.agree.test': { CAA: [{ flags: 0, tag: 'issue', value: CAA_IDENTITY }] },
+  'www.allow.dns.agree.test': { A: V4 },
+  'deny.dns.agree.test': { CAA: [{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }] },
+  'www.deny.dns.agree.test': { A: V4 },
+  'critical.dns.agree.test': { A: V4, CAA: [{ flags: 0, tag: 'issue', value: CAA_IDENTITY }, { flags: 128, tag: 'tbs', value: 'unknown' }] },
+  'myaccount.dns.agree.test': { A: V4, CAA: [{ flags: 0, tag: 'issue', value: `${CAA_IDENTITY}; accounturi=${ACCOUNT_URI}` }] },
+  'otheraccount.dns.agree.test': { A: V4, CAA: [{ flags: 0, tag: 'issue', value: `${CAA_IDENTITY}; accounturi=https://sandbox.acmapi.test/customer/someone-else` }] },
+  'methods.dns.agree.test': { A: V4, CAA: [{ flags: 0, tag: 'issue', value: `${CAA_IDENTITY}; validationmethods=dns-01,http-01` }] },
+  'alias.dns.agree.test': { CNAME: 'edge.dns.agree.test' },
+  'edge.dns.agree.test': { A: V4, CAA: [{ flags: 0, tag: 'issue', value: 'other-ca.test' }] },
+  'wild.dns.agree.test': { A: V4, CAA: [{ flags: 0, tag: 'issuewild', value: 'other-ca.test' }] },
+  'www.broken.dns.agree.test': { A: V4 },
+  'chain.dns.agree.test': { CNAME: 'hop.dns.agree.test' },
+  'hop.dns.agree.test': { CNAME: 'plain.dns.agree.test' },
+  'six.dns.agree.test': { AAAA: ['::1'] },
+  'noaddr.dns.agree.test': { CAA: [{ flags: 0, tag: 'issue', value: CAA_IDENTITY }] },
+  'split.dns.agree.test': { A: V4 },
+};
 
 beforeAll(async () => {
   temp = await makeTempDir('acmapi-agreement-');
@@ -214,6 +372,12 @@ beforeAll(async () => {
       .replaceAll('{{key}}', key)
       .replace(/\{\{root:(\w+)\}\}/g, (_match, name: string) => rootPath(name)),
   });
+  dns = await startDnsServer();
+  for (const [name, records] of Object.entries(DNS_RECORDS)) await dns.set(name, records);
+  await dns.servfail('broken.dns.agree.test');
+  outside = await startDnsServer();
+  await outside.set('split.dns.agree.test', { A: ['127.0.0.2'] });
+  silentDns = await startSilentDnsServer();
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     // Accept and hold: neither TLS nor HTTP ever gets an answer.
@@ -227,6 +391,9 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const socket of silent.sockets) socket.destroy();
   await new Promise((resolve) => silent.server.close(resolve));
+  await silentDns.close();
+  await outside.close();
+  await dns.close();
   await nginx.stop();
   await temp.cleanup();
 });
@@ -236,16 +403,32 @@ function portsOf(c: AgreementCase): { httpPort: number; httpsPort: number } {
   return c.silent === true ? { httpPort: silent.port, httpsPort: silent.port } : { httpPort: nginx.port, httpsPort };
 }
 
-/** The sandbox's verdict: a real application; 0 is a pass, 107 naming the domain a fail. */
-async function sandboxVerdict(c: AgreementCase): Promise<{ pass: boolean; detail: string }> {
+/** The DNS servers the CA's primary perspective and the preflight ask for a row. */
+function dnsServersOf(c: AgreementCase): { ca: string[]; preflight: string[] } {
+  if (c.dns === undefined) return { ca: [], preflight: [] };
+  if (c.dns === 'silent') return { ca: [silentDns.address], preflight: [silentDns.address] };
+  return { ca: [dns.address], preflight: c.dns === 'split' ? [dns.address, outside.address] : [dns.address] };
+}
+
+/** The CA's 5 remote perspectives: the first `outsidePerspectives` ask the outside server. */
+function perspectivesOf(c: AgreementCase): SandboxPerspectiveOptions[] {
+  return Array.from({ length: 5 }, (_unused, index) => (index < (c.outsidePerspectives ?? 0) ? { dnsServers: [outside.address] } : {}));
+}
+
+/** The sandbox's verdict: a real application; 0 is a pass, 107 or 109 naming the domain a fail. */
+async function sandboxVerdict(c: AgreementCase): Promise<{ pass: boolean; status: number; detail: string }> {
   const token = c.token ?? TOKEN;
   const sandbox = await startSandbox({
     tls: false,
-    customers: [{ customerId: 'agree', authToken: 'agree-secret-token', signfile: { name: 'signfile', content: token } }],
+    customers: [{ customerId: 'agree', authToken: 'agree-secret-token', signfile: { name: c.signfileName ?? 'signfile', content: token } }],
+    caaIdentities: [CAA_IDENTITY],
+    perspectives: perspectivesOf(c),
     validation: {
       resolve: Object.fromEntries(Object.entries(c.resolve).map(([domain, addresses]) => [domain, [...addresses]])),
       // Hosts outside the map go nowhere, as NXDOMAIN would.
       defaultAddresses: ['127.0.0.9'],
+      dnsServers: dnsServersOf(c).ca,
+      dnsTimeoutMs: DNS_TIMEOUT_MS,
       ...portsOf(c),
       ...LIMITS,
     },
@@ -259,8 +442,8 @@ async function sandboxVerdict(c: AgreementCase): Promise<{ pass: boolean; detail
     });
     const answer = (await response.json()) as { status?: unknown; other_msg?: unknown };
     const detail = (sandbox.requests.at(-1)?.detail ?? []).join(' | ');
-    if (answer.status === 0) return { pass: true, detail };
-    if (answer.status === 107 && answer.other_msg === c.domain) return { pass: false, detail };
+    if (answer.status === 0) return { pass: true, status: 0, detail };
+    if ((answer.status === 107 || answer.status === 109) && answer.other_msg === c.domain) return { pass: false, status: answer.status, detail };
     throw new Error(`unexpected sandbox answer ${JSON.stringify(answer)} (${detail})`);
   } finally {
     await sandbox.close();
@@ -273,20 +456,37 @@ describe('preflight and the sandbox validator agree (one table)', () => {
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const dnsServers = dnsServersOf(c).preflight;
     const result = await preflight({
       domains: [c.domain],
-      signfile: { name: 'signfile', content: c.token ?? TOKEN },
+      signfile: { name: c.signfileName ?? 'signfile', content: c.token ?? TOKEN },
       resolve: Object.entries(c.resolve).map(([domain, addresses]) => ({ domain, addresses })),
+      ...(dnsServers.length === 0 ? {} : { dnsServers, dnsTimeoutMs: DNS_TIMEOUT_MS }),
+      caaIdentities: [CAA_IDENTITY],
+      caaAccountUri: ACCOUNT_URI,
       ...portsOf(c),
       ...LIMITS,
     });
     const sandbox = await sandboxVerdict(c);
     const domain = result.domains[0];
-    const why = `preflight: ${domain?.failure?.message ?? 'pass'}\nsandbox: ${sandbox.detail}`;
-    expect(result.ok, why).toBe(c.pass);
+    const why = `preflight: ${domain?.failure?.message ?? 'pass'} ${domain?.warnings.join(' ') ?? ''}\nsandbox: ${sandbox.detail}`;
     expect(sandbox.pass, why).toBe(c.pass);
-    // Every address was checked, the same ones the sandbox checked.
-    expect(domain?.addresses.map((a) => a.address)).toEqual(c.resolve[c.domain]);
+    if (c.dns === 'split') {
+      // Both sides see the split: the preflight warns (it cannot know how many of the CA's
+      // perspectives stand outside), the CA's remote perspectives disagree.
+      expect(result.ok, why).toBe(true);
+      expect(domain?.resolversDisagree?.map((answer) => answer.addresses), why).toEqual([V4, ['127.0.0.2']]);
+      expect(sandbox.detail).toContain(`${5 - (c.outsidePerspectives ?? 0)} of 5 remote perspectives corroborate`);
+      return;
+    }
+    expect(result.ok, why).toBe(c.pass);
+    if (c.dns !== undefined) {
+      if (c.addresses !== undefined) expect(domain?.addresses.map((a) => a.address)).toEqual(c.addresses);
+    } else if (c.signfileName === undefined) {
+      // Every address was checked, the same ones the sandbox checked.
+      expect(domain?.addresses.map((a) => a.address)).toEqual(c.resolve[c.domain]);
+    }
+    if (!c.pass) expect(sandbox.status, why).toBe(c.sandboxStatus ?? 107);
     if (c.failure !== undefined) expect(domain?.failure?.kind, why).toBe(c.failure);
     if (c.content !== undefined) {
       const kinds = domain?.addresses.flatMap((a) => a.schemes.map((s) => s.content?.kind)).filter((k) => k !== undefined);

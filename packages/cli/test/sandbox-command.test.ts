@@ -4,7 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { generateKeyAndCsr } from '@acmapi/core';
 import { serveSignfile } from '@acmapi/core/deploy';
+import { startDnsServer } from '@acmapi/test-dns';
 import { makeTempDir } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,5 +141,54 @@ describe('acmapi sandbox', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c); }));
     expect(code).toBe(2);
     expect(stderr).toContain('is not an IPv4 or IPv6 address');
+  });
+
+  it('issue 13: --dns-server, --caa-identity and --perspectives reach the CA, which refuses 109 where CAA names another CA', async () => {
+    const dns = await startDnsServer();
+    await dns.set('caa.acmapi.test', { A: ['127.0.0.1'], CAA: [{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }] });
+    const token = canaryToken();
+    const config = join(temp.path, 'sandbox-dns.json');
+    await writeFile(config, JSON.stringify({ customers: [{ customerId: 'dns', authToken: token, signfile: { name: 'signfile', content: 'dns-flag-signfile' } }] }));
+    const child = spawn(
+      process.execPath,
+      [CLI_BIN, 'sandbox', '--config', config, '--dns-server', dns.address, '--caa-identity', 'ca.acmapi.test', '--perspectives', '2'],
+      { env: { PATH: process.env['PATH'] ?? '' } },
+    );
+    try {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      for (let i = 0; i < 200 && !stdout.includes('Press Ctrl-C'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(stdout).toContain(`CAA identities:    ca.acmapi.test  (DNS servers ${dns.address})`);
+      expect(stdout).toContain('primary + 2 remote from 127.0.0.10–127.0.0.11; at most 1 may disagree');
+      const endpoint = /API endpoint:\s+(\S+)/.exec(stdout)?.[1] ?? '';
+      const rootUrl = /CA root:\s+(\S+)/.exec(stdout)?.[1] ?? '';
+      const rootPem = await new Promise<string>((resolve, reject) => {
+        get(rootUrl, { rejectUnauthorized: false }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          res.on('end', () => { resolve(body); });
+        }).on('error', reject);
+      });
+      const { csrPem } = await generateKeyAndCsr({ domains: ['caa.acmapi.test'] });
+      const answer = await rawPost(endpoint, rootPem, { customer_id: 'dns', auth_token: token, req_type: 'cert_apply', domain_name: ['caa.acmapi.test'], csr: csrPem });
+      expect(answer.body).toMatchObject({ status: 109, other_msg: 'caa.acmapi.test' });
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await dns.close();
+    }
+  });
+
+  it.each([
+    [['--dns-server', 'dns.example'], 'validation.dnsServers[0]'],
+    [['--perspectives', 'many'], '--perspectives "many" is not a count'],
+  ])('rejects %j with exit 2', async (args, message) => {
+    const child = spawn(process.execPath, [CLI_BIN, 'sandbox', ...args], { env: { PATH: process.env['PATH'] ?? '' } });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => { resolve(c); }));
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
   });
 });

@@ -29,4 +29,5 @@ for (const { keyType, raw, iterations, warmup, medianTargetMs } of cases) {
   else reportMedian(name, subject, medianTargetMs, baseline);
 }
 await import('./preflight.mjs');
+await import('./preflight-caa.mjs');
 await import('./list.mjs');

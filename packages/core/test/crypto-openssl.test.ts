@@ -69,6 +69,21 @@ describe('openssl checks the keys and CSRs acmapi makes', () => {
     expect(fromKey).toBe(fromCsr);
   });
 
+  it('a first domain longer than 64 characters stays in the SANs only: openssl reads the next domain as CN, or no CN (RFC 5280 ub-common-name)', async () => {
+    const long = `${'a'.repeat(55)}.example.com`; // 67 characters
+    const { csrPem } = await generateKeyAndCsr({ domains: [long, 'short.example.com'], keyType: 'ec-p256' });
+    const text = (await runOpenssl(['req', '-in', await write('long-cn.csr.pem', csrPem), '-noout', '-text'])).stdout;
+    expect(text).toMatch(/Subject: CN ?= ?short\.example\.com/);
+    expect(text).toContain(`DNS:${long}, DNS:short.example.com`);
+    const alone = await generateKeyAndCsr({ domains: [long], keyType: 'ec-p256' });
+    const path = await write('long-only.csr.pem', alone.csrPem);
+    const verified = await runOpenssl(['req', '-in', path, '-noout', '-verify']);
+    expect(verified.stdout + verified.stderr).toContain('verify OK');
+    const subject = (await runOpenssl(['req', '-in', path, '-noout', '-subject'])).stdout;
+    expect(subject).not.toContain('CN');
+    expect((await runOpenssl(['req', '-in', path, '-noout', '-text'])).stdout).toContain(`DNS:${long}`);
+  });
+
   it('openssl refuses the CSR acmapi also calls altered after signing', async () => {
     const { csrPem } = await generateKeyAndCsr({ domains: ['a.example', 'c.example'] });
     const der = decodePemBlocks(csrPem)[0]?.der ?? Buffer.alloc(0);

@@ -122,7 +122,7 @@ describe('preflight timeouts and failures', () => {
   it('the deadline also bounds a DNS resolver that never answers', async () => {
     const hanging: PreflightResolver = { resolve4: () => new Promise(() => undefined), resolve6: () => new Promise(() => undefined) };
     const result = await preflight({ ...base(1), domains: ['slow-dns.test'], resolver: hanging, deadlineMs: 200 });
-    expect(result.domains[0]?.failure).toMatchObject({ kind: 'dns-error', message: expect.stringContaining('ETIMEOUT') as unknown });
+    expect(result.domains[0]?.failure).toMatchObject({ kind: 'dns-timeout', message: expect.stringContaining('ETIMEOUT') as unknown });
   });
 
   it('mode off checks nothing', async () => {

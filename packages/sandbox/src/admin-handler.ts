@@ -1,11 +1,17 @@
 /**
  * The admin API (spec §6: "pending applications that a person approves or refuses"):
  * `POST /admin/approve` and `POST /admin/refuse` with `{"handle_id": "..."}`, and
- * `GET /admin/applications`, all with `Authorization: Bearer <admin token>`.
+ * `GET /admin/applications`; `GET /admin/validations` (each application's CAA and
+ * perspective results), `GET /admin/policy`, and `POST /admin/perspectives` with
+ * `{"index": N, "dnsServers"?, "addresses"?, "body"?, "timeout"?}` (a perspective's knobs;
+ * only `index` resets it); all with `Authorization: Bearer <admin token>`.
  */
+import { OptionsError } from '@acmapi/core';
 import { tokensEqual } from './api-handler.js';
 import type { ApplicationStore, SandboxApplication } from './applications.js';
 import { SandboxError } from './sandbox-error.js';
+import type { SandboxPerspective } from './sandbox.js';
+import type { PerspectiveSettings } from './validation/perspectives.js';
 
 /** An admin answer: HTTP status and JSON body. */
 export interface AdminResult {
@@ -55,4 +61,31 @@ export async function decide(
 /** The list of every application. */
 export function listApplications(store: ApplicationStore): AdminResult {
   return { httpStatus: 200, body: { applications: store.list() } };
+}
+
+/**
+ * Sets one perspective's knobs from an admin body: 200 with the perspective, 400 for a body
+ * that is not such an object or has invalid settings, 404 for an index without a perspective.
+ */
+export function setPerspectiveFromBody(
+  body: string,
+  set: (index: number, settings: PerspectiveSettings) => SandboxPerspective,
+): AdminResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(body) as unknown;
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as Record<string, unknown>)['index'] !== 'number') {
+    return { httpStatus: 400, body: { error: 'expected JSON {"index": N, "dnsServers"?, "addresses"?, "body"?, "timeout"?}' } };
+  }
+  const { index, ...settings } = value as Record<string, unknown>;
+  try {
+    return { httpStatus: 200, body: { perspective: set(index as number, settings) } };
+  } catch (error) {
+    if (error instanceof OptionsError) return { httpStatus: 400, body: { error: error.message, code: error.code } };
+    if (error instanceof SandboxError) return { httpStatus: 404, body: { error: error.message, code: error.code } };
+    throw error;
+  }
 }

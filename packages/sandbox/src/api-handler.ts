@@ -17,7 +17,10 @@ import { roll } from './random.js';
 import type { SandboxRequestRecord } from './request-log.js';
 import type { ResolvedCustomer, ResolvedSandboxOptions } from './resolve-options.js';
 import { certificateField, signApplication, type SignerSettings } from './signer.js';
-import { validateDomain } from './validation/validate-domain.js';
+import { checkCaa, describeCaa, sandboxAccountUri, type CaaDomainResult } from './caa/caa-check.js';
+import { SANDBOX_VALIDATION_METHOD } from './caa/caa-policy.js';
+import type { SandboxValidationRecord } from './request-log.js';
+import { corroborateDomain, type DnsPool, type DomainCorroboration, type PerspectiveSettings } from './validation/perspectives.js';
 
 /** What the handler works with. */
 export interface ApiContext {
@@ -25,6 +28,12 @@ export interface ApiContext {
   readonly ca: TestCa;
   readonly store: ApplicationStore;
   readonly signer: SignerSettings;
+  /** Resolvers by server list. */
+  readonly dnsPool: DnsPool;
+  /** The remote perspectives now (the admin API changes their knobs). */
+  readonly perspectives: () => readonly PerspectiveSettings[];
+  /** Called with the checks of every application that reached them. */
+  readonly recordValidation: (record: SandboxValidationRecord) => void;
 }
 
 /** An answer with its HTTP status and its log record. */
@@ -92,6 +101,38 @@ function retrieve(fields: ApiRequestFields, customer: ResolvedCustomer, draft: D
   return done(withHandle, issuedAnswer(record, context));
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Why the customer's signfile token cannot be used now, or `undefined` (BR §3.2.2.4.18):
+ * the random value must not appear in the request URL, and it is valid for a limited time
+ * after the CA gave it out (`signfile.maxAgeDays`, at most 30 days).
+ */
+export function signfileTokenRefusal(customer: ResolvedCustomer, now: Date): string | undefined {
+  const { name, content, issuedAt, maxAgeMs } = customer.signfile;
+  if (name.includes(content)) {
+    return 'the signfile name contains the signfile token: the random value must not appear in the request URL (BR 3.2.2.4.18)';
+  }
+  if (issuedAt !== undefined && now.getTime() - issuedAt.getTime() > maxAgeMs) {
+    const age = Math.floor((now.getTime() - issuedAt.getTime()) / DAY_MS);
+    return `the signfile token was given out ${age} days ago (${issuedAt.toISOString()}); a token is valid for ${Math.round(maxAgeMs / DAY_MS)} days (BR 3.2.2.4.18): ask the CA for a new one`;
+  }
+  return undefined;
+}
+
+/** Log lines of a corroborated check: the primary's attempts, then each remote perspective's verdict. */
+function describeCorroboration(result: DomainCorroboration): string[] {
+  const lines = [...result.primary.attempts];
+  if (!result.primary.ok) return lines;
+  for (const remote of result.remote) {
+    lines.push(`perspective ${remote.perspective} (${remote.source}): ${remote.ok ? 'ok' : remote.attempts.join('; ')}`);
+  }
+  if (result.remote.length > 0) {
+    lines.push(`${result.remote.length - result.remoteFailures} of ${result.remote.length} remote perspectives corroborate; at most ${result.allowedFailures} may disagree`);
+  }
+  return lines;
+}
+
 async function apply(fields: ApiRequestFields, customer: ResolvedCustomer, draft: Draft, context: ApiContext): Promise<ApiResult> {
   const { options } = context;
   const raw = fields.domain_name;
@@ -111,13 +152,40 @@ async function apply(fields: ApiRequestFields, customer: ResolvedCustomer, draft
   if (!csr.ok) return fail(withDomains, 104, csr.reason);
   const refused = domains.find((domain) => findMatchingPattern(domain, options.refuse) !== undefined);
   if (refused !== undefined) return fail(withDomains, 109, `${refused} matches the refusal list`);
+  const [firstDomain = ''] = domains;
+  const checks = { caa: new Array<CaaDomainResult>(), perspectives: new Array<DomainCorroboration>() };
+  const report = (status: number, extra: { handleId?: string; refusal?: string } = {}): void => {
+    context.recordValidation({ at: options.now(), customerId: customer.customerId, domains, status, ...checks, ...extra });
+  };
   const detail: string[] = [];
-  if (options.validation.enabled) {
-    const network = { ...options.validation };
+  if (options.validation.dnsServers.length > 0) {
+    const dns = context.dnsPool.get(options.validation.dnsServers);
+    const requester = { identities: options.caaIdentities, accountUri: sandboxAccountUri(customer.customerId), method: SANDBOX_VALIDATION_METHOD };
     for (const domain of domains) {
-      const result = await validateDomain(domain, customer.signfile, network);
-      detail.push(...result.attempts);
-      if (!result.ok) return fail(withDomains, 107, detail, domain);
+      const caa = await checkCaa(domain, dns, requester);
+      checks.caa.push(caa);
+      detail.push(describeCaa(caa));
+      if (!caa.allowed) {
+        report(109);
+        return fail(withDomains, 109, detail, domain);
+      }
+    }
+  }
+  const tokenRefusal = signfileTokenRefusal(customer, options.now());
+  if (tokenRefusal !== undefined) {
+    report(107, { refusal: tokenRefusal });
+    return fail(withDomains, 107, [...detail, tokenRefusal], firstDomain);
+  }
+  if (options.validation.enabled) {
+    const remote = context.perspectives();
+    for (const domain of domains) {
+      const result = await corroborateDomain(domain, customer.signfile, { ...options.validation }, remote, context.dnsPool);
+      checks.perspectives.push(result);
+      detail.push(...describeCorroboration(result));
+      if (!result.ok) {
+        report(107);
+        return fail(withDomains, 107, detail, domain);
+      }
     }
   }
   const record: ApplicationRecord = {
@@ -127,15 +195,18 @@ async function apply(fields: ApiRequestFields, customer: ResolvedCustomer, draft
     publicKey: csr.publicKey,
     keyType: csr.keyType,
     createdAt: options.now(),
+    perspectives: checks.perspectives,
     state: 'pending',
   };
   const pendingByDomain = domains.some((domain) => findMatchingPattern(domain, options.pending.domains) !== undefined);
   if (pendingByDomain || roll(options.random, options.pending.share)) {
     context.store.add(record);
+    report(1, { handleId: record.handleId });
     return done(withDomains, { result: 'pending', status: 1, handle_id: record.handleId }, detail);
   }
   await signApplication(record, context.signer);
   context.store.add(record);
+  report(0, { handleId: record.handleId });
   return done(withDomains, issuedAnswer(record, context), detail);
 }
 

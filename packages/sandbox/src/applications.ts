@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AcceptedKeyType } from './pki/csr-check.js';
 import type { x509 } from './pki/x509.js';
 import { SandboxError } from './sandbox-error.js';
+import type { DomainCorroboration } from './validation/perspectives.js';
 
 /** Where an application stands (spec §3). */
 export type ApplicationState = 'pending' | 'issued' | 'refused';
@@ -26,6 +27,8 @@ export interface SandboxApplication {
   readonly serial?: string;
   /** Whether the certificate was deliberately signed for another key (`faults.wrongKeyShare`). */
   readonly wrongKey?: boolean;
+  /** The signfile check per domain, from every perspective (BR §3.2.2.9); empty when validation is off. */
+  readonly perspectives: readonly DomainCorroboration[];
 }
 
 /** An application with what is needed to sign and answer it. */
@@ -36,6 +39,7 @@ export interface ApplicationRecord {
   readonly publicKey: x509.PublicKey;
   readonly keyType: AcceptedKeyType;
   readonly createdAt: Date;
+  readonly perspectives: readonly DomainCorroboration[];
   state: ApplicationState;
   issuedAt?: Date;
   serial?: string;
@@ -57,6 +61,7 @@ export function viewOf(record: ApplicationRecord): SandboxApplication {
     domains: [...record.domains],
     state: record.state,
     createdAt: record.createdAt,
+    perspectives: record.perspectives,
     ...(record.issuedAt === undefined ? {} : { issuedAt: record.issuedAt }),
     ...(record.serial === undefined ? {} : { serial: record.serial }),
     ...(record.wrongKey === undefined ? {} : { wrongKey: record.wrongKey }),

@@ -12,6 +12,15 @@ const sandbox = {
   adminUrl: 'https://127.0.0.1:4000/admin/',
   adminToken: 'admin_0123',
   customers: [{ customerId: 'demo', signfile: { name: 'signfile', content: 'demo-content' }, allowedIps: ['127.0.0.1'] }],
+  policy: () => ({
+    caaIdentities: ['sandbox.acmapi.test', 'other.test'],
+    validationMethod: 'acmapi-file',
+    accountUriTemplate: 'https://sandbox.acmapi.test/customer/{customerId}',
+    dnsServers: [] as string[],
+    perspectives: [0, 1, 2, 3, 4].map((index) => ({ index, source: `127.0.0.${10 + index}` })),
+    allowedNonCorroborations: 1,
+    validityProfile: 'default',
+  }),
 };
 
 describe('formatSandboxBanner', () => {
@@ -22,6 +31,14 @@ describe('formatSandboxBanner', () => {
     expect(banner).toContain('https://127.0.0.1:4000/ca/intermediate.der');
     expect(banner).toContain('https://127.0.0.1:4000/admin/approve');
     expect(banner).toContain('demo: signfile /.well-known/pki-validation/signfile containing "demo-content"');
+  });
+
+  it('shows the CAA identities, whether CAA is checked, and the perspectives with their quorum', () => {
+    const banner = formatSandboxBanner(sandbox);
+    expect(banner).toContain('CAA identities:    sandbox.acmapi.test, other.test  (not checked: no DNS server)');
+    expect(banner).toContain('primary + 5 remote from 127.0.0.10–127.0.0.14; at most 1 may disagree');
+    const withDns = { ...sandbox, policy: () => ({ ...sandbox.policy(), dnsServers: ['127.0.0.1:5353'] }) };
+    expect(formatSandboxBanner(withDns)).toContain('(DNS servers 127.0.0.1:5353)');
   });
 
   it('hides the admin token unless asked, and has no field for customer tokens at all', () => {

@@ -4,6 +4,7 @@
  * for the built-in demo customer's, which is public).
  */
 import type { Sandbox } from './sandbox.js';
+import { perspectiveSource } from './validation/perspectives.js';
 
 /** Options of {@link formatSandboxBanner}. */
 export interface SandboxBannerOptions {
@@ -11,18 +12,27 @@ export interface SandboxBannerOptions {
   showAdminToken?: boolean;
 }
 
+function describeSources(count: number): string {
+  if (count === 0) return 'nowhere';
+  return count === 1 ? perspectiveSource(0) : `${perspectiveSource(0)}–${perspectiveSource(count - 1)}`;
+}
+
 /** Formats the banner as lines of text (no trailing newline). */
 export function formatSandboxBanner(
-  sandbox: Pick<Sandbox, 'url' | 'caUrls' | 'adminUrl' | 'adminToken' | 'customers'>,
+  sandbox: Pick<Sandbox, 'url' | 'caUrls' | 'adminUrl' | 'adminToken' | 'customers' | 'policy'>,
   options: SandboxBannerOptions = {},
 ): string {
+  const policy = sandbox.policy();
   const lines = [
     `acmapi sandbox: ACMAPI reference server with a test CA (trusted by nothing)`,
     `  API endpoint:      ${sandbox.url}  (POST JSON)`,
     `  CA root:           ${sandbox.caUrls.rootPem}  (DER: ${sandbox.caUrls.rootDer})`,
     `  CA intermediate:   ${sandbox.caUrls.intermediatePem}  (DER: ${sandbox.caUrls.intermediateDer})`,
     `  admin:             POST ${sandbox.adminUrl}approve | ${sandbox.adminUrl}refuse  {"handle_id": "..."}; GET ${sandbox.adminUrl}applications`,
+    `                     GET ${sandbox.adminUrl}validations | ${sandbox.adminUrl}policy; POST ${sandbox.adminUrl}perspectives  {"index": N, ...knobs}`,
     `  admin token:       ${options.showAdminToken === true ? sandbox.adminToken : '(hidden) Authorization: Bearer <admin token>'}`,
+    `  CAA identities:    ${policy.caaIdentities.join(', ')}  (${policy.dnsServers.length === 0 ? 'not checked: no DNS server' : `DNS servers ${policy.dnsServers.join(', ')}`})`,
+    `  perspectives:      primary + ${policy.perspectives.length} remote from ${describeSources(policy.perspectives.length)}; at most ${policy.allowedNonCorroborations} may disagree`,
     `  customers:`,
   ];
   for (const customer of sandbox.customers) {

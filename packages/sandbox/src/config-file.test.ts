@@ -78,10 +78,13 @@ describe('resolveSandboxOptions', () => {
       host: '127.0.0.1',
       port: 0,
       tls: true,
-      validityMs: 90 * 86_400_000,
+      validityMs: undefined,
+      validityProfile: 'default',
+      caaIdentities: ['sandbox.acmapi.test'],
+      perspectives: [{}, {}, {}, {}, {}],
       backdateMs: 60_000,
       customers: [{ customerId: 'demo', signfile: { name: 'signfile' }, allowedIps: ['127.0.0.1', '::1'] }],
-      validation: { enabled: true, defaultAddresses: ['127.0.0.1'], httpPort: 80, httpsPort: 443, maxBodyBytes: 65_536, maxRedirects: 10 },
+      validation: { enabled: true, defaultAddresses: ['127.0.0.1'], dnsServers: [], dnsTimeoutMs: 2000, httpPort: 80, httpsPort: 443, maxBodyBytes: 65_536, maxRedirects: 10 },
       quirks: { certificateFormat: 'bundle', paddedKeys: false, statusAsString: false },
     });
   });

@@ -2,15 +2,18 @@
  * The sandbox's HTTP routes:
  * - `POST /` — the API (spec §2, §3); other methods 405.
  * - `GET /ca/root.pem`, `/ca/intermediate.pem`, `/ca/root.der`, `/ca/intermediate.der` — the test CA.
- * - `POST /admin/approve`, `POST /admin/refuse`, `GET /admin/applications` — admin, Bearer token.
+ * - `POST /admin/approve`, `POST /admin/refuse`, `GET /admin/applications`, `GET /admin/validations`,
+ *   `GET /admin/policy`, `POST /admin/perspectives` — admin, Bearer token.
  * - anything else 404; a request target without a routable path (`*`, `http://[`) 400.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { adminAuthorized, decide, listApplications, type AdminResult } from './admin-handler.js';
+import { adminAuthorized, decide, listApplications, setPerspectiveFromBody, type AdminResult } from './admin-handler.js';
 import { type ApiContext, handleApiCall } from './api-handler.js';
 import type { SandboxApplication } from './applications.js';
 import { formatAnswer } from './protocol/api-answer.js';
-import type { SandboxRequestRecord } from './request-log.js';
+import type { SandboxRequestRecord, SandboxValidationRecord } from './request-log.js';
+import type { SandboxPerspective, SandboxPolicy } from './sandbox.js';
+import type { PerspectiveSettings } from './validation/perspectives.js';
 
 /** What the routes need besides the API context. */
 export interface RouteContext extends ApiContext {
@@ -18,6 +21,9 @@ export interface RouteContext extends ApiContext {
   readonly log: (record: SandboxRequestRecord) => void;
   readonly approve: (handleId: string) => Promise<SandboxApplication>;
   readonly refuse: (handleId: string) => SandboxApplication;
+  readonly policy: () => SandboxPolicy;
+  readonly setPerspective: (index: number, settings: PerspectiveSettings) => SandboxPerspective;
+  readonly validations: () => readonly SandboxValidationRecord[];
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -104,7 +110,7 @@ function serveCa(path: string, response: ServerResponse, context: RouteContext):
 }
 
 async function serveAdmin(path: string, request: IncomingMessage, response: ServerResponse, context: RouteContext): Promise<void> {
-  const method = path === '/admin/applications' ? 'GET' : 'POST';
+  const method = ADMIN_GETS.includes(path) ? 'GET' : 'POST';
   if (request.method !== method) {
     methodNotAllowed(response, method);
     return;
@@ -118,6 +124,10 @@ async function serveAdmin(path: string, request: IncomingMessage, response: Serv
   let result: AdminResult;
   if (path === '/admin/applications') {
     result = listApplications(context.store);
+  } else if (path === '/admin/validations') {
+    result = { httpStatus: 200, body: { validations: context.validations() } };
+  } else if (path === '/admin/policy') {
+    result = { httpStatus: 200, body: context.policy() };
   } else {
     let body: string;
     try {
@@ -126,12 +136,16 @@ async function serveAdmin(path: string, request: IncomingMessage, response: Serv
       sendJson(response, 413, { error: 'body too large' }, { connection: 'close' });
       return;
     }
-    result = await decide(body, path === '/admin/approve' ? context.approve : context.refuse);
+    result =
+      path === '/admin/perspectives'
+        ? setPerspectiveFromBody(body, context.setPerspective)
+        : await decide(body, path === '/admin/approve' ? context.approve : context.refuse);
   }
   sendJson(response, result.httpStatus, result.body);
 }
 
-const ADMIN_PATHS = ['/admin/approve', '/admin/refuse', '/admin/applications'];
+const ADMIN_GETS = ['/admin/applications', '/admin/validations', '/admin/policy'];
+const ADMIN_PATHS = ['/admin/approve', '/admin/refuse', '/admin/perspectives', ...ADMIN_GETS];
 
 /**
  * The path of a request target (RFC 9112 §3.2), or `undefined` when it has none we route:

@@ -12,10 +12,28 @@ export interface SandboxCustomerOptions {
   authToken: string;
   /** The signfile the CA looks for on every domain (spec §1, §5). */
   signfile: {
-    /** File name under `/.well-known/pki-validation/`. @default "signfile" */
+    /**
+     * File name under `/.well-known/pki-validation/`. A name that contains the token is
+     * accepted here but every application of the customer is refused (107): the random
+     * value must not appear in the request URL (BR §3.2.2.4.18). @default "signfile"
+     */
     name?: string;
-    /** The token the served file must contain. */
-    content: string;
+    /**
+     * The token the served file must contain. Absent: the sandbox generates one of 128
+     * random bits (32 hex digits) at start, shown in the banner.
+     */
+    content?: string;
+    /**
+     * When the CA gave out the token (ISO 8601 date-time). Its age on the CA's clock is
+     * limited by `maxAgeDays`; absent for a configured token: its age is unknown and not
+     * limited. A generated token is issued at start.
+     */
+    issuedAt?: string;
+    /**
+     * Most days a token may be used after `issuedAt` (BR §3.2.2.4.18: at most 30); older
+     * tokens get 107 with the explanation in the request log. @default 30
+     */
+    maxAgeDays?: number;
   };
   /**
    * Caller addresses accepted for this customer: IPv4/IPv6 addresses or CIDR blocks;
@@ -43,8 +61,20 @@ export interface SandboxValidationOptions {
    * @default {}
    */
   resolve?: Record<string, string[]>;
-  /** Addresses of domains that `resolve` does not name. @default ["127.0.0.1"] */
+  /**
+   * Addresses of domains that `resolve` does not name, when `dnsServers` is empty.
+   * @default ["127.0.0.1"]
+   */
   defaultAddresses?: string[];
+  /**
+   * DNS servers (`ADDR`, `ADDR:PORT`, `[V6]:PORT`) asked for every A, AAAA, CNAME and CAA
+   * lookup, like Pebble's `-dnsserver`; never the system resolver. Names that `resolve`
+   * matches still use the map. CAA (BR §3.2.2.8) is checked only when this is set: without
+   * DNS there is nothing to look CAA up in (the demo needs no DNS server). @default []
+   */
+  dnsServers?: string[];
+  /** Time for one DNS query, milliseconds (one try). @default 2000 */
+  dnsTimeoutMs?: number;
   /** Port connected to for `http://` URLs on port 80 (like Pebble's httpPort). @default 80 */
   httpPort?: number;
   /** Port connected to for URLs on port 443 (like Pebble's tlsPort). @default 443 */
@@ -93,6 +123,30 @@ export interface SandboxConnectionOptions {
   keepAliveTimeoutMs?: number;
 }
 
+/**
+ * A remote network perspective (BR §3.2.2.9): its own resolver setting and fault knobs.
+ * Its source address is 127.0.0.(10+index), fixed.
+ */
+export interface SandboxPerspectiveOptions {
+  /** DNS servers this perspective asks instead of `validation.dnsServers` (split-horizon DNS). */
+  dnsServers?: string[];
+  /** Fault knob: every domain resolves to these addresses from here (another DNS answer, GeoDNS). */
+  addresses?: string[];
+  /** Fault knob: every 200 answer reads as this body from here (another body). */
+  body?: string;
+  /** Fault knob: every request from here times out. @default false */
+  timeout?: boolean;
+}
+
+/**
+ * Lifetime profiles of issued certificates:
+ * - `default`: the longest the Baseline Requirements allow on the issuance date (ballot
+ *   SC-081: 398 days before 2026-03-15, 200 from then, 100 from 2027-03-15, 47 from
+ *   2029-03-15) minus one day;
+ * - `short`: 6 days, for renewal tests of short-lived certificates.
+ */
+export type SandboxValidityProfile = 'default' | 'short';
+
 /** Form of the `certificate` field (spec §3: a client accepts all three). */
 export type SandboxCertificateFormat = 'pem' | 'bundle' | 'der-base64';
 
@@ -128,10 +182,23 @@ export interface SandboxOptions {
   maxLoggedRequests?: number;
   /** Connection time limits. */
   connections?: SandboxConnectionOptions;
-  /** Certificate lifetime in days (ignored when `validitySeconds` is set). @default 90 */
+  /** Lifetime profile, used when neither `validityDays` nor `validitySeconds` is set. @default "default" */
+  validityProfile?: SandboxValidityProfile;
+  /** Certificate lifetime in days, instead of the profile (ignored when `validitySeconds` is set). */
   validityDays?: number;
-  /** Certificate lifetime in seconds, for short-lived test certificates. */
+  /** Certificate lifetime in seconds, for short-lived test certificates, instead of the profile. */
   validitySeconds?: number;
+  /**
+   * The CA's issuer domain names that CAA `issue`/`issuewild` records must name (RFC 8659 §4.2).
+   * @default ["sandbox.acmapi.test"]
+   */
+  caaIdentities?: string[];
+  /**
+   * Remote network perspectives (BR §3.2.2.9) that repeat every signfile check from source
+   * addresses 127.0.0.10, .11, …: a count, or one entry per perspective. 0 turns
+   * corroboration off (only the primary check). @default 5
+   */
+  perspectives?: number | SandboxPerspectiveOptions[];
   /** How far notBefore is set back, seconds, for clocks a little behind. @default 60 */
   backdateSeconds?: number;
   /** Domain patterns the CA refuses to certify (error 109), e.g. `["*.refused.test", "blocked.example"]`. @default [] */
@@ -185,7 +252,7 @@ export const DEMO_CUSTOMER: Readonly<SandboxCustomerOptions> = Object.freeze({
 
 const DEFAULT_CERTIFICATE_FORMAT: SandboxCertificateFormat = 'bundle';
 
-/** The defaults of every option (except `adminToken`, generated at start, and `validitySeconds`). */
+/** The defaults of every option (except `adminToken`, generated at start, and `validityDays`/`validitySeconds`, which replace the profile). */
 export const defaultSandboxOptions = Object.freeze({
   host: '127.0.0.1',
   port: 0,
@@ -194,7 +261,9 @@ export const defaultSandboxOptions = Object.freeze({
   maxRequestBytes: 65_536,
   maxLoggedRequests: 10_000,
   connections: { idleTimeoutMs: 10_000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5000 },
-  validityDays: 90,
+  validityProfile: 'default',
+  caaIdentities: ['sandbox.acmapi.test'],
+  perspectives: 5,
   backdateSeconds: 60,
   refuse: new Array<string>(),
   pending: { domains: new Array<string>(), share: 0 },
@@ -202,6 +271,8 @@ export const defaultSandboxOptions = Object.freeze({
     enabled: true,
     resolve: Object.create(null) as Record<string, string[]>,
     defaultAddresses: ['127.0.0.1'],
+    dnsServers: new Array<string>(),
+    dnsTimeoutMs: 2000,
     httpPort: 80,
     httpsPort: 443,
     connectTimeoutMs: 5000,

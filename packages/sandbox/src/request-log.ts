@@ -1,3 +1,6 @@
+import type { CaaDomainResult } from './caa/caa-check.js';
+import type { DomainCorroboration } from './validation/perspectives.js';
+
 /** One API call as the sandbox saw it, without secrets (no auth token, no CSR). */
 export interface SandboxRequestRecord {
   /** When the call arrived. */
@@ -21,11 +24,31 @@ export interface SandboxRequestRecord {
 }
 
 /**
+ * The CA's checks of one application (CAA and the corroborated signfile check), as the
+ * admin API shows them (`GET /admin/validations`): issued, pending and refused alike.
+ */
+export interface SandboxValidationRecord {
+  readonly at: Date;
+  readonly customerId: string;
+  readonly domains: readonly string[];
+  /** The ACMAPI status answered (0, 1, 107, 109). */
+  readonly status: number;
+  /** The handle, when the application got one. */
+  readonly handleId?: string;
+  /** CAA per domain checked (none without `validation.dnsServers`). */
+  readonly caa: readonly CaaDomainResult[];
+  /** The signfile check per domain checked: the primary and every remote perspective. */
+  readonly perspectives: readonly DomainCorroboration[];
+  /** Why the application was refused before any check ran (token rules). */
+  readonly refusal?: string;
+}
+
+/**
  * The newest `capacity` records, oldest first: a ring buffer, so a sandbox that runs for
  * weeks holds at most `capacity` records (about 0.35 KiB each) however many calls it gets.
  */
-export class RequestLog {
-  private readonly ring: SandboxRequestRecord[] = [];
+export class RequestLog<T = SandboxRequestRecord> {
+  private readonly ring: T[] = [];
   /** Where the next record goes once the ring is full (the oldest record's slot). */
   private next = 0;
   private droppedCount = 0;
@@ -34,7 +57,7 @@ export class RequestLog {
   constructor(private readonly capacity: number) {}
 
   /** Adds a record, dropping the oldest when `capacity` are kept. */
-  push(record: SandboxRequestRecord): void {
+  push(record: T): void {
     if (this.ring.length < this.capacity) {
       this.ring.push(record);
       return;
@@ -45,7 +68,7 @@ export class RequestLog {
   }
 
   /** The kept records, oldest first, as a new array. */
-  list(): SandboxRequestRecord[] {
+  list(): T[] {
     return [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
   }
 

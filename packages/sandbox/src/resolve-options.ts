@@ -11,14 +11,25 @@ import { ipEntryProblem } from './ip-allow-list.js';
 import {
   defaultSandboxOptions,
   type SandboxCertificateFormat,
+  type SandboxValidityProfile,
 } from './options.js';
+import type { PerspectiveSettings } from './validation/perspectives.js';
 import { type RandomSource, seededRandom } from './random.js';
 
 /** A customer after validation and defaults. */
 export interface ResolvedCustomer {
   readonly customerId: string;
   readonly authToken: string;
-  readonly signfile: { readonly name: string; readonly content: string };
+  readonly signfile: {
+    readonly name: string;
+    readonly content: string;
+    /** When the token was given out; absent: unknown, its age is not limited. */
+    readonly issuedAt?: Date;
+    /** Most age of the token, milliseconds. */
+    readonly maxAgeMs: number;
+    /** Whether the sandbox generated the token (128 random bits). */
+    readonly generated: boolean;
+  };
   readonly allowedIps: readonly string[];
 }
 
@@ -38,8 +49,13 @@ export interface ResolvedSandboxOptions {
     readonly requestTimeoutMs: number;
     readonly keepAliveTimeoutMs: number;
   };
-  /** Certificate lifetime, milliseconds. */
-  readonly validityMs: number;
+  /** Fixed certificate lifetime, milliseconds (`validityDays`/`validitySeconds`); absent: the profile. */
+  readonly validityMs: number | undefined;
+  readonly validityProfile: SandboxValidityProfile;
+  /** Issuer domain names for CAA, lower case. */
+  readonly caaIdentities: readonly string[];
+  /** The remote perspectives, one entry each. */
+  readonly perspectives: readonly PerspectiveSettings[];
   readonly backdateMs: number;
   readonly refuse: readonly string[];
   readonly pending: { readonly domains: readonly string[]; readonly share: number };
@@ -47,6 +63,8 @@ export interface ResolvedSandboxOptions {
     readonly enabled: boolean;
     readonly resolve: Readonly<Record<string, readonly string[]>>;
     readonly defaultAddresses: readonly string[];
+    readonly dnsServers: readonly string[];
+    readonly dnsTimeoutMs: number;
     readonly httpPort: number;
     readonly httpsPort: number;
     readonly connectTimeoutMs: number;
@@ -126,8 +144,26 @@ const patternProblem = (item: string): string | undefined =>
 const addressProblem = (item: string): string | undefined =>
   isIP(item.trim()) === 0 ? `${JSON.stringify(item)} is not an IP address` : undefined;
 
-function resolveCustomers(value: unknown, path: string): ResolvedCustomer[] {
-  if (value === undefined) return resolveCustomers(defaultSandboxOptions.customers, path);
+/** `ADDR`, `ADDR:PORT` (IPv4) or `V6` / `[V6]:PORT`, as node:dns `setServers` takes them. */
+export function dnsServerProblem(item: string): string | undefined {
+  const text = item.trim();
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
+  const v4 = /^([^:]+):(\d{1,5})$/.exec(text);
+  const [address, port] = bracketed !== null ? [bracketed[1] ?? '', bracketed[2]] : v4 !== null ? [v4[1] ?? '', v4[2]] : [text, undefined];
+  const family = isIP(address);
+  if (family === 0 || (bracketed !== null && family !== 6)) return `${JSON.stringify(item)} is not ADDR, ADDR:PORT or [IPv6]:PORT`;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65_535)) return `${JSON.stringify(item)} has a port outside 1–65535`;
+  return undefined;
+}
+
+/** An issuer domain name for CAA: a host name, no wildcard. */
+const identityProblem = (item: string): string | undefined =>
+  /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(item.trim())
+    ? undefined
+    : `${JSON.stringify(item)} is not a domain name`;
+
+function resolveCustomers(value: unknown, path: string, now: () => Date): ResolvedCustomer[] {
+  if (value === undefined) return resolveCustomers(defaultSandboxOptions.customers, path, now);
   if (!Array.isArray(value) || value.length === 0) fail(path, 'expected a non-empty array of customers');
   const seen = new Set<string>();
   return value.map((item: unknown, index): ResolvedCustomer => {
@@ -138,14 +174,24 @@ function resolveCustomers(value: unknown, path: string): ResolvedCustomer[] {
     if (seen.has(customerId)) fail(`${at}.customerId`, `duplicate customer id ${JSON.stringify(customerId)}`);
     seen.add(customerId);
     const authToken = stringAt(fields['authToken'], `${at}.authToken`) ?? fail(`${at}.authToken`, 'is required');
-    const signfile = objectAt(fields['signfile'], `${at}.signfile`, ['name', 'content']);
+    const signfile = objectAt(fields['signfile'], `${at}.signfile`, ['name', 'content', 'issuedAt', 'maxAgeDays']);
     if (signfile === undefined) fail(`${at}.signfile`, 'is required');
     const name = stringAt(signfile['name'], `${at}.signfile.name`) ?? 'signfile';
     if (!/^[A-Za-z0-9._~-]+$/.test(name)) fail(`${at}.signfile.name`, 'expected a file name of letters, digits, ".", "_", "~" or "-"');
-    const content =
-      stringAt(signfile['content'], `${at}.signfile.content`) ?? fail(`${at}.signfile.content`, 'is required');
+    const given = stringAt(signfile['content'], `${at}.signfile.content`);
+    // 128 bits from the CSPRNG: above the 112 bits BR §3.2.2.4.18 asks of a random value.
+    const content = given?.trim() ?? randomBytes(16).toString('hex');
+    const issuedAtText = stringAt(signfile['issuedAt'], `${at}.signfile.issuedAt`);
+    const issuedAt = issuedAtText === undefined ? (given === undefined ? now() : undefined) : new Date(issuedAtText);
+    if (issuedAt !== undefined && Number.isNaN(issuedAt.getTime())) fail(`${at}.signfile.issuedAt`, 'expected an ISO 8601 date-time');
+    const maxAgeDays = intAt(signfile['maxAgeDays'], `${at}.signfile.maxAgeDays`, 30, 1, 3650);
     const allowedIps = stringsAt(fields['allowedIps'], `${at}.allowedIps`, ipEntryProblem) ?? ['127.0.0.1', '::1'];
-    return { customerId, authToken, signfile: { name, content: content.trim() }, allowedIps };
+    return {
+      customerId,
+      authToken,
+      signfile: { name, content, ...(issuedAt === undefined ? {} : { issuedAt }), maxAgeMs: maxAgeDays * 86_400_000, generated: given === undefined },
+      allowedIps,
+    };
   });
 }
 
@@ -179,15 +225,48 @@ function resolveResolveMap(value: unknown, path: string): Record<string, string[
   return map;
 }
 
+/** The most remote perspectives: 127.0.0.10 … 127.0.0.73. */
+const MAX_PERSPECTIVES = 64;
+
+/**
+ * One remote perspective's settings (also the admin API's `POST /admin/perspectives` body,
+ * without its `index`).
+ * @throws {OptionsError} naming the field by path.
+ */
+export function resolvePerspective(value: unknown, path: string): PerspectiveSettings {
+  const fields = objectAt(value, path, ['dnsServers', 'addresses', 'body', 'timeout']) ?? {};
+  const dnsServers = stringsAt(fields['dnsServers'], `${path}.dnsServers`, dnsServerProblem);
+  const addresses = stringsAt(fields['addresses'], `${path}.addresses`, addressProblem);
+  const body = fields['body'];
+  if (body !== undefined && typeof body !== 'string') fail(`${path}.body`, 'expected a string');
+  const timeout = boolAt(fields['timeout'], `${path}.timeout`, false);
+  return {
+    ...(dnsServers === undefined ? {} : { dnsServers }),
+    ...(addresses === undefined ? {} : { addresses }),
+    ...(body === undefined ? {} : { body }),
+    ...(timeout ? { timeout } : {}),
+  };
+}
+
+function resolvePerspectives(value: unknown, path: string): PerspectiveSettings[] {
+  if (value === undefined) return resolvePerspectives(defaultSandboxOptions.perspectives, path);
+  if (typeof value === 'number') {
+    const count = intAt(value, path, 0, 0, MAX_PERSPECTIVES);
+    return Array.from({ length: count }, () => ({}));
+  }
+  if (!Array.isArray(value) || value.length > MAX_PERSPECTIVES) fail(path, `expected a count or an array of at most ${MAX_PERSPECTIVES} perspectives`);
+  return value.map((item: unknown, index) => resolvePerspective(item, `${path}[${index}]`));
+}
+
 const TOP_LEVEL = [
   'host', 'port', 'tls', 'customers', 'adminToken', 'maxRequestBytes', 'maxLoggedRequests', 'connections', 'validityDays', 'validitySeconds',
-  'backdateSeconds', 'refuse', 'pending', 'validation', 'faults', 'quirks', 'random', 'now',
+  'validityProfile', 'caaIdentities', 'perspectives', 'backdateSeconds', 'refuse', 'pending', 'validation', 'faults', 'quirks', 'random', 'now',
 ];
 
 /**
  * Validates options (from code or a config file) and merges the defaults of
- * {@link defaultSandboxOptions}. Pure apart from generating an admin token when
- * none is given.
+ * {@link defaultSandboxOptions}. Pure apart from generating an admin token, and a
+ * customer's signfile token (issued at `now()`), when none is given.
  *
  * @param input - a {@link SandboxOptions} or an untrusted value of that shape.
  * @param root - the name of the whole value in messages (`options`, or `$` for a file).
@@ -214,9 +293,13 @@ export function resolveSandboxOptions(input: unknown = {}, root = 'options'): Re
   if (format !== 'pem' && format !== 'bundle' && format !== 'der-base64') {
     fail(`${root}.quirks.certificateFormat`, 'expected "pem", "bundle" or "der-base64"');
   }
-  const validityDays = intAt(o['validityDays'], `${root}.validityDays`, d.validityDays, 1, 3650);
+  const validityDays = o['validityDays'] === undefined ? undefined : intAt(o['validityDays'], `${root}.validityDays`, 0, 1, 3650);
   const validitySeconds =
     o['validitySeconds'] === undefined ? undefined : intAt(o['validitySeconds'], `${root}.validitySeconds`, 0, 1, 315_360_000);
+  const profile = o['validityProfile'] ?? d.validityProfile;
+  if (profile !== 'default' && profile !== 'short') fail(`${root}.validityProfile`, 'expected "default" or "short"');
+  const fixedSeconds = validitySeconds ?? (validityDays === undefined ? undefined : validityDays * 86_400);
+  const now = resolveClock(o['now'], `${root}.now`);
   const v = d.validation;
   const timeout = (key: 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs'): number =>
     intAt(validation[key], `${root}.validation.${key}`, v[key], 1, 600_000);
@@ -224,12 +307,17 @@ export function resolveSandboxOptions(input: unknown = {}, root = 'options'): Re
     host,
     port: intAt(o['port'], `${root}.port`, d.port, 0, 65_535),
     tls: boolAt(o['tls'], `${root}.tls`, d.tls),
-    customers: resolveCustomers(o['customers'], `${root}.customers`),
+    customers: resolveCustomers(o['customers'], `${root}.customers`, now),
     adminToken: stringAt(o['adminToken'], `${root}.adminToken`) ?? `admin_${randomBytes(16).toString('hex')}`,
     maxRequestBytes: intAt(o['maxRequestBytes'], `${root}.maxRequestBytes`, d.maxRequestBytes, 1024, 16_777_216),
     maxLoggedRequests: intAt(o['maxLoggedRequests'], `${root}.maxLoggedRequests`, d.maxLoggedRequests, 1, 1_000_000),
     connections: { idleTimeoutMs: limit('idleTimeoutMs'), headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs: limit('keepAliveTimeoutMs') },
-    validityMs: (validitySeconds ?? validityDays * 86_400) * 1000,
+    validityMs: fixedSeconds === undefined ? undefined : fixedSeconds * 1000,
+    validityProfile: profile,
+    caaIdentities: (stringsAt(o['caaIdentities'], `${root}.caaIdentities`, identityProblem) ?? d.caaIdentities).map((i) =>
+      i.toLowerCase().replace(/\.$/, ''),
+    ),
+    perspectives: resolvePerspectives(o['perspectives'], `${root}.perspectives`),
     backdateMs: intAt(o['backdateSeconds'], `${root}.backdateSeconds`, d.backdateSeconds, 0, 86_400) * 1000,
     refuse: stringsAt(o['refuse'], `${root}.refuse`, patternProblem) ?? [],
     pending: {
@@ -241,6 +329,8 @@ export function resolveSandboxOptions(input: unknown = {}, root = 'options'): Re
       resolve: resolveResolveMap(validation['resolve'], `${root}.validation.resolve`),
       defaultAddresses:
         stringsAt(validation['defaultAddresses'], `${root}.validation.defaultAddresses`, addressProblem) ?? v.defaultAddresses,
+      dnsServers: stringsAt(validation['dnsServers'], `${root}.validation.dnsServers`, dnsServerProblem) ?? v.dnsServers,
+      dnsTimeoutMs: intAt(validation['dnsTimeoutMs'], `${root}.validation.dnsTimeoutMs`, v.dnsTimeoutMs, 1, 60_000),
       httpPort: intAt(validation['httpPort'], `${root}.validation.httpPort`, v.httpPort, 1, 65_535),
       httpsPort: intAt(validation['httpsPort'], `${root}.validation.httpsPort`, v.httpsPort, 1, 65_535),
       connectTimeoutMs: timeout('connectTimeoutMs'),
@@ -260,6 +350,6 @@ export function resolveSandboxOptions(input: unknown = {}, root = 'options'): Re
       certificateFormat: format,
     },
     random: resolveRandom(o['random'], `${root}.random`),
-    now: resolveClock(o['now'], `${root}.now`),
+    now,
   };
 }

@@ -10,8 +10,12 @@ import { route, type RouteContext } from './http-server.js';
 import { DEMO_CUSTOMER } from './options.js';
 import type { SandboxOptions, SandboxOutage } from './options.js';
 import { createServerCredentials, createTestCa } from './pki/test-ca.js';
-import { RequestLog, type SandboxRequestRecord } from './request-log.js';
-import { resolveSandboxOptions } from './resolve-options.js';
+import { RequestLog, type SandboxRequestRecord, type SandboxValidationRecord } from './request-log.js';
+import { resolvePerspective, resolveSandboxOptions } from './resolve-options.js';
+import { SANDBOX_VALIDATION_METHOD } from './caa/caa-policy.js';
+import { sandboxAccountUri } from './caa/caa-check.js';
+import { allowedNonCorroborations, DnsPool, type PerspectiveSettings, perspectiveSource } from './validation/perspectives.js';
+import { SandboxError } from './sandbox-error.js';
 import { signApplication, type SignerSettings } from './signer.js';
 
 /** URLs of the sandbox's CA certificates. */
@@ -36,6 +40,32 @@ export interface SandboxCustomerSummary {
    * the banner alone is enough to try the sandbox); absent for configured customers.
    */
   readonly publicAuthToken?: string;
+}
+
+/** A remote perspective as the sandbox and its admin API show it. */
+export interface SandboxPerspective extends PerspectiveSettings {
+  /** 0-based index. */
+  readonly index: number;
+  /** Its IPv4 source address, 127.0.0.(10+index). */
+  readonly source: string;
+}
+
+/** The CA's validation policy (`GET /admin/policy`). */
+export interface SandboxPolicy {
+  /** Issuer domain names CAA records must name. */
+  readonly caaIdentities: readonly string[];
+  /** The RFC 8657 `validationmethods` name of the file method. */
+  readonly validationMethod: string;
+  /** A customer's RFC 8657 `accounturi`, with `{customerId}` for the id. */
+  readonly accountUriTemplate: string;
+  /** DNS servers of the primary perspective (`[]`: no DNS; CAA not checked). */
+  readonly dnsServers: readonly string[];
+  /** The remote perspectives and their knobs. */
+  readonly perspectives: readonly SandboxPerspective[];
+  /** How many remote perspectives may disagree (BR §3.2.2.9). */
+  readonly allowedNonCorroborations: number;
+  /** `default` or `short`, or `fixed` when `validityDays`/`validitySeconds` is set. */
+  readonly validityProfile: string;
 }
 
 /** A running sandbox. */
@@ -68,6 +98,20 @@ export interface Sandbox {
   refuse(handleId: string): SandboxApplication;
   /** Every application that passed all checks (issued, pending or refused), oldest first. */
   applications(): readonly SandboxApplication[];
+  /**
+   * The checks (CAA, every perspective's signfile check) of the newest `maxLoggedRequests`
+   * applications that reached them, refused ones included, oldest first (`GET /admin/validations`).
+   */
+  validations(): readonly SandboxValidationRecord[];
+  /** The validation policy: CAA identities, perspectives and their knobs (`GET /admin/policy`). */
+  policy(): SandboxPolicy;
+  /**
+   * Replaces remote perspective `index`'s settings and fault knobs (`{}` resets it);
+   * `POST /admin/perspectives` with `{"index": N, ...settings}`.
+   * @throws {OptionsError} `OPTIONS_INVALID` for invalid settings.
+   * @throws {SandboxError} `SANDBOX_UNKNOWN_PERSPECTIVE` for an index without a perspective.
+   */
+  setPerspective(index: number, settings: PerspectiveSettings): SandboxPerspective;
   /**
    * The API calls (`POST /`) received, oldest first, without secrets (not those turned away by
    * an outage): every one, up to the newest `maxLoggedRequests` (default 10,000). A new array
@@ -110,9 +154,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const ca = await createTestCa(simulatedStart < realStart ? simulatedStart : realStart);
   const store = new ApplicationStore();
   const requests = new RequestLog(resolved.maxLoggedRequests);
+  const validations = new RequestLog<SandboxValidationRecord>(resolved.maxLoggedRequests);
+  const perspectives: PerspectiveSettings[] = [...resolved.perspectives];
+  const dnsPool = new DnsPool(resolved.validation.dnsTimeoutMs);
+  const perspectiveView = (index: number): SandboxPerspective => ({ index, source: perspectiveSource(index), ...perspectives[index] });
+  const policy = (): SandboxPolicy => ({
+    caaIdentities: [...resolved.caaIdentities],
+    validationMethod: SANDBOX_VALIDATION_METHOD,
+    accountUriTemplate: sandboxAccountUri('{customerId}').replace(encodeURIComponent('{customerId}'), '{customerId}'),
+    dnsServers: [...resolved.validation.dnsServers],
+    perspectives: perspectives.map((_settings, index) => perspectiveView(index)),
+    allowedNonCorroborations: allowedNonCorroborations(perspectives.length),
+    validityProfile: resolved.validityMs === undefined ? resolved.validityProfile : 'fixed',
+  });
+  const setPerspective = (index: number, settings: PerspectiveSettings): SandboxPerspective => {
+    if (!Number.isInteger(index) || index < 0 || index >= perspectives.length) {
+      throw new SandboxError('SANDBOX_UNKNOWN_PERSPECTIVE', `No remote perspective has index ${String(index)} (there are ${perspectives.length}).`);
+    }
+    perspectives[index] = resolvePerspective(settings, `perspectives[${index}]`);
+    return perspectiveView(index);
+  };
   const signer: { -readonly [K in keyof SignerSettings]: SignerSettings[K] } = {
     ca,
     validityMs: resolved.validityMs,
+    validityProfile: resolved.validityProfile,
     backdateMs: resolved.backdateMs,
     caIssuersUrl: '',
     wrongKeyShare: resolved.faults.wrongKeyShare,
@@ -139,6 +204,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     approve,
     refuse,
+    dnsPool,
+    perspectives: () => perspectives,
+    recordValidation: (record) => {
+      validations.push(record);
+    },
+    policy,
+    setPerspective,
+    validations: () => validations.list(),
   };
   let outage: SandboxOutage | false = false;
   let outageRejections = 0;
@@ -210,13 +283,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     adminToken: resolved.adminToken,
     customers: resolved.customers.map((c) => ({
       customerId: c.customerId,
-      signfile: { ...c.signfile },
+      signfile: { name: c.signfile.name, content: c.signfile.content },
       allowedIps: [...c.allowedIps],
       ...(c.customerId === DEMO_CUSTOMER.customerId && c.authToken === DEMO_CUSTOMER.authToken ? { publicAuthToken: DEMO_CUSTOMER.authToken } : {}),
     })),
     approve,
     refuse,
     applications: () => store.list(),
+    validations: () => validations.list(),
+    policy,
+    setPerspective,
     get requests() {
       return requests.list();
     },

@@ -7,13 +7,15 @@ import { issueCertificate } from './pki/issue-certificate.js';
 import type { TestCa } from './pki/test-ca.js';
 import { generateCaKeyPair } from './pki/x509.js';
 import { type RandomSource, roll } from './random.js';
-import type { SandboxCertificateFormat } from './options.js';
+import type { SandboxCertificateFormat, SandboxValidityProfile } from './options.js';
+import { profileValidityMs } from './pki/validity-profile.js';
 
 /** What the signer needs. */
 export interface SignerSettings {
   readonly ca: TestCa;
-  /** Certificate lifetime, milliseconds. */
-  readonly validityMs: number;
+  /** Fixed certificate lifetime, milliseconds; absent: by `validityProfile` on the issuance date. */
+  readonly validityMs: number | undefined;
+  readonly validityProfile: SandboxValidityProfile;
   /** notBefore backdating, milliseconds. */
   readonly backdateMs: number;
   /** URL of the intermediate's DER, for AIA caIssuers. */
@@ -27,7 +29,9 @@ export interface SignerSettings {
 
 /** Signs the certificate of `record` and marks it issued. */
 export async function signApplication(record: ApplicationRecord, settings: SignerSettings): Promise<void> {
-  const now = settings.now().getTime();
+  const issuedAt = settings.now();
+  const now = issuedAt.getTime();
+  const validityMs = settings.validityMs ?? profileValidityMs(settings.validityProfile, issuedAt);
   const wrongKey = roll(settings.random, settings.wrongKeyShare);
   const publicKey = wrongKey ? (await generateCaKeyPair()).publicKey : record.publicKey;
   const issued = await issueCertificate(settings.ca, {
@@ -35,7 +39,7 @@ export async function signApplication(record: ApplicationRecord, settings: Signe
     keyType: wrongKey ? 'ec-p256' : record.keyType,
     domains: record.domains,
     notBefore: new Date(now - settings.backdateMs),
-    notAfter: new Date(now + settings.validityMs),
+    notAfter: new Date(now + validityMs),
     caIssuersUrl: settings.caIssuersUrl,
   });
   record.certificate = { pem: issued.pem, der: issued.der };

@@ -71,18 +71,27 @@ describe('issuance', () => {
         const certKey = await openssl(['x509', '-in', path('leaf.pem'), '-noout', '-pubkey']);
         const ownKey = await openssl(['pkey', '-in', path('key.pem'), '-pubout']);
         expect(certKey).toBe(ownKey);
-        // validity: 90 days by default, notBefore backdated
+        // validity by default: the BR maximum on the issuance date minus one day (ballot SC-081,
+        // written out here apart from the sandbox's table), notBefore backdated
+        const sc081 = [['2029-03-15', 47], ['2027-03-15', 100], ['2026-03-15', 200]] as const;
+        const maximum = sc081.find(([from]) => Date.now() >= Date.parse(`${from}T00:00:00Z`))?.[1] ?? 398;
         const dates = await openssl(['x509', '-in', path('leaf.pem'), '-noout', '-startdate', '-enddate']);
         const start = Date.parse(/notBefore=(.*)/.exec(dates)?.[1] ?? '');
         const end = Date.parse(/notAfter=(.*)/.exec(dates)?.[1] ?? '');
         expect(start).toBeLessThan(Date.now() - 30_000);
-        expect(Math.round((end - Date.now()) / 86_400_000)).toBe(90);
+        expect(Math.round((end - Date.now()) / 86_400_000)).toBe(maximum - 1);
       },
     );
     expect(sandbox.applications()).toEqual([
       expect.objectContaining({ customerId: 'platform-1', domains, state: 'issued' }),
     ]);
-    expect(site.seen.map((s) => s.host).sort()).toEqual(['example.test', 'www.example.test']);
+    // Each domain was fetched by the primary perspective and by the 5 remote perspectives
+    // (BR §3.2.2.9), each from its own source address, as the web server saw them.
+    const sources = ['127.0.0.1', '127.0.0.10', '127.0.0.11', '127.0.0.12', '127.0.0.13', '127.0.0.14'];
+    for (const host of ['example.test', 'www.example.test']) {
+      expect(site.seen.filter((s) => s.host === host).map((s) => s.source).sort()).toEqual(sources);
+    }
+    expect(site.seen).toHaveLength(12);
   });
 
   it('gives an EC key a certificate without keyEncipherment, and retrieves an issued application again by handle', async () => {

@@ -91,6 +91,8 @@ beforeAll(async () => {
   secure = await startHttpsServer(byHost(httpsRoutes));
   sandbox = await startSandbox({
     tls: false,
+    // These cases count the requests of one check; corroboration has its own suite (perspectives.test.ts).
+    perspectives: 0,
     customers: [{ customerId: 'v', authToken: 'v-secret', signfile: { content: TOKEN } }],
     validation: {
       httpPort: web.port,

@@ -244,7 +244,7 @@ export interface PresentedFleet {
   reportErrors: ErrorJson[];
 }
 
-const NO_SIGNFILE_FLAGS: SignfileSettings = { signfile: undefined, signfilePath: undefined, resolve: [], httpPort: undefined, httpsPort: undefined };
+const NO_SIGNFILE_FLAGS: SignfileSettings = { signfile: undefined, signfilePath: undefined, resolve: [], httpPort: undefined, httpsPort: undefined, dnsServers: [] };
 
 /**
  * Runs certificates through core's `runFleet` (pre/post hooks once, deploy and failure hooks,

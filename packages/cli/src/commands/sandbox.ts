@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { formatSandboxBanner, loadSandboxConfig, startSandbox } from '@acmapi/sandbox';
 import type { SandboxOptions } from '@acmapi/sandbox';
 import { parsePort } from '../flags/port.js';
+import { UsageError } from '../flags/cli-errors.js';
 import { parseResolveFlags } from '../flags/signfile-flags.js';
 import { describeError, formatError } from '../present/describe-error.js';
 import { exitCodeFor } from '../present/exit-code-for.js';
@@ -16,6 +17,9 @@ interface SandboxFlags {
   httpPort?: string;
   httpsPort?: string;
   resolve: string[];
+  dnsServer: string[];
+  caaIdentity: string[];
+  perspectives?: string;
   showAdminToken?: boolean;
 }
 
@@ -35,6 +39,19 @@ export function sandboxCommand(ctx: CommandContext): Command {
       (value: string, previous: string[]) => [...previous, value],
       [],
     )
+    .option(
+      '--dns-server <addr[:port]>',
+      'DNS server for every A, AAAA, CNAME and CAA lookup of the CA (like Pebble\'s -dnsserver; [v6]:port for IPv6); repeatable; turns CAA checking on',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .option(
+      '--caa-identity <domain>',
+      'issuer domain name CAA records must name (default: sandbox.acmapi.test); repeatable',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .option('--perspectives <n>', 'remote validation perspectives from 127.0.0.10… (BR 3.2.2.9; default 5, 0 for none)')
     .option('--show-admin-token', 'print the admin token (for POST /admin/approve and /admin/refuse)')
     .action(async (flags: SandboxFlags) => {
       const output = ctx.makeOutput(false);
@@ -49,11 +66,16 @@ export function sandboxCommand(ctx: CommandContext): Command {
           ...(resolve === undefined ? {} : { resolve: { ...fromFile.validation?.resolve, ...resolve } }),
           ...(httpPort === undefined ? {} : { httpPort }),
           ...(httpsPort === undefined ? {} : { httpsPort }),
+          // The sandbox's own option check validates the addresses and names the flag's field.
+          ...(flags.dnsServer.length === 0 ? {} : { dnsServers: flags.dnsServer }),
         };
+        const perspectives = flags.perspectives === undefined ? undefined : parseCount(flags.perspectives, '--perspectives');
         const sandbox = await startSandbox({
           ...fromFile,
           ...(port === undefined ? {} : { port }),
           ...(flags.host === undefined ? {} : { host: flags.host }),
+          ...(flags.caaIdentity.length === 0 ? {} : { caaIdentities: flags.caaIdentity }),
+          ...(perspectives === undefined ? {} : { perspectives }),
           validation,
         });
         output.say(formatSandboxBanner(sandbox, { showAdminToken: flags.showAdminToken === true }));
@@ -70,6 +92,17 @@ export function sandboxCommand(ctx: CommandContext): Command {
         ctx.exitCode = exitCodeFor(error);
       }
     });
+}
+
+/**
+ * A whole number from 0 to 64 given to a flag.
+ * @throws {UsageError} `USAGE` naming the flag.
+ */
+function parseCount(value: string, flag: string): number {
+  if (!/^\d{1,2}$/.test(value.trim()) || Number(value) > 64) {
+    throw new UsageError(`${flag} ${JSON.stringify(value)} is not a count.`, { hint: `Give a whole number from 0 to 64, e.g. ${flag} 5.` });
+  }
+  return Number(value);
 }
 
 /**

@@ -40,15 +40,22 @@ export function credentialDefaults(project: Project): CredentialDefaults {
   return project.config === undefined ? {} : { endpoint: project.config.endpoint, ...(project.config.customerId === undefined ? {} : { customerId: project.config.customerId }) };
 }
 
-/** Fills `--signfile`/`--signfile-name` from the project file when neither flag nor `ACMAPI_SIGNFILE` gives them. */
+/**
+ * Fills `--signfile`/`--signfile-name` from the project file when neither flag nor
+ * `ACMAPI_SIGNFILE` gives them, and passes on its `dnsServers` (below `--dns-server` and
+ * `ACMAPI_DNS_SERVER`) and `caaIdentities`.
+ */
 export function withConfigSignfile<T extends SignfileFlags>(flags: T, project: Project, env: NodeJS.ProcessEnv): T {
-  const signfile = project.config?.signfile;
-  if (signfile === undefined) return flags;
+  const config = project.config;
+  const signfile = config?.signfile;
+  if (config === undefined || signfile === undefined) return flags;
   const fromEnv = env['ACMAPI_SIGNFILE'] !== undefined && env['ACMAPI_SIGNFILE'] !== '';
   const path = configPath(project, signfile.path);
   return {
     ...flags,
     ...(flags.signfile === undefined && !fromEnv && path !== undefined ? { signfile: path } : {}),
     ...(flags.signfileName === undefined ? { signfileName: signfile.name } : {}),
+    ...(config.dnsServers === undefined ? {} : { configDnsServers: config.dnsServers }),
+    ...(config.caaIdentities === undefined ? {} : { caaIdentities: config.caaIdentities }),
   };
 }

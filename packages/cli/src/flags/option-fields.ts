@@ -15,6 +15,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   resolve: '--resolve',
   httpPort: '--http-port',
   httpsPort: '--https-port',
+  dnsServers: '--dns-server (or ACMAPI_DNS_SERVER)',
 };
 
 /** The flag for core's `option`, or `undefined` when the command line has none. */

@@ -13,7 +13,7 @@ function runSettings(stored: CertificateSettings | undefined, given: Partial<Cer
 import { DEFAULT_STANDALONE_PORT } from './signfile-flags.js';
 import type { SignfileSettings } from './signfile-flags.js';
 
-const withSignfile: SignfileSettings = { signfile: { name: 'signfile', content: 'token' }, signfilePath: 'sf.txt', resolve: [], httpPort: 8080, httpsPort: undefined };
+const withSignfile: SignfileSettings = { signfile: { name: 'signfile', content: 'token' }, signfilePath: 'sf.txt', resolve: [], httpPort: 8080, httpsPort: undefined, dnsServers: [] };
 const without: SignfileSettings = { ...withSignfile, signfile: undefined, signfilePath: undefined };
 
 async function usageCode(fn: () => unknown): Promise<string | undefined> {

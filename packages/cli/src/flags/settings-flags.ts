@@ -111,5 +111,12 @@ export async function signfilePhaseOf(settings: CertificateSettings, extras: Sig
   if (needs !== undefined && signfile?.path === undefined) {
     throw new UsageError(`${needs} needs the signfile.`, { code: 'USAGE_SIGNFILE', hint: 'Pass the signfile the CA issued with --signfile FILE (or ACMAPI_SIGNFILE=FILE).' });
   }
-  return signfilePhaseFromSettings(settings, { resolve: extras.resolve, httpPort: extras.httpPort, httpsPort: extras.httpsPort, defaultPreflight });
+  return signfilePhaseFromSettings(settings, {
+    resolve: extras.resolve,
+    httpPort: extras.httpPort,
+    httpsPort: extras.httpsPort,
+    dnsServers: extras.dnsServers,
+    caaIdentities: extras.caaIdentities,
+    defaultPreflight,
+  });
 }

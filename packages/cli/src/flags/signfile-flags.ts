@@ -8,7 +8,7 @@
 import { readLocalFile } from '@acmapi/core/store';
 import { DEFAULT_SIGNFILE_NAME, OptionsError, signfileToken } from '@acmapi/core';
 import type { PreflightMode, ResolveOverride, Signfile } from '@acmapi/core';
-import { parseResolveOverride } from '@acmapi/core/preflight';
+import { parseDnsServer, parseResolveOverride } from '@acmapi/core/preflight';
 import type { Command } from 'commander';
 import { localIo, UsageError } from './cli-errors.js';
 import { parsePort } from './port.js';
@@ -26,6 +26,11 @@ export interface SignfileFlags {
   resolve: string[];
   httpPort?: string;
   httpsPort?: string;
+  dnsServer?: string[];
+  /** acmapi.json's `dnsServers`, below the flag and `ACMAPI_DNS_SERVER` (filled by `withConfigSignfile`). */
+  configDnsServers?: readonly string[];
+  /** acmapi.json's `caaIdentities` (filled by `withConfigSignfile`). */
+  caaIdentities?: readonly string[];
 }
 
 /** The shared flags, parsed. */
@@ -37,6 +42,10 @@ export interface SignfileSettings {
   readonly resolve: readonly ResolveOverride[];
   readonly httpPort: number | undefined;
   readonly httpsPort: number | undefined;
+  /** DNS servers for every preflight lookup (`--dns-server`, else `ACMAPI_DNS_SERVER`, else acmapi.json), `ADDR:PORT`; empty: the system's. */
+  readonly dnsServers: readonly string[];
+  /** The CA's CAA identities from acmapi.json, when it names them. */
+  readonly caaIdentities?: readonly string[] | undefined;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -50,7 +59,32 @@ export function addSignfileOptions(command: Command): Command {
     .option('--signfile-name <name>', `file name under /.well-known/pki-validation/ (default ${DEFAULT_SIGNFILE_NAME})`)
     .option('--resolve <domain:addr[,addr…]>', 'addresses to use for DOMAIN instead of DNS, as curl --resolve without the port; repeatable', collect, [])
     .option('--http-port <n>', 'port to connect to for http:// URLs instead of 80 (the URLs and redirect rules keep 80)')
-    .option('--https-port <n>', 'port to connect to for https:// URLs instead of 443');
+    .option('--https-port <n>', 'port to connect to for https:// URLs instead of 443')
+    .option(
+      '--dns-server <addr[:port]>',
+      'DNS server for every preflight lookup (A, AAAA, CNAME, CAA) instead of the system resolver; repeatable (several: a warning when they disagree); env ACMAPI_DNS_SERVER (comma-separated)',
+      collect,
+      [],
+    );
+}
+
+/**
+ * The DNS servers: `--dns-server` flags, else `ACMAPI_DNS_SERVER` (comma-separated), else
+ * acmapi.json's `dnsServers`; each checked with core's parser.
+ *
+ * @throws {UsageError} `USAGE_DNS_SERVER` naming the bad entry.
+ */
+export function parseDnsServerFlags(flags: readonly string[], env: NodeJS.ProcessEnv, fromConfig: readonly string[] = []): string[] {
+  const fromEnv = (env['ACMAPI_DNS_SERVER'] ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const given = flags.length > 0 ? flags : fromEnv.length > 0 ? fromEnv : fromConfig;
+  return given.map((value) => {
+    try {
+      return parseDnsServer(value);
+    } catch (error) {
+      if (!(error instanceof OptionsError)) throw error;
+      throw new UsageError(error.message, { code: 'USAGE_DNS_SERVER', hint: 'Write --dns-server ADDR[:PORT] with an IP address, e.g. --dns-server 127.0.0.1:5353 or --dns-server [::1]:53.' });
+    }
+  });
 }
 
 /**
@@ -72,11 +106,12 @@ export function parseResolveFlags(values: readonly string[]): ResolveOverride[] 
 /**
  * Parses the shared flags and reads the signfile (flag first, then `ACMAPI_SIGNFILE`).
  *
- * @throws {UsageError} `USAGE_RESOLVE`, `USAGE_PORT` (0 is no port to connect to), `USAGE_SIGNFILE` (empty file).
+ * @throws {UsageError} `USAGE_RESOLVE`, `USAGE_DNS_SERVER`, `USAGE_PORT` (0 is no port to connect to), `USAGE_SIGNFILE` (empty file).
  * @throws {LocalIoError} when the signfile cannot be read.
  */
 export async function parseSignfileFlags(flags: SignfileFlags, env: NodeJS.ProcessEnv): Promise<SignfileSettings> {
   const resolve = parseResolveFlags(flags.resolve);
+  const dnsServers = parseDnsServerFlags(flags.dnsServer ?? [], env, flags.configDnsServers);
   const httpPort = parsePort(flags.httpPort, '--http-port');
   const httpsPort = parsePort(flags.httpsPort, '--https-port');
   for (const [flag, port] of [['--http-port', httpPort], ['--https-port', httpsPort]] as const) {
@@ -92,5 +127,5 @@ export async function parseSignfileFlags(flags: SignfileFlags, env: NodeJS.Proce
     }
     signfile = { name: flags.signfileName ?? DEFAULT_SIGNFILE_NAME, content };
   }
-  return { signfile, signfilePath: path, resolve, httpPort, httpsPort };
+  return { signfile, signfilePath: path, resolve, httpPort, httpsPort, dnsServers, ...(flags.caaIdentities === undefined ? {} : { caaIdentities: flags.caaIdentities }) };
 }

@@ -4,6 +4,7 @@
  * failure with what to do. Pure: returns lines, prints nothing.
  */
 import type { DomainPreflight, PreflightHop, PreflightResult, SchemeOutcome } from '@acmapi/core/preflight';
+import { displayText } from '@acmapi/core/text';
 import { preflightFailureAdvice } from './advice.js';
 
 /** Pads columns to their widest cell; the last column is not padded. */
@@ -45,6 +46,11 @@ export function verdictLine(domain: DomainPreflight): string {
   const count = domain.addresses.length;
   const where = `${count} address${count === 1 ? '' : 'es'}${domain.addressSource === 'override' ? ' from --resolve' : ''}`;
   if (domain.ok) return `PASS ${domain.domain}: the signfile is served on every address (${where}).`;
+  const kind = domain.failure?.kind;
+  if (kind === 'caa-forbids' || kind === 'caa-critical-unknown-tag' || kind === 'caa-lookup-failed') {
+    return `FAIL ${domain.domain}: CAA does not let the CA issue${kind === 'caa-lookup-failed' ? ' (the lookup failed)' : ''}.`;
+  }
+  if (kind === 'signfile-name-contains-token') return `FAIL ${domain.domain}: the signfile name contains its token.`;
   const failing = domain.addresses.filter((address) => !address.ok).length;
   return count === 0
     ? `FAIL ${domain.domain}: no address to check.`
@@ -57,6 +63,8 @@ export function preflightReportLines(result: PreflightResult): string[] {
   for (const domain of result.domains) {
     if (lines.length > 0) lines.push('');
     lines.push(verdictLine(domain));
+    // CAA's own sentence names the record (or lookup) that decided; a refusal is repeated under Why.
+    if (domain.caa?.ok === true) lines.push(`  CAA: ${domain.caa.message}${domain.caa.iodef.length > 0 ? ` (iodef: ${domain.caa.iodef.map((iodef) => displayText(iodef)).join(', ')})` : ''}`);
     const rows: string[][] = [['address', 'scheme', 'result', 'detail']];
     for (const address of domain.addresses) {
       for (const outcome of address.schemes) {

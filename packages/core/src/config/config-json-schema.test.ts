@@ -21,7 +21,7 @@ describe('the committed JSON Schema of acmapi.json', () => {
     expect(schema.$id).toBe(CONFIG_SCHEMA_ID);
     expect(schema.title).toBe('acmapi project file');
     expect(schema.additionalProperties).toBe(false);
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'endpoint', 'customerId', 'signfile', 'defaults', 'certificates']);
+    expect(Object.keys(schema.properties)).toEqual(['$schema', 'endpoint', 'customerId', 'signfile', 'caaIdentities', 'dnsServers', 'defaults', 'certificates']);
     expect(schema.properties['endpoint']?.default).toBe('https://acmapi.wosign.com/');
     expect(schema.properties['defaults']?.properties?.['keyType']?.default).toBe('ec-p256');
     expect(schema.properties['customerId']?.description).toContain('ACMAPI_AUTH_TOKEN');

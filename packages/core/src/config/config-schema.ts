@@ -12,6 +12,7 @@ import { DEFAULT_KEY_TYPE, KEY_TYPES, type KeyType } from '../pki/key-types.js';
 import { MAX_DOMAINS, normalizeDomain } from '../domains/domains.js';
 import { certificateNameProblem } from '../store/certificate-name.js';
 import { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR } from './config-defaults.js';
+import { parseDnsServer } from '../preflight/dns-servers.js';
 
 export { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR };
 /** The `$id` of the committed JSON Schema. */
@@ -99,6 +100,25 @@ export const configSchema = z
       .optional()
       .describe('The customer id (UID) issued by the CA. Never put the auth token here: use ACMAPI_AUTH_TOKEN or a secret store.'),
     signfile: signfile.prefault({}),
+    caaIdentities: z
+      .array(z.string().regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, 'A CAA identity is a domain name, e.g. wosign.com.'))
+      .min(1)
+      .optional()
+      .describe(
+        'The issuer domain names by which the CA recognises itself in CAA issue records (BR 3.2.2.8, RFC 8659). Default: the CA domain of the endpoint (wosign.com for the default endpoint; sandbox.acmapi.test for a sandbox on an IP address or localhost).',
+      ),
+    dnsServers: z
+      .array(
+        z.string().superRefine((server, context) => {
+          try {
+            parseDnsServer(server);
+          } catch (error) {
+            context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+          }
+        }),
+      )
+      .optional()
+      .describe('DNS servers (ADDR[:PORT], default port 53) the preflight asks for every lookup (A, AAAA, CNAME, CAA) instead of the system resolver; --dns-server and ACMAPI_DNS_SERVER replace them.'),
     defaults: defaults.prefault({}),
     certificates: z.array(certificate).default([]).describe('The certificates of the fleet.'),
   })

@@ -72,6 +72,24 @@ describe('validateConfig', () => {
     expect(issuesOf({ certificates: [{ name: 'a', domains: ['a.example.com'], auth_token: 't' }] })[0]?.path).toBe('certificates[0].auth_token');
   });
 
+  it('reads caaIdentities and dnsServers, and names a bad DNS server or identity', () => {
+    const config = validateConfig({ caaIdentities: ['sandbox.acmapi.test'], dnsServers: ['127.0.0.1:5353', '[::1]:53'] });
+    expect(config.caaIdentities).toEqual(['sandbox.acmapi.test']);
+    expect(config.dnsServers).toEqual(['127.0.0.1:5353', '[::1]:53']);
+    expect(validateConfig({}).caaIdentities).toBeUndefined();
+    const error = (() => {
+      try {
+        validateConfig({ caaIdentities: ['not a name'], dnsServers: ['dns.example.com'] });
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('caaIdentities[0]');
+    expect((error as ConfigError).message).toContain('dnsServers[0]');
+  });
+
   it('rejects a non-object document', () => {
     expect(issuesOf([])[0]?.path).toBe('');
   });

@@ -151,6 +151,7 @@ describe('core messages and hints name no front end\'s flag, variable or command
     const kinds: readonly PreflightFailureKind[] = [
       'dns-no-such-name', 'dns-no-address', 'dns-error', 'connection-refused', 'timeout', 'tls-handshake', 'connection-failed',
       'http-status', 'redirect-not-allowed', 'redirect-loop', 'too-many-redirects', 'content-mismatch', 'body-too-large', 'aborted',
+      'dns-servfail', 'dns-timeout', 'caa-forbids', 'caa-critical-unknown-tag', 'caa-lookup-failed', 'signfile-name-contains-token',
     ];
     const contexts: FailureContext[] = [
       ...kinds.map((kind) => ({ kind, domain: 'a.test', url: 'http://a.test/.well-known/pki-validation/signfile', address: '192.0.2.1' })),

@@ -33,6 +33,7 @@
  */
 import type { AcmApiClient, CertificateResult } from '../client/client.js';
 import { recordableEndpoint } from '../client/endpoint.js';
+import { caaPolicyFor } from '../preflight/caa-identities.js';
 import { CaError, CertificateError, InternalError, OptionsError } from '../errors/errors.js';
 import type { KeyType } from '../pki/key-types.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
@@ -345,7 +346,7 @@ class Run {
         this.#emit({ type: 'application-resending', certificate: certificate.name, domains: application.domains });
         return this.#withClient((client) => {
           this.#noteEndpoint(certificate, application, client, 'resend');
-          return this.#signfilePhase(certificate, application.domains, async () => {
+          return this.#signfilePhase(certificate, application.domains, client, async () => {
             await this.#remember(certificate);
             return this.#apply(certificate, application, client);
           });
@@ -402,7 +403,7 @@ class Run {
     client: AcmApiClient,
   ): Promise<Issued | Pending> {
     const options = this.#options;
-    return this.#signfilePhase(certificate, domains, async () => {
+    return this.#signfilePhase(certificate, domains, client, async () => {
       const keyType = options.keyType ?? record?.live?.keyType ?? options.defaultKeyType;
       const source = await this.#keySource(certificate, record, options.keyType);
       if (source.kind === 'generate') this.#emit({ type: 'key-generating', certificate: certificate.name, keyType: keyType ?? 'ec-p256' });
@@ -452,8 +453,12 @@ class Run {
     return { kind: 'generate' };
   }
 
-  #signfilePhase<T>(certificate: CertificateSession, domains: readonly string[], send: () => Promise<T>): Promise<T> {
-    return withSignfile(this.#options.signfile ?? {}, domains, certificate.name, (event) => { this.#emit(event); }, send);
+  #signfilePhase<T>(certificate: CertificateSession, domains: readonly string[], client: AcmApiClient, send: () => Promise<T>): Promise<T> {
+    const phase = this.#options.signfile ?? {};
+    // CAA is checked against the CA this client talks to (issue 13): its domain, unless configured.
+    const caa = caaPolicyFor(client.endpoint, client.customerId, phase.caaIdentities);
+    const withCaa: SignfilePhaseOptions = { ...phase, caaIdentities: caa.identities, caaAccountUri: phase.caaAccountUri ?? caa.accountUri };
+    return withSignfile(withCaa, domains, certificate.name, (event) => { this.#emit(event); }, send);
   }
 
   /** Sends the application once, records what the CA answered, and polls a pending answer (outside the signfile phase: the CA has validated). */

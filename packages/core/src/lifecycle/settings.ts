@@ -213,6 +213,10 @@ export interface SignfilePhaseExtras {
   readonly resolve?: readonly ResolveOverride[] | undefined;
   readonly httpPort?: number | undefined;
   readonly httpsPort?: number | undefined;
+  /** DNS servers the preflight asks (`--dns-server`, acmapi.json `dnsServers`). */
+  readonly dnsServers?: readonly string[] | undefined;
+  /** The CA's CAA identities (acmapi.json `caaIdentities`). */
+  readonly caaIdentities?: readonly string[] | undefined;
   /** The preflight mode when the settings name none. @default 'warn' */
   readonly defaultPreflight?: PreflightMode | undefined;
 }
@@ -249,6 +253,8 @@ export async function signfilePhaseFromSettings(settings: Pick<CertificateSettin
     ...(extras.resolve === undefined ? {} : { resolve: extras.resolve }),
     ...(extras.httpPort === undefined ? {} : { httpPort: extras.httpPort }),
     ...(extras.httpsPort === undefined ? {} : { httpsPort: extras.httpsPort }),
+    ...(extras.dnsServers === undefined || extras.dnsServers.length === 0 ? {} : { dnsServers: extras.dnsServers }),
+    ...(extras.caaIdentities === undefined ? {} : { caaIdentities: extras.caaIdentities }),
   };
 }
 

@@ -45,6 +45,12 @@ export interface SignfilePhaseOptions {
   readonly httpPort?: number | undefined;
   /** Port dialled for `https://` URLs. @default 443 */
   readonly httpsPort?: number | undefined;
+  /** DNS servers (`ADDR[:PORT]`) the preflight asks instead of the system's (see `PreflightOptions.dnsServers`). */
+  readonly dnsServers?: readonly string[] | undefined;
+  /** The CA's CAA identities. @default the endpoint's CA domain (see `caaPolicyFor`) */
+  readonly caaIdentities?: readonly string[] | undefined;
+  /** The RFC 8657 account URI. @default the sandbox's for a sandbox endpoint, else unknown */
+  readonly caaAccountUri?: string | undefined;
 }
 
 /** The token the CA looks for in the body (spec §5: containment): the content without BOM and surrounding white space. */
@@ -118,6 +124,9 @@ export async function withSignfile<T>(
           ...(options.resolve === undefined ? {} : { resolve: options.resolve }),
           ...(options.httpPort === undefined ? {} : { httpPort: options.httpPort }),
           ...(options.httpsPort === undefined ? {} : { httpsPort: options.httpsPort }),
+          ...(options.dnsServers === undefined ? {} : { dnsServers: options.dnsServers }),
+          ...(options.caaIdentities === undefined ? {} : { caaIdentities: options.caaIdentities }),
+          ...(options.caaAccountUri === undefined ? {} : { caaAccountUri: options.caaAccountUri }),
           ...(placement?.kind === 'webroot' ? { webroot: placement.dir } : {}),
         });
         emit({ type: 'preflight-finished', certificate, result });

@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildCsr } from '../../test/helpers/test-ca.js';
-import { checkCsr, checkKeyMatchesCsr, createCsr, generateKeyAndCsr, keyMatchesCsr, parseCsr } from './csr.js';
+import { checkCsr, checkKeyMatchesCsr, commonNameFor, createCsr, generateKeyAndCsr, keyMatchesCsr, parseCsr } from './csr.js';
 import { CsrError, DomainError, OptionsError } from '../errors/errors.js';
 import { KEY_TYPES, type KeyType } from './key-types.js';
 import { exportPrivateKeyPem, generatePrivateKey } from './keys.js';
@@ -292,5 +292,22 @@ describe('keyMatchesCsr', () => {
   it('throws KEY_INVALID for a private key that does not parse', async () => {
     const { csrPem } = await generateKeyAndCsr({ domains: ['a.example'] });
     expectCsrError(() => keyMatchesCsr('nope', csrPem), 'KEY_INVALID');
+  });
+});
+
+describe('commonNameFor (RFC 5280 ub-common-name)', () => {
+  it('takes the first domain of at most 64 characters; none fits: no CN, the SANs still name every domain', async () => {
+    const exactly64 = `${'b'.repeat(52)}.example.com`;
+    const long = `${'a'.repeat(53)}.example.com`;
+    expect(exactly64).toHaveLength(64);
+    expect(long).toHaveLength(65);
+    expect(commonNameFor([exactly64, 'x.example'])).toBe(exactly64);
+    expect(commonNameFor([long, 'x.example'])).toBe('x.example');
+    expect(commonNameFor([long])).toBeUndefined();
+    const { csrPem } = await generateKeyAndCsr({ domains: [long, 'x.example'], keyType: 'ec-p256' });
+    const parsed = parseCsr(csrPem);
+    expect(parsed.commonName).toBe('x.example');
+    expect(parsed.domains).toEqual([long, 'x.example']);
+    expect(checkCsr(csrPem, { domains: [long, 'x.example'] }).commonName).toBe('x.example');
   });
 });

@@ -55,7 +55,7 @@ export interface CsrSubject {
 
 /** Options of {@link createCsr}. */
 export interface CreateCsrOptions {
-  /** The domains (spec §4): normalised by `normalizeDomains`; the first becomes the CN, all become dNSName SANs. */
+  /** The domains (spec §4): normalised by `normalizeDomains`; the first of at most 64 characters becomes the CN (RFC 5280 ub-common-name), all become dNSName SANs. */
   domains: readonly string[];
   /** The private key to sign with; its type must be allowed (see `ALLOWED_KEY_POLICY`). */
   privateKey: KeyObject;
@@ -148,7 +148,19 @@ function rdn(type: string, value: AsnAttributeValue): AsnRelativeDistinguishedNa
   return new AsnRelativeDistinguishedName([new AsnAttributeTypeAndValue({ type, value })]);
 }
 
-function subjectName(commonName: string, subject: CsrSubject | undefined): AsnName {
+/** RFC 5280 Appendix A: `ub-common-name INTEGER ::= 64`. */
+export const MAX_COMMON_NAME_LENGTH = 64;
+
+/**
+ * The CN of a CSR for `domains`: the first domain that fits in a CN (at most 64 characters,
+ * RFC 5280 ub-common-name), so a longer first domain stays in the SANs only; `undefined` when
+ * none fits (the subject then has no CN: the SANs name the domains, RFC 5280 §4.2.1.6). Pure.
+ */
+export function commonNameFor(domains: readonly string[]): string | undefined {
+  return domains.find((domain) => domain.length <= MAX_COMMON_NAME_LENGTH);
+}
+
+function subjectName(commonName: string | undefined, subject: CsrSubject | undefined): AsnName {
   const name: AsnRelativeDistinguishedName[] = [];
   for (const field of SUBJECT_FIELDS) {
     const value = subject?.[field];
@@ -163,7 +175,7 @@ function subjectName(commonName: string, subject: CsrSubject | undefined): AsnNa
     }
     name.push(rdn(NAME_OIDS[field], directoryString(value)));
   }
-  name.push(rdn(NAME_OIDS.commonName, directoryString(commonName)));
+  if (commonName !== undefined) name.push(rdn(NAME_OIDS.commonName, directoryString(commonName)));
   const email = subject?.emailAddress;
   if (email !== undefined) {
     if (!/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(email) || email.length > 255) {
@@ -197,7 +209,8 @@ function buildCsr(domains: readonly string[], subject: AsnName, privateKey: KeyO
 }
 
 /**
- * Makes a CSR (RFC 2986) for the domains: CN = the first domain, SAN = every domain as
+ * Makes a CSR (RFC 2986) for the domains: CN = the first domain of at most 64 characters
+ * ({@link commonNameFor}), SAN = every domain as
  * dNSName (RFC 5280 §4.2.1.6), signed with SHA-256 (RSA PKCS#1 v1.5 or ECDSA; ECDSA P-384
  * with SHA-384).
  *
@@ -210,7 +223,7 @@ function buildCsr(domains: readonly string[], subject: AsnName, privateKey: KeyO
 export async function createCsr(options: CreateCsrOptions): Promise<string> {
   const domains = normalizeDomains(options.domains);
   const keyType = requireAllowedKeyType(options.privateKey, 'The private key');
-  const subject = subjectName(domains[0] ?? '', options.subject);
+  const subject = subjectName(commonNameFor(domains), options.subject);
   return encodePem('CERTIFICATE REQUEST', buildCsr(domains, subject, options.privateKey, keyType));
 }
 
@@ -226,7 +239,7 @@ export async function generateKeyAndCsr(options: GenerateKeyAndCsrOptions): Prom
   const domains = normalizeDomains(options.domains);
   const keyType = options.keyType ?? DEFAULT_KEY_TYPE;
   // Fail on a bad subject before spending time on an RSA key.
-  const subject = subjectName(domains[0] ?? '', options.subject);
+  const subject = subjectName(commonNameFor(domains), options.subject);
   const privateKey = await generatePrivateKey(keyType);
   const csrPem = encodePem('CERTIFICATE REQUEST', buildCsr(domains, subject, privateKey, keyType));
   return { privateKeyPem: exportPrivateKeyPem(privateKey), csrPem, keyType };

@@ -3,6 +3,7 @@
  * URL and what happened, and one hint saying what to do (spec §5). Pure.
  */
 import { displayText } from '../text/display-text.js';
+import type { CaaDecision } from './caa.js';
 import type { RedirectRefusal } from './redirect-policy.js';
 import type { SignfileBodyCheck } from './signfile-body.js';
 import type { PreflightFailure, PreflightFailureKind, PreflightRemedy, PreflightTimeoutPhase } from './types.js';
@@ -33,6 +34,10 @@ export interface FailureContext {
   readonly truncatedAt?: number;
   /** The number of redirects followed, for `too-many-redirects`. */
   readonly redirects?: number;
+  /** For the `caa-*` kinds: the decision that refused. */
+  readonly caa?: CaaDecision;
+  /** For `signfile-name-contains-token`: the signfile name. */
+  readonly signfileName?: string;
 }
 
 function at(context: FailureContext): string {
@@ -84,6 +89,9 @@ const CONTENT_HINTS: Readonly<Record<SignfileBodyCheck['kind'], string>> = {
   missing: 'The body does not contain the signfile: check that this URL serves the signfile and nothing else.',
 };
 
+/** The kinds whose failure carries the resolver's error code. */
+const CODE_KINDS: ReadonlySet<PreflightFailureKind> = new Set(['dns-error', 'dns-servfail', 'dns-timeout', 'caa-lookup-failed']);
+
 /**
  * Builds the failure: message (facts) and hint (neutral advice) for its kind, and the
  * `remedy` a front end may word as its own flag or setting. For a 404 the hint names
@@ -109,6 +117,30 @@ export function describeFailure(context: FailureContext): PreflightFailure {
     case 'dns-error':
       message = `DNS did not answer for ${context.domain} (${context.code ?? 'error'}).`;
       hint = 'Check the resolver configuration of this machine and the domain\'s name servers, then try again.';
+      break;
+    case 'dns-servfail':
+      message = `The DNS server answered SERVFAIL for ${context.domain} (${context.code ?? 'ESERVFAIL'}).`;
+      hint = 'The domain\'s name servers fail (a broken DNSSEC signature, a lame delegation): a CA refuses on SERVFAIL, so fix the zone before applying.';
+      break;
+    case 'dns-timeout':
+      message = `No DNS server answered for ${context.domain} in time (${context.code ?? 'ETIMEOUT'}).`;
+      hint = 'Check that the DNS servers asked are reachable and that the domain\'s name servers answer; a CA refuses when they do not.';
+      break;
+    case 'caa-forbids':
+      message = context.caa?.message ?? `CAA forbids the CA to issue for ${context.domain}.`;
+      hint = 'Add a CAA issue record naming the CA (or remove the restriction), at the name that decided or below it; with accounturi or validationmethods, name this account and the method the CA uses.';
+      break;
+    case 'caa-critical-unknown-tag':
+      message = context.caa?.message ?? `CAA at ${context.domain} has a critical record the CA does not know.`;
+      hint = 'Remove the critical flag (128) from that record, or remove the record: no CA issues past a critical tag it does not know.';
+      break;
+    case 'caa-lookup-failed':
+      message = context.caa?.message ?? `The CAA lookup for ${context.domain} failed (${context.code ?? 'error'}).`;
+      hint = 'The name servers must answer CAA queries (NOERROR, even when empty): a CA refuses on SERVFAIL or a timeout. Fix the zone or its DNSSEC, then try again.';
+      break;
+    case 'signfile-name-contains-token':
+      message = `The signfile name ${JSON.stringify(displayText(context.signfileName ?? ''))} contains the signfile's token, so the token would appear in the URL the CA fetches; the CA refuses this (BR 3.2.2.4.18).`;
+      hint = 'Use a signfile name that does not contain the token (the default name is "signfile").';
       break;
     case 'connection-refused':
       message = `${where}: ${url} was refused (ECONNREFUSED): nothing listens there.`;
@@ -187,6 +219,8 @@ export function describeFailure(context: FailureContext): PreflightFailure {
     ...(context.phase === undefined ? {} : { phase: context.phase }),
     ...(context.redirect === undefined ? {} : { redirect: context.redirect }),
     ...(context.content === undefined ? {} : { content: context.content }),
+    ...(context.caa === undefined ? {} : { caa: context.caa }),
+    ...(context.code === undefined || !CODE_KINDS.has(context.kind) ? {} : { code: context.code }),
   };
 }
 

@@ -6,6 +6,13 @@
 export { PREFLIGHT_DEFAULTS, enforcePreflight, preflight } from './preflight.js';
 export type { PreflightOptions } from './preflight.js';
 export { parseResolveOverride } from './resolve-override.js';
+export { CAA_CRITICAL, KNOWN_CAA_TAGS, caaClimb, evaluateCaa, parseCaaIssueValue } from './caa.js';
+export type { CaaDecision, CaaIssueValue, CaaLookup, CaaLookupFailure, CaaPolicy, CaaRecord, CaaRefusal } from './caa.js';
+export { lookupCaa } from './caa-lookup.js';
+export type { CaaResolver, NodeCaaRecord } from './caa-lookup.js';
+export { SANDBOX_CAA_IDENTITY, caaPolicyFor, defaultCaaIdentities } from './caa-identities.js';
+export { DEFAULT_DNS_PORT, dnsServerResolver, parseDnsServer } from './dns-servers.js';
+export type { DnsServerResolverOptions } from './dns-servers.js';
 export { checkSignfileBody, sanitizeExcerpt } from './signfile-body.js';
 export { describeFailure } from './describe-failure.js';
 export type { FailureContext } from './describe-failure.js';
@@ -15,6 +22,7 @@ export type { RedirectDecision, RedirectRefusal, RedirectRefusalReason } from '.
 export { MAX_REDIRECTS } from './types.js';
 export type {
   AddressPreflight,
+  CaaReport,
   CdnHeaders,
   DomainPreflight,
   PreflightFailure,
@@ -27,6 +35,7 @@ export type {
   PreflightScheme,
   PreflightTimeoutPhase,
   ResolveOverride,
+  ResolverAnswer,
   SchemeOutcome,
   TlsCertificateReport,
 } from './types.js';

@@ -4,12 +4,19 @@
  * and https, redirects followed by the CA's rules — and say exactly which
  * domain, address, scheme or redirect fails and why.
  */
-import { resolve4, resolve6 } from 'node:dns/promises';
+import { resolve4, resolve6, resolveCaa, resolveCname } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { normalizeDomain } from '../domains/domains.js';
 import { OptionsError, PreflightError } from '../errors/errors.js';
+import { DEFAULT_ENDPOINT } from '../config/config-defaults.js';
+import { evaluateCaa } from './caa.js';
+import { lookupCaa } from './caa-lookup.js';
+import type { CaaResolver } from './caa-lookup.js';
+import { defaultCaaIdentities } from './caa-identities.js';
 import { describeFailure } from './describe-failure.js';
+import { dnsServerResolver, parseDnsServer } from './dns-servers.js';
 import type { FailureContext } from './describe-failure.js';
 import { fetchHop } from './fetch-hop.js';
 import { checkRedirect, effectivePort, isRedirectStatus } from './redirect-policy.js';
@@ -21,6 +28,7 @@ import { assertSignfileName, signfileUrlPath } from './signfile-name.js';
 import { MAX_REDIRECTS } from './types.js';
 import type {
   AddressPreflight,
+  CaaReport,
   CdnHeaders,
   DomainPreflight,
   PreflightFailure,
@@ -30,6 +38,7 @@ import type {
   PreflightResult,
   PreflightScheme,
   ResolveOverride,
+  ResolverAnswer,
   SchemeOutcome,
 } from './types.js';
 import { addressPasses, domainVerdict } from './verdict.js';
@@ -57,8 +66,29 @@ export interface PreflightOptions {
   readonly httpsPort?: number;
   /** Schemes checked. @default ['http', 'https'] */
   readonly schemes?: readonly PreflightScheme[];
-  /** DNS lookups. @default node:dns/promises resolve4/resolve6 */
+  /** DNS lookups. @default a resolver asking `dnsServers`, else node:dns/promises (the system's servers) */
   readonly resolver?: PreflightResolver;
+  /**
+   * DNS servers (`ADDR[:PORT]`, default port 53) asked for every lookup (A, AAAA, CNAME, CAA)
+   * instead of the system's, like Pebble's `-dnsserver`. With several, each is also asked
+   * alone for the addresses, and a disagreement is reported (`resolversDisagree`, a warning).
+   */
+  readonly dnsServers?: readonly string[];
+  /** Per DNS attempt (two attempts per server) with `dnsServers`. @default 2000 */
+  readonly dnsTimeoutMs?: number;
+  /**
+   * The CA's CAA identities, the issuer domain names `issue` records must name (BR 3.2.2.8).
+   * @default the registrable domain of the default endpoint: `['wosign.com']`
+   */
+  readonly caaIdentities?: readonly string[];
+  /** The account URI that RFC 8657 `accounturi` parameters must equal; unknown when absent. */
+  readonly caaAccountUri?: string;
+  /**
+   * The validation method's label RFC 8657 `validationmethods` must list: the file method
+   * (BR 3.2.2.4.18) is `acmapi-file` (docs/ACMAPI.md).
+   * @default 'acmapi-file'
+   */
+  readonly caaValidationMethod?: string;
   /** Per request: TCP and TLS set-up. @default 5000 */
   readonly connectTimeoutMs?: number;
   /** Per request: time until the answer's headers. @default 10000 */
@@ -89,6 +119,8 @@ export const PREFLIGHT_DEFAULTS = {
   deadlineMs: 60_000,
   maxBodyBytes: 65_536,
   concurrency: 20,
+  dnsTimeoutMs: 2_000,
+  caaValidationMethod: 'acmapi-file',
 } as const satisfies Partial<PreflightOptions>;
 
 const CDN_HEADER_NAMES = ['server', 'via', 'age', 'x-cache', 'cf-cache-status'] as const;
@@ -142,12 +174,24 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRes
   const path = signfileUrlPath(options.signfile.name);
   const localPath = options.webroot === undefined ? undefined : join(options.webroot, '.well-known', 'pki-validation', options.signfile.name);
   const overrides = overrideTable(options.resolve ?? []);
-  const resolver = options.resolver ?? { resolve4, resolve6 };
+  const dnsServers = (options.dnsServers ?? []).map(parseDnsServer);
+  const dnsTimeoutMs = positiveInteger('dnsTimeoutMs', options.dnsTimeoutMs ?? PREFLIGHT_DEFAULTS.dnsTimeoutMs);
+  const resolver: PreflightResolver =
+    options.resolver ?? (dnsServers.length > 0 ? dnsServerResolver(dnsServers, { timeoutMs: dnsTimeoutMs }) : { resolve4, resolve6, resolveCaa, resolveCname });
+  const caaResolver: CaaResolver | undefined =
+    resolver.resolveCaa !== undefined && resolver.resolveCname !== undefined ? { resolveCaa: resolver.resolveCaa.bind(resolver), resolveCname: resolver.resolveCname.bind(resolver) } : undefined;
+  const caaPolicy = {
+    identities: options.caaIdentities ?? defaultCaaIdentities(DEFAULT_ENDPOINT),
+    accountUri: options.caaAccountUri,
+    validationMethod: options.caaValidationMethod ?? PREFLIGHT_DEFAULTS.caaValidationMethod,
+  };
+  // BR 3.2.2.4.18: the random value must not appear in the URL; the CA refuses such a name unfetched.
+  const nameHoldsToken = token.trim() !== '' && options.signfile.name.includes(token.trim());
   const deadlineSignal = AbortSignal.timeout(deadlineMs);
   // DNS has its own (long) retry timers; the deadline bounds it too.
   const deadlineReached = new Promise<ResolveAddressesResult>((resolve) => {
     deadlineSignal.addEventListener('abort', () => {
-      resolve({ ok: false, kind: 'dns-error', code: 'ETIMEOUT' });
+      resolve({ ok: false, kind: 'dns-timeout', code: 'ETIMEOUT' });
     }, { once: true });
   });
   const lookups = new Map<string, Promise<ResolveAddressesResult>>();
@@ -257,7 +301,63 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRes
     }
   }
 
+  /**
+   * CAA as the CA checks it (BR 3.2.2.8). Not checked for an IP literal (no CAA), and for a
+   * domain whose addresses come from a `resolve` override while no DNS server was named:
+   * the override says this machine's DNS is not the one that counts.
+   */
+  async function checkCaa(domain: string): Promise<CaaReport | undefined> {
+    if (isIP(domain.replace(/^\[|\]$/g, '')) !== 0) return undefined;
+    if (caaResolver === undefined || (overrides.has(domain) && dnsServers.length === 0)) {
+      return {
+        ok: true,
+        reason: 'not-checked',
+        iodef: [],
+        message: `CAA was not checked for ${domain}: ${caaResolver === undefined ? 'the resolver given cannot look up CAA' : 'its addresses come from a DNS override; name a DNS server to check CAA'}.`,
+      };
+    }
+    const timedOut = deadlineReached.then(() => [{ domain, failed: 'dns-timeout' as const, code: 'ETIMEOUT' }]);
+    return evaluateCaa(domain, await Promise.race([lookupCaa(domain, caaResolver), timedOut]), caaPolicy);
+  }
+
+  /** With several DNS servers: each one's addresses for `domain`, when they differ (split-horizon DNS, GeoDNS). */
+  async function compareResolvers(domain: string): Promise<readonly ResolverAnswer[] | undefined> {
+    if (dnsServers.length < 2 || options.resolver !== undefined || overrides.has(domain) || isIP(domain.replace(/^\[|\]$/g, '')) !== 0) return undefined;
+    const answers = await Promise.all(
+      dnsServers.map(async (server): Promise<ResolverAnswer> => {
+        const alone = dnsServerResolver([server], { timeoutMs: dnsTimeoutMs });
+        const found = await Promise.race([resolveDomainAddresses(domain, overrides, alone), deadlineReached]);
+        return found.ok ? { server, addresses: found.addresses.map((address) => address.address).sort() } : { server, addresses: [], code: found.code };
+      }),
+    );
+    const key = (answer: ResolverAnswer): string => `${answer.addresses.join(',')}|${answer.code ?? ''}`;
+    return new Set(answers.map(key)).size > 1 ? answers : undefined;
+  }
+
   async function checkDomain(domain: string): Promise<DomainPreflight> {
+    const [caa, disagreement, result] = await Promise.all([checkCaa(domain), compareResolvers(domain), checkSignfileOf(domain)]);
+    const warnings = [
+      ...result.warnings,
+      ...(disagreement === undefined
+        ? []
+        : [
+            `The DNS servers disagree about ${domain}: ${disagreement.map((answer) => `${answer.server} answers ${answer.addresses.length > 0 ? answer.addresses.join(', ') : (answer.code ?? 'nothing')}`).join('; ')}. The CA validates from several places (BR 3.2.2.9) and may see another answer than this machine (split-horizon DNS, GeoDNS).`,
+          ]),
+    ];
+    const extra = { ...(caa === undefined ? {} : { caa }), ...(disagreement === undefined ? {} : { resolversDisagree: disagreement }) };
+    // The CA checks CAA before it fetches anything: a CAA refusal is the reason it gives.
+    if (caa !== undefined && !caa.ok) {
+      const failure = describeFailure({ kind: caa.reason, domain, caa, ...(caa.reason === 'caa-lookup-failed' ? { code: caa.code } : {}) });
+      return { ...result, ok: false, failure, warnings, ...extra };
+    }
+    return { ...result, warnings, ...extra };
+  }
+
+  async function checkSignfileOf(domain: string): Promise<DomainPreflight> {
+    if (nameHoldsToken) {
+      const failure = describeFailure({ kind: 'signfile-name-contains-token', domain, signfileName: options.signfile.name });
+      return { domain, ok: false, addressSource: overrides.has(domain) ? 'override' : 'dns', addresses: [], failure, warnings: [] };
+    }
     const resolved = await lookup(domain);
     if (!resolved.ok) {
       const verdict = domainVerdict(domain, [], describeFailure({ kind: resolved.kind, domain, code: resolved.code }));

@@ -40,7 +40,7 @@ describe('resolveDomainAddresses', () => {
   it('classifies no such name, no address and other DNS errors', async () => {
     expect(await resolveDomainAddresses('missing.test', noOverrides, resolver)).toEqual({ ok: false, kind: 'dns-no-such-name', code: 'ENOTFOUND' });
     expect(await resolveDomainAddresses('none.test', noOverrides, resolver)).toEqual({ ok: false, kind: 'dns-no-address', code: 'ENODATA' });
-    expect(await resolveDomainAddresses('fail.test', noOverrides, resolver)).toEqual({ ok: false, kind: 'dns-error', code: 'ESERVFAIL' });
+    expect(await resolveDomainAddresses('fail.test', noOverrides, resolver)).toEqual({ ok: false, kind: 'dns-servfail', code: 'ESERVFAIL' });
   });
 
   it('lets an override replace DNS entirely, and takes IP literals as they are', async () => {

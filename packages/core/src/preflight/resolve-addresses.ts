@@ -17,7 +17,7 @@ export type ResolveAddressesResult =
   | { readonly ok: true; readonly source: 'override' | 'dns'; readonly addresses: readonly ResolvedAddress[] }
   | {
       readonly ok: false;
-      readonly kind: 'dns-no-such-name' | 'dns-no-address' | 'dns-error';
+      readonly kind: 'dns-no-such-name' | 'dns-no-address' | 'dns-error' | 'dns-servfail' | 'dns-timeout';
       /** The resolver's error code, e.g. `ENOTFOUND`, `ESERVFAIL`. */
       readonly code: string;
     };
@@ -36,7 +36,7 @@ function errorCode(reason: unknown): string {
  * (as curl's `--resolve`); else `resolve4` and `resolve6` run together, and any
  * address found is used. With none: `ENOTFOUND` from either is
  * `dns-no-such-name`; `ENODATA` (or an empty answer) from both is
- * `dns-no-address`; anything else is `dns-error`.
+ * `dns-no-address`; `ESERVFAIL` is `dns-servfail`, `ETIMEOUT` `dns-timeout`; anything else is `dns-error`.
  */
 export async function resolveDomainAddresses(
   domain: string,
@@ -58,5 +58,6 @@ export async function resolveDomainAddresses(
   const codes = [v4, v6].map((settled) => (settled.status === 'fulfilled' ? 'ENODATA' : errorCode(settled.reason)));
   if (codes.includes('ENOTFOUND')) return { ok: false, kind: 'dns-no-such-name', code: 'ENOTFOUND' };
   if (codes.every((code) => code === 'ENODATA')) return { ok: false, kind: 'dns-no-address', code: 'ENODATA' };
-  return { ok: false, kind: 'dns-error', code: codes.find((code) => code !== 'ENODATA') ?? 'EUNKNOWN' };
+  const code = codes.find((found) => found !== 'ENODATA') ?? 'EUNKNOWN';
+  return { ok: false, kind: code === 'ESERVFAIL' ? 'dns-servfail' : code === 'ETIMEOUT' ? 'dns-timeout' : 'dns-error', code };
 }

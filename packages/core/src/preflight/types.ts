@@ -3,6 +3,7 @@
  * the CLI (`acmapi check --json`) and the editor views show. Every field here is
  * part of that contract: add fields, never rename them.
  */
+import type { CaaDecision } from './caa.js';
 import type { RedirectRefusal } from './redirect-policy.js';
 import type { SignfileBodyCheck } from './signfile-body.js';
 
@@ -24,8 +25,23 @@ export type PreflightFailureKind =
   | 'dns-no-such-name'
   /** The domain exists but has neither an A nor an AAAA record (`ENODATA`). */
   | 'dns-no-address'
-  /** DNS did not answer usefully (`ESERVFAIL`, `ETIMEOUT`, …). */
+  /** DNS did not answer usefully (`EREFUSED`, `ECONNREFUSED`, …; SERVFAIL and timeouts have their own kinds). */
   | 'dns-error'
+  /** A DNS server answered SERVFAIL (`ESERVFAIL`): a CA takes it as a failure, never as "no record" (BR 3.2.2.8). */
+  | 'dns-servfail'
+  /** No DNS server answered in time (`ETIMEOUT`). */
+  | 'dns-timeout'
+  /** CAA forbids the CA to issue for the domain (RFC 8659, RFC 8657); see `caa`. */
+  | 'caa-forbids'
+  /** The relevant CAA set has a critical record with a tag the CA does not know (RFC 8659 §4.1); see `caa`. */
+  | 'caa-critical-unknown-tag'
+  /** A CAA lookup on the way up failed (SERVFAIL, timeout): never permission to issue (BR 3.2.2.8); see `caa`. */
+  | 'caa-lookup-failed'
+  /**
+   * The signfile's name contains its token, so the random value would appear in the URL,
+   * which BR 3.2.2.4.18 forbids; the CA refuses without fetching.
+   */
+  | 'signfile-name-contains-token'
   /** Nothing listens at the address and port (`ECONNREFUSED`). */
   | 'connection-refused'
   /** A connect, header, body or overall time limit passed; see `phase`. */
@@ -85,6 +101,29 @@ export interface PreflightFailure {
   readonly redirect?: RedirectRefusal;
   /** For `content-mismatch`: how the body differs. */
   readonly content?: SignfileBodyCheck;
+  /** For the `caa-*` kinds: the decision, with the record (or lookup) that decided. */
+  readonly caa?: CaaDecision;
+  /** For `dns-servfail`, `dns-timeout`, `dns-error`, `caa-lookup-failed`: the resolver's error code. */
+  readonly code?: string;
+}
+
+/**
+ * The CAA check of one domain (BR 3.2.2.8): the {@link CaaDecision}, or `not-checked` when no
+ * DNS was asked for the domain (a `resolve` override without `dnsServers`: the addresses are
+ * not DNS's, so neither would CAA be; or a custom resolver without `resolveCaa`).
+ */
+export type CaaReport =
+  | CaaDecision
+  | { readonly ok: true; readonly reason: 'not-checked'; readonly iodef: readonly string[]; readonly message: string };
+
+/** What one DNS server answered for a domain's A and AAAA records (several `dnsServers`). */
+export interface ResolverAnswer {
+  /** The server, as given (`ADDR:PORT`). */
+  readonly server: string;
+  /** Its addresses, sorted; empty when it had none or failed. */
+  readonly addresses: readonly string[];
+  /** The resolver's error code when it gave no address (`ENOTFOUND`, `ESERVFAIL`, `ETIMEOUT`, …). */
+  readonly code?: string;
 }
 
 /**
@@ -160,8 +199,15 @@ export interface DomainPreflight {
   readonly addresses: readonly AddressPreflight[];
   /** The DNS failure, or the failure of the first failing address, when not `ok`. */
   readonly failure?: PreflightFailure;
-  /** Things that pass but deserve attention (byte-order mark, invalid TLS certificate, CDN). */
+  /** Things that pass but deserve attention (byte-order mark, invalid TLS certificate, CDN, resolvers that disagree). */
   readonly warnings: readonly string[];
+  /** The CAA check (absent in results of versions before it, and for a domain that is an IP literal). */
+  readonly caa?: CaaReport;
+  /**
+   * Present when several `dnsServers` disagree about the domain's addresses (split-horizon DNS,
+   * GeoDNS): each server's answer. The CA's perspectives may see any of them (BR 3.2.2.9).
+   */
+  readonly resolversDisagree?: readonly ResolverAnswer[];
 }
 
 /** The result of {@link preflight}. */
@@ -182,12 +228,16 @@ export interface ResolveOverride {
   readonly addresses: readonly string[];
 }
 
-/** The answers of DNS the preflight needs; `node:dns/promises` fits. */
+/** The answers of DNS the preflight needs; `node:dns/promises` and its `Resolver` fit. */
 export interface PreflightResolver {
   /** A records; rejects with an `ENOTFOUND`/`ENODATA`/… error. */
   resolve4(hostname: string): Promise<string[]>;
   /** AAAA records; rejects like {@link PreflightResolver.resolve4}. */
   resolve6(hostname: string): Promise<string[]>;
+  /** CAA records, `{ critical, TAG: value }`; without it (and `resolveCname`) CAA is `not-checked`. */
+  resolveCaa?(hostname: string): Promise<{ readonly critical: number }[]>;
+  /** CNAME targets, followed for CAA (RFC 8659 §3). */
+  resolveCname?(hostname: string): Promise<string[]>;
 }
 
 /** The greatest number of redirects followed, as the CA does (BR §3.2.2.4.18 allows "a few"). */

@@ -1,6 +1,7 @@
 /**
  * Signs DV leaf certificates with the sandbox's intermediate, in the profile of a
- * public CA (BR §7.1): random 128-bit serial, CN = first domain, SANs, EKU
+ * public CA (BR §7.1): random 128-bit serial, CN = the first domain that fits in 64
+ * characters (RFC 5280 ub-common-name; none when no domain fits), SANs, EKU
  * serverAuth, KU digitalSignature (+ keyEncipherment for RSA), CA:false, AKI/SKI,
  * AIA caIssuers, policy 2.23.140.1.2.1 (domain validated).
  */
@@ -18,7 +19,7 @@ export interface IssueCertificateOptions {
   readonly publicKey: x509.PublicKey | CryptoKey;
   /** The kind of that key: RSA keys also get keyEncipherment. */
   readonly keyType: AcceptedKeyType;
-  /** Normalised domains; the first becomes the subject CN. */
+  /** Normalised domains, all in the SAN; the first of at most 64 characters becomes the subject CN. */
   readonly domains: readonly string[];
   /** Start of validity (already backdated by the caller). */
   readonly notBefore: Date;
@@ -36,15 +37,28 @@ export interface IssuedCertificate {
   readonly serial: string;
 }
 
+/** RFC 5280 Appendix A `ub-common-name`: the longest subject common name, characters. */
+export const MAX_COMMON_NAME_LENGTH = 64;
+
+/**
+ * The subject CN for `domains`: the first that fits in {@link MAX_COMMON_NAME_LENGTH}
+ * characters (the BR make the CN optional and require it to be one of the SANs), or
+ * `undefined` when none fits. A longer first domain stays only in the SAN.
+ */
+export function commonNameFor(domains: readonly string[]): string | undefined {
+  return domains.find((domain) => domain.length <= MAX_COMMON_NAME_LENGTH);
+}
+
 /** Signs one DV leaf certificate with the intermediate of `ca`. */
 export async function issueCertificate(ca: TestCa, options: IssueCertificateOptions): Promise<IssuedCertificate> {
   const [first] = options.domains;
   if (first === undefined) throw new RangeError('issueCertificate needs at least one domain');
+  const commonName = commonNameFor(options.domains);
   const rsa = options.keyType.startsWith('rsa');
   const serial = randomSerialHex();
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: serial,
-    subject: [{ CN: [first] }],
+    subject: commonName === undefined ? [] : [{ CN: [commonName] }],
     issuer: ca.intermediate.certificate.subjectName,
     notBefore: options.notBefore,
     notAfter: options.notAfter,
@@ -57,7 +71,11 @@ export async function issueCertificate(ca: TestCa, options: IssueCertificateOpti
         ? new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true)
         : new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(options.domains.map((value) => ({ type: 'dns' as const, value }))),
+      // An empty subject makes the SAN the only name: RFC 5280 §4.2.1.6 then requires it critical.
+      new x509.SubjectAlternativeNameExtension(
+        options.domains.map((value) => ({ type: 'dns' as const, value })),
+        commonName === undefined,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(options.publicKey),
       await x509.AuthorityKeyIdentifierExtension.create(ca.intermediate.certificate.publicKey),
       new x509.AuthorityInfoAccessExtension({ caIssuers: new x509.GeneralName('url', options.caIssuersUrl) }),

@@ -28,6 +28,11 @@ export interface FetchTarget {
   readonly address: string;
   /** The port to connect to instead of the URL's. */
   readonly port: number;
+  /**
+   * The source address (a network perspective, BR §3.2.2.9), used only when it is of the
+   * same family as `address`: a perspective's IPv4 source cannot reach an IPv6 target.
+   */
+  readonly localAddress?: string;
 }
 
 /** A whole answer. The body is read only for 200 answers. */
@@ -55,6 +60,7 @@ export function fetchOnce(target: FetchTarget, limits: FetchLimits): Promise<Fet
     headers: { host: url.host, 'user-agent': 'acmapi-sandbox-validator', accept: '*/*' },
     agent: false,
   };
+  if (target.localAddress !== undefined && isIP(target.localAddress) === isIP(target.address)) options.localAddress = target.localAddress;
   if (secure) {
     options.rejectUnauthorized = false;
     if (isIP(hostname) === 0) options.servername = hostname;

@@ -1,25 +1,34 @@
 /**
- * The CA's signfile check for one domain (spec §5, BR §3.2.2.4.18), on one machine:
- * domains resolve through a configured map and ports 80/443 map to configured
- * ports, while the redirect rules still apply to the URLs themselves.
+ * The CA's signfile check for one domain from one network perspective (spec §5,
+ * BR §3.2.2.4.18): the perspective resolves names its own way (a map, its DNS servers, or
+ * a fault knob's answer), connects from its own source address, and ports 80/443 map to
+ * configured ports, while the redirect rules still apply to the URLs themselves.
  */
 import { isIP } from 'node:net';
-import { findMatchingPattern } from '../domain-pattern.js';
 import { type FetchLimits, FetchFailure, fetchOnce } from './fetch-once.js';
 import { bodyContainsToken, decideHop, effectivePort } from './redirect-policy.js';
 
-/** How the signfile check reaches web servers. */
+/** The addresses of a host as one perspective sees them, or why it has none. */
+export type AddressLookup =
+  | { readonly ok: true; readonly addresses: readonly string[] }
+  | { readonly ok: false; readonly reason: string };
+
+/** How one perspective's signfile check reaches web servers. */
 export interface ValidationNetwork extends FetchLimits {
-  /** Domain pattern → addresses (see domain-pattern.ts); first matching key wins. */
-  readonly resolve: Readonly<Record<string, readonly string[]>>;
-  /** Addresses of names that no key of `resolve` matches. */
-  readonly defaultAddresses: readonly string[];
+  /** The addresses of a host (A and AAAA, or the map's). */
+  readonly addressesOf: (host: string) => Promise<AddressLookup>;
   /** Port connected to for URLs on port 80. */
   readonly httpPort: number;
   /** Port connected to for URLs on port 443. */
   readonly httpsPort: number;
   /** The most redirects followed from one starting URL. */
   readonly maxRedirects: number;
+  /** The perspective's IPv4 source address; absent: the system's choice. */
+  readonly localAddress?: string;
+  /** Fault knob: every 200 answer is read as this body (a stale CDN edge). */
+  readonly body?: string;
+  /** Fault knob: every request times out (after `connectTimeoutMs`). */
+  readonly timeout?: boolean;
 }
 
 /** What to look for. */
@@ -37,15 +46,20 @@ export interface DomainValidationResult {
   readonly attempts: readonly string[];
 }
 
-/** The addresses a host stands for, through the map. */
-export function resolveAddresses(host: string, network: ValidationNetwork): readonly string[] {
-  const bare = host.replace(/^\[|\]$/g, '');
-  const key = findMatchingPattern(bare, Object.keys(network.resolve));
-  return key === undefined ? network.defaultAddresses : (network.resolve[key] ?? network.defaultAddresses);
-}
-
 function mappedPort(url: URL, network: ValidationNetwork): number {
   return effectivePort(url) === 443 ? network.httpsPort : network.httpPort;
+}
+
+async function fetchVia(url: URL, address: string, network: ValidationNetwork): ReturnType<typeof fetchOnce> {
+  if (network.timeout === true) {
+    await new Promise((resolve) => setTimeout(resolve, network.connectTimeoutMs));
+    throw new FetchFailure(`connect timeout after ${network.connectTimeoutMs} ms for ${url.href} (fault knob: timeout)`);
+  }
+  const answer = await fetchOnce(
+    { url, address, port: mappedPort(url, network), ...(network.localAddress === undefined ? {} : { localAddress: network.localAddress }) },
+    network,
+  );
+  return network.body !== undefined && answer.status === 200 ? { ...answer, body: network.body } : answer;
 }
 
 /** Follows one starting URL to its end; the first hop goes to `address`. */
@@ -61,7 +75,7 @@ async function checkUrl(
   for (let redirects = 0; ; redirects += 1) {
     let answer;
     try {
-      answer = await fetchOnce({ url, address: target, port: mappedPort(url, network) }, network);
+      answer = await fetchVia(url, target, network);
     } catch (error) {
       return error instanceof FetchFailure ? error.message : `request to ${url.href} failed`;
     }
@@ -82,7 +96,11 @@ async function checkUrl(
     const previousHost = url.hostname;
     url = decision.url;
     visited.add(url.href);
-    if (url.hostname !== previousHost) target = nextAddress(url.hostname, target, network);
+    if (url.hostname !== previousHost) {
+      const next = await nextAddress(url.hostname, target, network);
+      if (!next.ok) return `redirect to ${url.href}: ${next.reason}`;
+      target = next.address;
+    }
   }
 }
 
@@ -93,10 +111,16 @@ async function checkUrl(
  * test: every address must pass on its own (spec §5), so http→https on one
  * address must not be answered by another.
  */
-function nextAddress(host: string, current: string, network: ValidationNetwork): string {
-  const candidates = resolveAddresses(host, network);
+async function nextAddress(
+  host: string,
+  current: string,
+  network: ValidationNetwork,
+): Promise<{ ok: true; address: string } | { ok: false; reason: string }> {
+  const found = await network.addressesOf(host.replace(/^\[|\]$/g, ''));
+  if (!found.ok) return found;
   const family = isIP(current);
-  return candidates.find((candidate) => isIP(candidate) === family) ?? candidates[0] ?? current;
+  const address = found.addresses.find((candidate) => isIP(candidate) === family) ?? found.addresses[0];
+  return address === undefined ? { ok: false, reason: `${host} resolves to no address` } : { ok: true, address };
 }
 
 /**
@@ -111,9 +135,10 @@ export async function validateDomain(
 ): Promise<DomainValidationResult> {
   const attempts: string[] = [];
   const path = `/.well-known/pki-validation/${encodeURIComponent(expectation.name)}`;
-  const addresses = resolveAddresses(domain, network);
-  if (addresses.length === 0) return { domain, ok: false, attempts: [`${domain} resolves to no address`] };
-  for (const address of addresses) {
+  const found = await network.addressesOf(domain);
+  if (!found.ok) return { domain, ok: false, attempts: [found.reason] };
+  if (found.addresses.length === 0) return { domain, ok: false, attempts: [`${domain} resolves to no address`] };
+  for (const address of found.addresses) {
     let passed = false;
     for (const scheme of ['http', 'https'] as const) {
       const failure = await checkUrl(new URL(`${scheme}://${domain}${path}`), address, expectation, network);

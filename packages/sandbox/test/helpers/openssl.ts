@@ -29,11 +29,14 @@ export async function tempDir(): Promise<{ path: string; dispose: () => Promise<
 /** Key specs openssl understands, e.g. `rsa:2048`, `ec:P-256`. */
 export type KeySpec = 'rsa:1024' | 'rsa:2048' | 'rsa:3072' | 'ec:P-256' | 'ec:P-384' | 'ec:P-521' | 'rsa:2560';
 
-/** Makes a private key and a CSR with openssl. `cn` defaults to the first SAN; `sans` defaults to `domains`. */
+/**
+ * Makes a private key and a CSR with openssl. `cn` defaults to the first SAN (`null`: no CN,
+ * the names are in the SANs only); `sans` defaults to `domains`.
+ */
 export async function makeCsr(options: {
   domains: readonly string[];
   key?: KeySpec;
-  cn?: string;
+  cn?: string | null;
   sans?: readonly string[];
 }): Promise<{ csrPem: string; keyPem: string }> {
   const dir = await tempDir();
@@ -47,8 +50,8 @@ export async function makeCsr(options: {
       await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${spec.slice(3)}`, '-out', key]);
     }
     const sans = options.sans ?? options.domains;
-    const cn = options.cn ?? options.domains[0] ?? 'example.test';
-    const args = ['req', '-new', '-key', key, '-out', csr, '-subj', `/CN=${cn}`];
+    const cn = options.cn === undefined ? (options.domains[0] ?? 'example.test') : options.cn;
+    const args = ['req', '-new', '-key', key, '-out', csr, '-subj', cn === null ? '/O=acmapi test' : `/CN=${cn}`];
     if (sans.length > 0) args.push('-addext', `subjectAltName=${sans.map((d) => `DNS:${d}`).join(',')}`);
     await openssl(args);
     return { csrPem: await readFile(csr, 'utf8'), keyPem: await readFile(key, 'utf8') };

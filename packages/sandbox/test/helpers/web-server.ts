@@ -9,8 +9,8 @@ import { join } from 'node:path';
 /** A running test web server. */
 export interface WebServer {
   readonly port: number;
-  /** Requests seen: `Host` header and path. */
-  readonly seen: { host: string; path: string }[];
+  /** Requests seen: `Host` header, path, and the client's (source) address. */
+  readonly seen: { host: string; path: string; source: string }[];
   close(): Promise<void>;
 }
 
@@ -44,7 +44,7 @@ function wrap(server: http.Server, port: number, seen: WebServer['seen']): WebSe
 export async function startHttpServer(handler: Handler, host = '127.0.0.1'): Promise<WebServer> {
   const seen: WebServer['seen'] = [];
   const server = http.createServer((request, response) => {
-    seen.push({ host: request.headers.host ?? '', path: request.url ?? '' });
+    seen.push({ host: request.headers.host ?? '', path: request.url ?? '', source: request.socket.remoteAddress ?? '' });
     handler(request, response);
   });
   return wrap(server, await listen(server, host), seen);
@@ -82,7 +82,7 @@ export async function startHttpsServer(handler: Handler): Promise<WebServer & { 
       },
     },
     (request, response) => {
-      seen.push({ host: request.headers.host ?? '', path: request.url ?? '' });
+      seen.push({ host: request.headers.host ?? '', path: request.url ?? '', source: request.socket.remoteAddress ?? '' });
       handler(request, response);
     },
   );
