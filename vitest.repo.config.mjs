@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The repository's own tests (test/): setup scripts, packaging, the Action's root metadata,
+// the release plan. test-results.json is what .ci/run adds up into "N passed, N failed".
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.mjs'],
+    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
+    testTimeout: 120_000,
+    hookTimeout: 600_000,
+  },
+});
