@@ -121,6 +121,8 @@ function runChecks(pnpm, pnpmArgs) {
   const checks = [
     ['build', [pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'build', '--output-logs=errors-only']]],
     ['lint', [pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'lint', '--continue', '--output-logs=errors-only']]],
+    // The root's own scripts and tests belong to no package, so turbo's lint does not see them.
+    ['lint (scripts, test)', [pnpm, [...pnpmArgs, 'exec', 'eslint', 'scripts', 'test', 'vitest.repo.config.mjs']]],
     ['typecheck', [pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'typecheck', '--continue', '--output-logs=errors-only']]],
     ['action dist is up to date', [process.execPath, [join(root, 'apps/action/scripts/check-dist.mjs')]]],
     ['packages: publint, arethetypeswrong', [process.execPath, [join(root, 'scripts/check-packages.mjs')]]],
