@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // The repository's own tests (test/): setup scripts, packaging, the Action's root metadata,
-// the release plan; and tests of the runnable examples (examples/), when there are any. test-results.json is what .ci/run adds up into "N passed, N failed".
+// the release plan; and tests of the runnable examples (examples/), when there are any.
+// test-results.json is what .ci/run adds up into "N passed, N failed".
 export default defineConfig({
   test: {
     include: ['test/**/*.test.{mjs,js,ts}', 'examples/**/*.test.{mjs,js,ts}'],
