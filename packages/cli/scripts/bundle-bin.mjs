@@ -217,6 +217,10 @@ const common = {
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // import() becomes require(): a program runs as a vm.Script with a code cache, and V8 loses
+  // a cached script's dynamic-import callback ("A dynamic import callback was not specified"
+  // from the second run on), while core loads node:http and node:child_process where used.
+  supported: { 'dynamic-import': false },
   sourcemap: false,
   minifyWhitespace: true,
   minifySyntax: true,

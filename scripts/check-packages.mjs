@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// A CI step (.ci/run, the workflow): the packages as npm would get them pass publint (strict:
+// warnings fail) and arethetypeswrong (profile esm-only: the packages are ES modules, and
+// CommonJS consumers load them through require(esm), which the engines floor guarantees).
+// Build first. Exit 1 when any check fails.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packPackages, root } from './lib/pack.mjs';
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const temp = mkdtempSync(join(tmpdir(), 'acmapi-check-packages-'));
+let failed = 0;
+try {
+  for (const pkg of packPackages(temp)) {
+    for (const [tool, args] of [
+      ['publint', ['run', '--strict', pkg.tarball]],
+      ['attw', ['--profile', 'esm-only', '--format', 'table-flipped', '--no-emoji', '--no-color', pkg.tarball]],
+    ]) {
+      const result = spawnSync(bin(tool), args, { cwd: root, encoding: 'utf8' });
+      const ok = result.status === 0;
+      if (!ok) failed += 1;
+      console.error(`${pkg.name}: ${tool} ${ok ? 'clean' : `FAILED (exit ${result.status})`}`);
+      if (!ok) process.stderr.write(`${result.stdout}${result.stderr}\n`);
+    }
+  }
+} finally {
+  rmSync(temp, { recursive: true, force: true });
+}
+process.exit(failed === 0 ? 0 : 1);
