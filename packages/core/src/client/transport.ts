@@ -3,8 +3,9 @@
  * every failure mapped to a {@link TransportError} code. Knows nothing of ACMAPI.
  */
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { EnvHttpProxyAgent } from 'undici';
+import { buildConnector, EnvHttpProxyAgent, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import { interimTolerantConnector } from './interim-answers.js';
 import { ProtocolError, TransportError } from '../errors/errors.js';
 import type { TransportErrorCode, TransportPhase } from '../errors/errors.js';
 
@@ -29,6 +30,8 @@ export interface CreateDispatcherOptions {
  * when `trustDefaultRoots` is false, both for direct connections (`connect`) and through
  * a proxy's tunnel (`requestTls`). `NODE_EXTRA_CA_CERTS` is not part of either list
  * (Node 20 cannot enumerate it; Node itself ignores it wherever a `ca` is given).
+ * Every connection, direct or tunnelled, drops interim 1xx answers before undici's parser
+ * sees them ({@link interimTolerantConnector}; RFC 9110 §15.2).
  *
  * @returns a dispatcher the caller owns and must `close()`.
  */
@@ -43,7 +46,19 @@ export function createDispatcher(options: CreateDispatcherOptions): Dispatcher {
     proxyTls: { timeout: options.connectTimeoutMs },
     headersTimeout: options.headersTimeoutMs,
     bodyTimeout: options.bodyTimeoutMs,
+    factory: interimTolerantPool,
   });
+}
+
+/**
+ * The pool the agents (direct, and each proxy's) build per origin, as undici's default
+ * factory does, with its connector wrapped. The agents hand over `connect` as given (an
+ * object of TLS and timeout options) or, for a proxy's tunnel, as their own function.
+ */
+function interimTolerantPool(origin: string | URL, options: object): Dispatcher {
+  const { connect, ...rest } = options as Pool.Options;
+  const connector = typeof connect === 'function' ? connect : buildConnector({ ...connect });
+  return new Pool(origin, { ...rest, connect: interimTolerantConnector(connector) });
 }
 
 /**
