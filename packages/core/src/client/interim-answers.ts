@@ -140,5 +140,6 @@ export function interimTolerantConnector(connector: Connector): Connector {
         return;
       }
       callback(null, dropInterimAnswers(socket));
-    }); };
+    });
+  };
 }
