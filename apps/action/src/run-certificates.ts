@@ -19,7 +19,7 @@ import { mapLimit } from './map-limit.js';
 import { maskSecret } from './masking.js';
 import type { CertificateOutcome } from './outcome.js';
 import { aggregateStatus } from './outcome.js';
-import { assertNoPlaintextKey, OutputFolder } from './output-folder.js';
+import { assertFolderInsideWorkspace, assertNoPlaintextKey, OutputFolder } from './output-folder.js';
 import { buildOutputs } from './outputs.js';
 import type { OutputName } from './outputs.js';
 import type { ProjectConfig } from './project-config.js';
@@ -142,6 +142,7 @@ export async function runCertificates(inputs: ActionInputs, config: ProjectConfi
   const workspace = services.env['GITHUB_WORKSPACE'] ?? process.cwd();
   const requests = await certificateRequests(inputs, config);
   const ca = await caPem(inputs, workspace);
+  await assertFolderInsideWorkspace(workspace, inputs.path);
   const folder = new OutputFolder(workspace, inputs.path);
   const mask = (secret: string): void => {
     maskSecret((value) => {

@@ -4,7 +4,7 @@
  */
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AcmApiClient, certificateMatchesPrivateKey, generateKeyAndCsr } from '@acmapi/core';
@@ -395,5 +395,37 @@ describe('run', () => {
     expect(result.status).toBe('failed');
     expect(core.failures[0]).toMatch(/HTTP 403.*contents: write/);
     expect(await readFile(join(temp.path, 'repo/certificates/commit.example.test/cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+  });
+
+  describe('finding 15: the path input stays inside the workspace and out of .git', () => {
+    it.each([
+      ['a symbolic link out of the workspace', 'certs', { certs: '../outside' }, /Input path "certs" leads out of the workspace through a symbolic link/],
+      ['a folder under such a link', 'certs/deeper', { certs: '../outside' }, /Input path "certs\/deeper" leads out of the workspace/],
+      ['a folder inside .git', '.git/certs', {}, /Input path "\.git\/certs" is inside \.git/],
+      ['.git in another case', 'x/.GIT', {}, /Input path "x\/\.GIT" is inside \.git/],
+      ['a symbolic link into .git', 'certs', { certs: '.git/hooks' }, /Input path "certs" leads into \.git through a symbolic link/],
+    ])('refuses %s, naming the input, and writes nothing', async (_case, path, links: Record<string, string>, message) => {
+      const repo = join(temp.path, 'repo');
+      await mkdir(join(temp.path, 'outside'));
+      await mkdir(join(repo, '.git/hooks'), { recursive: true });
+      for (const [link, target] of Object.entries(links)) await symlink(target, join(repo, link));
+      const core = new FixtureCore(inputs({ domains: 'link.example.test', path }));
+      const result = await run(services(core));
+      expect(result.status).toBe('failed');
+      expect(core.failures).toEqual([expect.stringMatching(message)]);
+      expect(await readdir(join(temp.path, 'outside'))).toEqual([]);
+      expect(await readdir(join(repo, '.git/hooks'))).toEqual([]);
+    });
+
+    it('accepts a symbolic link to another folder of the workspace', async () => {
+      const repo = join(temp.path, 'repo');
+      await mkdir(join(repo, 'real'));
+      await symlink('real', join(repo, 'certs'));
+      const core = new FixtureCore(inputs({ domains: 'inside.example.test', path: 'certs', output: 'none' }));
+      const result = await run(services(core));
+      expect(core.failures).toEqual([]);
+      expect(result.status).toBe('issued');
+      expect(await readFile(join(repo, 'real/inside.example.test/cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+    });
   });
 });
