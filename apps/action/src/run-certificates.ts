@@ -8,8 +8,10 @@ import { readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { normalizeDomains } from '@acmapi/core';
+import { displayText } from '@acmapi/core/text';
 import { runOneCertificate } from './certificate-run.js';
 import { CommitError, commitFiles } from './commit/commit-files.js';
+import { GitHubApiError } from './commit/git-data.js';
 import { describeFailure } from './failure.js';
 import { InputError } from './inputs.js';
 import type { ActionInputs, CertificateRequest } from './inputs.js';
@@ -85,6 +87,38 @@ function givenCsrs(inputs: ActionInputs, requests: readonly CertificateRequest[]
   return [...csrs];
 }
 
+/** When GitHub says to try again, for people: an ISO time in UTC and how far off it is. */
+function waitUntil(at: Date): string {
+  const seconds = Math.max(1, Math.ceil((at.getTime() - Date.now()) / 1000));
+  const inWords = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+  return `${at.toISOString().replace(/\.\d{3}Z$/, 'Z')}, in ${inWords}`;
+}
+
+/** Why the commit failed and what to do, in the Action's words, quoting GitHub's own reason (escaped: it is network data). */
+function commitRefusal(error: unknown, branch: string): string {
+  if (!(error instanceof GitHubApiError)) {
+    const status = (error as { status?: unknown }).status;
+    const why = typeof status === 'number' ? `GitHub answered HTTP ${status}` : describeFailure(error).message;
+    return `${why}. Check that the branch exists and that github-token may write contents ("permissions: contents: write")`;
+  }
+  const said = `GitHub answered HTTP ${error.status}${error.githubMessage === '' ? '' : `: "${displayText(error.githubMessage)}"`}`;
+  const docs = error.documentationUrl === undefined ? '' : ` (${displayText(error.documentationUrl, { maxLength: 300 })})`;
+  switch (error.refusal) {
+    case 'permission':
+      return `${said}. The token in github-token may not write the repository's contents: add "permissions: contents: write" to the job (or the workflow) that runs the Action, or, in the repository's Settings > Actions > General, set "Workflow permissions" to "Read and write"${docs}`;
+    case 'protected-branch':
+      return `${said}. Branch ${branch} is protected (branch protection or a ruleset), and the Action's token may not push to it: allow GitHub Actions to bypass the rule, give github-token a token that may, or set the branch input to an unprotected branch and merge it by pull request${docs}`;
+    case 'rate-limit':
+      return `${said}. The token's GitHub API rate limit is used up: run the workflow again after ${error.retryAt === undefined ? 'the limit resets (within an hour)' : waitUntil(error.retryAt)} (x-ratelimit-reset)${docs}`;
+    case 'secondary-rate-limit':
+      return `${said}. GitHub's secondary rate limit (too many requests at once) stopped the commit: run the workflow again after ${error.retryAt === undefined ? 'a minute or more' : waitUntil(error.retryAt)}, and avoid many workflows committing at the same time (a concurrency group)${docs}`;
+    case 'not-found':
+      return `${said}. Check that branch ${branch} exists and that github-token can see the repository`;
+    case 'other':
+      return `${said}. Check that the branch exists and that github-token may write contents ("permissions: contents: write")${docs}`;
+  }
+}
+
 async function commitChanges(inputs: ActionInputs, folder: OutputFolder, outcomes: readonly CertificateOutcome[], services: ActionServices): Promise<void> {
   const changes = folder.changes();
   if (changes.length === 0) {
@@ -107,12 +141,7 @@ async function commitChanges(inputs: ActionInputs, folder: OutputFolder, outcome
     }
   } catch (error) {
     if (error instanceof CommitError) throw error;
-    const status = (error as { status?: unknown }).status;
-    const why = typeof status === 'number' ? `GitHub answered HTTP ${status}` : describeFailure(error).message;
-    throw new CommitError(
-      `The commit to ${repository} branch ${branch} failed (${why}). Check that the branch exists and that github-token may write contents ("permissions: contents: write"); the certificates are still in ${folder.relative}.`,
-      { cause: error },
-    );
+    throw new CommitError(`The commit to ${repository} branch ${branch} failed (${commitRefusal(error, branch)}); the certificates are still in ${folder.relative}.`, { cause: error });
   }
   services.core.info(`Committed ${changes.length} file(s) to ${branch} as ${result.sha}${result.retries > 0 ? ` (the branch had moved ${result.retries} time(s); rebuilt on its new head)` : ''}.`);
   services.core.setOutput('commit-sha', result.sha);

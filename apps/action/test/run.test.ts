@@ -17,6 +17,9 @@ import { makeTempDir } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
 import type { SignfileNetwork } from '../src/certificate-run.js';
 import type { GitDataApi } from '../src/commit/git-data.js';
+import { githubGitDataApi } from '../src/commit/github-git.js';
+import { startFakeGitHub } from './helpers/fake-github.js';
+import type { FakeGitHub } from './helpers/fake-github.js';
 import type { OutputName } from '../src/outputs.js';
 import { run } from '../src/run.js';
 import type { ActionCore, ActionServices, UploadArtifactInput } from '../src/run.js';
@@ -426,6 +429,34 @@ describe('run', () => {
       expect(core.failures).toEqual([]);
       expect(result.status).toBe('issued');
       expect(await readFile(join(repo, 'real/inside.example.test/cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+    });
+  });
+
+  describe('GitHub\'s refusals of the commit: GitHub\'s own reason, and the fix', () => {
+    const reset = Math.floor(Date.now() / 1000) + 1800;
+    it.each([
+      ['a token without contents: write', (gh: FakeGitHub) => { gh.contentsPermission = 'read'; },
+        /HTTP 403: "Resource not accessible by integration"\. .*"permissions: contents: write".*Workflow permissions/],
+      ['a protected branch', (gh: FakeGitHub) => { gh.protectedBranches.add('main'); },
+        /HTTP 422: "Protected branch update failed for refs\/heads\/main\."\. Branch main is protected .*branch input/],
+      ['the primary rate limit', (gh: FakeGitHub) => { gh.rateLimit = { limit: 1000, remaining: 2, reset }; },
+        new RegExp(`HTTP 403: "API rate limit exceeded for installation ID \\d+\\."\\. .*run the workflow again after ${new Date(reset * 1000).toISOString().slice(0, 19)}Z, in 30 min \\(x-ratelimit-reset\\)`)],
+      ['a secondary rate limit with a long retry-after', (gh: FakeGitHub) => { gh.secondaryLimit = { count: 1, retryAfter: 300 }; },
+        /HTTP 403: "You have exceeded a secondary rate limit\..*secondary rate limit .*run the workflow again after \S+Z, in 5 min/],
+    ])('%s', async (_case, refuse: (gh: FakeGitHub) => void, expected: RegExp) => {
+      const github = await startFakeGitHub('octo/site', 'main', { 'README.md': '# site\n' });
+      try {
+        refuse(github);
+        const core = new FixtureCore(inputs({ domains: 'refused.example.test', output: 'commit', 'github-token': 'ghs_refused' }));
+        const result = await run(services(core, { gitDataApi: (options) => Promise.resolve(githubGitDataApi({ ...options, apiUrl: github.url })) }));
+        expect(result.status).toBe('failed');
+        expect(core.failures).toEqual([expect.stringMatching(expected)]);
+        expect(core.failures[0]).toContain('the certificates are still in certificates');
+        expect(core.failures[0]).not.toContain('ghs_refused');
+        expect(await readFile(join(temp.path, 'repo/certificates/refused.example.test/cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+      } finally {
+        await github.close();
+      }
     });
   });
 });
