@@ -3,9 +3,9 @@
  * changes so that `output: commit` commits exactly those, and which refuses to hold a
  * plaintext private key: whatever lands here may be committed or uploaded.
  */
-import { mkdir, readFile, realpath, rm } from 'node:fs/promises';
+import { mkdir, realpath, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
-import { writeFileAtomic } from '@acmapi/core/store';
+import { readLocalTextFile, writeFileAtomic } from '@acmapi/core/store';
 import type { FileChange } from './commit/commit-files.js';
 
 const PLAINTEXT_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----/;
@@ -114,7 +114,7 @@ export class OutputFolder {
   /** Reads a file of the folder, `undefined` when it does not exist. */
   async read(file: string): Promise<string | undefined> {
     try {
-      return await readFile(this.absolute(file), 'utf8');
+      return await readLocalTextFile(this.absolute(file));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;

@@ -4,10 +4,11 @@
  * over the published folder, then store the results (commit or artifact), set the outputs,
  * write the job summary, and fail the step when a certificate failed.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { normalizeDomains } from '@acmapi/core';
+import { fileTooLargeDetail, MAX_CA_FILE_BYTES, readLocalFile, readLocalTextFile } from '@acmapi/core/store';
 import { displayText } from '@acmapi/core/text';
 import { runOneCertificate } from './certificate-run.js';
 import { CommitError, commitFiles } from './commit/commit-files.js';
@@ -63,9 +64,9 @@ async function caPem(inputs: ActionInputs, workspace: string): Promise<string | 
   if (inputs.caFile === undefined) return undefined;
   const file = isAbsolute(inputs.caFile) ? inputs.caFile : join(workspace, inputs.caFile);
   try {
-    return await readFile(file, 'utf8');
+    return await readLocalTextFile(file, { maxBytes: MAX_CA_FILE_BYTES });
   } catch (error) {
-    throw new InputError(`The ca-file ${inputs.caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: error });
+    throw new InputError(`The ca-file ${inputs.caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}${fileTooLargeDetail(error)}).`, { cause: error });
   }
 }
 
@@ -154,7 +155,7 @@ async function uploadFolder(inputs: ActionInputs, folder: OutputFolder, services
     services.core.info(`The certificates folder ${folder.relative} is empty: no artifact.`);
     return;
   }
-  for (const file of files) assertNoPlaintextKey(folder.repoPath(relative(root, file).split(sep).join('/')), await readFile(file));
+  for (const file of files) assertNoPlaintextKey(folder.repoPath(relative(root, file).split(sep).join('/')), await readLocalFile(file));
   const result = await services.uploadArtifact({ name: inputs.artifactName, files, rootDirectory: root, retentionDays: inputs.retentionDays });
   for (const warning of result.warnings ?? []) services.core.warning(warning);
   services.core.info(`Uploaded the artifact ${inputs.artifactName} (${files.length} file(s)).`);

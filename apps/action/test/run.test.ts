@@ -459,4 +459,16 @@ describe('run', () => {
       }
     });
   });
+
+  // Core's readLocalFile caps the Action's own reads as it caps the CLI's.
+  it('an endless ca-file or signfile (/dev/zero) fails naming the file and the cap', async () => {
+    const withCa = new FixtureCore(inputs({ domains: 'endless.example.test', 'ca-file': '/dev/zero' }));
+    expect((await run(services(withCa))).status).toBe('failed');
+    expect(withCa.failures).toEqual([expect.stringMatching(/The ca-file \/dev\/zero cannot be read \(EFBIG \(larger than 4 MiB/)]);
+
+    await writeFile(join(temp.path, 'repo', 'acmapi.json'), JSON.stringify({ customerId: 'unit', signfile: { name: 'signfile', path: '/dev/zero' }, certificates: [{ name: 'e', domains: ['endless.example.test'] }] }));
+    const withSignfile = new FixtureCore(inputs({ config: 'acmapi.json' }));
+    expect((await run(services(withSignfile))).status).toBe('failed');
+    expect(withSignfile.failures).toEqual([expect.stringMatching(/signfile\.path\) \/dev\/zero cannot be read \(EFBIG \(larger than 1 MiB/)]);
+  });
 });
