@@ -94,6 +94,8 @@ export interface PostJsonOptions {
   readonly deadlineSignal?: AbortSignal | undefined;
   /** Milliseconds; used for messages. */
   readonly deadlineMs?: number | undefined;
+  /** The proxy the dispatcher sends this call through, for messages and {@link TransportError.proxy}. */
+  readonly proxy?: string | undefined;
 }
 
 /** The answer of {@link postJson}. */
@@ -168,7 +170,7 @@ export function toTransportError(error: unknown, context: FailureContext): Trans
     code: TransportErrorCode,
     message: string,
     more: { phase?: TransportPhase; hint: string; retryable: boolean; limitMs?: number | undefined },
-  ): TransportError => new TransportError(code, message, { cause: error, answered, ...more });
+  ): TransportError => new TransportError(code, message, { cause: error, answered, proxy: options.proxy, ...more });
 
   if (options.signal?.aborted === true) {
     return make('TRANSPORT_ABORTED', `The call to ${where} was aborted by the caller.`, {
@@ -228,6 +230,13 @@ export function toTransportError(error: unknown, context: FailureContext): Trans
   }
   const tlsCode = codes.find((c) => TLS_CODES.has(c) || c.startsWith('ERR_TLS_') || c.startsWith('ERR_SSL_'));
   if (tlsCode !== undefined) {
+    if (options.proxy !== undefined) {
+      return make('TRANSPORT_TLS', `The TLS connection to ${where} through the proxy ${options.proxy} failed (${tlsCode}: ${reasonOf(error)}).`, {
+        phase: 'connect',
+        hint: 'A proxy that inspects TLS presents certificates signed by its own CA: trust that CA\'s certificate for the endpoint (ask whoever runs the proxy for it), or reach the endpoint without the proxy.',
+        retryable: false,
+      });
+    }
     return make('TRANSPORT_TLS', `The TLS connection to ${where} failed (${tlsCode}: ${reasonOf(error)}).`, {
       phase: 'connect',
       hint: 'If the endpoint uses a private CA, trust an extra CA certificate for the endpoint (its root); check the endpoint\'s host name and this machine\'s clock.',
