@@ -471,4 +471,30 @@ describe('run', () => {
     expect((await run(services(withSignfile))).status).toBe('failed');
     expect(withSignfile.failures).toEqual([expect.stringMatching(/signfile\.path\) \/dev\/zero cannot be read \(EFBIG \(larger than 1 MiB/)]);
   });
+
+  // A Windows runner checks the committed folder out with core.autocrlf (CRLF), and an editor may add a BOM.
+  it('a BOM and CRLF in acmapi.json, the ca-file and the published folder (state, encrypted key) are accepted', async () => {
+    const repo = join(temp.path, 'repo');
+    const windows = (text: string): string => `\uFEFF${text.replace(/\r?\n/g, '\r\n')}`;
+    await writeFile(join(repo, 'ca.pem'), windows(sandbox.caBundlePem));
+    await writeFile(join(repo, 'acmapi.json'), windows(`${JSON.stringify({ endpoint: sandbox.url, customerId: 'unit', certificates: [{ name: 'win', domains: ['pending.example.test'] }] }, null, 2)}\n`));
+    const first = await run(services(new FixtureCore(inputs({ config: 'acmapi.json', 'ca-file': 'ca.pem', output: 'none' }))));
+    expect(first.outcomes.map((o) => o.status)).toEqual(['pending']);
+    const folder = join(repo, 'certificates', 'win');
+    const files = await readdir(folder);
+    expect(files).toContain('acmapi-state.json');
+    for (const file of files) {
+      const text = await readFile(join(folder, file), 'utf8');
+      await writeFile(join(folder, file), file.endsWith('.json') ? windows(text) : text.replace(/\r?\n/g, '\r\n'));
+    }
+    const state = JSON.parse((await readFile(join(folder, 'acmapi-state.json'), 'utf8')).slice(1)) as { application: { handleId: string } };
+    await sandbox.approve(state.application.handleId);
+    const core = new FixtureCore(inputs({ config: 'acmapi.json', 'ca-file': 'ca.pem', output: 'none' }));
+    const second = await run(services(core));
+    expect(core.failures).toEqual([]);
+    expect(second.outcomes.map((o) => o.status)).toEqual(['issued']);
+    const key = await readFile(second.outcomes[0]?.privateKeyPath ?? '', 'utf8');
+    expect(certificateMatchesPrivateKey(await readFile(join(folder, 'cert.pem'), 'utf8'), key)).toBe(true);
+  });
 });
+
