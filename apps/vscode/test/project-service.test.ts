@@ -328,4 +328,25 @@ describe('ProjectService', () => {
     });
     expect(await endless.signfile()).toStrictEqual({ reason: expect.stringMatching(/\/dev\/zero is larger than 1 MiB/) as unknown });
   });
+
+  it('reads acmapi.json, the signfile and the CA file as a Windows editor saves them (a BOM, CRLF)', async () => {
+    const windows = (text: string): string => `\uFEFF${text.replace(/\r?\n/g, '\r\n')}`;
+    const dir = join(temp.path, 'windows');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'ca.pem'), windows(sandbox.caBundlePem));
+    await writeFile(join(dir, 'signfile'), windows(`${SIGNFILE}\n`));
+    await writeFile(join(dir, 'acmapi.json'), windows(`${JSON.stringify({ endpoint: sandbox.url, customerId: 'vscode', signfile: { name: 'signfile', path: 'signfile' }, certificates: [{ name: 'win', domains: ['example.test'] }] }, null, 2)}\n`));
+    const service = await ProjectService.open({
+      configFile: join(dir, 'acmapi.json'),
+      settings: { caFile: join(dir, 'ca.pem'), preflightMode: 'strict', resolve: ['example.test:127.0.0.1'], httpPort: signfileServer.port, httpsPort: 1 },
+      authToken: () => Promise.resolve(TOKEN),
+      log,
+      t: formatMessage,
+      env: {},
+    });
+    expect(await service.signfile()).toStrictEqual({ name: 'signfile', content: `${SIGNFILE}\r\n` });
+    const outcome = await service.apply({ name: 'win', domains: ['example.test'], command: 'issue', force: true });
+    expect(outcome.status).toBe('issued');
+  });
 });
+
