@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AcmApiClient } from '../src/client/client.js';
+import { startTestProxy } from './helpers/connect-proxy.js';
 
 let server: Server | undefined;
 
@@ -107,4 +108,22 @@ describe('interim 1xx answers (RFC 9110 §15.2)', () => {
       await client.close();
     }
   });
+
+  it('finding 15: an unsolicited 100 Continue through a proxy\'s CONNECT tunnel (HTTP_PROXY) does not fail the call', async () => {
+    const endpoint = await serveWithInterim('HTTP/1.1 100 Continue\r\n\r\n');
+    const proxy = await startTestProxy();
+    const saved = process.env['HTTP_PROXY'];
+    process.env['HTTP_PROXY'] = proxy.url;
+    const client = new AcmApiClient({ customerId: 'c1', authToken: 'secret-token', endpoint, retries: 0 });
+    try {
+      await expect(client.retrieve('H_AFTER_1XX')).resolves.toStrictEqual({ status: 'pending', handleId: 'H_AFTER_1XX' });
+      expect(proxy.connects).toStrictEqual([new URL(endpoint).host]);
+    } finally {
+      await client.close();
+      await proxy.close();
+      if (saved === undefined) Reflect.deleteProperty(process.env, 'HTTP_PROXY');
+      else process.env['HTTP_PROXY'] = saved;
+    }
+  });
 });
+
