@@ -94,4 +94,10 @@ describe('describeAcmApiError', () => {
   it('a pending application of a store names no CLI command', () => {
     expect(describeAcmApiError(new StoreError('STORE_PENDING_EXISTS', 'm', { handleId: 'h-1' }))).not.toMatch(CLI_WORDS);
   });
+
+  it('TRANSPORT_TLS through a proxy: names the proxy and how to trust its CA', () => {
+    const error = new TransportError('TRANSPORT_TLS', 'The TLS connection to https://acmapi.example/ through the proxy http://proxy.corp:3128 failed (UNABLE_TO_VERIFY_LEAF_SIGNATURE: x).', { proxy: 'http://proxy.corp:3128' });
+    expect(describeAcmApiError(error)).toMatch(/runner's proxy http:\/\/proxy\.corp:3128 .*ca-file input.*NODE_EXTRA_CA_CERTS.*NO_PROXY/);
+  });
 });
+

@@ -12,6 +12,7 @@ type ErrorFacts = AcmApiError & {
   readonly option?: string | undefined;
   readonly handleId?: string | undefined;
   readonly path?: string | undefined;
+  readonly proxy?: string | undefined;
 };
 
 /** The Action's words for the options core names in an `OptionsError`. */
@@ -64,7 +65,10 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   TRANSPORT_TIMEOUT: `The CA did not answer in time: re-run the workflow later; check ${ENDPOINT} and the runner's network.`,
   TRANSPORT_REFUSED: `Nothing listens there: check ${ENDPOINT} and its port; a self-hosted runner behind a proxy needs HTTPS_PROXY.`,
   TRANSPORT_DNS: `Check the host name in ${ENDPOINT} and the runner's DNS.`,
-  TRANSPORT_TLS: `Check ${ENDPOINT}; for a private CA, give its root certificate in the ca-file input (a PEM file in the repository); check the runner's clock.`,
+  TRANSPORT_TLS: (error) =>
+    error.proxy === undefined
+      ? `Check ${ENDPOINT}; for a private CA, give its root certificate in the ca-file input (a PEM file in the repository); check the runner's clock.`
+      : `The connection went through the runner's proxy ${error.proxy} (HTTPS_PROXY), which may inspect TLS and sign with its own CA: give that CA's certificate (PEM) in the ca-file input (added to the default roots), or set NODE_EXTRA_CA_CERTS to it in the job's env (read when ca-file is empty); or add the endpoint's host to NO_PROXY.`,
   TRANSPORT_ABORTED: 'The run was cancelled; a pending application is kept for the next run.',
   TRANSPORT_FAILED: `Check ${ENDPOINT} and the runner's network, then re-run the workflow.`,
 

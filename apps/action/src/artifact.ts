@@ -15,8 +15,8 @@
  * `NO_PROXY`), as `@actions/http-client` does. Edge module, loaded only for output artifact.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
+import { readLocalFile } from '@acmapi/core/store';
 import { zipSync } from 'fflate';
 import type { Zippable } from 'fflate';
 import { EnvHttpProxyAgent, fetch } from 'undici';
@@ -96,7 +96,7 @@ export async function zipFolder(files: readonly string[], rootDirectory: string)
   for (const file of files) {
     const name = relative(rootDirectory, file).split(sep).join('/');
     if (name === '' || name.startsWith('../')) throw new ArtifactError(`${file} is not inside ${rootDirectory}.`);
-    entries[name] = [await readFile(file), { level: 6 }];
+    entries[name] = [await readLocalFile(file), { level: 6 }];
   }
   return zipSync(entries);
 }

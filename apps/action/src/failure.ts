@@ -7,7 +7,7 @@ import { isAcmApiError } from '@acmapi/core/options';
 import { describeAcmApiError } from './advice.js';
 
 /** Errors of the Action itself, whose messages already say what to do. */
-const ACTION_ERRORS = new Set(['InputError', 'StateError', 'PlaintextKeyError', 'CommitError', 'ArtifactError']);
+const ACTION_ERRORS = new Set(['InputError', 'StateError', 'PlaintextKeyError', 'CommitError', 'ArtifactError', 'OutputFolderError']);
 
 /** Describes a failure: one message that says what happened and what to do (never a secret: core's messages hold none), and its stable code. */
 export function describeFailure(error: unknown): { message: string; code: string } {

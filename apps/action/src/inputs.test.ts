@@ -1,3 +1,4 @@
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME } from '@acmapi/core';
@@ -7,6 +8,14 @@ const base = { 'customer-id': 'c', 'auth-token': 't', domains: 'Example.COM.\n w
 const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 
 describe('parseInputs', () => {
+  it('a private-key secret pasted from Windows (a BOM, CRLF) is the same key; a signfile secret so pasted, the same token', () => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const pasted = `\uFEFF${pem.replace(/\n/g, '\r\n')}`;
+    const inputs = parseInputs(reader({ ...base, 'private-key': pasted, signfile: '\uFEFFtoken-1\r\n' }));
+    expect(createPrivateKey(inputs.privateKey ?? '').export({ format: 'pem', type: 'pkcs8' }).toString()).toBe(pem);
+    expect(inputs.signfile).toBe('token-1');
+  });
+
   it('splits domains (normalised later, with the certificates) and applies the defaults', () => {
     const inputs = parseInputs(reader(base));
     expect(inputs.domains).toEqual(['Example.COM.', 'www.example.com']);

@@ -3,9 +3,9 @@
  * changes so that `output: commit` commits exactly those, and which refuses to hold a
  * plaintext private key: whatever lands here may be committed or uploaded.
  */
-import { mkdir, readFile, rm } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
-import { writeFileAtomic } from '@acmapi/core/store';
+import { mkdir, realpath, rm } from 'node:fs/promises';
+import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
+import { readLocalTextFile, writeFileAtomic } from '@acmapi/core/store';
 import type { FileChange } from './commit/commit-files.js';
 
 const PLAINTEXT_KEY = /-----BEGIN (?:RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----/;
@@ -23,6 +23,52 @@ export function assertNoPlaintextKey(path: string, content: Buffer | string): vo
   const text = typeof content === 'string' ? content : content.toString('latin1');
   if (PLAINTEXT_KEY.test(text)) {
     throw new PlaintextKeyError(`Refusing to store ${path}: it holds a plaintext private key, which must never be committed or uploaded.`);
+  }
+}
+
+/** The `path` input names a folder that is not a plain folder of the workspace. */
+export class OutputFolderError extends Error {
+  override name = 'OutputFolderError';
+}
+
+/** Whether a `/`- or `\\`-separated path has a `.git` component (any case: case-insensitive file systems). */
+function hasGitComponent(path: string): boolean {
+  return path.split(/[\\/]/).some((part) => part.toLowerCase() === '.git');
+}
+
+/**
+ * Checks that the folder `relativePath` (the `path` input) of `workspace` lies inside the
+ * workspace once every symbolic link on the way is followed, and not inside `.git`:
+ * whatever the Action writes there is then committed or uploaded, and a link planted in the
+ * repository (`certificates -> /home/runner/.ssh`, `certificates -> .git/hooks`) would have
+ * it write, and commit, files elsewhere. A folder that does not exist yet is judged by its
+ * deepest existing ancestor.
+ *
+ * @throws {OutputFolderError} naming the `path` input, where it leads, and what to do.
+ */
+export async function assertFolderInsideWorkspace(workspace: string, relativePath: string): Promise<void> {
+  const named = JSON.stringify(relativePath);
+  if (hasGitComponent(relativePath)) {
+    throw new OutputFolderError(`Input path ${named} is inside .git: the Action writes only ordinary folders of the repository. Choose another folder (default: certificates).`);
+  }
+  const realWorkspace = await realpath(workspace);
+  const parts = posix.normalize(relativePath.replaceAll('\\', '/')).split('/').filter((part) => part !== '' && part !== '.');
+  // The deepest part of the path that exists, with its links followed; the rest is created later as plain folders.
+  let existing = realWorkspace;
+  for (let i = parts.length; i >= 0; i--) {
+    try {
+      existing = await realpath(join(workspace, ...parts.slice(0, i)));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || i === 0) throw error;
+    }
+  }
+  const inside = relative(realWorkspace, existing);
+  if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new OutputFolderError(`Input path ${named} leads out of the workspace through a symbolic link (to ${existing}): the Action writes only folders inside the repository. Remove the link or choose another folder.`);
+  }
+  if (hasGitComponent(inside)) {
+    throw new OutputFolderError(`Input path ${named} leads into .git through a symbolic link: the Action writes only ordinary folders of the repository. Remove the link or choose another folder.`);
   }
 }
 
@@ -68,7 +114,7 @@ export class OutputFolder {
   /** Reads a file of the folder, `undefined` when it does not exist. */
   async read(file: string): Promise<string | undefined> {
     try {
-      return await readFile(this.absolute(file), 'utf8');
+      return await readLocalTextFile(this.absolute(file));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;

@@ -3,9 +3,9 @@
  * JSON paths) turned into the certificates to handle and the values that stand in for
  * empty inputs. `run` imports this module only when `config` is given: it brings zod.
  */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { keySourceFromConfig, readConfig, signfileToken } from '@acmapi/core';
+import { fileTooLargeDetail, readLocalTextFile } from '@acmapi/core/store';
 import type { AcmApiConfig, KeySource, KeyType } from '@acmapi/core';
 import { InputError } from './inputs.js';
 import type { CertificateRequest, InputFallbacks } from './inputs.js';
@@ -35,9 +35,9 @@ function workspacePath(workspace: string, absolute: string): string {
 
 async function readText(file: string, what: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readLocalTextFile(file);
   } catch (error) {
-    throw new InputError(`${what} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix the path in acmapi.json.`, { cause: error });
+    throw new InputError(`${what} ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}${fileTooLargeDetail(error)}); fix the path in acmapi.json.`, { cause: error });
   }
 }
 

@@ -4,12 +4,15 @@
  * over the published folder, then store the results (commit or artifact), set the outputs,
  * write the job summary, and fail the step when a certificate failed.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { normalizeDomains } from '@acmapi/core';
+import { fileTooLargeDetail, MAX_CA_FILE_BYTES, readLocalFile, readLocalTextFile } from '@acmapi/core/store';
+import { displayText } from '@acmapi/core/text';
 import { runOneCertificate } from './certificate-run.js';
 import { CommitError, commitFiles } from './commit/commit-files.js';
+import { GitHubApiError } from './commit/git-data.js';
 import { describeFailure } from './failure.js';
 import { InputError } from './inputs.js';
 import type { ActionInputs, CertificateRequest } from './inputs.js';
@@ -19,7 +22,7 @@ import { mapLimit } from './map-limit.js';
 import { maskSecret } from './masking.js';
 import type { CertificateOutcome } from './outcome.js';
 import { aggregateStatus } from './outcome.js';
-import { assertNoPlaintextKey, OutputFolder } from './output-folder.js';
+import { assertFolderInsideWorkspace, assertNoPlaintextKey, OutputFolder } from './output-folder.js';
 import { buildOutputs } from './outputs.js';
 import type { OutputName } from './outputs.js';
 import type { ProjectConfig } from './project-config.js';
@@ -61,9 +64,9 @@ async function caPem(inputs: ActionInputs, workspace: string): Promise<string | 
   if (inputs.caFile === undefined) return undefined;
   const file = isAbsolute(inputs.caFile) ? inputs.caFile : join(workspace, inputs.caFile);
   try {
-    return await readFile(file, 'utf8');
+    return await readLocalTextFile(file, { maxBytes: MAX_CA_FILE_BYTES });
   } catch (error) {
-    throw new InputError(`The ca-file ${inputs.caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { cause: error });
+    throw new InputError(`The ca-file ${inputs.caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}${fileTooLargeDetail(error)}).`, { cause: error });
   }
 }
 
@@ -83,6 +86,38 @@ function givenCsrs(inputs: ActionInputs, requests: readonly CertificateRequest[]
   if (inputs.csr !== undefined) csrs.add(inputs.csr);
   for (const { keySource } of requests) if (keySource?.kind === 'csr') csrs.add(keySource.csrPem);
   return [...csrs];
+}
+
+/** When GitHub says to try again, for people: an ISO time in UTC and how far off it is. */
+function waitUntil(at: Date): string {
+  const seconds = Math.max(1, Math.ceil((at.getTime() - Date.now()) / 1000));
+  const inWords = seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+  return `${at.toISOString().replace(/\.\d{3}Z$/, 'Z')}, in ${inWords}`;
+}
+
+/** Why the commit failed and what to do, in the Action's words, quoting GitHub's own reason (escaped: it is network data). */
+function commitRefusal(error: unknown, branch: string): string {
+  if (!(error instanceof GitHubApiError)) {
+    const status = (error as { status?: unknown }).status;
+    const why = typeof status === 'number' ? `GitHub answered HTTP ${status}` : describeFailure(error).message;
+    return `${why}. Check that the branch exists and that github-token may write contents ("permissions: contents: write")`;
+  }
+  const said = `GitHub answered HTTP ${error.status}${error.githubMessage === '' ? '' : `: "${displayText(error.githubMessage)}"`}`;
+  const docs = error.documentationUrl === undefined ? '' : ` (${displayText(error.documentationUrl, { maxLength: 300 })})`;
+  switch (error.refusal) {
+    case 'permission':
+      return `${said}. The token in github-token may not write the repository's contents: add "permissions: contents: write" to the job (or the workflow) that runs the Action, or, in the repository's Settings > Actions > General, set "Workflow permissions" to "Read and write"${docs}`;
+    case 'protected-branch':
+      return `${said}. Branch ${branch} is protected (branch protection or a ruleset), and the Action's token may not push to it: allow GitHub Actions to bypass the rule, give github-token a token that may, or set the branch input to an unprotected branch and merge it by pull request${docs}`;
+    case 'rate-limit':
+      return `${said}. The token's GitHub API rate limit is used up: run the workflow again after ${error.retryAt === undefined ? 'the limit resets (within an hour)' : waitUntil(error.retryAt)} (x-ratelimit-reset)${docs}`;
+    case 'secondary-rate-limit':
+      return `${said}. GitHub's secondary rate limit (too many requests at once) stopped the commit: run the workflow again after ${error.retryAt === undefined ? 'a minute or more' : waitUntil(error.retryAt)}, and avoid many workflows committing at the same time (a concurrency group)${docs}`;
+    case 'not-found':
+      return `${said}. Check that branch ${branch} exists and that github-token can see the repository`;
+    case 'other':
+      return `${said}. Check that the branch exists and that github-token may write contents ("permissions: contents: write")${docs}`;
+  }
 }
 
 async function commitChanges(inputs: ActionInputs, folder: OutputFolder, outcomes: readonly CertificateOutcome[], services: ActionServices): Promise<void> {
@@ -107,12 +142,7 @@ async function commitChanges(inputs: ActionInputs, folder: OutputFolder, outcome
     }
   } catch (error) {
     if (error instanceof CommitError) throw error;
-    const status = (error as { status?: unknown }).status;
-    const why = typeof status === 'number' ? `GitHub answered HTTP ${status}` : describeFailure(error).message;
-    throw new CommitError(
-      `The commit to ${repository} branch ${branch} failed (${why}). Check that the branch exists and that github-token may write contents ("permissions: contents: write"); the certificates are still in ${folder.relative}.`,
-      { cause: error },
-    );
+    throw new CommitError(`The commit to ${repository} branch ${branch} failed (${commitRefusal(error, branch)}); the certificates are still in ${folder.relative}.`, { cause: error });
   }
   services.core.info(`Committed ${changes.length} file(s) to ${branch} as ${result.sha}${result.retries > 0 ? ` (the branch had moved ${result.retries} time(s); rebuilt on its new head)` : ''}.`);
   services.core.setOutput('commit-sha', result.sha);
@@ -125,7 +155,7 @@ async function uploadFolder(inputs: ActionInputs, folder: OutputFolder, services
     services.core.info(`The certificates folder ${folder.relative} is empty: no artifact.`);
     return;
   }
-  for (const file of files) assertNoPlaintextKey(folder.repoPath(relative(root, file).split(sep).join('/')), await readFile(file));
+  for (const file of files) assertNoPlaintextKey(folder.repoPath(relative(root, file).split(sep).join('/')), await readLocalFile(file));
   const result = await services.uploadArtifact({ name: inputs.artifactName, files, rootDirectory: root, retentionDays: inputs.retentionDays });
   for (const warning of result.warnings ?? []) services.core.warning(warning);
   services.core.info(`Uploaded the artifact ${inputs.artifactName} (${files.length} file(s)).`);
@@ -142,6 +172,7 @@ export async function runCertificates(inputs: ActionInputs, config: ProjectConfi
   const workspace = services.env['GITHUB_WORKSPACE'] ?? process.cwd();
   const requests = await certificateRequests(inputs, config);
   const ca = await caPem(inputs, workspace);
+  await assertFolderInsideWorkspace(workspace, inputs.path);
   const folder = new OutputFolder(workspace, inputs.path);
   const mask = (secret: string): void => {
     maskSecret((value) => {

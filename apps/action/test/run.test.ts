@@ -4,7 +4,7 @@
  */
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AcmApiClient, certificateMatchesPrivateKey, generateKeyAndCsr } from '@acmapi/core';
@@ -17,6 +17,9 @@ import { makeTempDir } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
 import type { SignfileNetwork } from '../src/certificate-run.js';
 import type { GitDataApi } from '../src/commit/git-data.js';
+import { githubGitDataApi } from '../src/commit/github-git.js';
+import { startFakeGitHub } from './helpers/fake-github.js';
+import type { FakeGitHub } from './helpers/fake-github.js';
 import type { OutputName } from '../src/outputs.js';
 import { run } from '../src/run.js';
 import type { ActionCore, ActionServices, UploadArtifactInput } from '../src/run.js';
@@ -396,4 +399,103 @@ describe('run', () => {
     expect(core.failures[0]).toMatch(/HTTP 403.*contents: write/);
     expect(await readFile(join(temp.path, 'repo/certificates/commit.example.test/cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
   });
+
+  describe('finding 15: the path input stays inside the workspace and out of .git', () => {
+    it.each([
+      ['a symbolic link out of the workspace', 'certs', { certs: '../outside' }, /Input path "certs" leads out of the workspace through a symbolic link/],
+      ['a folder under such a link', 'certs/deeper', { certs: '../outside' }, /Input path "certs\/deeper" leads out of the workspace/],
+      ['a folder inside .git', '.git/certs', {}, /Input path "\.git\/certs" is inside \.git/],
+      ['.git in another case', 'x/.GIT', {}, /Input path "x\/\.GIT" is inside \.git/],
+      ['a symbolic link into .git', 'certs', { certs: '.git/hooks' }, /Input path "certs" leads into \.git through a symbolic link/],
+    ])('refuses %s, naming the input, and writes nothing', async (_case, path, links: Record<string, string>, message) => {
+      const repo = join(temp.path, 'repo');
+      await mkdir(join(temp.path, 'outside'));
+      await mkdir(join(repo, '.git/hooks'), { recursive: true });
+      for (const [link, target] of Object.entries(links)) await symlink(target, join(repo, link));
+      const core = new FixtureCore(inputs({ domains: 'link.example.test', path }));
+      const result = await run(services(core));
+      expect(result.status).toBe('failed');
+      expect(core.failures).toEqual([expect.stringMatching(message)]);
+      expect(await readdir(join(temp.path, 'outside'))).toEqual([]);
+      expect(await readdir(join(repo, '.git/hooks'))).toEqual([]);
+    });
+
+    it('accepts a symbolic link to another folder of the workspace', async () => {
+      const repo = join(temp.path, 'repo');
+      await mkdir(join(repo, 'real'));
+      await symlink('real', join(repo, 'certs'));
+      const core = new FixtureCore(inputs({ domains: 'inside.example.test', path: 'certs', output: 'none' }));
+      const result = await run(services(core));
+      expect(core.failures).toEqual([]);
+      expect(result.status).toBe('issued');
+      expect(await readFile(join(repo, 'real/inside.example.test/cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+    });
+  });
+
+  describe('GitHub\'s refusals of the commit: GitHub\'s own reason, and the fix', () => {
+    const reset = Math.floor(Date.now() / 1000) + 1800;
+    it.each([
+      ['a token without contents: write', (gh: FakeGitHub) => { gh.contentsPermission = 'read'; },
+        /HTTP 403: "Resource not accessible by integration"\. .*"permissions: contents: write".*Workflow permissions/],
+      ['a protected branch', (gh: FakeGitHub) => { gh.protectedBranches.add('main'); },
+        /HTTP 422: "Protected branch update failed for refs\/heads\/main\."\. Branch main is protected .*branch input/],
+      ['the primary rate limit', (gh: FakeGitHub) => { gh.rateLimit = { limit: 1000, remaining: 2, reset }; },
+        // The time is x-ratelimit-reset's (the fake sets it half an hour ahead), to the second.
+        new RegExp(`HTTP 403: "API rate limit exceeded for installation ID \\d+\\."\\. .*run the workflow again after ${new Date(reset * 1000).toISOString().slice(0, 19)}Z, in (?:29|30) min \\(x-ratelimit-reset\\)`)],
+      ['a secondary rate limit with a long retry-after', (gh: FakeGitHub) => { gh.secondaryLimit = { count: 1, retryAfter: 300 }; },
+        /HTTP 403: "You have exceeded a secondary rate limit\..*secondary rate limit .*run the workflow again after \S+Z, in (?:4|5) min/],
+    ])('%s', async (_case, refuse: (gh: FakeGitHub) => void, expected: RegExp) => {
+      const github = await startFakeGitHub('octo/site', 'main', { 'README.md': '# site\n' });
+      try {
+        refuse(github);
+        const core = new FixtureCore(inputs({ domains: 'refused.example.test', output: 'commit', 'github-token': 'ghs_refused' }));
+        const result = await run(services(core, { gitDataApi: (options) => Promise.resolve(githubGitDataApi({ ...options, apiUrl: github.url })) }));
+        expect(result.status).toBe('failed');
+        expect(core.failures).toEqual([expect.stringMatching(expected)]);
+        expect(core.failures[0]).toContain('the certificates are still in certificates');
+        expect(core.failures[0]).not.toContain('ghs_refused');
+        expect(await readFile(join(temp.path, 'repo/certificates/refused.example.test/cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+      } finally {
+        await github.close();
+      }
+    });
+  });
+
+  // Core's readLocalFile caps the Action's own reads as it caps the CLI's.
+  it('an endless ca-file or signfile (/dev/zero) fails naming the file and the cap', async () => {
+    const withCa = new FixtureCore(inputs({ domains: 'endless.example.test', 'ca-file': '/dev/zero' }));
+    expect((await run(services(withCa))).status).toBe('failed');
+    expect(withCa.failures).toEqual([expect.stringMatching(/The ca-file \/dev\/zero cannot be read \(EFBIG \(larger than 4 MiB/)]);
+
+    await writeFile(join(temp.path, 'repo', 'acmapi.json'), JSON.stringify({ customerId: 'unit', signfile: { name: 'signfile', path: '/dev/zero' }, certificates: [{ name: 'e', domains: ['endless.example.test'] }] }));
+    const withSignfile = new FixtureCore(inputs({ config: 'acmapi.json' }));
+    expect((await run(services(withSignfile))).status).toBe('failed');
+    expect(withSignfile.failures).toEqual([expect.stringMatching(/signfile\.path\) \/dev\/zero cannot be read \(EFBIG \(larger than 1 MiB/)]);
+  });
+
+  // A Windows runner checks the committed folder out with core.autocrlf (CRLF), and an editor may add a BOM.
+  it('a BOM and CRLF in acmapi.json, the ca-file and the published folder (state, encrypted key) are accepted', async () => {
+    const repo = join(temp.path, 'repo');
+    const windows = (text: string): string => `\uFEFF${text.replace(/\r?\n/g, '\r\n')}`;
+    await writeFile(join(repo, 'ca.pem'), windows(sandbox.caBundlePem));
+    await writeFile(join(repo, 'acmapi.json'), windows(`${JSON.stringify({ endpoint: sandbox.url, customerId: 'unit', certificates: [{ name: 'win', domains: ['pending.example.test'] }] }, null, 2)}\n`));
+    const first = await run(services(new FixtureCore(inputs({ config: 'acmapi.json', 'ca-file': 'ca.pem', output: 'none' }))));
+    expect(first.outcomes.map((o) => o.status)).toEqual(['pending']);
+    const folder = join(repo, 'certificates', 'win');
+    const files = await readdir(folder);
+    expect(files).toContain('acmapi-state.json');
+    for (const file of files) {
+      const text = await readFile(join(folder, file), 'utf8');
+      await writeFile(join(folder, file), file.endsWith('.json') ? windows(text) : text.replace(/\r?\n/g, '\r\n'));
+    }
+    const state = JSON.parse((await readFile(join(folder, 'acmapi-state.json'), 'utf8')).slice(1)) as { application: { handleId: string } };
+    await sandbox.approve(state.application.handleId);
+    const core = new FixtureCore(inputs({ config: 'acmapi.json', 'ca-file': 'ca.pem', output: 'none' }));
+    const second = await run(services(core));
+    expect(core.failures).toEqual([]);
+    expect(second.outcomes.map((o) => o.status)).toEqual(['issued']);
+    const key = await readFile(second.outcomes[0]?.privateKeyPath ?? '', 'utf8');
+    expect(certificateMatchesPrivateKey(await readFile(join(folder, 'cert.pem'), 'utf8'), key)).toBe(true);
+  });
 });
+

@@ -328,4 +328,52 @@ describe('ProjectService', () => {
     await expect(service.apply({ name: 'site', domains: ['example.test'], command: 'issue', force: true })).rejects.toMatchObject({ code: 'AUTH_TOKEN_MISSING' });
     expect(lines.join('\n')).not.toContain(TOKEN);
   });
+
+  // Core's readLocalFile caps the extension's own reads as it caps the CLI's: an endless file ends in an error.
+  it('an endless CA file or signfile (/dev/zero) fails clearly instead of growing memory', async () => {
+    const service = await ProjectService.open({
+      configFile: join(temp.path, 'acmapi.json'),
+      settings: { caFile: '/dev/zero', preflightMode: 'off', resolve: [], httpPort: signfileServer.port, httpsPort: 1 },
+      authToken: () => Promise.resolve(TOKEN),
+      log,
+      t: formatMessage,
+      env: {},
+    });
+    const error = await service.apply({ name: 'site', domains: ['example.test'], command: 'issue', force: true }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CA_FILE_UNREADABLE', cause: { code: 'EFBIG', maxBytes: 4 * 1024 * 1024 } });
+
+    const dir = join(temp.path, 'endless');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'acmapi.json'), JSON.stringify({ endpoint: sandbox.url, customerId: 'vscode', signfile: { name: 'signfile', path: '/dev/zero' }, certificates: [{ name: 'e', domains: ['example.test'] }] }));
+    const endless = await ProjectService.open({
+      configFile: join(dir, 'acmapi.json'),
+      settings: { caFile: join(temp.path, 'sandbox-ca.pem'), preflightMode: 'off', resolve: [], httpPort: signfileServer.port, httpsPort: 1 },
+      authToken: () => Promise.resolve(TOKEN),
+      log,
+      t: formatMessage,
+      env: {},
+    });
+    expect(await endless.signfile()).toStrictEqual({ reason: expect.stringMatching(/\/dev\/zero is larger than 1 MiB/) as unknown });
+  });
+
+  it('reads acmapi.json, the signfile and the CA file as a Windows editor saves them (a BOM, CRLF)', async () => {
+    const windows = (text: string): string => `\uFEFF${text.replace(/\r?\n/g, '\r\n')}`;
+    const dir = join(temp.path, 'windows');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'ca.pem'), windows(sandbox.caBundlePem));
+    await writeFile(join(dir, 'signfile'), windows(`${SIGNFILE}\n`));
+    await writeFile(join(dir, 'acmapi.json'), windows(`${JSON.stringify({ endpoint: sandbox.url, customerId: 'vscode', signfile: { name: 'signfile', path: 'signfile' }, certificates: [{ name: 'win', domains: ['example.test'] }] }, null, 2)}\n`));
+    const service = await ProjectService.open({
+      configFile: join(dir, 'acmapi.json'),
+      settings: { caFile: join(dir, 'ca.pem'), preflightMode: 'strict', resolve: ['example.test:127.0.0.1'], httpPort: signfileServer.port, httpsPort: 1 },
+      authToken: () => Promise.resolve(TOKEN),
+      log,
+      t: formatMessage,
+      env: {},
+    });
+    expect(await service.signfile()).toStrictEqual({ name: 'signfile', content: `${SIGNFILE}\r\n` });
+    const outcome = await service.apply({ name: 'win', domains: ['example.test'], command: 'issue', force: true });
+    expect(outcome.status).toBe('issued');
+  });
 });
+

@@ -15,6 +15,7 @@ Object.assign(Dispatcher.prototype, require('./lib/api'));
 module.exports.Dispatcher = Dispatcher;
 module.exports.Client = require('./lib/dispatcher/client');
 module.exports.Agent = require('./lib/dispatcher/agent');
+module.exports.Pool = require('./lib/dispatcher/pool');
 module.exports.EnvHttpProxyAgent = require('./lib/dispatcher/env-http-proxy-agent');
 module.exports.buildConnector = require('./lib/core/connect');
 module.exports.interceptors = { redirect: require('./lib/interceptor/redirect') };

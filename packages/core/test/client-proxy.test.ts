@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { AcmApiClient } from '../src/client/client.js';
 import { json, startAcmApiTestServer } from './helpers/acmapi-test-server.js';
 import type { AcmApiTestServer } from './helpers/acmapi-test-server.js';
+import { startInterceptingProxy } from '@acmapi/test-utils';
 import { startTestProxy } from './helpers/connect-proxy.js';
 import type { TestProxy } from './helpers/connect-proxy.js';
 import { makeServerCertificate } from './helpers/tls-server-cert.js';
@@ -95,3 +96,54 @@ describe('proxy from the environment', () => {
     }
   });
 });
+
+describe('a TLS-intercepting proxy (HTTPS_PROXY re-signing with its own CA)', () => {
+  it('untrusted: TRANSPORT_TLS naming the proxy, and saying to trust the proxy\'s CA', async () => {
+    server = await startAcmApiTestServer({ tls: tlsCert, replies: [pending] });
+    const mitm = await startInterceptingProxy({ upstreamCa: tlsCert.cert });
+    try {
+      process.env['HTTPS_PROXY'] = mitm.url;
+      client = new AcmApiClient({ customerId: 'c1', authToken: 't1', endpoint: server.url, ca: tlsCert.cert, retries: 0 });
+      const error = await client.retrieve('h').catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'TransportError', code: 'TRANSPORT_TLS', proxy: mitm.url, retryable: false });
+      expect((error as Error).message).toContain(`through the proxy ${mitm.url}`);
+      expect((error as { hint: string }).hint).toMatch(/its own CA: trust that CA's certificate/);
+      expect(mitm.intercepted).toStrictEqual([`127.0.0.1:${server.port}`]);
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await mitm.close();
+    }
+  });
+
+  it('trusted by ca: the call goes through, the proxy having read it', async () => {
+    server = await startAcmApiTestServer({ tls: tlsCert, replies: [pending] });
+    const mitm = await startInterceptingProxy({ upstreamCa: tlsCert.cert });
+    try {
+      process.env['HTTPS_PROXY'] = mitm.url;
+      client = new AcmApiClient({ customerId: 'c1', authToken: 't1', endpoint: server.url, ca: mitm.caPem, retries: 0 });
+      expect(await client.retrieve('h')).toStrictEqual({ status: 'pending', handleId: 'via-proxy' });
+      expect(mitm.intercepted).toStrictEqual([`127.0.0.1:${server.port}`]);
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await mitm.close();
+    }
+  });
+
+  it('NO_PROXY: the endpoint is reached directly and trusted by its own CA; a TLS failure then names no proxy', async () => {
+    server = await startAcmApiTestServer({ tls: tlsCert, replies: [pending] });
+    const mitm = await startInterceptingProxy({ upstreamCa: tlsCert.cert });
+    try {
+      process.env['HTTPS_PROXY'] = mitm.url;
+      process.env['NO_PROXY'] = '127.0.0.1';
+      client = new AcmApiClient({ customerId: 'c1', authToken: 't1', endpoint: server.url, ca: tlsCert.cert, retries: 0 });
+      expect(await client.retrieve('h')).toStrictEqual({ status: 'pending', handleId: 'via-proxy' });
+      await client.close();
+      client = new AcmApiClient({ customerId: 'c1', authToken: 't1', endpoint: server.url, ca: mitm.caPem, retries: 0 });
+      expect(await client.retrieve('h').catch((e: unknown) => e)).toMatchObject({ code: 'TRANSPORT_TLS', proxy: undefined });
+      expect(mitm.intercepted).toStrictEqual([]);
+    } finally {
+      await mitm.close();
+    }
+  });
+});
+

@@ -6,7 +6,9 @@
  */
 import { EnvHttpProxyAgent, fetch } from 'undici';
 import type { GitDataApi, TreeEntry } from './git-data.js';
-import { RefMovedError } from './git-data.js';
+import { classifyRefusal, GitHubApiError, RefMovedError } from './git-data.js';
+
+export { GitHubApiError } from './git-data.js';
 
 /** Where to commit. */
 export interface GitHubGitOptions {
@@ -18,16 +20,8 @@ export interface GitHubGitOptions {
   readonly apiUrl?: string | undefined;
 }
 
-/** GitHub answered a git data call with an error status. */
-export class GitHubApiError extends Error {
-  override name = 'GitHubApiError';
-  /** The HTTP status. */
-  readonly status: number;
-  constructor(message: string, status: number) {
-    super(message);
-    this.status = status;
-  }
-}
+/** Rate-limit waits up to this long are waited out (once per call); longer ones are reported. */
+export const MAX_RATE_LIMIT_WAIT_MS = 20_000;
 
 /** A branch name as a path below `refs/heads/`: each segment encoded, the slashes kept. */
 function refPath(branch: string): string {
@@ -55,38 +49,59 @@ export function githubGitDataApi(options: GitHubGitOptions): GitDataApi {
     const text = await response.text();
     if (!response.ok) {
       let message = '';
+      let documentationUrl: string | undefined;
       try {
-        const said = (JSON.parse(text) as { message?: unknown }).message;
-        if (typeof said === 'string') message = said;
+        const said = JSON.parse(text) as { message?: unknown; documentation_url?: unknown };
+        if (typeof said.message === 'string') message = said.message.slice(0, 300);
+        if (typeof said.documentation_url === 'string' && said.documentation_url.startsWith('https://docs.github.com/')) documentationUrl = said.documentation_url.slice(0, 300);
       } catch {
         // Not JSON: the status says enough.
       }
-      throw new GitHubApiError(`GitHub answered HTTP ${response.status} to ${method} git/${path.split('/')[0] ?? ''}${message === '' ? '' : `: ${message.slice(0, 200)}`}`, response.status);
+      const { refusal, retryAt } = classifyRefusal({ status: response.status, headers: response.headers, message }, new Date());
+      throw new GitHubApiError(`GitHub answered HTTP ${response.status} to ${method} git/${path.split('/')[0] ?? ''}${message === '' ? '' : `: ${message.slice(0, 200)}`}`, {
+        status: response.status, refusal, githubMessage: message, documentationUrl, retryAt,
+      });
     }
     return JSON.parse(text) as T;
   };
+  // GitHub asks clients to wait out a rate limit, not to hammer it: a short wait is waited
+  // once (a secondary limit often says "retry-after: 1"); a long one is reported to the user.
+  const callWaitingOut = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    try {
+      return await call<T>(method, path, body);
+    } catch (error) {
+      if (!(error instanceof GitHubApiError) || error.retryAt === undefined) throw error;
+      const waitMs = error.retryAt.getTime() - Date.now();
+      if (waitMs > MAX_RATE_LIMIT_WAIT_MS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, waitMs)));
+      return call<T>(method, path, body);
+    }
+  };
   return {
     async getBranchHead(branch) {
-      return (await call<{ object: { sha: string } }>('GET', `ref/heads/${refPath(branch)}`)).object.sha;
+      return (await callWaitingOut<{ object: { sha: string } }>('GET', `ref/heads/${refPath(branch)}`)).object.sha;
     },
     async getCommitTree(commitSha) {
-      return (await call<{ tree: { sha: string } }>('GET', `commits/${encodeURIComponent(commitSha)}`)).tree.sha;
+      return (await callWaitingOut<{ tree: { sha: string } }>('GET', `commits/${encodeURIComponent(commitSha)}`)).tree.sha;
     },
     async createBlob(content) {
-      return (await call<{ sha: string }>('POST', 'blobs', { content: content.toString('base64'), encoding: 'base64' })).sha;
+      return (await callWaitingOut<{ sha: string }>('POST', 'blobs', { content: content.toString('base64'), encoding: 'base64' })).sha;
     },
     async createTree(baseTree, entries: readonly TreeEntry[]) {
-      return (await call<{ sha: string }>('POST', 'trees', { base_tree: baseTree, tree: entries })).sha;
+      return (await callWaitingOut<{ sha: string }>('POST', 'trees', { base_tree: baseTree, tree: entries })).sha;
     },
     async createCommit(message, treeSha, parents) {
-      return (await call<{ sha: string }>('POST', 'commits', { message, tree: treeSha, parents })).sha;
+      return (await callWaitingOut<{ sha: string }>('POST', 'commits', { message, tree: treeSha, parents })).sha;
     },
     async updateBranch(branch, commitSha) {
       try {
-        await call('PATCH', `refs/heads/${refPath(branch)}`, { sha: commitSha, force: false });
+        await callWaitingOut('PATCH', `refs/heads/${refPath(branch)}`, { sha: commitSha, force: false });
       } catch (error) {
-        // GitHub answers 422 "Update is not a fast forward" when the head moved.
-        if (error instanceof GitHubApiError && error.status === 422) throw new RefMovedError(`Branch ${branch} moved.`, { cause: error });
+        // GitHub answers 422 "Update is not a fast forward" when the head moved; a protected
+        // branch is a 422 too ("Protected branch update failed …"), which no retry can pass.
+        if (error instanceof GitHubApiError && error.status === 422 && error.refusal === 'other') {
+          throw new RefMovedError(`Branch ${branch} moved.`, { cause: error });
+        }
         throw error;
       }
     },

@@ -30,6 +30,22 @@ export interface FakeGitHub {
   pushDirect(branch: string, files: Record<string, string>, message: string): string;
   /** Before the next PATCH of a ref, runs this once (e.g. to move the head). */
   beforeNextRefUpdate: (() => void) | undefined;
+  /**
+   * The token's `contents` permission, as a workflow's `permissions:` grants it: with `read`,
+   * every write (POST, PATCH) is refused 403 "Resource not accessible by integration", as
+   * GitHub refuses a GITHUB_TOKEN that lacks a permission. @default "write"
+   */
+  contentsPermission: 'read' | 'write';
+  /** Branches under branch protection: a ref update is refused 422 "Protected branch update failed for refs/heads/…". */
+  readonly protectedBranches: Set<string>;
+  /**
+   * The primary rate limit (docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api):
+   * every answer carries `x-ratelimit-limit/remaining/used/reset/resource`; once `remaining`
+   * is 0, calls are refused 403 "API rate limit exceeded …" until `reset` (epoch seconds).
+   */
+  rateLimit: { limit: number; remaining: number; reset: number };
+  /** The next `count` calls are refused 403 "You have exceeded a secondary rate limit …", with `retry-after: retryAfter` when given. */
+  secondaryLimit: { count: number; retryAfter?: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -43,8 +59,13 @@ async function body(request: IncomingMessage): Promise<Record<string, unknown>> 
   return chunks.length === 0 ? {} : (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
 }
 
-function send(response: ServerResponse, status: number, value: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(value));
+function send(response: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(value));
+}
+
+/** GitHub's error body: `message`, `documentation_url`, and `status` as a string. */
+function refuse(response: ServerResponse, status: number, message: string, documentationUrl: string, headers: Record<string, string> = {}): void {
+  send(response, status, { message, documentation_url: documentationUrl, status: String(status) }, headers);
 }
 
 /** Starts the fake for `owner/repo` with one branch holding `files`. */
@@ -95,6 +116,10 @@ export async function startFakeGitHub(repository: string, branch: string, files:
     commits,
     refs,
     beforeNextRefUpdate: undefined,
+    contentsPermission: 'write',
+    protectedBranches: new Set<string>(),
+    rateLimit: { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 },
+    secondaryLimit: undefined,
     filesAt(commitSha) {
       const tree = trees.get(commits.get(commitSha)?.tree ?? '') ?? new Map<string, string>();
       return new Map([...tree.entries()].map(([path, blob]) => [path, blobs.get(blob) ?? Buffer.alloc(0)]));
@@ -113,6 +138,34 @@ export async function startFakeGitHub(repository: string, branch: string, files:
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://x');
       requests.push({ method: request.method ?? '', path: url.pathname, authorization: request.headers.authorization });
+      const limit = fake.rateLimit;
+      if (limit.remaining > 0 && fake.secondaryLimit === undefined) limit.remaining--;
+      const rateHeaders = {
+        'x-ratelimit-limit': String(limit.limit),
+        'x-ratelimit-remaining': String(limit.remaining),
+        'x-ratelimit-used': String(limit.limit - limit.remaining),
+        'x-ratelimit-reset': String(limit.reset),
+        'x-ratelimit-resource': 'core',
+      };
+      const secondary = fake.secondaryLimit;
+      if (secondary !== undefined && secondary.count > 0) {
+        secondary.count--;
+        if (secondary.count === 0) fake.secondaryLimit = undefined;
+        refuse(response, 403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.',
+          'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+          { ...rateHeaders, ...(secondary.retryAfter === undefined ? {} : { 'retry-after': String(secondary.retryAfter) }) });
+        return;
+      }
+      if (limit.remaining === 0) {
+        refuse(response, 403, 'API rate limit exceeded for installation ID 1234567.', 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', rateHeaders);
+        return;
+      }
+      response.setHeaders(new Map(Object.entries(rateHeaders)));
+      if (fake.contentsPermission === 'read' && request.method !== 'GET') {
+        const what = url.pathname.split('/').at(-1) === 'blobs' ? 'blobs#create-a-blob' : 'refs#update-a-reference';
+        refuse(response, 403, 'Resource not accessible by integration', `https://docs.github.com/rest/git/${what}`);
+        return;
+      }
       if (!url.pathname.startsWith(prefix)) { send(response, 404, { message: 'Not Found' }); return; }
       const rest = decodeURIComponent(url.pathname.slice(prefix.length));
       const input = await body(request);
@@ -157,6 +210,10 @@ export async function startFakeGitHub(repository: string, branch: string, files:
         const head = refs.get(name);
         const next = String(input['sha']);
         if (head === undefined) { send(response, 422, { message: 'Reference does not exist' }); return; }
+        if (fake.protectedBranches.has(name)) {
+          refuse(response, 422, `Protected branch update failed for refs/heads/${name}.`, 'https://docs.github.com/rest/git/refs#update-a-reference');
+          return;
+        }
         if (input['force'] !== false && input['force'] !== undefined) { send(response, 422, { message: 'force not expected' }); return; }
         if (!isAncestor(head, next)) { send(response, 422, { message: 'Update is not a fast forward' }); return; }
         refs.set(name, next);

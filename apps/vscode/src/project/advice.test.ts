@@ -112,4 +112,10 @@ describe('describeError', () => {
     expect(describeError(new ExtensionError('AUTH_TOKEN_MISSING', 'No auth token.', 'Set one.'), formatMessage)).toBe('No auth token. Set one.');
     expect(describeError(new Error('boom'), formatMessage)).toBe('boom');
   });
+
+  it('TRANSPORT_TLS through a proxy names the proxy and how to trust its CA', () => {
+    const error = new TransportError('TRANSPORT_TLS', 'The TLS connection to https://acmapi.example/ through the proxy http://proxy.corp:3128 failed (x).', { proxy: 'http://proxy.corp:3128' });
+    expect(adviceFor(error, formatMessage)).toMatch(/proxy http:\/\/proxy\.corp:3128 .*acmapi\.caFile.*NO_PROXY/);
+  });
 });
+

@@ -17,6 +17,7 @@ type ErrorFacts = AcmApiError & {
   readonly handleId?: string | undefined;
   readonly path?: string | undefined;
   readonly option?: string | undefined;
+  readonly proxy?: string | undefined;
 };
 
 /** What the project knows beyond the error (issue 12: 107 showed `<signfile name>` though acmapi.json names it). */
@@ -61,7 +62,10 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   TRANSPORT_TIMEOUT: (t) => t('The CA did not answer in time: try again later; check "endpoint" in acmapi.json and the network.'),
   TRANSPORT_REFUSED: (t) => t('Nothing listens there: check "endpoint" in acmapi.json and its port, and any proxy.'),
   TRANSPORT_DNS: (t) => t('Check the host name of "endpoint" in acmapi.json and this machine\'s DNS.'),
-  TRANSPORT_TLS: (t) => t('For a private CA, set acmapi.caFile to its root certificate (PEM); check "endpoint" in acmapi.json and this machine\'s clock.'),
+  TRANSPORT_TLS: (t, error) =>
+    error.proxy === undefined
+      ? t('For a private CA, set acmapi.caFile to its root certificate (PEM); check "endpoint" in acmapi.json and this machine\'s clock.')
+      : t('The connection went through the proxy {0} (HTTPS_PROXY), which may inspect TLS and sign with its own CA: set acmapi.caFile to that CA\'s certificate (PEM; it is added to the default roots), or add the endpoint\'s host to NO_PROXY.', error.proxy),
   TRANSPORT_ABORTED: (t) => t('Cancelled; a pending application is retrieved later in the background.'),
   TRANSPORT_FAILED: (t) => t('Check "endpoint" in acmapi.json and the network, then try again.'),
 

@@ -68,6 +68,12 @@ const SIGNFILE: Readonly<Record<PreflightFailureKind, (t: Localize) => string>> 
   'content-mismatch': (t) => t('another file is served there'),
   'body-too-large': (t) => t('the answer is too long'),
   aborted: (t) => t('the check was cancelled'),
+  'dns-servfail': (t) => t('DNS answered with a server failure'),
+  'dns-timeout': (t) => t('DNS did not answer in time'),
+  'caa-forbids': (t) => t('a CAA record does not allow this CA'),
+  'caa-critical-unknown-tag': (t) => t('a CAA record has a critical tag this CA does not know'),
+  'caa-lookup-failed': (t) => t('the CAA lookup failed'),
+  'signfile-name-contains-token': (t) => t('the signfile name contains its token'),
 };
 
 /** A short phrase for a preflight failure `kind` (spec §5), e.g. "the domain is not in DNS". */

@@ -11,7 +11,6 @@
  * This file only gathers input and maps results. Free of `vscode`: settings, the auth token
  * and the log are passed in.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   AcmApiClient,
@@ -36,7 +35,7 @@ import {
   type SignfilePhaseOptions,
 } from '@acmapi/core';
 import { parseResolveOverride, preflight } from '@acmapi/core/preflight';
-import { certificatePaths, openStore, type CertificateStore } from '@acmapi/core/store';
+import { certificatePaths, MAX_CA_FILE_BYTES, openStore, readLocalTextFile, type CertificateStore } from '@acmapi/core/store';
 import type { Localize } from '../l10n/localize.js';
 import type { PendingItem, PollOutcome } from '../pending/poller.js';
 import { ExtensionError } from './extension-error.js';
@@ -198,7 +197,7 @@ export class ProjectService {
     if (path === undefined) return { reason: t('acmapi.json names no signfile.path, so the signfile cannot be checked.') };
     const file = resolve(this.project.dir, path);
     try {
-      return { name: this.project.config.signfile.name, content: await readFile(file, 'utf8') };
+      return { name: this.project.config.signfile.name, content: await readLocalTextFile(file) };
     } catch (error) {
       // A missing file is the common first-run case: say what to do, not ENOENT.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { reason: t('The signfile {0} does not exist: save the signfile the CA issued there, or fix "signfile.path" in acmapi.json.', file) };
@@ -368,7 +367,7 @@ export class ProjectService {
     const record = await (await this.store()).get(name);
     if (record?.live === undefined) return undefined;
     const dir = certificatePaths(this.project.storeDir, name).version(record.live.version);
-    const [certPem, chainPem] = await Promise.all([readFile(join(dir, 'cert.pem'), 'utf8'), readFile(join(dir, 'chain.pem'), 'utf8')]);
+    const [certPem, chainPem] = await Promise.all([readLocalTextFile(join(dir, 'cert.pem')), readLocalTextFile(join(dir, 'chain.pem'))]);
     return { certPem, chainPem, dir: record.dir };
   }
 
@@ -452,7 +451,7 @@ export class ProjectService {
     let ca: string | undefined;
     if (settings.caFile !== undefined) {
       try {
-        ca = await readFile(settings.caFile, 'utf8');
+        ca = await readLocalTextFile(settings.caFile, { maxBytes: MAX_CA_FILE_BYTES });
       } catch (error) {
         throw new ExtensionError('CA_FILE_UNREADABLE', t('The CA file {0} cannot be read.', settings.caFile), t('Fix the setting acmapi.caFile.'), { cause: error });
       }

@@ -46,6 +46,8 @@ export function localIoHint(errno: string | undefined): string {
       return 'The disk (or your quota) is full: free some space and run the command again.';
     case 'EFBIG':
       return 'Name the file itself, not a device, a pipe or a larger file.';
+    case 'EILSEQ':
+      return 'Save the file as UTF-8 (in PowerShell: Get-Content FILE | Set-Content -Encoding utf8 NEW), then run the command again.';
     default:
       return 'Check the path, its permissions and the free disk space, or choose another folder with --out.';
   }

@@ -16,6 +16,7 @@ type ErrorFacts = AcmApiError & {
   readonly path?: string | undefined;
   readonly phase?: string | undefined;
   readonly option?: string | undefined;
+  readonly proxy?: string | undefined;
   readonly failures?: readonly { readonly domain: string; readonly failure?: PreflightFailure }[];
 };
 
@@ -77,7 +78,14 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   },
   TRANSPORT_REFUSED: `Nothing listens there: check ${ENDPOINT} and its port, or the proxy in HTTPS_PROXY.`,
   TRANSPORT_DNS: `Check the host name of ${ENDPOINT} and this machine's DNS; behind a proxy, set HTTPS_PROXY.`,
-  TRANSPORT_TLS: `Check ${ENDPOINT}; for a private CA (like the sandbox), pass its root certificate with --ca-file or ACMAPI_CA_FILE; check this machine's clock.`,
+  TRANSPORT_TLS: (error) => {
+    // What acmapi trusts, in one place: a user behind a TLS-inspecting proxy needs exactly this list.
+    const trust = 'acmapi trusts Node\'s default roots plus NODE_EXTRA_CA_CERTS (a PEM file), or, with --ca-file FILE (or ACMAPI_CA_FILE), that file\'s certificates instead of the default roots (NODE_EXTRA_CA_CERTS is still added); npm\'s cafile and the system store are not read';
+    if (error.proxy !== undefined) {
+      return `The connection went through the proxy ${error.proxy} (HTTPS_PROXY), which may inspect TLS and sign with its own CA. ${trust}. Add the proxy's CA certificate (PEM, from your network team): e.g. NODE_EXTRA_CA_CERTS=/path/corp-ca.pem, or append it to the --ca-file bundle. Or list the endpoint's host in NO_PROXY to go around the proxy.`;
+    }
+    return `Check ${ENDPOINT}; for a private CA (like the sandbox), pass its root certificate with --ca-file or ACMAPI_CA_FILE. ${trust}. Check this machine's clock.`;
+  },
   TRANSPORT_ABORTED: 'Run the command again when wanted; a pending application is fetched with acmapi retrieve HANDLE (acmapi list shows it).',
   TRANSPORT_FAILED: `Check ${ENDPOINT} and the network, then try again later; raise --timeout if the CA is slow.`,
 

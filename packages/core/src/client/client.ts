@@ -17,6 +17,7 @@ import type { CaError } from '../errors/errors.js';
 import { bodyExcerpt, buildApplyRequest, buildRetrieveRequest, parseResponse } from './protocol.js';
 import type { AcmApiResponse } from './protocol.js';
 import { computePollDelay, computeRetryDelay, isRetryableError, ISSUE_POLL_DEFAULTS, parseRetryAfter, UNAVAILABLE_HTTP_STATUSES } from './retry.js';
+import { proxyFor } from './proxy-env.js';
 import { createDispatcher, describeEndpoint, headerValue, postJson, toTransportError } from './transport.js';
 import type { PostJsonOptions, PostJsonResult } from './transport.js';
 
@@ -142,6 +143,7 @@ export class AcmApiClient {
   readonly #authToken: string;
   readonly #options: ResolvedClientOptions;
   readonly #dispatcher: Dispatcher;
+  readonly #proxy: string | undefined;
   readonly #ownsDispatcher: boolean;
 
   /**
@@ -156,6 +158,8 @@ export class AcmApiClient {
     this.customerId = resolved.customerId;
     this.#ownsDispatcher = resolved.dispatcher === undefined;
     this.#dispatcher = resolved.dispatcher ?? createDispatcher(resolved);
+    // The proxy undici's EnvHttpProxyAgent picks (it reads the variables as it is built), named in errors.
+    this.#proxy = this.#ownsDispatcher ? proxyFor(resolved.endpoint, process.env) : undefined;
   }
 
   /**
@@ -311,6 +315,7 @@ export class AcmApiClient {
       signal,
       deadlineSignal: deadline.signal,
       deadlineMs: o.deadlineMs,
+      proxy: this.#proxy,
     };
     let retryAfter: string | undefined;
     const attempt = async (): Promise<AcmApiResponse> => {

@@ -3,8 +3,9 @@
  * every failure mapped to a {@link TransportError} code. Knows nothing of ACMAPI.
  */
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { EnvHttpProxyAgent } from 'undici';
+import { buildConnector, EnvHttpProxyAgent, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import { interimTolerantConnector } from './interim-answers.js';
 import { ProtocolError, TransportError } from '../errors/errors.js';
 import type { TransportErrorCode, TransportPhase } from '../errors/errors.js';
 
@@ -32,6 +33,8 @@ export interface CreateDispatcherOptions {
  * when `trustDefaultRoots` is false, both for direct connections (`connect`) and through
  * a proxy's tunnel (`requestTls`). `NODE_EXTRA_CA_CERTS` is not part of either list
  * (Node 20 cannot enumerate it; Node itself ignores it wherever a `ca` is given).
+ * Every connection, direct or tunnelled, drops interim 1xx answers before undici's parser
+ * sees them ({@link interimTolerantConnector}; RFC 9110 §15.2).
  *
  * @returns a dispatcher the caller owns and must `close()`.
  */
@@ -50,7 +53,19 @@ export function createDispatcher(options: CreateDispatcherOptions): Dispatcher {
     // cap does not depend on NODE_OPTIONS, and so that undici does not load node:http at
     // start to read Node's default (a few ms of every `acmapi issue`, issue 9).
     maxHeaderSize: MAX_HEADER_BYTES,
+    factory: interimTolerantPool,
   });
+}
+
+/**
+ * The pool the agents (direct, and each proxy's) build per origin, as undici's default
+ * factory does, with its connector wrapped. The agents hand over `connect` as given (an
+ * object of TLS and timeout options) or, for a proxy's tunnel, as their own function.
+ */
+function interimTolerantPool(origin: string | URL, options: object): Dispatcher {
+  const { connect, ...rest } = options as Pool.Options;
+  const connector = typeof connect === 'function' ? connect : buildConnector({ ...connect });
+  return new Pool(origin, { ...rest, connect: interimTolerantConnector(connector) });
 }
 
 /**
@@ -86,6 +101,8 @@ export interface PostJsonOptions {
   readonly deadlineSignal?: AbortSignal | undefined;
   /** Milliseconds; used for messages. */
   readonly deadlineMs?: number | undefined;
+  /** The proxy the dispatcher sends this call through, for messages and {@link TransportError.proxy}. */
+  readonly proxy?: string | undefined;
 }
 
 /** The answer of {@link postJson}. */
@@ -160,7 +177,7 @@ export function toTransportError(error: unknown, context: FailureContext): Trans
     code: TransportErrorCode,
     message: string,
     more: { phase?: TransportPhase; hint: string; retryable: boolean; limitMs?: number | undefined },
-  ): TransportError => new TransportError(code, message, { cause: error, answered, ...more });
+  ): TransportError => new TransportError(code, message, { cause: error, answered, proxy: options.proxy, ...more });
 
   if (options.signal?.aborted === true) {
     return make('TRANSPORT_ABORTED', `The call to ${where} was aborted by the caller.`, {
@@ -220,6 +237,13 @@ export function toTransportError(error: unknown, context: FailureContext): Trans
   }
   const tlsCode = codes.find((c) => TLS_CODES.has(c) || c.startsWith('ERR_TLS_') || c.startsWith('ERR_SSL_'));
   if (tlsCode !== undefined) {
+    if (options.proxy !== undefined) {
+      return make('TRANSPORT_TLS', `The TLS connection to ${where} through the proxy ${options.proxy} failed (${tlsCode}: ${reasonOf(error)}).`, {
+        phase: 'connect',
+        hint: 'A proxy that inspects TLS presents certificates signed by its own CA: trust that CA\'s certificate for the endpoint (ask whoever runs the proxy for it), or reach the endpoint without the proxy.',
+        retryable: false,
+      });
+    }
     return make('TRANSPORT_TLS', `The TLS connection to ${where} failed (${tlsCode}: ${reasonOf(error)}).`, {
       phase: 'connect',
       hint: 'If the endpoint uses a private CA, trust an extra CA certificate for the endpoint (its root); check the endpoint\'s host name and this machine\'s clock.',

@@ -253,17 +253,25 @@ export class TransportError extends AcmApiError {
    * 502, 503 or 504 (RFC 9110 §15.6.3–15.6.5), sent by the CA or a gateway before it.
    */
   readonly httpStatus: number | undefined;
+  /**
+   * The proxy the call went through, as its origin without credentials (from `HTTPS_PROXY`/
+   * `HTTP_PROXY`, unless `NO_PROXY` names the host), when the client built its own transport;
+   * `undefined` for a direct call or a dispatcher passed in. With `TRANSPORT_TLS` it is the
+   * likely cause: a TLS-inspecting proxy presents certificates of its own CA.
+   */
+  readonly proxy: string | undefined;
 
   constructor(
     code: TransportErrorCode,
     message: string,
-    options: AcmApiErrorOptions & { phase?: TransportPhase | undefined; answered?: boolean; limitMs?: number | undefined; httpStatus?: number | undefined } = {},
+    options: AcmApiErrorOptions & { phase?: TransportPhase | undefined; answered?: boolean; limitMs?: number | undefined; httpStatus?: number | undefined; proxy?: string | undefined } = {},
   ) {
     super(code, message, options);
     this.phase = options.phase;
     this.answered = options.answered ?? false;
     this.limitMs = options.limitMs;
     this.httpStatus = options.httpStatus;
+    this.proxy = options.proxy;
   }
 }
 

@@ -8,6 +8,7 @@
 import { deployWebroot, type DeployWebrootResult } from '../deploy/deploy-webroot.js';
 import { serveSignfile, type ServeSignfileResult } from '../deploy/signfile-server.js';
 import { OptionsError } from '../errors/errors.js';
+import { utf16ByteOrderMark } from '../store/read-bounded.js';
 import { enforcePreflight, preflight } from '../preflight/preflight.js';
 import type { PreflightMode, PreflightResult, ResolveOverride } from '../preflight/types.js';
 import type { LifecycleListener } from './events.js';
@@ -71,7 +72,14 @@ export function checkSignfilePhase(options: SignfilePhaseOptions): void {
     if (needsSignfile) throw new OptionsError(`${options.placement === undefined ? 'A strict preflight' : `Placing the signfile (${options.placement.kind})`} needs the signfile.`, { option: 'signfile' });
     return;
   }
-  if (signfileToken(options.signfile.content) === '') throw new OptionsError('The signfile is empty.', { option: 'signfile' });
+  const { content } = options.signfile;
+  // Served as is, a UTF-16 file holds the token's characters with a zero byte between each:
+  // the CA, which looks for the token's UTF-8 bytes, would never find it (spec §5).
+  const utf16 = typeof content === 'string' ? undefined : utf16ByteOrderMark(content);
+  if (utf16 !== undefined) {
+    throw new OptionsError(`The signfile is saved as ${utf16}: served as is, its content would differ from the token the CA looks for. Save it as UTF-8 (the CA's file, byte for byte).`, { option: 'signfile' });
+  }
+  if (signfileToken(content) === '') throw new OptionsError('The signfile is empty.', { option: 'signfile' });
 }
 
 async function listen(placement: Extract<SignfilePlacement, { kind: 'standalone' }>, signfile: Signfile): Promise<ServeSignfileResult> {

@@ -24,5 +24,5 @@ export type {
   LiveCertificateInfo,
   RetiredApplicationInfo,
 } from './certificate-record.js';
-export { LocalFileTooLargeError, fileTooLargeDetail, MAX_CA_FILE_BYTES, MAX_LOCAL_FILE_BYTES, MAX_PASSPHRASE_FILE_BYTES, readLocalFile, readLocalTextFile } from './read-bounded.js';
+export { LocalFileEncodingError, LocalFileTooLargeError, fileTooLargeDetail, stripByteOrderMark, utf16ByteOrderMark, MAX_CA_FILE_BYTES, MAX_LOCAL_FILE_BYTES, MAX_PASSPHRASE_FILE_BYTES, readLocalFile, readLocalTextFile } from './read-bounded.js';
 export type { ReadLocalFileOptions } from './read-bounded.js';

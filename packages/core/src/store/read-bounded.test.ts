@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { withTempDir } from '@acmapi/test-utils';
 import { readConfig } from '../config/read-config.js';
 import { signfilePhaseFromSettings, readPkcs12Passphrase } from '../lifecycle/settings.js';
-import { LocalFileTooLargeError, MAX_LOCAL_FILE_BYTES, MAX_PASSPHRASE_FILE_BYTES, readLocalFile, readLocalTextFile } from './read-bounded.js';
+import { checkSignfilePhase } from '../lifecycle/signfile-phase.js';
+import { fileTooLargeDetail, LocalFileEncodingError, LocalFileTooLargeError, MAX_LOCAL_FILE_BYTES, MAX_PASSPHRASE_FILE_BYTES, readLocalFile, readLocalTextFile } from './read-bounded.js';
 
 describe('readLocalFile', () => {
   it('finding 12: an endless file (/dev/zero) ends in EFBIG naming the file and the cap, not in unbounded memory', async () => {
@@ -35,3 +36,41 @@ describe('readLocalFile', () => {
     });
   });
 });
+
+describe('readLocalTextFile and files written by Windows tools', () => {
+  it('drops a UTF-8 byte-order mark and keeps CRLF; the project file with both parses', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'acmapi.json');
+      const json = JSON.stringify({ endpoint: 'https://ca.example/', certificates: [{ name: 'a', domains: ['a.example'] }] }, null, 2).replace(/\n/g, '\r\n');
+      await writeFile(file, `\uFEFF${json}\r\n`);
+      expect(await readLocalTextFile(file)).toBe(`${json}\r\n`);
+      expect((await readConfig(file)).config.certificates[0]?.name).toBe('a');
+    });
+  });
+
+  it.each([
+    ['UTF-16LE', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{}', 'utf16le')])],
+    ['UTF-16BE', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('{}', 'utf16le').swap16()])],
+  ])('refuses %s (EILSEQ), naming the file and how to save it as UTF-8', async (encoding, bytes) => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'acmapi.json');
+      await writeFile(file, bytes);
+      const error: unknown = await readLocalTextFile(file).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(LocalFileEncodingError);
+      expect(error).toMatchObject({ code: 'EILSEQ', path: file, encoding });
+      expect(fileTooLargeDetail(error)).toContain('save it as UTF-8');
+      await expect(readConfig(file)).rejects.toMatchObject({ code: 'CONFIG_UNREADABLE' });
+    });
+  });
+
+  it('a UTF-16 signfile is refused (its served bytes would differ from the token); one with a BOM and CRLF is not', () => {
+    const utf16 = new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('token\r\n', 'utf16le')]));
+    expect(() => {
+      checkSignfilePhase({ signfile: { name: 'signfile', content: utf16 }, preflight: 'warn' });
+    }).toThrow(/saved as UTF-16LE: served as is, its content would differ/);
+    expect(() => {
+      checkSignfilePhase({ signfile: { name: 'signfile', content: new Uint8Array(Buffer.from('\uFEFFtoken\r\n')) }, preflight: 'warn' });
+    }).not.toThrow();
+  });
+});
+

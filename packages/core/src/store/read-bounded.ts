@@ -77,15 +77,64 @@ export async function readLocalFile(path: string, options: ReadLocalFileOptions 
   }
 }
 
-/** {@link readLocalFile} as UTF-8 text. */
-export async function readLocalTextFile(path: string, options: ReadLocalFileOptions = {}): Promise<string> {
-  return (await readLocalFile(path, options)).toString('utf8');
+/**
+ * A text file named by the user is in UTF-16 (it starts with a UTF-16 byte-order mark), as
+ * Windows PowerShell 5's `>` and `Out-File`, and Notepad's "Unicode", save text. Read as
+ * UTF-8 it would be garbage (a CSR that does not parse, a token that does not match), so it
+ * is refused. Shaped like a Node file error (`code` `EILSEQ`, `path`) as
+ * {@link LocalFileTooLargeError} is.
+ */
+export class LocalFileEncodingError extends Error {
+  override name = 'LocalFileEncodingError';
+  /** `EILSEQ`, as POSIX names "illegal byte sequence". */
+  readonly code = 'EILSEQ';
+  /** The file, as given. */
+  readonly path: string;
+  /** The encoding its byte-order mark declares. */
+  readonly encoding: 'UTF-16LE' | 'UTF-16BE';
+
+  constructor(path: string, encoding: 'UTF-16LE' | 'UTF-16BE') {
+    super(`${path} is saved as ${encoding}; acmapi reads text files as UTF-8.`);
+    this.path = path;
+    this.encoding = encoding;
+  }
+}
+
+/** The UTF-16 encoding a leading byte-order mark declares, or `undefined`. */
+export function utf16ByteOrderMark(bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'UTF-16LE';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'UTF-16BE';
+  return undefined;
 }
 
 /**
- * For a wrapper's message: `": it is larger than 1 MiB, …"` when `error` is a
- * {@link LocalFileTooLargeError}, else the empty string (the cause carries the rest).
+ * {@link readLocalFile} as UTF-8 text, less a leading UTF-8 byte-order mark: Windows editors
+ * (Notepad before Windows 10 1903, Visual Studio, PowerShell's `-Encoding UTF8`) write one,
+ * and no file acmapi reads as text (JSON, PEM, passphrase) means it. CRLF line ends are kept:
+ * JSON and PEM parsers accept them.
+ *
+ * @throws {LocalFileEncodingError} (`code` `EILSEQ`) for a file that starts with a UTF-16
+ *   byte-order mark; else as {@link readLocalFile}.
+ */
+export async function readLocalTextFile(path: string, options: ReadLocalFileOptions = {}): Promise<string> {
+  const bytes = await readLocalFile(path, options);
+  const utf16 = utf16ByteOrderMark(bytes);
+  if (utf16 !== undefined) throw new LocalFileEncodingError(path, utf16);
+  return stripByteOrderMark(bytes.toString('utf8'));
+}
+
+/** The text less one leading U+FEFF (a UTF-8 byte-order mark, decoded). */
+export function stripByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * For a wrapper's message: `" (larger than 1 MiB, …)"` when `error` is a
+ * {@link LocalFileTooLargeError}, `" (saved as UTF-16LE; save it as UTF-8)"` when it is a
+ * {@link LocalFileEncodingError}, else the empty string (the cause carries the rest).
  */
 export function fileTooLargeDetail(error: unknown): string {
-  return error instanceof LocalFileTooLargeError ? ` (larger than ${formatBytes(error.maxBytes)}, the most acmapi reads from such a file)` : '';
+  if (error instanceof LocalFileTooLargeError) return ` (larger than ${formatBytes(error.maxBytes)}, the most acmapi reads from such a file)`;
+  if (error instanceof LocalFileEncodingError) return ` (saved as ${error.encoding}: save it as UTF-8, e.g. Set-Content -Encoding utf8, or "Save with Encoding" in the editor)`;
+  return '';
 }

@@ -135,7 +135,8 @@ export type VersionEntry = StoreState['versions'][number];
 export function parseStoreState(text: string, file: string, name: string): StoreState {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A byte-order mark from an editor that opened state.json is not corruption.
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     throw new StoreError('STORE_CORRUPT', `The store file ${file} is not JSON.`, {
       cause: error,
