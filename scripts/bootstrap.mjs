@@ -81,6 +81,8 @@ function ensureSystemTools() {
   if (!has('systemd-analyze', ['--version'])) missing.push('systemd');
   // The DNS suites (issue 13) run a real authoritative server: Knot DNS (@acmapi/test-dns).
   if (!existsSync('/usr/sbin/knotd') && !has('knotd', ['--version'])) missing.push('knot');
+  // The clock-drift suite (issue 11) runs acmapi under libfaketime with the clock minutes off.
+  if (!has('faketime', ['--version'])) missing.push('faketime');
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && has('apt-get', ['--version'])) {
