@@ -40,7 +40,7 @@ export type PreflightFailureKind =
   | 'redirect-not-allowed'
   /** A redirect led back to a URL already fetched. */
   | 'redirect-loop'
-  /** More than {@link MAX_REDIRECTS} redirects. */
+  /** More than `MAX_REDIRECTS` (10) redirects. */
   | 'too-many-redirects'
   /** A 200 answer whose body does not contain the signfile; see `content`. */
   | 'content-mismatch'
@@ -164,7 +164,7 @@ export interface DomainPreflight {
   readonly warnings: readonly string[];
 }
 
-/** The result of {@link preflight}. */
+/** The result of {@link "@acmapi/core/preflight"!preflight | preflight}. */
 export interface PreflightResult {
   /** True when every domain passed (always true in mode `off`, where nothing is checked). */
   readonly ok: boolean;
