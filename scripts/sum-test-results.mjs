@@ -12,32 +12,31 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
-for (const base of ['packages', 'apps']) {
-  const dir = join(root, base);
-  if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir)) {
-    const pkgFile = join(dir, name, 'package.json');
-    if (!existsSync(pkgFile)) continue;
-    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
-    if (!pkg.scripts?.test) continue;
-    const reportFile = join(dir, name, 'test-results.json');
-    if (!existsSync(reportFile)) {
-      console.error(`${pkg.name}: no test report (the suite did not run or crashed)`);
-      failed += 1;
-      continue;
-    }
-    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
-    passed += report.numPassedTests;
-    failed += report.numFailedTests;
-    skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-    for (const file of report.testResults ?? []) {
-      if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) {
-        console.error(`${pkg.name}: ${file.name} failed to run: ${String(file.message).split('\n')[0]}`);
-        failed += 1;
-      }
-    }
-    console.error(`${pkg.name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+// Every workspace package: packages/*, apps/* and examples (pnpm-workspace.yaml).
+const packageDirs = ['packages', 'apps'].flatMap((base) => (existsSync(join(root, base)) ? readdirSync(join(root, base)).map((name) => join(root, base, name)) : []));
+packageDirs.push(join(root, 'examples'));
+for (const pkgDir of packageDirs) {
+  const pkgFile = join(pkgDir, 'package.json');
+  if (!existsSync(pkgFile)) continue;
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+  if (!pkg.scripts?.test) continue;
+  const reportFile = join(pkgDir, 'test-results.json');
+  if (!existsSync(reportFile)) {
+    console.error(`${pkg.name}: no test report (the suite did not run or crashed)`);
+    failed += 1;
+    continue;
   }
+  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+  for (const file of report.testResults ?? []) {
+    if (file.status === 'failed' && (file.assertionResults ?? []).length === 0) {
+      console.error(`${pkg.name}: ${file.name} failed to run: ${String(file.message).split('\n')[0]}`);
+      failed += 1;
+    }
+  }
+  console.error(`${pkg.name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
 }
 
 console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
