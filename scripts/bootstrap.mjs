@@ -56,6 +56,9 @@ function ensureSystemTools() {
   if (!has('promtool', ['--version'])) missing.push('prometheus');
   // `acmapi schedule`'s tests check the units it writes with systemd's own reader.
   if (!has('systemd-analyze', ['--version'])) missing.push('systemd');
+  // `acmapi completion`'s tests load each script into the real shell; the man page is checked by groff.
+  for (const shell of ['bash', 'zsh', 'fish']) if (!has(shell, ['--version'])) missing.push(shell);
+  if (!has('groff', ['--version'])) missing.push('groff-base');
   if (missing.length === 0) return;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && has('apt-get', ['--version'])) {
