@@ -168,6 +168,19 @@ const lazyTr46 = {
   },
 };
 
+// Core loads a few built-ins where it uses them (`await import('node:http')` in the signfile
+// server, `node:child_process` for hooks and owner lookups). esbuild keeps import() of a
+// built-in as it is, but the programs run as a vm.Script (src/code-cache.ts), which has no
+// import(): "A dynamic import callback was not specified". Each such import() becomes a
+// module that require()s the built-in, still when the import() runs, not before.
+const dynamicBuiltins = {
+  name: 'dynamic-import-of-builtins',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^node:[a-z_/]+$/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'acmapi-dynamic-builtin' } : undefined));
+    plugin.onLoad({ filter: /.*/, namespace: 'acmapi-dynamic-builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 /** Fails unless every name imported from 'undici' by a bundled module is exported by the slim entry. */
 async function checkUndiciImports() {
   // Evaluated as the bundle does: its require() is one of a file in undici's folder.
@@ -274,7 +287,7 @@ const programs = await Promise.all(
       // the program all ASCII, which src/code-cache.ts reads as latin1: V8 then takes the
       // bytes as they are, where UTF-8 is decoded and checked first (about 2 ms a run).
       legalComments: 'external',
-      plugins: [loadersOf(command), lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, lazyUndiciHttp, lazyTr46, peculiarEsm],
+      plugins: [loadersOf(command), lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, lazyUndiciHttp, lazyTr46, peculiarEsm, dynamicBuiltins],
     });
     const file = result.outputFiles.find((output) => output.path.endsWith('.cjs'));
     if (file === undefined) throw new Error(`esbuild wrote no programs/${name}.cjs`);
