@@ -45,22 +45,21 @@ else {
   failed += 1;
 }
 
-for (const base of ['packages', 'apps']) {
-  const dir = join(root, base);
-  if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir)) {
-    const pkgFile = join(dir, name, 'package.json');
-    if (!existsSync(pkgFile)) continue;
-    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
-    if (!pkg.scripts?.test) continue;
-    const reportFile = join(dir, name, 'test-results.json');
-    if (!existsSync(reportFile)) {
-      console.error(`${pkg.name}: no test report (the suite did not run or crashed)`);
-      failed += 1;
-      continue;
-    }
-    addReport(pkg.name, reportFile);
+// Every workspace package with a test script: packages/*, apps/* and examples (pnpm-workspace.yaml).
+const packageDirs = ['packages', 'apps'].flatMap((base) => (existsSync(join(root, base)) ? readdirSync(join(root, base)).map((name) => join(root, base, name)) : []));
+packageDirs.push(join(root, 'examples'));
+for (const pkgDir of packageDirs) {
+  const pkgFile = join(pkgDir, 'package.json');
+  if (!existsSync(pkgFile)) continue;
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+  if (!pkg.scripts?.test) continue;
+  const reportFile = join(pkgDir, 'test-results.json');
+  if (!existsSync(reportFile)) {
+    console.error(`${pkg.name}: no test report (the suite did not run or crashed)`);
+    failed += 1;
+    continue;
   }
+  addReport(pkg.name, reportFile);
 }
 
 // A skipped or todo test is not a pass: it counts as a failure, and the last line stays exactly

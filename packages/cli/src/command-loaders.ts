@@ -20,4 +20,5 @@ export const COMMAND_LOADERS: Readonly<Record<CommandName, (ctx: CommandContext)
   matrix: async (ctx) => (await import('./commands/matrix.js')).matrixCommand(ctx),
   sandbox: async (ctx) => (await import('./commands/sandbox.js')).sandboxCommand(ctx),
   demo: async (ctx) => (await import('./commands/demo.js')).demoCommand(ctx),
+  completion: async (ctx) => (await import('./commands/completion.js')).completionCommand(ctx),
 };

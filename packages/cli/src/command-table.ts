@@ -79,6 +79,11 @@ export const COMMANDS = [
     summary:
       'start a sandbox CA and a signfile web server on this machine, issue a certificate for demo.acmapi.test, and print how to verify it with openssl',
   },
+  {
+    name: 'completion',
+    term: 'completion <shell>',
+    summary: 'print the shell completion script for bash, zsh or fish (see the examples for where to put it)',
+  },
 ] as const satisfies readonly CommandEntry[];
 
 /** The name of a command of {@link COMMANDS}. */

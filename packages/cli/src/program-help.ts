@@ -6,6 +6,7 @@
  * the same text, at several terminal widths.
  */
 import { COMMANDS } from './command-table.js';
+import { examplesHelpText } from './help-examples.js';
 
 /** What `acmapi --help` says the program does. */
 export const PROGRAM_DESCRIPTION =
@@ -43,6 +44,7 @@ export function programHelp(width: number): string {
     '',
     'Commands:',
     ...commands.map(item),
+    examplesHelpText(''),
     '',
   ].join('\n');
 }

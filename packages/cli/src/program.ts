@@ -10,6 +10,7 @@ import type { CommandContext } from './commands/command-kit.js';
 import { COMMAND_LOADERS } from './command-loaders.js';
 import { COMMANDS, commandToLoad } from './command-table.js';
 import type { CommandEntry } from './command-table.js';
+import { examplesHelpText } from './help-examples.js';
 import { EXIT_CODES } from './present/exit-codes.js';
 import { Output } from './present/output.js';
 import { helpWidthOf, PROGRAM_DESCRIPTION } from './program-help.js';
@@ -47,6 +48,13 @@ function subcommandTerm(command: Command): string {
   return COMMANDS.find((entry) => entry.name === command.name())?.term ?? new Help().subcommandTerm(command);
 }
 
+/** A command's words after `acmapi`: `schedule install`. */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let at: Command = command; at.parent !== null; at = at.parent) words.unshift(at.name());
+  return words.join(' ');
+}
+
 /**
  * Runs the command line `argv` (as in `process.argv`: node, script, args…).
  *
@@ -64,6 +72,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     .description(PROGRAM_DESCRIPTION)
     .version(cliVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', examplesHelpText(''))
     .configureHelp({ subcommandTerm })
     .configureOutput({
       writeOut: (text) => stdout.write(text),
@@ -81,6 +90,8 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       .exitOverride()
       .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text), getOutHelpWidth: () => helpWidthOf(stdout), getErrHelpWidth: () => helpWidthOf(stderr) })
       .showHelpAfterError('(run with --help for usage)');
+    const examples = examplesHelpText(commandPath(command));
+    if (examples !== '') command.addHelpText('after', examples);
   }
   try {
     await program.parseAsync([...argv]);

@@ -4,6 +4,8 @@
  * `@acmapi/core/preflight` (the signfile preflight, spec §5), `@acmapi/core/store` (the
  * crash-safe certificate store), `@acmapi/core/deploy` (putting the signfile in place),
  * `@acmapi/core/report` (the metrics file and notifications).
+ *
+ * @module @acmapi/core
  */
 
 // Errors: match on `code`, or use the guards (they also recognise errors of a second copy of this package).
@@ -91,7 +93,7 @@ export type { CertificateDescription, CsrDescription, PkiFileDescription } from 
 // The certificate lifecycle.
 export { runCertificate } from './lifecycle/run-certificate.js';
 export type { RunCertificateOptions, RunCertificateResult } from './lifecycle/run-certificate.js';
-export type { AfterRun } from './lifecycle/run-certificate.js';
+export type { AfterRun, AnsweredApplication } from './lifecycle/run-certificate.js';
 export type { LifecycleEvent, LifecycleListener } from './lifecycle/events.js';
 export { FLEET_DEFAULT_CONCURRENCY, runFleet } from './lifecycle/run-fleet.js';
 export type { FleetCertificateResult, FleetOutcome, FleetPrepared, FleetTarget, RunFleetOptions, RunFleetResult } from './lifecycle/run-fleet.js';

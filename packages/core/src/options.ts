@@ -5,6 +5,8 @@
  * (zod), so a front end that imports only this entry point at start-up starts fast; the root
  * entry point brings the whole library (and under a bundler's code splitting, every module
  * the bundle uses from it).
+ *
+ * @module @acmapi/core/options
  */
 export { DURATION_UNITS, parseDuration } from './config/duration.js';
 export type { ParseDurationOptions } from './config/duration.js';

@@ -51,7 +51,7 @@ export interface RetryEvent {
 /**
  * Options of {@link AcmApiClient}. Timeouts and delays are in milliseconds.
  *
- * @throws {OptionsError} `OPTIONS_INVALID` from {@link resolveClientOptions} when a
+ * @throws {OptionsError} `OPTIONS_INVALID` from `resolveClientOptions` (the constructor's check) when a
  *   field has the wrong type or range, an unknown field is given, or `dispatcher` is
  *   combined with `ca`, `trustDefaultRoots` or `connectTimeoutMs` (configure those on the
  *   dispatcher), or `trustDefaultRoots` is `false` without `ca`.

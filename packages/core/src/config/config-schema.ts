@@ -89,7 +89,7 @@ const signfile = z
   })
   .describe('The signfile the CA fetches to validate domains (spec §5).');
 
-/** The zod schema of `acmapi.json`. Parse with {@link validateConfig}, which reports every error with its JSON path. */
+/** The zod schema of `acmapi.json`. Parse with `validateConfig`, which reports every error with its JSON path. */
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe('The JSON Schema of this file, for editors.'),

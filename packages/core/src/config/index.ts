@@ -4,6 +4,8 @@
  * only here, because they load the schema and zod: re-exported by the root, a bundler would
  * evaluate them with any import of it. A front end that reads a project file only sometimes
  * imports this subpath dynamically (a dynamic import of the root would bring all of it).
+ *
+ * @module @acmapi/core/config
  */
 export { CONFIG_FILE_NAME, findConfig, readConfig } from './read-config.js';
 export type { ReadConfigResult } from './read-config.js';

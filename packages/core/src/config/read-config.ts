@@ -1,5 +1,5 @@
 /**
- * Reading the project file: the thin I/O around {@link validateConfig}.
+ * Reading the project file: the thin I/O around `validateConfig` (`@acmapi/core/config`).
  */
 import { stat } from 'node:fs/promises';
 import { readLocalTextFile } from '../store/read-bounded.js';
@@ -33,7 +33,7 @@ async function isDirectory(path: string): Promise<boolean> {
  *
  * @param pathOrDir - the file, or a folder holding `acmapi.json`.
  * @throws {ConfigError} `CONFIG_NOT_FOUND` when the file does not exist; `CONFIG_UNREADABLE`
- *   when it cannot be read or is not JSON; `CONFIG_INVALID` (see {@link validateConfig}).
+ *   when it cannot be read or is not JSON; `CONFIG_INVALID` (see `validateConfig` in `@acmapi/core/config`).
  */
 export async function readConfig(pathOrDir: string): Promise<ReadConfigResult> {
   const absolute = resolve(pathOrDir);

@@ -19,8 +19,10 @@ export interface FileOwner {
 }
 
 /** A parsed `USER[:GROUP]`: each part a name, a number, or absent. */
-interface OwnerSpec {
+export interface OwnerSpec {
+  /** The user, by name or number; `undefined` for `:GROUP`. */
   readonly user: string | undefined;
+  /** The group, by name or number; `undefined` for `USER` and `USER:`. */
   readonly group: string | undefined;
   /** `USER:` (colon, no group): the user's login group, as chown(1) reads it. */
   readonly loginGroup: boolean;

@@ -77,7 +77,8 @@ export interface InstallTargetsOptions {
   previousKeyPath?: string;
 }
 
-const KINDS = ['key', 'cert', 'chain', 'fullchain', 'combined'] as const;
+/** Every install target kind, in the order {@link installTargets} writes them. */
+export const INSTALL_TARGET_KINDS = ['key', 'cert', 'chain', 'fullchain', 'combined'] as const;
 const KEY_BEARING: ReadonlySet<InstallTargetKind> = new Set(['key', 'combined']);
 
 /** Mode of files holding the private key when none is given (owner read/write only). */
@@ -92,7 +93,7 @@ function withNewline(pem: string): string {
 }
 
 /** Which install target: `key`, `cert`, `chain`, `fullchain` or `combined`. */
-export type InstallTargetKind = (typeof KINDS)[number];
+export type InstallTargetKind = (typeof INSTALL_TARGET_KINDS)[number];
 
 /** One file {@link installTargets} writes. */
 export interface PlannedInstallTarget {
@@ -123,7 +124,7 @@ export function planInstallTargets(targets: InstallTargets, files: InstallFiles)
   }
   const planned: PlannedInstallTarget[] = [];
   const seen = new Map<string, InstallTargetKind>();
-  for (const kind of KINDS) {
+  for (const kind of INSTALL_TARGET_KINDS) {
     const path = targets[kind];
     if (path === undefined) continue;
     if (!isAbsolute(path)) {

@@ -13,7 +13,7 @@ import type { LifecycleEvent } from './events.js';
 import type { CertificateSession } from './repository.js';
 import type { HookCommands } from './settings.js';
 
-/** What the deploy step did for one certificate (see {@link deployLive}). */
+/** What the deploy step did for one certificate (see `deployLive`, the lifecycle's deploy step). */
 export interface DeployReport {
   /**
    * Install targets whose content (or explicit owner/mode) changed. On an install failure
@@ -128,7 +128,7 @@ export function errorSummary(error: unknown): { code: string; message: string } 
   return { code: 'UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
 }
 
-/** What {@link deployLive} needs of the run. */
+/** What `deployLive` needs of the run. */
 export interface DeployLiveInput {
   certificate: CertificateSession;
   domains: readonly string[];

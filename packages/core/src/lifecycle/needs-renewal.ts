@@ -86,7 +86,7 @@ export function renewalJitterMs(seed: string, lifetimeMs: number, maxJitterMs = 
  * Due when `now` is past notAfter, or when the time left is less than `days` days (if given)
  * or else at the stored renewal time `renewAt` when given, or else when less than a third of
  * the lifetime (notAfter − notBefore) is left, moved earlier by the certificate's jitter
- * (see {@link renewalJitterMs}).
+ * (see `renewalJitterMs`).
  *
  * @throws {OptionsError} `OPTIONS_INVALID` (option `days`) when `days` is negative or not finite.
  */

@@ -72,7 +72,7 @@ export function renewalWindow(validity: CertificateValidity): RenewalWindow {
 
 /**
  * Chooses the moment a certificate becomes due for renewal: uniformly random in its
- * {@link renewalWindow} (two thirds of the lifetime ± 2 % of it; half of it ± 2 % below 10 days),
+ * `renewalWindow` (two thirds of the lifetime ± 2 % of it; half of it ± 2 % below 10 days),
  * rounded down to the whole second. Call it once, when the certificate goes live, and store
  * the result: a new draw on every run would renew at the earliest draw, not uniformly.
  *

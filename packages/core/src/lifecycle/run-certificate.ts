@@ -126,19 +126,24 @@ export interface AfterRun {
   failureHook?: HookResult | undefined;
 }
 
-/** The pending and issued results share these. */
-interface Answered {
+/** What the `issued` and `pending` results of {@link RunCertificateResult} share: the application the CA answered. */
+export interface AnsweredApplication {
+  /** The certificate's name in the repository. */
   name: string;
+  /** The certificate's folder in the repository (the filesystem store's `STORE/NAME`). */
   dir: string;
+  /** The domains applied for, normalised (spec §4). */
   domains: string[];
+  /** The CA's handle of the application (spec §3, `handle_id`). */
   handleId: string;
+  /** The repository's id of the application (the store's version folder), holding its key, CSR and certificate. */
   version: string;
 }
 
 /** What {@link runCertificate} led to. */
 export type RunCertificateResult =
   /** A certificate is live now; `chainMissing` when the CA sent the leaf without its chain and it could not be completed. */
-  | (Answered & {
+  | (AnsweredApplication & {
       status: 'issued';
       leaf: CertificateInfo;
       chainMissing: boolean;
@@ -152,7 +157,7 @@ export type RunCertificateResult =
   /** `renew` of a failing certificate before its next attempt (the backoff): nothing was sent. */
   | ({ status: 'skipped-by-backoff'; record: CertificateRecord; nextAttemptAt: Date; failures: number; code: string } & AfterRun)
   /** The CA holds the application for review; its handle is saved. `interrupted`: `signal` ended the wait. */
-  | (Answered & { status: 'pending'; interrupted: boolean } & AfterRun)
+  | (AnsweredApplication & { status: 'pending'; interrupted: boolean } & AfterRun)
   /** `issue` without `force` over a pending application: nothing was sent. */
   | { status: 'already-pending'; name: string; handleId: string }
   /** `retrieve` of a handle whose certificate is live already: nothing was asked. */
@@ -576,7 +581,7 @@ class Run {
     return { ...result, pkcs12Path: await this.#exportPkcs12(certificate) };
   }
 
-  #answered(certificate: CertificateSession, application: StoredApplication & { handleId: string }): Answered {
+  #answered(certificate: CertificateSession, application: StoredApplication & { handleId: string }): AnsweredApplication {
     return { name: certificate.name, dir: certificate.dir, domains: application.domains, handleId: application.handleId, version: application.version };
   }
 

@@ -413,7 +413,7 @@ export function keyMatchesCsr(privateKeyPem: string, csrPem: string): boolean {
 }
 
 /**
- * Throws unless a private key is the one a CSR was made with (see {@link keyMatchesCsr}).
+ * Throws unless a private key is the one a CSR was made with (the throwing form of the internal `keyMatchesCsr`).
  *
  * @throws {CsrError} `KEY_CSR_MISMATCH`, `KEY_INVALID`, or any error of {@link parseCsr}.
  */

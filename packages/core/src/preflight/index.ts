@@ -2,6 +2,8 @@
  * `@acmapi/core/preflight`: the signfile preflight (spec §5, BR §3.2.2.4.18) — the CA's fetch
  * of `http(s)://DOMAIN/.well-known/pki-validation/NAME` predicted for every address of every
  * domain, with the CA's redirect rules, before an application is sent.
+ *
+ * @module @acmapi/core/preflight
  */
 export { PREFLIGHT_DEFAULTS, enforcePreflight, preflight } from './preflight.js';
 export type { PreflightOptions } from './preflight.js';
@@ -13,7 +15,7 @@ export type { CaaResolver, NodeCaaRecord } from './caa-lookup.js';
 export { SANDBOX_CAA_IDENTITY, caaPolicyFor, defaultCaaIdentities } from './caa-identities.js';
 export { DEFAULT_DNS_PORT, dnsServerResolver, parseDnsServer } from './dns-servers.js';
 export type { DnsServerResolverOptions } from './dns-servers.js';
-export { checkSignfileBody, sanitizeExcerpt } from './signfile-body.js';
+export { SIGNFILE_EXCERPT_LENGTH, checkSignfileBody, sanitizeExcerpt } from './signfile-body.js';
 export { describeFailure } from './describe-failure.js';
 export type { FailureContext } from './describe-failure.js';
 export type { SignfileBodyCheck, SignfileContentKind } from './signfile-body.js';

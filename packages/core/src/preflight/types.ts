@@ -56,7 +56,7 @@ export type PreflightFailureKind =
   | 'redirect-not-allowed'
   /** A redirect led back to a URL already fetched. */
   | 'redirect-loop'
-  /** More than {@link MAX_REDIRECTS} redirects. */
+  /** More than `MAX_REDIRECTS` (10) redirects. */
   | 'too-many-redirects'
   /** A 200 answer whose body does not contain the signfile; see `content`. */
   | 'content-mismatch'
@@ -210,7 +210,7 @@ export interface DomainPreflight {
   readonly resolversDisagree?: readonly ResolverAnswer[];
 }
 
-/** The result of {@link preflight}. */
+/** The result of {@link "@acmapi/core/preflight"!preflight | preflight}. */
 export interface PreflightResult {
   /** True when every domain passed (always true in mode `off`, where nothing is checked). */
   readonly ok: boolean;

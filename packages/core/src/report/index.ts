@@ -3,6 +3,8 @@
  * metrics file for node_exporter's textfile collector (Prometheus text format 0.0.4) and a
  * JSON notification to a webhook (Slack-compatible `text`). The lifecycle's front ends call
  * these after a run; a failure to report is a {@link ReportError} and never changes a certificate.
+ *
+ * @module @acmapi/core/report
  */
 export { METRICS_RESULTS, METRIC_FAMILIES, escapeLabelValue, formatMetrics, writeMetricsFile } from './metrics.js';
 export type { CertificateMetrics, MetricsResult } from './metrics.js';

@@ -3,6 +3,8 @@
  * one folder per certificate, every write atomic, a new key and its certificate made live
  * together, one process at a time per certificate. Every change goes through
  * {@link CertificateStore.withCertificate}; the state file's internals are not public.
+ *
+ * @module @acmapi/core/store
  */
 export { CertificateStore, openStore } from './certificate-store.js';
 export type { CertificateLockOptions, DeleteCertificateOptions, DeleteCertificateResult, OpenStoreOptions } from './certificate-store.js';

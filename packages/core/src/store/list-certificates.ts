@@ -3,6 +3,8 @@
  * only (no lock, no certificate parsing, no X.509 library). Kept apart from
  * `certificate-store.ts` so that a command that only lists (`acmapi list`) can import it
  * alone through `@acmapi/core/store-list` and start fast over a fleet of 1,000 certificates.
+ *
+ * @module @acmapi/core/store-list
  */
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';

@@ -2,6 +2,8 @@
  * Server strings as data, not text to obey: the one escaping every front end uses before a
  * terminal, a log or a summary sees something the CA (or any server) sent, and the one
  * quoting of a value inside a command line printed for users to copy.
+ *
+ * @module @acmapi/core/text
  */
 
 /** The longest server string shown, in characters (code points), before it is cut. */
