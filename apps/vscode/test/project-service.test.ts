@@ -7,6 +7,7 @@ import { AcmApiClient, runCertificate, type CertificateSettings, type LifecycleE
 import { serveSignfile, type ServeSignfileResult } from '@acmapi/core/deploy';
 import { openStore } from '@acmapi/core/store';
 import { startSandbox, type Sandbox } from '@acmapi/sandbox';
+import { startDnsServer } from '@acmapi/test-dns';
 import { makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
 import { formatMessage } from '../src/l10n/localize.js';
 import { PendingPoller, type PollOutcome } from '../src/pending/poller.js';
@@ -354,6 +355,37 @@ describe('ProjectService', () => {
       env: {},
     });
     expect(await endless.signfile()).toStrictEqual({ reason: expect.stringMatching(/\/dev\/zero is larger than 1 MiB/) as unknown });
+  });
+
+  it('asks acmapi.json\'s dnsServers and weighs CAA with its caaIdentities, as the CLI does (issue 13)', async () => {
+    const dns = await startDnsServer();
+    try {
+      await dns.set('caa.test', { A: ['127.0.0.1'], CAA: [{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }] });
+      await dns.set('www.caa.test', { A: ['127.0.0.1'] });
+      const dir = join(temp.path, 'caa-project');
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'signfile'), SIGNFILE);
+      const project = (caaIdentities: string[]): string =>
+        JSON.stringify({ endpoint: sandbox.url, customerId: 'vscode', dnsServers: [dns.address], caaIdentities, signfile: { name: 'signfile', path: 'signfile' }, certificates: [{ name: 'caa', domains: ['www.caa.test'] }] });
+      const open = async (): Promise<ProjectService> =>
+        ProjectService.open({
+          configFile: join(dir, 'acmapi.json'),
+          // No resolve overrides: the addresses come from the DNS server acmapi.json names.
+          settings: { caFile: join(temp.path, 'sandbox-ca.pem'), preflightMode: 'strict', resolve: [], httpPort: signfileServer.port, httpsPort: 1 },
+          authToken: () => Promise.resolve(TOKEN),
+          log,
+          t: formatMessage,
+          env: {},
+        });
+      await writeFile(join(dir, 'acmapi.json'), project(['wosign.com']));
+      const refused = await (await open()).preflight(['www.caa.test']);
+      expect('domains' in refused ? refused.domains.map((domain) => [domain.ok, domain.failure?.kind]) : refused).toEqual([[false, 'caa-forbids']]);
+      await writeFile(join(dir, 'acmapi.json'), project(['letsencrypt.org']));
+      const allowed = await (await open()).preflight(['www.caa.test']);
+      expect('domains' in allowed ? allowed.domains.map((domain) => [domain.ok, domain.addressSource, domain.addresses.map((a) => a.address)]) : allowed).toEqual([[true, 'dns', ['127.0.0.1']]]);
+    } finally {
+      await dns.close();
+    }
   });
 
   it('reads acmapi.json, the signfile and the CA file as a Windows editor saves them (a BOM, CRLF)', async () => {

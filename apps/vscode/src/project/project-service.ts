@@ -34,7 +34,7 @@ import {
   type PreflightResult,
   type SignfilePhaseOptions,
 } from '@acmapi/core';
-import { parseResolveOverride, preflight } from '@acmapi/core/preflight';
+import { caaPolicyFor, parseResolveOverride, preflight } from '@acmapi/core/preflight';
 import { certificatePaths, MAX_CA_FILE_BYTES, openStore, readLocalTextFile, type CertificateStore } from '@acmapi/core/store';
 import type { Localize } from '../l10n/localize.js';
 import type { PendingItem, PollOutcome } from '../pending/poller.js';
@@ -216,6 +216,9 @@ export class ProjectService {
     const signfile = await this.signfile();
     if ('reason' in signfile) return signfile;
     const { settings } = this.#options;
+    const { config } = this.project;
+    // CAA as the lifecycle weighs it: acmapi.json's caaIdentities, else the endpoint's CA (core's rule).
+    const caa = caaPolicyFor(config.endpoint, config.customerId ?? '', config.caaIdentities);
     return preflight({
       domains,
       signfile,
@@ -223,6 +226,9 @@ export class ProjectService {
       resolve: settings.resolve.map(parseResolveOverride),
       httpPort: settings.httpPort,
       httpsPort: settings.httpsPort,
+      ...(config.dnsServers === undefined || config.dnsServers.length === 0 ? {} : { dnsServers: config.dnsServers }),
+      caaIdentities: caa.identities,
+      ...(caa.accountUri === undefined ? {} : { caaAccountUri: caa.accountUri }),
       ...(signal === undefined ? {} : { signal }),
     });
   }
@@ -384,7 +390,15 @@ export class ProjectService {
   async #signfilePhase(settings: CertificateSettings): Promise<SignfilePhaseOptions> {
     const { settings: host, log } = this.#options;
     const mode = host.preflightMode;
-    const extras = { resolve: host.resolve.map(parseResolveOverride), httpPort: host.httpPort, httpsPort: host.httpsPort };
+    const { dnsServers, caaIdentities } = this.project.config;
+    const extras = {
+      resolve: host.resolve.map(parseResolveOverride),
+      httpPort: host.httpPort,
+      httpsPort: host.httpsPort,
+      // acmapi.json's DNS servers and CAA identities, as the CLI passes them (the lifecycle adds the account URI).
+      ...(dnsServers === undefined || dnsServers.length === 0 ? {} : { dnsServers }),
+      ...(caaIdentities === undefined ? {} : { caaIdentities }),
+    };
     const placed = settings.signfile !== undefined && settings.signfile.placement.kind !== 'none';
     if (!placed && mode === 'off') return { preflight: 'off' };
     if (settings.signfile?.path === undefined) {

@@ -43,10 +43,14 @@ export function classifyDnsFailure(code: string): CaaLookupFailure {
   return 'dns-error';
 }
 
-/** Node's `{ critical, TAG: value }` as RFC 8659's flags, tag, value. */
+/**
+ * Node's `{ critical, TAG: value }` as RFC 8659's flags, tag, value. Node may also add
+ * `type: 'CAA'` (as `resolveAny` documents; seen from `resolveCaa` too, before the tag), which
+ * is not the record's tag.
+ */
 export function fromNodeCaa(record: NodeCaaRecord): CaaRecord | undefined {
   for (const [tag, value] of Object.entries(record) as [string, unknown][]) {
-    if (tag === 'critical') continue;
+    if (tag === 'critical' || (tag === 'type' && value === 'CAA')) continue;
     if (typeof value === 'string') return { flags: record.critical, tag, value };
   }
   return undefined;

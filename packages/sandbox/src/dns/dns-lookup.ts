@@ -87,7 +87,8 @@ export function createSandboxDns(options: SandboxDnsOptions): SandboxDns {
         const answers = await resolver.resolveCaa(name);
         // node gives `{ critical, <tag>: value }`; the tag is the one other key (unknown tags too).
         return answers.flatMap((answer): SandboxCaaRecord[] => {
-          const entries = Object.entries(answer).filter(([key]) => !CAA_META.has(key));
+          // Node may add `type: 'CAA'` (resolveAny's form, seen from resolveCaa too): not a tag.
+          const entries = Object.entries(answer).filter(([key, value]) => !CAA_META.has(key) && !(key === 'type' && value === 'CAA'));
           return entries.map(([tag, value]) => ({ flags: answer.critical, tag, value: String(value) }));
         });
       }),
