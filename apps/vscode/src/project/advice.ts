@@ -5,7 +5,7 @@
  * context fields, `retryable`) and a neutral `hint`; the CLI and the Action have their own
  * maps, in their own words. No `vscode` import: the edge passes `vscode.l10n.t`.
  */
-import { displayText } from '@acmapi/core/text';
+import { displayText, escapeUnprintable } from '@acmapi/core/text';
 import { isAcmApiError, type AcmApiError, type AcmApiErrorCode, type PreflightFailure } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
 import { ExtensionError } from './extension-error.js';
@@ -39,7 +39,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   CA_DOMAIN_FORMAT: fixDomains,
   CA_DOMAIN_COUNT: (t) => t('At most five domains fit in one certificate: split them over several certificates in acmapi.json.'),
   CA_DOMAIN_VERIFY_FAILED: (t, error) =>
-    t('The CA could not fetch the signfile of {0}: run "acmapi: Check Signfile" to see what each address serves, fix it, then apply again.', error.domain ?? '?'),
+    t('The CA could not fetch the signfile of {0}: run "acmapi: Check Signfile" to see what each address serves, fix it, then apply again.', error.domain === undefined ? '?' : displayText(error.domain)),
   CA_HANDLE_REJECTED: (t) => t('The CA does not know this handle for this customer: check "customerId" in acmapi.json.'),
   CA_REFUSED: (t) => t('Contact the CA before applying for this certificate again.'),
   CA_IP_NOT_PERMITTED: (t) => t('This machine\'s IP address is not registered for the customer id: apply from a registered address, or ask the CA to add this one.'),
@@ -152,12 +152,27 @@ export function preflightFailureAdvice(failure: PreflightFailure, t: Localize): 
   return failure.hint;
 }
 
+/** The longest description shown, in characters: a notification is no place for a CA's megabyte. */
+const DESCRIPTION_MAX = 2000;
+
+/**
+ * One line, whatever the parts quote: every control, bidi or invisible character escaped
+ * (line breaks too, `\n`), and cut at {@link DESCRIPTION_MAX}. Server strings are escaped
+ * where they enter a message; this also catches an error whose message quotes one raw (a plain
+ * `Error` from anywhere), found by the hostile-strings corpus.
+ */
+function oneLine(text: string): string {
+  const line = escapeUnprintable(text).replaceAll('\n', '\\n');
+  const chars = Array.from(line);
+  return chars.length <= DESCRIPTION_MAX ? line : `${chars.slice(0, DESCRIPTION_MAX).join('')}… (${chars.length - DESCRIPTION_MAX} more characters)`;
+}
+
 /** A one-line description of an error for the log and messages: what happened, what to do, and the code; never a secret. */
 export function describeError(error: unknown, t: Localize): string {
-  if (error instanceof ExtensionError) return `${error.message} ${error.hint}`;
+  if (error instanceof ExtensionError) return oneLine(`${error.message} ${error.hint}`);
   if (isAcmApiError(error)) {
     const advice = adviceFor(error, t);
-    return `${error.message}${advice === undefined ? '' : ` ${advice}`} [${error.code}]`;
+    return oneLine(`${error.message}${advice === undefined ? '' : ` ${advice}`} [${error.code}]`);
   }
-  return error instanceof Error ? error.message : String(error);
+  return oneLine(error instanceof Error ? error.message : String(error));
 }
