@@ -2,7 +2,7 @@
 // One way in for users (README quick start): `npm run demo` and `npm test` work on a
 // fresh machine with only Node.js and npm. This script brings pnpm (the pinned
 // version, through npx: corepack cannot fetch everywhere), installs the workspace,
-// builds it, and then runs the demo, the tests or the benchmarks. `ci` (what .ci/run runs)
+// builds it, and then runs the demo, the tests, the benchmarks or the long fuzz run. `ci` (what .ci/run runs)
 // adds the workflow's checks: lint, typecheck, the Action's dist freshness, the packages'
 // publint and arethetypeswrong, each recorded in ci-checks.json for the summary line.
 //
@@ -178,7 +178,18 @@ switch (task) {
     process.exit(run(pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'bench', '--concurrency=1', ...rest]));
     break;
   }
+  case 'fuzz': {
+    // The fuzz suites' long run (issue 11): the same vitest files CI runs bounded, with many
+    // more cases (FUZZ_RUNS per property; the suites add up to more than 10^5 at the default)
+    // and, unless FUZZ_SEED is given, a new seed each run, printed first so that any run can
+    // be repeated. fast-check prints a failure's seed and path: FUZZ_SEED + FUZZ_PATH replay it.
+    process.env.FUZZ_RUNS ??= '20000';
+    process.env.FUZZ_SEED ??= String(Date.now() % 2_147_483_647);
+    console.error(`acmapi fuzz: FUZZ_SEED=${process.env.FUZZ_SEED} FUZZ_RUNS=${process.env.FUZZ_RUNS} (set both to repeat this run)`);
+    process.exit(run(pnpm, [...pnpmArgs, 'exec', 'turbo', 'run', 'fuzz', '--concurrency=1', '--continue', ...rest]));
+    break;
+  }
   default:
-    console.error(`acmapi bootstrap: unknown task "${task}" (expected demo, test, ci or bench)`);
+    console.error(`acmapi bootstrap: unknown task "${task}" (expected demo, test, ci, bench or fuzz)`);
     process.exit(2);
 }

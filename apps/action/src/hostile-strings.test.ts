@@ -1,9 +1,11 @@
 import * as actionsCore from '@actions/core';
+import { isKeyType } from '@acmapi/core';
 import { HOSTILE_STRINGS, unsafeForDisplay } from '@acmapi/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LifecyclePresenter } from './lifecycle-log.js';
 import { runnerLog } from './log-text.js';
 import type { CertificateOutcome } from './outcome.js';
+import { formatState, parseState, STATE_VERSION, type PublishedState } from './published-folder/published-state.js';
 import { buildSummary } from './summary.js';
 
 const cases = HOSTILE_STRINGS.map((h) => [h.label, h.value] as const);
@@ -72,4 +74,19 @@ describe('finding 3: server strings in the runner log and the job summary (hosti
       expect(line).not.toMatch(/(?<!\\)\[[^\]]*(?<!\\)\]\(/);
     }
   });
+
+  it.each(cases)('finding 3: the committed state file holds %s escaped, one JSON value per line, and reads back', (_label, value) => {
+    const state: PublishedState = {
+      version: STATE_VERSION,
+      lastError: { code: 'PROTOCOL_BAD_SHAPE', message: `The answer is not ACMAPI: ${value}`, at: '2030-01-01T00:00:00.000Z' },
+      lastRetired: { status: 'refused', domains: ['www.example'], keyType: 'ec-p256', retiredAt: '2030-01-01T00:00:00.000Z', reason: `CA_REFUSED: ${value}` },
+    };
+    const text = formatState(state);
+    for (const line of text.split('\n')) expect(unsafeForDisplay(line, 2_000_000), JSON.stringify(line.slice(0, 120))).toBeUndefined();
+    const csrKeyType = (): never => {
+      throw new Error('no CSR in a version 2 state');
+    };
+    expect(parseState(text, { where: 'state.json', isKeyType, csrKeyType })).toEqual(state);
+  });
 });
+

@@ -5,6 +5,7 @@
  * Only the command being run is loaded (see `command-table.ts`); the others stand in the
  * program as placeholders that carry their name and summary for `acmapi --help`.
  */
+import { displayText } from '@acmapi/core/text';
 import { Command, CommanderError, Help } from 'commander';
 import type { CommandContext } from './commands/command-kit.js';
 import { COMMAND_LOADERS } from './command-loaders.js';
@@ -43,6 +44,17 @@ function placeholder(entry: CommandEntry): Command {
   });
 }
 
+/**
+ * Commander's error line (`error: unknown option '…'`) quotes the command line's words back
+ * as they came: escaped like a server string, so that a word holding ESC, CR or a bidi
+ * control cannot act on the terminal or forge a line (found by the flags fuzz suite). Its
+ * one line break of its own, before "(Did you mean …?)", stays a line break.
+ */
+function outputError(text: string, write: (text: string) => void): void {
+  const line = displayText(text.replace(/\n$/, ''), { maxLength: 500 }).replaceAll('\\n(Did you mean ', '\n(Did you mean ');
+  write(`${line}\n`);
+}
+
 /** How `acmapi --help` lists a command: by its row of the table, loaded or not (`help` itself as commander does). */
 function subcommandTerm(command: Command): string {
   return COMMANDS.find((entry) => entry.name === command.name())?.term ?? new Help().subcommandTerm(command);
@@ -77,6 +89,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     .configureOutput({
       writeOut: (text) => stdout.write(text),
       writeErr: (text) => stderr.write(text),
+      outputError,
       getOutHelpWidth: () => helpWidthOf(stdout),
       getErrHelpWidth: () => helpWidthOf(stderr),
     })
@@ -88,7 +101,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   for (const command of nested(program.commands)) {
     command
       .exitOverride()
-      .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text), getOutHelpWidth: () => helpWidthOf(stdout), getErrHelpWidth: () => helpWidthOf(stderr) })
+      .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text), outputError, getOutHelpWidth: () => helpWidthOf(stdout), getErrHelpWidth: () => helpWidthOf(stderr) })
       .showHelpAfterError('(run with --help for usage)');
     const examples = examplesHelpText(commandPath(command));
     if (examples !== '') command.addHelpText('after', examples);
@@ -103,7 +116,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
         ctx.makeOutput(true).result({
           status: 'error',
           exitCode: EXIT_CODES.USAGE,
-          error: { code: 'USAGE', message: error.message.replace(/^error: /, ''), hint: 'Run acmapi --help, or acmapi COMMAND --help.' },
+          error: { code: 'USAGE', message: displayText(error.message.replace(/^error: /, ''), { maxLength: 500 }), hint: 'Run acmapi --help, or acmapi COMMAND --help.' },
         });
       }
       return EXIT_CODES.USAGE;

@@ -37,7 +37,7 @@ export const HOSTILE_STRINGS: readonly HostileString[] = [
   { label: 'shell glob and option', value: '-rf *' },
   { label: 'Markdown and HTML', value: '<img src=x onerror=alert(1)> **bold** [link](https://evil.example) | cell' },
   { label: 'HTML details and script', value: '</td><script>alert(1)</script><details open>' },
-  { label: 'very long (900 KB)', value: 'A'.repeat(900_000) },
+  { label: 'very long (1 MiB)', value: 'A'.repeat(1_048_576) },
   { label: 'very long with controls', value: '\u001b[1m'.repeat(50_000) },
 ];
 

@@ -5,4 +5,5 @@ export * from './openssl.js';
 export * from './temp-dir.js';
 export * from './signfile-site.js';
 export * from './hostile-strings.js';
+export * from './fuzz.js';
 export * from './intercepting-proxy.js';

@@ -10,6 +10,7 @@
  * written back as version 2 at the next change.
  */
 import type { KeyType } from '@acmapi/core';
+import { escapeUnprintableJson } from '@acmapi/core/text';
 
 /** File name of the state in a certificate's folder. */
 export const STATE_FILE = 'acmapi-state.json';
@@ -88,9 +89,13 @@ export function isEmptyState(state: PublishedState): boolean {
   return state.application === undefined && state.lastError === undefined && state.lastRetired === undefined;
 }
 
-/** Serialises a state: stable key order and a trailing newline, so an unchanged state changes no file. */
+/**
+ * Serialises a state: stable key order and a trailing newline, so an unchanged state changes no
+ * file. Control, bidi and invisible characters (a CA's text in `lastError`) are `\uXXXX`
+ * escapes: the file is committed, and a diff or a `cat` shows them instead of obeying them.
+ */
 export function formatState(state: PublishedState): string {
-  return `${JSON.stringify(state, null, 2)}\n`;
+  return `${escapeUnprintableJson(JSON.stringify(state, null, 2))}\n`;
 }
 
 type Fields = Readonly<Record<string, unknown>>;

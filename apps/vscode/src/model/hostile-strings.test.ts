@@ -1,7 +1,8 @@
-import type { CertificateRecord } from '@acmapi/core';
+import { CaError, ProtocolError, StoreError, type CertificateRecord } from '@acmapi/core';
 import { HOSTILE_STRINGS, unsafeForDisplay } from '@acmapi/test-utils';
 import { describe, expect, it } from 'vitest';
 import { formatMessage } from '../l10n/localize.js';
+import { describeError } from '../project/advice.js';
 import { logLifecycleEvent } from '../project/lifecycle-log.js';
 import type { Logger } from '../project/logger.js';
 import type { TreeNode } from './tree-node.js';
@@ -39,4 +40,21 @@ describe('finding 2: server strings in the extension (hostile-strings corpus)', 
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(unsafeForDisplay(line), JSON.stringify(line.slice(0, 120))).toBeUndefined();
   });
+
+  it.each(cases)('hostile strings: the error messages the extension shows quote %s escaped, on one line', (_label, value) => {
+    const errors = [
+      new CaError(107, value),
+      new CaError(108, undefined, { handleId: value }),
+      new ProtocolError('PROTOCOL_NOT_JSON', `The answer is not JSON: ${value}`),
+      new StoreError('STORE_PENDING_EXISTS', `pending: ${value}`, { certificate: 'site', handleId: value }),
+      new Error(value),
+    ];
+    for (const error of errors) {
+      const message = describeError(error, formatMessage);
+      // showErrorMessage renders one notification: a line break there is a forged second line.
+      expect(message.includes('\n'), JSON.stringify(message.slice(0, 120))).toBe(false);
+      expect(unsafeForDisplay(message, 5000), JSON.stringify(message.slice(0, 120))).toBeUndefined();
+    }
+  });
 });
+

@@ -5,7 +5,7 @@
  * context fields, `retryable`) and a neutral `hint`; the CLI and the Action have their own
  * maps, in their own words. No `vscode` import: the edge passes `vscode.l10n.t`.
  */
-import { displayText } from '@acmapi/core/text';
+import { displayText, escapeUnprintable } from '@acmapi/core/text';
 import { isAcmApiError, type AcmApiError, type AcmApiErrorCode, type PreflightFailure } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
 import { ExtensionError } from './extension-error.js';
@@ -53,7 +53,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
           `http://${displayText(error.domain)}/.well-known/pki-validation/${encodeURIComponent(project.signfileName)}`,
           displayText(error.domain),
         )
-      : t('The CA could not fetch the signfile of {0}: run "acmapi: Check Signfile" to see what each address serves, fix it, then apply again.', error.domain ?? '?'),
+      : t('The CA could not fetch the signfile of {0}: run "acmapi: Check Signfile" to see what each address serves, fix it, then apply again.', error.domain === undefined ? '?' : displayText(error.domain)),
   CA_HANDLE_REJECTED: (t) => t('The CA does not know this handle for this customer: check "customerId" in acmapi.json.'),
   CA_REFUSED: (t) => t('Contact the CA before applying for this certificate again.'),
   CA_IP_NOT_PERMITTED: (t) => t('This machine\'s IP address is not registered for the customer id: apply from a registered address, or ask the CA to add this one.'),
@@ -169,6 +169,21 @@ export function preflightFailureAdvice(failure: PreflightFailure, t: Localize): 
   return failure.hint;
 }
 
+/** The longest description shown, in characters: a notification is no place for a CA's megabyte. */
+const DESCRIPTION_MAX = 2000;
+
+/**
+ * One line, whatever the parts quote: every control, bidi or invisible character escaped
+ * (line breaks too, `\n`), and cut at {@link DESCRIPTION_MAX}. Server strings are escaped
+ * where they enter a message; this also catches an error whose message quotes one raw (a plain
+ * `Error` from anywhere), found by the hostile-strings corpus.
+ */
+function oneLine(text: string): string {
+  const line = escapeUnprintable(text).replaceAll('\n', '\\n');
+  const chars = Array.from(line);
+  return chars.length <= DESCRIPTION_MAX ? line : `${chars.slice(0, DESCRIPTION_MAX).join('')}… (${chars.length - DESCRIPTION_MAX} more characters)`;
+}
+
 /**
  * What happened, in the user's language. Core's message is English facts; for the CA's
  * answers (101-111, spec §3) every fact is in the error's fields (`status`, `code`, `domain`),
@@ -190,10 +205,10 @@ function whatHappened(error: AcmApiError & { readonly status?: unknown; readonly
  * @param project - facts of the project that make the advice concrete (the signfile name).
  */
 export function describeError(error: unknown, t: Localize, project: ProjectFacts = {}): string {
-  if (error instanceof ExtensionError) return `${error.message} ${error.hint}`;
+  if (error instanceof ExtensionError) return oneLine(`${error.message} ${error.hint}`);
   if (isAcmApiError(error)) {
     const advice = adviceFor(error, t, project);
-    return `${whatHappened(error, t)}${advice === undefined ? '' : ` ${advice}`} [${error.code}]`;
+    return oneLine(`${whatHappened(error, t)}${advice === undefined ? '' : ` ${advice}`} [${error.code}]`);
   }
-  return error instanceof Error ? error.message : String(error);
+  return oneLine(error instanceof Error ? error.message : String(error));
 }

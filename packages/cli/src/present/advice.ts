@@ -4,7 +4,7 @@
  * and a neutral `hint`; this module maps each `code` to advice a user of the command line
  * can follow. The Action and the extension have their own maps, in their own words.
  */
-import { shellQuote } from '@acmapi/core/text';
+import { displayText, shellQuote } from '@acmapi/core/text';
 import type { AcmApiError, AcmApiErrorCode, PreflightFailure, PreflightRemedy } from '@acmapi/core';
 import { flagForOption } from '../flags/option-fields.js';
 
@@ -53,11 +53,13 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
   CA_DOMAIN_FORMAT: FIX_DOMAINS,
   CA_DOMAIN_COUNT: 'At most five domains (-d/--domain) fit in one certificate: split them over several certificates, each with its own --name.',
   CA_DOMAIN_VERIFY_FAILED: (error) => {
-    const domain = error.domain ?? 'DOMAIN';
-    return `The CA could not fetch the signfile. Make sure http://${domain}/.well-known/pki-validation/<signfile name> serves the signfile on every address of the domain (acmapi check -d ${domain} --signfile FILE shows what the CA will see), then apply again.`;
+    // The domain is the CA's other_msg: shown escaped, and shell-quoted in the command to copy.
+    const domain = error.domain === undefined ? 'DOMAIN' : displayText(error.domain);
+    const domainArg = error.domain === undefined ? 'DOMAIN' : shellQuote(error.domain);
+    return `The CA could not fetch the signfile. Make sure http://${domain}/.well-known/pki-validation/<signfile name> serves the signfile on every address of the domain (acmapi check -d ${domainArg} --signfile FILE shows what the CA will see), then apply again.`;
   },
   CA_HANDLE_REJECTED: (error) =>
-    `Check the handle${error.handleId === undefined ? '' : ` ${error.handleId}`} (acmapi list shows the pending ones) and that --customer-id / ACMAPI_CUSTOMER_ID is the customer id it was issued to.`,
+    `Check the handle${error.handleId === undefined ? '' : ` ${displayText(error.handleId)}`} (acmapi list shows the pending ones) and that --customer-id / ACMAPI_CUSTOMER_ID is the customer id it was issued to.`,
   CA_REFUSED: 'Contact the CA before applying again (acmapi list shows the refused application; its key is kept in the store).',
   CA_IP_NOT_PERMITTED:
     "This machine's IP address is not registered for the customer id of --customer-id / ACMAPI_CUSTOMER_ID: run acmapi from a registered address, or ask the CA to add this one.",

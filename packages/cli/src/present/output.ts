@@ -1,9 +1,10 @@
 /**
  * Everything the command prints goes through here: results on stdout (one JSON
  * object in `--json` mode, text otherwise), messages on stderr, a spinner on
- * steps that wait (only on a TTY, never in `--json` mode), and registered secrets
- * replaced before anything is written.
+ * steps that wait (only on a TTY, never in `--json` mode), registered secrets
+ * replaced and control characters escaped before anything is written.
  */
+import { escapeUnprintable, escapeUnprintableJson } from '@acmapi/core/text';
 import type { Ora } from 'ora';
 
 /** Where and how to print. */
@@ -53,21 +54,30 @@ export class Output {
     return out;
   }
 
+  /**
+   * `text` as written: secrets replaced, then every control character but LF escaped. Server
+   * strings are escaped where they are put into a message (`displayText`); this also catches
+   * what a message quotes from elsewhere (a flag's value, found by the flags fuzz suite).
+   */
+  private printable(text: string): string {
+    return escapeUnprintable(this.redact(text));
+  }
+
   /** A human line: stdout normally, stderr in `--json` mode (stdout is for the JSON object). */
   say(text: string): void {
-    (this.json ? this.stderr : this.stdout).write(`${this.redact(text)}\n`);
+    (this.json ? this.stderr : this.stdout).write(`${this.printable(text)}\n`);
   }
 
   /** A warning or error line, always on stderr. */
   warn(text: string): void {
-    this.stderr.write(`${this.redact(text)}\n`);
+    this.stderr.write(`${this.printable(text)}\n`);
   }
 
   /** The one JSON result of `--json` mode; ignored in human mode and after the first call. */
   result(value: object): void {
     if (!this.json || this.resultWritten) return;
     this.resultWritten = true;
-    this.stdout.write(`${this.redact(JSON.stringify(value, null, 2))}\n`);
+    this.stdout.write(`${escapeUnprintableJson(this.redact(JSON.stringify(value, null, 2)))}\n`);
   }
 
   /** Starts a spinner on stderr for a step that waits; nothing at all without a TTY or in `--json` mode. */
@@ -80,19 +90,19 @@ export class Output {
     let spinner: Ora | undefined;
     let ended = false;
     void import('ora').then(({ default: ora }) => {
-      if (!ended) spinner = ora({ text: this.redact(text), stream: this.stderr, ...(noColor ? { color: false } : {}) }).start();
+      if (!ended) spinner = ora({ text: this.printable(text), stream: this.stderr, ...(noColor ? { color: false } : {}) }).start();
     });
     const end = (finish: (s: Ora) => void, line: string | undefined): void => {
       ended = true;
       if (spinner !== undefined) finish(spinner);
-      else if (line !== undefined) this.stderr.write(`${this.redact(line)}\n`);
+      else if (line !== undefined) this.stderr.write(`${this.printable(line)}\n`);
     };
     return {
       succeed: (done) => {
-        end((s) => s.succeed(this.redact(done)), `✔ ${done}`);
+        end((s) => s.succeed(this.printable(done)), `✔ ${done}`);
       },
       fail: (failed) => {
-        end((s) => s.fail(this.redact(failed)), `✖ ${failed}`);
+        end((s) => s.fail(this.printable(failed)), `✖ ${failed}`);
       },
       stop: () => {
         end((s) => s.stop(), undefined);

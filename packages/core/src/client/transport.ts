@@ -160,6 +160,25 @@ function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * Drops the answer's raw bytes that undici keeps on a parser error (`HTTPParserError.data`)
+ * from `error`'s cause chain, in place: they are whatever the server sent, and a server that
+ * echoes the request sends the auth token back (found by the client-answers fuzz suite), which
+ * a front end showing the cause (`--debug`, `util.inspect`) would then print. The error stays
+ * the same object, so its class, code, message and stack still say what failed.
+ */
+function dropAnswerBytes(error: unknown): void {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if (Object.hasOwn(current, 'data')) {
+      const data: unknown = Reflect.get(current, 'data');
+      const size = typeof data === 'string' || data instanceof Uint8Array ? data.length : undefined;
+      Reflect.set(current, 'data', size === undefined ? '[answer bytes not kept]' : `[${size} bytes of the answer, not kept]`);
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+}
+
 interface FailureContext {
   readonly options: PostJsonOptions;
   readonly answered: boolean;
@@ -172,6 +191,7 @@ interface FailureContext {
  */
 export function toTransportError(error: unknown, context: FailureContext): TransportError {
   const { options, answered } = context;
+  dropAnswerBytes(error);
   const where = describeEndpoint(options.url);
   const make = (
     code: TransportErrorCode,

@@ -3,7 +3,7 @@
  * spec §3 makes on every certificate before it is saved ("always checks that the
  * certificate's public key is the CSR's and that it names every requested domain").
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { normalizeDomains } from '../domains/domains.js';
 import { CertificateError } from '../errors/errors.js';
 import { parsePrivateKeyPem, publicKeySpkiDer } from './keys.js';
@@ -86,6 +86,8 @@ export interface VerifyCertificateResult {
 
 interface ParsedCertificate {
   x509: X509Certificate;
+  /** `x509.publicKey`, read once at parse time: OpenSSL decodes it lazily and throws on a bad SPKI. */
+  publicKey: KeyObject;
   der: Buffer;
   names: CertificateNames;
   info: CertificateInfo;
@@ -122,6 +124,10 @@ function parseDer(der: Buffer, index: number): ParsedCertificate {
   try {
     // node:crypto reads it with OpenSSL (issue 9: an ASN.1 schema walk cost far more CPU).
     const x509 = new X509Certificate(der);
+    // Read here, inside the try: a certificate whose SubjectPublicKeyInfo does not decode
+    // parses, and only the getter throws, an untyped OpenSSL error far from here (found by
+    // the client-answers fuzz suite: one changed byte in an intermediate's key OID).
+    const publicKey = x509.publicKey;
     const names = certificateNames(der);
     const subject = nameText(x509.subject, names.subject);
     const info: CertificateInfo = {
@@ -135,7 +141,7 @@ function parseDer(der: Buffer, index: number): ParsedCertificate {
       fingerprintSha256: x509.fingerprint256,
       pem: encodePem('CERTIFICATE', der),
     };
-    return { x509, der, names, info };
+    return { x509, publicKey, der, names, info };
   } catch (error) {
     throw certInvalid(`certificate ${index + 1} of the bundle does not parse as X.509`, error);
   }
@@ -176,7 +182,7 @@ function checkLinks(certificates: readonly ParsedCertificate[]): void {
     }
     const link = `${child.info.fingerprintSha256}>${parent.info.fingerprintSha256}`;
     if (verifiedLinks.get(link) === true) continue;
-    const check = verifySigned(child.der, parent.x509.publicKey);
+    const check = verifySigned(child.der, parent.publicKey);
     if (check.valid) verifiedLinks.set(link, true);
     if (!check.valid) {
       throw new CertificateError(
@@ -235,7 +241,7 @@ export function verifyCertificate(chain: CertificateChain, expected: VerifyCerti
   });
   const leaf = certificates[0];
   if (leaf === undefined) throw certInvalid('no certificate was found in it');
-  const leafKey = leaf.x509.publicKey.export({ type: 'spki', format: 'der' });
+  const leafKey = leaf.publicKey.export({ type: 'spki', format: 'der' });
   if (!leafKey.equals(publicKeySpkiDer(csr.publicKey))) {
     throw new CertificateError(
       'CERT_KEY_MISMATCH',
@@ -308,5 +314,5 @@ export function certificateMatchesPrivateKey(certPem: string, privateKeyPem: str
   const der = bundleDers(certPem)[0];
   if (der === undefined) throw certInvalid('no certificate was found in it');
   const certificate = parseOne(der, 0);
-  return certificate.x509.publicKey.export({ type: 'spki', format: 'der' }).equals(publicKeySpkiDer(privateKey));
+  return certificate.publicKey.export({ type: 'spki', format: 'der' }).equals(publicKeySpkiDer(privateKey));
 }

@@ -11,7 +11,7 @@ import type { Dispatcher } from 'undici';
 import { CertificateError, TransportError } from '../errors/errors.js';
 import { parseCertificateChain } from './certificate.js';
 import type { CertificateChain } from './certificate.js';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, type KeyObject } from 'node:crypto';
 import { caIssuersUris, certificateNames, nameText } from './certificate-fields.js';
 import { decodePemBlocks, encodePem, verifySigned } from './der.js';
 
@@ -90,7 +90,14 @@ export function checkIssuer(childDer: Uint8Array, issuerDer: Uint8Array): string
   if (!childNames.issuer.equals(issuerNames.subject) && childIssuer.toLowerCase() !== issuerSubject.toLowerCase()) {
     return `it is "${issuerSubject}", not the issuer "${childIssuer}"`;
   }
-  const check = verifySigned(childDer, issuer.publicKey);
+  let issuerKey: KeyObject;
+  try {
+    // OpenSSL decodes the key lazily: a fetched certificate with a broken key throws only here.
+    issuerKey = issuer.publicKey;
+  } catch {
+    return 'its public key cannot be read';
+  }
+  const check = verifySigned(childDer, issuerKey);
   return check.valid ? undefined : `it does not sign the certificate: ${check.reason ?? 'the signature does not verify'}`;
 }
 

@@ -467,10 +467,18 @@ async function linkAtomically(path: string, target: string, dir: string): Promis
   });
 }
 
+/** The longest `lastError.message` kept, in characters: a message quoting a megabyte of a CA's text is cut. */
+export const LAST_ERROR_MESSAGE_MAX = 2000;
+
+function capped(message: string): string {
+  const chars = Array.from(message);
+  return chars.length <= LAST_ERROR_MESSAGE_MAX ? message : `${chars.slice(0, LAST_ERROR_MESSAGE_MAX).join('')}… (${chars.length - LAST_ERROR_MESSAGE_MAX} more characters)`;
+}
+
 function describe(error: unknown): { code: string; message: string } {
-  if (isAcmApiError(error)) return { code: error.code, message: error.message };
-  if (error instanceof Error) return { code: 'UNEXPECTED', message: error.message };
-  return { code: 'UNEXPECTED', message: String(error) };
+  if (isAcmApiError(error)) return { code: error.code, message: capped(error.message) };
+  if (error instanceof Error) return { code: 'UNEXPECTED', message: capped(error.message) };
+  return { code: 'UNEXPECTED', message: capped(String(error)) };
 }
 
 /** Settings as `state.json` reads them back: no `undefined` fields. */

@@ -6,6 +6,7 @@
  * either the old or the new `state.json`, and both describe complete, matching files.
  */
 import { readFile } from 'node:fs/promises';
+import { escapeUnprintableJson } from '../text/display-text.js';
 import type { StoreState, VersionEntry } from './store-state-schema.js';
 import { writeFileAtomic } from './write-atomic.js';
 
@@ -29,9 +30,13 @@ export async function readStoreState(file: string, name: string): Promise<StoreS
   return parseStoreState(text, file, name);
 }
 
-/** Writes `state.json` atomically: this is the commit point of every store change. */
+/**
+ * Writes `state.json` atomically: this is the commit point of every store change. Control,
+ * bidi and invisible characters in its strings (a CA's text in `lastError`) are written as
+ * `\uXXXX` escapes, so that `cat state.json` shows them instead of obeying them.
+ */
 export async function writeStoreState(file: string, state: StoreState): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(file, `${escapeUnprintableJson(JSON.stringify(state, null, 2))}\n`, { mode: 0o600 });
 }
 
 /** The entry of version `id`. */

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { HOSTILE_STRINGS, unsafeForDisplay } from '@acmapi/test-utils';
 import { describe, expect, it } from 'vitest';
-import { DISPLAY_TEXT_MAX, displayText, shellQuote } from './display-text.js';
+import { DISPLAY_TEXT_MAX, displayText, escapeUnprintable, escapeUnprintableJson, shellQuote } from './display-text.js';
 
 describe('displayText', () => {
   it.each(HOSTILE_STRINGS.map((h) => [h.label, h.value] as const))('finding 2: %s is shown as one safe, capped line', (_label, value) => {
@@ -44,4 +44,18 @@ describe('shellQuote', () => {
       expect(out).toBe(displayText(value));
     },
   );
+});
+
+describe('escapeUnprintable and escapeUnprintableJson (the printers\' last line of defence)', () => {
+  it('escape every control, bidi and invisible character but LF; keep backslashes and length', () => {
+    expect(escapeUnprintable('C:\\certs\\a\u001b[2J\r\nnext\u202e\u0085')).toBe('C:\\certs\\a\\u{1b}[2J\\u{d}\nnext\\u{202e}\\u{85}');
+    expect(escapeUnprintable('x'.repeat(5000))).toHaveLength(5000);
+  });
+
+  it.each(HOSTILE_STRINGS.map((h) => [h.label, h.value] as const))('leave no raw unsafe character of %s, and JSON that parses back to the same value', (_label, value) => {
+    for (const line of escapeUnprintable(value).split('\n')) expect(unsafeForDisplay(line.replace(/^::/, ''), Infinity)).toBeUndefined();
+    const json = escapeUnprintableJson(JSON.stringify({ message: value }, null, 2));
+    for (const line of json.split('\n')) expect(unsafeForDisplay(line, Infinity)).toBeUndefined();
+    expect(JSON.parse(json)).toEqual({ message: value });
+  });
 });

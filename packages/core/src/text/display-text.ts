@@ -77,3 +77,35 @@ export function shellQuote(value: string, options: DisplayTextOptions = {}): str
   if (SHELL_SAFE.test(shown) && !shown.startsWith('-')) return shown;
   return `'${shown.replaceAll("'", "'\\''")}'`;
 }
+
+// UNPRINTABLE without LF, everywhere in a string.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE_BUT_LF = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/gu;
+
+/**
+ * The last line of defence of a front end's printer: every control, bidi or invisible
+ * formatting character but the line feed becomes `\u{hex}`, so that nothing written to a
+ * terminal or a log acts on it, whatever a message quotes (a command line's word, a file's
+ * content, a server string a caller forgot to pass through {@link displayText}). Unlike
+ * `displayText` it keeps line breaks and backslashes (Windows paths) as they are and cuts
+ * nothing: it is for text the program composed, not for a server string on its own. Pure.
+ *
+ * @param text - text about to be printed, lines separated by LF.
+ * @returns the same text with those characters escaped.
+ */
+export function escapeUnprintable(text: string): string {
+  return text.replace(UNPRINTABLE_BUT_LF, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+}
+
+/**
+ * JSON text (from `JSON.stringify`) with every control, bidi or invisible formatting
+ * character written as a `\uXXXX` escape (RFC 8259 §7): the same JSON value, but no raw
+ * U+202E or U+0085 reaches a terminal that shows the JSON. `JSON.stringify` escapes only
+ * C0 controls. Pure.
+ *
+ * @param json - JSON text.
+ * @returns equivalent JSON text.
+ */
+export function escapeUnprintableJson(json: string): string {
+  return json.replace(UNPRINTABLE_BUT_LF, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}
