@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CertificateRecord } from '@acmapi/core';
 import { displayText } from '@acmapi/core/text';
 import { HOSTILE_STRINGS, unsafeForDisplay } from '@acmapi/test-utils';
@@ -29,11 +32,13 @@ function expectSafe(lines: readonly string[]): void {
 function shellWords(line: string): string[] {
   const start = line.indexOf('acmapi retrieve ');
   const rest = line.slice(start + 'acmapi retrieve '.length).split(/ {2}| \(or /)[0] ?? '';
-  const out = execFileSync('sh', ['-c', `set -- ${rest}; printf '%s\\0' "$@"`], { encoding: 'utf8' });
+  // A quoting bug must not reach the user's files: the shell gets a throwaway HOME and folder.
+  const out = execFileSync('sh', ['-c', `set -- ${rest}; printf '%s\\0' "$@"`], { encoding: 'utf8', cwd: sandboxHome, env: { PATH: '/usr/bin:/bin', HOME: sandboxHome } });
   return out.split('\0').slice(0, -1);
 }
 
 const STORE = '/tmp/my store; rm -rf ~';
+const sandboxHome = mkdtempSync(join(tmpdir(), 'acmapi-shell-home-'));
 const cases = HOSTILE_STRINGS.map((h) => [h.label, h.value] as const);
 
 describe('finding 2: server strings in the CLI (hostile-strings corpus)', () => {
