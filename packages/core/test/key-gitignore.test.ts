@@ -4,14 +4,14 @@
  * (git's own reading of the rules, an independent peer) ignores every privkey.pem.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '@acmapi/test-utils';
 import { generateKeyAndCsr } from '../src/pki/csr.js';
 import { CertificateStore, openStore } from '../src/store/certificate-store.js';
-import { KEY_GITIGNORE_RULES } from '../src/store/key-gitignore.js';
+import { KEY_GITIGNORE_RULES, removeStoreFolderIfUnused } from '../src/store/key-gitignore.js';
 
 const run = promisify(execFile);
 let temp: TempDir;
@@ -73,3 +73,34 @@ describe('the store in a git repository', () => {
     for (const sample of samples) await git(temp.path, 'check-ignore', '-q', '--no-index', join(store.dir, 'n', 'versions', 'v', sample));
   });
 });
+
+describe('removeStoreFolderIfUnused', () => {
+  let scratch: TempDir;
+  beforeEach(async () => {
+    scratch = await makeTempDir('acmapi-store-unused-');
+  });
+  afterEach(async () => {
+    await scratch.cleanup();
+  });
+  const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+
+  it('removes a store folder that holds only the .gitignore openStore wrote', async () => {
+    const dir = join(scratch.path, 'store');
+    await openStore(dir);
+    expect(await removeStoreFolderIfUnused(dir)).toBe(true);
+    expect(await exists(dir)).toBe(false);
+  });
+
+  it('keeps a folder with anything else, or with a .gitignore of the user\'s', async () => {
+    const kept = join(scratch.path, 'kept');
+    await openStore(kept);
+    await writeFile(join(kept, 'notes.txt'), 'mine');
+    expect(await removeStoreFolderIfUnused(kept)).toBe(false);
+    const own = join(scratch.path, 'own');
+    await mkdir(own);
+    await writeFile(join(own, '.gitignore'), '*.log\n');
+    expect(await removeStoreFolderIfUnused(own)).toBe(false);
+    expect(await readFile(join(own, '.gitignore'), 'utf8')).toBe('*.log\n');
+  });
+});
+

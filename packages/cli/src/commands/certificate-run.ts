@@ -6,7 +6,7 @@
  * client), presents its events (`EventPresenter`), turns Ctrl-C during `--wait` into the end
  * of the wait, and turns its result into the `--json` result.
  */
-import { rmdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCertificate as runLifecycle, runFleet } from '@acmapi/core';
 import type {
@@ -21,7 +21,7 @@ import type {
   RunCertificateResult,
   SignfilePhaseOptions,
 } from '@acmapi/core';
-import { openStore } from '@acmapi/core/store';
+import { openStore, removeStoreFolderIfUnused } from '@acmapi/core/store';
 import type { CertificateStore } from '@acmapi/core/store';
 import { localIo } from '../flags/cli-errors.js';
 import { createClient } from '../flags/client.js';
@@ -192,8 +192,8 @@ export async function withStore<T>(dir: string, now: (() => Date) | undefined, f
   try {
     return await fn(store);
   } finally {
-    // rmdir removes only an empty folder: a certificate written meanwhile (by this run or another) stays.
-    if (!existed) await rmdir(dir).catch(() => undefined);
+    // Only a folder left empty (but for its key .gitignore) goes: a certificate written meanwhile stays.
+    if (!existed) await removeStoreFolderIfUnused(dir);
   }
 }
 

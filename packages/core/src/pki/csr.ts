@@ -210,7 +210,7 @@ function buildCsr(domains: readonly string[], subject: AsnName, privateKey: KeyO
 
 /**
  * Makes a CSR (RFC 2986) for the domains: CN = the first domain of at most 64 characters
- * ({@link commonNameFor}), SAN = every domain as
+ * (RFC 5280 ub-common-name; a longer first domain stays in the SANs only), SAN = every domain as
  * dNSName (RFC 5280 §4.2.1.6), signed with SHA-256 (RSA PKCS#1 v1.5 or ECDSA; ECDSA P-384
  * with SHA-384).
  *

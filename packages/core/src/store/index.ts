@@ -13,7 +13,7 @@ export { listCertificates } from './list-certificates.js';
 export { CERTIFICATE_NAME_PATTERN, MAX_CERTIFICATE_NAME_LENGTH, certificateNameProblem } from './certificate-name.js';
 export { LINKED_FILES, LIVE_FILES, PKCS12_FILE, certificatePaths } from './store-layout.js';
 export type { CertificatePaths, LiveFile } from './store-layout.js';
-export { KEY_GITIGNORE, KEY_GITIGNORE_RULES, ensureKeyGitignore, keyGitignoreText } from './key-gitignore.js';
+export { KEY_GITIGNORE, KEY_GITIGNORE_RULES, ensureKeyGitignore, keyGitignoreText, removeStoreFolderIfUnused } from './key-gitignore.js';
 export { writeFileAtomic } from './write-atomic.js';
 export type { WriteFileAtomicOptions } from './write-atomic.js';
 export type {

@@ -7,7 +7,7 @@
  * The rules name key material only; certificates, chains and `state.json` hold nothing secret,
  * so a project may still commit them.
  */
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, rmdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The file name, in the store folder. */
@@ -50,6 +50,29 @@ export async function ensureKeyGitignore(dir: string): Promise<boolean> {
     // `wx`: created only when absent, atomically, so two processes never both write it and a
     // user's own file is never replaced.
     await writeFile(join(dir, KEY_GITIGNORE), keyGitignoreText(), { flag: 'wx', mode: 0o644 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes `dir` when it holds nothing but the `.gitignore` {@link ensureKeyGitignore} wrote
+ * (same text), or nothing at all: a store folder a run created and then kept nothing in (a
+ * strict preflight failed, a CSR came without its key) leaves nothing behind. Anything else in
+ * it, or a `.gitignore` of other text, keeps the folder. Never throws.
+ *
+ * @returns `true` when the folder was removed.
+ */
+export async function removeStoreFolderIfUnused(dir: string): Promise<boolean> {
+  try {
+    const entries = await readdir(dir);
+    if (entries.length === 1 && entries[0] === KEY_GITIGNORE) {
+      if ((await readFile(join(dir, KEY_GITIGNORE), 'utf8')) !== keyGitignoreText()) return false;
+      await unlink(join(dir, KEY_GITIGNORE));
+    } else if (entries.length > 0) return false;
+    // rmdir removes only an empty folder: a certificate written meanwhile by another run stays.
+    await rmdir(dir);
     return true;
   } catch {
     return false;
