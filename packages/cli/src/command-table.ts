@@ -60,7 +60,7 @@ export const COMMANDS = [
     name: 'check',
     term: 'check [options]',
     summary:
-      "check that every address of each domain serves the signfile the way the CA fetches it (http and https, redirects by the CA's rules), without applying; exit 0 only when every domain passes, 8 when one fails",
+      "check that every address of each domain serves the signfile the way the CA fetches it (http and https, redirects by the CA's rules) and that CAA lets the CA issue, without applying; exit 0 only when every domain passes, 8 when one fails",
   },
   {
     name: 'matrix',
