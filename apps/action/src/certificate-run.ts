@@ -16,7 +16,7 @@ import { PUBLISHED_FILES, STATE_FILE } from './published-folder/index.js';
 import type { PublishedFolderRepository } from './published-folder/index.js';
 
 /** How the signfile preflight reaches the domains: DNS and ports 80/443 unless overridden. */
-export type SignfileNetwork = Pick<SignfilePhaseOptions, 'resolve' | 'httpPort' | 'httpsPort'>;
+export type SignfileNetwork = Pick<SignfilePhaseOptions, 'resolve' | 'httpPort' | 'httpsPort' | 'dnsServers' | 'caaIdentities'>;
 
 /** What {@link runOneCertificate} needs. */
 export interface CertificateRunContext {

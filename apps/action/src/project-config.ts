@@ -9,6 +9,7 @@ import { fileTooLargeDetail, readLocalTextFile } from '@acmapi/core/store';
 import type { AcmApiConfig, KeySource, KeyType } from '@acmapi/core';
 import { InputError } from './inputs.js';
 import type { CertificateRequest, InputFallbacks } from './inputs.js';
+import type { SignfileNetwork } from './certificate-run.js';
 
 /** One certificate of the config, its key files read. */
 export interface ConfigCertificate {
@@ -26,6 +27,8 @@ export interface ProjectConfig {
   readonly certificates: readonly ConfigCertificate[];
   /** The config's values for empty inputs. */
   readonly fallbacks: InputFallbacks;
+  /** acmapi.json's `dnsServers` and `caaIdentities`, for the preflight (the lifecycle adds the CA's account URI). */
+  readonly preflight: Pick<SignfileNetwork, 'dnsServers' | 'caaIdentities'>;
 }
 
 function workspacePath(workspace: string, absolute: string): string {
@@ -78,7 +81,11 @@ export async function loadProjectConfig(file: string, workspace: string): Promis
       keySource: await keySourceFromConfig(entry, dir),
     });
   }
-  return { file: workspacePath(workspace, file), certificates, fallbacks };
+  const preflight = {
+    ...(config.dnsServers === undefined || config.dnsServers.length === 0 ? {} : { dnsServers: config.dnsServers }),
+    ...(config.caaIdentities === undefined ? {} : { caaIdentities: config.caaIdentities }),
+  };
+  return { file: workspacePath(workspace, file), certificates, fallbacks, preflight };
 }
 
 /**

@@ -198,7 +198,7 @@ export async function runCertificates(inputs: ActionInputs, config: ProjectConfi
     folder,
     log,
     client: async () => services.createClient(clientOptions),
-    signfileNetwork: services.signfileNetwork,
+    signfileNetwork: { ...config?.preflight, ...services.signfileNetwork },
   };
   let outcomes: CertificateOutcome[] = [];
   try {

@@ -13,6 +13,7 @@ import { serveSignfile } from '@acmapi/core/deploy';
 import type { ServeSignfileResult } from '@acmapi/core/deploy';
 import { startSandbox } from '@acmapi/sandbox';
 import type { Sandbox } from '@acmapi/sandbox';
+import { startDnsServer } from '@acmapi/test-dns';
 import { makeTempDir } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
 import type { SignfileNetwork } from '../src/certificate-run.js';
@@ -219,6 +220,32 @@ describe('run', () => {
     expect((JSON.parse(core.outputs.get('results') ?? '[]') as unknown[]).length).toBe(3);
     expect(core.outputs.has('fingerprint')).toBe(false);
     expect(core.outputs.get('status')).toBe('issued');
+  });
+
+  it('config: acmapi.json\'s dnsServers and caaIdentities reach the preflight (issue 13): a CAA record for another CA stops a strict run', async () => {
+    const dns = await startDnsServer();
+    try {
+      await dns.set('caa.action.test', { A: ['127.0.0.1'], CAA: [{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }] });
+      const repo = join(temp.path, 'repo');
+      await mkdir(join(repo, 'caa'), { recursive: true });
+      await writeFile(join(repo, 'caa', 'signfile.txt'), SIGNFILE);
+      const config = {
+        endpoint: sandbox.url,
+        customerId: 'unit',
+        dnsServers: [dns.address],
+        caaIdentities: ['wosign.com'],
+        signfile: { name: 'signfile', path: 'signfile.txt' },
+        certificates: [{ name: 'caa', domains: ['caa.action.test'] }],
+      };
+      await writeFile(join(repo, 'caa', 'acmapi.json'), JSON.stringify(config));
+      const core = new FixtureCore({ 'auth-token': TOKEN, config: 'caa/acmapi.json', preflight: 'strict', 'key-passphrase': PASSPHRASE });
+      // No address overrides: the addresses, like CAA, come from the DNS server acmapi.json names.
+      const result = await run(services(core, { signfileNetwork: { httpPort: signfile.port, httpsPort: signfile.port } }));
+      expect(result.outcomes.map((o) => [o.name, o.status])).toEqual([['caa', 'failed']]);
+      expect([...core.log, ...core.failures].join('\n')).toContain('CAA at caa.action.test allows only letsencrypt.org');
+    } finally {
+      await dns.close();
+    }
   });
 
   it('config: takes endpoint, customer id, signfile, key type, and renew-before-days from acmapi.json; inputs win', async () => {
