@@ -30,6 +30,8 @@ describe('loadProjectConfig', () => {
     const file = await writeConfig({
       endpoint: 'https://ca.example/api',
       customerId: 'cust',
+      dnsServers: ['127.0.0.1:5353'],
+      caaIdentities: ['ca.example'],
       signfile: { name: 'sf.txt', path: 'signfile' },
       defaults: { keyType: 'rsa-3072', storeDir: '../tls', renewBeforeDays: 21 },
       certificates: [
@@ -47,6 +49,7 @@ describe('loadProjectConfig', () => {
         { name: 'mail', domains: ['mail.example.com'], keySource: { kind: 'key', privateKeyPem: 'KEY PEM\n' } },
       ],
       fallbacks: { endpoint: 'https://ca.example/api', customerId: 'cust', keyType: 'rsa-3072', renewBeforeDays: 21, signfileName: 'sf.txt', signfile: 'the-token' },
+      preflight: { dnsServers: ['127.0.0.1:5353'], caaIdentities: ['ca.example'] },
     });
     expect(selectCertificates(config, ['www', 'api'], 'ec-p256')).toEqual([
       { name: 'www', domains: ['www.example.com'], keyType: 'ec-p256', keySource: { kind: 'generate' } },
