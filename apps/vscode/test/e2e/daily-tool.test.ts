@@ -10,14 +10,15 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serveSignfile, type ServeSignfileResult } from '@acmapi/core/deploy';
 import { startSandbox, type Sandbox } from '@acmapi/sandbox';
-import { freePort, makeTempDir, type TempDir } from '@acmapi/test-utils';
+import { makeTempDir, type TempDir } from '@acmapi/test-utils';
 import { formatMessage } from '../../src/l10n/localize.js';
-import { CHROMIUM, installExtension, runToEnd, startCodeServer, type CodeServer } from './support/code-server.js';
-import { makeZhCnLanguagePack, registerZhCnLanguagePack } from './support/language-pack.js';
+import { runToEnd } from './support/code-server.js';
+import { makeZhCnLanguagePack } from './support/language-pack.js';
+import { startWorkbench, type Workbench } from './support/session.js';
 import { clearNotifications, notification, quickInput, runCommand, waitForRow } from './support/workbench.js';
 
 const git = promisify(execFile);
@@ -86,8 +87,7 @@ describe.each(LOCALES)('acmapi as a daily tool (%s)', { timeout: 120_000 }, (loc
   // The fixed part of "{0} days left" in this locale ("days left", "剩余"): an issued certificate's row.
   const daysLeft = (w('{0} days left', '{0}').split('{0}').map((part) => part.trim()).sort((a, b) => b.length - a.length)[0] ?? '');
   let workspace: string;
-  let codeServer: CodeServer | undefined;
-  let context: BrowserContext | undefined;
+  let workbench: Workbench | undefined;
   let page: Page;
 
   async function shot(name: string): Promise<void> {
@@ -139,49 +139,20 @@ describe.each(LOCALES)('acmapi as a daily tool (%s)', { timeout: 120_000 }, (loc
     await git('git', ['add', '-A'], { cwd: workspace });
     await git('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.test', 'commit', '-qm', 'site'], { cwd: workspace });
 
-    const dirs = { userDataDir: join(base, 'user-data'), extensionsDir: join(base, 'extensions'), configFile: join(base, 'code-server.yaml') };
-    await mkdir(join(dirs.userDataDir, 'User'), { recursive: true });
-    await writeFile(
-      join(dirs.userDataDir, 'User', 'settings.json'),
-      JSON.stringify({
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'workbench.welcomePage.walkthroughs.openOnInstall': false,
-        'security.workspace.trust.enabled': false,
-        'extensions.ignoreRecommendations': true,
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'update.mode': 'none',
-        'telemetry.telemetryLevel': 'off',
-        'chat.disableAIFeatures': true,
-        'window.commandCenter': false,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        'git.autoRepositoryDetection': true,
-        'scm.defaultViewMode': 'list',
-      }),
-    );
-    expect(await installExtension(vsix, dirs)).toMatch(/acmapi-vscode\.vsix' was successfully installed/);
-    if (locale === 'zh-cn') {
-      expect(await installExtension(languagePack, dirs)).toMatch(/was successfully installed/);
-      await registerZhCnLanguagePack(dirs.userDataDir, join(temp.path, 'language-pack'));
-    }
-    codeServer = await startCodeServer(await freePort(), workspace, dirs, locale === 'zh-cn' ? ['--locale', 'zh-cn'] : []);
-    context = await chromium.launchPersistentContext(join(base, 'chromium'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--lang=${locale}`],
-      viewport: { width: 1400, height: 860 },
-      locale: locale === 'zh-cn' ? 'zh-CN' : 'en-US',
+    workbench = await startWorkbench({
+      base,
+      workspace,
+      vsix,
+      locale,
+      languagePack: { vsix: languagePack, folder: join(temp.path, 'language-pack') },
+      userSettings: { 'git.autoRepositoryDetection': true, 'scm.defaultViewMode': 'list' },
     });
-    page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-    await page.locator('.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+    page = workbench.page;
+    await workbench.open();
   }, 600_000);
 
   afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await codeServer?.stop();
+    await workbench?.close();
   });
 
   afterEach(async (test) => {

@@ -5,12 +5,13 @@
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serveSignfile, type ServeSignfileResult } from '@acmapi/core/deploy';
 import { startSandbox, type Sandbox } from '@acmapi/sandbox';
-import { freePort, makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
-import { CHROMIUM, CODE_SERVER_ENTRY, installExtension, NODE24, runToEnd, startCodeServer, type CodeServer } from './support/code-server.js';
+import { makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
+import { CODE_SERVER_ENTRY, NODE24, runToEnd } from './support/code-server.js';
+import { startWorkbench, type Workbench } from './support/session.js';
 import { clearNotifications, notification, quickInput, runCommand, waitForRow } from './support/workbench.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,8 +26,7 @@ let temp: TempDir;
 let workspace: string;
 let sandbox: Sandbox;
 let signfileServer: ServeSignfileResult;
-let codeServer: CodeServer | undefined;
-let context: BrowserContext | undefined;
+let workbench: Workbench | undefined;
 let page: Page;
 let workbenchMs = 0;
 // Undone in reverse order by afterAll, whatever step of beforeAll failed.
@@ -104,46 +104,13 @@ beforeAll(async () => {
       'acmapi.preflight.httpsPort': 1,
     }),
   );
-  const dirs = { userDataDir: join(temp.path, 'user-data'), extensionsDir: join(temp.path, 'extensions'), configFile: join(temp.path, 'code-server.yaml') };
-  await mkdir(join(dirs.userDataDir, 'User'), { recursive: true });
-  await writeFile(
-    join(dirs.userDataDir, 'User', 'settings.json'),
-    JSON.stringify({
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'workbench.welcomePage.walkthroughs.openOnInstall': false,
-      'security.workspace.trust.enabled': false,
-      'extensions.ignoreRecommendations': true,
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'update.mode': 'none',
-      'telemetry.telemetryLevel': 'off',
-      'chat.disableAIFeatures': true,
-      'window.commandCenter': false,
-      'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    }),
-  );
-  const installed = await installExtension(vsix, dirs);
-  expect(installed).toMatch(/acmapi-vscode\.vsix' was successfully installed/);
-
-  codeServer = await startCodeServer(await freePort(), workspace, dirs);
-  context = await chromium.launchPersistentContext(join(temp.path, 'chromium'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 860 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  const started = performance.now();
-  await page.goto(`${codeServer.url}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-  await page.locator('.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
-  workbenchMs = performance.now() - started;
+  workbench = await startWorkbench({ base: temp.path, workspace, vsix });
+  page = workbench.page;
+  workbenchMs = await workbench.open();
 }, 900_000);
 
 afterAll(async () => {
-  await context?.close().catch(() => undefined);
-  await codeServer?.stop();
+  await workbench?.close();
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 

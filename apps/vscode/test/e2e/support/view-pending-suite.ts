@@ -8,15 +8,16 @@
 import { readFile, writeFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type FrameLocator, type Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serveSignfile, type ServeSignfileResult } from '@acmapi/core/deploy';
 import { openStore } from '@acmapi/core/store';
 import { startSandbox, type Sandbox } from '@acmapi/sandbox';
-import { freePort, makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
-import { CHROMIUM, installExtension, runToEnd, startCodeServer, type CodeServer } from './code-server.js';
+import { makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
+import { runToEnd } from './code-server.js';
 import { clearNotifications, notification, quickInput, runCommand, waitForRow } from './workbench.js';
-import { makeZhCnLanguagePack, registerZhCnLanguagePack } from './zh-cn-language-pack.js';
+import { makeZhCnLanguagePack } from './language-pack.js';
+import { startWorkbench, type Locale, type Workbench } from './session.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SIGNFILE = 'acmapi-vscode-view-signfile';
@@ -28,7 +29,7 @@ const POLL_MS = 60_000;
 /** Every CA answer waits this long, so a Cancel can come after the application was sent. */
 const CA_DELAY_MS = 6_000;
 
-export type Locale = 'en' | 'zh-cn';
+export type { Locale } from './session.js';
 
 /** The extension's words in `locale`, from its own bundles (so the test checks the shipped strings). */
 async function wordsOf(locale: Locale): Promise<{ t: (message: string, ...args: (string | number)[]) => string; command: (key: string) => string }> {
@@ -56,8 +57,7 @@ export function defineViewPendingSuite(locale: Locale): void {
   let workspace: string;
   let sandbox: Sandbox;
   let signfileServer: ServeSignfileResult;
-  let codeServer: CodeServer | undefined;
-  let context: BrowserContext | undefined;
+  let workbench: Workbench | undefined;
   let page: Page;
   let words: Awaited<ReturnType<typeof wordsOf>>;
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -101,9 +101,7 @@ export function defineViewPendingSuite(locale: Locale): void {
   }
 
   async function openWorkbench(): Promise<void> {
-    await page.goto(`${codeServer?.url ?? ''}/?folder=${encodeURIComponent(workspace)}`, { timeout: 60_000 });
-    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-    await page.locator('.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+    await workbench?.open();
   }
 
   beforeAll(async () => {
@@ -170,48 +168,14 @@ export function defineViewPendingSuite(locale: Locale): void {
     await writeFile(join(temp.path, 'ext.cnf'), 'subjectAltName=DNS:outside.example.test\nbasicConstraints=CA:FALSE\n');
     await runOpenssl(['x509', '-req', '-in', join(temp.path, 'outside.csr'), '-CA', join(temp.path, 'ca.pem'), '-CAkey', join(temp.path, 'ca.key'), '-CAcreateserial', '-days', '20', '-extfile', join(temp.path, 'ext.cnf'), '-out', join(outside, 'outside.crt')]);
 
-    const dirs = { userDataDir: join(temp.path, 'user-data'), extensionsDir: join(temp.path, 'extensions'), configFile: join(temp.path, 'code-server.yaml') };
-    await mkdir(join(dirs.userDataDir, 'User'), { recursive: true });
-    // code-server reads every flag from its config file too: the display language.
-    await writeFile(dirs.configFile, locale === 'en' ? '' : `locale: ${locale}\n`);
-    await writeFile(
-      join(dirs.userDataDir, 'User', 'settings.json'),
-      JSON.stringify({
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'workbench.welcomePage.walkthroughs.openOnInstall': false,
-        'security.workspace.trust.enabled': false,
-        'extensions.ignoreRecommendations': true,
-        'extensions.autoCheckUpdates': false,
-        'extensions.autoUpdate': false,
-        'update.mode': 'none',
-        'telemetry.telemetryLevel': 'off',
-        'chat.disableAIFeatures': true,
-        'window.commandCenter': false,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-      }),
-    );
-    expect(await installExtension(vsix, dirs)).toMatch(/acmapi-vscode\.vsix' was successfully installed/);
-    if (locale === 'zh-cn') {
-      expect(await installExtension(await makeZhCnLanguagePack(temp.path, vsce), dirs)).toMatch(/was successfully installed/);
-      await registerZhCnLanguagePack(dirs.userDataDir, dirs.extensionsDir);
-    }
-
-    codeServer = await startCodeServer(await freePort(), workspace, dirs);
-    context = await chromium.launchPersistentContext(join(temp.path, 'chromium'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1400, height: 860 },
-      locale: locale === 'en' ? 'en-US' : 'zh-CN',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    const languagePack = locale === 'en' ? undefined : { vsix: await makeZhCnLanguagePack(join(temp.path, 'language-pack'), vsce), folder: join(temp.path, 'language-pack') };
+    workbench = await startWorkbench({ base: temp.path, workspace, vsix, locale, ...(languagePack === undefined ? {} : { languagePack }) });
+    page = workbench.page;
     await openWorkbench();
   }, 900_000);
 
   afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await codeServer?.stop();
+    await workbench?.close();
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
