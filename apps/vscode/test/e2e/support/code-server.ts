@@ -61,6 +61,19 @@ export interface CodeServer {
 }
 
 /**
+ * The environment code-server (and so the extension host) starts with: the user's, as an editor
+ * launched from a desktop or a shell has it. The test runner may run under `npm test`, which
+ * adds npm's lifecycle variables (`npm_config_*`, `npm_package_*`, `INIT_CWD`, …) and its
+ * `node_modules/.bin` folders to PATH; no user's editor has those, so they are left out. Node 24
+ * comes first on PATH, as code-server runs on it.
+ */
+export function editorEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept = Object.fromEntries(Object.entries(env).filter(([name]) => !/^npm_/i.test(name) && !['INIT_CWD', 'NODE', 'COLOR', 'EDITOR'].includes(name)));
+  const path = (env['PATH'] ?? '').split(':').filter((entry) => entry !== '' && !entry.endsWith('/node_modules/.bin') && !entry.includes('/@npmcli/run-script/'));
+  return { ...kept, PATH: [join(NODE24, '..'), ...path].join(':') };
+}
+
+/**
  * Starts code-server on `port` and resolves once its HTTP server answers (at most 60 s).
  *
  * @param extraArgs - more of code-server's options, e.g. `['--locale', 'zh-cn']`.
@@ -88,7 +101,7 @@ export async function startCodeServer(port: number, workspace: string, dirs: Cod
       workspace,
     ],
     // Its own process group, so that stop() reaches the extension host and the file watcher too.
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: `${join(NODE24, '..')}:${process.env['PATH'] ?? ''}` } },
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: editorEnvironment(process.env) },
   );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
