@@ -37,8 +37,8 @@ describe('the root action.yml, the Action’s one metadata file', () => {
   });
 
   it('the schema check can fail: an icon or colour outside GitHub’s lists is refused', () => {
-    expect(schemaErrors(rootText.replace(/^(  icon: ).*$/m, '$1padlock')).map((error) => error.path)).toEqual(['/branding/icon']);
-    expect(schemaErrors(rootText.replace(/^(  color: ).*$/m, '$1pink')).map((error) => error.path)).toEqual(['/branding/color']);
+    expect(schemaErrors(rootText.replace(/^( {2}icon: ).*$/m, '$1padlock')).map((error) => error.path)).toEqual(['/branding/icon']);
+    expect(schemaErrors(rootText.replace(/^( {2}color: ).*$/m, '$1pink')).map((error) => error.path)).toEqual(['/branding/color']);
   });
 
   it('the bundle it names starts under Node 24 as the runner starts it, and reads its inputs', () => {

@@ -10,5 +10,5 @@ import { validateAction } from '@action-validator/core';
  * @returns {object[]} [] when valid
  */
 export function actionSchemaErrors(text) {
-  return validateAction(text.replace(/^(  using: )node24$/m, '$1node20')).errors;
+  return validateAction(text.replace(/^( {2}using: )node24$/m, '$1node20')).errors;
 }
