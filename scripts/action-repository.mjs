@@ -150,12 +150,12 @@ export function assembleActionRepository(destination, { root = ROOT, repository 
  * tree (files gone from the tree are deleted), commits it, tags it, moves the major tag, and
  * pushes the branch and both tags to the clone's origin (the major tag with --force: it moves).
  * @param {string} clone a clone of the distribution repository, on the branch to release on
- * @param {{ tag: string, majorTag?: string, sourceSha?: string, root?: string, repository?: string, push?: boolean }} release
+ * @param {{ tag: string, majorTag?: string, sourceSha?: string, root?: string, repository?: string }} release
  * @returns {{ commit: string, files: string[] }}
  * @throws {ActionRepositoryError} TAG_INVALID; TAG_EXISTS (that version was released already); and assembleActionRepository's
  * @throws {Error} when git fails, with its output
  */
-export function publishActionRepository(clone, { tag, majorTag, sourceSha, root = ROOT, repository = DEFAULT_ACTION_REPOSITORY, push = true }) {
+export function publishActionRepository(clone, { tag, majorTag, sourceSha, root = ROOT, repository = DEFAULT_ACTION_REPOSITORY }) {
   if (!/^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(tag) || (majorTag !== undefined && majorTag !== '' && !/^v\d+$/.test(majorTag))) {
     throw new ActionRepositoryError('TAG_INVALID', `Tags ${JSON.stringify(tag)} and ${JSON.stringify(majorTag)} are not vX.Y.Z and vX.`);
   }
@@ -164,9 +164,10 @@ export function publishActionRepository(clone, { tag, majorTag, sourceSha, root 
   const tree = mkdtempSync(join(tmpdir(), 'acmapi-action-tree-'));
   try {
     const files = assembleActionRepository(join(tree, 'repository'), { root, repository });
-    // The clone's index becomes exactly the assembled tree: additions, changes and deletions.
+    // The clone's index becomes exactly the assembled tree: additions, changes and deletions;
+    // --force, so that no ignore rule of the machine (a global `dist/`) leaves the bundle out.
     const work = join(tree, 'repository');
-    execFileSync('git', [`--git-dir=${git('rev-parse', '--absolute-git-dir')}`, `--work-tree=${work}`, 'add', '--all', '.'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('git', [`--git-dir=${git('rev-parse', '--absolute-git-dir')}`, `--work-tree=${work}`, 'add', '--all', '--force', '.'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
     git('checkout', '--', '.');
     git('clean', '-fdq');
     const source = sourceRepositoryUrl(root);
@@ -175,10 +176,8 @@ export function publishActionRepository(clone, { tag, majorTag, sourceSha, root 
     git(...identity, 'commit', '--allow-empty', '--quiet', '-m', `${tag}\n\nAssembled from ${from} by scripts/action-repository.mjs.`);
     git(...identity, 'tag', '-a', tag, '-m', tag);
     if (majorTag) git(...identity, 'tag', '-fa', majorTag, '-m', `${majorTag} -> ${tag}`, `${tag}^{}`);
-    if (push) {
-      git('push', '--quiet', 'origin', 'HEAD', `refs/tags/${tag}`);
-      if (majorTag) git('push', '--quiet', '--force', 'origin', `refs/tags/${majorTag}`);
-    }
+    git('push', '--quiet', 'origin', 'HEAD', `refs/tags/${tag}`);
+    if (majorTag) git('push', '--quiet', '--force', 'origin', `refs/tags/${majorTag}`);
     return { commit: git('rev-parse', 'HEAD'), files };
   } finally {
     rmSync(tree, { recursive: true, force: true });

@@ -154,6 +154,8 @@ describe('changeset version in a scratch clone', () => {
       expect(major.target).toBe(tag.name);
       const clone = join(temp, 'action-clone-1');
       execFileSync('git', ['clone', '--quiet', remote, clone]);
+      // An ignore rule of the machine (like a global `dist/`) must not leave the bundle out.
+      writeFileSync(join(clone, '.git/info/exclude'), 'dist/\n');
       const result = publish(clone, tag.name, major.name);
       expect(result.status, result.stderr).toBe(0);
       const expected = assembleActionRepository(join(temp, 'expected-tree'), { root: scratch });
