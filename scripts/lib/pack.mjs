@@ -1,7 +1,7 @@
 // The published packages, packed as npm would get them: `pnpm pack` (it rewrites workspace:*
 // to the real versions), one tarball each. Shared by scripts/check-packages.mjs (publint,
 // arethetypeswrong), the release dry run and test/packages.test.mjs.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,4 +35,16 @@ export function packPackages(destination) {
     const tarball = join(destination, `${manifest.name.replace('@', '').replace('/', '-')}-${manifest.version}.tgz`);
     return { name: manifest.name, version: manifest.version, dir, tarball, file: basename(tarball) };
   });
+}
+
+/** What every published tarball carries besides its code: how to use it, what changed, the licence. */
+export const REQUIRED_FILES = ['package/README.md', 'package/CHANGELOG.md', 'package/LICENSE'];
+
+/**
+ * The paths inside a packed tarball (each under package/), as `tar` lists them.
+ * @param {string} tarball a .tgz from packPackages
+ * @returns {string[]}
+ */
+export function tarballFiles(tarball) {
+  return execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
 }

@@ -98,8 +98,8 @@ describe('the wait input and splitList', () => {
   });
 });
 
-describe('action.yml', () => {
-  const yml = readFileSync(new URL('../action.yml', import.meta.url), 'utf8');
+describe('action.yml (the repository root’s, the Action’s one metadata file)', () => {
+  const yml = readFileSync(new URL('../../../action.yml', import.meta.url), 'utf8');
   const block = (input: string): string => new RegExp(`\\n  ${input}:\\n((?:    .*\\n)+)`).exec(yml)?.[1] ?? '';
 
   it('declares no default for an input acmapi.json can supply, so that the config is not shadowed', () => {
