@@ -66,10 +66,13 @@ describe('.ci/run summary (scripts/sum-test-results.mjs)', () => {
     expect(layout({ checks: passing, packageReport: null }).stdout).toBe('5 passed, 1 failed\n');
   });
 
-  it('.ci/run runs the checks before the tests and the summary last', () => {
+  it('.ci/run runs the checks, then the README\'s test command, and the summary last', () => {
     const script = readFileSync(join(root, '.ci/run'), 'utf8');
-    expect(script).toMatch(/node scripts\/bootstrap\.mjs ci\n/);
-    expect(script.indexOf('bootstrap.mjs ci')).toBeLessThan(script.indexOf('sum-test-results.mjs'));
+    expect(script).toMatch(/node scripts\/bootstrap\.mjs checks\n/);
+    expect(script).toMatch(/^npm test$/m);
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain('npm test');
+    expect(script.indexOf('bootstrap.mjs checks')).toBeLessThan(script.indexOf('npm test'));
+    expect(script.indexOf('npm test')).toBeLessThan(script.indexOf('sum-test-results.mjs'));
     const bootstrap = readFileSync(join(root, 'scripts/bootstrap.mjs'), 'utf8');
     for (const step of ["'lint'", "'typecheck'", 'check-dist.mjs', 'check-packages.mjs']) expect(bootstrap).toContain(step);
   });
