@@ -43,7 +43,7 @@ export class Controller implements vscode.Disposable {
   #folder: vscode.Uri | undefined;
   #refreshing: Promise<void> | undefined;
   #storeWatcher: vscode.FileSystemWatcher | undefined;
-  readonly #diagnostics = new ConfigDiagnostics();
+  readonly #diagnostics: ConfigDiagnostics;
   readonly #tokenStatus: TokenStatusItem;
   /** Certificate entries of acmapi.json left out of the view for their problems (shown as rows). */
   #skipped: readonly { readonly index: number; readonly name: string | undefined }[] = [];
@@ -59,6 +59,7 @@ export class Controller implements vscode.Disposable {
     this.parts = parts;
     this.tokens = new AuthTokenStore(parts.context.secrets);
     this.#tokenStatus = new TokenStatusItem(parts.t);
+    this.#diagnostics = new ConfigDiagnostics(parts.t);
     this.#backoff = readPollBackoff(undefined);
     this.#poller = new PendingPoller({
       list: async () => (this.#service === undefined ? [] : this.#service.pendingItems()),
