@@ -13,7 +13,7 @@ import { MAX_DOMAINS, normalizeDomain } from '../domains/domains.js';
 import { certificateNameProblem, certificateNameRule, MAX_CERTIFICATE_NAME_LENGTH } from '../store/certificate-name.js';
 import { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR } from './config-defaults.js';
 import { dnsServerProblem, parseDnsServer } from '../preflight/dns-servers.js';
-import type { ConfigIssue } from '../errors/config-issue.js';
+import type { ConfigIssueFacts } from '../errors/config-issue.js';
 
 export { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR };
 /** The `$id` of the committed JSON Schema. */
@@ -31,7 +31,7 @@ export const CAA_IDENTITY_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z
 export const CONFIG_ISSUE_PARAM = 'acmapiConfigIssue';
 
 /** The `params` of a custom zod issue that `validateConfig` turns into `issue`. */
-function classified(issue: Pick<ConfigIssue, 'code' | 'params'>): Record<string, unknown> {
+function classified(issue: ConfigIssueFacts): Record<string, unknown> {
   return { [CONFIG_ISSUE_PARAM]: issue };
 }
 

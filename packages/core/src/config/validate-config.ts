@@ -3,7 +3,7 @@
  * each with its JSON path (`certificates[2].domains[0]: …`).
  */
 import type { z } from 'zod';
-import type { ConfigIssueCode, ConfigIssueParams, JsonTypeName } from '../errors/config-issue.js';
+import type { ConfigIssueCode, ConfigIssueFacts, ConfigIssueParams, JsonTypeName } from '../errors/config-issue.js';
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { CAA_IDENTITY_PATTERN, CONFIG_ISSUE_PARAM, SIGNFILE_NAME_PATTERN, configSchema, type AcmApiConfig } from './config-schema.js';
 
@@ -85,7 +85,7 @@ function classify(issue: z.core.$ZodIssue, json: unknown): ConfigIssue {
   const { path, message } = issue;
   switch (issue.code) {
     case 'custom': {
-      const mark = issue.params?.[CONFIG_ISSUE_PARAM] as Pick<ConfigIssue, 'code' | 'params'> | undefined;
+      const mark = issue.params?.[CONFIG_ISSUE_PARAM] as ConfigIssueFacts | undefined;
       return mark === undefined ? issueOf(path, 'custom', {}, message) : ({ path: formatConfigPath(path), code: mark.code, params: mark.params, message } as ConfigIssue);
     }
     case 'invalid_type':

@@ -6,7 +6,7 @@
  * The codes are core's own kinds (a token in the file, a duplicate or malformed certificate
  * name, an unknown property, a refused domain with its domain-rule code, a bad DNS server,
  * signfile name or CAA identity) and the zod issue kinds core passes through unchanged
- * (`invalid_type`, `too_small`, …: https://zod.dev/v4/issues). No param ever holds a
+ * (`invalid_type`, `too_small`, …: zod 4's issue codes, with their facts). No param ever holds a
  * property's value other than the short text being judged (a domain, a name, a server):
  * an `authToken` property is reported by its key only.
  */
@@ -103,3 +103,6 @@ export type ConfigIssue = {
     readonly message: string;
   };
 }[ConfigIssueCode];
+
+/** A code with its params, paired (what a classified schema issue carries before it has a path). */
+export type ConfigIssueFacts = { [Code in ConfigIssueCode]: { readonly code: Code; readonly params: ConfigIssueParams[Code] } }[ConfigIssueCode];
