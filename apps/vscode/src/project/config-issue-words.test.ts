@@ -121,9 +121,11 @@ describe('config issue words', () => {
     expect(configIssueText({ code: 'too_small', params: { origin: 'date', minimum: 1, inclusive: true }, message: 'Core says so.' }, zh)).toBe('Core says so.');
   });
 
-  it('a problem\'s line: its path, then the words; a syntax error keeps the parser\'s text', () => {
+  it('a problem\'s line: its path, then the words; a syntax error in words, with the parser\'s code', () => {
     expect(configProblemText({ path: 'certificates[0].domains[0]', message: 'x', issue: sample('domain_refused') }, zh)).toBe('certificates[0].domains[0]: 域名 "*.example.com" 是通配符：CA 通过 signfile 验证，无法证明对通配符域名的控制。请逐个列出域名。');
     expect(configProblemText({ path: '', message: 'x', issue: sample('invalid_type') }, en)).toBe('Expected a text, found a number.');
-    expect(configProblemText({ path: '', message: 'JSON: PropertyNameExpected' }, zh)).toBe('JSON: PropertyNameExpected');
+    expect(configProblemText({ path: '', message: 'JSON: PropertyNameExpected', syntax: 'PropertyNameExpected' }, en)).toBe('Not valid JSON: a property name in double quotes is expected (no trailing comma) (PropertyNameExpected).');
+    expect(configProblemText({ path: '', message: 'JSON: CommaExpected', syntax: 'CommaExpected' }, zh)).toBe('不是有效的 JSON：此处应为逗号（CommaExpected）。');
+    expect(configProblemText({ path: '', message: 'JSON: SomethingNew', syntax: 'SomethingNew' }, en)).toBe('Not valid JSON: SomethingNew (SomethingNew).');
   });
 });

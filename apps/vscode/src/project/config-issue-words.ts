@@ -105,11 +105,38 @@ export function configIssueText(issue: Pick<ConfigIssue, 'code' | 'params' | 'me
   return phrase?.(issue.params, t) ?? issue.message;
 }
 
+/** The JSON parser's syntax errors (jsonc-parser's `printParseErrorCode` names). */
+const JSON_SYNTAX: Readonly<Partial<Record<string, (t: Localize) => string>>> = {
+  InvalidSymbol: (t) => t('an unexpected character'),
+  InvalidNumberFormat: (t) => t('a malformed number'),
+  PropertyNameExpected: (t) => t('a property name in double quotes is expected (no trailing comma)'),
+  ValueExpected: (t) => t('a value is expected (no trailing comma)'),
+  ColonExpected: (t) => t('a colon is expected'),
+  CommaExpected: (t) => t('a comma is expected'),
+  CloseBraceExpected: (t) => t('a closing brace is expected'),
+  CloseBracketExpected: (t) => t('a closing bracket is expected'),
+  EndOfFileExpected: (t) => t('nothing may follow the end of the document'),
+  InvalidCommentToken: (t) => t('comments are not allowed'),
+  UnexpectedEndOfComment: (t) => t('comments are not allowed'),
+  UnexpectedEndOfString: (t) => t('a string is not closed'),
+  UnexpectedEndOfNumber: (t) => t('a number is cut off'),
+  InvalidUnicode: (t) => t('an invalid \\u escape'),
+  InvalidEscapeCharacter: (t) => t('an invalid escape character'),
+  InvalidCharacter: (t) => t('a control character that must be escaped'),
+};
+
 /**
  * A problem's line for the Problems panel: `path: phrase` (the whole file's problems without
- * a path), or the JSON parser's text for a syntax error (no `issue`).
+ * a path); a syntax error (no `issue`) in words too, with the parser's code name.
  */
-export function configProblemText(problem: { readonly path: string; readonly message: string; readonly issue?: Pick<ConfigIssue, 'code' | 'params' | 'message'> | undefined }, t: Localize): string {
-  const text = problem.issue === undefined ? problem.message : configIssueText(problem.issue, t);
+export function configProblemText(
+  problem: { readonly path: string; readonly message: string; readonly issue?: Pick<ConfigIssue, 'code' | 'params' | 'message'> | undefined; readonly syntax?: string | undefined },
+  t: Localize,
+): string {
+  if (problem.issue === undefined) {
+    if (problem.syntax === undefined) return problem.message;
+    return t('Not valid JSON: {0} ({1}).', known(JSON_SYNTAX, problem.syntax)?.(t) ?? problem.syntax, problem.syntax);
+  }
+  const text = configIssueText(problem.issue, t);
   return problem.path === '' ? text : `${problem.path}: ${text}`;
 }

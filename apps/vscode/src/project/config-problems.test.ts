@@ -44,6 +44,7 @@ describe('checkConfigText', () => {
     const check = checkConfigText('{\n  "endpoint": "https://ca.example/",\n}\n');
     expect(check.config).toBeUndefined();
     expect(check.problems[0]?.message).toMatch(/^JSON: /);
+    expect(check.problems[0]?.syntax).toBe('PropertyNameExpected');
     expect(check.problems[0]?.start.line).toBe(2);
   });
 

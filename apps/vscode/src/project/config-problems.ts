@@ -23,6 +23,8 @@ export interface ConfigProblem {
   readonly message: string;
   /** Core's issue (code and facts); `undefined` for a syntax error. */
   readonly issue?: ConfigIssue | undefined;
+  /** For a syntax error: the JSON parser's code name (`CommaExpected`, …, see `printParseErrorCode`). */
+  readonly syntax?: string | undefined;
   readonly start: TextPosition;
   readonly end: TextPosition;
 }
@@ -88,7 +90,7 @@ export function checkConfigText(text: string): ConfigCheck {
     return {
       config: undefined,
       skipped: [],
-      problems: syntax.map((error) => ({ path: '', message: `JSON: ${printParseErrorCode(error.error)}`, ...rangeOf(text, error.offset, error.length) })),
+      problems: syntax.map((error) => ({ path: '', message: `JSON: ${printParseErrorCode(error.error)}`, syntax: printParseErrorCode(error.error), ...rangeOf(text, error.offset, error.length) })),
     };
   }
   const root = parseTree(text);
