@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CONFIG_ISSUE_CODES, isConfigError, type ConfigIssue, type ConfigIssueCode, type ConfigIssueParams } from '@acmapi/core';
 import { validateConfig } from '@acmapi/core/config';
 import { formatMessage, type Localize } from '../l10n/localize.js';
+import { describeError } from './advice.js';
 import { CONFIG_ISSUE_PHRASES, configIssueText, configProblemText } from './config-issue-words.js';
 
 const zhBundle = JSON.parse(readFileSync(new URL('../../l10n/bundle.l10n.zh-cn.json', import.meta.url), 'utf8')) as Record<string, string>;
@@ -127,5 +128,16 @@ describe('config issue words', () => {
     expect(configProblemText({ path: '', message: 'JSON: PropertyNameExpected', syntax: 'PropertyNameExpected' }, en)).toBe('Not valid JSON: a property name in double quotes is expected (no trailing comma) (PropertyNameExpected).');
     expect(configProblemText({ path: '', message: 'JSON: CommaExpected', syntax: 'CommaExpected' }, zh)).toBe('不是有效的 JSON：此处应为逗号（CommaExpected）。');
     expect(configProblemText({ path: '', message: 'JSON: SomethingNew', syntax: 'SomethingNew' }, en)).toBe('Not valid JSON: SomethingNew (SomethingNew).');
+  });
+
+  it('describe an invalid acmapi.json (the view\'s tooltip, the log) in the same words, with the code', () => {
+    let error: unknown;
+    try {
+      validateConfig({ certificates: [{ name: 'wild', domains: ['*.example.com'] }] });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(describeError(error, zh)).toMatch(/^acmapi\.json 无效：certificates\[0\]\.domains\[0\]: 域名 "\*\.example\.com" 是通配符.*\[CONFIG_INVALID\]$/);
+    expect(describeError(error, en)).toContain('acmapi.json is not valid: certificates[0].domains[0]: Domain "*.example.com" is a wildcard');
   });
 });
