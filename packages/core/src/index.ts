@@ -64,6 +64,8 @@ export type {
   TransportErrorCode,
   TransportPhase,
 } from './errors/errors.js';
+export { CONFIG_ISSUE_CODES } from './errors/config-issue.js';
+export type { CertificateNameRule, ConfigIssueCode, ConfigIssueFacts, ConfigIssueParams, DnsServerRule, JsonTypeName } from './errors/config-issue.js';
 
 // Server strings shown as data: escaping for display, quoting for printed command lines.
 export { DISPLAY_TEXT_MAX, displayText, shellQuote } from './text/display-text.js';

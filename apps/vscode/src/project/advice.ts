@@ -6,9 +6,10 @@
  * maps, in their own words. No `vscode` import: the edge passes `vscode.l10n.t`.
  */
 import { displayText, escapeUnprintable } from '@acmapi/core/text';
-import { isAcmApiError, type AcmApiError, type AcmApiErrorCode, type PreflightFailure } from '@acmapi/core';
+import { isAcmApiError, isConfigError, type AcmApiError, type AcmApiErrorCode, type PreflightFailure } from '@acmapi/core';
 import type { Localize } from '../l10n/localize.js';
 import { ExtensionError } from './extension-error.js';
+import { configProblemText } from './config-issue-words.js';
 import { failurePhrase } from './human-words.js';
 
 /** Facts an advice may use; every field is optional, as on core's error classes. */
@@ -194,6 +195,10 @@ function whatHappened(error: AcmApiError & { readonly status?: unknown; readonly
   if (error.name === 'CaError' && typeof error.status === 'number') {
     const reason = failurePhrase(error.code, t);
     return typeof error.domain === 'string' ? t('The CA answered {0} for {1}: {2}.', error.status, displayText(error.domain), reason) : t('The CA answered {0}: {1}.', error.status, reason);
+  }
+  // The problems of acmapi.json in the same words as the Problems panel, not core's English list.
+  if (isConfigError(error) && error.code === 'CONFIG_INVALID' && error.issues.length > 0) {
+    return t('acmapi.json is not valid: {0}', error.issues.map((issue) => configProblemText({ path: issue.path, message: issue.message, issue }, t)).join('; '));
   }
   return error.message;
 }

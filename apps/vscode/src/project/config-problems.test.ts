@@ -25,6 +25,7 @@ describe('checkConfigText', () => {
     expect(check.skipped).toEqual([{ index: 1, name: 'bad' }]);
     const [problem] = check.problems;
     expect(problem?.path).toBe('certificates[1].domains[0]');
+    expect(problem?.issue).toMatchObject({ code: 'domain_refused', params: { rule: 'DOMAIN_WILDCARD', domain: '*.example.test' } });
     const line = text.split('\n').findIndex((row) => row.includes('*.example.test'));
     expect(problem?.start.line).toBe(line);
     expect(text.split('\n')[line]?.slice(problem?.start.character ?? 0)).toMatch(/^"\*\.example\.test"/);
@@ -43,6 +44,7 @@ describe('checkConfigText', () => {
     const check = checkConfigText('{\n  "endpoint": "https://ca.example/",\n}\n');
     expect(check.config).toBeUndefined();
     expect(check.problems[0]?.message).toMatch(/^JSON: /);
+    expect(check.problems[0]?.syntax).toBe('PropertyNameExpected');
     expect(check.problems[0]?.start.line).toBe(2);
   });
 

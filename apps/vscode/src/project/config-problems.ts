@@ -6,7 +6,7 @@
  * places core's issues in the text and leaves the offending certificate entries out. Pure.
  */
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { isConfigError, type AcmApiConfig } from '@acmapi/core';
+import { isConfigError, type AcmApiConfig, type ConfigIssue } from '@acmapi/core';
 import { validateConfig } from '@acmapi/core/config';
 
 /** A zero-based line and character (UTF-16 code units), as editors count. */
@@ -19,8 +19,12 @@ export interface TextPosition {
 export interface ConfigProblem {
   /** Core's JSON path (`certificates[1].domains[0]`); empty for the whole file or a syntax error. */
   readonly path: string;
-  /** Core's message (or the JSON parser's for a syntax error). */
+  /** Core's English message (or the JSON parser's for a syntax error); the panel words `issue` itself (config-issue-words). */
   readonly message: string;
+  /** Core's issue (code and facts); `undefined` for a syntax error. */
+  readonly issue?: ConfigIssue | undefined;
+  /** For a syntax error: the JSON parser's code name (`CommaExpected`, …, see `printParseErrorCode`). */
+  readonly syntax?: string | undefined;
   readonly start: TextPosition;
   readonly end: TextPosition;
 }
@@ -86,11 +90,11 @@ export function checkConfigText(text: string): ConfigCheck {
     return {
       config: undefined,
       skipped: [],
-      problems: syntax.map((error) => ({ path: '', message: `JSON: ${printParseErrorCode(error.error)}`, ...rangeOf(text, error.offset, error.length) })),
+      problems: syntax.map((error) => ({ path: '', message: `JSON: ${printParseErrorCode(error.error)}`, syntax: printParseErrorCode(error.error), ...rangeOf(text, error.offset, error.length) })),
     };
   }
   const root = parseTree(text);
-  let issues: readonly { path: string; message: string }[];
+  let issues: readonly ConfigIssue[];
   try {
     return { config: validateConfig(json), problems: [], skipped: [] };
   } catch (error) {
@@ -99,7 +103,7 @@ export function checkConfigText(text: string): ConfigCheck {
   }
   const problems = issues.map((issue) => {
     const node = root === undefined ? undefined : nodeFor(root, parseConfigPath(issue.path));
-    return { path: issue.path, message: issue.message, ...(node === undefined ? rangeOf(text, 0, 1) : rangeOf(text, node.offset, node.length)) };
+    return { path: issue.path, message: issue.message, issue, ...(node === undefined ? rangeOf(text, 0, 1) : rangeOf(text, node.offset, node.length)) };
   });
   // Leave out the certificate entries with problems when nothing else has one.
   const entries = issues.map((issue) => /^certificates\[(\d+)\]/.exec(issue.path)?.[1]);

@@ -164,12 +164,14 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
     }
     await controller.redraw();
     switch (outcome.status) {
-      case 'issued': {
-        const details = t('Show Details');
-        const choice = await vscode.window.showInformationMessage(t('Certificate {0} was issued; valid until {1}.', name, outcome.notAfter.toISOString().slice(0, 10)), details);
-        if (choice === details) await vscode.commands.executeCommand('acmapi.showDetails', name);
+      case 'issued':
+        controller.followUps.notify({
+          severity: 'info',
+          message: t('Certificate {0} was issued; valid until {1}.', name, outcome.notAfter.toISOString().slice(0, 10)),
+          summary: t('{0} issued', name),
+          actions: [{ title: t('Show Details'), run: () => vscode.commands.executeCommand('acmapi.showDetails', name) }],
+        });
         break;
-      }
       case 'pending': {
         void vscode.window.showInformationMessage(
           t('Certificate {0} is pending at the CA (handle {1}). It is retrieved in the background; you will be told when it arrives.', name, outcome.handleId),
@@ -179,31 +181,31 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
       case 'refused':
         void vscode.window.showWarningMessage(t('The CA refused certificate {0}: {1}', name, outcome.message));
         break;
-      case 'already-pending': {
-        const now = t('Retrieve now');
-        const choice = await vscode.window.showInformationMessage(t('Certificate {0} already has application {1} pending at the CA.', name, outcome.handleId), now);
-        if (choice === now) await vscode.commands.executeCommand('acmapi.retrievePending', name);
+      case 'already-pending':
+        controller.followUps.notify({
+          severity: 'info',
+          message: t('Certificate {0} already has application {1} pending at the CA.', name, outcome.handleId),
+          summary: t('{0} pending at the CA', name),
+          actions: [{ title: t('Retrieve now'), run: () => vscode.commands.executeCommand('acmapi.retrievePending', name) }],
+        });
         break;
-      }
-      case 'skipped': {
-        const anyway = t('Renew anyway');
-        const choice = await vscode.window.showInformationMessage(
-          t('Certificate {0} is not yet due for renewal ({1} days left; due from {2}).', name, outcome.daysLeft, outcome.renewAt.toISOString().slice(0, 10)),
-          anyway,
-        );
-        if (choice === anyway) await applyFlow(name, domains, command, { ...extra, force: true });
+      case 'skipped':
+        controller.followUps.notify({
+          severity: 'info',
+          message: t('Certificate {0} is not yet due for renewal ({1} days left; due from {2}).', name, outcome.daysLeft, outcome.renewAt.toISOString().slice(0, 10)),
+          summary: t('{0}: renewal not due', name),
+          actions: [{ title: t('Renew anyway'), run: () => applyFlow(name, domains, command, { ...extra, force: true }) }],
+        });
         break;
-      }
-      case 'skipped-by-backoff': {
-        const now = t('Try now');
-        const choice = await vscode.window.showWarningMessage(
-          t('Certificate {0} failed {1} time(s) in a row (last error {2}); Renew waits until {3} before trying again.', name, outcome.failures, outcome.code, formatTime(outcome.nextAttemptAt)),
-          now,
-        );
-        // Tries now without forcing: a pending application stays the one retrieved.
-        if (choice === now) await applyFlow(name, domains, command, { ...extra, ignoreBackoff: true });
+      case 'skipped-by-backoff':
+        controller.followUps.notify({
+          severity: 'warning',
+          message: t('Certificate {0} failed {1} time(s) in a row (last error {2}); Renew waits until {3} before trying again.', name, outcome.failures, outcome.code, formatTime(outcome.nextAttemptAt)),
+          summary: t('{0}: Renew waits after failures', name),
+          // Tries now without forcing: a pending application stays the one retrieved.
+          actions: [{ title: t('Try now'), run: () => applyFlow(name, domains, command, { ...extra, ignoreBackoff: true }) }],
+        });
         break;
-      }
     }
   }
 
@@ -246,11 +248,7 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
     }
     const shown = relative(folder.fsPath, answers.outputFolder) || '.';
     log.info(`wrote ${CSR_WIZARD_FILES.privateKey} (0600) and ${CSR_WIZARD_FILES.csr} for ${answers.domains.join(', ')} to ${answers.outputFolder}`);
-    const applyNow = t('Apply now');
-    const open = t('Open CSR');
-    const choice = await vscode.window.showInformationMessage(t('Wrote the private key and the CSR for {0} to {1}.', answers.domains.join(', '), shown), applyNow, open);
-    if (choice === open) await vscode.window.showTextDocument(vscode.Uri.file(csrFile));
-    if (choice === applyNow) {
+    const applyNow = async (): Promise<void> => {
       if (controller.service === undefined) {
         void vscode.window.showWarningMessage(t('No acmapi.json in this workspace: create one first.'));
         return;
@@ -260,7 +258,16 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
       const name = same?.name ?? (await offerToAddCertificate(answers.domains));
       if (name === undefined) return;
       await applyFlow(name, answers.domains, 'issue', { keyAndCsr: made });
-    }
+    };
+    controller.followUps.notify({
+      severity: 'info',
+      message: t('Wrote the private key and the CSR for {0} to {1}.', answers.domains.join(', '), shown),
+      summary: t('CSR written for {0}', answers.domains[0] ?? shown),
+      actions: [
+        { title: t('Apply now'), run: applyNow },
+        { title: t('Open CSR'), run: () => vscode.window.showTextDocument(vscode.Uri.file(csrFile)) },
+      ],
+    });
   }
 
   /**
@@ -361,6 +368,7 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
       }
       await vscode.window.showTextDocument(vscode.Uri.file(file));
     }),
+    register('acmapi.showLastResult', () => controller.followUps.showLast()),
     register('acmapi.showOutput', () => {
       log.show(true);
       return Promise.resolve();
@@ -409,8 +417,12 @@ export function registerCommands(controller: Controller): vscode.Disposable[] {
         const result = await controller.checkSignfile(domains, abort.signal);
         if (result === undefined) return;
         if ('reason' in result) {
-          const open = t('Open acmapi.json');
-          void vscode.window.showWarningMessage(t('The signfile check did not run: {0}', result.reason), open).then((choice) => (choice === open ? vscode.commands.executeCommand('acmapi.openConfig') : undefined));
+          controller.followUps.notify({
+            severity: 'warning',
+            message: t('The signfile check did not run: {0}', result.reason),
+            summary: t('signfile check did not run'),
+            actions: [{ title: t('Open acmapi.json'), run: () => vscode.commands.executeCommand('acmapi.openConfig') }],
+          });
           return;
         }
         const failing = result.domains.filter((domain) => !domain.ok).map((domain) => domain.domain);

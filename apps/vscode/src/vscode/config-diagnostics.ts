@@ -4,10 +4,18 @@
  * edge only turns its problems into diagnostics.
  */
 import * as vscode from 'vscode';
+import type { Localize } from '../l10n/localize.js';
+import { configProblemText } from '../project/config-issue-words.js';
 import type { ConfigProblem } from '../project/config-problems.js';
 
 export class ConfigDiagnostics implements vscode.Disposable {
   readonly #collection = vscode.languages.createDiagnosticCollection('acmapi');
+  readonly #t: Localize;
+
+  /** @param t - the words: each problem is phrased from core's code and facts in the user's language. */
+  constructor(t: Localize) {
+    this.#t = t;
+  }
 
   /** Replaces the problems shown for `file`. */
   set(file: vscode.Uri, problems: readonly ConfigProblem[]): void {
@@ -15,9 +23,10 @@ export class ConfigDiagnostics implements vscode.Disposable {
       file,
       problems.map((problem) => {
         const range = new vscode.Range(problem.start.line, problem.start.character, problem.end.line, problem.end.character);
-        const diagnostic = new vscode.Diagnostic(range, problem.path === '' ? problem.message : `${problem.path}: ${problem.message}`, vscode.DiagnosticSeverity.Error);
+        const diagnostic = new vscode.Diagnostic(range, configProblemText(problem, this.#t), vscode.DiagnosticSeverity.Error);
         diagnostic.source = 'acmapi';
-        diagnostic.code = 'CONFIG_INVALID';
+        // Core's stable code of the problem, for a search: the words above are the user's language.
+        diagnostic.code = problem.issue?.code ?? 'CONFIG_INVALID';
         return diagnostic;
       }),
     );

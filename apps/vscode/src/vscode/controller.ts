@@ -19,6 +19,7 @@ import { ProjectService } from '../project/project-service.js';
 import { AuthTokenStore } from './auth-token.js';
 import type { CertificateTreeProvider } from './certificate-tree.js';
 import { ConfigDiagnostics } from './config-diagnostics.js';
+import { FollowUps } from './follow-ups.js';
 import { TokenStatusItem } from './token-status.js';
 import type { PendingStatusItem } from './pending-status.js';
 import { readPollBackoff, readProjectSettings } from './settings.js';
@@ -36,6 +37,8 @@ export interface ControllerParts {
 export class Controller implements vscode.Disposable {
   readonly parts: ControllerParts;
   readonly tokens: AuthTokenStore;
+  /** Toasts with follow-ups, kept in the status bar after the toast hides. */
+  readonly followUps: FollowUps;
   readonly #signfile = new Map<string, SignfileStatus>();
   readonly #poller: PendingPoller;
   readonly #disposables: vscode.Disposable[] = [];
@@ -43,7 +46,7 @@ export class Controller implements vscode.Disposable {
   #folder: vscode.Uri | undefined;
   #refreshing: Promise<void> | undefined;
   #storeWatcher: vscode.FileSystemWatcher | undefined;
-  readonly #diagnostics = new ConfigDiagnostics();
+  readonly #diagnostics: ConfigDiagnostics;
   readonly #tokenStatus: TokenStatusItem;
   /** Certificate entries of acmapi.json left out of the view for their problems (shown as rows). */
   #skipped: readonly { readonly index: number; readonly name: string | undefined }[] = [];
@@ -59,6 +62,8 @@ export class Controller implements vscode.Disposable {
     this.parts = parts;
     this.tokens = new AuthTokenStore(parts.context.secrets);
     this.#tokenStatus = new TokenStatusItem(parts.t);
+    this.#diagnostics = new ConfigDiagnostics(parts.t);
+    this.followUps = new FollowUps(parts.t, parts.log);
     this.#backoff = readPollBackoff(undefined);
     this.#poller = new PendingPoller({
       list: async () => (this.#service === undefined ? [] : this.#service.pendingItems()),
@@ -197,6 +202,7 @@ export class Controller implements vscode.Disposable {
     if (!ask || token !== undefined || this.#askedForToken.has(config.endpoint)) return;
     this.#askedForToken.add(config.endpoint);
     const { t } = this.parts;
+    // Not a follow-up kept in the last-result entry: the token's own status-bar entry offers the same, always.
     const set = t('Set Auth Token');
     void vscode.window.showInformationMessage(t('acmapi.json is ready. No auth token is set for {0} yet: set the token the CA issued with your customer id.', config.endpoint), set).then((choice) =>
       choice === set ? vscode.commands.executeCommand('acmapi.setAuthToken') : undefined,
@@ -214,6 +220,7 @@ export class Controller implements vscode.Disposable {
     this.#storeWatcher?.dispose();
     this.#diagnostics.dispose();
     this.#tokenStatus.dispose();
+    this.followUps.dispose();
     for (const disposable of this.#disposables) disposable.dispose();
   }
 
@@ -340,10 +347,12 @@ export class Controller implements vscode.Disposable {
       return;
     }
     if (outcome.status === 'issued') {
-      const details = t('Show Details');
-      void vscode.window
-        .showInformationMessage(t('Certificate {0} was issued; valid until {1}.', item.certificateName, outcome.notAfter.toISOString().slice(0, 10)), details)
-        .then((choice) => (choice === details ? vscode.commands.executeCommand('acmapi.showDetails', item.certificateName) : undefined));
+      this.followUps.notify({
+        severity: 'info',
+        message: t('Certificate {0} was issued; valid until {1}.', item.certificateName, outcome.notAfter.toISOString().slice(0, 10)),
+        summary: t('{0} issued', item.certificateName),
+        actions: [{ title: t('Show Details'), run: () => vscode.commands.executeCommand('acmapi.showDetails', item.certificateName) }],
+      });
       return;
     }
     void vscode.window.showWarningMessage(t('The CA refused certificate {0}: {1}', item.certificateName, outcome.message));

@@ -10,13 +10,30 @@ import * as z from 'zod';
 import { DomainError } from '../errors/errors.js';
 import { DEFAULT_KEY_TYPE, KEY_TYPES, type KeyType } from '../pki/key-types.js';
 import { MAX_DOMAINS, normalizeDomain } from '../domains/domains.js';
-import { certificateNameProblem } from '../store/certificate-name.js';
+import { certificateNameProblem, certificateNameRule, MAX_CERTIFICATE_NAME_LENGTH } from '../store/certificate-name.js';
 import { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR } from './config-defaults.js';
-import { parseDnsServer } from '../preflight/dns-servers.js';
+import { dnsServerProblem, parseDnsServer } from '../preflight/dns-servers.js';
+import type { ConfigIssueFacts } from '../errors/config-issue.js';
 
 export { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR };
 /** The `$id` of the committed JSON Schema. */
 export const CONFIG_SCHEMA_ID = 'https://acmapi.dev/schema/acmapi.schema.json';
+
+/** A signfile name: a plain file name (spec §1). */
+export const SIGNFILE_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
+/** A CAA issuer domain name (RFC 8659 §4.2): LDH labels. */
+export const CAA_IDENTITY_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * The key under which a custom zod issue of this schema carries its classified problem
+ * (code and facts), read back by `validateConfig`.
+ */
+export const CONFIG_ISSUE_PARAM = 'acmapiConfigIssue';
+
+/** The `params` of a custom zod issue that `validateConfig` turns into `issue`. */
+function classified(issue: ConfigIssueFacts): Record<string, unknown> {
+  return { [CONFIG_ISSUE_PARAM]: issue };
+}
 
 const keyType = z.enum(KEY_TYPES as readonly [KeyType, ...KeyType[]]);
 
@@ -24,14 +41,23 @@ const domain = z.string().transform((input, context) => {
   try {
     return normalizeDomain(input);
   } catch (error) {
-    context.addIssue({ code: 'custom', message: error instanceof DomainError ? error.message : String(error) });
+    if (error instanceof DomainError) {
+      context.addIssue({ code: 'custom', message: error.message, params: classified({ code: 'domain_refused', params: { rule: error.code, domain: input } }) });
+    } else {
+      context.addIssue({ code: 'custom', message: String(error) });
+    }
     return z.NEVER;
   }
 });
 
 const certificateName = z.string().superRefine((name, context) => {
-  const problem = certificateNameProblem(name);
-  if (problem !== undefined) context.addIssue({ code: 'custom', message: `Certificate name ${JSON.stringify(name)} ${problem}.` });
+  const rule = certificateNameRule(name);
+  if (rule === undefined) return;
+  context.addIssue({
+    code: 'custom',
+    message: `Certificate name ${JSON.stringify(name)} ${certificateNameProblem(name) ?? ''}.`,
+    params: classified({ code: 'certificate_name', params: { name, rule, maxLength: MAX_CERTIFICATE_NAME_LENGTH } }),
+  });
 });
 
 const certificate = z
@@ -82,7 +108,7 @@ const signfile = z
   .strictObject({
     name: z
       .string()
-      .regex(/^[A-Za-z0-9._-]+$/, 'The signfile name must be a plain file name.')
+      .regex(SIGNFILE_NAME_PATTERN, 'The signfile name must be a plain file name.')
       .default(DEFAULT_SIGNFILE_NAME)
       .describe('File name under /.well-known/pki-validation/ (spec §1).'),
     path: z.string().min(1).optional().describe('Path of the signfile issued by the CA, relative to the project file.'),
@@ -101,7 +127,7 @@ export const configSchema = z
       .describe('The customer id (UID) issued by the CA. Never put the auth token here: use ACMAPI_AUTH_TOKEN or a secret store.'),
     signfile: signfile.prefault({}),
     caaIdentities: z
-      .array(z.string().regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/, 'A CAA identity is a domain name, e.g. wosign.com.'))
+      .array(z.string().regex(CAA_IDENTITY_PATTERN, 'A CAA identity is a domain name, e.g. wosign.com.'))
       .min(1)
       .optional()
       .describe(
@@ -110,10 +136,13 @@ export const configSchema = z
     dnsServers: z
       .array(
         z.string().superRefine((server, context) => {
+          const rule = dnsServerProblem(server);
+          if (rule === undefined) return;
           try {
             parseDnsServer(server);
           } catch (error) {
-            context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+            // parseDnsServer's own English, for the CLI.
+            context.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error), params: classified({ code: 'dns_server', params: { server, rule } }) });
           }
         }),
       )

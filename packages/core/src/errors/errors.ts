@@ -15,6 +15,7 @@
  */
 import { displayText } from '../text/display-text.js';
 import type { DomainPreflight } from '../preflight/types.js';
+import type { ConfigIssue } from './config-issue.js';
 
 /** Options shared by every error constructor. */
 export interface AcmApiErrorOptions {
@@ -458,13 +459,8 @@ export class StoreError extends AcmApiError {
 /** Codes of problems with the project file `acmapi.json`. */
 export type ConfigErrorCode = (typeof ERROR_CODES.ConfigError)[number];
 
-/** One problem in the project file, with its JSON path (e.g. `certificates[2].domains[0]`). */
-export interface ConfigIssue {
-  /** JSON path of the offending value; the empty string for the whole file. */
-  path: string;
-  /** What is wrong and what to do. */
-  message: string;
-}
+// One problem in the project file: its JSON path, a stable code with its facts, core's English.
+export type { ConfigIssue } from './config-issue.js';
 
 /** The project file `acmapi.json` is missing, unreadable, not JSON, or breaks its schema. */
 export class ConfigError extends AcmApiError {

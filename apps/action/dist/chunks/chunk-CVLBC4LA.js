@@ -1,0 +1,3 @@
+import { createRequire as __acmapiCreateRequire } from 'node:module';
+const require = __acmapiCreateRequire(import.meta.url);
+var r=64,n=/^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9_-])?$/,i=/^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?$/;function o(e){if(e.length===0)return"empty";if(e.length>r)return"too-long";if(!n.test(e)||e.includes(".."))return"characters";if(i.test(e))return"windows-reserved"}var c={empty:"is empty","too-long":`is longer than ${r} characters`,characters:'must use only lower-case letters, digits, ".", "_" and "-", start with a letter or digit, not end with "." and not contain ".."',"windows-reserved":"is a device name reserved on Windows"};function s(e){let t=o(e);return t===void 0?void 0:c[t]}export{r as a,o as b,s as c};
