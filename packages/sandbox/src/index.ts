@@ -30,6 +30,7 @@ export { formatSandboxBanner, type SandboxBannerOptions } from './banner.js';
 export type { SandboxApplication, ApplicationState } from './applications.js';
 export type { SandboxRequestRecord, SandboxValidationRecord } from './request-log.js';
 export type { CaaDomainResult } from './caa/caa-check.js';
+export type { CaaCorroboration, PerspectiveCaaResult } from './caa/caa-corroboration.js';
 export type { CaaVerdictReason } from './caa/caa-policy.js';
 export type { SandboxCaaRecord } from './dns/dns-lookup.js';
 export type { DomainCorroboration, PerspectiveResult, PerspectiveSettings } from './validation/perspectives.js';

@@ -128,7 +128,7 @@ export interface SandboxConnectionOptions {
  * Its source address is 127.0.0.(10+index), fixed.
  */
 export interface SandboxPerspectiveOptions {
-  /** DNS servers this perspective asks instead of `validation.dnsServers` (split-horizon DNS). */
+  /** DNS servers this perspective asks instead of `validation.dnsServers`, for addresses and CAA (split-horizon DNS). */
   dnsServers?: string[];
   /** Fault knob: every domain resolves to these addresses from here (another DNS answer, GeoDNS). */
   addresses?: string[];

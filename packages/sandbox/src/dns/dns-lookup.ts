@@ -43,6 +43,11 @@ export interface SandboxDnsOptions {
   readonly servers: readonly string[];
   /** Time for one query, milliseconds (one try: a silent server is a timeout, not a wait of minutes). */
   readonly timeoutMs: number;
+  /**
+   * IPv4 source address of the queries (a remote perspective's 127.0.0.x, BR §3.2.2.9);
+   * absent: the system's choice.
+   */
+  readonly localAddress?: string;
 }
 
 function classify<T>(error: unknown): LookupAnswer<T> {
@@ -77,6 +82,7 @@ const CAA_META = new Set(['critical']);
 export function createSandboxDns(options: SandboxDnsOptions): SandboxDns {
   const resolver = new Resolver({ timeout: options.timeoutMs, tries: 1 });
   resolver.setServers([...options.servers]);
+  if (options.localAddress !== undefined) resolver.setLocalAddress(options.localAddress);
   return {
     servers: [...options.servers],
     addresses4: (name) => ask(() => resolver.resolve4(name)),
