@@ -1,0 +1,94 @@
+/**
+ * DNSSEC-validated CAA (BR §3.2.2.8: from 2026-03-15 CAA lookups are validated) with real
+ * parts: knotd signs the zones (@acmapi/test-dns), unbound validates them against their
+ * trust anchors, and the sandbox asks unbound (`validation.dnsServers`), as Boulder does.
+ * A bogus answer reaches the sandbox as SERVFAIL, which is never permission to issue.
+ */
+import { startDnsServer, startValidatingResolver, type DnsServer, type ValidatingResolver } from '@acmapi/test-dns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../src/index.js';
+import { api, closeAgent } from './helpers/api.js';
+import { makeCsr } from './helpers/openssl.js';
+import { closedPort, serveSignfile, startHttpServer, type WebServer } from './helpers/web-server.js';
+
+const TOKEN = 'dnssec-token-6a1f0e';
+const CUSTOMER = { customerId: 'sec', authToken: 'sec-secret', signfile: { content: TOKEN } };
+const ALLOW = [{ flags: 0, tag: 'issue', value: 'sandbox.acmapi.test' }];
+
+let dns: DnsServer;
+let validator: ValidatingResolver;
+let web: WebServer;
+let sandbox: Sandbox;
+
+/** A trust anchor that names no key of the zone: the digest of its DS with one hex digit changed. */
+const mismatched = (ds: string): string => ds.replace(/[0-9a-f]{64}$/i, (digest) => `${digest.startsWith('0') ? '1' : '0'}${digest.slice(1)}`);
+
+async function applyFor(domain: string): Promise<{ status: unknown; otherMsg: unknown; detail: string }> {
+  const { csrPem } = await makeCsr({ domains: [domain] });
+  const answer = await api(sandbox, { customer_id: CUSTOMER.customerId, auth_token: CUSTOMER.authToken, req_type: 'cert_apply', domain_name: [domain], csr: csrPem });
+  return { status: answer.json['status'], otherMsg: answer.json['other_msg'], detail: (sandbox.requests.at(-1)?.detail ?? []).join(' | ') };
+}
+
+beforeAll(async () => {
+  dns = await startDnsServer({ zones: ['test', 'signed.test', 'bogus.test'], signed: ['signed.test', 'bogus.test'] });
+  for (const zone of ['signed.test', 'bogus.test']) {
+    await dns.set(zone, { CAA: ALLOW });
+    await dns.set(`www.${zone}`, { A: ['127.0.0.1'] });
+  }
+  await dns.set('plain.test', { A: ['127.0.0.1'], CAA: ALLOW });
+  validator = await startValidatingResolver({ upstream: dns.address, trustAnchors: [await dns.ds('signed.test'), mismatched(await dns.ds('bogus.test'))] });
+  web = await startHttpServer(serveSignfile(TOKEN));
+  sandbox = await startSandbox({
+    tls: false,
+    customers: [CUSTOMER],
+    validation: { dnsServers: [validator.address], httpPort: web.port, httpsPort: await closedPort(), dnsTimeoutMs: 2000 },
+  });
+});
+
+afterAll(async () => {
+  await closeAgent(sandbox);
+  await sandbox.close();
+  await web.close();
+  await validator.close();
+  await dns.close();
+});
+
+describe('CAA through a validating resolver (unbound) in front of signed zones', () => {
+  it('issues for a correctly signed zone whose CAA names this CA', async () => {
+    const secure = await applyFor('www.signed.test');
+    expect(secure.status, secure.detail).toBe(0);
+    expect(secure.detail).toContain('CAA at signed.test allows this CA');
+  });
+
+  it('refuses 109 naming the domain when the zone is bogus: the lookup fails with SERVFAIL from every perspective', async () => {
+    const bogus = await applyFor('www.bogus.test');
+    expect(bogus).toMatchObject({ status: 109, otherMsg: 'www.bogus.test' });
+    expect(bogus.detail).toContain('CAA lookup for www.bogus.test failed: servfail at www.bogus.test');
+    // unbound says why: the anchor names no key of the zone.
+    expect(validator.log).toContain('DS hash mismatches key');
+    const [caa] = sandbox.validations().at(-1)?.caa ?? [];
+    expect(caa?.primary).toMatchObject({ allowed: false, reason: 'lookup-failed' });
+    expect(caa?.remote.map((remote) => remote.reason)).toEqual(Array(5).fill('lookup-failed'));
+  });
+
+  it('the same bogus zone asked without validation (the authoritative server itself) issues: the refusal is DNSSEC\'s', async () => {
+    const unvalidated = await startSandbox({
+      tls: false,
+      customers: [CUSTOMER],
+      perspectives: 0,
+      validation: { dnsServers: [dns.address], httpPort: web.port, httpsPort: await closedPort(), dnsTimeoutMs: 2000 },
+    });
+    try {
+      const { csrPem } = await makeCsr({ domains: ['www.bogus.test'] });
+      const answer = await api(unvalidated, { customer_id: CUSTOMER.customerId, auth_token: CUSTOMER.authToken, req_type: 'cert_apply', domain_name: ['www.bogus.test'], csr: csrPem });
+      expect(answer.json['status']).toBe(0);
+    } finally {
+      await closeAgent(unvalidated);
+      await unvalidated.close();
+    }
+  });
+
+  it('issues for an unsigned zone (insecure: no trust anchor above it)', async () => {
+    expect(await applyFor('plain.test')).toMatchObject({ status: 0 });
+  });
+});
