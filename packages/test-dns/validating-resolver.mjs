@@ -38,8 +38,9 @@ function config({ dir, port, upstream, trustAnchors }) {
     '    use-syslog: no',
     '    logfile: ""',
     '    verbosity: 1',
-    // Say why an answer is bogus in the log (the tests print it on failure).
+    // Say why an answer is bogus: in the log, and to the client as an RFC 8914 Extended DNS Error.
     '    val-log-level: 2',
+    '    ede: yes',
     '    do-ip6: no',
     // The upstream is on loopback, which unbound does not ask by default.
     '    do-not-query-localhost: no',

@@ -163,7 +163,9 @@ async function apply(fields: ApiRequestFields, customer: ResolvedCustomer, draft
     const requester = { identities: options.caaIdentities, accountUri: sandboxAccountUri(customer.customerId), method: SANDBOX_VALIDATION_METHOD };
     const remote = context.perspectives();
     for (const domain of domains) {
-      const caa = await corroborateCaa(domain, requester, options.validation.dnsServers, remote, context.dnsPool);
+      const caa = await corroborateCaa(domain, requester, options.validation.dnsServers, remote, context.dnsPool, {
+        requireDnssec: options.validation.requireDnssec,
+      });
       checks.caa.push(caa);
       detail.push(...describeCaaCorroboration(caa));
       if (!caa.allowed) {

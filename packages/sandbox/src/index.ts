@@ -33,6 +33,7 @@ export type { CaaDomainResult } from './caa/caa-check.js';
 export type { CaaCorroboration, PerspectiveCaaResult } from './caa/caa-corroboration.js';
 export type { CaaVerdictReason } from './caa/caa-policy.js';
 export type { SandboxCaaRecord } from './dns/dns-lookup.js';
+export type { ExtendedDnsError } from './dns/dnssec-query.js';
 export type { DomainCorroboration, PerspectiveResult, PerspectiveSettings } from './validation/perspectives.js';
 export { allowedNonCorroborations } from './validation/perspectives.js';
 export { maximumValidityDays, profileValidityMs } from './pki/validity-profile.js';

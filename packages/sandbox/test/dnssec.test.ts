@@ -63,11 +63,11 @@ describe('CAA through a validating resolver (unbound) in front of signed zones',
   it('refuses 109 naming the domain when the zone is bogus: the lookup fails with SERVFAIL from every perspective', async () => {
     const bogus = await applyFor('www.bogus.test');
     expect(bogus).toMatchObject({ status: 109, otherMsg: 'www.bogus.test' });
-    expect(bogus.detail).toContain('CAA lookup for www.bogus.test failed: servfail at www.bogus.test');
-    // unbound says why: the anchor names no key of the zone.
+    // unbound says why (RFC 8914 Extended DNS Error), and the sandbox passes it on: the anchor names no key of the zone.
+    expect(bogus.detail).toMatch(/CAA lookup for www\.bogus\.test failed: servfail at www\.bogus\.test \(DNSSEC bogus: (DNSKEY Missing, EDE 9|DNSSEC Bogus, EDE 6)\)/);
     expect(validator.log).toContain('DS hash mismatches key');
     const [caa] = sandbox.validations().at(-1)?.caa ?? [];
-    expect(caa?.primary).toMatchObject({ allowed: false, reason: 'lookup-failed' });
+    expect(caa?.primary).toMatchObject({ allowed: false, reason: 'lookup-failed', extendedError: { dnssec: true } });
     expect(caa?.remote.map((remote) => remote.reason)).toEqual(Array(5).fill('lookup-failed'));
   });
 
@@ -90,5 +90,37 @@ describe('CAA through a validating resolver (unbound) in front of signed zones',
 
   it('issues for an unsigned zone (insecure: no trust anchor above it)', async () => {
     expect(await applyFor('plain.test')).toMatchObject({ status: 0 });
+  });
+});
+
+describe('validation.requireDnssec: only validated CAA answers (the AD bit)', () => {
+  async function strictApply(domain: string, dnsServer: string): Promise<{ status: unknown; otherMsg: unknown; detail: string }> {
+    const strict = await startSandbox({
+      tls: false,
+      customers: [CUSTOMER],
+      perspectives: 2,
+      validation: { dnsServers: [dnsServer], requireDnssec: true, httpPort: web.port, httpsPort: await closedPort(), dnsTimeoutMs: 2000 },
+    });
+    try {
+      const { csrPem } = await makeCsr({ domains: [domain] });
+      const answer = await api(strict, { customer_id: CUSTOMER.customerId, auth_token: CUSTOMER.authToken, req_type: 'cert_apply', domain_name: [domain], csr: csrPem });
+      return { status: answer.json['status'], otherMsg: answer.json['other_msg'], detail: (strict.requests.at(-1)?.detail ?? []).join(' | ') };
+    } finally {
+      await closeAgent(strict);
+      await strict.close();
+    }
+  }
+
+  it('issues for a signed zone: every answer of the climb (NODATA at www, the set at the zone) is validated', async () => {
+    const secure = await strictApply('www.signed.test', validator.address);
+    expect(secure.status, secure.detail).toBe(0);
+  });
+
+  it('refuses 109 for an unsigned zone, and for any zone asked of a server that does not validate', async () => {
+    const insecure = await strictApply('plain.test', validator.address);
+    expect(insecure).toMatchObject({ status: 109, otherMsg: 'plain.test' });
+    expect(insecure.detail).toContain('CAA lookup for plain.test failed: not-validated at plain.test');
+    // knotd is authoritative, not a validator: it never sets AD, even for its signed zone.
+    expect(await strictApply('www.signed.test', dns.address)).toMatchObject({ status: 109, otherMsg: 'www.signed.test' });
   });
 });

@@ -13,6 +13,7 @@ import {
   quorumHolds,
 } from '../validation/perspectives.js';
 import { type CaaDomainResult, checkCaa, describeCaa } from './caa-check.js';
+import type { CaaLookupOptions } from './caa-lookup.js';
 import type { CaaRequester } from './caa-policy.js';
 
 /** What one perspective's CAA check found. */
@@ -44,9 +45,10 @@ async function checkFrom(
   dnsServers: readonly string[],
   requester: CaaRequester,
   pool: DnsPool,
+  options: CaaLookupOptions,
 ): Promise<PerspectiveCaaResult> {
   const source = perspective === 'primary' ? undefined : perspectiveSource(perspective);
-  const result = await checkCaa(domain, pool.get(dnsServers, source), requester);
+  const result = await checkCaa(domain, pool.get(dnsServers, source), requester, options);
   return { ...result, perspective, source: source ?? 'system', dnsServers: [...dnsServers] };
 }
 
@@ -56,6 +58,7 @@ async function checkFrom(
  *
  * @param dnsServers - the primary's servers (`validation.dnsServers`), not empty.
  * @param remote - one entry per remote perspective (index = position).
+ * @param options - `requireDnssec` applies to every perspective.
  */
 export async function corroborateCaa(
   domain: string,
@@ -63,10 +66,11 @@ export async function corroborateCaa(
   dnsServers: readonly string[],
   remote: readonly PerspectiveSettings[],
   pool: DnsPool,
+  options: CaaLookupOptions = {},
 ): Promise<CaaCorroboration> {
   const [primary, others] = await Promise.all([
-    checkFrom('primary', domain, dnsServers, requester, pool),
-    Promise.all(remote.map((settings, index) => checkFrom(index, domain, settings.dnsServers ?? dnsServers, requester, pool))),
+    checkFrom('primary', domain, dnsServers, requester, pool, options),
+    Promise.all(remote.map((settings, index) => checkFrom(index, domain, settings.dnsServers ?? dnsServers, requester, pool, options))),
   ]);
   return {
     domain,

@@ -7,6 +7,7 @@
  * the preflight is tested against.
  */
 import { Resolver } from 'node:dns/promises';
+import { type DnssecState, queryDnssecState } from './dnssec-query.js';
 
 /** One CAA resource record (RFC 8659 §4.1): flags octet, tag, value. */
 export interface SandboxCaaRecord {
@@ -35,6 +36,8 @@ export interface SandboxDns {
   addresses6(name: string): Promise<LookupAnswer<string>>;
   cname(name: string): Promise<LookupAnswer<string>>;
   caa(name: string): Promise<LookupAnswer<SandboxCaaRecord>>;
+  /** The DNSSEC state of the CAA answer for `name` from the first server (AD bit, Extended DNS Error). */
+  caaDnssec(name: string): Promise<DnssecState>;
 }
 
 /** Options of {@link createSandboxDns}. */
@@ -83,7 +86,11 @@ export function createSandboxDns(options: SandboxDnsOptions): SandboxDns {
   const resolver = new Resolver({ timeout: options.timeoutMs, tries: 1 });
   resolver.setServers([...options.servers]);
   if (options.localAddress !== undefined) resolver.setLocalAddress(options.localAddress);
+  const [first] = options.servers;
+  const dnssecOptions = { timeoutMs: options.timeoutMs, ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }) };
   return {
+    caaDnssec: async (name) =>
+      first === undefined ? { kind: 'failed', message: 'no DNS server' } : queryDnssecState(name, first, dnssecOptions),
     servers: [...options.servers],
     addresses4: (name) => ask(() => resolver.resolve4(name)),
     addresses6: (name) => ask(() => resolver.resolve6(name)),
