@@ -202,7 +202,7 @@ export interface SandboxOptions {
    */
   caaIdentities?: string[];
   /**
-   * Remote network perspectives (BR §3.2.2.9) that repeat every signfile check from source
+   * Remote network perspectives (BR §3.2.2.9) that repeat every CAA and signfile check from source
    * addresses 127.0.0.10, .11, …: a count, or one entry per perspective. 0 turns
    * corroboration off (only the primary check). @default 5
    */
