@@ -5,7 +5,7 @@
 // (SERVFAIL), any other zone is insecure and answered as is. Types: index.d.mts.
 import { spawn } from 'node:child_process';
 import { promises as dns } from 'node:dns';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freeUdpTcpPort, sleep, systemBinaries } from './support.mjs';
@@ -89,10 +89,30 @@ async function waitUntilAnswering(address, exited, log) {
   throw new Error(`@acmapi/test-dns: unbound does not answer on ${address} (${last}); log: ${log().slice(-1000)}`);
 }
 
+/**
+ * The unbound to run: a copy in `dir`. Debian's and Ubuntu's package installs an AppArmor
+ * profile that attaches to /usr/sbin/unbound by path and lets it read its configuration only
+ * under /etc/unbound, so on a host that enforces it (GitHub's Ubuntu runners) the system
+ * binary could not read this fixture's configuration from a temp folder. The copy runs as
+ * the test's own user with no more rights than the test has. Where the temp folder cannot
+ * hold executables (mounted noexec) the system binary is used.
+ */
+async function runnableCopy(unbound, dir) {
+  const copy = join(dir, 'unbound');
+  try {
+    await copyFile(unbound, copy);
+    await chmod(copy, 0o755);
+    return copy;
+  } catch {
+    return unbound;
+  }
+}
+
 /** @type {import('./index.d.mts').startValidatingResolver} */
 export async function startValidatingResolver({ upstream, trustAnchors }) {
-  const [unbound] = systemBinaries('unbound', ['unbound']);
+  const [installed] = systemBinaries('unbound', ['unbound']);
   const dir = await mkdtemp(join(tmpdir(), 'acmapi-unbound-'));
+  let unbound = await runnableCopy(installed, dir);
   const configFile = join(dir, 'unbound.conf');
   let output = '';
   let child;
@@ -105,7 +125,15 @@ export async function startValidatingResolver({ upstream, trustAnchors }) {
       child = spawn(unbound, ['-d', '-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.on('data', (chunk) => (output += chunk));
       child.stderr.on('data', (chunk) => (output += chunk));
-      const exited = new Promise((resolve) => child.once('exit', () => resolve('exited')));
+      const exited = new Promise((resolve) => {
+        child.once('exit', () => resolve('exited'));
+        child.once('error', (error) => {
+          // A copy in a noexec temp folder cannot run (EACCES): the next attempt runs the system binary.
+          output += `spawn ${unbound}: ${error.message}\n`;
+          unbound = installed;
+          resolve('exited');
+        });
+      });
       try {
         await waitUntilAnswering(`127.0.0.1:${port}`, exited, () => output);
         break;
