@@ -4,8 +4,9 @@
  * trust anchors, and the sandbox asks unbound (`validation.dnsServers`), as Boulder does.
  * A bogus answer reaches the sandbox as SERVFAIL, which is never permission to issue.
  */
-import { startDnsServer, startValidatingResolver, type DnsServer, type ValidatingResolver } from '@acmapi/test-dns';
+import { startDnsServer, startSilentDnsServer, startValidatingResolver, type DnsServer, type ValidatingResolver } from '@acmapi/test-dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryDnssecState } from '../src/dns/dnssec-query.js';
 import { startSandbox, type Sandbox } from '../src/index.js';
 import { api, closeAgent } from './helpers/api.js';
 import { makeCsr } from './helpers/openssl.js';
@@ -122,5 +123,24 @@ describe('validation.requireDnssec: only validated CAA answers (the AD bit)', ()
     expect(insecure.detail).toContain('CAA lookup for plain.test failed: not-validated at plain.test');
     // knotd is authoritative, not a validator: it never sets AD, even for its signed zone.
     expect(await strictApply('www.signed.test', dns.address)).toMatchObject({ status: 109, otherMsg: 'www.signed.test' });
+  });
+});
+
+describe('queryDnssecState (dns-packet): the AD bit and Extended DNS Errors that node:dns does not show', () => {
+  it('reads AD for a secure answer, none for an insecure one or from the authoritative server, and the EDE of a bogus one', async () => {
+    const ask = (name: string, server = validator.address) => queryDnssecState(name, server, { timeoutMs: 2000, localAddress: '127.0.0.12' });
+    expect(await ask('signed.test')).toEqual({ kind: 'answered', rcode: 'NOERROR', authenticated: true });
+    expect(await ask('plain.test')).toEqual({ kind: 'answered', rcode: 'NOERROR', authenticated: false });
+    expect(await ask('signed.test', dns.address)).toMatchObject({ kind: 'answered', authenticated: false });
+    expect(await ask('bogus.test')).toMatchObject({ kind: 'answered', rcode: 'SERVFAIL', authenticated: false, extendedError: { dnssec: true } });
+  });
+
+  it('gives up after the timeout on a server that never answers', async () => {
+    const silent = await startSilentDnsServer();
+    try {
+      expect(await queryDnssecState('signed.test', silent.address, { timeoutMs: 200 })).toEqual({ kind: 'failed', message: `no answer from ${silent.address} in 200 ms` });
+    } finally {
+      await silent.close();
+    }
   });
 });

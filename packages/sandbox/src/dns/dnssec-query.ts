@@ -117,8 +117,8 @@ export async function queryDnssecState(name: string, server: string, options: { 
       socket.on('error', (error) => {
         finish({ kind: 'failed', message: error.message });
       });
-      socket.on('message', (message, from) => {
-        if (from.port !== port) return;
+      // A connected socket takes answers from the server asked only.
+      socket.on('message', (message) => {
         let response: DecodedResponse;
         try {
           response = packet.decode(message) as DecodedResponse;
@@ -136,7 +136,9 @@ export async function queryDnssecState(name: string, server: string, options: { 
         });
       });
       const send = (): void => {
-        socket.send(query, port, host);
+        socket.connect(port, host, () => {
+          socket.send(query);
+        });
       };
       if (options.localAddress !== undefined && !v6) socket.bind({ address: options.localAddress, port: 0 }, send);
       else send();
