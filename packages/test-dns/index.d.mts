@@ -88,9 +88,11 @@ export interface ValidatingResolver {
  * Starts Unbound (Debian package `unbound`) on a free loopback port as a DNSSEC-validating
  * resolver that forwards every query to `upstream` (e.g. a {@link DnsServer}'s `address`).
  * Only `trustAnchors` are trusted: names under one are answered when their signatures chain
- * to it (secure) and SERVFAIL when they do not (bogus: bad or expired signatures, a DS that
- * names another key); names under none are answered unvalidated (insecure). Answers are
- * cached for at most 1 s.
+ * to it (secure, with the AD bit) and SERVFAIL when they do not (bogus: bad or expired
+ * signatures, a DS that names another key), with an RFC 8914 Extended DNS Error saying why;
+ * names under none are answered unvalidated (insecure). Answers are cached for at most 1 s.
+ * Runs a copy of the unbound binary from its temp folder (an AppArmor profile confines
+ * /usr/sbin/unbound to configuration under /etc/unbound).
  *
  * @param options.upstream - `ADDR[:PORT]` of the authoritative server.
  * @param options.trustAnchors - DS or DNSKEY records in zone-file syntax, e.g. from {@link DnsServer.ds}.
