@@ -81,6 +81,8 @@ function ensureSystemTools() {
   if (!has('systemd-analyze', ['--version'])) missing.push('systemd');
   // The DNS suites (issue 13) run a real authoritative server: Knot DNS (@acmapi/test-dns).
   if (!existsSync('/usr/sbin/knotd') && !has('knotd', ['--version'])) missing.push('knot');
+  // The DNSSEC suites (BR 3.2.2.8) put Unbound, a validating resolver, in front of Knot.
+  if (!existsSync('/usr/sbin/unbound') && !has('unbound', ['-V'])) missing.push('unbound');
   // The clock-drift suite (issue 11) runs acmapi under libfaketime with the clock minutes off.
   if (!has('faketime', ['--version'])) missing.push('faketime');
   // `acmapi completion`'s tests load each script into the real shell; the man page is checked by groff.

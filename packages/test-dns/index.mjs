@@ -2,77 +2,24 @@
 // Debian's packages"). Knot DNS serves zone files this module writes; it gives true NXDOMAIN,
 // CNAME chains answered in one response, AAAA-only names, CAA records, and SERVFAIL for a zone
 // that fails to load (which is how `servfail()` works). Types: index.d.mts.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promises as dns } from 'node:dns';
+import { freeUdpTcpPort, sleep, systemBinaries } from './support.mjs';
+
+export { startValidatingResolver } from './validating-resolver.mjs';
 
 const KNOT_PACKAGE = 'knot';
 
-function findExecutable(name) {
-  const dirs = ['/usr/sbin', '/usr/local/sbin', ...(process.env.PATH ?? '').split(delimiter).filter(Boolean)];
-  for (const dir of dirs) {
-    const file = join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // next folder
-    }
-  }
-  return undefined;
-}
-
-/**
- * knotd and knotc, installed with apt-get when missing and we are root (as scripts/bootstrap.mjs
- * does for nginx); otherwise an error that says what to install. Never a skip.
- */
-function knotBinaries() {
-  let knotd = findExecutable('knotd');
-  let knotc = findExecutable('knotc');
-  if (knotd && knotc) return { knotd, knotc };
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && findExecutable('apt-get')) {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const install = () =>
-      spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', KNOT_PACKAGE], { env, encoding: 'utf8' });
-    let result = install();
-    if (result.status !== 0) {
-      spawnSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore' });
-      result = install();
-    }
-    knotd = findExecutable('knotd');
-    knotc = findExecutable('knotc');
-    if (knotd && knotc) return { knotd, knotc };
-    throw new Error(`@acmapi/test-dns: apt-get install ${KNOT_PACKAGE} failed (exit ${result.status}): ${result.stderr.slice(-500)}`);
-  }
-  throw new Error(
-    `@acmapi/test-dns: the DNS tests need Knot DNS (knotd and knotc) and it was not found in /usr/sbin or PATH; install it: apt-get install ${KNOT_PACKAGE}`,
-  );
-}
-
-/** A port free for both UDP and TCP on 127.0.0.1 (knotd listens on both). */
-async function freeUdpTcpPort() {
-  for (let attempt = 0; attempt < 20; attempt += 1) {
-    const udp = createSocket('udp4');
-    const port = await new Promise((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind(0, '127.0.0.1', () => resolve(udp.address().port));
-    });
-    const tcpFree = await new Promise((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    await new Promise((resolve) => udp.close(resolve));
-    if (tcpFree) return port;
-  }
-  throw new Error('@acmapi/test-dns: no port free for both UDP and TCP on 127.0.0.1');
-}
+/** knotd, knotc and keymgr (package `knot`), installed when missing and we are root; never a skip. */
+const knotBinaries = () => {
+  const [knotd, knotc, keymgr] = systemBinaries(KNOT_PACKAGE, ['knotd', 'knotc', 'keymgr']);
+  return { knotd, knotc, keymgr };
+};
 
 const normalise = (name) => name.replace(/\.$/, '').toLowerCase();
 const isAtOrUnder = (name, zone) => name === zone || name.endsWith(`.${zone}`);
@@ -91,12 +38,13 @@ function run(command, args) {
   });
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** @type {import('./index.d.mts').startDnsServer} */
 export async function startDnsServer(options = {}) {
-  const { knotd, knotc } = knotBinaries();
+  const { knotd, knotc, keymgr } = knotBinaries();
   const zones = (options.zones ?? ['test']).map(normalise);
+  const signed = new Set((options.signed ?? []).map(normalise));
+  for (const zone of signed) if (!zones.includes(zone)) throw new Error(`@acmapi/test-dns: signed zone ${zone} is not one of the zones (${zones.join(', ')})`);
   const dir = await mkdtemp(join(tmpdir(), 'acmapi-dns-'));
   const socket = join(dir, 'knot.sock');
   const configFile = join(dir, 'knot.conf');
@@ -114,7 +62,13 @@ export async function startDnsServer(options = {}) {
 
   const writeConfig = async () => {
     const zoneLines = [
-      ...zones.filter((zone) => !failing.has(zone)).map((zone) => `  - domain: ${zone}.\n    file: "${join(dir, `${zone}.zone`)}"`),
+      ...zones
+        .filter((zone) => !failing.has(zone))
+        .map(
+          (zone) =>
+            `  - domain: ${zone}.\n    file: "${join(dir, `${zone}.zone`)}"` +
+            (signed.has(zone) ? '\n    dnssec-signing: on\n    dnssec-policy: acmapi-fixture' : ''),
+        ),
       // A zone whose file cannot be parsed is never loaded, and knotd answers SERVFAIL for it.
       ...[...failing].map((zone) => `  - domain: ${zone}.\n    file: "${join(dir, `servfail-${zone}.zone`)}"`),
     ];
@@ -134,6 +88,12 @@ export async function startDnsServer(options = {}) {
         `    storage: "${dir}"`,
         'control:',
         `    listen: "${socket}"`,
+        // knotd signs the `signed` zones itself (automatic DNSSEC signing): one ECDSA P-256
+        // key (a CSK, so a single DS names it), made at the first load and kept in `dir`.
+        'policy:',
+        '  - id: acmapi-fixture',
+        '    algorithm: ecdsap256sha256',
+        '    single-type-signing: on',
         'template:',
         '  - id: default',
         `    storage: "${dir}"`,
@@ -265,6 +225,15 @@ export async function startDnsServer(options = {}) {
       const zone = served(key);
       records.delete(key);
       if (!failing.has(zone)) await reloadZone(zone);
+    },
+    async ds(zone) {
+      const key = normalise(zone);
+      if (!signed.has(key)) throw new Error(`@acmapi/test-dns: ${key} is not a signed zone`);
+      const output = await run(keymgr, ['-c', configFile, `${key}.`, 'ds']);
+      // keymgr prints one DS per digest type; SHA-256 (type 2) is the one every validator knows.
+      const line = output.split('\n').find((candidate) => / DS \d+ \d+ 2 [0-9a-f]+$/i.test(candidate.trim()));
+      if (line === undefined) throw new Error(`@acmapi/test-dns: keymgr gave no SHA-256 DS for ${key}: ${output.slice(0, 500)}`);
+      return line.trim();
     },
     async servfail(name) {
       const key = normalise(name);

@@ -1,7 +1,7 @@
 /**
  * ONE table of real server setups on loopback (a real nginx, a server that never
  * answers, and real DNS servers: Knot DNS from @acmapi/test-dns, plus one that never
- * answers), each run through BOTH core's `preflight()` and the sandbox's own checks (a
+ * answers, and unbound validating the zones Knot signs), each run through BOTH core's `preflight()` and the sandbox's own checks (a
  * real application to an in-process sandbox with the same resolve map or DNS servers and
  * ports): they must agree with each other and with the verdict written in the table
  * (spec §5: a domain passes when every address the CA could pick serves the signfile on
@@ -16,8 +16,8 @@ import { preflight } from '@acmapi/core/preflight';
 import type { PreflightFailureKind, SignfileContentKind } from '@acmapi/core/preflight';
 import { startSandbox } from '@acmapi/sandbox';
 import type { SandboxPerspectiveOptions } from '@acmapi/sandbox';
-import { startDnsServer, startSilentDnsServer } from '@acmapi/test-dns';
-import type { DnsServer, RecordSet } from '@acmapi/test-dns';
+import { startDnsServer, startSilentDnsServer, startValidatingResolver } from '@acmapi/test-dns';
+import type { DnsServer, RecordSet, ValidatingResolver } from '@acmapi/test-dns';
 import { freePort, makeTempDir, runOpenssl, startNginx } from '@acmapi/test-utils';
 import type { NginxServer, TempDir } from '@acmapi/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,9 +56,11 @@ interface AgreementCase {
   /**
    * Names are looked up in DNS, not in `resolve`: `main` (Knot DNS with {@link DNS_RECORDS}),
    * `silent` (a server that never answers), or `split` (the CA's primary and the preflight's
-   * first server are `main`, an `outside` server answers differently; see `outsidePerspectives`).
+   * first server are `main`, an `outside` server answers differently; see `outsidePerspectives`),
+   * or `validating` (unbound validating DNSSEC in front of `main`, whose signed zones it trusts
+   * through their trust anchors, one of them wrong: BR 3.2.2.8).
    */
-  readonly dns?: 'main' | 'silent' | 'split';
+  readonly dns?: 'main' | 'silent' | 'split' | 'validating';
   /** For `split`: how many of the CA's 5 remote perspectives ask the outside server. */
   readonly outsidePerspectives?: number;
   /** The sandbox's answer for a failing row: 107 (validation) or 109 (CAA refusal). @default 107 */
@@ -77,6 +79,7 @@ let dns: DnsServer;
 /** Outside the split horizon: split.dns.agree.test points where nothing serves. */
 let outside: DnsServer;
 let silentDns: { address: string; close(): Promise<void> };
+let validator: ValidatingResolver;
 
 const served = (content: string = TOKEN): Record<string, string> => ({ '.well-known/pki-validation/signfile': content });
 
@@ -305,6 +308,19 @@ const CASES: readonly AgreementCase[] = [
     signfileName: `sf-${TOKEN}`,
     failure: 'signfile-name-contains-token',
   },
+  // BR 3.2.2.8 from 2026-03-15: CAA lookups are DNSSEC-validated (both sides ask unbound).
+  { name: 'DNSSEC: a signed zone whose CAA names this CA', domain: 'www.signed.dns.agree.test', pass: true, dns: 'validating', resolve: {}, nginx: plain('www.signed.dns.agree.test', `root {{root:good}};`) },
+  {
+    name: 'DNSSEC: a bogus zone (the trust anchor names no key of it) SERVFAILs, never permission',
+    domain: 'www.bogus.dns.agree.test',
+    pass: false,
+    dns: 'validating',
+    resolve: {},
+    nginx: plain('www.bogus.dns.agree.test', `root {{root:good}};`),
+    failure: 'caa-lookup-failed',
+    sandboxStatus: 109,
+  },
+  { name: 'DNSSEC: an unsigned zone is insecure, not bogus', domain: 'plain.dns.agree.test', pass: true, dns: 'validating', resolve: {}, nginx: '' },
   {
     // The preflight cannot stand where the CA's perspectives stand: given both DNS servers it
     // warns that they disagree; the CA tolerates one remote perspective that disagrees.
@@ -348,7 +364,14 @@ const DNS_RECORDS: Readonly<Record<string, RecordSet>> = {
   'six.dns.agree.test': { AAAA: ['::1'] },
   'noaddr.dns.agree.test': { CAA: [{ flags: 0, tag: 'issue', value: CAA_IDENTITY }] },
   'split.dns.agree.test': { A: V4 },
+  'signed.dns.agree.test': { CAA: [{ flags: 0, tag: 'issue', value: CAA_IDENTITY }] },
+  'www.signed.dns.agree.test': { A: V4 },
+  'bogus.dns.agree.test': { CAA: [{ flags: 0, tag: 'issue', value: CAA_IDENTITY }] },
+  'www.bogus.dns.agree.test': { A: V4 },
 };
+
+/** Zones of the main DNS server that knotd signs. */
+const SIGNED_ZONES = ['signed.dns.agree.test', 'bogus.dns.agree.test'];
 
 beforeAll(async () => {
   temp = await makeTempDir('acmapi-agreement-');
@@ -372,8 +395,11 @@ beforeAll(async () => {
       .replaceAll('{{key}}', key)
       .replace(/\{\{root:(\w+)\}\}/g, (_match, name: string) => rootPath(name)),
   });
-  dns = await startDnsServer();
+  dns = await startDnsServer({ zones: ['test', ...SIGNED_ZONES], signed: SIGNED_ZONES });
   for (const [name, records] of Object.entries(DNS_RECORDS)) await dns.set(name, records);
+  // The anchor of bogus.dns.agree.test has one digit of its digest changed: it names no key of the zone.
+  const wrong = (await dns.ds('bogus.dns.agree.test')).replace(/[0-9a-f]{64}$/i, (digest) => `${digest.startsWith('0') ? '1' : '0'}${digest.slice(1)}`);
+  validator = await startValidatingResolver({ upstream: dns.address, trustAnchors: [await dns.ds('signed.dns.agree.test'), wrong] });
   await dns.servfail('broken.dns.agree.test');
   outside = await startDnsServer();
   await outside.set('split.dns.agree.test', { A: ['127.0.0.2'] });
@@ -392,6 +418,7 @@ afterAll(async () => {
   for (const socket of silent.sockets) socket.destroy();
   await new Promise((resolve) => silent.server.close(resolve));
   await silentDns.close();
+  await validator.close();
   await outside.close();
   await dns.close();
   await nginx.stop();
@@ -407,6 +434,7 @@ function portsOf(c: AgreementCase): { httpPort: number; httpsPort: number } {
 function dnsServersOf(c: AgreementCase): { ca: string[]; preflight: string[] } {
   if (c.dns === undefined) return { ca: [], preflight: [] };
   if (c.dns === 'silent') return { ca: [silentDns.address], preflight: [silentDns.address] };
+  if (c.dns === 'validating') return { ca: [validator.address], preflight: [validator.address] };
   return { ca: [dns.address], preflight: c.dns === 'split' ? [dns.address, outside.address] : [dns.address] };
 }
 

@@ -180,6 +180,39 @@ describe('acmapi sandbox', () => {
     }
   });
 
+  it('--require-dnssec reaches the CA: a CAA answer from a server that does not validate (knotd) refuses 109', async () => {
+    const dns = await startDnsServer();
+    await dns.set('caa.acmapi.test', { A: ['127.0.0.1'], CAA: [{ flags: 0, tag: 'issue', value: 'sandbox.acmapi.test' }] });
+    const token = canaryToken();
+    const config = join(temp.path, 'sandbox-dnssec.json');
+    await writeFile(config, JSON.stringify({ customers: [{ customerId: 'sec', authToken: token, signfile: { name: 'signfile', content: 'dnssec-flag-signfile' } }] }));
+    const child = spawn(process.execPath, [CLI_BIN, 'sandbox', '--config', config, '--dns-server', dns.address, '--require-dnssec', '--perspectives', '0'], {
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
+    try {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      for (let i = 0; i < 200 && !stdout.includes('Press Ctrl-C'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      const endpoint = /API endpoint:\s+(\S+)/.exec(stdout)?.[1] ?? '';
+      const rootUrl = /CA root:\s+(\S+)/.exec(stdout)?.[1] ?? '';
+      const rootPem = await new Promise<string>((resolve, reject) => {
+        get(rootUrl, { rejectUnauthorized: false }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          res.on('end', () => { resolve(body); });
+        }).on('error', reject);
+      });
+      const { csrPem } = await generateKeyAndCsr({ domains: ['caa.acmapi.test'] });
+      const answer = await rawPost(endpoint, rootPem, { customer_id: 'sec', auth_token: token, req_type: 'cert_apply', domain_name: ['caa.acmapi.test'], csr: csrPem });
+      expect(answer.body).toMatchObject({ status: 109, other_msg: 'caa.acmapi.test' });
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await dns.close();
+    }
+  });
+
   it.each([
     [['--dns-server', 'dns.example'], 'validation.dnsServers[0]'],
     [['--perspectives', 'many'], '--perspectives "many" is not a count'],

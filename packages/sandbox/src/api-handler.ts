@@ -17,7 +17,8 @@ import { roll } from './random.js';
 import type { SandboxRequestRecord } from './request-log.js';
 import type { ResolvedCustomer, ResolvedSandboxOptions } from './resolve-options.js';
 import { certificateField, signApplication, type SignerSettings } from './signer.js';
-import { checkCaa, describeCaa, sandboxAccountUri, type CaaDomainResult } from './caa/caa-check.js';
+import { sandboxAccountUri } from './caa/caa-check.js';
+import { type CaaCorroboration, corroborateCaa, describeCaaCorroboration } from './caa/caa-corroboration.js';
 import { SANDBOX_VALIDATION_METHOD } from './caa/caa-policy.js';
 import type { SandboxValidationRecord } from './request-log.js';
 import { corroborateDomain, type DnsPool, type DomainCorroboration, type PerspectiveSettings } from './validation/perspectives.js';
@@ -153,18 +154,20 @@ async function apply(fields: ApiRequestFields, customer: ResolvedCustomer, draft
   const refused = domains.find((domain) => findMatchingPattern(domain, options.refuse) !== undefined);
   if (refused !== undefined) return fail(withDomains, 109, `${refused} matches the refusal list`);
   const [firstDomain = ''] = domains;
-  const checks = { caa: new Array<CaaDomainResult>(), perspectives: new Array<DomainCorroboration>() };
+  const checks = { caa: new Array<CaaCorroboration>(), perspectives: new Array<DomainCorroboration>() };
   const report = (status: number, extra: { handleId?: string; refusal?: string } = {}): void => {
     context.recordValidation({ at: options.now(), customerId: customer.customerId, domains, status, ...checks, ...extra });
   };
   const detail: string[] = [];
   if (options.validation.dnsServers.length > 0) {
-    const dns = context.dnsPool.get(options.validation.dnsServers);
     const requester = { identities: options.caaIdentities, accountUri: sandboxAccountUri(customer.customerId), method: SANDBOX_VALIDATION_METHOD };
+    const remote = context.perspectives();
     for (const domain of domains) {
-      const caa = await checkCaa(domain, dns, requester);
+      const caa = await corroborateCaa(domain, requester, options.validation.dnsServers, remote, context.dnsPool, {
+        requireDnssec: options.validation.requireDnssec,
+      });
       checks.caa.push(caa);
-      detail.push(describeCaa(caa));
+      detail.push(...describeCaaCorroboration(caa));
       if (!caa.allowed) {
         report(109);
         return fail(withDomains, 109, detail, domain);

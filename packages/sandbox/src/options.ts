@@ -75,6 +75,14 @@ export interface SandboxValidationOptions {
   dnsServers?: string[];
   /** Time for one DNS query, milliseconds (one try). @default 2000 */
   dnsTimeoutMs?: number;
+  /**
+   * Accept only DNSSEC-validated CAA answers (BR §3.2.2.8): every CAA answer of the climb
+   * must carry the AD bit from `dnsServers`' first server, which must then be a validating
+   * resolver the CA trusts (e.g. unbound on loopback). An insecure (unsigned) zone then
+   * refuses too, as a lookup failure. Off: a validating resolver still answers SERVFAIL for
+   * a bogus zone, which refuses, and insecure zones are accepted as the BR allow. @default false
+   */
+  requireDnssec?: boolean;
   /** Port connected to for `http://` URLs on port 80 (like Pebble's httpPort). @default 80 */
   httpPort?: number;
   /** Port connected to for URLs on port 443 (like Pebble's tlsPort). @default 443 */
@@ -128,7 +136,7 @@ export interface SandboxConnectionOptions {
  * Its source address is 127.0.0.(10+index), fixed.
  */
 export interface SandboxPerspectiveOptions {
-  /** DNS servers this perspective asks instead of `validation.dnsServers` (split-horizon DNS). */
+  /** DNS servers this perspective asks instead of `validation.dnsServers`, for addresses and CAA (split-horizon DNS). */
   dnsServers?: string[];
   /** Fault knob: every domain resolves to these addresses from here (another DNS answer, GeoDNS). */
   addresses?: string[];
@@ -194,7 +202,7 @@ export interface SandboxOptions {
    */
   caaIdentities?: string[];
   /**
-   * Remote network perspectives (BR §3.2.2.9) that repeat every signfile check from source
+   * Remote network perspectives (BR §3.2.2.9) that repeat every CAA and signfile check from source
    * addresses 127.0.0.10, .11, …: a count, or one entry per perspective. 0 turns
    * corroboration off (only the primary check). @default 5
    */
@@ -273,6 +281,7 @@ export const defaultSandboxOptions = Object.freeze({
     defaultAddresses: ['127.0.0.1'],
     dnsServers: new Array<string>(),
     dnsTimeoutMs: 2000,
+    requireDnssec: false,
     httpPort: 80,
     httpsPort: 443,
     connectTimeoutMs: 5000,

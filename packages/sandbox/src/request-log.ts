@@ -1,4 +1,4 @@
-import type { CaaDomainResult } from './caa/caa-check.js';
+import type { CaaCorroboration } from './caa/caa-corroboration.js';
 import type { DomainCorroboration } from './validation/perspectives.js';
 
 /** One API call as the sandbox saw it, without secrets (no auth token, no CSR). */
@@ -35,8 +35,8 @@ export interface SandboxValidationRecord {
   readonly status: number;
   /** The handle, when the application got one. */
   readonly handleId?: string;
-  /** CAA per domain checked (none without `validation.dnsServers`). */
-  readonly caa: readonly CaaDomainResult[];
+  /** CAA per domain checked, from the primary and every remote perspective (none without `validation.dnsServers`). */
+  readonly caa: readonly CaaCorroboration[];
   /** The signfile check per domain checked: the primary and every remote perspective. */
   readonly perspectives: readonly DomainCorroboration[];
   /** Why the application was refused before any check ran (token rules). */

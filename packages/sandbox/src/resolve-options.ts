@@ -65,6 +65,7 @@ export interface ResolvedSandboxOptions {
     readonly defaultAddresses: readonly string[];
     readonly dnsServers: readonly string[];
     readonly dnsTimeoutMs: number;
+    readonly requireDnssec: boolean;
     readonly httpPort: number;
     readonly httpsPort: number;
     readonly connectTimeoutMs: number;
@@ -331,6 +332,7 @@ export function resolveSandboxOptions(input: unknown = {}, root = 'options'): Re
         stringsAt(validation['defaultAddresses'], `${root}.validation.defaultAddresses`, addressProblem) ?? v.defaultAddresses,
       dnsServers: stringsAt(validation['dnsServers'], `${root}.validation.dnsServers`, dnsServerProblem) ?? v.dnsServers,
       dnsTimeoutMs: intAt(validation['dnsTimeoutMs'], `${root}.validation.dnsTimeoutMs`, v.dnsTimeoutMs, 1, 60_000),
+      requireDnssec: boolAt(validation['requireDnssec'], `${root}.validation.requireDnssec`, v.requireDnssec),
       httpPort: intAt(validation['httpPort'], `${root}.validation.httpPort`, v.httpPort, 1, 65_535),
       httpsPort: intAt(validation['httpsPort'], `${root}.validation.httpsPort`, v.httpsPort, 1, 65_535),
       connectTimeoutMs: timeout('connectTimeoutMs'),

@@ -121,7 +121,20 @@ describe('CAA through a real DNS server', () => {
   it('reports iodef and shows every CAA result in the admin view of validations', async () => {
     expect(await applyFor(sandbox, ['iodef.test'])).toMatchObject({ status: 0 });
     const last = sandbox.validations().at(-1);
-    expect(last?.caa).toEqual([{ domain: 'iodef.test', allowed: true, reason: 'no-issue-property', foundAt: 'iodef.test', iodef: ['mailto:security@iodef.test'] }]);
+    const seen = { domain: 'iodef.test', allowed: true, reason: 'no-issue-property', foundAt: 'iodef.test', iodef: ['mailto:security@iodef.test'], dnsServers: [dns.address] };
+    expect(last?.caa).toEqual([
+      {
+        domain: 'iodef.test',
+        allowed: true,
+        primary: { ...seen, perspective: 'primary', source: 'system' },
+        remote: [
+          { ...seen, perspective: 0, source: '127.0.0.10' },
+          { ...seen, perspective: 1, source: '127.0.0.11' },
+        ],
+        remoteFailures: 0,
+        allowedFailures: 1,
+      },
+    ]);
   });
 
   it('honours configured caaIdentities', async () => {

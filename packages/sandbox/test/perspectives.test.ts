@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startDnsServer, type DnsServer } from '@acmapi/test-dns';
+import { startDnsServer, startSilentDnsServer, type DnsServer } from '@acmapi/test-dns';
 import { makeTempDir, startNginx, type NginxServer, type TempDir } from '@acmapi/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../src/index.js';
@@ -22,6 +22,7 @@ let temp: TempDir;
 let nginx: NginxServer;
 let inside: DnsServer;
 let outside: DnsServer;
+let silent: { address: string; close(): Promise<void> };
 const sandboxes: Sandbox[] = [];
 
 async function sandboxWith(options: SandboxOptions): Promise<Sandbox> {
@@ -60,6 +61,7 @@ beforeAll(async () => {
       site('geo-one.test', 'geo_one'),
       site('geo-two.test', 'geo_two'),
       site('split.test', 'geo_none'),
+      site('caa-split.test', 'geo_none'),
       geo('geo_none', []),
     ].join('\n'),
   });
@@ -68,6 +70,10 @@ beforeAll(async () => {
   await inside.set('split.test', { A: ['127.0.0.1'] });
   // Outside the split horizon the name points where nothing serves the signfile.
   await outside.set('split.test', { A: ['127.0.0.2'] });
+  // Both horizons serve the signfile's address; only the outside one has a CAA set that names another CA.
+  await inside.set('caa-split.test', { A: ['127.0.0.1'], CAA: [{ flags: 0, tag: 'issue', value: 'sandbox.acmapi.test' }] });
+  await outside.set('caa-split.test', { A: ['127.0.0.1'], CAA: [{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }] });
+  silent = await startSilentDnsServer();
 });
 
 afterAll(async () => {
@@ -77,6 +83,7 @@ afterAll(async () => {
   }
   await inside.close();
   await outside.close();
+  await silent.close();
   await nginx.stop();
   await temp.cleanup();
 });
@@ -133,6 +140,60 @@ describe('split-horizon DNS (two real DNS servers)', () => {
     // Resetting the knobs ({"index": N} alone) brings the quorum back.
     await call(sandbox, '/admin/perspectives', { method: 'POST', headers: admin, body: { index: 1 } });
     expect(await applyFor(sandbox, 'split.test')).toMatchObject({ status: 0 });
+  });
+});
+
+describe('CAA corroborated by the remote perspectives (BR 3.2.2.9, two real DNS servers)', () => {
+  interface CaaView { perspective: string | number; source: string; allowed: boolean; reason: string; dnsServers: string[] }
+  const caaOf = async (sandbox: Sandbox): Promise<{ allowed: boolean; primary: CaaView; remote: CaaView[]; remoteFailures: number } | undefined> => {
+    const listed = await call(sandbox, '/admin/validations', { headers: admin });
+    const validations = listed.json['validations'] as { caa: { allowed: boolean; primary: CaaView; remote: CaaView[]; remoteFailures: number }[] }[];
+    return validations.at(-1)?.caa[0];
+  };
+
+  it('issues when 1 of 5 remote perspectives sees a forbidding CAA set, refuses 109 naming the domain when 2 do', async () => {
+    const sandbox = await sandboxWith({ perspectives: [{ dnsServers: [outside.address] }, {}, {}, {}, {}], validation: { dnsServers: [inside.address] } });
+    const one = await applyFor(sandbox, 'caa-split.test');
+    expect(one.status, one.detail).toBe(0);
+    expect(one.detail).toContain('CAA perspective 0 (127.0.0.10): CAA at caa-split.test does not allow this CA (0 issue "letsencrypt.org")');
+    expect(one.detail).toContain('4 of 5 remote perspectives corroborate CAA for caa-split.test; at most 1 may disagree');
+    const seen = await caaOf(sandbox);
+    expect(seen?.primary).toMatchObject({ perspective: 'primary', source: 'system', allowed: true, reason: 'allowed', dnsServers: [inside.address] });
+    expect(seen?.remote.map((r) => [r.perspective, r.source, r.allowed, r.reason, r.dnsServers])).toEqual([
+      [0, '127.0.0.10', false, 'not-authorized', [outside.address]],
+      [1, '127.0.0.11', true, 'allowed', [inside.address]],
+      [2, '127.0.0.12', true, 'allowed', [inside.address]],
+      [3, '127.0.0.13', true, 'allowed', [inside.address]],
+      [4, '127.0.0.14', true, 'allowed', [inside.address]],
+    ]);
+
+    // A second perspective on the outside resolver (the admin knob) breaks the quorum.
+    await call(sandbox, '/admin/perspectives', { method: 'POST', headers: admin, body: { index: 3, dnsServers: [outside.address] } });
+    const two = await applyFor(sandbox, 'caa-split.test');
+    expect(two).toMatchObject({ status: 109, otherMsg: 'caa-split.test' });
+    expect(two.detail).toContain('3 of 5 remote perspectives corroborate CAA for caa-split.test; at most 1 may disagree');
+    // Refused before the signfile check: no perspective fetched anything.
+    expect(two.detail).not.toContain('/.well-known/pki-validation/');
+    expect(await caaOf(sandbox)).toMatchObject({ allowed: false, remoteFailures: 2 });
+  });
+
+  it('counts a remote lookup failure as disagreeing: a forbidding set plus a timeout refuses 109', async () => {
+    const sandbox = await sandboxWith({
+      perspectives: [{ dnsServers: [outside.address] }, { dnsServers: [silent.address] }, {}, {}, {}],
+      validation: { dnsServers: [inside.address] },
+    });
+    const refused = await applyFor(sandbox, 'caa-split.test');
+    expect(refused).toMatchObject({ status: 109, otherMsg: 'caa-split.test' });
+    expect(refused.detail).toContain('CAA perspective 1 (127.0.0.11): CAA lookup for caa-split.test failed: timeout at caa-split.test');
+    // The silent resolver alone is tolerated.
+    await call(sandbox, '/admin/perspectives', { method: 'POST', headers: admin, body: { index: 0 } });
+    expect(await applyFor(sandbox, 'caa-split.test')).toMatchObject({ status: 0 });
+  });
+
+  it('refuses 109 when the primary sees a forbidding set, however many remote perspectives allow', async () => {
+    const sandbox = await sandboxWith({ perspectives: 5, validation: { dnsServers: [outside.address] } });
+    await call(sandbox, '/admin/perspectives', { method: 'POST', headers: admin, body: { index: 0, dnsServers: [inside.address] } });
+    expect(await applyFor(sandbox, 'caa-split.test')).toMatchObject({ status: 109, otherMsg: 'caa-split.test' });
   });
 });
 

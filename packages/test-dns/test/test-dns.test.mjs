@@ -1,6 +1,6 @@
 import { promises as dns } from 'node:dns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDelayingDnsProxy, startDnsServer, startSilentDnsServer } from '../index.mjs';
+import { startDelayingDnsProxy, startDnsServer, startSilentDnsServer, startValidatingResolver } from '../index.mjs';
 
 /** A resolver that asks only `address` (as core's preflight will), no retries. */
 function resolverFor(address, timeout = 1000) {
@@ -92,5 +92,55 @@ describe('startSilentDnsServer and startDelayingDnsProxy', () => {
       await proxy.close();
       await server.close();
     }
+  });
+});
+
+describe('startValidatingResolver (unbound) in front of zones knotd signs', () => {
+  let server;
+  let resolver;
+  let anchors;
+  beforeAll(async () => {
+    server = await startDnsServer({ zones: ['test', 'signed.test', 'bogus.test'], signed: ['signed.test', 'bogus.test'] });
+    await server.set('signed.test', { CAA: [{ flags: 0, tag: 'issue', value: 'ca.test' }] });
+    await server.set('www.signed.test', { A: ['127.0.0.1'] });
+    await server.set('bogus.test', { CAA: [{ flags: 0, tag: 'issue', value: 'ca.test' }] });
+    await server.set('plain.test', { A: ['127.0.0.1'] });
+    const good = await server.ds('signed.test');
+    // The DS of bogus.test with another digest: a trust anchor that names no key of the zone.
+    const real = await server.ds('bogus.test');
+    const wrong = real.replace(/[0-9a-f]{64}$/i, (digest) => `${digest[0] === '0' ? '1' : '0'}${digest.slice(1)}`);
+    anchors = { good, real, wrong };
+    resolver = await startValidatingResolver({ upstream: server.address, trustAnchors: [good, wrong] });
+  });
+  afterAll(async () => {
+    await resolver?.close();
+    await server?.close();
+  });
+
+  it('ds gives the SHA-256 DS of a signed zone, and refuses an unsigned one', async () => {
+    expect(anchors.good).toMatch(/^signed\.test\. DS \d+ 13 2 [0-9a-f]{64}$/);
+    expect(anchors.wrong).not.toBe(anchors.real);
+    await expect(server.ds('test')).rejects.toThrow('test is not a signed zone');
+  });
+
+  it('answers a secure zone and an insecure one, and SERVFAIL for a zone whose key the anchor does not name', async () => {
+    const r = resolverFor(resolver.address, 3000);
+    expect(await r.resolveCaa('signed.test')).toEqual([{ critical: 0, issue: 'ca.test' }]);
+    expect(await r.resolve4('www.signed.test')).toEqual(['127.0.0.1']);
+    expect(await r.resolve4('plain.test')).toEqual(['127.0.0.1']);
+    expect(await code(r.resolveCaa('bogus.test'))).toBe('ESERVFAIL');
+    expect(await code(r.resolveCaa('www.bogus.test'))).toBe('ESERVFAIL');
+    expect(resolver.log).toContain('DS hash mismatches key');
+    // The authoritative server itself answers: the SERVFAIL is the validator's.
+    expect(await resolverFor(server.address).resolveCaa('bogus.test')).toEqual([{ critical: 0, issue: 'ca.test' }]);
+  });
+
+  it('validates changes: a record set after start is signed and answered', async () => {
+    await server.set('new.signed.test', { A: ['127.0.0.7'] });
+    expect(await resolverFor(resolver.address, 3000).resolve4('new.signed.test')).toEqual(['127.0.0.7']);
+  });
+
+  it('refuses an anchor that is not a DS or DNSKEY record', async () => {
+    await expect(startValidatingResolver({ upstream: server.address, trustAnchors: ['signed.test. "; include: /etc/passwd'] })).rejects.toThrow('not a DS or DNSKEY record');
   });
 });

@@ -18,6 +18,7 @@ interface SandboxFlags {
   httpsPort?: string;
   resolve: string[];
   dnsServer: string[];
+  requireDnssec?: boolean;
   caaIdentity: string[];
   perspectives?: string;
   showAdminToken?: boolean;
@@ -46,6 +47,10 @@ export function sandboxCommand(ctx: CommandContext): Command {
       [],
     )
     .option(
+      '--require-dnssec',
+      'accept only DNSSEC-validated CAA answers (the AD bit) from the first --dns-server, which must be a validating resolver such as unbound (BR 3.2.2.8)',
+    )
+    .option(
       '--caa-identity <domain>',
       'issuer domain name CAA records must name (default: sandbox.acmapi.test); repeatable',
       (value: string, previous: string[]) => [...previous, value],
@@ -68,6 +73,7 @@ export function sandboxCommand(ctx: CommandContext): Command {
           ...(httpsPort === undefined ? {} : { httpsPort }),
           // The sandbox's own option check validates the addresses and names the flag's field.
           ...(flags.dnsServer.length === 0 ? {} : { dnsServers: flags.dnsServer }),
+          ...(flags.requireDnssec === true ? { requireDnssec: true } : {}),
         };
         const perspectives = flags.perspectives === undefined ? undefined : parseCount(flags.perspectives, '--perspectives');
         const sandbox = await startSandbox({

@@ -3,7 +3,8 @@
  * up and decided. Any lookup failure refuses (a SERVFAIL or timeout is never permission).
  */
 import type { SandboxCaaRecord, SandboxDns } from '../dns/dns-lookup.js';
-import { lookupRelevantCaa } from './caa-lookup.js';
+import type { ExtendedDnsError } from '../dns/dnssec-query.js';
+import { type CaaLookupOptions, lookupRelevantCaa } from './caa-lookup.js';
 import { type CaaRequester, type CaaVerdictReason, decideCaa } from './caa-policy.js';
 
 /** The account URI of a customer, as RFC 8657 `accounturi` must name it. */
@@ -23,14 +24,35 @@ export interface CaaDomainResult {
   readonly record?: SandboxCaaRecord;
   /** `iodef` targets of the set. */
   readonly iodef: readonly string[];
-  /** For `lookup-failed`: the failing name and kind, e.g. `servfail at x.test`. */
+  /**
+   * For `lookup-failed`: the failing name and kind, e.g. `servfail at x.test`,
+   * `servfail at x.test (DNSSEC bogus: DNSKEY Missing, EDE 9)` or `not-validated at x.test`.
+   */
   readonly failure?: string;
+  /** For a SERVFAIL: the resolver's Extended DNS Error (RFC 8914), when it gave one. */
+  readonly extendedError?: ExtendedDnsError;
+}
+
+/** `(DNSSEC bogus: DNSKEY Missing, EDE 9)`, or `(No Reachable Authority, EDE 22)` for a non-DNSSEC reason. */
+function describeExtendedError(error: ExtendedDnsError): string {
+  return `(${error.dnssec ? 'DNSSEC bogus: ' : ''}${error.name}, EDE ${error.code})`;
 }
 
 /** Checks CAA for one domain. */
-export async function checkCaa(domain: string, dns: SandboxDns, requester: CaaRequester): Promise<CaaDomainResult> {
-  const found = await lookupRelevantCaa(domain, dns);
-  if (!found.ok) return { domain, allowed: false, reason: 'lookup-failed', iodef: [], failure: `${found.failure} at ${found.name}` };
+export async function checkCaa(domain: string, dns: SandboxDns, requester: CaaRequester, options: CaaLookupOptions = {}): Promise<CaaDomainResult> {
+  const found = await lookupRelevantCaa(domain, dns, options);
+  if (!found.ok) {
+    const { extendedError } = found;
+    const reason = extendedError === undefined ? '' : ` ${describeExtendedError(extendedError)}`;
+    return {
+      domain,
+      allowed: false,
+      reason: 'lookup-failed',
+      iodef: [],
+      failure: `${found.failure} at ${found.name}${reason}`,
+      ...(extendedError === undefined ? {} : { extendedError }),
+    };
+  }
   const verdict = decideCaa(found.records, domain.startsWith('*.'), requester);
   return {
     domain,

@@ -7,6 +7,7 @@
  * the preflight is tested against.
  */
 import { Resolver } from 'node:dns/promises';
+import { type DnssecState, queryDnssecState } from './dnssec-query.js';
 
 /** One CAA resource record (RFC 8659 §4.1): flags octet, tag, value. */
 export interface SandboxCaaRecord {
@@ -35,6 +36,8 @@ export interface SandboxDns {
   addresses6(name: string): Promise<LookupAnswer<string>>;
   cname(name: string): Promise<LookupAnswer<string>>;
   caa(name: string): Promise<LookupAnswer<SandboxCaaRecord>>;
+  /** The DNSSEC state of the CAA answer for `name` from the first server (AD bit, Extended DNS Error). */
+  caaDnssec(name: string): Promise<DnssecState>;
 }
 
 /** Options of {@link createSandboxDns}. */
@@ -43,6 +46,11 @@ export interface SandboxDnsOptions {
   readonly servers: readonly string[];
   /** Time for one query, milliseconds (one try: a silent server is a timeout, not a wait of minutes). */
   readonly timeoutMs: number;
+  /**
+   * IPv4 source address of the queries (a remote perspective's 127.0.0.x, BR §3.2.2.9);
+   * absent: the system's choice.
+   */
+  readonly localAddress?: string;
 }
 
 function classify<T>(error: unknown): LookupAnswer<T> {
@@ -77,7 +85,12 @@ const CAA_META = new Set(['critical']);
 export function createSandboxDns(options: SandboxDnsOptions): SandboxDns {
   const resolver = new Resolver({ timeout: options.timeoutMs, tries: 1 });
   resolver.setServers([...options.servers]);
+  if (options.localAddress !== undefined) resolver.setLocalAddress(options.localAddress);
+  const [first] = options.servers;
+  const dnssecOptions = { timeoutMs: options.timeoutMs, ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }) };
   return {
+    caaDnssec: async (name) =>
+      first === undefined ? { kind: 'failed', message: 'no DNS server' } : queryDnssecState(name, first, dnssecOptions),
     servers: [...options.servers],
     addresses4: (name) => ask(() => resolver.resolve4(name)),
     addresses6: (name) => ask(() => resolver.resolve6(name)),

@@ -12,7 +12,7 @@ import { type AddressLookup, type SignfileExpectation, type ValidationNetwork, v
 
 /** A perspective's own settings and fault knobs (all optional; absent: as the primary). */
 export interface PerspectiveSettings {
-  /** DNS servers this perspective asks (split-horizon DNS). */
+  /** DNS servers this perspective asks for addresses and CAA (split-horizon DNS). */
   readonly dnsServers?: readonly string[];
   /** Fault knob: every domain resolves to these addresses here (another DNS answer, GeoDNS). */
   readonly addresses?: readonly string[];
@@ -96,38 +96,46 @@ export async function dnsAddresses(host: string, dns: SandboxDns): Promise<Addre
   return { ok: true, addresses };
 }
 
-/** Resolvers by server list, so that perspectives sharing servers share one. */
+/** Resolvers by server list and source address, created once and reused across applications. */
 export class DnsPool {
   readonly #resolvers = new Map<string, SandboxDns>();
 
   constructor(private readonly timeoutMs: number) {}
 
-  /** The resolver of `servers` (created on first use). */
-  get(servers: readonly string[]): SandboxDns {
-    const key = servers.join(',');
+  /**
+   * The resolver of `servers` asking from `localAddress` (created on first use): a remote
+   * perspective queries DNS from its own source address, as it connects from it.
+   */
+  get(servers: readonly string[], localAddress?: string): SandboxDns {
+    const key = `${servers.join(',')}@${localAddress ?? 'system'}`;
     let dns = this.#resolvers.get(key);
     if (dns === undefined) {
-      dns = createSandboxDns({ servers, timeoutMs: this.timeoutMs });
+      dns = createSandboxDns({ servers, timeoutMs: this.timeoutMs, ...(localAddress === undefined ? {} : { localAddress }) });
       this.#resolvers.set(key, dns);
     }
     return dns;
   }
 }
 
-function addressLookup(network: PerspectiveNetwork, settings: PerspectiveSettings, pool: DnsPool): (host: string) => Promise<AddressLookup> {
+function addressLookup(
+  network: PerspectiveNetwork,
+  settings: PerspectiveSettings,
+  pool: DnsPool,
+  localAddress?: string,
+): (host: string) => Promise<AddressLookup> {
   return async (host) => {
     if (settings.addresses !== undefined) return { ok: true, addresses: settings.addresses };
     const key = findMatchingPattern(host, Object.keys(network.resolve));
     if (key !== undefined) return { ok: true, addresses: network.resolve[key] ?? [] };
     const servers = settings.dnsServers ?? network.dnsServers;
     if (servers.length === 0) return { ok: true, addresses: network.defaultAddresses };
-    return dnsAddresses(host, pool.get(servers));
+    return dnsAddresses(host, pool.get(servers, localAddress));
   };
 }
 
 function networkOf(network: PerspectiveNetwork, settings: PerspectiveSettings, pool: DnsPool, localAddress?: string): ValidationNetwork {
   return {
-    addressesOf: addressLookup(network, settings, pool),
+    addressesOf: addressLookup(network, settings, pool, localAddress),
     httpPort: network.httpPort,
     httpsPort: network.httpsPort,
     maxRedirects: network.maxRedirects,
