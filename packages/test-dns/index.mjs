@@ -9,7 +9,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promises as dns } from 'node:dns';
-import { freeUdpTcpPort, sleep, systemBinaries } from './support.mjs';
+import { freeUdpTcpPort, sleep, stopServer, systemBinaries } from './support.mjs';
 
 export { startValidatingResolver } from './validating-resolver.mjs';
 
@@ -255,13 +255,7 @@ export async function startDnsServer(options = {}) {
     async close() {
       if (closed) return;
       closed = true;
-      const exited = new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) resolve();
-        else child.once('exit', resolve);
-      });
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
-      await rm(dir, { recursive: true, force: true });
+      await stopServer(child, dir);
     },
   };
 }

@@ -3,10 +3,26 @@
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { accessSync, constants } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Stops a server process (SIGTERM, then SIGKILL after 5 s) and removes its working folder.
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {string} dir - the server's temp folder (config, zones, socket)
+ */
+export async function stopServer(child, dir) {
+  const exited = new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', resolve);
+  });
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
+  await rm(dir, { recursive: true, force: true });
+}
 
 function findExecutable(name) {
   const dirs = ['/usr/sbin', '/usr/local/sbin', ...(process.env.PATH ?? '').split(delimiter).filter(Boolean)];

@@ -8,7 +8,7 @@ import { promises as dns } from 'node:dns';
 import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeUdpTcpPort, sleep, systemBinaries } from './support.mjs';
+import { freeUdpTcpPort, sleep, stopServer, systemBinaries } from './support.mjs';
 
 /** `ADDR[:PORT]` → unbound's `ADDR@PORT`. */
 function forwardAddress(upstream) {
@@ -156,13 +156,7 @@ export async function startValidatingResolver({ upstream, trustAnchors }) {
     async close() {
       if (closed) return;
       closed = true;
-      const exited = new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) resolve();
-        else child.once('exit', resolve);
-      });
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
-      await rm(dir, { recursive: true, force: true });
+      await stopServer(child, dir);
     },
   };
 }
