@@ -34,7 +34,7 @@ const RULE_TEXT: Readonly<Record<CertificateNameRule, string>> = {
   'windows-reserved': 'is a device name reserved on Windows',
 };
 
-/** Why `name` cannot be a store name, in English (`is empty`, …), or `undefined` when it can. See {@link certificateNameRule}. */
+/** Why `name` cannot be a store name, in English (`is empty`, …), or `undefined` when it can. Its rule as a code: `certificateNameRule` (the config issue `certificate_name` carries it). */
 export function certificateNameProblem(name: string): string | undefined {
   const rule = certificateNameRule(name);
   return rule === undefined ? undefined : RULE_TEXT[rule];
