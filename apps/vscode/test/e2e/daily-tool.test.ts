@@ -19,7 +19,7 @@ import { formatMessage } from '../../src/l10n/localize.js';
 import { runToEnd } from './support/code-server.js';
 import { makeZhCnLanguagePack } from './support/language-pack.js';
 import { startWorkbench, type Workbench } from './support/session.js';
-import { clearNotifications, notification, quickInput, runCommand, waitForRow } from './support/workbench.js';
+import { clearNotifications, focusedRow, notification, pickItem, quickInput, runCommand, waitForRow } from './support/workbench.js';
 
 const git = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -98,10 +98,7 @@ describe.each(LOCALES)('acmapi as a daily tool (%s)', { timeout: 120_000 }, (loc
 
   /** Picks `label` in the open quick pick (a certificate picker). */
   async function pick(label: string): Promise<void> {
-    await quickInput(page);
-    await page.keyboard.type(label);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ state: 'visible', timeout: 10_000 });
-    await page.keyboard.press('Enter');
+    await pickItem(page, label);
   }
 
   function dialog(text: string): ReturnType<Page['locator']> {
@@ -177,7 +174,7 @@ describe.each(LOCALES)('acmapi as a daily tool (%s)', { timeout: 120_000 }, (loc
     const title = (locale === 'en' ? bundles.nlsEn : bundles.nlsZh)['walkthrough.title'] ?? '';
     await quickInput(page);
     await page.keyboard.type(title.slice(0, 12));
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await focusedRow(page, title, 15_000);
     await page.keyboard.press('Enter');
     const walkthrough = page.locator('.gettingStartedContainer, .getting-started').first();
     for (const step of ['createConfig', 'setAuthToken', 'checkSignfile', 'firstCertificate']) {
@@ -307,7 +304,7 @@ describe.each(LOCALES)('acmapi as a daily tool (%s)', { timeout: 120_000 }, (loc
     await page.locator('.quick-input-widget', { hasText: w('Will be requested as: {0}', `${IDN}, www.example.test`) }).waitFor({ state: 'visible', timeout: 10_000 });
     await shot('09-wizard-normalisation');
     await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ec-p256' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await focusedRow(page, 'ec-p256');
     await page.keyboard.press('Enter');
     await quickInput(page, w('Create CSR: {0}', w('subject (optional)')));
     await page.keyboard.press('Enter');
@@ -341,7 +338,7 @@ describe.each(LOCALES)('acmapi as a daily tool (%s)', { timeout: 120_000 }, (loc
       const input = await quickInput(page);
       await input.fill('tracked.example.test');
       await page.keyboard.press('Enter');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ec-p256' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await focusedRow(page, 'ec-p256');
       await page.keyboard.press('Enter');
       await quickInput(page, w('Create CSR: {0}', w('subject (optional)')));
       await page.keyboard.press('Enter');

@@ -12,7 +12,7 @@ import { startSandbox, type Sandbox } from '@acmapi/sandbox';
 import { makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
 import { CODE_SERVER_ENTRY, NODE24, runToEnd } from './support/code-server.js';
 import { startWorkbench, type Workbench } from './support/session.js';
-import { clearNotifications, notification, quickInput, runCommand, waitForRow } from './support/workbench.js';
+import { clearNotifications, focusedRow, notification, quickInput, runCommand, waitForRow } from './support/workbench.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = join(root, 'test-results');
@@ -147,7 +147,7 @@ describe('acmapi in VS Code (code-server)', { timeout: 120_000 }, () => {
     await shot('02-wizard-domains');
     await page.keyboard.press('Enter');
     input = await quickInput(page, 'Create CSR: key type (2/4)');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'ec-p256' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await focusedRow(page, 'ec-p256');
     await page.keyboard.press('Enter');
     input = await quickInput(page, 'Create CSR: subject (optional) (3/4)');
     await page.keyboard.press('Enter');
@@ -189,7 +189,7 @@ describe('acmapi in VS Code (code-server)', { timeout: 120_000 }, () => {
     await runCommand(page, 'acmapi: Show Certificate Details');
     await page.locator('.quick-input-widget input[placeholder="Certificate to show"]').waitFor({ state: 'visible', timeout: 15_000 });
     await page.keyboard.type('site');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'site' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await focusedRow(page, 'site');
     await page.keyboard.press('Enter');
     const editor = page.locator('.editor-instance .view-lines');
     await editor.filter({ hasText: 'SHA-256 fingerprint' }).waitFor({ state: 'visible', timeout: 15_000 });
@@ -205,7 +205,7 @@ describe('acmapi in VS Code (code-server)', { timeout: 120_000 }, () => {
     await runCommand(page, 'acmapi: Apply for Certificate');
     await page.locator('.quick-input-widget input[placeholder="Certificate to apply for"]').waitFor({ state: 'visible', timeout: 15_000 });
     await page.keyboard.type('slow');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'slow' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await focusedRow(page, 'slow');
     await page.keyboard.press('Enter');
     const status = page.locator('.statusbar-item', { hasText: '1 pending' }).first();
     await status.waitFor({ state: 'visible', timeout: 60_000 });

@@ -15,7 +15,7 @@ import { openStore } from '@acmapi/core/store';
 import { startSandbox, type Sandbox } from '@acmapi/sandbox';
 import { makeTempDir, runOpenssl, type TempDir } from '@acmapi/test-utils';
 import { runToEnd } from './code-server.js';
-import { clearNotifications, notification, quickInput, runCommand, waitForRow } from './workbench.js';
+import { clearNotifications, focusedRow, notification, quickInput, runCommand, waitForRow } from './workbench.js';
 import { makeZhCnLanguagePack } from './language-pack.js';
 import { startWorkbench, type Locale, type Workbench } from './session.js';
 
@@ -96,7 +96,7 @@ export function defineViewPendingSuite(locale: Locale): void {
     await runCommand(page, words.command('command.apply'));
     await page.locator(`.quick-input-widget input[placeholder="${words.t('Certificate to apply for')}"]`).waitFor({ state: 'visible', timeout: 15_000 });
     await page.keyboard.type(name);
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    await focusedRow(page, name);
     await page.keyboard.press('Enter');
   }
 

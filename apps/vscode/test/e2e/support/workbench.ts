@@ -10,8 +10,24 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await widget.waitFor({ state: 'visible', timeout: 15_000 });
   const input = widget.locator('input.input');
   await input.fill(`>${title}`);
-  const row = widget.locator('.monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ state: 'visible', timeout: 15_000 });
+  await focusedRow(page, title, 15_000);
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Waits until the quick input's focused row, the one Enter accepts, shows `text`. Waiting for any
+ * visible row with `text` is not enough: before the typed filter is applied (late under load),
+ * the unfiltered list shows that row too while another one has the focus, and Enter takes that.
+ */
+export async function focusedRow(page: Page, text: string, timeoutMs = 10_000): Promise<void> {
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** Types `label` into the open quick pick and accepts the item it selects (e.g. a certificate). */
+export async function pickItem(page: Page, label: string): Promise<void> {
+  await quickInput(page);
+  await page.keyboard.type(label);
+  await focusedRow(page, label);
   await page.keyboard.press('Enter');
 }
 
