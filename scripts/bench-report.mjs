@@ -63,3 +63,29 @@ export function reportMedianRatio(name, subject, baseline, target, unit = 'ms') 
   );
   return ratio;
 }
+
+/**
+ * Prints one comparison line for runs taken in turn, baseline first and last
+ * (b0 s0 b1 s1 … s(n-1) bn), and returns the median of the per-run ratios: each subject run
+ * against the mean of the two baseline runs beside it. A shared machine's slow spells (a busy
+ * neighbour, a CPU clock that moves) last longer than one pair, so each ratio compares runs
+ * taken under the same conditions, where a ratio of medians compares runs minutes apart.
+ * @param {string} name what is compared
+ * @param {readonly number[]} subject n samples
+ * @param {readonly number[]} baseline n + 1 samples, taken before, between and after the subject's
+ * @param {number | undefined} target the largest acceptable ratio, when there is one
+ * @param {string} [unit] the samples' unit, for the line (default `ms`)
+ */
+export function reportPairedRatio(name, subject, baseline, target, unit = 'ms') {
+  if (subject.length === 0 || baseline.length !== subject.length + 1) {
+    throw new Error(`paired runs need n subject and n + 1 baseline samples, got ${subject.length} and ${baseline.length}`);
+  }
+  const ratios = subject.map((value, i) => value / ((baseline[i] + baseline[i + 1]) / 2));
+  const ratio = median(ratios);
+  const verdict = target === undefined ? '' : ratio <= target ? ` (target ≤ ${target}: met)` : ` (target ≤ ${target}: MISSED)`;
+  const spread = `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+  console.log(
+    `${name}: ratio ${ratio.toFixed(2)}${verdict}  [median of ${ratios.length} paired ratios, ${spread}; medians ${median(subject).toFixed(1)} ${unit} vs baseline ${median(baseline).toFixed(1)} ${unit}]`,
+  );
+  return ratio;
+}

@@ -17,11 +17,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveSignfile } from '@acmapi/core/deploy';
 import { startSandbox } from '@acmapi/sandbox';
-import { reportMedianRatio } from '../../../scripts/bench-report.mjs';
+import { reportPairedRatio } from '../../../scripts/bench-report.mjs';
 
 const bin = fileURLToPath(new URL('../dist/bin.cjs', import.meta.url));
 const preload = fileURLToPath(new URL('./cpu-at-exit.cjs', import.meta.url));
-const RUNS = 7;
+const RUNS = 11;
 const DOMAIN = 'bench.acmapi.test';
 
 /**
@@ -72,7 +72,8 @@ export async function benchIssueCpu() {
 
     const baseline = [];
     const subject = [];
-    // One warm-up run of each, then alternate: a baseline before and after every issue.
+    // One warm-up run of each, then alternate: a baseline before and after every issue, each
+    // issue compared with the two beside it (reportPairedRatio).
     await cpuTime(['-e', '0'], env);
     await cpuTime([bin, 'issue', '-d', DOMAIN, '--out', join(dir, 'warm-up')], env);
     for (let i = 0; i < RUNS; i++) {
@@ -82,7 +83,7 @@ export async function benchIssueCpu() {
     baseline.push(await cpuTime(['-e', '0'], env));
     const issued = sandbox.requests.filter((request) => request.kind === 'apply').length;
     if (issued !== RUNS + 1) throw new Error(`the sandbox saw ${issued} applications, expected ${RUNS + 1}`);
-    return reportMedianRatio('acmapi issue vs node -e 0 (CPU time, user + system)', subject, baseline, 5);
+    return reportPairedRatio('acmapi issue vs node -e 0 (CPU time, user + system)', subject, baseline, 5);
   } finally {
     await sandbox?.close();
     await web.close();
