@@ -168,6 +168,34 @@ const lazyTr46 = {
   },
 };
 
+// Three libraries that a command loads only on a path most runs never take stay out of the
+// programs, each in a file of its own that the program requires where it is first needed
+// (dist/programs/lazy/NAME.cjs): node-forge (about 370 KB, for a .pfx only), tr46 (about
+// 240 KB, for a name that is not plain ASCII) and undici's llhttp without WebAssembly SIMD
+// (about 70 KB, where SIMD is missing). Every start reads, copies and hashes a program's
+// whole text before its code cache applies, and on a machine where each new page of memory
+// costs a page fault that is most of a start: `acmapi issue` reads 0.7 MB less. One copy in
+// dist/programs/lazy serves every program; the loader's require() caches it by its path.
+const LAZY_FILES = [
+  { name: 'node-forge', filter: /^node-forge$/, entry: () => createRequire(resolve(root, '../core/package.json')).resolve('node-forge') },
+  { name: 'tr46', filter: /^tr46$/, entry: () => createRequire(resolve(root, '../core/package.json')).resolve('tr46') },
+  { name: 'llhttp-wasm', filter: /^\.\.\/llhttp\/llhttp-wasm\.js$/, entry: () => resolve(undiciDir, 'lib/llhttp/llhttp-wasm.js') },
+];
+const lazyFiles = {
+  name: 'lazy-files',
+  setup(plugin) {
+    for (const { name, filter } of LAZY_FILES) {
+      // A static `import` would load it at start anyway; only require() and import() are taken.
+      plugin.onResolve({ filter }, (args) => (args.kind === 'require-call' || args.kind === 'dynamic-import' ? { path: name, namespace: 'acmapi-lazy' } : undefined));
+    }
+    plugin.onLoad({ filter: /.*/, namespace: 'acmapi-lazy' }, (args) => ({
+      // __dirname is dist/programs both when code-cache.ts runs the program and when require() does.
+      contents: `module.exports = require(require('node:path').join(__dirname, 'lazy', ${JSON.stringify(`${args.path}.cjs`)}));`,
+      loader: 'js',
+    }));
+  },
+};
+
 /** Fails unless every name imported from 'undici' by a bundled module is exported by the slim entry. */
 async function checkUndiciImports() {
   // Evaluated as the bundle does: its require() is one of a file in undici's folder.
@@ -278,7 +306,7 @@ const programs = await Promise.all(
       // the program all ASCII, which src/code-cache.ts reads as latin1: V8 then takes the
       // bytes as they are, where UTF-8 is decoded and checked first (about 2 ms a run).
       legalComments: 'external',
-      plugins: [loadersOf(command), lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, lazyUndiciHttp, lazyTr46, peculiarEsm],
+      plugins: [loadersOf(command), lazyFiles, lazyChildProcess, slimUndici, lazyUndiciH2, lazyUndiciAssert, lazyUndiciHttp, lazyTr46, peculiarEsm],
     });
     const file = result.outputFiles.find((output) => output.path.endsWith('.cjs'));
     if (file === undefined) throw new Error(`esbuild wrote no programs/${name}.cjs`);
@@ -286,6 +314,12 @@ const programs = await Promise.all(
     if (notAscii !== -1) throw new Error(`dist/programs/${name}.cjs has a byte that is not ASCII at ${notAscii}; src/code-cache.ts reads it as latin1.`);
     // The code cache of a build is named by this hash, so a new build never meets an old cache.
     return { name, outputFiles: result.outputFiles, hash: createHash('sha256').update(file.contents).digest('hex').slice(0, 32) };
+  }),
+);
+const lazyOutputs = await Promise.all(
+  LAZY_FILES.map(async ({ name, entry }) => {
+    const result = await build({ ...common, banner: {}, entryPoints: [entry()], outfile: resolve(outdir, 'programs', 'lazy', `${name}.cjs`), legalComments: 'external' });
+    return result.outputFiles;
   }),
 );
 const executable = await build({
@@ -305,7 +339,8 @@ await rm(resolve(outdir, 'programs'), { recursive: true, force: true });
 await rm(resolve(outdir, 'program.cjs'), { force: true });
 await rm(resolve(outdir, 'program.cjs.LEGAL.txt'), { force: true });
 await mkdir(resolve(outdir, 'programs'), { recursive: true });
-for (const file of programs.flatMap((program) => program.outputFiles)) await writeFile(file.path, file.text);
+await mkdir(resolve(outdir, 'programs', 'lazy'), { recursive: true });
+for (const file of [...programs.flatMap((program) => program.outputFiles), ...lazyOutputs.flat()]) await writeFile(file.path, file.text);
 for (const file of executable.outputFiles) {
   await writeFile(file.path, file.text);
   await chmod(file.path, 0o755);

@@ -3,9 +3,12 @@
  * modules it never needs on that path stay unloaded. A bundling change that makes one of them
  * load at start (for example a new undici whose files no longer match scripts/bundle-bin.mjs's
  * rewrites, or a top-level import in core) fails here, where the CPU bench would only drift.
+ * The same holds for the libraries the build keeps in files of their own
+ * (dist/programs/lazy/NAME.cjs): a plain issue reads none of them, and the path that needs one
+ * still finds it.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli-harness.js';
@@ -26,10 +29,12 @@ describe('built-in modules loaded by acmapi issue', () => {
   it('issues without loading http, http2, child_process or assert', async () => {
     const ca = await world.sandbox();
     const report = join(world.temp.path, 'builtins.txt');
+    const required = join(world.temp.path, 'required.txt');
     const run = await runCli(['issue', '-d', 'builtins.acmapi.test', '--out', join(world.temp.path, 'builtins-store')], {
       ...ca.env,
       NODE_OPTIONS: `--require ${preload}`,
       ACMAPI_TEST_BUILTINS_FILE: report,
+      ACMAPI_TEST_REQUIRED_FILE: required,
     });
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.code).toBe(0);
@@ -38,5 +43,24 @@ describe('built-in modules loaded by acmapi issue', () => {
     expect(loaded).toContain('tls');
     expect(loaded).toContain('crypto');
     for (const unneeded of ['http', 'http2', 'child_process', 'assert']) expect(loaded, unneeded).not.toContain(unneeded);
+    const files = (await readFile(required, 'utf8')).split('\n').filter(Boolean);
+    expect(files.some((file) => file.endsWith('bin.cjs'))).toBe(true);
+    expect(files.filter((file) => /[\\/]lazy[\\/]/.test(file))).toEqual([]);
+  });
+
+  it('takes undici\'s llhttp without WebAssembly SIMD from its own file when SIMD is off, and issues', async () => {
+    const ca = await world.sandbox();
+    const required = join(world.temp.path, 'required-no-simd.txt');
+    const run = await runCli(['issue', '-d', 'no-simd.acmapi.test', '--out', join(world.temp.path, 'no-simd-store'), '--json'], {
+      ...ca.env,
+      NODE_OPTIONS: `--require ${preload}`,
+      ACMAPI_TEST_BUILTINS_FILE: join(world.temp.path, 'builtins-no-simd.txt'),
+      ACMAPI_TEST_REQUIRED_FILE: required,
+      UNDICI_NO_WASM_SIMD: '1',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'issued' });
+    const lazy = (await readFile(required, 'utf8')).split('\n').filter((file) => /[\\/]lazy[\\/]/.test(file));
+    expect(lazy.map((file) => basename(file))).toEqual(['llhttp-wasm.cjs']);
   });
 });
