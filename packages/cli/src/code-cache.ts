@@ -52,7 +52,8 @@ function placeHash(text: string): string {
 /**
  * `require(file)` for one CommonJS file, compiled with the code cache described above.
  *
- * @param file absolute path of the CommonJS file, all ASCII
+ * @param file absolute path of a program built by scripts/bundle-bin.mjs (all ASCII, its text
+ * already inside the CommonJS wrapper function)
  * @param buildHash a hash of the file's content, fixed at build time (names the cache)
  * @param dir the cache folder (see `cacheDir`), or undefined for no cache
  * @param require the file's `require`: the caller's serves a bundle that requires only Node's
@@ -78,9 +79,10 @@ export function requireWithCodeCache(file: string, buildHash: string, dir: strin
       // No cache yet (or no access): compile, and try to write one at the end.
     }
   }
-  // The wrapper Node's own CommonJS loader puts around a module.
+  // The build wrote the file inside the function Node's CommonJS loader would put around it
+  // (scripts/bundle-bin.mjs, PROGRAM_HEAD): run as a script, its value is that function.
   const { Script: VmScript } = process.getBuiltinModule('node:vm');
-  const script = new VmScript(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  const script = new VmScript(source, {
     filename: file,
     ...(cachedData === undefined ? {} : { cachedData }),
   });
