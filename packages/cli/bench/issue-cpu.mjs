@@ -21,7 +21,7 @@ import { reportPairedRatio } from '../../../scripts/bench-report.mjs';
 
 const bin = fileURLToPath(new URL('../dist/bin.cjs', import.meta.url));
 const preload = fileURLToPath(new URL('./cpu-at-exit.cjs', import.meta.url));
-const RUNS = 11;
+const RUNS = 15;
 const DOMAIN = 'bench.acmapi.test';
 
 /**

@@ -16,7 +16,8 @@ import { clearNotifications, focusedRow, notification, quickInput, runCommand, w
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = join(root, 'test-results');
-const SCREENSHOTS = join(RESULTS, 'screenshots');
+// A folder of its own: clearing it at the start must not delete the other suites' screenshots.
+const SCREENSHOTS = join(RESULTS, 'screenshots', 'extension');
 const SIGNFILE = 'acmapi-vscode-e2e-signfile';
 const CUSTOMER = 'vscode-e2e';
 const AUTH_TOKEN = 'vscode-e2e-secret-token';
