@@ -17,6 +17,7 @@ const sandbox = {
     validationMethod: 'acmapi-file',
     accountUriTemplate: 'https://sandbox.acmapi.test/customer/{customerId}',
     dnsServers: [] as string[],
+    requireDnssec: false,
     perspectives: [0, 1, 2, 3, 4].map((index) => ({ index, source: `127.0.0.${10 + index}` })),
     allowedNonCorroborations: 1,
     validityProfile: 'default',
@@ -39,6 +40,8 @@ describe('formatSandboxBanner', () => {
     expect(banner).toContain('primary + 5 remote from 127.0.0.10–127.0.0.14; at most 1 may disagree');
     const withDns = { ...sandbox, policy: () => ({ ...sandbox.policy(), dnsServers: ['127.0.0.1:5353'] }) };
     expect(formatSandboxBanner(withDns)).toContain('(DNS servers 127.0.0.1:5353)');
+    const dnssec = { ...sandbox, policy: () => ({ ...sandbox.policy(), dnsServers: ['127.0.0.1:5353'], requireDnssec: true }) };
+    expect(formatSandboxBanner(dnssec)).toContain('(DNS servers 127.0.0.1:5353; DNSSEC-validated answers only)');
   });
 
   it('hides the admin token unless asked, and has no field for customer tokens at all', () => {

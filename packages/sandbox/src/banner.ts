@@ -3,7 +3,7 @@
  * admin endpoints are, and the customers with their signfiles, never their tokens (but
  * for the built-in demo customer's, which is public).
  */
-import type { Sandbox } from './sandbox.js';
+import type { Sandbox, SandboxPolicy } from './sandbox.js';
 import { perspectiveSource } from './validation/perspectives.js';
 
 /** Options of {@link formatSandboxBanner}. */
@@ -15,6 +15,12 @@ export interface SandboxBannerOptions {
 function describeSources(count: number): string {
   if (count === 0) return 'nowhere';
   return count === 1 ? perspectiveSource(0) : `${perspectiveSource(0)}–${perspectiveSource(count - 1)}`;
+}
+
+/** How CAA is checked: not at all without DNS servers; through which servers; whether only DNSSEC-validated answers count. */
+function caaChecking(policy: SandboxPolicy): string {
+  if (policy.dnsServers.length === 0) return 'not checked: no DNS server';
+  return `DNS servers ${policy.dnsServers.join(', ')}${policy.requireDnssec ? '; DNSSEC-validated answers only' : ''}`;
 }
 
 /** Formats the banner as lines of text (no trailing newline). */
@@ -31,7 +37,7 @@ export function formatSandboxBanner(
     `  admin:             POST ${sandbox.adminUrl}approve | ${sandbox.adminUrl}refuse  {"handle_id": "..."}; GET ${sandbox.adminUrl}applications`,
     `                     GET ${sandbox.adminUrl}validations | ${sandbox.adminUrl}policy; POST ${sandbox.adminUrl}perspectives  {"index": N, ...knobs}`,
     `  admin token:       ${options.showAdminToken === true ? sandbox.adminToken : '(hidden) Authorization: Bearer <admin token>'}`,
-    `  CAA identities:    ${policy.caaIdentities.join(', ')}  (${policy.dnsServers.length === 0 ? 'not checked: no DNS server' : `DNS servers ${policy.dnsServers.join(', ')}`})`,
+    `  CAA identities:    ${policy.caaIdentities.join(', ')}  (${caaChecking(policy)})`,
     `  perspectives:      primary + ${policy.perspectives.length} remote from ${describeSources(policy.perspectives.length)}; at most ${policy.allowedNonCorroborations} may disagree`,
     `  customers:`,
   ];

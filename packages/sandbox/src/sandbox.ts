@@ -60,6 +60,8 @@ export interface SandboxPolicy {
   readonly accountUriTemplate: string;
   /** DNS servers of the primary perspective (`[]`: no DNS; CAA not checked). */
   readonly dnsServers: readonly string[];
+  /** Whether a CAA answer counts only with the resolver's AD bit (DNSSEC-validated, BR 3.2.2.8; `validation.requireDnssec`). */
+  readonly requireDnssec: boolean;
   /** The remote perspectives and their knobs. */
   readonly perspectives: readonly SandboxPerspective[];
   /** How many remote perspectives may disagree (BR §3.2.2.9). */
@@ -163,6 +165,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     validationMethod: SANDBOX_VALIDATION_METHOD,
     accountUriTemplate: sandboxAccountUri('{customerId}').replace(encodeURIComponent('{customerId}'), '{customerId}'),
     dnsServers: [...resolved.validation.dnsServers],
+    requireDnssec: resolved.validation.requireDnssec,
     perspectives: perspectives.map((_settings, index) => perspectiveView(index)),
     allowedNonCorroborations: allowedNonCorroborations(perspectives.length),
     validityProfile: resolved.validityMs === undefined ? resolved.validityProfile : 'fixed',

@@ -103,6 +103,7 @@ describe('validation.requireDnssec: only validated CAA answers (the AD bit)', ()
       validation: { dnsServers: [dnsServer], requireDnssec: true, httpPort: web.port, httpsPort: await closedPort(), dnsTimeoutMs: 2000 },
     });
     try {
+      expect(strict.policy().requireDnssec).toBe(true);
       const { csrPem } = await makeCsr({ domains: [domain] });
       const answer = await api(strict, { customer_id: CUSTOMER.customerId, auth_token: CUSTOMER.authToken, req_type: 'cert_apply', domain_name: [domain], csr: csrPem });
       return { status: answer.json['status'], otherMsg: answer.json['other_msg'], detail: (strict.requests.at(-1)?.detail ?? []).join(' | ') };

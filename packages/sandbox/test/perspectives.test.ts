@@ -227,6 +227,7 @@ describe('fault knobs', () => {
       caaIdentities: ['sandbox.acmapi.test'],
       validationMethod: 'acmapi-file',
       accountUriTemplate: 'https://sandbox.acmapi.test/customer/{customerId}',
+      requireDnssec: false,
       perspectives: [{ index: 0, source: '127.0.0.10' }, { index: 1, source: '127.0.0.11' }],
       allowedNonCorroborations: 1,
       validityProfile: 'default',
