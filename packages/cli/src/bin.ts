@@ -38,6 +38,11 @@ function loadProgram(): typeof Program {
   return require(file) as typeof Program;
 }
 
+/** Swallows the errors of writing to a pipe whose reader has closed; rethrows any other. */
+function ignoreClosedReader(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+}
+
 const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
 if (only === '--version' || only === '-V') {
@@ -45,6 +50,10 @@ if (only === '--version' || only === '-V') {
 } else if (only === '--help' || only === '-h') {
   process.stdout.write(programHelp(helpWidthOf(process.stdout)));
 } else {
+  // A reader that goes away early (`acmapi issue --help | head -1`) must not end a command
+  // halfway with "Unhandled 'error' event … EPIPE": the rest of its output is dropped and
+  // the command finishes its work (an issuance half done would leave files to clean up).
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedReader);
   // An error that escapes run() is a bug: the rejection ends the process with its stack, exit 1.
   void loadProgram()
     .run(process.argv)

@@ -155,6 +155,18 @@ describe('parseResponse (spec §3)', () => {
     expect(error.message).not.toContain(credentials.authToken);
     expect(error.message).toContain('[redacted]');
   });
+
+  it('redacts a token with quotes, backslashes, slashes or non-ASCII in every form an echo may carry it', () => {
+    for (const token of ['QQ"quoteSECRET', 'back\\slashSECRET', 'lit\\u0041SECRET', 'sl/ashSECRET', 'ümlautSECRET😀', 'a&b=c d%SECRET']) {
+      const echoed = JSON.stringify(buildApplyRequest({ ...credentials, authToken: token }, ['example.com'], 'CSR'));
+      const php = echoed.replaceAll('/', '\\/').replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+      for (const body of [`{oops${echoed}`, `{oops${php}`, `<html>${encodeURIComponent(token)}</html>`]) {
+        const message = protocolError(body, [token]).message;
+        expect(message, body).toContain('[redacted]');
+        expect(message, body).not.toContain('SECRET');
+      }
+    }
+  });
 });
 
 describe('bodyExcerpt', () => {

@@ -125,11 +125,26 @@ export const EXCERPT_LENGTH = 80;
  */
 export function bodyExcerpt(text: string, options: ParseResponseOptions = {}, length = EXCERPT_LENGTH): string {
   let redacted = text;
-  for (const secret of options.secrets ?? []) {
-    if (secret !== '') redacted = redacted.split(secret).join('[redacted]');
-  }
+  // Longest first: a form that contains another (the JSON-escaped token holds the raw one's
+  // pieces) must go whole, not leave a remainder around a `[redacted]`.
+  const forms = (options.secrets ?? []).flatMap(secretForms).sort((a, b) => b.length - a.length);
+  for (const form of forms) redacted = redacted.split(form).join('[redacted]');
   const chars = Array.from(redacted);
   return displayText(chars.slice(0, length).join(''), { maxLength: Number.MAX_SAFE_INTEGER }) + (chars.length > length ? '…' : '');
+}
+
+/**
+ * The forms in which a secret can come back in a body that echoes the request: as it is, as
+ * JSON encodes it inside a string (RFC 8259 §7: quotation mark and backslash escaped, as our
+ * request body carries it), with `/` escaped too and non-ASCII as `\uXXXX` (what PHP's json_encode writes
+ * by default, in either hex case), and percent-encoded (RFC 3986 §2.1, a proxy's log of a form).
+ */
+function secretForms(secret: string): string[] {
+  if (secret === '') return [];
+  const json = JSON.stringify(secret).slice(1, -1);
+  const php = json.replaceAll('/', '\\/').replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const phpUpper = php.replace(/\\u([0-9a-f]{4})/g, (_match, hex: string) => `\\u${hex.toUpperCase()}`);
+  return [...new Set([secret, json, php, phpUpper, encodeURIComponent(secret)])];
 }
 
 /**

@@ -169,3 +169,19 @@ describe('formatConfigPath', () => {
     expect(formatConfigPath([])).toBe('');
   });
 });
+
+describe('validateConfig: deeply nested documents', () => {
+  // JSON.parse takes a file of under 1 MiB that nests arrays 500,000 deep; validation must
+  // answer CONFIG_INVALID for it, not overflow the stack.
+  const nested = (depth: number, inner = '[]'): unknown => JSON.parse(`{"certificates":[{"name":"a","domains":["a.example.com"],"x":${'['.repeat(depth)}${inner}${']'.repeat(depth)}}]}`);
+
+  it.each([3_000, 200_000])('reports an unknown property holding arrays %i deep as CONFIG_INVALID', (depth) => {
+    expect(() => validateConfig(nested(depth))).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(issuesOf(nested(depth)).map((issue) => issue.code)).toEqual(['unknown_property']);
+  });
+
+  it('finds a token key at the bottom, with its whole path', () => {
+    const issues = issuesOf(nested(5, '{"auth_token":"t"}'));
+    expect(issues.find((issue) => issue.code === 'token_in_file')?.path).toBe('certificates[0].x[0][0][0][0][0].auth_token');
+  });
+});

@@ -48,12 +48,38 @@ function jsonTypeOf(value: unknown): JsonTypeName {
 }
 
 /** Finds keys that look like an auth token, anywhere in the document. */
-function tokenIssues(value: unknown, path: PropertyKey[] = []): ConfigIssue[] {
-  if (Array.isArray(value)) return value.flatMap((item, index) => tokenIssues(item, [...path, index]));
-  if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([key, item]) =>
-    TOKEN_KEY.test(key) ? [issueOf([...path, key], 'token_in_file', { key }, TOKEN_MESSAGE)] : tokenIssues(item, [...path, key]),
-  );
+function tokenIssues(json: unknown): ConfigIssue[] {
+  // A walk with its own stack, not recursion: a file of under 1 MiB can nest arrays 500,000
+  // deep, which JSON.parse takes and a recursive walk would meet as a stack overflow. Each
+  // step links to its parent, so a path is built only for a key that is reported; steps are
+  // pushed in reverse, so issues come out in document order.
+  interface Step {
+    /** A token key found (reported when popped), or a value to look into. */
+    readonly token: boolean;
+    readonly value: unknown;
+    readonly key: PropertyKey | undefined;
+    readonly parent: Step | undefined;
+  }
+  const pathOf = (step: Step): PropertyKey[] => {
+    const path: PropertyKey[] = [];
+    for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) path.unshift(at.key);
+    return path;
+  };
+  const issues: ConfigIssue[] = [];
+  const stack: Step[] = [{ token: false, value: json, key: undefined, parent: undefined }];
+  for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
+    if (step.token) {
+      issues.push(issueOf(pathOf(step), 'token_in_file', { key: String(step.key) }, TOKEN_MESSAGE));
+      continue;
+    }
+    const { value } = step;
+    if (value === null || typeof value !== 'object') continue;
+    const entries: [PropertyKey, unknown][] = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+    for (const [key, item] of entries.reverse()) {
+      stack.push({ token: typeof key === 'string' && TOKEN_KEY.test(key), value: item, key, parent: step });
+    }
+  }
+  return issues;
 }
 
 /** Names used twice. Checked on the raw document so it is reported even when other parts are invalid. */
