@@ -12,7 +12,8 @@
  * `~/.cache/acmapi`; `%LOCALAPPDATA%\acmapi` on Windows), one file per program (a command's,
  * by its place), build (by the content hash the build wrote into the executable, and the
  * file's size and time), Node version and architecture; a new build replaces the cache of the
- * old one at the same place. The first run of a command writes its
+ * old one at the same place, and caches of other places are pruned when old or many (see
+ * `staleOthers`). The first run of a command writes its
  * cache when the command is done, so that it holds the code of every function the command ran
  * (a scheduled `acmapi renew` thus fills it at its first run); later runs read it. Nothing here
  * ever fails the command: an unreadable, unwritable or rejected cache (V8 checks its own
@@ -97,6 +98,22 @@ export function requireWithCodeCache(file: string, buildHash: string, dir: strin
   return module.exports;
 }
 
+/** Caches of other installed copies kept, at most (each is one program of one copy, 0.1–1 MB). */
+const MAX_OTHER_CACHES = 32;
+/** Days after which another copy's cache counts as left behind (a cache is written once per build). */
+const OTHER_CACHE_MAX_AGE_DAYS = 30;
+
+/**
+ * The caches of other installed copies to delete: those not written for 30 days, and beyond
+ * the 32 newest. Every install place (a temporary folder, `npx`, a versioned pnpm path)
+ * leaves its caches here, and nothing else would ever remove a copy's once the copy is gone;
+ * a copy still in use whose cache goes only compiles once more and writes it anew.
+ */
+function staleOthers(others: readonly { name: string; mtimeMs: number }[], now: number): string[] {
+  const newestFirst = [...others].sort((a, b) => b.mtimeMs - a.mtimeMs);
+  return newestFirst.filter((file, index) => index >= MAX_OTHER_CACHES || now - file.mtimeMs > OTHER_CACHE_MAX_AGE_DAYS * 86_400_000).map((file) => file.name);
+}
+
 /**
  * Whether only this user can have written `stats`' file or folder. A code cache is code that
  * V8 runs without checking it (beyond a checksum): one planted by another user, in a folder
@@ -140,10 +157,14 @@ function writeCache(cacheFile: string, place: string, thisBuild: string, script:
     writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
     renameSync(temporary, cacheFile);
     // Older caches of the program at this place (another build, another Node) are dead weight
-    // now; those of other installed copies are theirs.
+    // now; those of other installed copies are theirs, while they look alive (see pruneOthers).
+    const others: { name: string; mtimeMs: number }[] = [];
     for (const name of readdirSync(dir)) {
-      if (name.startsWith(place) && !name.startsWith(thisBuild) && !name.endsWith('.tmp')) unlinkSync(join(dir, name));
+      if (!name.startsWith(PREFIX) || name.endsWith('.tmp') || name.startsWith(thisBuild)) continue;
+      if (name.startsWith(place)) unlinkSync(join(dir, name));
+      else others.push({ name, mtimeMs: statSync(join(dir, name)).mtimeMs });
     }
+    for (const name of staleOthers(others, Date.now())) unlinkSync(join(dir, name));
   } catch {
     // A cache is an optimisation: a read-only home or a full disk only means compiling next time.
   }

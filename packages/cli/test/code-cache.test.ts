@@ -5,7 +5,7 @@
  * and later use Node's own compile cache instead, so there these tests are skipped.
  */
 import module from 'node:module';
-import { chmod, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir } from '@acmapi/test-utils';
 import type { TempDir } from '@acmapi/test-utils';
@@ -106,5 +106,24 @@ describe.skipIf(nodeHasCompileCache)('code cache (Node without module.enableComp
     expect(files).toContain(otherPlace);
     expect(files).not.toContain(olderBuild);
     expect(files).toHaveLength(3);
+  });
+
+  it("removes other copies' caches left for 30 days or beyond the 32 newest when it writes one, and keeps the rest", async () => {
+    const folder = join(cache, 'acmapi');
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const other = (i: number): string => `code-cache-${(0xa0000000 + i).toString(16)}-${'0'.repeat(32)}-1-1-${process.version}-${process.arch}.bin`;
+    const now = Date.now() / 1000;
+    // 40 other copies: #0 written 31 days ago, #1–#39 one minute apart, #39 the newest.
+    for (let i = 0; i < 40; i++) {
+      await writeFile(join(folder, other(i)), 'theirs');
+      const when = i === 0 ? now - 31 * 86_400 : now - (40 - i) * 60;
+      await utimes(join(folder, other(i)), when, when);
+    }
+    await list();
+    const files = await cacheFiles();
+    const kept = Array.from({ length: 40 }, (_, i) => i).filter((i) => files.includes(other(i)));
+    // The 32 newest (#8–#39) stay; #0 (old) and #1–#7 (beyond 32) go; ours is written.
+    expect(kept).toEqual(Array.from({ length: 32 }, (_, i) => i + 8));
+    expect(files).toHaveLength(33);
   });
 });
