@@ -32,6 +32,7 @@ describe('parseSandboxConfig', () => {
     [{ customers: [customer, customer] }, '$.customers[1].customerId: duplicate customer id "c1"'],
     [{ customers: [{ ...customer, signfile: { name: '../x', content: 'a' } }] }, '$.customers[0].signfile.name'],
     [{ refuse: ['a.*.test'] }, '$.refuse[0]: "a.*.test" is not a domain pattern'],
+    [{ refuse: ['bü--x.test'] }, '$.refuse[0]: "bü--x.test" is not a domain pattern: '],
     [{ pending: { share: 2 } }, '$.pending.share: expected a number from 0 to 1'],
     [{ validation: { resolve: { 'x.test': ['not-an-ip'] } } }, '$.validation.resolve["x.test"][0]: "not-an-ip" is not an IP address'],
     [{ validation: { httpPort: 0 } }, '$.validation.httpPort'],
@@ -42,6 +43,15 @@ describe('parseSandboxConfig', () => {
     [[], '$: expected an object'],
   ])('rejects %j with the JSON path', (config, message) => {
     expect(() => parseSandboxConfig(JSON.stringify(config))).toThrow(message);
+  });
+
+  it('keeps a pattern given in Unicode in A-labels, the form domains arrive in', () => {
+    const options = resolveSandboxOptions(
+      parseSandboxConfig(JSON.stringify({ refuse: ['Bücher.test'], pending: { domains: ['*.例え.test'] }, validation: { resolve: { '*.straße.test': ['127.0.0.1'] } } })),
+    );
+    expect(options.refuse).toEqual(['xn--bcher-kva.test']);
+    expect(options.pending.domains).toEqual(['*.xn--r8jz45g.test']);
+    expect(Object.keys(options.validation.resolve)).toEqual(['*.xn--strae-oqa.test']);
   });
 
   it('rejects text that is not JSON, with code OPTIONS_INVALID', () => {

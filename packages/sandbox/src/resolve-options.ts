@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { OptionsError } from '@acmapi/core';
-import { isValidDomainPattern } from './domain-pattern.js';
+import { asciiDomainPattern, isValidDomainPattern } from './domain-pattern.js';
 import { ipEntryProblem } from './ip-allow-list.js';
 import {
   defaultSandboxOptions,
@@ -140,8 +140,17 @@ function stringsAt(value: unknown, path: string, check?: (item: string) => strin
   });
 }
 
-const patternProblem = (item: string): string | undefined =>
-  isValidDomainPattern(item) ? undefined : `${JSON.stringify(item)} is not a domain pattern (name, *.name or *)`;
+const patternProblem = (item: string): string | undefined => {
+  if (!isValidDomainPattern(item)) return `${JSON.stringify(item)} is not a domain pattern (name, *.name or *)`;
+  try {
+    asciiDomainPattern(item);
+    return undefined;
+  } catch (error) {
+    return `${JSON.stringify(item)} is not a domain pattern: ${(error as Error).message}`;
+  }
+};
+/** Patterns checked by `patternProblem`, in A-labels (requests carry domains in A-labels). */
+const patternsAt = (value: unknown, path: string): string[] | undefined => stringsAt(value, path, patternProblem)?.map(asciiDomainPattern);
 const addressProblem = (item: string): string | undefined =>
   isIP(item.trim()) === 0 ? `${JSON.stringify(item)} is not an IP address` : undefined;
 
@@ -221,7 +230,7 @@ function resolveResolveMap(value: unknown, path: string): Record<string, string[
     const at = `${path}[${JSON.stringify(pattern)}]`;
     const problem = patternProblem(pattern);
     if (problem !== undefined) fail(at, problem);
-    map[pattern] = stringsAt(addresses, at, addressProblem) ?? [];
+    map[asciiDomainPattern(pattern)] = stringsAt(addresses, at, addressProblem) ?? [];
   }
   return map;
 }
@@ -320,9 +329,9 @@ export function resolveSandboxOptions(input: unknown = {}, root = 'options'): Re
     ),
     perspectives: resolvePerspectives(o['perspectives'], `${root}.perspectives`),
     backdateMs: intAt(o['backdateSeconds'], `${root}.backdateSeconds`, d.backdateSeconds, 0, 86_400) * 1000,
-    refuse: stringsAt(o['refuse'], `${root}.refuse`, patternProblem) ?? [],
+    refuse: patternsAt(o['refuse'], `${root}.refuse`) ?? [],
     pending: {
-      domains: stringsAt(pending['domains'], `${root}.pending.domains`, patternProblem) ?? [],
+      domains: patternsAt(pending['domains'], `${root}.pending.domains`) ?? [],
       share: Math.max(shareAt(pending['share'], `${root}.pending.share`), shareAt(faults['pendingShare'], `${root}.faults.pendingShare`)),
     },
     validation: {
