@@ -313,6 +313,30 @@ describe('PKCS#12 export', () => {
   });
 });
 
+describe('PKCS#12 export of a pending application', () => {
+  it('retrieve writes the cert.pfx the certificate remembers from issue --pfx, as renew does', async () => {
+    const out = join(world.temp.path, 'pfx-pending');
+    const domain = 'pfx.pending.acmapi.test';
+    const dir = join(out, domain);
+    const pfx = join(dir, 'cert.pfx');
+    const passphrase = 'pending horse battery';
+    const env = { ...ca.env, ACMAPI_PFX_PASSPHRASE: passphrase };
+    const first = await runCli(['issue', '-d', domain, '--out', out, '--pfx', '--json'], env);
+    expect(first.code, first.stderr).toBe(3);
+    const handleId = parseJsonOutput(first)['handleId'] as string;
+    await ca.sandbox.approve(handleId);
+
+    // As printed by issue: no --pfx; the remembered setting names the variable.
+    const done = await runCli(['retrieve', handleId, '--out', out, '--json'], env);
+    expect(done.code, done.stderr).toBe(0);
+    expect(parseJsonOutput(done)).toMatchObject({ status: 'issued', handleId, files: { pfx } });
+    const certOut = join(world.temp.path, 'pfx-pending-cert.pem');
+    await runOpenssl(['pkcs12', '-in', pfx, '-passin', `pass:${passphrase}`, '-nokeys', '-clcerts', '-out', certOut]);
+    expect(await publicKeyOfCertificate(certOut)).toBe(await publicKeyOfCertificate(join(dir, 'cert.pem')));
+    expect(`${done.stdout}${done.stderr}`).not.toContain(passphrase);
+  });
+});
+
 describe('two concurrent acmapi issue for one certificate', () => {
   it('exactly one application reaches the CA: the second waits for the lock and finds the certificate not due; with --lock-wait 0 it exits 9', async () => {
     const slow = await world.sandbox({ faults: { delayMs: 2_000 } });

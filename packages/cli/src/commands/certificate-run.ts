@@ -34,7 +34,7 @@ import type { ErrorJson } from '../present/describe-error.js';
 import { exitCodeFor } from '../present/exit-code-for.js';
 import { hookJson, interruptedResult, toResultJson, withFailures } from '../present/result-json.js';
 import type { HookJson, ResultJson } from '../present/result-json.js';
-import { pfxPassphraseOf } from '../flags/pfx.js';
+import { runPfxPassphrase } from '../flags/pfx.js';
 import { signfilePhaseOf } from '../flags/settings-flags.js';
 import type { SignfileSettings } from '../flags/signfile-flags.js';
 import { InterruptWatch } from './interrupt-watch.js';
@@ -279,7 +279,7 @@ export async function runPresentedFleet(options: PresentedFleetOptions): Promise
     },
     prepare: async (target, settings) => {
       const signfile = options.signfile ?? (await signfilePhaseOf(settings, options.signfileExtras ?? NO_SIGNFILE_FLAGS, options.defaultPreflight(settings)));
-      const pfx = options.pfxPassphrase ?? (await pfxPassphraseOf(settings.pkcs12, options.env));
+      const pfx = await runPfxPassphrase(options.pfxPassphrase, settings, options.env);
       if (pfx !== undefined) output.addSecret(pfx);
       // Ctrl-C or SIGTERM while waiting for a pending application ends the wait, not the process.
       const interrupt = new InterruptWatch();

@@ -15,7 +15,7 @@ import { credentialDefaults } from '../flags/config-targets.js';
 import { addCredentialOptions, credentialsFor } from '../flags/credentials.js';
 import type { CredentialFlags, Credentials } from '../flags/credentials.js';
 import { DEFAULT_LOCK_WAIT_MS, parseLockWait, parseTimeout } from '../flags/durations.js';
-import { addPfxOptions, pfxPassphrase } from '../flags/pfx.js';
+import { addPfxOptions, pfxPassphrase, runPfxPassphrase } from '../flags/pfx.js';
 import { loadProject } from '../flags/project.js';
 import { addProjectOptions } from '../flags/store-flags.js';
 import type { StoreFlags } from '../flags/store-flags.js';
@@ -38,8 +38,10 @@ export interface RetrieveToFolderOptions extends ClientFlags {
   dir?: string | undefined;
   credentials: Credentials | (() => Promise<Credentials>);
   output: Output;
-  /** `--pfx`: keep a PKCS#12 file with this passphrase beside the live files. */
+  /** `--pfx` given: its passphrase; else the certificate's remembered one, as for `renew`. */
   pfxPassphrase?: string | undefined;
+  /** Where a remembered passphrase variable is read. @default process.env */
+  env?: NodeJS.ProcessEnv | undefined;
   /** @default 10_000 */
   lockWaitMs?: number | undefined;
   /** The store's clock. @default the system's */
@@ -79,6 +81,10 @@ export async function retrieveToFolder(options: RetrieveToFolderOptions): Promis
   const known = await store.get(name);
   if (known === undefined) throw notFound(options.handleId, where);
   options.onTarget?.({ name, dir: known.dir, domains: known.domains });
+  // What the certificate remembers (PKCS#12 output, install targets, hooks) applies as in renew.
+  const { settings } = known;
+  const pfx = await runPfxPassphrase(options.pfxPassphrase, settings, options.env ?? process.env);
+  if (pfx !== undefined) options.output.addSecret(pfx);
   const given = options.credentials;
   const run = await runPresented(
     {
@@ -86,11 +92,11 @@ export async function retrieveToFolder(options: RetrieveToFolderOptions): Promis
       lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
       credentials: typeof given === 'function' ? given : () => Promise.resolve(given),
       output: options.output,
-      pfxPassphrase: options.pfxPassphrase,
+      pfxPassphrase: pfx,
       timeoutMs: options.timeoutMs,
       retries: options.retries,
     },
-    { name, command: 'retrieve', handleId: options.handleId },
+    { name, command: 'retrieve', handleId: options.handleId, settings },
   );
   if (run.result.status === 'not-found') throw notFound(options.handleId, where);
   return run.json();
@@ -143,6 +149,7 @@ export function retrieveCommand(ctx: CommandContext): Command {
           credentials,
           output,
           pfxPassphrase: passphrase,
+          env: ctx.env,
           lockWaitMs,
           now: clockFrom(ctx.env),
           onTarget: (known) => {

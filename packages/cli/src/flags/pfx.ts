@@ -5,7 +5,7 @@
  */
 import { MAX_PASSPHRASE_FILE_BYTES, readLocalTextFile } from '@acmapi/core/store';
 import { isOptionsError, readPkcs12Passphrase } from '@acmapi/core';
-import type { Pkcs12Setting } from '@acmapi/core';
+import type { CertificateSettings, Pkcs12Setting } from '@acmapi/core';
 import type { Command } from 'commander';
 import { LocalIoError, localIo, UsageError } from './cli-errors.js';
 
@@ -64,4 +64,16 @@ export async function pfxPassphraseOf(setting: Pkcs12Setting | undefined, env: N
     if (error.cause !== undefined && setting?.passphraseFile !== undefined) throw new LocalIoError('read the passphrase file', setting.passphraseFile, error.cause);
     throw new UsageError(error.message, { code: 'USAGE_PFX', hint: 'Put the passphrase back there, or pass --pfx with --pfx-passphrase-file FILE.' });
   }
+}
+
+/**
+ * The PKCS#12 passphrase of a run on a certificate that exists (`renew`, `retrieve`): the one
+ * `--pfx` gave, else the remembered output's ({@link pfxPassphraseOf}); one rule, so that every
+ * command that can make a certificate live writes the `cert.pfx` it remembers.
+ *
+ * @returns `undefined` without `--pfx` and without a remembered PKCS#12 output.
+ * @throws like {@link pfxPassphraseOf}.
+ */
+export async function runPfxPassphrase(given: string | undefined, settings: Pick<CertificateSettings, 'pkcs12'> | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  return given ?? (await pfxPassphraseOf(settings?.pkcs12, env));
 }

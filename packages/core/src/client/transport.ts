@@ -5,6 +5,7 @@
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { buildConnector, EnvHttpProxyAgent, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import { dispatchUnderSignal, signalBoundConnector } from './connect-signal.js';
 import { interimTolerantConnector } from './interim-answers.js';
 import { ProtocolError, TransportError } from '../errors/errors.js';
 import type { TransportErrorCode, TransportPhase } from '../errors/errors.js';
@@ -59,13 +60,14 @@ export function createDispatcher(options: CreateDispatcherOptions): Dispatcher {
 
 /**
  * The pool the agents (direct, and each proxy's) build per origin, as undici's default
- * factory does, with its connector wrapped. The agents hand over `connect` as given (an
+ * factory does, with its connector wrapped (interim answers dropped; the call's signal
+ * bounds the connection, {@link signalBoundConnector}). The agents hand over `connect` as given (an
  * object of TLS and timeout options) or, for a proxy's tunnel, as their own function.
  */
 function interimTolerantPool(origin: string | URL, options: object): Dispatcher {
   const { connect, ...rest } = options as Pool.Options;
   const connector = typeof connect === 'function' ? connect : buildConnector({ ...connect });
-  return new Pool(origin, { ...rest, connect: interimTolerantConnector(connector) });
+  return new Pool(origin, { ...rest, connect: interimTolerantConnector(signalBoundConnector(connector)) });
 }
 
 /**
@@ -301,7 +303,9 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
   try {
     // The dispatcher's own request() (what undici's top-level request() calls): no need of
     // undici's root module, whose fetch, WebSocket and cookie code a bundle can then leave out.
-    answer = await options.dispatcher.request({
+    // Under the call's signal: undici would not end a connection, TLS handshake included,
+    // that the signal aborts while it is being set up (connect-signal.ts).
+    answer = await dispatchUnderSignal(signal, () => options.dispatcher.request({
       origin: options.url.origin,
       path: `${options.url.pathname}${options.url.search}`,
       method: 'POST',
@@ -310,7 +314,7 @@ export async function postJson(options: PostJsonOptions): Promise<PostJsonResult
       headersTimeout: options.headersTimeoutMs,
       bodyTimeout: options.bodyTimeoutMs,
       ...(signal === undefined ? {} : { signal }),
-    });
+    }));
   } catch (error) {
     throw toTransportError(error, { options, answered: false });
   }
