@@ -12,6 +12,8 @@
 //   dist/package.json  {"type":"module"}: the bundle is an ES module; said, not guessed by Node
 //   README.md          apps/action/README.md, links absolute, `uses:` naming that repository
 //   LICENSE            the repository's licence
+//   THIRD_PARTY_NOTICES.md  apps/action/THIRD_PARTY_NOTICES.md: the licences and notices of the
+//                      packages the bundle holds (written by the Action's build, checked by check-dist)
 //
 //   node scripts/action-repository.mjs assemble OUTDIR [--repository OWNER/NAME]
 //   node scripts/action-repository.mjs publish CLONE --tag vX.Y.Z [--major-tag vX] [--source-sha SHA] [--repository OWNER/NAME]
@@ -123,7 +125,7 @@ export function listFiles(dir) {
  * @param {{ root?: string, repository?: string }} [options] root: the monorepo (default this one);
  *   repository: OWNER/NAME of the distribution repository (default acmapi/acmapi-action)
  * @returns {string[]} the files written, relative to destination
- * @throws {ActionRepositoryError} DESTINATION_NOT_EMPTY; ACTION_DIST_MISSING (build apps/action first);
+ * @throws {ActionRepositoryError} DESTINATION_NOT_EMPTY; ACTION_DIST_MISSING (build apps/action first, which also writes its THIRD_PARTY_NOTICES.md);
  *   ACTION_REPOSITORY_INVALID (not OWNER/NAME); ACTION_MAIN_UNEXPECTED
  */
 export function assembleActionRepository(destination, { root = ROOT, repository = DEFAULT_ACTION_REPOSITORY } = {}) {
@@ -132,8 +134,9 @@ export function assembleActionRepository(destination, { root = ROOT, repository 
     throw new ActionRepositoryError('DESTINATION_NOT_EMPTY', `${destination} is not empty; the tree is assembled into an empty or new folder.`);
   }
   const bundle = join(root, 'apps/action/dist');
-  if (!existsSync(join(bundle, 'index.js'))) {
-    throw new ActionRepositoryError('ACTION_DIST_MISSING', `${join(bundle, 'index.js')} is missing: build the Action first (pnpm --filter @acmapi/action build).`);
+  const notices = join(root, 'apps/action/THIRD_PARTY_NOTICES.md');
+  for (const file of [join(bundle, 'index.js'), notices]) {
+    if (!existsSync(file)) throw new ActionRepositoryError('ACTION_DIST_MISSING', `${file} is missing: build the Action first (pnpm --filter @acmapi/action build).`);
   }
   const source = sourceRepositoryUrl(root);
   mkdirSync(destination, { recursive: true });
@@ -142,6 +145,7 @@ export function assembleActionRepository(destination, { root = ROOT, repository 
   writeFileSync(join(destination, 'dist/package.json'), '{ "type": "module" }\n');
   writeFileSync(join(destination, 'README.md'), distributionReadme(readFileSync(join(root, 'apps/action/README.md'), 'utf8'), { source, repository }));
   cpSync(join(root, 'LICENSE'), join(destination, 'LICENSE'));
+  cpSync(notices, join(destination, 'THIRD_PARTY_NOTICES.md'));
   return listFiles(destination);
 }
 

@@ -1,9 +1,9 @@
 // The Action's distribution repository (scripts/action-repository.mjs), the one the Marketplace
 // lists: assembled into a folder outside the workspace, it holds one action.yml at its root with
-// Marketplace metadata, the bundle, README and LICENSE, no workflow and nothing else; and the
-// Action runs on Node 24 from that folder alone.
+// Marketplace metadata, the bundle, README, LICENSE and the bundle's third-party notices, no
+// workflow and nothing else; and the Action runs on Node 24 from that folder alone.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
@@ -28,11 +28,11 @@ afterAll(() => {
 });
 
 describe('the assembled tree', () => {
-  it('is outside the workspace, and holds action.yml, the bundle, README.md and LICENSE, nothing else', () => {
+  it('is outside the workspace, and holds action.yml, the bundle, README.md, LICENSE and THIRD_PARTY_NOTICES.md, nothing else', () => {
     expect(tree.startsWith(root)).toBe(false);
     const bundle = listFiles(join(root, 'apps/action/dist')).map((file) => `dist/${file}`);
     expect(bundle).toContain('dist/index.js');
-    expect(files).toEqual(['LICENSE', 'README.md', 'action.yml', ...bundle, 'dist/package.json'].sort());
+    expect(files).toEqual(['LICENSE', 'README.md', 'THIRD_PARTY_NOTICES.md', 'action.yml', ...bundle, 'dist/package.json'].sort());
     expect(listFiles(tree)).toEqual(files);
   });
 
@@ -48,6 +48,15 @@ describe('the assembled tree', () => {
     }
     expect(JSON.parse(readFileSync(join(tree, 'dist/package.json'), 'utf8'))).toEqual({ type: 'module' });
     expect(readFileSync(join(tree, 'LICENSE'), 'utf8')).toBe(readFileSync(join(root, 'LICENSE'), 'utf8'));
+  });
+
+  it('carries the notices of the packages in the bundle, next to LICENSE', () => {
+    const notices = readFileSync(join(tree, 'THIRD_PARTY_NOTICES.md'), 'utf8');
+    expect(notices).toBe(readFileSync(join(root, 'apps/action/THIRD_PARTY_NOTICES.md'), 'utf8'));
+    expect(notices).toMatch(/^# Third-party notices\n/);
+    // Two the Action's bundle always holds (test/third-party-notices.test.mjs checks all of them).
+    expect(notices).toMatch(/^## @actions\/core \d+\.\d+\.\d+\n\nLicense: MIT\n\nFrom its LICENSE/m);
+    expect(notices).toMatch(/^## undici \d+\.\d+\.\d+\n/m);
   });
 
   it('its action.yml is the root one with runs.main dist/index.js, valid, with Marketplace metadata', () => {
@@ -100,11 +109,18 @@ describe('assembling refuses what it cannot do well', () => {
     expect(result.stderr).toMatch(/^DESTINATION_NOT_EMPTY: /);
   });
 
-  it('a monorepo whose bundle was not built', () => {
+  it('a monorepo whose bundle or notices were not built', () => {
     const fake = join(temp, 'unbuilt');
     mkdirSync(fake);
     expect(() => assembleActionRepository(join(temp, 'nowhere'), { root: fake })).toThrow(expect.objectContaining({ code: 'ACTION_DIST_MISSING' }));
     expect(existsSync(join(temp, 'nowhere'))).toBe(false);
+    // A bundle without its notices is not published either.
+    const noNotices = join(temp, 'no-notices');
+    mkdirSync(join(noNotices, 'apps/action/dist'), { recursive: true });
+    writeFileSync(join(noNotices, 'apps/action/dist/index.js'), '');
+    expect(() => assembleActionRepository(join(temp, 'nowhere'), { root: noNotices })).toThrow(
+      expect.objectContaining({ code: 'ACTION_DIST_MISSING', message: expect.stringContaining('THIRD_PARTY_NOTICES.md') }),
+    );
   });
 
   it('a distribution repository that is not OWNER/NAME', () => {

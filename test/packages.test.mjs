@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networkEnv, runWithRetries } from '../scripts/lib/network.mjs';
-import { PUBLISHED, packPackages, root } from '../scripts/lib/pack.mjs';
+import { PUBLISHED, packPackages, root, tarballFiles } from '../scripts/lib/pack.mjs';
 
 const TOOLS = process.env.ACMAPI_TOOLS_DIR ?? '/var/cache/acmapi-tools';
 const FLOOR = '20.19.0';
@@ -107,6 +107,16 @@ describe('the packed packages, installed outside the workspace', () => {
       const sources = files.filter((file) => file.startsWith('package/src/'));
       expect(maps.length === 0 || sources.length > 0, `${pack.name}: ${maps.length} maps, ${sources.length} sources`).toBe(true);
     }
+  });
+
+  it('the CLI carries the licences and notices of the packages its bundles hold (dist/THIRD_PARTY_NOTICES.md)', () => {
+    const cli = packs.find((pack) => pack.name === '@acmapi/cli');
+    expect(tarballFiles(cli.tarball)).toContain('package/dist/THIRD_PARTY_NOTICES.md');
+    const notices = readFileSync(join(app, 'node_modules/@acmapi/cli/dist/THIRD_PARTY_NOTICES.md'), 'utf8');
+    // As the build wrote it (test/third-party-notices.test.mjs checks it against the bundles' metafiles).
+    expect(notices).toBe(readFileSync(join(root, 'packages/cli/dist/THIRD_PARTY_NOTICES.md'), 'utf8'));
+    expect(notices).toMatch(/^## commander \d+\.\d+\.\d+\n\nLicense: MIT\n\nFrom its LICENSE:\n/m);
+    expect(notices).toMatch(/^## node-forge \d+\.\d+\.\d+\n\nLicense: \(BSD-3-Clause OR GPL-2\.0\) \(used under BSD-3-Clause\)\n/m);
   });
 
   it('acmapi demo issues a certificate that openssl verifies', () => {

@@ -22,9 +22,20 @@ import { dirname, resolve } from 'node:path';
 import { compileFunction } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { thirdPartyNotices } from '../../../scripts/third-party-notices.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = resolve(root, 'dist');
+// Usage: node scripts/bundle-bin.mjs [--outdir DIR] [--metafile FILE]: by default into dist/
+// (where tsc wrote the library); --metafile writes every build's esbuild inputs, merged, which
+// test/third-party-notices.test.mjs checks the notices against (with --outdir, outside dist/).
+function option(name) {
+  if (!process.argv.includes(name)) return undefined;
+  const value = process.argv[process.argv.indexOf(name) + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`bundle-bin.mjs: ${name} needs a path.`);
+  return resolve(process.cwd(), value);
+}
+const outdir = option('--outdir') ?? resolve(root, 'dist');
+const metafileOut = option('--metafile');
 
 // commander requires node:child_process at load, for executable subcommands, which acmapi
 // has none of; loading it costs about 3 ms of every command. It is taken when first used.
@@ -254,6 +265,8 @@ const common = {
   minifySyntax: true,
   logLevel: 'warning',
   write: false,
+  // What each bundle holds, for its third-party notices (dist/THIRD_PARTY_NOTICES.md).
+  metafile: true,
   banner: { js: "'use strict';\nconst __acmapiModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 // A program is written already inside the function Node's CommonJS loader would wrap it in,
@@ -325,13 +338,13 @@ const programs = await Promise.all(
     const notAscii = file.contents.findIndex((byte) => byte > 0x7f);
     if (notAscii !== -1) throw new Error(`dist/programs/${name}.cjs has a byte that is not ASCII at ${notAscii}; src/code-cache.ts reads it as latin1.`);
     // The code cache of a build is named by this hash, so a new build never meets an old cache.
-    return { name, outputFiles: result.outputFiles, hash: createHash('sha256').update(file.contents).digest('hex').slice(0, 32) };
+    return { name, outputFiles: result.outputFiles, metafile: result.metafile, hash: createHash('sha256').update(file.contents).digest('hex').slice(0, 32) };
   }),
 );
 const lazyOutputs = await Promise.all(
   LAZY_FILES.map(async ({ name, entry }) => {
     const result = await build({ ...common, banner: {}, entryPoints: [entry()], outfile: resolve(outdir, 'programs', 'lazy', `${name}.cjs`), legalComments: 'external' });
-    return result.outputFiles;
+    return result;
   }),
 );
 const executable = await build({
@@ -352,8 +365,15 @@ await rm(resolve(outdir, 'program.cjs'), { force: true });
 await rm(resolve(outdir, 'program.cjs.LEGAL.txt'), { force: true });
 await mkdir(resolve(outdir, 'programs'), { recursive: true });
 await mkdir(resolve(outdir, 'programs', 'lazy'), { recursive: true });
-for (const file of [...programs.flatMap((program) => program.outputFiles), ...lazyOutputs.flat()]) await writeFile(file.path, file.text);
+for (const file of [...programs.flatMap((program) => program.outputFiles), ...lazyOutputs.flatMap((lazy) => lazy.outputFiles)]) await writeFile(file.path, file.text);
 for (const file of executable.outputFiles) {
   await writeFile(file.path, file.text);
   await chmod(file.path, 0o755);
+}
+// Every package the bundles hold, with its licence text: their licences ask that the notices
+// travel with every copy (scripts/third-party-notices.mjs; `files` publishes dist/).
+const metafiles = [...programs, ...lazyOutputs, executable].map(({ metafile }) => ({ metafile, absWorkingDir: root }));
+await writeFile(resolve(outdir, 'THIRD_PARTY_NOTICES.md'), thirdPartyNotices('The acmapi command (@acmapi/cli)', metafiles));
+if (metafileOut !== undefined) {
+  await writeFile(metafileOut, JSON.stringify({ inputs: Object.assign({}, ...metafiles.map(({ metafile }) => metafile.inputs)) }));
 }
