@@ -2,7 +2,7 @@
  * The store's API in-process, with an injected clock and a test CA: what it checks before a
  * certificate becomes live, file modes, the live links, and what `list` reports.
  */
-import { chmod, chown, lstat, readFile, readlink, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, type TempDir } from '@acmapi/test-utils';
@@ -138,12 +138,38 @@ describe('store API', () => {
     expect(records[4]?.application?.status).toBe('prepared');
     expect(records[5]?.lastError).toMatchObject({ code: 'UNEXPECTED', message: 'boom' });
     expect(records[6]?.lastError?.code).toBe('STORE_CORRUPT');
+    expect(records[6]?.damaged).toEqual({ code: 'STORE_CORRUPT', path: join(store.dir, 'g-corrupt', 'state.json') });
+    expect(records[5]?.damaged).toBeUndefined();
     expect(records[0]?.live?.renewal.daysLeft).toBe(44);
 
     const due = await store.list({ now: new Date(T0 + 71 * DAY) });
     expect(due.find((record) => record.name === 'b-due')?.state).toBe('due');
     expect((await store.list({ days: 50 })).find((record) => record.name === 'a-valid')?.state).toBe('due');
     await expect(store.get('g-corrupt')).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+  });
+
+  it('lists a folder that lost its state.json beside its files as damaged, and ignores folders that are not ours', async () => {
+    await issue('live-lost');
+    await rm(join(store.dir, 'live-lost', 'state.json'));
+    // A pending application whose state.json went: only its key and CSR are left.
+    const { privateKeyPem, csrPem, keyType } = await generateKeyAndCsr({ domains });
+    await store.withCertificate('pending-lost', async (certificate) => {
+      await certificate.prepareApplication({ domains, keyType, privateKeyPem, csrPem });
+      await certificate.recordPending('H1');
+    });
+    await rm(join(store.dir, 'pending-lost', 'state.json'));
+    await mkdir(join(store.dir, 'empty'));
+    await mkdir(join(store.dir, 'foreign'));
+    await writeFile(join(store.dir, 'foreign', 'notes.txt'), 'not a certificate');
+    await mkdir(join(store.dir, 'crashed-early', 'versions', '20300101-000000000Z-a1b2c3'), { recursive: true });
+
+    const records = await store.list();
+    expect(records.map((record) => [record.name, record.state, record.damaged?.code])).toEqual([
+      ['live-lost', 'failed', 'STORE_CORRUPT'],
+      ['pending-lost', 'failed', 'STORE_CORRUPT'],
+    ]);
+    expect(records[0]?.damaged?.path).toBe(join(store.dir, 'live-lost', 'state.json'));
+    expect(records[0]?.lastError?.message).toContain('no state.json');
   });
 
   it('a successful install clears the last error and archives the previous version', async () => {

@@ -103,8 +103,11 @@ describe('CertificateStore.delete', () => {
 
     // A crash right after state.json went: the certificate is gone for get/list, its files are not.
     await issue('cut');
+    await writeFile(join(store.dir, 'cut', '.deleting'), '');
     await rm(join(store.dir, 'cut', 'state.json'));
     expect(await store.get('cut')).toBeUndefined();
+    // Marked as being deleted: not a certificate that lost its state (which list reports damaged).
+    expect((await store.list()).map((record) => record.name)).toEqual([]);
     await store.delete('cut');
     expect(await exists(join(store.dir, 'cut'))).toBe(false);
     // An empty folder is no certificate.

@@ -11,6 +11,7 @@ import pLimit from 'p-limit';
 import { KEY_TYPES, planApplication } from '@acmapi/core';
 import type { CertificateSettings, KeyType, SignfilePhaseOptions } from '@acmapi/core';
 import { CertificateStore, listCertificates } from '@acmapi/core/store';
+import type { CertificateRecord } from '@acmapi/core/store';
 import { localIo, UsageError } from '../flags/cli-errors.js';
 import { addClientOptions, parseRetries } from '../flags/client.js';
 import type { ClientFlags } from '../flags/client.js';
@@ -32,6 +33,7 @@ import type { StoreFlags } from '../flags/store-flags.js';
 import { EXIT_CODES } from '../present/exit-codes.js';
 import type { Output } from '../present/output.js';
 import { printRenewResult } from '../present/print-result.js';
+import { damagedResult } from '../present/result-json.js';
 import type { RenewPlanJson, RenewResultJson } from '../present/result-json.js';
 import { runPresentedFleet, withStore } from './certificate-run.js';
 import type { CertificateTarget } from './certificate-run.js';
@@ -84,13 +86,41 @@ interface RenewTarget extends Omit<CertificateTarget, 'keySource'> {
   keySource?: () => Promise<CertificateTarget['keySource']>;
 }
 
-/** The certificates to work on, sorted by name. @throws {UsageError} `USAGE_CERTIFICATE_UNKNOWN` for a name neither acmapi.json nor the store has. */
-async function targets(options: RenewOptions): Promise<RenewTarget[]> {
-  // By name, as `list` shows them and as the README promises for the results.
-  return (await unsortedTargets(options)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+/** A record the store lists as damaged: `renew` reports it instead of working on it. */
+type DamagedRecord = CertificateRecord & { damaged: NonNullable<CertificateRecord['damaged']> };
+
+/** What `renew` works on: the certificates to run, and those it can only report damaged. */
+interface RenewTargets {
+  targets: RenewTarget[];
+  damaged: DamagedRecord[];
 }
 
-async function unsortedTargets(options: RenewOptions): Promise<RenewTarget[]> {
+function isDamaged(record: CertificateRecord): record is DamagedRecord {
+  return record.damaged !== undefined;
+}
+
+function byName(a: { name?: string | undefined }, b: { name?: string | undefined }): number {
+  const [x, y] = [a.name ?? '', b.name ?? ''];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * The certificates to work on, sorted by name (as `list` shows them and as the README promises
+ * for the results), apart from the damaged ones of the store, which are never skipped silently.
+ *
+ * @throws {UsageError} `USAGE_CERTIFICATE_UNKNOWN` for a name neither acmapi.json nor the store has.
+ */
+async function targets(options: RenewOptions): Promise<RenewTargets> {
+  const records = await localIo('read the store', options.project.storeDir, () => listCertificates(options.project.storeDir));
+  const damagedByName = new Map(records.filter(isDamaged).map((record) => [record.name, record]));
+  const chosen = unsortedTargets(options, records);
+  return {
+    targets: chosen.filter((target) => !damagedByName.has(target.name)).sort(byName),
+    damaged: chosen.flatMap((target) => damagedByName.get(target.name) ?? []).sort(byName),
+  };
+}
+
+function unsortedTargets(options: RenewOptions, records: readonly CertificateRecord[]): RenewTarget[] {
   const { project } = options;
   if (project.config !== undefined) {
     const wanted = options.names.length === 0 ? project.config.certificates.map((c) => c.name) : options.names;
@@ -108,22 +138,21 @@ async function unsortedTargets(options: RenewOptions): Promise<RenewTarget[]> {
       };
     });
   }
-  const records = await localIo('read the store', project.storeDir, () => listCertificates(project.storeDir));
-  const byName = new Map(records.map((record) => [record.name, record]));
-  const unknown = options.names.filter((name) => !byName.has(name));
+  const recordsByName = new Map(records.map((record) => [record.name, record]));
+  const unknown = options.names.filter((name) => !recordsByName.has(name));
   if (unknown.length > 0) {
     throw new UsageError(`The store ${project.storeDir} has no certificate named ${unknown.map((n) => JSON.stringify(n)).join(', ')}.`, {
       code: 'USAGE_CERTIFICATE_UNKNOWN',
       hint: 'acmapi list shows the names; pass --out with the store of acmapi issue.',
     });
   }
-  const chosen = options.names.length === 0 ? records : options.names.map((name) => byName.get(name)).filter((r) => r !== undefined);
+  const chosen = options.names.length === 0 ? records : options.names.map((name) => recordsByName.get(name)).filter((r) => r !== undefined);
   // Every state is renewed, a failed first application too: its domains come from its settings
-  // or its refused application (core's record). A record without any has a damaged state.json:
-  // renewing it would guess; list shows it as failed.
+  // or its refused application (core's record). A damaged record has none and is reported by
+  // `targets`; any other without domains would make renewing guess.
   return chosen
-    .map((record) => ({ name: record.name, domains: record.settings !== undefined && record.settings.domains.length > 0 ? record.settings.domains : record.domains, keyType: options.keyType }))
-    .filter((target) => target.domains.length > 0);
+    .filter((record) => isDamaged(record) || (record.settings?.domains.length ?? 0) > 0 || record.domains.length > 0)
+    .map((record) => ({ name: record.name, domains: record.settings !== undefined && record.settings.domains.length > 0 ? record.settings.domains : record.domains, keyType: options.keyType }));
 }
 
 /** What `--dry-run` says for one certificate: core's plan from its record, read without the lock. */
@@ -157,15 +186,21 @@ async function planOne(store: CertificateStore, target: RenewTarget, options: Re
  * @throws {UsageError} for unknown names; {ConfigError}; {LocalIoError} when the store cannot be opened.
  */
 export async function renewCertificates(options: RenewOptions): Promise<RenewResultJson> {
-  const list = await targets(options);
+  const { targets: list, damaged } = await targets(options);
+  // One damaged record must not stop the fleet: the others run, then it fails the run (exit 7).
+  const damagedResults = damaged.map((record) => damagedResult(record));
   const limit = pLimit(Math.max(1, options.concurrency));
   if (options.dryRun) {
     // Reads only: the store is not even created.
     const store = new CertificateStore(options.project.storeDir, { now: options.now });
     const plans = await Promise.all(list.map((target) => limit(() => planOne(store, target, options))));
-    return { status: 'ok', dryRun: true, certificates: plans, exitCode: EXIT_CODES.OK };
+    const certificates = [...plans, ...damagedResults].sort(byName);
+    const firstDamaged = damagedResults[0];
+    return firstDamaged === undefined
+      ? { status: 'ok', dryRun: true, certificates, exitCode: EXIT_CODES.OK }
+      : { status: 'error', dryRun: true, certificates, exitCode: firstDamaged.exitCode };
   }
-  const { results, hooks: runHooks, reportErrors } = await withStore(options.project.storeDir, options.now, (store) =>
+  const { results: ran, hooks: runHooks, reportErrors } = await withStore(options.project.storeDir, options.now, (store) =>
     runPresentedFleet({
       store,
       command: 'renew',
@@ -197,6 +232,7 @@ export async function renewCertificates(options: RenewOptions): Promise<RenewRes
       pfxPassphrase: options.pfxPassphrase,
     }),
   );
+  const results = [...ran, ...damagedResults].sort(byName);
   // A certificate skipped by its backoff is still failing: the run says so in its exit code.
   const failed = results.find((result) => result.status === 'error' || result.status === 'skipped-by-backoff' || result.outcome === 'failed');
   // A pre or post hook, the metrics file or a notification that failed: exit 10 when nothing else did.

@@ -159,7 +159,8 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
     error.handleId === undefined
       ? `Send the prepared application again with acmapi renew${error.certificate === undefined ? '' : ` ${error.certificate}`}, or apply anew with --force (its key is kept in the store).`
       : `Fetch the pending certificate with acmapi retrieve ${shellQuote(error.handleId)} (see acmapi list), or apply anew with --force (the pending key is kept in the store).`,
-  STORE_CORRUPT: 'Restore the named file from a backup; the private keys in versions/ are untouched (acmapi list shows the damaged certificate).',
+  STORE_CORRUPT: (error) =>
+    `Restore ${error.path === undefined ? 'the named file' : displayText(error.path)} from a backup (the private keys in versions/ are untouched), or remove the certificate with its keys: acmapi delete ${error.certificate === undefined ? 'NAME' : shellQuote(error.certificate)}. Until then acmapi list shows it damaged and acmapi renew fails with exit 7.`,
   STORE_NO_APPLICATION: 'Check the certificate name and --out: acmapi list shows the certificates and their applications.',
   STORE_IO: 'Check the permissions of the store folder and the free disk space, or choose another folder with --out.',
   STORE_NAME_INVALID: 'Give the certificate a store name with --name NAME: lower-case letters, digits, ".", "_" and "-", at most 64 characters.',

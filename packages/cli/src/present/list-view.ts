@@ -30,6 +30,12 @@ export interface ListEntryJson {
   handleId?: string;
   /** The last failure, until the next certificate is installed. */
   lastError?: { code: string; message: string; at: string };
+  /**
+   * Set when the store cannot read the certificate (`state` is then `failed`): its `state.json`
+   * is damaged, or missing beside its files. `code` is the store's (`STORE_CORRUPT`), `path` the
+   * state file to restore; `acmapi renew` reports it as failed (exit 7) until then.
+   */
+  damaged?: { code: string; path: string };
 }
 
 /** The one JSON object of `acmapi list --json`. */
@@ -55,6 +61,7 @@ export function listEntry(record: CertificateRecord): ListEntryJson {
     ...(record.failures === undefined ? {} : { failures: { count: record.failures.count, nextAttemptAt: record.failures.nextAttemptAt.toISOString() } }),
     ...(handleId === undefined ? {} : { handleId }),
     ...(record.lastError === undefined ? {} : { lastError: { code: record.lastError.code, message: record.lastError.message, at: record.lastError.at.toISOString() } }),
+    ...(record.damaged === undefined ? {} : { damaged: { code: record.damaged.code, path: record.damaged.path } }),
   };
 }
 
@@ -94,6 +101,11 @@ export function listLines(entries: readonly ListEntryJson[], storeFlags = ''): s
     if (e.handleId !== undefined) lines.push(`${name}: pending at the CA with handle ${displayText(e.handleId)}; acmapi retrieve ${shellQuote(e.handleId)}${storeFlags} (or acmapi renew${storeFlags}) fetches it.`);
     if (e.lastError !== undefined) lines.push(`${name}: last error ${displayText(e.lastError.code)} at ${e.lastError.at}: ${displayText(e.lastError.message, { maxLength: MESSAGE_MAX })}`);
     if (e.failures !== undefined) lines.push(`${name}: failed ${e.failures.count} time(s) in a row; renew tries again from ${e.failures.nextAttemptAt}.`);
+    if (e.damaged !== undefined) {
+      lines.push(
+        `${name}: damaged: restore ${displayText(e.damaged.path)} from a backup (the private keys in versions/ are untouched), or remove the certificate with its keys: acmapi delete ${shellQuote(e.name)}${storeFlags}. Until then acmapi renew fails with exit 7.`,
+      );
+    }
   }
   return lines;
 }

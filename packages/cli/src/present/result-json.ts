@@ -10,6 +10,7 @@ import { hookSucceeded } from '@acmapi/core';
 import { describeError } from './describe-error.js';
 import type { ErrorJson } from './describe-error.js';
 import { EXIT_CODES, INTERRUPT_EXIT_CODES } from './exit-codes.js';
+import { exitCodeFor } from './exit-code-for.js';
 import type { InterruptSignal } from './exit-codes.js';
 
 /** The certificate facts of `--json` output. Dates are ISO 8601 (UTC). */
@@ -266,6 +267,16 @@ export function alreadyInstalledResult(record: CertificateRecord, handleId: stri
     ...(live === undefined ? {} : { daysLeft: live.renewal.daysLeft }),
     exitCode: EXIT_CODES.OK,
   };
+}
+
+/**
+ * A certificate `renew` cannot work on because the store lists it damaged (its `state.json`
+ * unreadable, or missing beside its files): an `error` result with the store's code
+ * (`STORE_CORRUPT`, exit 7), so that a run from cron reports it instead of skipping it.
+ */
+export function damagedResult(record: CertificateRecord & { damaged: NonNullable<CertificateRecord['damaged']> }): ResultJson {
+  const error = new StoreError(record.damaged.code, record.lastError?.message ?? `The certificate folder ${record.dir} is damaged.`, { certificate: record.name, path: record.damaged.path });
+  return { status: 'error', name: record.name, domains: [], dir: record.dir, exitCode: exitCodeFor(error), error: describeError(error) };
 }
 
 /** One certificate of `renew --dry-run`: what would be done. */

@@ -1,6 +1,7 @@
 /**
  * What `acmapi list` shows of one certificate, computed purely from its `state.json`.
  */
+import type { StoreErrorCode } from '../errors/errors.js';
 import { DEFAULT_KEY_TYPE, type KeyType } from '../pki/key-types.js';
 import { needsRenewal, type RenewalDecision } from '../lifecycle/needs-renewal.js';
 import type { CertificateSettings } from '../lifecycle/settings.js';
@@ -103,6 +104,14 @@ export interface CertificateRecord {
   failures?: CertificateFailures | undefined;
   /** The last run that installed, got a pending answer, or failed. */
   lastAttempt?: LastAttempt | undefined;
+  /**
+   * Set when the folder cannot be read as a certificate: its `state.json` is damaged, or
+   * missing beside its files (`code` `STORE_CORRUPT`, `path` the state file). Then `state` is
+   * `failed`, `lastError` says why, and nothing else is known; the lifecycle must not run on
+   * it (it would fail, or apply anew beside the untracked keys) until the file is restored
+   * or the certificate deleted.
+   */
+  damaged?: { code: StoreErrorCode; path: string } | undefined;
 }
 
 /** See {@link CertificateRecord.failures}. */

@@ -4,7 +4,7 @@
  * keys, and one process at a time per certificate. See `README.md` beside this file for the
  * layout and the crash-safety argument.
  */
-import { readdir, rm, rmdir } from 'node:fs/promises';
+import { readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { makeDirectory } from './fs-errors.js';
 import { join, resolve } from 'node:path';
 import { StoreError } from '../errors/errors.js';
@@ -17,6 +17,7 @@ import { LockedCertificate } from './locked-certificate.js';
 import { certificatePaths } from './store-layout.js';
 import { ensureKeyGitignore } from './key-gitignore.js';
 import { readStoreState } from './store-state.js';
+import { DELETING_MARKER } from './unrecorded-files.js';
 
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions {
@@ -162,8 +163,8 @@ export class CertificateStore implements CertificateRepository {
    *
    * `state.json` goes first: it is the commit point, so once it is gone the certificate is
    * gone for {@link get}, {@link list} and the lifecycle, even if a crash leaves the rest.
-   * Such a remnant (a folder without `state.json`) is still found by this method, which
-   * finishes the removal.
+   * Such a remnant (a folder without `state.json`, marked `.deleting` so that `list` does not
+   * report it damaged) is still found by this method, which finishes the removal.
    *
    * @param options - `confirm`, asked before anything is changed; `waitMs` for a lock held
    *   by another process (default 10 s), `retryMs`.
@@ -204,8 +205,12 @@ export class CertificateStore implements CertificateRepository {
       if (entries.length === 0) throw notFound();
       record = await readRecord();
       try {
+        // The marker first: a crash from here on leaves a remnant `list` skips, not a damaged certificate.
+        const marker = join(paths.dir, DELETING_MARKER);
+        await writeFile(marker, '', { mode: 0o600 });
         await rm(paths.state, { force: true });
-        for (const entry of entries) await rm(join(paths.dir, entry), { recursive: true, force: true });
+        for (const entry of entries) if (entry !== DELETING_MARKER) await rm(join(paths.dir, entry), { recursive: true, force: true });
+        await rm(marker, { force: true });
       } catch (error) {
         throw new StoreError('STORE_IO', `Certificate "${name}" could not be removed completely from ${paths.dir}.`, {
           certificate: name,

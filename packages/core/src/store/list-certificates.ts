@@ -13,6 +13,7 @@ import { DEFAULT_KEY_TYPE } from '../pki/key-types.js';
 import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
 import { certificatePaths } from './store-layout.js';
 import { readStoreState } from './store-state.js';
+import { holdsCertificateFiles } from './unrecorded-files.js';
 
 export { toCertificateRecord } from './certificate-record.js';
 export type { CertificateFailures, CertificateRecord, CertificateRecordOptions, CertificateState, LastAttempt, RetiredApplicationInfo } from './certificate-record.js';
@@ -20,8 +21,9 @@ export type { CertificateSettings } from '../lifecycle/settings.js';
 
 /**
  * Every certificate of the store at `storeDir`, sorted by name; `[]` when the folder does
- * not exist. A certificate whose `state.json` is damaged is listed as `failed` with
- * `lastError.code` `STORE_CORRUPT`, so one bad folder does not hide the fleet.
+ * not exist. A certificate whose `state.json` is damaged, or missing beside its files (see
+ * `unrecorded-files.ts`), is listed as `failed` with `damaged` and `lastError` carrying
+ * `STORE_CORRUPT`, so one bad folder neither hides the fleet nor is itself forgotten.
  *
  * @param options - `now` (default `new Date()`) and `days` of the renewal decision.
  */
@@ -44,7 +46,9 @@ export async function listCertificates(storeDir: string, options: CertificateRec
       const paths = certificatePaths(dir, name);
       try {
         const state = await readStoreState(paths.state, name);
-        return state === undefined ? undefined : toCertificateRecord(state, paths.dir, { ...options, now });
+        if (state !== undefined) return toCertificateRecord(state, paths.dir, { ...options, now });
+        if (!(await holdsCertificateFiles(paths))) return undefined;
+        throw new StoreError('STORE_CORRUPT', `The certificate folder ${paths.dir} holds certificate files but no state.json.`, { certificate: name, path: paths.state });
       } catch (error) {
         if (!(error instanceof StoreError)) throw error;
         return {
@@ -56,6 +60,7 @@ export async function listCertificates(storeDir: string, options: CertificateRec
           application: undefined,
           lastRetired: undefined,
           lastError: { code: error.code, message: error.message, at: now },
+          damaged: { code: error.code, path: error.path ?? paths.state },
           dir: paths.dir,
         };
       }
