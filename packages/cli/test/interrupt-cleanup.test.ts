@@ -114,6 +114,36 @@ describe('a signal while an application is in flight', () => {
     expect(JSON.parse(end.stdout)).toMatchObject({ status: 'error', exitCode: 130, interrupted: 'SIGINT', error: { code: 'INTERRUPTED' } });
   });
 
+  it('renew, sending the kept application again: SIGTERM cleans up the same way, exit 143', async () => {
+    const webroot = join(temp, 'webroot-renew');
+    const folder = join(webroot, '.well-known', 'pki-validation');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'signfile'), 'OLD-CONTENT');
+    const out = join(temp, 'store-renew');
+    const domain = 'renew.acmapi.test';
+    const env = { ACMAPI_CUSTOMER_ID: 'c', ACMAPI_AUTH_TOKEN: canaryToken(), ACMAPI_ENDPOINT: ca.url };
+    let connected = ca.connected();
+    const issue = startIssue(domain, webroot, out);
+    await connected;
+    issue.child.kill('SIGINT');
+    expect((await issue.ended).code).toBe(130);
+    // renew remembers the webroot and signfile, and sends the application left unsent.
+    connected = ca.connected();
+    const renew = startCli(['renew', '--out', out], env);
+    await connected;
+    expect(await readFile(join(folder, 'signfile'), 'utf8')).toBe('SF-TOKEN');
+    renew.child.kill('SIGTERM');
+    const end = await renew.ended;
+    expect(end.code, end.stderr).toBe(143);
+    expect(end.stderr).toContain('sending the same key and CSR again');
+    expect(await readFile(join(folder, 'signfile'), 'utf8')).toBe('OLD-CONTENT');
+    expect(await readdir(folder)).toEqual(['signfile']);
+    const dir = join(out, domain);
+    expect(await exists(join(dir, '.lock'))).toBe(false);
+    expect(await attemptOf(dir)).toMatchObject({ status: 'prepared' });
+    expect((await readState(dir)).lastError).toBeUndefined();
+  });
+
   it('a second SIGINT quits at once, saying so, while the first waits for the run to unwind', async () => {
     const webroot = join(temp, 'webroot-twice');
     await mkdir(webroot);
