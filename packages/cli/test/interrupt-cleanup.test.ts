@@ -144,6 +144,30 @@ describe('a signal while an application is in flight', () => {
     expect((await readState(dir)).lastError).toBeUndefined();
   });
 
+  it('after a run killed hard (SIGKILL) left its signfile, the next run puts the user\'s file back instead of adopting ours', async () => {
+    const webroot = join(temp, 'webroot-killed');
+    const folder = join(webroot, '.well-known', 'pki-validation');
+    await mkdir(folder, { recursive: true });
+    await writeFile(join(folder, 'signfile'), 'OLD-CONTENT');
+    const out = join(temp, 'store-killed');
+    let connected = ca.connected();
+    const killed = startIssue('killed.acmapi.test', webroot, out);
+    await connected;
+    killed.child.kill('SIGKILL');
+    expect((await killed.ended).signal).toBe('SIGKILL');
+    expect(await readFile(join(folder, 'signfile'), 'utf8')).toBe('SF-TOKEN');
+    // The next run (another certificate in the same webroot) takes over the dead run's lock.
+    connected = ca.connected();
+    const next = startIssue('next.acmapi.test', webroot, join(temp, 'store-next'));
+    await connected;
+    next.child.kill('SIGINT');
+    const end = await next.ended;
+    expect(end.code, end.stderr).toBe(130);
+    expect(end.stderr).not.toContain('already holds this content');
+    expect(await readFile(join(folder, 'signfile'), 'utf8')).toBe('OLD-CONTENT');
+    expect(await readdir(folder)).toEqual(['signfile']);
+  });
+
   it('a second SIGINT quits at once, saying so, while the first waits for the run to unwind', async () => {
     const webroot = join(temp, 'webroot-twice');
     await mkdir(webroot);
