@@ -3,12 +3,13 @@
  * `retrieve` and `demo`. Core decides and does everything — the lock, the plan, the signfile
  * phase, the key source, saving before sending, polling, installing, PKCS#12, recording a
  * failure; this file only hands it the command line's input (the store, the flags, the
- * client), presents its events (`EventPresenter`), turns Ctrl-C during `--wait` into the end
- * of the wait, and turns its result into the `--json` result.
+ * client), presents its events (`EventPresenter`), turns Ctrl-C/SIGTERM into an abort of the
+ * run (`InterruptWatch`: cleaned up as after an error, exit 130/143; during `--wait` it ends
+ * the wait), and turns its result into the `--json` result.
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCertificate as runLifecycle, runFleet } from '@acmapi/core';
+import { isTransportError, runCertificate as runLifecycle, runFleet } from '@acmapi/core';
 import type {
   CertificateFailures,
   CertificateRepository,
@@ -23,12 +24,13 @@ import type {
 } from '@acmapi/core';
 import { openStore, removeStoreFolderIfUnused } from '@acmapi/core/store';
 import type { CertificateStore } from '@acmapi/core/store';
-import { localIo } from '../flags/cli-errors.js';
+import { InterruptedError, localIo } from '../flags/cli-errors.js';
 import { createClient } from '../flags/client.js';
 import type { ClientFlags } from '../flags/client.js';
 import type { Credentials } from '../flags/credentials.js';
 import { EventPresenter } from '../present/event-presenter.js';
 import type { Output } from '../present/output.js';
+import type { InterruptSignal } from '../present/exit-codes.js';
 import { describeError } from '../present/describe-error.js';
 import type { ErrorJson } from '../present/describe-error.js';
 import { exitCodeFor } from '../present/exit-code-for.js';
@@ -106,14 +108,13 @@ export async function runPresented(
   context: RunContext,
   lifecycle: Pick<LifecycleOptions, 'name' | 'command' | 'domains' | 'handleId' | 'keyType' | 'defaultKeyType' | 'keySource' | 'force' | 'renewBeforeDays' | 'waitMs' | 'settings' | 'now'>,
 ): Promise<PresentedRun> {
-  // Ctrl-C or SIGTERM while waiting for a pending application ends the wait, not the process:
-  // the handle is saved already, so the run unwinds (lock released) and says how to go on.
-  const interrupt = new InterruptWatch();
-  const presenter = new EventPresenter(context.output, {
-    onWaiting: () => {
-      interrupt.start();
-    },
+  // Ctrl-C or SIGTERM aborts the run, not the process: it unwinds as after an error (signfile
+  // put back, locks released); while waiting for a pending application, it ends the wait.
+  const interrupt = new InterruptWatch((line) => {
+    context.output.warn(line);
   });
+  interrupt.start();
+  const presenter = new EventPresenter(context.output);
   try {
     const result = await runLifecycle({
       ...lifecycle,
@@ -140,10 +141,15 @@ export async function runPresented(
     };
   } catch (error) {
     presenter.failed();
-    throw error;
+    throw interruptedOr(error, interrupt.received);
   } finally {
     interrupt.stop();
   }
+}
+
+/** What a run threw, as the command's error: the abort that a signal caused is the interruption (exit 130/143). */
+function interruptedOr(error: unknown, received: InterruptSignal | undefined): unknown {
+  return received !== undefined && isTransportError(error) && error.code === 'TRANSPORT_ABORTED' ? new InterruptedError(received, error) : error;
 }
 
 /**
@@ -156,7 +162,8 @@ export async function runPresented(
  * @throws {PreflightError} `PREFLIGHT_FAILED` with `--preflight strict` (nothing written, nothing sent).
  * @throws {CsrError} for a key source that cannot succeed (`KEY_REQUIRED`: a CSR without its key).
  * @throws {CaError}, {TransportError}, {ProtocolError}, {CertificateError} from the CA call,
- *   recorded first (see core's `runCertificate`); {DomainError} (nothing sent).
+ *   recorded first (see core's `runCertificate`); {DomainError} (nothing sent);
+ *   {InterruptedError} when SIGINT/SIGTERM stopped the run before the CA answered.
  */
 export async function runCertificate(options: RunCertificateOptions): Promise<ResultJson> {
   const { target } = options;
@@ -249,14 +256,19 @@ const NO_SIGNFILE_FLAGS: SignfileSettings = { signfile: undefined, signfilePath:
 /**
  * Runs certificates through core's `runFleet` (pre/post hooks once, deploy and failure hooks,
  * metrics file, notifications) with the command line's context, each presented by its own
- * {@link EventPresenter}, a Ctrl-C during a `--wait` ending that wait. Never throws for one
- * certificate: see {@link PresentedFleet}.
+ * {@link EventPresenter}. Ctrl-C/SIGTERM aborts every certificate's run (a `--wait` ends, a
+ * certificate not yet begun does not begin; each cleans up as after an error), not the pre
+ * and post hooks. Never throws for one certificate: see {@link PresentedFleet}.
  */
 export async function runPresentedFleet(options: PresentedFleetOptions): Promise<PresentedFleet> {
   const { output } = options;
-  const presented = new Map<string, { presenter: EventPresenter; interrupt: InterruptWatch }>();
+  const presented = new Map<string, EventPresenter>();
+  const interrupt = new InterruptWatch((line) => {
+    output.warn(line);
+  });
   // The run's own events (pre/post hooks, reports); each certificate's go to its own presenter.
   const runPresenter = new EventPresenter(output);
+  interrupt.start();
   const fleet = await runFleet({
     repository: options.store,
     command: options.command,
@@ -275,25 +287,26 @@ export async function runPresentedFleet(options: PresentedFleetOptions): Promise
     onEvent: (event) => {
       if (event.certificate === undefined || event.type === 'report-failed') runPresenter.onEvent(event);
       // The warning of a certificate whose run failed comes from the fleet, after that run.
-      else if (event.type === 'expiry-warning') (presented.get(event.certificate)?.presenter ?? runPresenter).onEvent(event);
+      else if (event.type === 'expiry-warning') (presented.get(event.certificate) ?? runPresenter).onEvent(event);
     },
     prepare: async (target, settings) => {
       const signfile = options.signfile ?? (await signfilePhaseOf(settings, options.signfileExtras ?? NO_SIGNFILE_FLAGS, options.defaultPreflight(settings)));
       const pfx = await runPfxPassphrase(options.pfxPassphrase, settings, options.env);
       if (pfx !== undefined) output.addSecret(pfx);
-      // Ctrl-C or SIGTERM while waiting for a pending application ends the wait, not the process.
-      const interrupt = new InterruptWatch();
-      const presenter = new EventPresenter(output, { onWaiting: () => { interrupt.start(); } });
-      presented.set(target.name, { presenter, interrupt });
+      const presenter = new EventPresenter(output);
+      presented.set(target.name, presenter);
       return { signfile, ...(pfx === undefined ? {} : { pkcs12: { passphrase: pfx } }), onEvent: presenter.onEvent, signal: interrupt.signal };
     },
+  }).finally(() => {
+    interrupt.stop();
   });
+  const received = interrupt.received;
   const errors: unknown[] = [];
   const results = fleet.certificates.map((certificate, i): ResultJson => {
     const target = options.targets[i];
     const own = presented.get(certificate.name);
-    own?.interrupt.stop();
-    errors.push(certificate.result === undefined || certificate.result.status === 'already-pending' ? certificate.error : undefined);
+    const error = interruptedOr(certificate.error, received);
+    errors.push(certificate.result === undefined || certificate.result.status === 'already-pending' ? error : undefined);
     const hooks = certificate.hooks.map(hookJson);
     const warning = certificate.expiryWarning;
     const base = {
@@ -303,18 +316,17 @@ export async function runPresentedFleet(options: PresentedFleetOptions): Promise
     };
     const result = certificate.result;
     if (result === undefined || result.status === 'already-pending') {
-      own?.presenter.failed();
-      const error = certificate.error;
-      return { status: 'error', name: certificate.name, domains: target?.domains ?? [], dir: join(options.store.dir, certificate.name), exitCode: exitCodeFor(error), error: describeError(error), ...base };
+      own?.failed();
+      const interrupted = error instanceof InterruptedError ? { interrupted: error.signal } : {};
+      return { status: 'error', name: certificate.name, domains: target?.domains ?? [], dir: join(options.store.dir, certificate.name), exitCode: exitCodeFor(error), error: describeError(error), ...interrupted, ...base };
     }
-    own?.presenter.finished(result);
+    own?.finished(result);
     let json: ResultJson = {
       ...toResultJson(result),
-      ...(own?.presenter.preflight === undefined ? {} : { preflight: own.presenter.preflight }),
-      ...(own?.presenter.preflightNote === undefined ? {} : { preflightNote: own.presenter.preflightNote }),
+      ...(own?.preflight === undefined ? {} : { preflight: own.preflight }),
+      ...(own?.preflightNote === undefined ? {} : { preflightNote: own.preflightNote }),
       ...base,
     };
-    const received = own?.interrupt.received;
     if (result.status === 'pending' && result.interrupted && received !== undefined) json = interruptedResult(json, received);
     // Only the deploy step failed: the result says what went live, the error why it failed.
     if (certificate.outcome === 'failed' && certificate.error !== undefined && json.error === undefined) json = { ...json, error: describeError(certificate.error), exitCode: exitCodeFor(certificate.error) };

@@ -2,6 +2,7 @@
  * What every command shares: its context (environment, output, exit code) and the wrapper
  * that turns a result or an error into output and an exit code.
  */
+import { InterruptedError } from '../flags/cli-errors.js';
 import { describeError, formatError } from '../present/describe-error.js';
 import { exitCodeFor } from '../present/exit-code-for.js';
 import type { Output } from '../present/output.js';
@@ -38,7 +39,8 @@ export async function runAction<T extends { exitCode: number } = ResultJson>(
     const exitCode = exitCodeFor(error);
     output.warn(formatError(described));
     // The certificate's name, domains and folder, as far as they were known when it failed.
-    output.result({ status: 'error', ...errorFacts(), exitCode, error: described });
+    const interrupted = error instanceof InterruptedError ? { interrupted: error.signal } : {};
+    output.result({ status: 'error', ...errorFacts(), exitCode, error: described, ...interrupted });
     ctx.exitCode = exitCode;
   }
 }

@@ -1,5 +1,6 @@
 /** Errors the command itself raises (the library's errors come from @acmapi/core). */
 import { fileTooLargeDetail } from '@acmapi/core/store';
+import type { InterruptSignal } from '../present/exit-codes.js';
 
 /** The command line is wrong; the message says which flag and what to write instead. Exit 2. */
 export class UsageError extends Error {
@@ -10,6 +11,22 @@ export class UsageError extends Error {
     super(message);
     this.code = options.code ?? 'USAGE';
     this.hint = options.hint;
+  }
+}
+
+/**
+ * A signal (Ctrl-C, SIGTERM) stopped a certificate's run before the CA answered; the run
+ * cleaned up as after an error (signfile, locks) and kept what the store must keep. Exit
+ * 130/143 (`INTERRUPT_EXIT_CODES`). `cause`: what the aborted lifecycle threw.
+ */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+  readonly code = 'INTERRUPTED';
+  readonly hint = 'Run the command again when wanted; an application left unsent is sent again with its saved key and CSR, a pending one is retrieved by its handle.';
+  readonly signal: InterruptSignal;
+  constructor(signal: InterruptSignal, cause: unknown) {
+    super(`Interrupted by ${signal} before the CA answered; the run cleaned up after itself (a signfile it placed, its locks).`, { cause });
+    this.signal = signal;
   }
 }
 

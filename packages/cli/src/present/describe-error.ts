@@ -5,7 +5,7 @@
  * the human message and the `--json` `error` object.
  */
 import { isAcmApiError, isCaError, isStoreError } from '@acmapi/core';
-import { LocalIoError, UsageError, localIoHint } from '../flags/cli-errors.js';
+import { InterruptedError, LocalIoError, UsageError, localIoHint } from '../flags/cli-errors.js';
 import { adviceFor } from './advice.js';
 
 /** The `error` object of `--json` output. */
@@ -32,6 +32,7 @@ export function describeError(error: unknown): ErrorJson {
     return { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
   }
   if (error instanceof LocalIoError) return { code: error.code, message: error.message, hint: error.hint };
+  if (error instanceof InterruptedError) return { code: error.code, message: error.message, hint: error.hint };
   if (isAcmApiError(error)) {
     const hint = adviceFor(error);
     const handleId = isCaError(error) || isStoreError(error) ? error.handleId : undefined;

@@ -13,15 +13,6 @@ import { preflightReportLines } from './preflight-report.js';
 /** The note of mode `warn` without a signfile, shown with the result. */
 export const PREFLIGHT_SKIPPED_NOTE = 'Note: no --signfile given, so the signfile preflight was skipped (pass --signfile FILE to check every address before applying).';
 
-/** Options of {@link EventPresenter}. */
-export interface EventPresenterOptions {
-  /**
-   * Called when the CA answered pending, the handle is saved and polling follows (`--wait`):
-   * the moment to start turning Ctrl-C into the end of the wait.
-   */
-  onWaiting?: (() => void) | undefined;
-}
-
 /** One certificate's run, presented. Give {@link EventPresenter.onEvent} to `runCertificate`. */
 export class EventPresenter {
   /** The preflight of the application sent, for the `--json` result. */
@@ -29,13 +20,11 @@ export class EventPresenter {
   /** Why no preflight ran although the mode asked for one (shown with the result, not before it). */
   preflightNote: string | undefined;
   readonly #output: Output;
-  readonly #onWaiting: (() => void) | undefined;
   #progress: Progress | undefined;
   #failText = '';
 
-  constructor(output: Output, options: EventPresenterOptions = {}) {
+  constructor(output: Output) {
     this.#output = output;
-    this.#onWaiting = options.onWaiting;
   }
 
   /** The listener for `runCertificate`'s `onEvent`. */
@@ -82,7 +71,6 @@ export class EventPresenter {
       case 'pending':
         this.#stop();
         if (event.waitMs > 0) {
-          this.#onWaiting?.();
           output.warn(`The application is pending at the CA (handle ${displayText(event.handleId)}); waiting up to ${Math.round(event.waitMs / 1000)} s.`);
         }
         return;

@@ -17,16 +17,18 @@ import {
   isStoreError,
   isTransportError,
 } from '@acmapi/core';
-import { LocalIoError, UsageError } from '../flags/cli-errors.js';
+import { InterruptedError, LocalIoError, UsageError } from '../flags/cli-errors.js';
 import { isErrnoException } from './describe-error.js';
-import { EXIT_CODES } from './exit-codes.js';
-import type { ExitCode } from './exit-codes.js';
+import { EXIT_CODES, INTERRUPT_EXIT_CODES } from './exit-codes.js';
+import type { ExitCode, InterruptExitCode } from './exit-codes.js';
 
 /** Deploy codes of install targets and hooks (exit 10); the signfile's (webroot) stay local I/O (exit 7). */
 const DEPLOY_STEP_CODES: ReadonlySet<string> = new Set(['DEPLOY_HOOK_FAILED', 'DEPLOY_INSTALL_FAILED', 'DEPLOY_KEY_MISSING', 'DEPLOY_OWNER_UNKNOWN']);
 
 /** Maps an error thrown by a command to its exit code. */
-export function exitCodeFor(error: unknown): ExitCode {
+export function exitCodeFor(error: unknown): ExitCode | InterruptExitCode {
+  // A shell's code for the signal (128 + its number), whatever the aborted run threw.
+  if (error instanceof InterruptedError) return INTERRUPT_EXIT_CODES[error.signal];
   if (error instanceof UsageError || isOptionsError(error) || isConfigError(error)) return EXIT_CODES.USAGE;
   if (isStoreError(error)) {
     if (error.code === 'STORE_LOCKED') return EXIT_CODES.LOCKED;

@@ -52,10 +52,13 @@ export const EXIT_CODES = {
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
 /**
- * A signal that ended a `--wait` (the application stays pending, its handle saved), and the
- * exit code a shell gives it (128 + its number).
+ * A signal that ended a run (an application sent stays pending, its handle saved; a signfile
+ * placed is taken away), and the exit code a shell gives it (128 + its number).
  */
 export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** A signal that ended a wait. */
 export type InterruptSignal = keyof typeof INTERRUPT_EXIT_CODES;
+
+/** One of {@link INTERRUPT_EXIT_CODES}. */
+export type InterruptExitCode = (typeof INTERRUPT_EXIT_CODES)[InterruptSignal];

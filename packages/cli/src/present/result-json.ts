@@ -72,8 +72,10 @@ export interface ResultJson {
   /** `issue`: why no preflight ran (mode `warn` without `--signfile`). */
   preflightNote?: string;
   /**
-   * `pending` only: the wait of `--wait` was ended by this signal (Ctrl-C is `SIGINT`); the
-   * application is still pending with its handle saved. Exit 130 (SIGINT) or 143 (SIGTERM).
+   * The run was ended by this signal (Ctrl-C is `SIGINT`). `pending`: the wait of `--wait`
+   * ended; the application is still pending with its handle saved. `error` (code
+   * `INTERRUPTED`): stopped before the CA answered, cleaned up as after an error.
+   * Exit 130 (SIGINT) or 143 (SIGTERM).
    */
   interrupted?: 'SIGINT' | 'SIGTERM';
   /**

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../store/write-atomic.js';
 import { writeIisWebConfig } from './iis-web-config.js';
 import type { IisWebConfigResult } from './iis-web-config.js';
 import { acquireWebrootLock, WEBROOT_LOCK_NAME } from './webroot-lock.js';
+import { removePlacementNote, undoLeftoverPlacement, writePlacementNote } from './placement-note.js';
 import type { WebrootLock } from './webroot-lock.js';
 
 /** Options of {@link deployWebroot}. */
@@ -122,8 +123,8 @@ async function ensureDir(dir: string): Promise<boolean> {
  *
  * A signfile already at that path with the same content is left untouched (and stays after
  * `remove()`); one with other content is replaced for the issuance and put back by
- * `remove()` (see {@link DeployWebrootResult.remove}). The previous file is kept in memory
- * only: should this process die before `remove()`, the new signfile stays in its place.
+ * `remove()` (see {@link DeployWebrootResult.remove}). Should this process die before
+ * `remove()`, the next call undoes the leftover placement first (see `placement-note.ts`).
  *
  * @param webroot - the site's document root (must exist).
  * @param signfile - its file name (e.g. `signfile`) and content.
@@ -161,6 +162,7 @@ export async function deployWebroot(
         // signfile in place, which serves the same purpose.
         else await restorePrevious(path, previous).catch(() => undefined);
       }
+      await removePlacementNote(path);
     }
     await webConfig?.remove();
     await lock?.release();
@@ -180,12 +182,15 @@ export async function deployWebroot(
     }
     for (const folder of [wellKnown, dir]) if (await ensureDir(folder)) created.push(folder);
     lock = await acquireWebrootLock(join(dir, WEBROOT_LOCK_NAME), options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs });
+    // A run killed before it put things back left its signfile: undone, not taken for the user's.
+    await undoLeftoverPlacement(path);
     previous = await readPrevious(path);
     if (previous !== undefined) {
       const current = previous.kind === 'file' ? previous.bytes : await readFile(path).catch(() => undefined);
       previousState = current !== undefined && bytesEqual(current, bytes) ? 'same' : 'different';
     }
     if (previousState !== 'same') {
+      await writePlacementNote(path, bytes, previous?.kind === 'file' ? { kind: 'file', bytes: previous.bytes } : previous);
       await writeFileAtomic(path, bytes, { mode: 0o644 });
       wrote = true;
     }

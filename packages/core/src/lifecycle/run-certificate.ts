@@ -34,7 +34,7 @@
 import type { AcmApiClient, CertificateResult } from '../client/client.js';
 import { recordableEndpoint } from '../client/endpoint.js';
 import { caaPolicyFor } from '../preflight/caa-identities.js';
-import { CaError, CertificateError, InternalError, OptionsError } from '../errors/errors.js';
+import { CaError, CertificateError, InternalError, OptionsError, isTransportError } from '../errors/errors.js';
 import type { KeyType } from '../pki/key-types.js';
 import type { CertificateRecord } from '../store/certificate-record.js';
 import type { LifecycleEvent, LifecycleListener } from './events.js';
@@ -44,6 +44,7 @@ import type { CertificateRepository, CertificateSession, StoredApplication } fro
 import { sameSettings, signfilePhaseFromSettings, type CertificateSettings } from './settings.js';
 import { checkSignfilePhase, withSignfile, type SignfilePhaseOptions } from './signfile-phase.js';
 import { publishStep } from './steps.js';
+import { stopIfAborted } from './stop-if-aborted.js';
 import type { CertificateInfo } from '../pki/certificate.js';
 import type { HookResult } from '../deploy/hooks.js';
 import { deployLive, errorSummary, expiryWarning, hookFiles, runReportedHook, type DeployReport, type HookRunOptions } from './deploy-step.js';
@@ -319,6 +320,8 @@ class Run {
   }
 
   async planAndAct(certificate: CertificateSession, command: 'issue' | 'renew'): Promise<RunCertificateResult> {
+    // A fleet's certificate that had not begun when the run was aborted does not begin.
+    stopIfAborted(this.#options.signal);
     const options = this.#options;
     const domains = [...(options.domains ?? [])];
     const record = await certificate.record(this.#recordOptions());
@@ -409,6 +412,8 @@ class Run {
   ): Promise<Issued | Pending> {
     const options = this.#options;
     return this.#signfilePhase(certificate, domains, client, async () => {
+      // Aborted during the preflight: no key, no application is saved for a run that stops.
+      stopIfAborted(this.#options.signal);
       const keyType = options.keyType ?? record?.live?.keyType ?? options.defaultKeyType;
       const source = await this.#keySource(certificate, record, options.keyType);
       if (source.kind === 'generate') this.#emit({ type: 'key-generating', certificate: certificate.name, keyType: keyType ?? 'ec-p256' });
@@ -463,11 +468,13 @@ class Run {
     // CAA is checked against the CA this client talks to (issue 13): its domain, unless configured.
     const caa = caaPolicyFor(client.endpoint, client.customerId, phase.caaIdentities);
     const withCaa: SignfilePhaseOptions = { ...phase, caaIdentities: caa.identities, caaAccountUri: phase.caaAccountUri ?? caa.accountUri };
-    return withSignfile(withCaa, domains, certificate.name, (event) => { this.#emit(event); }, send);
+    return withSignfile(withCaa, domains, certificate.name, (event) => { this.#emit(event); }, send, this.#options.signal);
   }
+
 
   /** Sends the application once, records what the CA answered, and polls a pending answer (outside the signfile phase: the CA has validated). */
   async #apply(certificate: CertificateSession, application: StoredApplication, client: AcmApiClient): Promise<Issued | Pending> {
+    stopIfAborted(this.#options.signal);
     this.#emit({ type: 'applying', certificate: certificate.name, domains: application.domains });
     let answer: CertificateResult;
     try {
@@ -482,6 +489,9 @@ class Run {
         await this.#recordFailure(certificate, error, false);
         throw error;
       }
+      // Aborted by the caller (Ctrl-C) while sending: not a failure of the CA, so no backoff; the
+      // saved application stays unsent (`prepared`), and the next run sends it again.
+      if (this.#options.signal?.aborted === true && isTransportError(error) && error.code === 'TRANSPORT_ABORTED') throw error;
       // 101–110 to the application itself: the CA holds nothing for this key, retire it.
       await this.#recordFailure(certificate, error, error instanceof CaError && error.status !== 111);
       throw error;

@@ -12,6 +12,7 @@ import { utf16ByteOrderMark } from '../store/read-bounded.js';
 import { enforcePreflight, preflight } from '../preflight/preflight.js';
 import type { PreflightMode, PreflightResult, ResolveOverride } from '../preflight/types.js';
 import type { LifecycleListener } from './events.js';
+import { stopIfAborted } from './stop-if-aborted.js';
 
 /** The signfile the CA issued to the platform: its file name and its exact bytes. */
 export interface Signfile {
@@ -96,11 +97,13 @@ async function listen(placement: Extract<SignfilePlacement, { kind: 'standalone'
 }
 
 /**
- * Runs `send` inside the signfile phase (see the module comment).
+ * Runs `send` inside the signfile phase (see the module comment). `signal` aborts the
+ * preflight (Ctrl-C); the signfile is taken away as after any error.
  *
  * @throws {PreflightError} `PREFLIGHT_FAILED` in mode `strict`, before `send`.
  * @throws {DeployError} when the signfile cannot be written into the webroot; the listen error
- *   (`EADDRINUSE`, `EACCES`) of a standalone server; whatever `send` throws.
+ *   (`EADDRINUSE`, `EACCES`) of a standalone server; {@link TransportError} `TRANSPORT_ABORTED`
+ *   when `signal` aborted the preflight; whatever `send` throws.
  */
 export async function withSignfile<T>(
   options: SignfilePhaseOptions,
@@ -108,6 +111,7 @@ export async function withSignfile<T>(
   certificate: string,
   emit: LifecycleListener,
   send: () => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   const { signfile, placement } = options;
   const mode = options.preflight ?? 'warn';
@@ -136,7 +140,10 @@ export async function withSignfile<T>(
           ...(options.caaIdentities === undefined ? {} : { caaIdentities: options.caaIdentities }),
           ...(options.caaAccountUri === undefined ? {} : { caaAccountUri: options.caaAccountUri }),
           ...(placement?.kind === 'webroot' ? { webroot: placement.dir } : {}),
+          ...(signal === undefined ? {} : { signal }),
         });
+        // Aborted checks are the caller's doing, not the site's: the run stops as aborted, no report.
+        stopIfAborted(signal);
         emit({ type: 'preflight-finished', certificate, result });
         enforcePreflight(result);
       }
