@@ -18,7 +18,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AcmApiClient, displayText, isAcmApiError, runCertificate } from '@acmapi/core';
+import { AcmApiClient, isAcmApiError, runCertificate } from '@acmapi/core';
+import { displayText } from '@acmapi/core/text';
 import { parseResolveOverride } from '@acmapi/core/preflight';
 import { certificatePaths, openStore } from '@acmapi/core/store';
 

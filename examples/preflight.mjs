@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { displayText } from '@acmapi/core';
+import { displayText } from '@acmapi/core/text';
 import { parseResolveOverride, preflight } from '@acmapi/core/preflight';
 
 const { values } = parseArgs({

@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME } from '@acmapi/core';
+import { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME } from '@acmapi/core/config';
 import { INPUT_DEFAULTS, InputError, MAX_WAIT_MS, parseInputs, splitList } from './inputs.js';
 
 const base = { 'customer-id': 'c', 'auth-token': 't', domains: 'Example.COM.\n www.example.com , ' };

@@ -3,7 +3,10 @@
  * certificate lifecycle, the project file, and typed errors. Specialised entry points:
  * `@acmapi/core/preflight` (the signfile preflight, spec §5), `@acmapi/core/store` (the
  * crash-safe certificate store), `@acmapi/core/deploy` (putting the signfile in place),
- * `@acmapi/core/report` (the metrics file and notifications).
+ * `@acmapi/core/report` (the metrics file and notifications), `@acmapi/core/config` (validating
+ * `acmapi.json`, and its defaults), `@acmapi/core/settings` (a certificate's remembered settings
+ * merged with a front end's input), `@acmapi/core/text` (server strings shown as data).
+ * The root holds at most 80 runtime exports (test/api-docs.test.ts): what a library user needs.
  *
  * @module @acmapi/core
  */
@@ -64,12 +67,7 @@ export type {
   TransportErrorCode,
   TransportPhase,
 } from './errors/errors.js';
-export { CONFIG_ISSUE_CODES } from './errors/config-issue.js';
 export type { CertificateNameRule, ConfigIssueCode, ConfigIssueFacts, ConfigIssueParams, DnsServerRule, JsonTypeName } from './errors/config-issue.js';
-
-// Server strings shown as data: escaping for display, quoting for printed command lines.
-export { DISPLAY_TEXT_MAX, displayText, shellQuote } from './text/display-text.js';
-export type { DisplayTextOptions } from './text/display-text.js';
 
 // The client (spec §2, §3).
 export { AcmApiClient } from './client/client.js';
@@ -117,17 +115,6 @@ export type {
   StoredApplication,
   WithCertificateOptions,
 } from './lifecycle/repository.js';
-export {
-  DEFAULT_PKCS12_PASSPHRASE_ENV,
-  dropClearedSettings,
-  mergeSettings,
-  readPkcs12Passphrase,
-  sameSettings,
-  settingsForRun,
-  settingsFromConfig,
-  signfilePhaseFromSettings,
-  signfilePlacement,
-} from './lifecycle/settings.js';
 export type {
   CertificateSettings,
   GivenSettings,
@@ -159,14 +146,13 @@ export type {
   RetiredApplicationInfo,
   CertificateRecordParts,
 } from './store/certificate-record.js';
-export { composeCertificateRecord } from './store/certificate-record.js';
 
 // The project file `acmapi.json`, and the one duration syntax.
-export { CONFIG_FILE_NAME, findConfig, readConfig } from './config/read-config.js';
+export { findConfig, readConfig } from './config/read-config.js';
 export type { ReadConfigResult } from './config/read-config.js';
 // validateConfig and formatConfigIssues are in `@acmapi/core/config`: re-exported here, they
-// (and zod, with the schema) would load with any import of the root in a bundle.
-export { DEFAULT_ENDPOINT, DEFAULT_SIGNFILE_NAME, DEFAULT_STORE_DIR } from './config/config-defaults.js';
+// (and zod, with the schema) would load with any import of the root in a bundle. The file's
+// defaults (CONFIG_FILE_NAME, DEFAULT_ENDPOINT, …) are there too.
 export type { AcmApiConfig, AcmApiConfigInput, CertificateConfig } from './config/config-schema.js';
 export { DURATION_UNITS, parseDuration } from './config/duration.js';
 export type { ParseDurationOptions } from './config/duration.js';

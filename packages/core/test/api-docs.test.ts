@@ -94,3 +94,43 @@ describe('API reference (TypeDoc)', () => {
     expect(openStore).toContain('CertificateStore');
   });
 });
+
+describe('the root entry stays narrow', () => {
+  // Issue 9: what a library user needs (client, domain rules, keys and CSRs, certificate
+  // checks, errors and guards, the lifecycle, config) at the root; a front end's extras in
+  // subpaths. Types are not counted: they cost nothing at run time.
+  const ROOT_RUNTIME_EXPORTS_MAX = 80;
+
+  it(`has at most ${ROOT_RUNTIME_EXPORTS_MAX} runtime exports`, async () => {
+    const root = await import('../src/index.js');
+    const names = Object.keys(root);
+    expect(names.length, names.join(', ')).toBeLessThanOrEqual(ROOT_RUNTIME_EXPORTS_MAX);
+  });
+
+  it('keeps the store internals and the front ends\' plumbing out of the root, in their subpaths', async () => {
+    const root: Record<string, unknown> = await import('../src/index.js');
+    const subpaths: Record<string, Record<string, unknown>> = {
+      store: await import('../src/store/index.js'),
+      settings: await import('../src/settings.js'),
+      config: await import('../src/config/index.js'),
+      text: await import('../src/text/display-text.js'),
+    };
+    const expected: Record<string, string[]> = {
+      store: ['composeCertificateRecord', 'writeFileAtomic', 'openStore'],
+      settings: ['settingsForRun', 'mergeSettings', 'dropClearedSettings', 'readPkcs12Passphrase', 'signfilePhaseFromSettings'],
+      config: ['DEFAULT_ENDPOINT', 'DEFAULT_SIGNFILE_NAME', 'DEFAULT_STORE_DIR', 'CONFIG_FILE_NAME', 'CONFIG_ISSUE_CODES'],
+      text: ['displayText', 'shellQuote', 'DISPLAY_TEXT_MAX'],
+    };
+    for (const [subpath, names] of Object.entries(expected)) {
+      for (const name of names) {
+        expect(subpaths[subpath]?.[name], `${name} in @acmapi/core/${subpath}`).toBeDefined();
+        expect(root[name], `${name} not at the root`).toBeUndefined();
+      }
+    }
+    // The state file's internals: every change goes through the store's locked handle.
+    for (const internal of ['writeStoreState', 'readStoreState', 'parseStoreState', 'toCertificateRecord']) {
+      expect(root[internal], internal).toBeUndefined();
+      expect(subpaths['store']?.[internal], internal).toBeUndefined();
+    }
+  });
+});

@@ -29,7 +29,6 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CertificateError,
-  composeCertificateRecord,
   certificateMatchesPrivateKey,
   checkKeyMatchesCsr,
   DEFAULT_KEY_TYPE,
@@ -58,7 +57,7 @@ import type {
   StoredApplication,
   WithCertificateOptions,
 } from '@acmapi/core';
-import { certificateNameProblem, writeFileAtomic } from '@acmapi/core/store';
+import { certificateNameProblem, composeCertificateRecord, writeFileAtomic } from '@acmapi/core/store';
 import type { OutputFolder } from '../output-folder.js';
 import { decryptPrivateKey, encryptPrivateKey, needsReEncryption } from './key-encryption.js';
 import { formatState, isEmptyState, parseState, STATE_FILE, STATE_VERSION, StateError } from './published-state.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_ISSUE_CODES, isConfigError, type ConfigIssue, type ConfigIssueCode, type ConfigIssueParams } from '@acmapi/core';
-import { validateConfig } from '@acmapi/core/config';
+import { isConfigError, type ConfigIssue, type ConfigIssueCode, type ConfigIssueParams } from '@acmapi/core';
+import { CONFIG_ISSUE_CODES, validateConfig } from '@acmapi/core/config';
 import { formatMessage, type Localize } from '../l10n/localize.js';
 import { describeError } from './advice.js';
 import { CONFIG_ISSUE_PHRASES, configIssueText, configProblemText } from './config-issue-words.js';

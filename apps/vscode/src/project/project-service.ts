@@ -18,11 +18,7 @@ import {
   isOptionsError,
   keySourceFromConfig,
   readConfig,
-  readPkcs12Passphrase,
   runCertificate,
-  settingsForRun,
-  settingsFromConfig,
-  signfilePhaseFromSettings,
   type AcmApiConfig,
   type CertificateRecord,
   type CertificateSettings,
@@ -34,6 +30,7 @@ import {
   type PreflightResult,
   type SignfilePhaseOptions,
 } from '@acmapi/core';
+import { readPkcs12Passphrase, settingsForRun, settingsFromConfig, signfilePhaseFromSettings } from '@acmapi/core/settings';
 import { caaPolicyFor, parseResolveOverride, preflight } from '@acmapi/core/preflight';
 import { certificatePaths, MAX_CA_FILE_BYTES, openStore, readLocalTextFile, type CertificateStore } from '@acmapi/core/store';
 import type { Localize } from '../l10n/localize.js';

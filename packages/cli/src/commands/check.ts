@@ -1,6 +1,7 @@
 /** `acmapi check`: the signfile preflight alone (spec §5), without applying. */
 import { Command } from 'commander';
-import { DEFAULT_ENDPOINT, signfileToken } from '@acmapi/core';
+import { signfileToken } from '@acmapi/core';
+import { DEFAULT_ENDPOINT } from '@acmapi/core/config';
 import { caaPolicyFor, preflight } from '@acmapi/core/preflight';
 import type { PreflightResult } from '@acmapi/core/preflight';
 import { UsageError } from '../flags/cli-errors.js';

@@ -4,7 +4,8 @@
  * line only supplies the passphrase, which never comes from a flag's value (`ps` shows those).
  */
 import { MAX_PASSPHRASE_FILE_BYTES, readLocalTextFile } from '@acmapi/core/store';
-import { isOptionsError, readPkcs12Passphrase } from '@acmapi/core';
+import { isOptionsError } from '@acmapi/core';
+import { readPkcs12Passphrase } from '@acmapi/core/settings';
 import type { CertificateSettings, Pkcs12Setting } from '@acmapi/core';
 import type { Command } from 'commander';
 import { LocalIoError, localIo, UsageError } from './cli-errors.js';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './cli-errors.js';
-import { dropClearedSettings, mergeSettings, type CertificateSettings } from '@acmapi/core';
+import { type CertificateSettings } from '@acmapi/core';
+import { dropClearedSettings, mergeSettings } from '@acmapi/core/settings';
 import { placementFromFlags, settingsFromFlags, signfilePhaseOf } from './settings-flags.js';
 
 /** What a run remembers, as core's runFleet composes it. */

@@ -9,7 +9,7 @@
  * Only paths and names are remembered, never a secret.
  */
 import { resolve as resolvePath } from 'node:path';
-import { signfilePhaseFromSettings } from '@acmapi/core';
+import { signfilePhaseFromSettings } from '@acmapi/core/settings';
 import type { CertificateSettings, PreflightMode, SignfilePhaseOptions, SignfilePlacementSetting, SignfileSetting } from '@acmapi/core';
 import type { Command } from 'commander';
 import { Option } from 'commander';

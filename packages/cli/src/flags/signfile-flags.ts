@@ -6,7 +6,8 @@
  * a certificate remembers them). Core's lifecycle runs the signfile phase.
  */
 import { readLocalFile } from '@acmapi/core/store';
-import { DEFAULT_SIGNFILE_NAME, OptionsError, signfileToken } from '@acmapi/core';
+import { OptionsError, signfileToken } from '@acmapi/core';
+import { DEFAULT_SIGNFILE_NAME } from '@acmapi/core/config';
 import type { PreflightMode, ResolveOverride, Signfile } from '@acmapi/core';
 import { parseDnsServer, parseResolveOverride } from '@acmapi/core/preflight';
 import type { Command } from 'commander';

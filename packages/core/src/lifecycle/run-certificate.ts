@@ -84,7 +84,7 @@ export interface RunCertificateOptions {
   /**
    * The key type of a generated key when neither `keyType`, `settings` nor the live certificate
    * names one (a project file's `defaults.keyType`); never remembered, the same precedence as
-   * {@link settingsForRun}'s fallbacks. @default `ec-p256`
+   * the fallbacks of `settingsForRun` (`@acmapi/core/settings`). @default `ec-p256`
    */
   defaultKeyType?: KeyType | undefined;
   /** Where a new application's key and CSR come from (see {@link KeySource}). @default `{ kind: 'generate' }` */

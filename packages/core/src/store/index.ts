@@ -25,6 +25,9 @@ export type {
   LastAttempt,
   LiveCertificateInfo,
   RetiredApplicationInfo,
+  CertificateRecordParts,
 } from './certificate-record.js';
+// For another CertificateRepository (the Action's published folder): the record from its parts.
+export { composeCertificateRecord } from './certificate-record.js';
 export { LocalFileEncodingError, LocalFileTooLargeError, fileTooLargeDetail, stripByteOrderMark, utf16ByteOrderMark, MAX_CA_FILE_BYTES, MAX_LOCAL_FILE_BYTES, MAX_PASSPHRASE_FILE_BYTES, readLocalFile, readLocalTextFile } from './read-bounded.js';
 export type { ReadLocalFileOptions } from './read-bounded.js';
