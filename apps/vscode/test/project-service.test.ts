@@ -1,6 +1,6 @@
 // The project service against a real sandbox CA over HTTPS, a real signfile server and a real
 // store on disk: what the extension's Apply, Check Signfile and the pending tracker do, without VS Code.
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcmApiClient, runCertificate, type CertificateSettings, type LifecycleEvent, type PreflightMode } from '@acmapi/core';
@@ -30,7 +30,7 @@ let temp: TempDir;
 let sandbox: Sandbox;
 let signfileServer: ServeSignfileResult;
 
-const DOMAINS = ['example.test', 'www.example.test', 'pending.example.test', 'missing.example.test', 'own.example.test', 'lonely.example.test', 'wizard.example.test', 'warned.example.test', 'remembered.example.test', 'tracked.example.test', 'refused.example.test'];
+const DOMAINS = ['example.test', 'www.example.test', 'pending.example.test', 'missing.example.test', 'own.example.test', 'lonely.example.test', 'wizard.example.test', 'warned.example.test', 'remembered.example.test', 'tracked.example.test', 'refused.example.test', 'lost.example.test'];
 
 async function open(authToken: string | null = TOKEN, preflightMode: PreflightMode = 'warn', env: NodeJS.ProcessEnv = {}): Promise<ProjectService> {
   return ProjectService.open({
@@ -76,6 +76,7 @@ beforeAll(async () => {
         { name: 'remembered', domains: ['remembered.example.test'] },
         { name: 'tracked', domains: ['tracked.example.test'] },
         { name: 'refused', domains: ['refused.example.test'] },
+        { name: 'lost', domains: ['lost.example.test'] },
       ],
     }),
   );
@@ -265,6 +266,20 @@ describe('ProjectService', () => {
     expect(text.stdout).toContain('rsaEncryption');
     const record = (await service.records()).find((entry) => entry.name === 'remembered');
     expect(record?.settings).toEqual({ ...remembered, domains: ['remembered.example.test'] });
+  });
+
+  it('Renew refuses a certificate whose state.json is lost beside its keys (core\'s STORE_CORRUPT, as acmapi renew), sends nothing and writes nothing', async () => {
+    await issueAsTheCli('lost', { domains: ['lost.example.test'] });
+    const dir = join(temp.path, 'certs', 'lost');
+    await rm(join(dir, 'state.json'));
+    const before = (await readdir(dir)).sort();
+    const applications = sandbox.applications().length;
+    const service = await open();
+    const error = await service.apply({ name: 'lost', domains: ['lost.example.test'], command: 'renew', force: true }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'StoreError', code: 'STORE_CORRUPT', path: join(dir, 'state.json') });
+    expect(describeError(error, formatMessage)).toContain(`Restore ${join(dir, 'state.json')} from a backup`);
+    expect(sandbox.applications()).toHaveLength(applications);
+    expect((await readdir(dir)).sort()).toStrictEqual(before);
   });
 
   it('the pending tracker deploys as the certificate remembers: its PKCS#12 file, with the passphrase from the remembered variable', async () => {

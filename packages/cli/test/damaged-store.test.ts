@@ -2,9 +2,10 @@
  * A damaged certificate record through the built binary: a `state.json` overwritten with
  * garbage, or deleted beside the certificate's files. `list` shows each as damaged with what
  * to do, and every form of `renew` reports each as failed with `STORE_CORRUPT` (exit 7) after
- * still renewing the healthy certificates — from cron, a damaged record is never skipped.
+ * still renewing the healthy certificates — from cron, a damaged record is never skipped, and
+ * the metrics file counts it failed.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJsonOutput, runCli } from './cli-harness.js';
@@ -85,8 +86,13 @@ describe('a damaged certificate record', () => {
     expect(certificates[2]?.error?.hint).toContain('acmapi delete lost');
     expect(applies('good.acmapi.test')).toBe(before + 1);
 
-    const all = await runCli(['renew', '--all', '--out', out], ca.env);
+    // Counted as failed where an operator looks: the metrics file.
+    const metrics = join(world.temp.path, 'acmapi.prom');
+    const all = await runCli(['renew', '--all', '--out', out, '--metrics-file', metrics], ca.env);
     expect(all.code).toBe(7);
+    const text = await readFile(metrics, 'utf8');
+    for (const name of ['garbage', 'lost']) expect(text).toContain(`acmapi_certificate_last_attempt_result{certificate="${name}",result="failed"} 1`);
+    expect(text).toContain('acmapi_certificate_last_attempt_result{certificate="good",result="not-due"} 1');
     expect(all.stdout).toContain('garbage: failed.');
     expect(all.stdout).toContain('lost: failed.');
     expect(all.stdout).not.toContain('No certificates to renew');

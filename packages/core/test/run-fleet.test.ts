@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findBinary, makeTempDir, type TempDir } from '@acmapi/test-utils';
 import { AcmApiClient } from '../src/client/client.js';
@@ -218,6 +218,38 @@ describe('runFleet', () => {
     ]);
     expect(run.hooks.map((h) => h.kind)).toStrictEqual(['pre']);
     expect(s.requests).toHaveLength(0);
+  });
+
+  it('never renews a certificate whose state.json is lost beside its keys: STORE_CORRUPT, counted in the metrics, the folder untouched; issue starts anew', async () => {
+    const s = await serve([sign]);
+    await fleet([{ name: 'lost', settings: settingsFor('lost') }, { name: 'good', settings: settingsFor('good') }]);
+    const dir = join(store.dir, 'lost');
+    await rm(join(dir, 'state.json'));
+    const before = (await readdir(dir)).sort();
+    const requests = s.requests.length;
+    const log = join(temp.path, 'hooks.log');
+    const metrics = join(temp.path, 'acmapi.prom');
+    clock += 80 * DAY; // both are due
+    const run = await fleet([{ name: 'good' }, { name: 'lost', settings: { ...settingsFor('lost'), hooks: { failure: logHook(log) } } }], { metricsFile: metrics });
+    expect(run.certificates.map((c) => [c.name, c.outcome, (c.error as { code?: string; path?: string } | undefined)?.code])).toStrictEqual([
+      ['good', 'renewed', undefined],
+      ['lost', 'failed', 'STORE_CORRUPT'],
+    ]);
+    expect((run.certificates[1]?.error as { path?: string }).path).toBe(join(dir, 'state.json'));
+    // One application, the healthy one's; nothing written into the damaged folder, no state.json made up.
+    expect(s.requests.length).toBe(requests + 1);
+    expect((await readdir(dir)).sort()).toStrictEqual(before);
+    expect((await hookLog(log)).map((h) => [h.kind, (h.event['error'] as { code?: string } | undefined)?.code])).toStrictEqual([['failure', 'STORE_CORRUPT']]);
+    expect(await readFile(metrics, 'utf8')).toContain('acmapi_certificate_last_attempt_result{certificate="lost",result="failed"} 1');
+
+    // An issue is asked for by a person: it starts anew beside the untracked files, and removes none.
+    const untracked = await readdir(join(dir, 'versions'));
+    expect(untracked).toHaveLength(1);
+    const issued = await fleet([{ name: 'lost', settings: settingsFor('lost') }], { command: 'issue' });
+    expect(issued.certificates.map((c) => c.outcome)).toStrictEqual(['renewed']);
+    const after = await readdir(join(dir, 'versions'));
+    expect(after).toHaveLength(2);
+    expect(after).toContain(untracked[0]);
   });
 
   it('writes a metrics file promtool accepts, with every outcome of the run, not-due and skipped-by-backoff included', async () => {

@@ -86,11 +86,12 @@ interface RenewTarget extends Omit<CertificateTarget, 'keySource'> {
   keySource?: () => Promise<CertificateTarget['keySource']>;
 }
 
-/** A record the store lists as damaged: `renew` reports it instead of working on it. */
+/** A record the store lists as damaged: `renew --dry-run` reports it instead of planning it. */
 type DamagedRecord = CertificateRecord & { damaged: NonNullable<CertificateRecord['damaged']> };
 
-/** What `renew` works on: the certificates to run, and those it can only report damaged. */
+/** What `renew` works on: every certificate chosen; the healthy ones and the store's damaged records apart, for `--dry-run`. */
 interface RenewTargets {
+  all: RenewTarget[];
   targets: RenewTarget[];
   damaged: DamagedRecord[];
 }
@@ -106,7 +107,7 @@ function byName(a: { name?: string | undefined }, b: { name?: string | undefined
 
 /**
  * The certificates to work on, sorted by name (as `list` shows them and as the README promises
- * for the results), apart from the damaged ones of the store, which are never skipped silently.
+ * for the results). The store's damaged ones are never skipped silently: core reports them.
  *
  * @throws {UsageError} `USAGE_CERTIFICATE_UNKNOWN` for a name neither acmapi.json nor the store has.
  */
@@ -115,6 +116,7 @@ async function targets(options: RenewOptions): Promise<RenewTargets> {
   const damagedByName = new Map(records.filter(isDamaged).map((record) => [record.name, record]));
   const chosen = unsortedTargets(options, records);
   return {
+    all: [...chosen].sort(byName),
     targets: chosen.filter((target) => !damagedByName.has(target.name)).sort(byName),
     damaged: chosen.flatMap((target) => damagedByName.get(target.name) ?? []).sort(byName),
   };
@@ -148,8 +150,8 @@ function unsortedTargets(options: RenewOptions, records: readonly CertificateRec
   }
   const chosen = options.names.length === 0 ? records : options.names.map((name) => recordsByName.get(name)).filter((r) => r !== undefined);
   // Every state is renewed, a failed first application too: its domains come from its settings
-  // or its refused application (core's record). A damaged record has none and is reported by
-  // `targets`; any other without domains would make renewing guess.
+  // or its refused application (core's record). A damaged record has none and is kept, for core
+  // to report (`--dry-run`: `targets`); any other without domains would make renewing guess.
   return chosen
     .filter((record) => isDamaged(record) || (record.settings?.domains.length ?? 0) > 0 || record.domains.length > 0)
     .map((record) => ({ name: record.name, domains: record.settings !== undefined && record.settings.domains.length > 0 ? record.settings.domains : record.domains, keyType: options.keyType }));
@@ -186,11 +188,11 @@ async function planOne(store: CertificateStore, target: RenewTarget, options: Re
  * @throws {UsageError} for unknown names; {ConfigError}; {LocalIoError} when the store cannot be opened.
  */
 export async function renewCertificates(options: RenewOptions): Promise<RenewResultJson> {
-  const { targets: list, damaged } = await targets(options);
-  // One damaged record must not stop the fleet: the others run, then it fails the run (exit 7).
-  const damagedResults = damaged.map((record) => damagedResult(record));
+  const { all, targets: list, damaged } = await targets(options);
   const limit = pLimit(Math.max(1, options.concurrency));
   if (options.dryRun) {
+    // One damaged record must not hide the others' plans: it fails the run (exit 7).
+    const damagedResults = damaged.map((record) => damagedResult(record));
     // Reads only: the store is not even created.
     const store = new CertificateStore(options.project.storeDir, { now: options.now });
     const plans = await Promise.all(list.map((target) => limit(() => planOne(store, target, options))));
@@ -200,11 +202,13 @@ export async function renewCertificates(options: RenewOptions): Promise<RenewRes
       ? { status: 'ok', dryRun: true, certificates, exitCode: EXIT_CODES.OK }
       : { status: 'error', dryRun: true, certificates, exitCode: firstDamaged.exitCode };
   }
-  const { results: ran, hooks: runHooks, reportErrors } = await withStore(options.project.storeDir, options.now, (store) =>
+  // A damaged certificate goes to core's fleet too, which reports it STORE_CORRUPT without
+  // working on it (exit 7 once the others ran), counted in the metrics file and notified.
+  const { results, hooks: runHooks, reportErrors } = await withStore(options.project.storeDir, options.now, (store) =>
     runPresentedFleet({
       store,
       command: 'renew',
-      targets: list.map((target) => ({
+      targets: all.map((target) => ({
         name: target.name,
         domains: target.domains,
         settings: { ...options.settings, domains: target.domains, ...(target.keyType === undefined ? {} : { keyType: target.keyType }) },
@@ -232,7 +236,6 @@ export async function renewCertificates(options: RenewOptions): Promise<RenewRes
       pfxPassphrase: options.pfxPassphrase,
     }),
   );
-  const results = [...ran, ...damagedResults].sort(byName);
   // A certificate skipped by its backoff is still failing: the run says so in its exit code.
   const failed = results.find((result) => result.status === 'error' || result.status === 'skipped-by-backoff' || result.outcome === 'failed');
   // A pre or post hook, the metrics file or a notification that failed: exit 10 when nothing else did.

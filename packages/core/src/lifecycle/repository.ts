@@ -101,6 +101,16 @@ export interface CertificateSession {
   readonly dir: string;
   /** The record, or `undefined` before the first application. @throws {StoreError} `STORE_CORRUPT` */
   record(options?: CertificateRecordOptions): Promise<CertificateRecord | undefined>;
+  /**
+   * Called by a renewal when {@link CertificateSession.record} is `undefined`: throws when the
+   * repository still holds files of this certificate that no record describes (its record was
+   * lost, or its first application was cut short before its first commit), because renewing
+   * would start anew beside keys and handles nothing tracks. `issue` does not ask: it starts
+   * anew beside them, and nothing is removed. Repositories that cannot tell leave it out.
+   *
+   * @throws {StoreError} `STORE_CORRUPT` with the missing record's `path`.
+   */
+  checkNoUnrecordedFiles?(): Promise<void>;
   /** The application in progress with its key material, or `undefined`. */
   readApplication(): Promise<StoredApplication | undefined>;
   /**

@@ -186,7 +186,9 @@ type Pending = Extract<RunCertificateResult, { status: 'pending' }>;
 export async function runCertificate(given: RunCertificateOptions): Promise<RunCertificateResult> {
   const options = await withSettings(given);
   const { command } = options;
-  if (command === 'retrieve' ? options.handleId === undefined : options.domains === undefined) {
+  // `renew` checks its domains under the lock, after the record: a damaged certificate has none,
+  // and is reported damaged rather than as a call without domains.
+  if (command === 'retrieve' ? options.handleId === undefined : command === 'issue' && options.domains === undefined) {
     throw new OptionsError(command === 'retrieve' ? 'retrieve needs the handle of the application.' : `${command} needs the domains.`, {
       option: command === 'retrieve' ? 'handleId' : 'domains',
     });
@@ -323,8 +325,12 @@ class Run {
     // A fleet's certificate that had not begun when the run was aborted does not begin.
     stopIfAborted(this.#options.signal);
     const options = this.#options;
-    const domains = [...(options.domains ?? [])];
     const record = await certificate.record(this.#recordOptions());
+    // A renewal never takes a damaged certificate for a new one (its keys are untracked); the
+    // failure hook and the fleet's reports still hear of it.
+    if (record === undefined && command === 'renew') await certificate.checkNoUnrecordedFiles?.();
+    if (options.domains === undefined) throw new OptionsError(`${command} needs the domains.`, { option: 'domains' });
+    const domains = [...options.domains];
     const plan = planApplication(record, {
       command,
       force: options.force ?? false,

@@ -13,7 +13,7 @@ import { DEFAULT_KEY_TYPE } from '../pki/key-types.js';
 import { toCertificateRecord, type CertificateRecord, type CertificateRecordOptions } from './certificate-record.js';
 import { certificatePaths } from './store-layout.js';
 import { readStoreState } from './store-state.js';
-import { holdsCertificateFiles } from './unrecorded-files.js';
+import { holdsCertificateFiles, unrecordedFilesError } from './unrecorded-files.js';
 
 export { toCertificateRecord } from './certificate-record.js';
 export type { CertificateFailures, CertificateRecord, CertificateRecordOptions, CertificateState, LastAttempt, RetiredApplicationInfo } from './certificate-record.js';
@@ -48,7 +48,7 @@ export async function listCertificates(storeDir: string, options: CertificateRec
         const state = await readStoreState(paths.state, name);
         if (state !== undefined) return toCertificateRecord(state, paths.dir, { ...options, now });
         if (!(await holdsCertificateFiles(paths))) return undefined;
-        throw new StoreError('STORE_CORRUPT', `The certificate folder ${paths.dir} holds certificate files but no state.json.`, { certificate: name, path: paths.state });
+        throw unrecordedFilesError(paths, name);
       } catch (error) {
         if (!(error instanceof StoreError)) throw error;
         return {

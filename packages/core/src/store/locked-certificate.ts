@@ -44,6 +44,7 @@ import { toCertificateRecord, type CertificateRecord, type CertificateRecordOpti
 import { switchLive, sweepTemporaryFiles, liveVersion } from './live-link.js';
 import { PKCS12_FILE, type CertificatePaths } from './store-layout.js';
 import { findVersion, readStoreState, writeStoreState, type StoreState, type VersionEntry } from './store-state.js';
+import { holdsCertificateFiles, unrecordedFilesError } from './unrecorded-files.js';
 
 
 function newVersionId(now: Date): string {
@@ -85,6 +86,16 @@ export class LockedCertificate implements CertificateSession {
   async record(options: CertificateRecordOptions = {}): Promise<CertificateRecord | undefined> {
     const state = await this.state();
     return state === undefined ? undefined : toCertificateRecord(state, this.dir, { now: this.#now(), ...options });
+  }
+
+  /**
+   * Throws when the folder has no `state.json` but holds files the store wrote for a
+   * certificate (see `unrecorded-files.ts`): the damage `list` reports.
+   *
+   * @throws {StoreError} `STORE_CORRUPT` with the state file's path.
+   */
+  async checkNoUnrecordedFiles(): Promise<void> {
+    if ((await this.state()) === undefined && (await holdsCertificateFiles(this.#paths))) throw unrecordedFilesError(this.#paths, this.name);
   }
 
   /** The application in progress with its private key and CSR, or `undefined`. */

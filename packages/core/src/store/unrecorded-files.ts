@@ -10,6 +10,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StoreError } from '../errors/errors.js';
 import { LINKED_FILES, PKCS12_FILE, type CertificatePaths } from './store-layout.js';
 
 /**
@@ -39,4 +40,9 @@ export async function holdsCertificateFiles(paths: CertificatePaths): Promise<bo
     if ((await names(join(paths.versions, version))).some((name) => !name.startsWith('.'))) return true;
   }
   return false;
+}
+
+/** The error for a folder that {@link holdsCertificateFiles} without `state.json`: `STORE_CORRUPT`, with the state file's path. */
+export function unrecordedFilesError(paths: CertificatePaths, name: string): StoreError {
+  return new StoreError('STORE_CORRUPT', `The certificate folder ${paths.dir} holds certificate files but no state.json.`, { certificate: name, path: paths.state });
 }
