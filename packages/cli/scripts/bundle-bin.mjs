@@ -201,7 +201,15 @@ const lazyFiles = {
     }
     plugin.onLoad({ filter: /.*/, namespace: 'acmapi-lazy' }, (args) => ({
       // __dirname is dist/programs both when code-cache.ts runs the program and when require() does.
-      contents: `module.exports = require(require('node:path').join(__dirname, 'lazy', ${JSON.stringify(`${args.path}.cjs`)}));`,
+      // A missing file (an installation cut short) says so, with code INSTALL_INCOMPLETE, rather
+      // than as whatever core would make of MODULE_NOT_FOUND (src/present/install-incomplete.ts).
+      contents: `const path = require('node:path').join(__dirname, 'lazy', ${JSON.stringify(`${args.path}.cjs`)});
+try {
+  module.exports = require(path);
+} catch (error) {
+  if (error === null || typeof error !== 'object' || error.code !== 'MODULE_NOT_FOUND' || !String(error.message).includes(path)) throw error;
+  throw Object.assign(new Error("acmapi's installation is incomplete: " + path + ' is missing.'), { code: 'INSTALL_INCOMPLETE', path, cause: error });
+}`,
       loader: 'js',
     }));
   },

@@ -7,11 +7,13 @@
  * (dist/programs/lazy/NAME.cjs): a plain issue reads none of them, and the path that needs one
  * still finds it.
  */
-import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { cp, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli-harness.js';
+import { CLI_BIN, runCli } from './cli-harness.js';
 import { startWorld } from './fixtures.js';
 import type { World } from './fixtures.js';
 
@@ -62,5 +64,29 @@ describe('built-in modules loaded by acmapi issue', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ status: 'issued' });
     const lazy = (await readFile(required, 'utf8')).split('\n').filter((file) => /[\\/]lazy[\\/]/.test(file));
     expect(lazy.map((file) => basename(file))).toEqual(['llhttp-wasm.cjs']);
+  });
+});
+
+describe('an installation that lost a lazy file', () => {
+  it('says the installation is incomplete and names the file, exit 7, instead of a network or write error', async () => {
+    // A copy of the built command without tr46's file, which only a non-ASCII name needs.
+    const copy = join(world.temp.path, 'broken-install');
+    await cp(dirname(CLI_BIN), join(copy, 'dist'), { recursive: true });
+    const missing = join(copy, 'dist', 'programs', 'lazy', 'tr46.cjs');
+    await rm(missing);
+    const ca = await world.sandbox();
+    const run = await promisify(execFile)(process.execPath, [join(copy, 'dist', basename(CLI_BIN)), 'issue', '-d', 'bücher.acmapi.test', '--out', join(world.temp.path, 'broken-store'), '--json'], {
+      env: { PATH: process.env['PATH'] ?? '', ...ca.env },
+    }).then(
+      () => ({ code: 0, stdout: '' }),
+      (error: unknown) => {
+        const failed = error as { code?: number; stdout?: string };
+        return { code: failed.code, stdout: failed.stdout ?? '' };
+      },
+    );
+    expect(run.code).toBe(7);
+    const json = JSON.parse(run.stdout) as { status?: string; error?: { code?: string; message?: string; hint?: string } };
+    expect(json).toMatchObject({ status: 'error', error: { code: 'INSTALL_INCOMPLETE', message: `acmapi's installation is incomplete: ${missing} is missing.` } });
+    expect(json.error?.hint).toContain('Reinstall');
   });
 });

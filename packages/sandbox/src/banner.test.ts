@@ -38,6 +38,8 @@ describe('formatSandboxBanner', () => {
     const banner = formatSandboxBanner(sandbox);
     expect(banner).toContain('CAA identities:    sandbox.acmapi.test, other.test  (not checked: no DNS server)');
     expect(banner).toContain('primary + 5 remote from 127.0.0.10–127.0.0.14; at most 1 may disagree');
+    const alone = { ...sandbox, policy: () => ({ ...sandbox.policy(), perspectives: [], allowedNonCorroborations: 0 }) };
+    expect(formatSandboxBanner(alone)).toMatch(/perspectives: {6}primary only \(no remote perspective corroborates\)$/m);
     const withDns = { ...sandbox, policy: () => ({ ...sandbox.policy(), dnsServers: ['127.0.0.1:5353'] }) };
     expect(formatSandboxBanner(withDns)).toContain('(DNS servers 127.0.0.1:5353)');
     const dnssec = { ...sandbox, policy: () => ({ ...sandbox.policy(), dnsServers: ['127.0.0.1:5353'], requireDnssec: true }) };

@@ -12,9 +12,12 @@ export interface SandboxBannerOptions {
   showAdminToken?: boolean;
 }
 
-function describeSources(count: number): string {
-  if (count === 0) return 'nowhere';
-  return count === 1 ? perspectiveSource(0) : `${perspectiveSource(0)}–${perspectiveSource(count - 1)}`;
+/** The network perspectives: the primary alone, or with the remote ones and how many may disagree (BR 3.2.2.9). */
+function perspectives(policy: SandboxPolicy): string {
+  const count = policy.perspectives.length;
+  if (count === 0) return 'primary only (no remote perspective corroborates)';
+  const sources = count === 1 ? perspectiveSource(0) : `${perspectiveSource(0)}–${perspectiveSource(count - 1)}`;
+  return `primary + ${count} remote from ${sources}; at most ${policy.allowedNonCorroborations} may disagree`;
 }
 
 /** How CAA is checked: not at all without DNS servers; through which servers; whether only DNSSEC-validated answers count. */
@@ -38,7 +41,7 @@ export function formatSandboxBanner(
     `                     GET ${sandbox.adminUrl}validations | ${sandbox.adminUrl}policy; POST ${sandbox.adminUrl}perspectives  {"index": N, ...knobs}`,
     `  admin token:       ${options.showAdminToken === true ? sandbox.adminToken : '(hidden) Authorization: Bearer <admin token>'}`,
     `  CAA identities:    ${policy.caaIdentities.join(', ')}  (${caaChecking(policy)})`,
-    `  perspectives:      primary + ${policy.perspectives.length} remote from ${describeSources(policy.perspectives.length)}; at most ${policy.allowedNonCorroborations} may disagree`,
+    `  perspectives:      ${perspectives(policy)}`,
     `  customers:`,
   ];
   for (const customer of sandbox.customers) {

@@ -24,7 +24,7 @@ import type {
 } from '@acmapi/core';
 import { openStore, removeStoreFolderIfUnused } from '@acmapi/core/store';
 import type { CertificateStore } from '@acmapi/core/store';
-import { InterruptedError, localIo } from '../flags/cli-errors.js';
+import { InterruptedError, localIo, STORE_ELSEWHERE } from '../flags/cli-errors.js';
 import { createClient } from '../flags/client.js';
 import type { ClientFlags } from '../flags/client.js';
 import type { Credentials } from '../flags/credentials.js';
@@ -195,7 +195,7 @@ export async function withStore<T>(dir: string, now: (() => Date) | undefined, f
     () => true,
     () => false,
   );
-  const store = await localIo('create the store folder', dir, () => openStore(dir, now === undefined ? {} : { now }));
+  const store = await localIo('create the store folder', dir, () => openStore(dir, now === undefined ? {} : { now }), STORE_ELSEWHERE);
   try {
     return await fn(store);
   } finally {

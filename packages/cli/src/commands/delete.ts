@@ -7,14 +7,16 @@
  * terminal it deletes only with `--yes`, so a script never blocks on a question nobody sees
  * and never deletes by accident (as `apt-get -y`, `certbot delete --non-interactive`).
  */
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { CertificateRecord } from '@acmapi/core';
 import { openStore } from '@acmapi/core/store';
-import { localIo, UsageError } from '../flags/cli-errors.js';
+import { localIo, STORE_ELSEWHERE, UsageError } from '../flags/cli-errors.js';
 import { parseLockWait } from '../flags/durations.js';
 import { loadProject } from '../flags/project.js';
+import { storeNameAsTyped } from '../flags/store-name.js';
 import { addProjectOptions } from '../flags/store-flags.js';
 import type { StoreFlags } from '../flags/store-flags.js';
 import { EXIT_CODES } from '../present/exit-codes.js';
@@ -92,10 +94,11 @@ export function deleteCommand(ctx: CommandContext, io: ConfirmIo = { input: proc
         async () => {
           const lockWaitMs = parseLockWait(flags.lockWait);
           const project = await loadProject(flags, ctx.env);
-          target = { name, dir: join(project.storeDir, name) };
-          const store = await localIo('open the store', project.storeDir, () => openStore(project.storeDir));
+          const stored = await storeNameAsTyped(name, async (candidate) => (await lstat(join(project.storeDir, candidate)).catch(() => undefined)) !== undefined);
+          target = { name: stored, dir: join(project.storeDir, stored) };
+          const store = await localIo('open the store', project.storeDir, () => openStore(project.storeDir), STORE_ELSEWHERE);
           // Core finds the certificate (STORE_NOT_FOUND otherwise) before asking, and asks before taking its lock.
-          const result = await store.delete(name, {
+          const result = await store.delete(stored, {
             waitMs: lockWaitMs,
             confirm: async (record) => {
               if (record !== undefined) target = { ...target, domains: record.domains };
@@ -103,16 +106,16 @@ export function deleteCommand(ctx: CommandContext, io: ConfirmIo = { input: proc
               if (io.input.isTTY !== true) {
                 throw new UsageError('acmapi delete asks before it removes a certificate and its private keys, and stdin is not a terminal: nothing was deleted.', {
                   code: 'USAGE_CONFIRM',
-                  hint: `Pass --yes to delete "${name}" without asking (in scripts and cron).`,
+                  hint: `Pass --yes to delete "${stored}" without asking (in scripts and cron).`,
                 });
               }
-              return confirm(whatGoes(name, target.dir ?? '', record), io);
+              return confirm(whatGoes(stored, target.dir ?? '', record), io);
             },
           });
           const { record } = result;
           return {
             status: result.deleted ? 'deleted' : 'kept',
-            name,
+            name: result.name,
             dir: result.dir,
             ...(record === undefined ? {} : { domains: record.domains, state: record.state }),
             ...(record?.application?.handleId === undefined ? {} : { handleId: record.application.handleId }),

@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import { serveSignfile } from '@acmapi/core/deploy';
 import { writeFileAtomic } from '@acmapi/core/store';
 import { startSandbox } from '@acmapi/sandbox';
-import { localIo } from '../flags/cli-errors.js';
+import { localIo, STORE_ELSEWHERE } from '../flags/cli-errors.js';
 import type { Output } from '../present/output.js';
 import { printCertificateResult } from '../present/print-result.js';
 import type { ResultJson } from '../present/result-json.js';
@@ -82,7 +82,7 @@ export async function runDemo(options: RunDemoOptions): Promise<ResultJson> {
       if (result.status !== 'issued' || result.dir === undefined || result.files === undefined) return result;
       const dir = result.dir;
       const rootPath = join(dir, SANDBOX_ROOT_FILE);
-      await localIo('write', rootPath, () => writeFileAtomic(rootPath, sandbox.caCertificates.rootPem));
+      await localIo('write', rootPath, () => writeFileAtomic(rootPath, sandbox.caCertificates.rootPem), STORE_ELSEWHERE);
       result.files.sandboxRoot = rootPath;
       const { cert, chain, sandboxRoot } = result.files;
       if (cert !== undefined && chain !== undefined) {

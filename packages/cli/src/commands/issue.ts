@@ -9,7 +9,7 @@ import { Command, Option } from 'commander';
 import { KEY_TYPES, normalizeDomains } from '@acmapi/core';
 import type { CertificateSettings, KeySource, KeyType, SignfilePhaseOptions } from '@acmapi/core';
 import { listCertificates } from '@acmapi/core/store';
-import { localIo, UsageError } from '../flags/cli-errors.js';
+import { localIo, STORE_ELSEWHERE, UsageError } from '../flags/cli-errors.js';
 import { addClientOptions, parseRetries } from '../flags/client.js';
 import type { ClientFlags } from '../flags/client.js';
 import { clockFrom } from '../flags/clock.js';
@@ -103,6 +103,7 @@ export async function issueToFolder(options: IssueToFolderOptions): Promise<Resu
   // Read without writing anything (a missing store folder lists as empty).
   const records = await localIo('read the store', storeDir, () =>
     listCertificates(storeDir, { ...(options.now === undefined ? {} : { now: options.now() }), ...(options.days === undefined ? {} : { days: options.days }) }),
+    STORE_ELSEWHERE,
   );
   const name = storeNameFor(records, domains, options.name);
   options.onTarget?.({ name, domains, dir: join(storeDir, name) });

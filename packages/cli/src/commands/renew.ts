@@ -12,7 +12,7 @@ import { KEY_TYPES, planApplication } from '@acmapi/core';
 import type { CertificateSettings, KeyType, SignfilePhaseOptions } from '@acmapi/core';
 import { CertificateStore, listCertificates } from '@acmapi/core/store';
 import type { CertificateRecord } from '@acmapi/core/store';
-import { localIo, UsageError } from '../flags/cli-errors.js';
+import { localIo, STORE_ELSEWHERE, UsageError } from '../flags/cli-errors.js';
 import { addClientOptions, parseRetries } from '../flags/client.js';
 import type { ClientFlags } from '../flags/client.js';
 import { clockFrom } from '../flags/clock.js';
@@ -25,6 +25,7 @@ import { addPfxOptions, pfxPassphrase } from '../flags/pfx.js';
 import { loadProject } from '../flags/project.js';
 import type { Project } from '../flags/project.js';
 import { addSettingsOptions, settingsFromFlags } from '../flags/settings-flags.js';
+import { storeNameAsTyped } from '../flags/store-name.js';
 import type { SettingsFlags } from '../flags/settings-flags.js';
 import { addSignfileOptions, parseSignfileFlags } from '../flags/signfile-flags.js';
 import type { SignfileFlags, SignfileSettings } from '../flags/signfile-flags.js';
@@ -112,9 +113,12 @@ function byName(a: { name?: string | undefined }, b: { name?: string | undefined
  * @throws {UsageError} `USAGE_CERTIFICATE_UNKNOWN` for a name neither acmapi.json nor the store has.
  */
 async function targets(options: RenewOptions): Promise<RenewTargets> {
-  const records = await localIo('read the store', options.project.storeDir, () => listCertificates(options.project.storeDir));
+  const records = await localIo('read the store', options.project.storeDir, () => listCertificates(options.project.storeDir), STORE_ELSEWHERE);
   const damagedByName = new Map(records.filter(isDamaged).map((record) => [record.name, record]));
-  const chosen = unsortedTargets(options, records);
+  const stored = new Set(records.map((record) => record.name));
+  // Without acmapi.json the names are the store's: a domain typed as issued (bücher.example) names its certificate.
+  const names = options.project.config !== undefined ? options.names : await Promise.all(options.names.map((name) => storeNameAsTyped(name, (candidate) => stored.has(candidate))));
+  const chosen = unsortedTargets({ ...options, names }, records);
   return {
     all: [...chosen].sort(byName),
     targets: chosen.filter((target) => !damagedByName.has(target.name)).sort(byName),

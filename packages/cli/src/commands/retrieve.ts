@@ -7,7 +7,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { certificatePaths, listCertificates, openStore } from '@acmapi/core/store';
-import { localIo, UsageError } from '../flags/cli-errors.js';
+import { localIo, STORE_ELSEWHERE, UsageError } from '../flags/cli-errors.js';
 import { addClientOptions, parseRetries } from '../flags/client.js';
 import type { ClientFlags } from '../flags/client.js';
 import { clockFrom } from '../flags/clock.js';
@@ -70,14 +70,14 @@ export async function retrieveToFolder(options: RetrieveToFolderOptions): Promis
   let name = options.dir === undefined ? options.name : basename(resolve(options.dir));
   const where = options.dir ?? (name === undefined ? storeDir : resolve(storeDir, name));
   if (name === undefined) {
-    const records = await localIo('read the store', storeDir, () => listCertificates(storeDir));
+    const records = await localIo('read the store', storeDir, () => listCertificates(storeDir), STORE_ELSEWHERE);
     name = records.find((record) => record.application?.handleId === options.handleId)?.name;
     // Run again after it succeeded: the handle's certificate is live, nothing to ask.
     name ??= records.find((record) => record.live?.handleId === options.handleId)?.name;
     if (name === undefined) throw notFound(options.handleId, `the store ${storeDir}`);
   }
   options.onTarget?.({ name, dir: certificatePaths(storeDir, name).dir });
-  const store = await localIo('open the store', storeDir, () => openStore(storeDir, options.now === undefined ? {} : { now: options.now }));
+  const store = await localIo('open the store', storeDir, () => openStore(storeDir, options.now === undefined ? {} : { now: options.now }), STORE_ELSEWHERE);
   const known = await store.get(name);
   if (known === undefined) throw notFound(options.handleId, where);
   options.onTarget?.({ name, dir: known.dir, domains: known.domains });

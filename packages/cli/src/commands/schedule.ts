@@ -250,7 +250,7 @@ async function show(rootFlag: string, now: Date): Promise<{ json: ScheduleShowJs
       text.push(`  next run: ${nextCronRun(times, now).toString()}`);
     }
   }
-  if (json.installed.length === 0) text.push(`No acmapi schedule is installed under ${root}.`);
+  if (json.installed.length === 0) text.push(`No acmapi schedule is installed: neither ${paths.timer} nor ${paths.cron} exists.`);
   return { json, text };
 }
 
@@ -273,7 +273,7 @@ async function remove(rootFlag: string, output: Output): Promise<void> {
     const run = await systemctl(['daemon-reload']);
     if (run.code !== 0) throw new SystemctlError(run, 'The units are deleted; run systemctl daemon-reload.');
   }
-  if (removed === 0) output.say(`No acmapi schedule is installed under ${root}.`);
+  if (removed === 0) output.say(`No acmapi schedule is installed: neither ${paths.timer} nor ${paths.cron} exists.`);
 }
 
 /** Runs a subcommand's body: errors become a message and their exit code. */

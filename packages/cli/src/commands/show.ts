@@ -6,6 +6,8 @@
  * Reads `state.json` only; nothing is written, no CA is contacted. Never prints a secret:
  * the settings hold only paths and names.
  */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import type { CertificateRecord, CertificateSettings } from '@acmapi/core';
 import { CertificateStore } from '@acmapi/core/store';
@@ -13,6 +15,7 @@ import { displayText } from '@acmapi/core/text';
 import { UsageError } from '../flags/cli-errors.js';
 import { clockFrom } from '../flags/clock.js';
 import { loadProject } from '../flags/project.js';
+import { storeNameAsTyped } from '../flags/store-name.js';
 import type { ProjectFlags } from '../flags/project.js';
 import { addRenewBeforeOption, parseDays } from '../flags/store-flags.js';
 import { EXIT_CODES } from '../present/exit-codes.js';
@@ -153,7 +156,8 @@ export function showCommand(ctx: CommandContext): Command {
           const days = parseDays(flags) ?? project.config?.defaults.renewBeforeDays;
           const store = new CertificateStore(project.storeDir, { now });
           // Not through localIo: a StoreError (bad name, damaged state.json) keeps its own exit code.
-          const record = await store.get(name, days === undefined ? {} : { days });
+          const stored = await storeNameAsTyped(name, async (candidate) => (await stat(join(project.storeDir, candidate, 'state.json')).catch(() => undefined)) !== undefined);
+          const record = await store.get(stored, days === undefined ? {} : { days });
           if (record === undefined) {
             throw new UsageError(`The store ${project.storeDir} has no certificate named ${JSON.stringify(name)}.`, {
               code: 'USAGE_CERTIFICATE_UNKNOWN',

@@ -37,27 +37,39 @@ export class LocalIoError extends Error {
   /** The errno code (`EACCES`, `ENOENT`, `ENOSPC`…), when known. */
   readonly errno: string | undefined;
   readonly hint: string;
-  constructor(action: string, path: string, cause: unknown) {
+  /** @param elsewhere - where else the user could write, for a file acmapi writes (e.g. {@link STORE_ELSEWHERE}); none for a file the user names to be read. */
+  constructor(action: string, path: string, cause: unknown, elsewhere?: string) {
     const errno = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
     super(`Could not ${action} ${path}${errno === undefined ? '' : ` (${errno})`}${fileTooLargeDetail(cause)}.`, { cause });
     this.errno = errno;
-    this.hint = localIoHint(errno);
+    this.hint = localIoHint(errno, elsewhere);
   }
 }
+
+/** The other place for a file operation in the certificate store: another store folder. */
+export const STORE_ELSEWHERE = 'choose another folder with --out';
 
 /**
  * What to do about a failed file operation, by its errno code: each names the one cause
  * it means (a read-only file system is not a missing path, a full disk not a permission).
+ *
+ * @param elsewhere - the other place the user could choose (e.g. {@link STORE_ELSEWHERE}), for a
+ *   file acmapi writes; none for a file the user named (a signfile, a key, the CA file).
  */
-export function localIoHint(errno: string | undefined): string {
+export function localIoHint(errno: string | undefined, elsewhere?: string): string {
+  const or = elsewhere === undefined ? '' : `, or ${elsewhere}`;
   switch (errno) {
     case 'ENOENT':
       return 'Check that the path exists.';
+    case 'EISDIR':
+      return 'It is a folder: name the file itself.';
+    case 'ENOTDIR':
+      return 'A part of the path is a file, not a folder: check the path.';
     case 'EACCES':
     case 'EPERM':
-      return 'Check the permissions of the file and its folder, or choose another folder with --out.';
+      return `Check the permissions of the file and its folder${or}.`;
     case 'EROFS':
-      return 'The file system is mounted read-only: mount it read-write, or choose another folder with --out.';
+      return `The file system is mounted read-only: mount it read-write${or}.`;
     case 'ENOSPC':
     case 'EDQUOT':
       return 'The disk (or your quota) is full: free some space and run the command again.';
@@ -66,19 +78,20 @@ export function localIoHint(errno: string | undefined): string {
     case 'EILSEQ':
       return 'Save the file as UTF-8 (in PowerShell: Get-Content FILE | Set-Content -Encoding utf8 NEW), then run the command again.';
     default:
-      return 'Check the path, its permissions and the free disk space, or choose another folder with --out.';
+      return `Check the path, its permissions and the free disk space${or}.`;
   }
 }
 
 /**
  * Runs a file operation and turns its failure into a {@link LocalIoError} naming the path.
+ * `elsewhere`: see {@link LocalIoError}.
  *
  * @throws {LocalIoError} when `fn` throws.
  */
-export async function localIo<T>(action: string, path: string, fn: () => Promise<T>): Promise<T> {
+export async function localIo<T>(action: string, path: string, fn: () => Promise<T>, elsewhere?: string): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    throw new LocalIoError(action, path, error);
+    throw new LocalIoError(action, path, error, elsewhere);
   }
 }

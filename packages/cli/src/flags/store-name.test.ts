@@ -2,7 +2,7 @@ import { certificateNameProblem } from '@acmapi/core/store';
 import type { CertificateRecord } from '@acmapi/core';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './cli-errors.js';
-import { defaultCertificateName, storeNameFor } from './store-name.js';
+import { defaultCertificateName, storeNameAsTyped, storeNameFor } from './store-name.js';
 
 function record(name: string, domains: string[], applicationDomains?: string[]): CertificateRecord {
   return {
@@ -63,5 +63,22 @@ describe('defaultCertificateName: device names reserved on Windows', () => {
 
   it('finding 7: reserved first labels of different domains get different names', () => {
     expect(defaultCertificateName('con.example.com')).not.toBe(defaultCertificateName('con.example.org'));
+  });
+});
+
+describe('storeNameAsTyped', () => {
+  const store = new Set(['xn--bcher-kva.example', 'shop.example.com', 'Mixed']);
+  const known = (name: string): boolean => store.has(name);
+
+  it('a domain typed as it was issued names its certificate: Unicode to the A-label, capitals to lower case', async () => {
+    expect(await storeNameAsTyped('bücher.example', known)).toBe('xn--bcher-kva.example');
+    expect(await storeNameAsTyped('Shop.Example.COM.', known)).toBe('shop.example.com');
+  });
+
+  it('keeps the name as typed when the store has it, when nothing matches, and when it is no domain', async () => {
+    expect(await storeNameAsTyped('Mixed', known)).toBe('Mixed');
+    expect(await storeNameAsTyped('nowhere.example', known)).toBe('nowhere.example');
+    expect(await storeNameAsTyped('bücher.other', known)).toBe('bücher.other');
+    expect(await storeNameAsTyped('../etc', known)).toBe('../etc');
   });
 });

@@ -10,6 +10,7 @@
  *    before the store (`OUT/<first domain>/`).
  */
 import { createHash } from 'node:crypto';
+import { normalizeDomain } from '@acmapi/core';
 import type { CertificateRecord } from '@acmapi/core';
 import { certificateNameProblem, MAX_CERTIFICATE_NAME_LENGTH } from '@acmapi/core/store';
 import { UsageError } from './cli-errors.js';
@@ -70,4 +71,24 @@ export function storeNameFor(records: readonly CertificateRecord[], domains: rea
   const first = domains[0];
   if (first === undefined) throw new UsageError('No domain given.', { code: 'USAGE_DOMAINS', hint: 'Name each domain with -d.' });
   return match?.name ?? defaultCertificateName(first);
+}
+
+/**
+ * The store name a user typed, as the store spells it. A certificate issued with `-d` is named
+ * after its first domain normalised (spec §4: lower case, A-label), so a name typed as the
+ * domain was typed — `bücher.example`, `Shop.Example.COM` — means `xn--bcher-kva.example`,
+ * `shop.example.com` when the store has no certificate named as typed but has that one.
+ * Otherwise the name is returned as typed, for the command to report as unknown or invalid.
+ *
+ * @param known - whether the store has a certificate of that name.
+ */
+export async function storeNameAsTyped(typed: string, known: (name: string) => boolean | Promise<boolean>): Promise<string> {
+  let normalized: string;
+  try {
+    normalized = defaultCertificateName(normalizeDomain(typed));
+  } catch {
+    return typed; // not a domain: a name of the user's choosing
+  }
+  if (normalized === typed || (await known(typed))) return typed;
+  return (await known(normalized)) ? normalized : typed;
 }

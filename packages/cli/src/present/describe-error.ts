@@ -7,6 +7,7 @@
 import { isAcmApiError, isCaError, isStoreError } from '@acmapi/core';
 import { InterruptedError, LocalIoError, UsageError, localIoHint } from '../flags/cli-errors.js';
 import { adviceFor } from './advice.js';
+import { installIncomplete } from './install-incomplete.js';
 
 /** The `error` object of `--json` output. */
 export interface ErrorJson {
@@ -28,6 +29,10 @@ export interface ErrorJson {
 
 /** Describes `error` for the user; never includes key material or the token (the output redacts it too). */
 export function describeError(error: unknown): ErrorJson {
+  const incomplete = installIncomplete(error);
+  if (incomplete !== undefined) {
+    return { code: 'INSTALL_INCOMPLETE', message: incomplete.message, hint: 'Reinstall acmapi (npm install -g @acmapi/cli); in a clone, build it again (pnpm build).' };
+  }
   if (error instanceof UsageError) {
     return { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
   }

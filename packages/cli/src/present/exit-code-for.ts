@@ -20,6 +20,7 @@ import {
 import { InterruptedError, LocalIoError, UsageError } from '../flags/cli-errors.js';
 import { isErrnoException } from './describe-error.js';
 import { EXIT_CODES, INTERRUPT_EXIT_CODES } from './exit-codes.js';
+import { installIncomplete } from './install-incomplete.js';
 import type { ExitCode, InterruptExitCode } from './exit-codes.js';
 
 /** Deploy codes of install targets and hooks (exit 10); the signfile's (webroot) stay local I/O (exit 7). */
@@ -29,6 +30,8 @@ const DEPLOY_STEP_CODES: ReadonlySet<string> = new Set(['DEPLOY_HOOK_FAILED', 'D
 export function exitCodeFor(error: unknown): ExitCode | InterruptExitCode {
   // A shell's code for the signal (128 + its number), whatever the aborted run threw.
   if (error instanceof InterruptedError) return INTERRUPT_EXIT_CODES[error.signal];
+  // A file of the installation is missing, whatever core wrapped it in: a local file.
+  if (installIncomplete(error) !== undefined) return EXIT_CODES.LOCAL_IO;
   if (error instanceof UsageError || isOptionsError(error) || isConfigError(error)) return EXIT_CODES.USAGE;
   if (isStoreError(error)) {
     if (error.code === 'STORE_LOCKED') return EXIT_CODES.LOCKED;
