@@ -10,7 +10,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canaryToken, startCli } from './cli-harness.js';
@@ -166,6 +166,28 @@ describe('a signal while an application is in flight', () => {
     expect(end.stderr).not.toContain('already holds this content');
     expect(await readFile(join(folder, 'signfile'), 'utf8')).toBe('OLD-CONTENT');
     expect(await readdir(folder)).toEqual(['signfile']);
+  });
+
+  it('the first SIGINT ends a wait for another run\'s lock: exit 130, nothing sent, the other run\'s lock untouched', async () => {
+    const out = join(temp, 'store-lock-wait');
+    const dir = join(out, 'waiting.acmapi.test');
+    await mkdir(dir, { recursive: true });
+    // Another run, alive on this host (this test process), holds the certificate.
+    const holder = `${JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), token: 'other-run' })}\n`;
+    await writeFile(join(dir, '.lock'), holder);
+    const connections = sockets.length;
+    const { child, ended } = startIssue('waiting.acmapi.test', join(temp, 'webroot-lock-wait'), out, ['--lock-wait', '10m']);
+    // The store writes its .gitignore just before it takes a certificate's lock: from then on the run waits.
+    for (let i = 0; i < 400 && !(await exists(join(out, '.gitignore'))); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await exists(join(out, '.gitignore'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGINT');
+    const end = await ended;
+    expect(end.code, end.stderr).toBe(130);
+    expect(end.stderr).not.toContain('SIGINT again');
+    expect(sockets.length).toBe(connections);
+    expect(await readFile(join(dir, '.lock'), 'utf8')).toBe(holder);
+    await rm(join(dir, '.lock'));
   });
 
   it('a second SIGINT quits at once, saying so, while the first waits for the run to unwind', async () => {

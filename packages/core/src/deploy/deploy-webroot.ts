@@ -29,6 +29,8 @@ export interface DeployWebrootOptions {
    * @default 30000
    */
   readonly lockWaitMs?: number;
+  /** Ends a wait for the webroot's lock (Ctrl-C, SIGTERM) with `TransportError` `TRANSPORT_ABORTED`; nothing is written. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A deployed signfile. */
@@ -181,7 +183,7 @@ export async function deployWebroot(
       });
     }
     for (const folder of [wellKnown, dir]) if (await ensureDir(folder)) created.push(folder);
-    lock = await acquireWebrootLock(join(dir, WEBROOT_LOCK_NAME), options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs });
+    lock = await acquireWebrootLock(join(dir, WEBROOT_LOCK_NAME), { ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }), signal: options.signal });
     // A run killed before it put things back left its signfile: undone, not taken for the user's.
     await undoLeftoverPlacement(path);
     previous = await readPrevious(path);

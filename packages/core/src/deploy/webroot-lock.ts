@@ -22,6 +22,8 @@ export interface WebrootLockOptions {
    * @default 100
    */
   readonly pollMs?: number;
+  /** Ends the wait (Ctrl-C, SIGTERM) with `TransportError` `TRANSPORT_ABORTED`; no lock is taken. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A held lock. */
@@ -45,6 +47,7 @@ export async function acquireWebrootLock(path: string, options: WebrootLockOptio
     const held = await acquireLock(path, {
       waitMs,
       retryMs: options.pollMs ?? 100,
+      signal: options.signal,
       lockedError: (holder) =>
         new DeployError(
           'DEPLOY_LOCKED',

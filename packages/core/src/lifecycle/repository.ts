@@ -157,6 +157,11 @@ export interface WithCertificateOptions {
    * @default 10_000
    */
   waitMs?: number;
+  /**
+   * Ends that wait (Ctrl-C, SIGTERM) with the error of an aborted run, `TransportError`
+   * `TRANSPORT_ABORTED`; nothing was done.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** A place that keeps certificates. See the module comment. */

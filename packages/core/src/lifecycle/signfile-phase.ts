@@ -119,7 +119,7 @@ export async function withSignfile<T>(
   let server: ServeSignfileResult | undefined;
   try {
     if (signfile !== undefined && placement?.kind === 'webroot') {
-      deployed = await deployWebroot(placement.dir, signfile, { iis: placement.iis === true });
+      deployed = await deployWebroot(placement.dir, signfile, { iis: placement.iis === true, signal });
       emit({ type: 'signfile-deployed', certificate, path: deployed.path, webConfigPath: deployed.webConfigPath, previous: deployed.previous });
     }
     if (signfile !== undefined && placement?.kind === 'standalone') {

@@ -142,6 +142,7 @@ export class CertificateStore implements CertificateRepository {
       ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
       certificate: name,
       now: this.#now,
+      signal: options.signal,
     });
     try {
       const certificate = new LockedCertificate(name, paths, this.#now, this.#random);
@@ -197,6 +198,7 @@ export class CertificateStore implements CertificateRepository {
       ...(options.retryMs === undefined ? {} : { retryMs: options.retryMs }),
       certificate: name,
       now: this.#now,
+      signal: options.signal,
     });
     let record: CertificateRecord | undefined;
     try {

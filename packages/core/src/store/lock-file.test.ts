@@ -41,6 +41,25 @@ describe('acquireLock', () => {
     });
   });
 
+  it('a wait ended by the caller\'s signal (Ctrl-C) stops at once with TRANSPORT_ABORTED and leaves the holder\'s lock alone', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, '.lock');
+      const holder = await acquireLock(path);
+      const controller = new AbortController();
+      setTimeout(() => {
+        controller.abort();
+      }, 50);
+      const waiting = acquireLock(path, { waitMs: 60_000, retryMs: 5_000, signal: controller.signal }).catch((caught: unknown) => caught);
+      // Measured by the outcome, not by time: a 60 s wait that returned at all was ended by the signal.
+      expect(await waiting).toMatchObject({ name: 'TransportError', code: 'TRANSPORT_ABORTED' });
+      expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ token: holder.owner.token });
+      // An aborted signal takes no lock even when the lock is free.
+      await holder.release();
+      expect(await acquireLock(path, { signal: controller.signal }).catch((caught: unknown) => caught)).toMatchObject({ code: 'TRANSPORT_ABORTED' });
+      await expect(readFile(path, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    });
+  });
+
   it('takes over a lock whose process on this host is gone', async () => {
     await withTempDir(async (dir) => {
       const path = join(dir, '.lock');

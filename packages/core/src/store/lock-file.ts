@@ -27,6 +27,7 @@ import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreError } from '../errors/errors.js';
+import { stopIfAborted } from '../lifecycle/stop-if-aborted.js';
 import { makeDirectory, withPath } from './fs-errors.js';
 
 /** What a lock file holds. */
@@ -53,6 +54,11 @@ export interface AcquireLockOptions {
   retryMs?: number;
   /** The certificate's name, for messages. */
   certificate?: string;
+  /**
+   * Ends the wait (Ctrl-C, SIGTERM): it stops with the error of an aborted run, and no lock is
+   * taken. A lock already taken is the caller's to release.
+   */
+  signal?: AbortSignal | undefined;
   /** Clock for `startedAt`. @default () => new Date() */
   now?: () => Date;
   /**
@@ -218,6 +224,7 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
   const content = `${JSON.stringify(owner)}\n`;
   const deadline = Date.now() + waitMs;
   for (;;) {
+    stopIfAborted(options.signal);
     let created: boolean;
     try {
       created = await tryCreate(path, content);
@@ -248,7 +255,10 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
         },
       );
     }
-    await sleep(Math.min(retryMs, Math.max(1, deadline - Date.now())));
+    await sleep(Math.min(retryMs, Math.max(1, deadline - Date.now())), undefined, options.signal === undefined ? {} : { signal: options.signal }).catch((error: unknown) => {
+      stopIfAborted(options.signal);
+      throw error;
+    });
   }
   let released = false;
   // Shows waiters on other hosts that this holder lives; unref'd so it never keeps a process up.
