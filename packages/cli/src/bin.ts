@@ -6,7 +6,7 @@
  * program built for the command it names (dist/programs/NAME.cjs, a CommonJS bundle with that
  * command alone; none.cjs when it names none) with a code cache (see code-cache.ts).
  */
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { cacheDir, requireWithCodeCache } from './code-cache.js';
 import { commandToLoad } from './command-table.js';
 import { helpWidthOf, programHelp } from './program-help.js';
@@ -16,6 +16,14 @@ import { cliVersion } from './version.js';
 /** Each program's content hash (SHA-256, hex) by its name (a command's, or `none`), written in by scripts/bundle-bin.mjs. */
 declare const __ACMAPI_PROGRAM_HASHES__: Readonly<Record<string, string>>;
 
+/**
+ * The folder of bin.cjs (dist/): `__dirname`, unless Node runs it by the path of a symbolic
+ * link to it (npm's `node_modules/.bin/acmapi` under `node --preserve-symlinks-main`), where
+ * the programs and package.json are not: then the folder the link leads to. No system call in
+ * the usual case.
+ */
+const binDir = basename(__filename) === 'bin.cjs' ? __dirname : dirname(process.getBuiltinModule('node:fs').realpathSync(__filename));
+
 /** Loads the program: through Node's compile cache where Node has one (22.1 and later), else through ours. */
 function loadProgram(): typeof Program {
   // flags/client.ts sets --liftoff-only before a command's first connection. V8 accepts a code
@@ -23,7 +31,7 @@ function loadProgram(): typeof Program {
   // flag before compiling too, or every cache made by a command that connects is rejected.
   process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
   const name = commandToLoad(process.argv.slice(2))?.name ?? 'none';
-  const file = join(__dirname, 'programs', `${name}.cjs`);
+  const file = join(binDir, 'programs', `${name}.cjs`);
   // The version, not the function: node:module costs five more built-in modules (its ES
   // module loader among them) that nothing else here needs.
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
@@ -46,7 +54,7 @@ function ignoreClosedReader(error: NodeJS.ErrnoException): void {
 const args = process.argv.slice(2);
 const only = args.length === 1 ? args[0] : undefined;
 if (only === '--version' || only === '-V') {
-  process.stdout.write(`${cliVersion()}\n`);
+  process.stdout.write(`${cliVersion(process.getBuiltinModule('node:url').pathToFileURL(join(binDir, 'bin.cjs')).href)}\n`);
 } else if (only === '--help' || only === '-h') {
   process.stdout.write(programHelp(helpWidthOf(process.stdout)));
 } else {

@@ -10,12 +10,16 @@ import { readFileSync } from 'node:fs';
  */
 const PACKAGE_JSON_CANDIDATES = ['../package.json', '../../package.json'];
 
-/** The package version, for `--version`: `version` of the @acmapi/cli package.json, else `0.0.0`. */
-export function cliVersion(): string {
+/**
+ * The package version, for `--version`: `version` of the @acmapi/cli package.json, else `0.0.0`.
+ *
+ * @param moduleUrl - this module's file URL; bin.cjs gives its real one when Node runs it by a link's path.
+ */
+export function cliVersion(moduleUrl: string = import.meta.url): string {
   for (const candidate of PACKAGE_JSON_CANDIDATES) {
     let pkg: { name?: unknown; version?: unknown };
     try {
-      pkg = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+      pkg = JSON.parse(readFileSync(new URL(candidate, moduleUrl), 'utf8')) as { name?: unknown; version?: unknown };
     } catch {
       continue;
     }

@@ -1,9 +1,10 @@
 /** The command line itself: help, version, usage errors (exit 2), durations, credentials. */
-import { access } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { access, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir } from '@acmapi/test-utils';
 import { describe, expect, it } from 'vitest';
-import { parseJsonOutput, runCli } from './cli-harness.js';
+import { CLI_BIN, parseJsonOutput, runCli } from './cli-harness.js';
 
 const CREDS = { ACMAPI_ENDPOINT: 'https://127.0.0.1:9/', ACMAPI_CUSTOMER_ID: 'c', ACMAPI_AUTH_TOKEN: 'canary-token-usage' };
 
@@ -12,6 +13,24 @@ describe('acmapi command line', () => {
     const run = await runCli(['--version']);
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('runs through a link to bin.cjs, as npm installs it, also under node --preserve-symlinks-main', async () => {
+    const temp = await makeTempDir('acmapi-link-');
+    try {
+      const link = join(temp.path, 'acmapi'); // npm's node_modules/.bin/acmapi
+      await symlink(CLI_BIN, link);
+      const expected = (await runCli(['--version'])).stdout;
+      for (const nodeArgs of [[], ['--preserve-symlinks-main']]) {
+        const version = spawnSync(process.execPath, [...nodeArgs, link, '--version'], { encoding: 'utf8' });
+        expect(version.stdout, version.stderr).toBe(expected);
+        const list = spawnSync(process.execPath, [...nodeArgs, link, 'list', '--out', join(temp.path, 'store'), '--json'], { encoding: 'utf8' });
+        expect(list.status, list.stderr).toBe(0);
+        expect(JSON.parse(list.stdout)).toMatchObject({ certificates: [] });
+      }
+    } finally {
+      await temp.cleanup();
+    }
   });
 
   it('--help lists the commands, and each command has its own help', async () => {
