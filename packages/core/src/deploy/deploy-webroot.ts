@@ -4,8 +4,7 @@
  * many platforms keep their signfile there permanently (it is the same file for every
  * domain), so a signfile that was there before stays, or is put back exactly.
  */
-import { chmod, lstat, mkdir, readFile, readlink, rename, rmdir, stat, symlink, unlink, utimes } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { chmod, mkdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AcmApiError, DeployError } from '../errors/errors.js';
 import { assertSignfileName } from '../preflight/signfile-name.js';
@@ -14,6 +13,7 @@ import { writeIisWebConfig } from './iis-web-config.js';
 import type { IisWebConfigResult } from './iis-web-config.js';
 import { acquireWebrootLock, WEBROOT_LOCK_NAME } from './webroot-lock.js';
 import { removePlacementNote, undoLeftoverPlacement, writePlacementNote } from './placement-note.js';
+import { readPrevious, restorePrevious, type PreviousSignfile } from './previous-signfile.js';
 import type { WebrootLock } from './webroot-lock.js';
 
 /** Options of {@link deployWebroot}. */
@@ -53,42 +53,6 @@ export interface DeployWebrootResult {
    * Safe to call twice.
    */
   remove(): Promise<void>;
-}
-
-/** What was at the signfile's path before: a file (its bytes and metadata) or a symbolic link. */
-type Previous = { readonly kind: 'file'; readonly bytes: Uint8Array; readonly stats: Stats } | { readonly kind: 'link'; readonly target: string };
-
-/** Reads what is at `path`, or `undefined` when nothing is. */
-async function readPrevious(path: string): Promise<Previous | undefined> {
-  const info = await lstat(path).catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  });
-  if (info === undefined) return undefined;
-  if (info.isSymbolicLink()) return { kind: 'link', target: await readlink(path) };
-  return { kind: 'file', bytes: await readFile(path), stats: info };
-}
-
-/** Puts `previous` back at `path`, replacing what is there in one rename. */
-async function restorePrevious(path: string, previous: Previous): Promise<void> {
-  if (previous.kind === 'link') {
-    const temp = `${path}.${process.pid}.acmapi-link.tmp`;
-    await unlink(temp).catch(() => undefined);
-    await symlink(previous.target, temp);
-    await rename(temp, path);
-    return;
-  }
-  const { stats } = previous;
-  const mode = stats.mode & 0o7777;
-  try {
-    await writeFileAtomic(path, previous.bytes, { mode, uid: stats.uid, gid: stats.gid });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EPERM' && code !== 'EACCES') throw error;
-    // Not root: this process's own user and group, with the file's mode as it was.
-    await writeFileAtomic(path, previous.bytes, { mode });
-  }
-  await utimes(path, stats.atime, stats.mtime).catch(() => undefined);
 }
 
 /** The exact bytes to serve: the content's, less a leading byte-order mark that an editor may have added. */
@@ -149,7 +113,7 @@ export async function deployWebroot(
   let lock: WebrootLock | undefined;
   let webConfig: IisWebConfigResult | undefined;
   let wrote = false;
-  let previous: Previous | undefined;
+  let previous: PreviousSignfile | undefined;
   let previousState: 'same' | 'different' | undefined;
 
   const remove = async (): Promise<void> => {
@@ -192,7 +156,7 @@ export async function deployWebroot(
       previousState = current !== undefined && bytesEqual(current, bytes) ? 'same' : 'different';
     }
     if (previousState !== 'same') {
-      await writePlacementNote(path, bytes, previous?.kind === 'file' ? { kind: 'file', bytes: previous.bytes } : previous);
+      await writePlacementNote(path, bytes, previous);
       await writeFileAtomic(path, bytes, { mode: 0o644 });
       wrote = true;
     }
