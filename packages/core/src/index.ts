@@ -115,18 +115,8 @@ export type {
   StoredApplication,
   WithCertificateOptions,
 } from './lifecycle/repository.js';
-export type {
-  CertificateSettings,
-  GivenSettings,
-  HookCommands,
-  InstallTargets,
-  Pkcs12Setting,
-  ProjectSettingsSource,
-  SettingsFallbacks,
-  SignfilePhaseExtras,
-  SignfilePlacementSetting,
-  SignfileSetting,
-} from './lifecycle/settings.js';
+// What a certificate remembers (runCertificate's `settings`); merging it with a front end's input is `@acmapi/core/settings`.
+export type { CertificateSettings, HookCommands, InstallTargets, Pkcs12Setting, SignfilePlacementSetting, SignfileSetting } from './lifecycle/settings.js';
 export { planApplication } from './lifecycle/plan-application.js';
 export type { ApplicationPlan, ApplyReason, PlanApplicationOptions } from './lifecycle/plan-application.js';
 export { needsRenewal } from './lifecycle/needs-renewal.js';

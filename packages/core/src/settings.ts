@@ -2,9 +2,10 @@
  * `@acmapi/core/settings`: a certificate's remembered settings (its signfile placement and
  * preflight mode, install targets, hooks, PKCS#12 bundle, key type) and the one precedence a
  * front end uses to merge them with its own input — given, then remembered, then the front
- * end's fallbacks — before it calls `runCertificate`. The types are also the root entry's,
- * because `RunCertificateOptions` carries them; the functions are only here, since only a
- * front end that remembers settings between runs needs them.
+ * end's fallbacks — before it calls `runCertificate`. `CertificateSettings` and its parts are
+ * the root entry's, because `RunCertificateOptions` carries them; the functions and the types
+ * of their inputs are only here, since only a front end that remembers settings between runs
+ * needs them.
  *
  * @module @acmapi/core/settings
  */
@@ -19,15 +20,5 @@ export {
   signfilePhaseFromSettings,
   signfilePlacement,
 } from './lifecycle/settings.js';
-export type {
-  CertificateSettings,
-  GivenSettings,
-  HookCommands,
-  InstallTargets,
-  Pkcs12Setting,
-  ProjectSettingsSource,
-  SettingsFallbacks,
-  SignfilePhaseExtras,
-  SignfilePlacementSetting,
-  SignfileSetting,
-} from './lifecycle/settings.js';
+// CertificateSettings and its parts are the root entry's: `import type { CertificateSettings } from '@acmapi/core'`.
+export type { GivenSettings, ProjectSettingsSource, SettingsFallbacks, SignfilePhaseExtras } from './lifecycle/settings.js';
