@@ -331,7 +331,8 @@ const programs = await Promise.all(
       ...common,
       entryPoints: ['src/program.ts'],
       outfile: resolve(outdir, 'programs', `${name}.cjs`),
-      define: { 'import.meta.url': '__acmapiModuleUrl' },
+      // The lazy files a complete installation has: a command checks them before it does anything (src/install-incomplete.ts).
+      define: { 'import.meta.url': '__acmapiModuleUrl', __ACMAPI_LAZY_FILES__: JSON.stringify(LAZY_FILES.map(({ name }) => `${name}.cjs`)) },
       // esbuild writes code in ASCII (charset 'ascii', its default: other characters as
       // escapes), but licence comments as they are. Kept in a file of their own, they leave
       // the program all ASCII, which src/code-cache.ts reads as latin1: V8 then takes the

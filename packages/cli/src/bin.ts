@@ -62,10 +62,18 @@ if (only === '--version' || only === '-V') {
   // halfway with "Unhandled 'error' event … EPIPE": the rest of its output is dropped and
   // the command finishes its work (an issuance half done would leave files to clean up).
   for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedReader);
+  let program: typeof Program | undefined;
+  try {
+    program = loadProgram();
+  } catch (error) {
+    // The program's own file gone (an installation cut short): say so, as the program says of its lazy files.
+    const missing = error as NodeJS.ErrnoException;
+    if ((missing.code !== 'ENOENT' && missing.code !== 'MODULE_NOT_FOUND') || !missing.message.includes(join(binDir, 'programs'))) throw error;
+    process.stderr.write(`Error: acmapi's installation is incomplete: a file of ${join(binDir, 'programs')} is missing.\nWhat to do: Reinstall acmapi (npm install -g @acmapi/cli); in a clone, build it again (pnpm build).\n`);
+    process.exitCode = 7;
+  }
   // An error that escapes run() is a bug: the rejection ends the process with its stack, exit 1.
-  void loadProgram()
-    .run(process.argv)
-    .then((code) => {
-      process.exitCode = code;
-    });
+  void program?.run(process.argv).then((code) => {
+    process.exitCode = code;
+  });
 }

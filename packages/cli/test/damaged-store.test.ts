@@ -71,6 +71,16 @@ describe('a damaged certificate record', () => {
     expect(human.stdout).toContain(`acmapi delete garbage --out ${out}`);
   });
 
+  it('show reports it damaged (STORE_CORRUPT, exit 7) with what to do, as list does, not as unknown', async () => {
+    for (const name of ['lost', 'garbage']) {
+      const run = await runCli(['show', name, '--out', out, '--json'], ca.env);
+      expect(run.code, run.stderr).toBe(7);
+      const json = parseJsonOutput(run) as { error?: { code?: string; hint?: string } };
+      expect(json.error?.code).toBe('STORE_CORRUPT');
+      expect(json.error?.hint).toContain(`acmapi delete ${name}`);
+    }
+  });
+
   it('renew (all forms, --json and not) reports each damaged one as STORE_CORRUPT, exit 7, after renewing the healthy one', async () => {
     const before = applies('good.acmapi.test');
     const renewed = await runCli(['renew', '--out', out, '--json'], later());

@@ -88,7 +88,7 @@ describe('a signal while an application is in flight', () => {
     const end = await ended;
     expect(end.signal, end.stderr).toBeNull();
     expect(end.code, end.stderr).toBe(exitCode);
-    expect(end.stderr).toContain(`Interrupted by ${signal} before the CA answered`);
+    expect(end.stderr).toContain(`Interrupted by ${signal} before any answer of the CA`);
     expect(await readFile(join(folder, 'signfile'), 'utf8')).toBe('OLD-CONTENT');
     expect(await readdir(folder)).toEqual(['signfile']);
     const dir = join(out, domain);

@@ -250,6 +250,16 @@ describe('acmapi schedule show and remove', () => {
     }
     const again = await runCli(['schedule', 'remove', '--root', root], {}, base);
     expect(again.code).toBe(0);
+    // A --root that is a file, or empty (the current folder), is a usage error, not "nothing installed".
+    for (const bad of [join(root, 'etc', 'passwd-like'), '']) {
+      if (bad !== '') {
+        mkdirSync(join(root, 'etc'), { recursive: true });
+        writeFileSync(bad, 'x');
+      }
+      const refused = await runCli(['schedule', 'show', '--root', bad], {}, base);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain('--root');
+    }
     // It names the files it looked for, not a bare folder ("under /").
     expect(again.stdout).toContain(`No acmapi schedule is installed: neither ${join(unitDir(root), 'acmapi-renew.timer')} nor ${join(root, 'etc', 'cron.d', 'acmapi')} exists.`);
   });

@@ -67,26 +67,45 @@ describe('built-in modules loaded by acmapi issue', () => {
   });
 });
 
-describe('an installation that lost a lazy file', () => {
-  it('says the installation is incomplete and names the file, exit 7, instead of a network or write error', async () => {
-    // A copy of the built command without tr46's file, which only a non-ASCII name needs.
-    const copy = join(world.temp.path, 'broken-install');
+describe('an installation that lost a file', () => {
+  /** A copy of the built command without `file` (relative to dist/). */
+  async function copyWithout(file: string): Promise<{ bin: string; missing: string }> {
+    const copy = join(world.temp.path, `broken-${basename(file)}`);
     await cp(dirname(CLI_BIN), join(copy, 'dist'), { recursive: true });
-    const missing = join(copy, 'dist', 'programs', 'lazy', 'tr46.cjs');
+    const missing = join(copy, 'dist', file);
     await rm(missing);
-    const ca = await world.sandbox();
-    const run = await promisify(execFile)(process.execPath, [join(copy, 'dist', basename(CLI_BIN)), 'issue', '-d', 'bücher.acmapi.test', '--out', join(world.temp.path, 'broken-store'), '--json'], {
-      env: { PATH: process.env['PATH'] ?? '', ...ca.env },
-    }).then(
-      () => ({ code: 0, stdout: '' }),
+    return { bin: join(copy, 'dist', basename(CLI_BIN)), missing };
+  }
+
+  async function run(bin: string, args: string[], env: Record<string, string>): Promise<{ code: number | undefined; stdout: string; stderr: string }> {
+    return promisify(execFile)(process.execPath, [bin, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env } }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: unknown) => {
-        const failed = error as { code?: number; stdout?: string };
-        return { code: failed.code, stdout: failed.stdout ?? '' };
+        const failed = error as { code?: number; stdout?: string; stderr?: string };
+        return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
       },
     );
-    expect(run.code).toBe(7);
-    const json = JSON.parse(run.stdout) as { status?: string; error?: { code?: string; message?: string; hint?: string } };
+  }
+
+  // Each is needed only late (a .pfx after the certificate arrived, llhttp inside a retried CA
+  // call, tr46 for a name): the command says so before it sends anything.
+  it.each(['node-forge.cjs', 'tr46.cjs', 'llhttp-wasm.cjs'])('without lazy/%s: INSTALL_INCOMPLETE naming it, exit 7, before anything is sent', async (name) => {
+    const { bin, missing } = await copyWithout(join('programs', 'lazy', name));
+    const ca = await world.sandbox();
+    const domain = `broken-${name.replace(/\W/g, '')}.acmapi.test`;
+    const result = await run(bin, ['issue', '-d', domain, '--out', join(world.temp.path, `broken-store-${name}`), '--json'], ca.env);
+    expect(result.code, result.stderr).toBe(7);
+    const json = JSON.parse(result.stdout) as { status?: string; error?: { code?: string; message?: string; hint?: string } };
     expect(json).toMatchObject({ status: 'error', error: { code: 'INSTALL_INCOMPLETE', message: `acmapi's installation is incomplete: ${missing} is missing.` } });
     expect(json.error?.hint).toContain('Reinstall');
+    expect(ca.sandbox.requests.filter((request) => request.domains?.includes(domain) === true)).toEqual([]);
+  });
+
+  it("without a command's program: the same words, exit 7, not a stack trace", async () => {
+    const { bin } = await copyWithout(join('programs', 'list.cjs'));
+    const result = await run(bin, ['list', '--out', join(world.temp.path, 'broken-list')], {});
+    expect(result.code).toBe(7);
+    expect(result.stderr).toContain("acmapi's installation is incomplete");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

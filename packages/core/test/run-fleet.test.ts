@@ -333,6 +333,34 @@ describe('runFleet', () => {
     expect(events.filter((event) => event.type === 'expiry-warning').map((event) => event.certificate)).toStrictEqual(['late']);
   });
 
+  it('a certificate whose run the caller stopped (Ctrl-C) is failed and interrupted, and pages nobody', async () => {
+    const received: string[] = [];
+    const receiver: Server = createServer((req, res) => {
+      received.push(req.url ?? '');
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const s = await serve([sign]);
+      const stopped = new AbortController();
+      stopped.abort();
+      const run = await fleet([{ name: 'stopped', settings: settingsFor('stopped') }], {
+        notifyUrl: `http://127.0.0.1:${String((receiver.address() as AddressInfo).port)}/hook`,
+        prepare: () => ({ signal: stopped.signal }),
+      });
+      expect(run.certificates.map((c) => [c.outcome, c.interrupted, (c.error as { code?: string }).code])).toStrictEqual([['failed', true, 'TRANSPORT_ABORTED']]);
+      expect(s.requests).toHaveLength(0);
+      expect(received).toStrictEqual([]);
+      // A failure of its own still pages: the same fleet, not stopped, against a CA that refuses.
+      await serve([refuse107]);
+      const refused = await fleet([{ name: 'refused', settings: settingsFor('refused') }], { notifyUrl: `http://127.0.0.1:${String((receiver.address() as AddressInfo).port)}/hook` });
+      expect(refused.certificates[0]?.interrupted).toBeUndefined();
+      expect(received).toStrictEqual(['/hook']);
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
   it('a notification that cannot be delivered is a report error, never the URL', async () => {
     await serve([refuse107]);
     const events: LifecycleEvent[] = [];

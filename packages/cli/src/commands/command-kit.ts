@@ -5,6 +5,7 @@
 import { InterruptedError } from '../flags/cli-errors.js';
 import { describeError, formatError } from '../present/describe-error.js';
 import { exitCodeFor } from '../present/exit-code-for.js';
+import { checkInstallComplete } from '../present/install-incomplete.js';
 import type { Output } from '../present/output.js';
 import type { ResultJson, TargetFacts } from '../present/result-json.js';
 
@@ -30,6 +31,7 @@ export async function runAction<T extends { exitCode: number } = ResultJson>(
   errorFacts: () => TargetFacts = () => ({}),
 ): Promise<void> {
   try {
+    checkInstallComplete();
     const result = await action();
     printHuman(result);
     output.result(result);

@@ -9,11 +9,12 @@
  * `timers.target.wants`).
  */
 import { execFile } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { lstat, mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { writeFileAtomic } from '@acmapi/core/store';
-import { localIo } from '../flags/cli-errors.js';
+import { localIo, UsageError } from '../flags/cli-errors.js';
 import { DEFAULT_OUT_DIR, projectFilePath } from '../flags/project.js';
 import { describeError, formatError } from '../present/describe-error.js';
 import { exitCodeFor } from '../present/exit-code-for.js';
@@ -145,7 +146,7 @@ interface InstallFlags {
 }
 
 async function install(flags: InstallFlags, renewArgs: readonly string[], env: NodeJS.ProcessEnv, output: Output): Promise<void> {
-  const root = resolve(flags.root);
+  const root = resolve(parseRoot(flags.root));
   const kind: ScheduleKind = flags.systemd === true ? 'systemd' : flags.cron === true ? 'cron' : await detectScheduleKind(root);
   const cwd = process.cwd();
   // The timer starts in /: what `acmapi renew` finds from here (./acmapi.json, ACMAPI_CONFIG,
@@ -217,7 +218,7 @@ export interface ScheduleShowJson {
 }
 
 async function show(rootFlag: string, now: Date): Promise<{ json: ScheduleShowJson; text: string[] }> {
-  const root = resolve(rootFlag);
+  const root = resolve(parseRoot(rootFlag));
   const paths = schedulePaths(root);
   const json: ScheduleShowJson = { installed: [], files: [] };
   const text: string[] = [];
@@ -255,7 +256,7 @@ async function show(rootFlag: string, now: Date): Promise<{ json: ScheduleShowJs
 }
 
 async function remove(rootFlag: string, output: Output): Promise<void> {
-  const root = resolve(rootFlag);
+  const root = resolve(parseRoot(rootFlag));
   const paths = schedulePaths(root);
   const hasUnits = (await exists(paths.service)) || (await exists(paths.timer)) || (await exists(paths.timerLink));
   if (hasUnits && (await systemdRunsHere(root))) {
@@ -292,6 +293,20 @@ async function guarded(ctx: CommandContext, output: Output, body: () => Promise<
   }
 }
 
+/**
+ * Checks `--root`: a folder, or a path still to be made (an image being built); never empty
+ * (which would mean the current folder) and never a file.
+ *
+ * @throws {UsageError} `USAGE_ROOT` otherwise.
+ */
+export function parseRoot(text: string): string {
+  const hint = 'Give the folder of the file system to work on, e.g. --root /mnt/image (default /).';
+  if (text.trim() === '') throw new UsageError('--root is empty.', { code: 'USAGE_ROOT', hint });
+  const found = statSync(text, { throwIfNoEntry: false });
+  if (found !== undefined && !found.isDirectory()) throw new UsageError(`--root ${JSON.stringify(text)} is not a folder.`, { code: 'USAGE_ROOT', hint });
+  return text;
+}
+
 const ROOT_OPTION = ['--root <dir>', 'the file system to work on: write and read under DIR instead of / (a system image); systemctl is run only for /', '/'] as const;
 
 /** Builds the `schedule` command and its `install`, `show` and `remove`. */
@@ -319,7 +334,7 @@ export function scheduleCommand(ctx: CommandContext): Command {
   const showCommand = new Command('show')
     .description('print the installed schedule: its files, the command it runs and the next run (systemctl list-timers when systemd runs)')
     .option(...ROOT_OPTION)
-    .option('--json', 'print {"installed","files","nextRun","timers"} on stdout')
+    .option('--json', 'print {"installed","files"} on stdout, with "nextRun" (cron) and "timers" (systemd running) when known')
     .action(async (flags: { root: string; json?: boolean }) => {
       const output = ctx.makeOutput(flags.json === true);
       await guarded(ctx, output, async () => {

@@ -6,11 +6,13 @@
  * Reads `state.json` only; nothing is written, no CA is contacted. Never prints a secret:
  * the settings hold only paths and names.
  */
-import { stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { CertificateRecord, CertificateSettings } from '@acmapi/core';
+import { StoreError } from '@acmapi/core';
 import { CertificateStore } from '@acmapi/core/store';
+import { listCertificates } from '@acmapi/core/store-list';
 import { displayText } from '@acmapi/core/text';
 import { UsageError } from '../flags/cli-errors.js';
 import { clockFrom } from '../flags/clock.js';
@@ -156,8 +158,13 @@ export function showCommand(ctx: CommandContext): Command {
           const days = parseDays(flags) ?? project.config?.defaults.renewBeforeDays;
           const store = new CertificateStore(project.storeDir, { now });
           // Not through localIo: a StoreError (bad name, damaged state.json) keeps its own exit code.
-          const stored = await storeNameAsTyped(name, async (candidate) => (await stat(join(project.storeDir, candidate, 'state.json')).catch(() => undefined)) !== undefined);
+          const stored = await storeNameAsTyped(name, async (candidate) => (await lstat(join(project.storeDir, candidate)).catch(() => undefined)) !== undefined);
           const record = await store.get(stored, days === undefined ? {} : { days });
+          // A folder that lost its state.json beside its files: damaged, as `list` shows it, not unknown.
+          const damaged = record === undefined ? (await listCertificates(project.storeDir).catch(() => [])).find((entry) => entry.name === stored)?.damaged : undefined;
+          if (damaged !== undefined) {
+            throw new StoreError(damaged.code, `The certificate folder ${join(project.storeDir, stored)} holds certificate files but no state.json.`, { certificate: stored, path: damaged.path });
+          }
           if (record === undefined) {
             throw new UsageError(`The store ${project.storeDir} has no certificate named ${JSON.stringify(name)}.`, {
               code: 'USAGE_CERTIFICATE_UNKNOWN',

@@ -25,7 +25,7 @@ export class InterruptedError extends Error {
   readonly hint = 'Run the command again when wanted; an application left unsent is sent again with its saved key and CSR, a pending one is retrieved by its handle.';
   readonly signal: InterruptSignal;
   constructor(signal: InterruptSignal, cause: unknown) {
-    super(`Interrupted by ${signal} before the CA answered; the run cleaned up after itself (a signfile it placed, its locks).`, { cause });
+    super(`Interrupted by ${signal} before any answer of the CA; the run cleaned up after itself (a signfile it placed, its locks).`, { cause });
     this.signal = signal;
   }
 }
@@ -62,9 +62,9 @@ export function localIoHint(errno: string | undefined, elsewhere?: string): stri
     case 'ENOENT':
       return 'Check that the path exists.';
     case 'EISDIR':
-      return 'It is a folder: name the file itself.';
+      return `It is a folder: name the file itself${or}.`;
     case 'ENOTDIR':
-      return 'A part of the path is a file, not a folder: check the path.';
+      return `A part of the path is a file, not a folder: check the path${or}.`;
     case 'EACCES':
     case 'EPERM':
       return `Check the permissions of the file and its folder${or}.`;

@@ -6,6 +6,40 @@
  * cause chain is searched: the user is told to reinstall, not that the network or a write failed.
  */
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The lazy files of the bundled programs (`dist/programs/lazy/`), written in by scripts/bundle-bin.mjs; absent where the source runs unbundled. */
+declare const __ACMAPI_LAZY_FILES__: readonly string[] | undefined;
+
+/** A file of the installation is missing: reinstall. `code` `INSTALL_INCOMPLETE`, exit 7. */
+export class InstallIncompleteError extends Error {
+  override name = 'InstallIncompleteError';
+  readonly code = 'INSTALL_INCOMPLETE';
+  readonly path: string;
+  constructor(path: string) {
+    super(`acmapi's installation is incomplete: ${path} is missing.`);
+    this.path = path;
+  }
+}
+
+/**
+ * Checks, before a command does anything, that the files the bundled program may load later
+ * are there: a command that needs one of them only after it has sent an application (a
+ * `.pfx` after the certificate arrived) or inside a retried CA call (llhttp) would otherwise
+ * spend an issuance or record a failure first. Three `stat`s. Unbundled (the source under
+ * test), nothing was split off and there is nothing to check.
+ *
+ * @throws {InstallIncompleteError} naming the first missing file.
+ */
+export function checkInstallComplete(): void {
+  if (typeof __ACMAPI_LAZY_FILES__ === 'undefined') return;
+  for (const name of __ACMAPI_LAZY_FILES__) {
+    const path = join(__dirname, 'lazy', name);
+    if (!existsSync(path)) throw new InstallIncompleteError(path);
+  }
+}
+
 /** What a missing file of the installation says. */
 export interface InstallIncomplete {
   message: string;

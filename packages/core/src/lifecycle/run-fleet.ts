@@ -21,7 +21,7 @@
  */
 import pLimit from 'p-limit';
 import type { AcmApiClient } from '../client/client.js';
-import { InternalError, OptionsError, StoreError } from '../errors/errors.js';
+import { InternalError, OptionsError, StoreError, isTransportError } from '../errors/errors.js';
 import type { HookResult } from '../deploy/hooks.js';
 import type { KeyType } from '../pki/key-types.js';
 import { writeMetricsFile, type CertificateMetrics, type MetricsResult } from '../report/metrics.js';
@@ -119,6 +119,11 @@ export interface FleetCertificateResult {
   hooks: HookResult[];
   /** The live certificate is in its warning period and was not renewed (see `expiryWarning`). */
   expiryWarning?: { notAfter: Date; daysLeft: number } | undefined;
+  /**
+   * `true` when the caller's signal ended this certificate's run (Ctrl-C, SIGTERM): `failed`
+   * with `TRANSPORT_ABORTED`, and no failure notification is sent for it (the operator stopped it).
+   */
+  interrupted?: boolean | undefined;
 }
 
 /** What {@link runFleet} did. */
@@ -226,13 +231,14 @@ export async function runFleet(options: RunFleetOptions): Promise<RunFleetResult
     options.targets.map((target) =>
       limit(async (): Promise<FleetCertificateResult> => {
         const hooks: HookResult[] = [];
+        let signal = options.signal;
         try {
           const stored = (await options.repository.get(target.name))?.settings;
           const settings = dropClearedSettings(mergeSettings(stored, target.settings ?? {}));
           const prepared = (await options.prepare?.(target, settings)) ?? {};
           const keySource = typeof target.keySource === 'function' ? await target.keySource() : target.keySource;
           const listeners = [prepared.onEvent, options.onEvent].filter((listener) => listener !== undefined);
-          const signal = prepared.signal ?? options.signal;
+          signal = prepared.signal ?? options.signal;
           const result = await runCertificate({
             repository: options.repository,
             name: target.name,
@@ -262,7 +268,8 @@ export async function runFleet(options: RunFleetOptions): Promise<RunFleetResult
           const warning = 'expiryWarning' in result ? result.expiryWarning : undefined;
           return { name: target.name, outcome, result, ...(error === undefined ? {} : { error }), hooks, ...(warning === undefined ? {} : { expiryWarning: warning }) };
         } catch (error) {
-          return { name: target.name, outcome: 'failed', error, hooks };
+          const interrupted = signal?.aborted === true && isTransportError(error) && error.code === 'TRANSPORT_ABORTED';
+          return { name: target.name, outcome: 'failed', error, hooks, ...(interrupted ? { interrupted } : {}) };
         }
       }),
     ),
@@ -347,7 +354,7 @@ function notificationsOf(certificate: FleetCertificateResult, record: Certificat
   const notAfter = record?.live?.notAfter.toISOString();
   const base = { certificate: certificate.name, domains, ...(notAfter === undefined ? {} : { notAfter }) };
   const out: Notification[] = [];
-  if (certificate.outcome === 'failed') {
+  if (certificate.outcome === 'failed' && certificate.interrupted !== true) {
     const error = errorSummary(certificate.error);
     out.push({ ...base, kind: 'failure', error, text: `acmapi: certificate "${certificate.name}"${list} failed: ${error.code}: ${error.message}` });
   }
