@@ -185,6 +185,9 @@ describe('a signal while an application is in flight', () => {
     const end = await ended;
     expect(end.code, end.stderr).toBe(130);
     expect(end.stderr).not.toContain('SIGINT again');
+    // The wait was announced, with the holder and the wait: it is not a silent hang.
+    expect(end.stderr).toContain(`Certificate "waiting.acmapi.test" is held by another acmapi run, process ${process.pid} on ${hostname()}`);
+    expect(end.stderr).toContain('waiting up to 600 s (--lock-wait)');
     expect(sockets.length).toBe(connections);
     expect(await readFile(join(dir, '.lock'), 'utf8')).toBe(holder);
     await rm(join(dir, '.lock'));

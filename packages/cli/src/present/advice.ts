@@ -163,7 +163,7 @@ const ADVICE: Readonly<Record<AcmApiErrorCode, Advice>> = {
     `Restore ${error.path === undefined ? 'the named file' : displayText(error.path)} from a backup (the private keys in versions/ are untouched), or remove the certificate with its keys: acmapi delete ${error.certificate === undefined ? 'NAME' : shellQuote(error.certificate)}. Until then acmapi list shows it damaged and acmapi renew fails with exit 7.`,
   STORE_NO_APPLICATION: 'Check the certificate name and --out: acmapi list shows the certificates and their applications.',
   STORE_IO: 'Check the permissions of the store folder and the free disk space, or choose another folder with --out.',
-  STORE_NAME_INVALID: 'Give the certificate a store name with --name NAME: lower-case letters, digits, ".", "_" and "-", at most 64 characters.',
+  STORE_NAME_INVALID: 'A store name has lower-case letters, digits, ".", "_" and "-", at most 64 characters: give it as acmapi list shows it (issue -d chooses one with --name NAME).',
   STORE_NOT_FOUND: 'Check the certificate name and --out (or --config): acmapi list shows the certificates of the store.',
   // The filesystem store keeps every key it generates; these come from other repositories (the Action's).
   STORE_KEY_NOT_KEPT: (error) => error.hint ?? 'Keep the private key somewhere a later run can read it, or give your own key.',

@@ -106,6 +106,10 @@ export class EventPresenter {
       case 'expiry-warning':
         output.warn(`Warning: certificate "${event.certificate}" expires ${event.notAfter.toISOString()} (${event.daysLeft} days left) and was not renewed by this run.`);
         return;
+      case 'lock-waiting':
+        // A silent wait looks like a hang: say who holds the certificate, and how long the wait is (--lock-wait).
+        output.warn(`Certificate "${event.certificate}" is held by another acmapi run, ${displayText(event.holder)}; waiting up to ${Math.round(event.waitMs / 1000)} s (--lock-wait).`);
+        return;
       case 'report-failed':
         output.warn(event.what === 'metrics' ? 'Writing the metrics file failed.' : `Sending the notification${event.certificate === undefined ? '' : ` about "${event.certificate}"`} to --notify-url failed.`);
         return;

@@ -102,6 +102,11 @@ export type LifecycleEvent =
    */
   | { type: 'expiry-warning'; certificate: string; notAfter: Date; daysLeft: number }
   /**
+   * Another process holds the certificate (its lock): this run waits for it, up to `waitMs`.
+   * `holder` is read from the lock file (pid, host, since): show it as data.
+   */
+  | { type: 'lock-waiting'; certificate: string; holder: string; waitMs: number }
+  /**
    * `runFleet` could not report: the metrics file could not be written, or a notification
    * not be delivered (`certificate`: the one it was about). The run itself stands.
    */

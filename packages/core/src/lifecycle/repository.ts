@@ -162,6 +162,8 @@ export interface WithCertificateOptions {
    * `TRANSPORT_ABORTED`; nothing was done.
    */
   signal?: AbortSignal | undefined;
+  /** Called once when another process holds the certificate and the wait begins: who holds it (pid, host, since) and the wait, in milliseconds. */
+  onWait?: ((holder: string, waitMs: number) => void) | undefined;
 }
 
 /** A place that keeps certificates. See the module comment. */

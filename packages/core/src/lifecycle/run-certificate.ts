@@ -201,7 +201,13 @@ export async function runCertificate(given: RunCertificateOptions): Promise<RunC
   return options.repository.withCertificate(
     options.name,
     (certificate) => run.withDeploy(certificate, () => (command === 'retrieve' ? run.retrieveHandle(certificate, options.handleId ?? '') : run.planAndAct(certificate, command))),
-    { ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }), ...(options.signal === undefined ? {} : { signal: options.signal }) },
+    {
+      ...(options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onWait: (holder, waitMs) => {
+        options.onEvent?.({ type: 'lock-waiting', certificate: options.name, holder, waitMs });
+      },
+    },
   );
 }
 

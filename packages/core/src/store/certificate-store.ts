@@ -143,6 +143,7 @@ export class CertificateStore implements CertificateRepository {
       certificate: name,
       now: this.#now,
       signal: options.signal,
+      onWait: options.onWait,
     });
     try {
       const certificate = new LockedCertificate(name, paths, this.#now, this.#random);
@@ -199,6 +200,7 @@ export class CertificateStore implements CertificateRepository {
       certificate: name,
       now: this.#now,
       signal: options.signal,
+      onWait: options.onWait,
     });
     let record: CertificateRecord | undefined;
     try {

@@ -49,10 +49,13 @@ describe('acquireLock', () => {
       setTimeout(() => {
         controller.abort();
       }, 50);
-      const waiting = acquireLock(path, { waitMs: 60_000, retryMs: 5_000, signal: controller.signal }).catch((caught: unknown) => caught);
+      const waits: [string, number][] = [];
+      const waiting = acquireLock(path, { waitMs: 60_000, retryMs: 5_000, signal: controller.signal, onWait: (holder, waitMs) => waits.push([holder, waitMs]) }).catch((caught: unknown) => caught);
       // Measured by the outcome, not by time: a 60 s wait that returned at all was ended by the signal.
       expect(await waiting).toMatchObject({ name: 'TransportError', code: 'TRANSPORT_ABORTED' });
       expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ token: holder.owner.token });
+      // The wait was announced once, with who holds the lock.
+      expect(waits).toStrictEqual([[`process ${process.pid} on ${hostname()} (since ${holder.owner.startedAt})`, 60_000]]);
       // An aborted signal takes no lock even when the lock is free.
       await holder.release();
       expect(await acquireLock(path, { signal: controller.signal }).catch((caught: unknown) => caught)).toMatchObject({ code: 'TRANSPORT_ABORTED' });

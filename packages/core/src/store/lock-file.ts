@@ -59,6 +59,8 @@ export interface AcquireLockOptions {
    * taken. A lock already taken is the caller's to release.
    */
   signal?: AbortSignal | undefined;
+  /** Called once, when the lock is found held and the wait begins: who holds it (e.g. "process 42 on host-a (since …)") and the wait, in milliseconds. */
+  onWait?: ((holder: string, waitMs: number) => void) | undefined;
   /** Clock for `startedAt`. @default () => new Date() */
   now?: () => Date;
   /**
@@ -223,6 +225,7 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
   };
   const content = `${JSON.stringify(owner)}\n`;
   const deadline = Date.now() + waitMs;
+  let waitAnnounced = false;
   for (;;) {
     stopIfAborted(options.signal);
     let created: boolean;
@@ -237,6 +240,10 @@ export async function acquireLock(path: string, options: AcquireLockOptions = {}
     if (found !== undefined && (await isStale(path, found, staleMs))) {
       await breakStaleLock(path, found.text);
       continue;
+    }
+    if (!waitAnnounced && Date.now() < deadline) {
+      waitAnnounced = true;
+      options.onWait?.(describeOwner(found?.owner), waitMs);
     }
     if (Date.now() >= deadline) {
       const who = describeOwner(found?.owner);
