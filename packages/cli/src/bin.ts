@@ -9,6 +9,7 @@
 import { basename, dirname, join } from 'node:path';
 import { cacheDir, requireWithCodeCache } from './code-cache.js';
 import { commandToLoad } from './command-table.js';
+import { INSTALL_INCOMPLETE_HINT } from './present/install-incomplete.js';
 import { helpWidthOf, programHelp } from './program-help.js';
 import type * as Program from './program.js';
 import { cliVersion } from './version.js';
@@ -69,7 +70,7 @@ if (only === '--version' || only === '-V') {
     // The program's own file gone (an installation cut short): say so, as the program says of its lazy files.
     const missing = error as NodeJS.ErrnoException;
     if ((missing.code !== 'ENOENT' && missing.code !== 'MODULE_NOT_FOUND') || !missing.message.includes(join(binDir, 'programs'))) throw error;
-    process.stderr.write(`Error: acmapi's installation is incomplete: a file of ${join(binDir, 'programs')} is missing.\nWhat to do: Reinstall acmapi (npm install -g @acmapi/cli); in a clone, build it again (pnpm build).\n`);
+    process.stderr.write(`Error: acmapi's installation is incomplete: a file of ${join(binDir, 'programs')} is missing.\nWhat to do: ${INSTALL_INCOMPLETE_HINT}\n`);
     process.exitCode = 7;
   }
   // An error that escapes run() is a bug: the rejection ends the process with its stack, exit 1.

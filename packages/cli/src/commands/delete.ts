@@ -7,7 +7,6 @@
  * terminal it deletes only with `--yes`, so a script never blocks on a question nobody sees
  * and never deletes by accident (as `apt-get -y`, `certbot delete --non-interactive`).
  */
-import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
@@ -16,7 +15,7 @@ import { openStore } from '@acmapi/core/store';
 import { localIo, STORE_ELSEWHERE, UsageError } from '../flags/cli-errors.js';
 import { parseLockWait } from '../flags/durations.js';
 import { loadProject } from '../flags/project.js';
-import { storeNameAsTyped } from '../flags/store-name.js';
+import { storeFolderExists, storeNameAsTyped } from '../flags/store-name.js';
 import { addProjectOptions } from '../flags/store-flags.js';
 import type { StoreFlags } from '../flags/store-flags.js';
 import { EXIT_CODES } from '../present/exit-codes.js';
@@ -94,7 +93,7 @@ export function deleteCommand(ctx: CommandContext, io: ConfirmIo = { input: proc
         async () => {
           const lockWaitMs = parseLockWait(flags.lockWait);
           const project = await loadProject(flags, ctx.env);
-          const stored = await storeNameAsTyped(name, async (candidate) => (await lstat(join(project.storeDir, candidate)).catch(() => undefined)) !== undefined);
+          const stored = await storeNameAsTyped(name, storeFolderExists(project.storeDir));
           target = { name: stored, dir: join(project.storeDir, stored) };
           const store = await localIo('open the store', project.storeDir, () => openStore(project.storeDir), STORE_ELSEWHERE);
           // Core finds the certificate (STORE_NOT_FOUND otherwise) before asking, and asks before taking its lock.

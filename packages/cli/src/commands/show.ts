@@ -6,18 +6,16 @@
  * Reads `state.json` only; nothing is written, no CA is contacted. Never prints a secret:
  * the settings hold only paths and names.
  */
-import { lstat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import type { CertificateRecord, CertificateSettings } from '@acmapi/core';
-import { StoreError } from '@acmapi/core';
 import { CertificateStore } from '@acmapi/core/store';
 import { listCertificates } from '@acmapi/core/store-list';
 import { displayText } from '@acmapi/core/text';
 import { UsageError } from '../flags/cli-errors.js';
 import { clockFrom } from '../flags/clock.js';
 import { loadProject } from '../flags/project.js';
-import { storeNameAsTyped } from '../flags/store-name.js';
+import { storeFolderExists, storeNameAsTyped } from '../flags/store-name.js';
+import { damagedError } from '../present/result-json.js';
 import type { ProjectFlags } from '../flags/project.js';
 import { addRenewBeforeOption, parseDays } from '../flags/store-flags.js';
 import { EXIT_CODES } from '../present/exit-codes.js';
@@ -158,13 +156,11 @@ export function showCommand(ctx: CommandContext): Command {
           const days = parseDays(flags) ?? project.config?.defaults.renewBeforeDays;
           const store = new CertificateStore(project.storeDir, { now });
           // Not through localIo: a StoreError (bad name, damaged state.json) keeps its own exit code.
-          const stored = await storeNameAsTyped(name, async (candidate) => (await lstat(join(project.storeDir, candidate)).catch(() => undefined)) !== undefined);
+          const stored = await storeNameAsTyped(name, storeFolderExists(project.storeDir));
           const record = await store.get(stored, days === undefined ? {} : { days });
           // A folder that lost its state.json beside its files: damaged, as `list` shows it, not unknown.
-          const damaged = record === undefined ? (await listCertificates(project.storeDir).catch(() => [])).find((entry) => entry.name === stored)?.damaged : undefined;
-          if (damaged !== undefined) {
-            throw new StoreError(damaged.code, `The certificate folder ${join(project.storeDir, stored)} holds certificate files but no state.json.`, { certificate: stored, path: damaged.path });
-          }
+          const listed = record === undefined ? (await listCertificates(project.storeDir).catch(() => [])).find((entry) => entry.name === stored) : undefined;
+          if (listed?.damaged !== undefined) throw damagedError({ ...listed, damaged: listed.damaged });
           if (record === undefined) {
             throw new UsageError(`The store ${project.storeDir} has no certificate named ${JSON.stringify(name)}.`, {
               code: 'USAGE_CERTIFICATE_UNKNOWN',

@@ -10,6 +10,8 @@
  *    before the store (`OUT/<first domain>/`).
  */
 import { createHash } from 'node:crypto';
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { normalizeDomain } from '@acmapi/core';
 import type { CertificateRecord } from '@acmapi/core';
 import { certificateNameProblem, MAX_CERTIFICATE_NAME_LENGTH } from '@acmapi/core/store';
@@ -91,4 +93,9 @@ export async function storeNameAsTyped(typed: string, known: (name: string) => b
   }
   if (normalized === typed || (await known(typed))) return typed;
   return (await known(normalized)) ? normalized : typed;
+}
+
+/** For {@link storeNameAsTyped}: whether the store folder `storeDir` has an entry of that name (a certificate's folder, damaged ones included). */
+export function storeFolderExists(storeDir: string): (name: string) => Promise<boolean> {
+  return async (name) => (await lstat(join(storeDir, name)).catch(() => undefined)) !== undefined;
 }

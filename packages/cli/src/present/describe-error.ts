@@ -7,7 +7,7 @@
 import { isAcmApiError, isCaError, isStoreError } from '@acmapi/core';
 import { InterruptedError, LocalIoError, UsageError, localIoHint } from '../flags/cli-errors.js';
 import { adviceFor } from './advice.js';
-import { installIncomplete } from './install-incomplete.js';
+import { INSTALL_INCOMPLETE_HINT, installIncomplete } from './install-incomplete.js';
 
 /** The `error` object of `--json` output. */
 export interface ErrorJson {
@@ -31,7 +31,7 @@ export interface ErrorJson {
 export function describeError(error: unknown): ErrorJson {
   const incomplete = installIncomplete(error);
   if (incomplete !== undefined) {
-    return { code: 'INSTALL_INCOMPLETE', message: incomplete.message, hint: 'Reinstall acmapi (npm install -g @acmapi/cli); in a clone, build it again (pnpm build).' };
+    return { code: 'INSTALL_INCOMPLETE', message: incomplete.message, hint: INSTALL_INCOMPLETE_HINT };
   }
   if (error instanceof UsageError) {
     return { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };

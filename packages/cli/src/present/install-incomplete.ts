@@ -12,6 +12,9 @@ import { join } from 'node:path';
 /** The lazy files of the bundled programs (`dist/programs/lazy/`), written in by scripts/bundle-bin.mjs; absent where the source runs unbundled. */
 declare const __ACMAPI_LAZY_FILES__: readonly string[] | undefined;
 
+/** What to do about a missing file of the installation (the program's words, and bin.cjs's when the program itself is gone). */
+export const INSTALL_INCOMPLETE_HINT = 'Reinstall acmapi (npm install -g @acmapi/cli); in a clone, build it again (pnpm build).';
+
 /** A file of the installation is missing: reinstall. `code` `INSTALL_INCOMPLETE`, exit 7. */
 export class InstallIncompleteError extends Error {
   override name = 'InstallIncompleteError';

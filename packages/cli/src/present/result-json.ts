@@ -277,8 +277,13 @@ export function alreadyInstalledResult(record: CertificateRecord, handleId: stri
  * (`STORE_CORRUPT`, exit 7), so that a run from cron reports it instead of skipping it.
  */
 export function damagedResult(record: CertificateRecord & { damaged: NonNullable<CertificateRecord['damaged']> }): ResultJson {
-  const error = new StoreError(record.damaged.code, record.lastError?.message ?? `The certificate folder ${record.dir} is damaged.`, { certificate: record.name, path: record.damaged.path });
+  const error = damagedError(record);
   return { status: 'error', name: record.name, domains: [], dir: record.dir, exitCode: exitCodeFor(error), error: describeError(error) };
+}
+
+/** The store's error for a record it lists as damaged, with core's words for what is wrong (its `lastError`). */
+export function damagedError(record: CertificateRecord & { damaged: NonNullable<CertificateRecord['damaged']> }): StoreError {
+  return new StoreError(record.damaged.code, record.lastError?.message ?? `The certificate folder ${record.dir} is damaged.`, { certificate: record.name, path: record.damaged.path });
 }
 
 /** One certificate of `renew --dry-run`: what would be done. */
